@@ -1,0 +1,134 @@
+# planpress: a plain Makefile with pkg-config. `make site` and `make test` are all a newcomer needs.
+
+PREFIX    ?= /usr/local
+CC        ?= gcc
+VERSION   := 0.1.0
+PKGS      := md4c md4c-html libcmark lua5.4 libgit2 yaml-0.1
+DEB_PKGS  := libmd4c-dev libmd4c-html0-dev libcmark-dev liblua5.4-dev libgit2-dev libyaml-dev pkg-config
+TEST_DEBS := python3 git
+
+WARN      := -Wall -Wextra -Wshadow -Wmissing-prototypes -Wstrict-prototypes -Wwrite-strings \
+             -Wno-unused-parameter
+CSTD      := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+OPT       ?= -O2 -g
+CFLAGS_ALL = $(CSTD) $(WARN) $(OPT) -MMD -MP -DPP_VERSION='"$(VERSION)"' \
+             -DPP_DATADIR='"$(PREFIX)/share/planpress"' $(PKG_CFLAGS) $(CFLAGS)
+LIBS_ALL   = $(PKG_LIBS) -lpthread -lm $(LDLIBS)
+SAN       := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+
+LIB_SRCS  := $(filter-out generator/main.c,$(sort $(wildcard generator/*.c)))
+UNIT_SRCS := $(sort $(wildcard tests/unit/check_*.c))
+CONF_SRCS := $(sort $(wildcard tests/conformance/*.c))
+
+# Two builds side by side: plain (B=build) and sanitized (B=build/san).
+define objs
+$(patsubst generator/%.c,$(1)/obj/%.o,$(LIB_SRCS))
+endef
+
+.PHONY: all deps site test test-plain test-san unit conformance bench regen install uninstall clean check-deps
+
+all: planpress
+
+# ---- dependencies ----------------------------------------------------------
+check-deps:
+	@missing=""; for p in $(PKGS); do pkg-config --exists $$p || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then $(MAKE) --no-print-directory deps; fi
+
+deps:
+	@missing=""; for d in $(DEB_PKGS) $(DEPS_EXTRA); do \
+	  dpkg-query -W -f='$${Status}' $$d 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$d"; \
+	done; \
+	if [ -z "$$missing" ]; then echo "deps: all packages present"; exit 0; fi; \
+	if [ "$$(id -u)" != 0 ]; then \
+	  echo "deps: missing Debian packages:$$missing"; \
+	  echo "deps: run as root, or: sudo apt-get install$$missing"; exit 2; fi; \
+	echo "deps: installing$$missing"; \
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing
+
+# ---- the program -------------------------------------------------------------
+planpress: build/obj/main.o build/libplanpress.a
+	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LIBS_ALL)
+
+build/libplanpress.a: $(call objs,build)
+	@rm -f $@
+	ar rcs $@ $^
+
+build/obj/%.o: generator/%.c | build/obj
+	$(CC) $(CFLAGS_ALL) -c -o $@ $<
+
+build/san/planpress: build/san/obj/main.o build/san/libplanpress.a
+	$(CC) $(CFLAGS_ALL) $(SAN) -o $@ $^ $(LIBS_ALL)
+
+build/san/libplanpress.a: $(call objs,build/san)
+	@rm -f $@
+	ar rcs $@ $^
+
+build/san/obj/%.o: generator/%.c | build/san/obj
+	$(CC) $(CFLAGS_ALL) $(SAN) -c -o $@ $<
+
+build/obj build/san/obj build/tests build/san/tests:
+	@mkdir -p $@
+
+# ---- tests -------------------------------------------------------------------
+TEST_BINS     := $(patsubst tests/unit/%.c,build/tests/%,$(UNIT_SRCS)) \
+                 $(patsubst tests/conformance/%.c,build/tests/%,$(CONF_SRCS))
+SAN_TEST_BINS := $(patsubst build/tests/%,build/san/tests/%,$(TEST_BINS))
+
+build/tests/%: tests/unit/%.c build/libplanpress.a | build/tests
+	$(CC) $(CFLAGS_ALL) -Igenerator -o $@ $< build/libplanpress.a $(LIBS_ALL)
+build/tests/%: tests/conformance/%.c build/libplanpress.a | build/tests
+	$(CC) $(CFLAGS_ALL) -Igenerator -o $@ $< build/libplanpress.a $(LIBS_ALL)
+build/san/tests/%: tests/unit/%.c build/san/libplanpress.a | build/san/tests
+	$(CC) $(CFLAGS_ALL) $(SAN) -Igenerator -o $@ $< build/san/libplanpress.a $(LIBS_ALL)
+build/san/tests/%: tests/conformance/%.c build/san/libplanpress.a | build/san/tests
+	$(CC) $(CFLAGS_ALL) $(SAN) -Igenerator -o $@ $< build/san/libplanpress.a $(LIBS_ALL)
+
+test: check-deps
+	@$(MAKE) --no-print-directory test-deps
+	@$(MAKE) --no-print-directory planpress build/san/planpress $(TEST_BINS) $(SAN_TEST_BINS)
+	@sh tests/run.sh
+
+test-deps:
+	@$(MAKE) --no-print-directory deps DEB_PKGS="$(DEB_PKGS)" DEPS_EXTRA="$(TEST_DEBS)" >/dev/null || \
+	  $(MAKE) --no-print-directory deps DEB_PKGS="$(DEB_PKGS)" DEPS_EXTRA="$(TEST_DEBS)"
+
+# Quick loop while developing: the plain build only.
+test-plain: planpress $(TEST_BINS)
+	@PP_NO_SAN=1 sh tests/run.sh
+
+# Shows each golden-output difference, then replaces expected/ with what the build makes now.
+regen: planpress
+	@sh tests/golden.sh --regen ./planpress
+
+# ---- the example site and benchmarks -------------------------------------------
+site: check-deps
+	@$(MAKE) --no-print-directory planpress
+	./planpress build
+	@echo "site: built public/ from content/ (open public/index.html)"
+
+bench: planpress
+	@sh tests/bench/run.sh ./planpress
+
+# ---- install -----------------------------------------------------------------
+install: planpress
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/planpress \
+	           $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man5 \
+	           $(DESTDIR)$(PREFIX)/share/man/man7
+	install -m 755 planpress $(DESTDIR)$(PREFIX)/bin/planpress
+	@if [ -d themes ]; then cp -R themes $(DESTDIR)$(PREFIX)/share/planpress/; fi
+	@if [ -d lua ]; then cp -R lua $(DESTDIR)$(PREFIX)/share/planpress/; fi
+	for m in generator/*.1; do [ -f "$$m" ] && install -m 644 $$m $(DESTDIR)$(PREFIX)/share/man/man1/; done; true
+	for m in generator/*.5; do [ -f "$$m" ] && install -m 644 $$m $(DESTDIR)$(PREFIX)/share/man/man5/; done; true
+	for m in generator/*.7; do [ -f "$$m" ] && install -m 644 $$m $(DESTDIR)$(PREFIX)/share/man/man7/; done; true
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/planpress
+	rm -rf $(DESTDIR)$(PREFIX)/share/planpress
+	cd $(DESTDIR)$(PREFIX)/share/man && rm -f man1/planpress.1 man5/planpress.5 man7/planpress-*.7
+
+clean:
+	rm -rf build planpress public
+
+-include $(wildcard build/obj/*.d build/san/obj/*.d build/tests/*.d build/san/tests/*.d)

@@ -1,0 +1,27 @@
+/* arena.h: a region allocator; one per build (or per render thread) owns
+ * everything allocated while loading, and is freed once (md4c's MD_CTX). */
+#ifndef PP_ARENA_H
+#define PP_ARENA_H
+
+#include <stddef.h>
+
+struct arena;
+
+/* Not thread-safe: give each thread its own arena. */
+struct arena *arena_new(void);
+/* Zeroed memory, 16-byte aligned, owned by the arena. Never NULL. */
+void *arena_alloc(struct arena *a, size_t n);
+/* Grows an arena block: a new block with the old contents (the old one stays
+ * allocated until arena_free). For vectors that double in size. */
+void *arena_realloc(struct arena *a, void *old, size_t oldn, size_t newn);
+/* A NUL-terminated copy of n bytes, owned by the arena. */
+char *arena_strndup(struct arena *a, const char *s, size_t n);
+char *arena_strdup(struct arena *a, const char *s);
+char *arena_printf(struct arena *a, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Bytes handed out so far (for tests and memory budgets). */
+size_t arena_used(const struct arena *a);
+/* Frees every block; accepts NULL. */
+void arena_free(struct arena *a);
+
+#endif

@@ -1,0 +1,36 @@
+/* buf.h: a growable byte buffer that carries its length (cmark_strbuf, lowdown hbuf). */
+#ifndef PP_BUF_H
+#define PP_BUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+/* data may hold NUL bytes; it is always followed by one NUL past len
+ * when cap > 0, so buf_cstr() is free. A zeroed struct is a valid empty buffer. */
+struct buf {
+	char *data;
+	size_t len;
+	size_t cap;
+};
+
+#define BUF_INIT { NULL, 0, 0 }
+
+void buf_grow(struct buf *b, size_t extra);
+void buf_put(struct buf *b, const void *p, size_t n);
+void buf_puts(struct buf *b, const char *s);
+void buf_putc(struct buf *b, char c);
+void buf_printf(struct buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void buf_vprintf(struct buf *b, const char *fmt, va_list ap);
+/* Appends s with & < > " ' escaped for HTML text and attributes. */
+void buf_put_html(struct buf *b, const char *s, size_t n);
+void buf_truncate(struct buf *b, size_t len);
+/* Empties the buffer, keeping its memory. */
+void buf_reset(struct buf *b);
+/* A NUL-terminated view of the contents, valid until the next change. */
+const char *buf_cstr(struct buf *b);
+/* Hands the memory to the caller (free() it); the buffer is left empty. */
+char *buf_detach(struct buf *b, size_t *len);
+void buf_free(struct buf *b);
+
+#endif

@@ -1,0 +1,197 @@
+/* diag.c: the diagnostic sink and its compiler-style printing. */
+#include "diag.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "utf8.h"
+#include "xalloc.h"
+
+void diags_init(struct diags *d)
+{
+	memset(d, 0, sizeof *d);
+	pthread_mutex_init(&d->mu, NULL);
+}
+
+void diags_free(struct diags *d)
+{
+	if (!d)
+		return;
+	for (size_t i = 0; i < d->n; i++) {
+		free(d->v[i].path);
+		free(d->v[i].msg);
+		free(d->v[i].text);
+	}
+	free(d->v);
+	pthread_mutex_destroy(&d->mu);
+	d->v = NULL;
+	d->n = d->cap = 0;
+}
+
+static void vadd(struct diags *d, enum diag_level level, const char *path,
+                 int line, int col, const char *text, size_t textlen,
+                 const char *fmt, va_list ap)
+{
+	struct buf m = BUF_INIT;
+	buf_vprintf(&m, fmt, ap);
+	struct diag g = {
+		.level = level,
+		.path = path ? xstrdup(path) : NULL,
+		.line = line,
+		.col = col,
+		.msg = buf_detach(&m, NULL),
+		.text = text ? xstrndup(text, textlen) : NULL,
+	};
+	pthread_mutex_lock(&d->mu);
+	if (d->n == d->cap) {
+		d->cap = d->cap ? d->cap * 2 : 16;
+		d->v = xrealloc(d->v, d->cap * sizeof *d->v);
+	}
+	g.seq = d->n;
+	d->v[d->n++] = g;
+	if (level == DIAG_ERROR)
+		d->nerrors++;
+	else if (level == DIAG_WARNING)
+		d->nwarnings++;
+	pthread_mutex_unlock(&d->mu);
+}
+
+void diag_add(struct diags *d, enum diag_level level, const char *path,
+              int line, int col, const char *text, size_t textlen,
+              const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vadd(d, level, path, line, col, text, textlen, fmt, ap);
+	va_end(ap);
+}
+
+void diag_linecol(const char *src, size_t len, size_t off, int *line, int *col)
+{
+	int l = 1;
+	size_t bol = 0;
+	if (off > len)
+		off = len;
+	for (size_t i = 0; i < off; i++) {
+		if (src[i] == '\n') {
+			l++;
+			bol = i + 1;
+		} else if (src[i] == '\r' && (i + 1 >= len || src[i + 1] != '\n')) {
+			l++;
+			bol = i + 1;
+		}
+	}
+	*line = l;
+	*col = (int)utf8_count(src + bol, off - bol) + 1;
+}
+
+int diag_line_span(const char *src, size_t len, int line, size_t *start, size_t *end)
+{
+	int l = 1;
+	size_t i = 0;
+	while (l < line && i < len) {
+		if (src[i] == '\n' || (src[i] == '\r' && (i + 1 >= len || src[i + 1] != '\n')))
+			l++;
+		i++;
+	}
+	if (l != line)
+		return 0;
+	size_t e = i;
+	while (e < len && src[e] != '\n' && src[e] != '\r')
+		e++;
+	*start = i;
+	*end = e;
+	return 1;
+}
+
+void diag_at(struct diags *d, enum diag_level level, const char *path,
+             const char *src, size_t len, size_t off, const char *fmt, ...)
+{
+	int line, col;
+	size_t s = 0, e = 0;
+	diag_linecol(src, len, off, &line, &col);
+	int have = diag_line_span(src, len, line, &s, &e);
+	va_list ap;
+	va_start(ap, fmt);
+	vadd(d, level, path, line, col, have ? src + s : NULL, e - s, fmt, ap);
+	va_end(ap);
+}
+
+static int cmp_diag(const void *a, const void *b)
+{
+	const struct diag *x = a, *y = b;
+	if (!x->path != !y->path)
+		return x->path ? 1 : -1;
+	if (x->path) {
+		int c = strcmp(x->path, y->path);
+		if (c)
+			return c;
+	}
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	if (x->col != y->col)
+		return x->col < y->col ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+void diags_sort(struct diags *d)
+{
+	if (d->n > 1)
+		qsort(d->v, d->n, sizeof *d->v, cmp_diag);
+}
+
+static const char *level_name(enum diag_level l)
+{
+	return l == DIAG_ERROR ? "error" : l == DIAG_WARNING ? "warning" : "note";
+}
+
+void diag_format(const struct diag *g, struct buf *out)
+{
+	if (g->path) {
+		buf_puts(out, g->path);
+		if (g->line > 0) {
+			buf_printf(out, ":%d", g->line);
+			if (g->col > 0)
+				buf_printf(out, ":%d", g->col);
+		}
+		buf_puts(out, ": ");
+	} else {
+		buf_puts(out, "planpress: ");
+	}
+	buf_printf(out, "%s: %s\n", level_name(g->level), g->msg);
+	if (!g->text)
+		return;
+	/* The line as it is, tabs kept so the caret lines up under them. */
+	const char *t = g->text;
+	size_t tl = strlen(t);
+	buf_printf(out, "%5d | ", g->line);
+	buf_put(out, t, tl);
+	buf_puts(out, "\n      | ");
+	if (g->col > 0) {
+		size_t i = 0;
+		for (int c = 1; c < g->col && i < tl; c++) {
+			size_t n;
+			uint32_t cp = utf8_decode(t + i, tl - i, &n);
+			if (cp == '\t')
+				buf_putc(out, '\t');
+			else
+				for (int w = utf8_width(cp); w > 0; w--)
+					buf_putc(out, ' ');
+			i += n;
+		}
+		buf_putc(out, '^');
+	}
+	buf_putc(out, '\n');
+}
+
+size_t diags_print(struct diags *d, FILE *f)
+{
+	struct buf out = BUF_INIT;
+	for (size_t i = 0; i < d->n; i++)
+		diag_format(&d->v[i], &out);
+	if (out.len)
+		fwrite(out.data, 1, out.len, f);
+	buf_free(&out);
+	return d->nerrors;
+}

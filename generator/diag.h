@@ -1,0 +1,62 @@
+/* diag.h: errors as values. Modules record diagnostics in a sink; only main
+ * prints them, compiler style: path:line:col: error: message, the line, a caret. */
+#ifndef PP_DIAG_H
+#define PP_DIAG_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "buf.h"
+
+enum diag_level { DIAG_ERROR, DIAG_WARNING, DIAG_NOTE };
+
+struct diag {
+	enum diag_level level;
+	char *path;   /* NULL: not about a file */
+	int line;     /* 1-based; 0: the whole file */
+	int col;      /* 1-based, counted in characters; 0: no column */
+	char *msg;
+	char *text;   /* the offending line, or NULL */
+	size_t seq;   /* order of arrival, to keep a stable sort */
+};
+
+/* A sink shared by threads (adding is locked). */
+struct diags {
+	pthread_mutex_t mu;
+	struct diag *v;
+	size_t n, cap;
+	size_t nerrors, nwarnings;
+};
+
+void diags_init(struct diags *d);
+/* Accepts NULL. */
+void diags_free(struct diags *d);
+
+/* Records a diagnostic. path and text are copied; text (the offending line,
+ * textlen bytes, may be NULL) is shown under the message with a caret at col. */
+void diag_add(struct diags *d, enum diag_level level, const char *path,
+              int line, int col, const char *text, size_t textlen,
+              const char *fmt, ...) __attribute__((format(printf, 8, 9)));
+
+/* Records a diagnostic about byte offset off of src (a whole file's text):
+ * the line, column and offending line are worked out from src. */
+void diag_at(struct diags *d, enum diag_level level, const char *path,
+             const char *src, size_t len, size_t off,
+             const char *fmt, ...) __attribute__((format(printf, 7, 8)));
+
+/* Line and column (1-based; column in characters) of byte offset off. */
+void diag_linecol(const char *src, size_t len, size_t off, int *line, int *col);
+/* The byte range [*start, *end) of the line'th line (1-based) of src, without
+ * its line ending. Returns 0 if src has no such line. */
+int diag_line_span(const char *src, size_t len, int line, size_t *start, size_t *end);
+
+/* Sorts by path, line, column, then arrival, so that parallel stages report
+ * in the same order every time. */
+void diags_sort(struct diags *d);
+/* Prints every diagnostic; returns the number of errors. */
+size_t diags_print(struct diags *d, FILE *f);
+/* Formats one diagnostic as it is printed (without a trailing newline after the caret line). */
+void diag_format(const struct diag *g, struct buf *out);
+
+#endif

@@ -1,0 +1,414 @@
+/* json.c: a small strict JSON reader and a stable writer. */
+#include "json.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "utf8.h"
+
+/* Deep enough for any data file; stops a hostile file from overflowing the stack. */
+#define JSON_MAX_DEPTH 256
+
+struct jp {
+	struct arena *a;
+	const char *path, *s;
+	size_t len, i;
+	struct diags *d;
+	int failed;
+};
+
+static void fail(struct jp *p, const char *msg)
+{
+	if (!p->failed)
+		diag_at(p->d, DIAG_ERROR, p->path, p->s, p->len, p->i, "%s", msg);
+	p->failed = 1;
+}
+
+static void skip_ws(struct jp *p)
+{
+	while (p->i < p->len && (p->s[p->i] == ' ' || p->s[p->i] == '\t' ||
+	                         p->s[p->i] == '\n' || p->s[p->i] == '\r'))
+		p->i++;
+}
+
+static struct pos here(struct jp *p)
+{
+	struct pos pos = { p->path, 0, 0 };
+	diag_linecol(p->s, p->len, p->i, &pos.line, &pos.col);
+	return pos;
+}
+
+static int hex4(struct jp *p, uint32_t *out)
+{
+	uint32_t v = 0;
+	if (p->i + 4 > p->len)
+		return -1;
+	for (int k = 0; k < 4; k++) {
+		char c = p->s[p->i + k];
+		v <<= 4;
+		if (IS_ASCII_DIGIT(c))
+			v |= (uint32_t)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			v |= (uint32_t)(c - 'a' + 10);
+		else if (c >= 'A' && c <= 'F')
+			v |= (uint32_t)(c - 'A' + 10);
+		else
+			return -1;
+	}
+	p->i += 4;
+	*out = v;
+	return 0;
+}
+
+static int parse_string(struct jp *p, struct buf *b)
+{
+	p->i++; /* opening quote */
+	while (p->i < p->len) {
+		unsigned char c = (unsigned char)p->s[p->i];
+		if (c == '"') {
+			p->i++;
+			return 0;
+		}
+		if (c < 0x20) {
+			fail(p, "control character in string");
+			return -1;
+		}
+		if (c != '\\') {
+			buf_putc(b, (char)c);
+			p->i++;
+			continue;
+		}
+		p->i++;
+		if (p->i >= p->len)
+			break;
+		char e = p->s[p->i++];
+		switch (e) {
+		case '"': buf_putc(b, '"'); break;
+		case '\\': buf_putc(b, '\\'); break;
+		case '/': buf_putc(b, '/'); break;
+		case 'b': buf_putc(b, '\b'); break;
+		case 'f': buf_putc(b, '\f'); break;
+		case 'n': buf_putc(b, '\n'); break;
+		case 'r': buf_putc(b, '\r'); break;
+		case 't': buf_putc(b, '\t'); break;
+		case 'u': {
+			uint32_t cp;
+			if (hex4(p, &cp) < 0) {
+				fail(p, "bad \\u escape");
+				return -1;
+			}
+			if (cp >= 0xD800 && cp <= 0xDBFF && p->i + 6 <= p->len &&
+			    p->s[p->i] == '\\' && p->s[p->i + 1] == 'u') {
+				uint32_t lo;
+				p->i += 2;
+				if (hex4(p, &lo) < 0 || lo < 0xDC00 || lo > 0xDFFF) {
+					fail(p, "bad surrogate pair");
+					return -1;
+				}
+				cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+			} else if (cp >= 0xD800 && cp <= 0xDFFF) {
+				fail(p, "lone surrogate");
+				return -1;
+			}
+			char u[4];
+			buf_put(b, u, utf8_encode(cp, u));
+			break;
+		}
+		default:
+			p->i--;
+			fail(p, "bad escape in string");
+			return -1;
+		}
+	}
+	fail(p, "unterminated string");
+	return -1;
+}
+
+static struct value *parse_value(struct jp *p, int depth);
+
+static struct value *parse_number(struct jp *p)
+{
+	struct pos pos = here(p);
+	size_t st = p->i;
+	int isfloat = 0;
+	if (p->s[p->i] == '-')
+		p->i++;
+	if (p->i < p->len && p->s[p->i] == '0') {
+		p->i++;
+	} else if (p->i < p->len && IS_ASCII_DIGIT(p->s[p->i])) {
+		while (p->i < p->len && IS_ASCII_DIGIT(p->s[p->i]))
+			p->i++;
+	} else {
+		fail(p, "bad number");
+		return NULL;
+	}
+	if (p->i < p->len && p->s[p->i] == '.') {
+		isfloat = 1;
+		p->i++;
+		if (p->i >= p->len || !IS_ASCII_DIGIT(p->s[p->i])) {
+			fail(p, "bad number");
+			return NULL;
+		}
+		while (p->i < p->len && IS_ASCII_DIGIT(p->s[p->i]))
+			p->i++;
+	}
+	if (p->i < p->len && (p->s[p->i] == 'e' || p->s[p->i] == 'E')) {
+		isfloat = 1;
+		p->i++;
+		if (p->i < p->len && (p->s[p->i] == '+' || p->s[p->i] == '-'))
+			p->i++;
+		if (p->i >= p->len || !IS_ASCII_DIGIT(p->s[p->i])) {
+			fail(p, "bad number");
+			return NULL;
+		}
+		while (p->i < p->len && IS_ASCII_DIGIT(p->s[p->i]))
+			p->i++;
+	}
+	char tmp[64];
+	size_t n = p->i - st;
+	if (n >= sizeof tmp) {
+		char *big = arena_strndup(p->a, p->s + st, n);
+		return value_float(p->a, strtod(big, NULL), pos);
+	}
+	memcpy(tmp, p->s + st, n);
+	tmp[n] = '\0';
+	if (!isfloat) {
+		errno = 0;
+		long long ll = strtoll(tmp, NULL, 10);
+		if (errno == 0)
+			return value_int(p->a, ll, pos);
+	}
+	return value_float(p->a, strtod(tmp, NULL), pos);
+}
+
+static int lit(struct jp *p, const char *w)
+{
+	size_t n = strlen(w);
+	if (p->i + n <= p->len && memcmp(p->s + p->i, w, n) == 0) {
+		p->i += n;
+		return 1;
+	}
+	return 0;
+}
+
+static struct value *parse_value(struct jp *p, int depth)
+{
+	skip_ws(p);
+	if (p->i >= p->len) {
+		fail(p, "unexpected end of input");
+		return NULL;
+	}
+	if (depth > JSON_MAX_DEPTH) {
+		fail(p, "nested too deeply");
+		return NULL;
+	}
+	struct pos pos = here(p);
+	char c = p->s[p->i];
+	if (c == '{') {
+		struct value *t = value_table(p->a, pos);
+		struct buf key = BUF_INIT;
+		p->i++;
+		skip_ws(p);
+		if (p->i < p->len && p->s[p->i] == '}') {
+			p->i++;
+			return t;
+		}
+		for (;;) {
+			skip_ws(p);
+			if (p->i >= p->len || p->s[p->i] != '"') {
+				fail(p, "expected a string key");
+				break;
+			}
+			buf_reset(&key);
+			if (parse_string(p, &key) < 0)
+				break;
+			skip_ws(p);
+			if (p->i >= p->len || p->s[p->i] != ':') {
+				fail(p, "expected ':'");
+				break;
+			}
+			p->i++;
+			struct value *v = parse_value(p, depth + 1);
+			if (!v)
+				break;
+			value_set(p->a, t, key.data ? key.data : "", key.len, v);
+			skip_ws(p);
+			if (p->i < p->len && p->s[p->i] == ',') {
+				p->i++;
+				continue;
+			}
+			if (p->i < p->len && p->s[p->i] == '}') {
+				p->i++;
+				buf_free(&key);
+				return t;
+			}
+			fail(p, "expected ',' or '}'");
+			break;
+		}
+		buf_free(&key);
+		return NULL;
+	}
+	if (c == '[') {
+		struct value *arr = value_array(p->a, pos);
+		p->i++;
+		skip_ws(p);
+		if (p->i < p->len && p->s[p->i] == ']') {
+			p->i++;
+			return arr;
+		}
+		for (;;) {
+			struct value *v = parse_value(p, depth + 1);
+			if (!v)
+				return NULL;
+			value_push(p->a, arr, v);
+			skip_ws(p);
+			if (p->i < p->len && p->s[p->i] == ',') {
+				p->i++;
+				continue;
+			}
+			if (p->i < p->len && p->s[p->i] == ']') {
+				p->i++;
+				return arr;
+			}
+			fail(p, "expected ',' or ']'");
+			return NULL;
+		}
+	}
+	if (c == '"') {
+		struct buf s = BUF_INIT;
+		struct value *v = NULL;
+		if (parse_string(p, &s) == 0)
+			v = value_string(p->a, s.data ? s.data : "", s.len, pos);
+		buf_free(&s);
+		return v;
+	}
+	if (c == '-' || IS_ASCII_DIGIT(c))
+		return parse_number(p);
+	if (lit(p, "true"))
+		return value_bool(p->a, 1, pos);
+	if (lit(p, "false"))
+		return value_bool(p->a, 0, pos);
+	if (lit(p, "null"))
+		return value_null(p->a, pos);
+	fail(p, "unexpected character");
+	return NULL;
+}
+
+struct value *json_parse(struct arena *a, const char *path, const char *src, size_t len,
+                         struct diags *d)
+{
+	struct jp p = { a, path, src, len, 0, d, 0 };
+	size_t bad = utf8_invalid_at(src, len);
+	if (bad < len) {
+		p.i = bad;
+		fail(&p, "invalid UTF-8");
+		return NULL;
+	}
+	struct value *v = parse_value(&p, 0);
+	if (!v)
+		return NULL;
+	skip_ws(&p);
+	if (p.i < len) {
+		fail(&p, "trailing characters after the value");
+		return NULL;
+	}
+	return v;
+}
+
+void json_write_string(const char *s, size_t n, struct buf *out)
+{
+	buf_putc(out, '"');
+	size_t start = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		buf_put(out, s + start, i - start);
+		switch (c) {
+		case '"': buf_puts(out, "\\\""); break;
+		case '\\': buf_puts(out, "\\\\"); break;
+		case '\n': buf_puts(out, "\\n"); break;
+		case '\r': buf_puts(out, "\\r"); break;
+		case '\t': buf_puts(out, "\\t"); break;
+		default: buf_printf(out, "\\u%04x", c); break;
+		}
+		start = i + 1;
+	}
+	buf_put(out, s + start, n - start);
+	buf_putc(out, '"');
+}
+
+static void indent(struct buf *out, int pretty, int depth)
+{
+	if (!pretty)
+		return;
+	buf_putc(out, '\n');
+	for (int i = 0; i < depth; i++)
+		buf_puts(out, "  ");
+}
+
+static void write_value(const struct value *v, int pretty, int depth, struct buf *out)
+{
+	if (!v) {
+		buf_puts(out, "null");
+		return;
+	}
+	switch (v->kind) {
+	case V_NULL:
+	case V_FUNC:
+		buf_puts(out, "null");
+		break;
+	case V_BOOL:
+	case V_INT:
+		value_to_text(v, out);
+		break;
+	case V_FLOAT:
+		if (v->u.f != v->u.f || v->u.f - v->u.f != 0)
+			buf_puts(out, "null");   /* JSON has no NaN or infinity */
+		else
+			value_format_double(v->u.f, out);
+		break;
+	case V_STRING:
+		json_write_string(v->u.str.s, v->u.str.len, out);
+		break;
+	case V_DATETIME: {
+		struct buf t = BUF_INIT;
+		datetime_format(&v->u.dt, &t);
+		json_write_string(t.data, t.len, out);
+		buf_free(&t);
+		break;
+	}
+	case V_ARRAY:
+		buf_putc(out, '[');
+		for (size_t i = 0; i < v->u.arr.n; i++) {
+			if (i)
+				buf_putc(out, ',');
+			indent(out, pretty, depth + 1);
+			write_value(v->u.arr.v[i], pretty, depth + 1, out);
+		}
+		if (v->u.arr.n)
+			indent(out, pretty, depth);
+		buf_putc(out, ']');
+		break;
+	case V_TABLE:
+		buf_putc(out, '{');
+		for (size_t i = 0; i < v->u.tab.n; i++) {
+			if (i)
+				buf_putc(out, ',');
+			indent(out, pretty, depth + 1);
+			json_write_string(v->u.tab.v[i].key, v->u.tab.v[i].keylen, out);
+			buf_puts(out, pretty ? ": " : ":");
+			write_value(v->u.tab.v[i].val, pretty, depth + 1, out);
+		}
+		if (v->u.tab.n)
+			indent(out, pretty, depth);
+		buf_putc(out, '}');
+		break;
+	}
+}
+
+void json_write(const struct value *v, int pretty, struct buf *out)
+{
+	write_value(v, pretty, 0, out);
+}

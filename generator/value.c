@@ -1,0 +1,336 @@
+/* value.c: construction, lookup and text form of value trees. */
+#include "value.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct value *value_new(struct arena *a, enum value_kind kind, struct pos pos)
+{
+	struct value *v = arena_alloc(a, sizeof *v);
+	v->kind = kind;
+	v->pos = pos;
+	return v;
+}
+
+struct value *value_null(struct arena *a, struct pos pos)
+{
+	return value_new(a, V_NULL, pos);
+}
+
+struct value *value_bool(struct arena *a, int b, struct pos pos)
+{
+	struct value *v = value_new(a, V_BOOL, pos);
+	v->u.b = b != 0;
+	return v;
+}
+
+struct value *value_int(struct arena *a, int64_t i, struct pos pos)
+{
+	struct value *v = value_new(a, V_INT, pos);
+	v->u.i = i;
+	return v;
+}
+
+struct value *value_float(struct arena *a, double f, struct pos pos)
+{
+	struct value *v = value_new(a, V_FLOAT, pos);
+	v->u.f = f;
+	return v;
+}
+
+struct value *value_string(struct arena *a, const char *s, size_t n, struct pos pos)
+{
+	struct value *v = value_new(a, V_STRING, pos);
+	v->u.str.s = arena_strndup(a, s, n);
+	v->u.str.len = n;
+	return v;
+}
+
+struct value *value_cstring(struct arena *a, const char *s, struct pos pos)
+{
+	return value_string(a, s, strlen(s), pos);
+}
+
+struct value *value_string_ref(struct arena *a, const char *s, size_t n, struct pos pos)
+{
+	struct value *v = value_new(a, V_STRING, pos);
+	v->u.str.s = s;
+	v->u.str.len = n;
+	return v;
+}
+
+struct value *value_datetime(struct arena *a, const struct datetime *dt, struct pos pos)
+{
+	struct value *v = value_new(a, V_DATETIME, pos);
+	v->u.dt = *dt;
+	return v;
+}
+
+struct value *value_array(struct arena *a, struct pos pos)
+{
+	return value_new(a, V_ARRAY, pos);
+}
+
+struct value *value_table(struct arena *a, struct pos pos)
+{
+	return value_new(a, V_TABLE, pos);
+}
+
+void value_push(struct arena *a, struct value *arr, struct value *v)
+{
+	if (arr->u.arr.n == arr->u.arr.cap) {
+		size_t cap = arr->u.arr.cap ? arr->u.arr.cap * 2 : 4;
+		arr->u.arr.v = arena_realloc(a, arr->u.arr.v, arr->u.arr.n * sizeof(struct value *),
+		                             cap * sizeof(struct value *));
+		arr->u.arr.cap = cap;
+	}
+	arr->u.arr.v[arr->u.arr.n++] = v;
+}
+
+struct value *value_getn(const struct value *t, const char *key, size_t keylen)
+{
+	if (!t || t->kind != V_TABLE)
+		return NULL;
+	for (size_t i = 0; i < t->u.tab.n; i++) {
+		const struct value_pair *p = &t->u.tab.v[i];
+		if (p->keylen == keylen && memcmp(p->key, key, keylen) == 0)
+			return p->val;
+	}
+	return NULL;
+}
+
+struct value *value_get(const struct value *t, const char *key)
+{
+	return value_getn(t, key, strlen(key));
+}
+
+void value_set(struct arena *a, struct value *t, const char *key, size_t keylen, struct value *v)
+{
+	for (size_t i = 0; i < t->u.tab.n; i++) {
+		struct value_pair *p = &t->u.tab.v[i];
+		if (p->keylen == keylen && memcmp(p->key, key, keylen) == 0) {
+			p->val = v;
+			return;
+		}
+	}
+	if (t->u.tab.n == t->u.tab.cap) {
+		size_t cap = t->u.tab.cap ? t->u.tab.cap * 2 : 8;
+		t->u.tab.v = arena_realloc(a, t->u.tab.v, t->u.tab.n * sizeof(struct value_pair),
+		                           cap * sizeof(struct value_pair));
+		t->u.tab.cap = cap;
+	}
+	struct value_pair *p = &t->u.tab.v[t->u.tab.n++];
+	p->key = arena_strndup(a, key, keylen);
+	p->keylen = keylen;
+	p->val = v;
+}
+
+void value_setc(struct arena *a, struct value *t, const char *key, struct value *v)
+{
+	value_set(a, t, key, strlen(key), v);
+}
+
+struct value *value_path(const struct value *t, const char *dotted)
+{
+	const struct value *v = t;
+	const char *p = dotted;
+	while (v && *p) {
+		const char *dot = strchr(p, '.');
+		size_t n = dot ? (size_t)(dot - p) : strlen(p);
+		v = value_getn(v, p, n);
+		p += n + (dot ? 1 : 0);
+	}
+	return (struct value *)v;
+}
+
+const char *value_str(const struct value *v, const char *fallback)
+{
+	return v && v->kind == V_STRING ? v->u.str.s : fallback;
+}
+
+int64_t value_i64(const struct value *v, int64_t fallback)
+{
+	return v && v->kind == V_INT ? v->u.i : fallback;
+}
+
+int value_is(const struct value *v, enum value_kind kind)
+{
+	return v && v->kind == kind;
+}
+
+int value_truthy(const struct value *v)
+{
+	if (!v)
+		return 0;
+	switch (v->kind) {
+	case V_NULL: return 0;
+	case V_BOOL: return v->u.b;
+	case V_ARRAY: return v->u.arr.n > 0;
+	case V_STRING: return v->u.str.len > 0;
+	default: return 1;
+	}
+}
+
+const char *value_kind_name(enum value_kind kind)
+{
+	static const char *const names[] = {
+		"null", "boolean", "integer", "float", "string", "date", "array", "table", "function",
+	};
+	return (size_t)kind < sizeof names / sizeof names[0] ? names[kind] : "?";
+}
+
+void value_format_double(double f, struct buf *out)
+{
+	if (isnan(f)) {
+		buf_puts(out, "nan");
+		return;
+	}
+	if (isinf(f)) {
+		buf_puts(out, f < 0 ? "-inf" : "inf");
+		return;
+	}
+	char tmp[40];
+	for (int prec = 1; prec <= 17; prec++) {
+		snprintf(tmp, sizeof tmp, "%.*g", prec, f);
+		if (strtod(tmp, NULL) == f)
+			break;
+	}
+	buf_puts(out, tmp);
+}
+
+void datetime_format(const struct datetime *dt, struct buf *out)
+{
+	if (dt->kind != DT_TIME)
+		buf_printf(out, "%04d-%02d-%02d", dt->year, dt->month, dt->day);
+	if (dt->kind == DT_DATE)
+		return;
+	if (dt->kind != DT_TIME)
+		buf_putc(out, 'T');
+	buf_printf(out, "%02d:%02d:%02d", dt->hour, dt->minute, dt->second);
+	if (dt->nanos) {
+		char frac[16];
+		snprintf(frac, sizeof frac, "%09d", dt->nanos);
+		int n = 9;
+		while (n > 1 && frac[n - 1] == '0')
+			n--;
+		buf_printf(out, ".%.*s", n, frac);
+	}
+	if (dt->kind == DT_OFFSET) {
+		if (dt->offset_min == 0) {
+			buf_putc(out, 'Z');
+		} else {
+			int m = dt->offset_min < 0 ? -dt->offset_min : dt->offset_min;
+			buf_printf(out, "%c%02d:%02d", dt->offset_min < 0 ? '-' : '+', m / 60, m % 60);
+		}
+	}
+}
+
+/* Howard Hinnant's days_from_civil. */
+int64_t datetime_days(int year, int month, int day)
+{
+	int64_t y = (int64_t)year - (month <= 2);
+	int64_t era = (y >= 0 ? y : y - 399) / 400;
+	int64_t yoe = y - era * 400;
+	int64_t mp = (month + 9) % 12;
+	int64_t doy = (153 * mp + 2) / 5 + day - 1;
+	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+void datetime_from_days(int64_t z, int *year, int *month, int *day)
+{
+	z += 719468;
+	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+	int64_t doe = z - era * 146097;
+	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	int64_t y = yoe + era * 400;
+	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	int64_t mp = (5 * doy + 2) / 153;
+	int d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	int m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*year = (int)(y + (m <= 2));
+	*month = m;
+	*day = d;
+}
+
+int datetime_valid_date(int year, int month, int day)
+{
+	static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	if (month < 1 || month > 12 || day < 1)
+		return 0;
+	int leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+	int max = mdays[month - 1] + (month == 2 && leap);
+	return day <= max;
+}
+
+static int64_t dt_seconds(const struct datetime *d)
+{
+	int64_t s = 0;
+	if (d->kind != DT_TIME)
+		s = datetime_days(d->year, d->month, d->day) * 86400;
+	s += d->hour * 3600 + d->minute * 60 + d->second;
+	if (d->kind == DT_OFFSET)
+		s -= d->offset_min * 60;
+	return s;
+}
+
+int datetime_cmp(const struct datetime *a, const struct datetime *b)
+{
+	int64_t x = dt_seconds(a), y = dt_seconds(b);
+	if (x != y)
+		return x < y ? -1 : 1;
+	return a->nanos < b->nanos ? -1 : a->nanos > b->nanos;
+}
+
+void value_to_text(const struct value *v, struct buf *out)
+{
+	if (!v)
+		return;
+	switch (v->kind) {
+	case V_NULL: break;
+	case V_BOOL: buf_puts(out, v->u.b ? "true" : "false"); break;
+	case V_INT: buf_printf(out, "%lld", (long long)v->u.i); break;
+	case V_FLOAT: value_format_double(v->u.f, out); break;
+	case V_STRING: buf_put(out, v->u.str.s, v->u.str.len); break;
+	case V_DATETIME: datetime_format(&v->u.dt, out); break;
+	case V_ARRAY:
+		for (size_t i = 0; i < v->u.arr.n; i++) {
+			if (i)
+				buf_putc(out, ',');
+			value_to_text(v->u.arr.v[i], out);
+		}
+		break;
+	case V_TABLE:
+	case V_FUNC:
+		break;
+	}
+}
+
+struct value *value_copy(struct arena *a, const struct value *v)
+{
+	if (!v)
+		return NULL;
+	struct value *c = value_new(a, v->kind, v->pos);
+	c->flags = v->flags;
+	switch (v->kind) {
+	case V_STRING:
+		c->u.str.s = arena_strndup(a, v->u.str.s, v->u.str.len);
+		c->u.str.len = v->u.str.len;
+		break;
+	case V_ARRAY:
+		for (size_t i = 0; i < v->u.arr.n; i++)
+			value_push(a, c, value_copy(a, v->u.arr.v[i]));
+		break;
+	case V_TABLE:
+		for (size_t i = 0; i < v->u.tab.n; i++)
+			value_set(a, c, v->u.tab.v[i].key, v->u.tab.v[i].keylen,
+			          value_copy(a, v->u.tab.v[i].val));
+		break;
+	default:
+		c->u = v->u;
+		break;
+	}
+	return c;
+}

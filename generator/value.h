@@ -1,0 +1,128 @@
+/* value.h: the one value tree everything speaks: site.toml, front matter
+ * (YAML and TOML), JSON, Lua tables and template contexts (jq's jv is the model).
+ * Every value remembers where it came from. */
+#ifndef PP_VALUE_H
+#define PP_VALUE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arena.h"
+#include "buf.h"
+
+struct pos {
+	const char *path;   /* borrowed; usually arena-owned; NULL when made in code */
+	int line, col;      /* 1-based, col in characters; 0 when unknown */
+};
+
+enum value_kind {
+	V_NULL,
+	V_BOOL,
+	V_INT,
+	V_FLOAT,
+	V_STRING,
+	V_DATETIME,
+	V_ARRAY,
+	V_TABLE,
+	V_FUNC,   /* a callable (a template lambda) */
+};
+
+enum datetime_kind {
+	DT_DATE,     /* 2019-06-30 (TOML local date) */
+	DT_TIME,     /* 10:32:00 (TOML local time) */
+	DT_LOCAL,    /* 2019-06-30T10:32:00, no offset */
+	DT_OFFSET,   /* 2019-06-30T10:32:00+08:00 */
+};
+
+struct datetime {
+	enum datetime_kind kind;
+	int year, month, day;
+	int hour, minute, second;
+	int nanos;        /* fraction of a second */
+	int offset_min;   /* DT_OFFSET: minutes east of UTC */
+};
+
+struct value;
+
+/* A callable value. call() appends its result to out and returns 0, or
+ * returns -1 with an error message in out. section is 1 when called for a
+ * section ({{#f}}text{{/f}}, arg is the raw text), 0 for a variable (arg NULL). */
+struct value_func {
+	int (*call)(void *ud, const char *arg, size_t arglen, int section, struct buf *out);
+	void *ud;
+};
+
+struct value_pair {
+	const char *key;   /* NUL-terminated too, but may hold NULs: use keylen */
+	size_t keylen;
+	struct value *val;
+};
+
+struct value {
+	enum value_kind kind;
+	unsigned flags;    /* free for the module that builds the value (e.g. TOML's table states) */
+	struct pos pos;
+	union {
+		int b;
+		int64_t i;
+		double f;
+		struct { const char *s; size_t len; } str;   /* NUL-terminated too */
+		struct datetime dt;
+		struct { struct value **v; size_t n, cap; } arr;
+		struct { struct value_pair *v; size_t n, cap; } tab;   /* in insertion order */
+		struct value_func fn;
+	} u;
+};
+
+/* Constructors: the value and all it holds belong to arena a. */
+struct value *value_new(struct arena *a, enum value_kind kind, struct pos pos);
+struct value *value_null(struct arena *a, struct pos pos);
+struct value *value_bool(struct arena *a, int b, struct pos pos);
+struct value *value_int(struct arena *a, int64_t i, struct pos pos);
+struct value *value_float(struct arena *a, double f, struct pos pos);
+/* Copies n bytes of s into the arena. */
+struct value *value_string(struct arena *a, const char *s, size_t n, struct pos pos);
+struct value *value_cstring(struct arena *a, const char *s, struct pos pos);
+/* Borrows s (which must outlive the value and be NUL-terminated at n). */
+struct value *value_string_ref(struct arena *a, const char *s, size_t n, struct pos pos);
+struct value *value_datetime(struct arena *a, const struct datetime *dt, struct pos pos);
+struct value *value_array(struct arena *a, struct pos pos);
+struct value *value_table(struct arena *a, struct pos pos);
+
+/* Appends v to array arr. */
+void value_push(struct arena *a, struct value *arr, struct value *v);
+/* Sets key in table t: replaces the value of an existing key, else appends.
+ * The key is copied into the arena. */
+void value_set(struct arena *a, struct value *t, const char *key, size_t keylen, struct value *v);
+void value_setc(struct arena *a, struct value *t, const char *key, struct value *v);
+/* The value at key, or NULL. t may be NULL or not a table (then NULL). */
+struct value *value_get(const struct value *t, const char *key);
+struct value *value_getn(const struct value *t, const char *key, size_t keylen);
+/* Follows a dotted path ("site.params.x"); NULL where a step is missing. */
+struct value *value_path(const struct value *t, const char *dotted);
+
+/* Accessors with a fallback when v is NULL or of another kind. */
+const char *value_str(const struct value *v, const char *fallback);
+int64_t value_i64(const struct value *v, int64_t fallback);
+int value_is(const struct value *v, enum value_kind kind);
+
+/* Mustache truthiness: null, false, empty array (and empty string) are false. */
+int value_truthy(const struct value *v);
+const char *value_kind_name(enum value_kind kind);
+/* Appends v as text: strings as they are, numbers in their shortest exact
+ * form, dates in ISO 8601, booleans true/false, null as nothing. */
+void value_to_text(const struct value *v, struct buf *out);
+/* Shortest decimal that reads back as exactly f (1.21 stays 1.21). */
+void value_format_double(double f, struct buf *out);
+/* ISO 8601 / RFC 3339 text of a date-time, fraction trimmed. */
+void datetime_format(const struct datetime *dt, struct buf *out);
+/* Days since 1970-01-01 of a calendar date (proleptic Gregorian). */
+int64_t datetime_days(int year, int month, int day);
+void datetime_from_days(int64_t days, int *year, int *month, int *day);
+int datetime_valid_date(int year, int month, int day);
+/* Compares two values of the same date kind chronologically (<0, 0, >0). */
+int datetime_cmp(const struct datetime *a, const struct datetime *b);
+/* Deep copy into arena a. */
+struct value *value_copy(struct arena *a, const struct value *v);
+
+#endif

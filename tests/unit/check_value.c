@@ -1,0 +1,105 @@
+/* check_value.c: the value tree, JSON, buffers, arena, diagnostics and UTF-8 helpers. */
+#include "check.h"
+
+#include <stdlib.h>
+
+#include "arena.h"
+#include "buf.h"
+#include "diag.h"
+#include "json.h"
+#include "utf8.h"
+#include "value.h"
+
+static void test_json_roundtrip(void)
+{
+	struct arena *a = arena_new();
+	struct diags d;
+	diags_init(&d);
+	const char *src = "{\"b\": [1, 1.21, true, null, \"x\\u00e9\\n\"], \"a\": {}}";
+	struct value *v = json_parse(a, "t.json", src, strlen(src), &d);
+	CHECK(v != NULL);
+	struct buf out = BUF_INIT;
+	json_write(v, 0, &out);
+	CHECK_STR(buf_cstr(&out), "{\"b\":[1,1.21,true,null,\"x\xc3\xa9\\n\"],\"a\":{}}");
+	CHECK_INT(value_path(v, "b")->u.arr.n, 5);
+	CHECK_INT(value_get(v, "b")->pos.line, 1);
+	CHECK_INT(value_get(v, "b")->pos.col, 7);
+	buf_reset(&out);
+	const char *bad = "{\n  \"a\": [1,\n  2 x]\n}";
+	CHECK(json_parse(a, "bad.json", bad, strlen(bad), &d) == NULL);
+	CHECK_INT(d.nerrors, 1);
+	diag_format(&d.v[0], &out);
+	CHECK_STR(buf_cstr(&out), "bad.json:3:5: error: expected ',' or ']'\n    3 |   2 x]\n      |     ^\n");
+	buf_free(&out);
+	diags_free(&d);
+	arena_free(a);
+}
+
+static void test_utf8(void)
+{
+	const char *zh = "一、总体要求";
+	CHECK_INT(utf8_invalid_at(zh, strlen(zh)), strlen(zh));
+	CHECK_INT(utf8_count(zh, strlen(zh)), 6);
+	CHECK_INT(utf8_floor(zh, strlen(zh), 4), 3);
+	CHECK_INT(utf8_invalid_at("ab\xff", 3), 2);
+	CHECK_INT(utf8_invalid_at("\xed\xa0\x80", 3), 0);   /* surrogate */
+	CHECK_INT(utf8_invalid_at("\xc0\xaf", 2), 0);       /* overlong */
+	CHECK(utf8_is_cjk(0x4E00));
+	CHECK(utf8_is_cjk(0x3002));
+	CHECK(!utf8_is_cjk('a'));
+	CHECK(utf8_is_punct(0x201C));
+	CHECK(utf8_is_punct(0x3001));
+	CHECK(!utf8_is_punct(0x4E3B));
+	/* 中文 in GB18030 */
+	CHECK(utf8_looks_gb18030("\xd6\xd0\xce\xc4", 4));
+	CHECK(!utf8_looks_gb18030("abc", 3));
+}
+
+static void test_datetime(void)
+{
+	int y, m, d;
+	CHECK_INT(datetime_days(1970, 1, 1), 0);
+	CHECK_INT(datetime_days(2019, 6, 30), 18077);
+	datetime_from_days(18077, &y, &m, &d);
+	CHECK(y == 2019 && m == 6 && d == 30);
+	CHECK(datetime_valid_date(2020, 2, 29));
+	CHECK(!datetime_valid_date(2019, 2, 29));
+	struct datetime dt = { DT_OFFSET, 1979, 5, 27, 7, 32, 0, 500000000, -420 };
+	struct buf b = BUF_INIT;
+	datetime_format(&dt, &b);
+	CHECK_STR(buf_cstr(&b), "1979-05-27T07:32:00.5-07:00");
+	buf_reset(&b);
+	value_format_double(0.1 + 0.2, &b);
+	CHECK_STR(buf_cstr(&b), "0.30000000000000004");
+	buf_free(&b);
+}
+
+static void test_arena_table(void)
+{
+	struct arena *a = arena_new();
+	struct pos p = { 0 };
+	struct value *t = value_table(a, p);
+	for (int i = 0; i < 100; i++) {
+		char k[16];
+		snprintf(k, sizeof k, "k%d", i);
+		value_setc(a, t, k, value_int(a, i, p));
+	}
+	value_setc(a, t, "k5", value_int(a, 500, p));
+	CHECK_INT(t->u.tab.n, 100);
+	CHECK_INT(value_get(t, "k5")->u.i, 500);
+	CHECK_INT(value_get(t, "k99")->u.i, 99);
+	CHECK(value_get(t, "nope") == NULL);
+	char *big = arena_alloc(a, 1 << 20);
+	big[(1 << 20) - 1] = 1;
+	CHECK(arena_used(a) >= (1 << 20));
+	arena_free(a);
+}
+
+int main(void)
+{
+	test_json_roundtrip();
+	test_utf8();
+	test_datetime();
+	test_arena_table();
+	return CHECK_DONE("check_value");
+}
