@@ -1,0 +1,29 @@
+/* build.h: one build of a site: load, render in parallel, write atomically. */
+#ifndef PP_BUILD_H
+#define PP_BUILD_H
+
+#include <stddef.h>
+
+#include "diag.h"
+
+struct build_opts {
+	const char *site_dir;   /* the folder with site.toml */
+	const char *out_dir;    /* NULL: site_dir/public */
+	const char *exe_dir;    /* where the program lives, to find its themes; may be NULL */
+	int drafts;             /* include draft: true pages */
+	int jobs;               /* threads; 0: one per processor */
+	int check_only;         /* validate everything, write nothing */
+};
+
+struct build_stats {
+	size_t pages, files;                 /* pages rendered, files copied */
+	size_t written, unchanged, removed;  /* what happened in the output folder */
+};
+
+/* Builds the site. Every problem found is recorded in d (the build goes on
+ * as far as it can so that one run reports all content errors); nothing is
+ * written when there is any error. Returns 0, 1 on content/build errors, 2 on
+ * environment errors (no site.toml, output folder not writable). */
+int build_site(const struct build_opts *o, struct build_stats *st, struct diags *d);
+
+#endif

@@ -1,0 +1,495 @@
+/* content.c: walking content/, reading pages, deciding output paths. */
+#include "content.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "frontmatter.h"
+#include "utf8.h"
+#include "xalloc.h"
+
+/* Folders nest a few levels in practice; this stops a symlink loop. */
+#define CONTENT_MAX_DEPTH 32
+/* A content file larger than this is a mistake (an exported video?), not a page. */
+#define CONTENT_MAX_FILE (64L * 1024 * 1024)
+
+struct walk {
+	struct arena *a;
+	const char *site_dir;
+	char *site_real;        /* realpath of the site, for the symlink check */
+	int drafts;
+	struct diags *d;
+	struct page **pages;
+	size_t npages, cap;
+	struct static_file *files;
+	size_t nfiles, fcap;
+};
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int skipped_name(const char *n)
+{
+	size_t l = strlen(n);
+	return n[0] == '.' || n[0] == '#' || (l && n[l - 1] == '~') ||
+	       (l > 4 && (strcmp(n + l - 4, ".swp") == 0 || strcmp(n + l - 4, ".swo") == 0 ||
+	                  strcmp(n + l - 4, ".bak") == 0 || strcmp(n + l - 4, ".tmp") == 0));
+}
+
+static int ends_with(const char *s, const char *suf)
+{
+	size_t ls = strlen(s), lf = strlen(suf);
+	return ls >= lf && strcmp(s + ls - lf, suf) == 0;
+}
+
+int content_read_text(struct arena *a, const char *disk_path, const char *shown_path,
+                      const char **text, size_t *len, struct diags *d)
+{
+	int rc = -1;
+	FILE *f = fopen(disk_path, "rb");
+	char *data = NULL;
+	if (!f) {
+		diag_add(d, DIAG_ERROR, shown_path, 0, 0, NULL, 0, "cannot read: %s", strerror(errno));
+		return -1;
+	}
+	struct stat st;
+	if (fstat(fileno(f), &st) < 0 || st.st_size > CONTENT_MAX_FILE) {
+		diag_add(d, DIAG_ERROR, shown_path, 0, 0, NULL, 0, "file too large (over %ld MiB)",
+		         CONTENT_MAX_FILE >> 20);
+		goto out;
+	}
+	size_t n = (size_t)st.st_size;
+	data = arena_alloc(a, n + 1);
+	if (n && fread(data, 1, n, f) != n) {
+		diag_add(d, DIAG_ERROR, shown_path, 0, 0, NULL, 0, "cannot read: %s", strerror(errno));
+		goto out;
+	}
+	data[n] = '\0';
+	size_t bad = utf8_invalid_at(data, n);
+	if (bad < n) {
+		int line, col;
+		diag_linecol(data, bad, bad, &line, &col);
+		if (utf8_looks_gb18030(data, n))
+			diag_add(d, DIAG_ERROR, shown_path, line, col, NULL, 0,
+			         "not UTF-8 (invalid byte 0x%02X at byte offset %zu); the file looks like "
+			         "GB18030: convert it with: iconv -f GB18030 -t UTF-8 '%s' > tmp && mv tmp '%s'",
+			         (unsigned char)data[bad], bad, shown_path, shown_path);
+		else
+			diag_add(d, DIAG_ERROR, shown_path, line, col, NULL, 0,
+			         "not UTF-8 (invalid byte 0x%02X at byte offset %zu); save the file as UTF-8",
+			         (unsigned char)data[bad], bad);
+		goto out;
+	}
+	if (memchr(data, '\0', n)) {
+		size_t off = (size_t)((char *)memchr(data, '\0', n) - data);
+		diag_at(d, DIAG_ERROR, shown_path, data, n, off, "NUL byte in a text file (byte offset %zu)", off);
+		goto out;
+	}
+	*text = data;
+	*len = n;
+	rc = 0;
+out:
+	fclose(f);
+	return rc;
+}
+
+static void add_page(struct walk *w, struct page *p)
+{
+	if (w->npages == w->cap) {
+		w->cap = w->cap ? w->cap * 2 : 64;
+		w->pages = xrealloc(w->pages, w->cap * sizeof *w->pages);
+	}
+	w->pages[w->npages++] = p;
+}
+
+static struct pos meta_pos(const struct value *v)
+{
+	return v ? v->pos : (struct pos){ 0 };
+}
+
+static void meta_err(struct walk *w, struct page *p, const struct value *v, const char *msg, const char *key)
+{
+	struct pos pos = meta_pos(v);
+	size_t s = 0, e = 0;
+	int have = pos.line > 0 && diag_line_span(p->src, p->len, pos.line, &s, &e);
+	diag_add(w->d, DIAG_ERROR, p->path, pos.line, pos.col, have ? p->src + s : NULL, e - s,
+	         msg, key);
+}
+
+/* Reads the common front matter keys; the rest stay in meta for templates. */
+static int page_fields(struct walk *w, struct page *p, const char *stem)
+{
+	int rc = 0;
+	struct value *v;
+	p->title = stem;
+	if ((v = value_get(p->meta, "title"))) {
+		if (v->kind == V_STRING)
+			p->title = v->u.str.s;
+		else
+			meta_err(w, p, v, "'%s' must be a string", "title"), rc = -1;
+	}
+	p->type = "";
+	if ((v = value_get(p->meta, "type"))) {
+		if (v->kind == V_STRING)
+			p->type = v->u.str.s;
+		else
+			meta_err(w, p, v, "'%s' must be a string", "type"), rc = -1;
+	}
+	if ((v = value_get(p->meta, "date"))) {
+		if (v->kind == V_DATETIME && v->u.dt.kind != DT_TIME) {
+			p->has_date = 1;
+			p->date = v->u.dt;
+		} else {
+			meta_err(w, p, v, "'%s' must be a date (YYYY-MM-DD)", "date");
+			rc = -1;
+		}
+	}
+	if ((v = value_get(p->meta, "weight"))) {
+		if (v->kind == V_INT)
+			p->weight = v->u.i;
+		else
+			meta_err(w, p, v, "'%s' must be an integer", "weight"), rc = -1;
+	}
+	if ((v = value_get(p->meta, "draft")) && v->kind != V_BOOL)
+		meta_err(w, p, v, "'%s' must be true or false", "draft"), rc = -1;
+	if ((v = value_get(p->meta, "slug"))) {
+		const char *s = value_str(v, "");
+		if (v->kind != V_STRING || !*s || strchr(s, '/') || strcmp(s, ".") == 0 || strcmp(s, "..") == 0)
+			meta_err(w, p, v, "'%s' must be a non-empty name without '/'", "slug"), rc = -1;
+	}
+	return rc;
+}
+
+static int is_draft(const struct page *p)
+{
+	const struct value *v = value_get(p->meta, "draft");
+	return v && v->kind == V_BOOL && v->u.b;
+}
+
+/* dir: content-relative folder ("" for the root). Returns the folder's section page, or NULL. */
+static struct page *walk_dir(struct walk *w, const char *dir, int depth);
+
+static struct page *make_section(struct walk *w, const char *dir)
+{
+	struct page *s = arena_alloc(w->a, sizeof *s);
+	s->kind = *dir ? PAGE_SECTION : PAGE_HOME;
+	s->dir = dir;
+	s->url = *dir ? arena_printf(w->a, "%s/", dir) : "";
+	s->out = arena_printf(w->a, "%sindex.html", s->url);
+	const char *slash = strrchr(dir, '/');
+	s->title = slash ? slash + 1 : dir;
+	s->type = "";
+	s->src = "";
+	s->meta = value_table(w->a, (struct pos){ 0 });
+	return s;
+}
+
+static int load_page(struct walk *w, struct page *p, const char *disk)
+{
+	if (content_read_text(w->a, disk, p->path, &p->src, &p->len, w->d) < 0)
+		return -1;
+	if (fm_parse(w->a, p->path, p->src, p->len, &p->meta, &p->body_off, w->d) < 0)
+		return -1;
+	return 0;
+}
+
+static int inside_site(struct walk *w, const char *disk, const char *shown)
+{
+	char *real = realpath(disk, NULL);
+	if (!real) {
+		diag_add(w->d, DIAG_ERROR, shown, 0, 0, NULL, 0, "broken symbolic link");
+		return 0;
+	}
+	size_t n = strlen(w->site_real);
+	int ok = strncmp(real, w->site_real, n) == 0 && (real[n] == '/' || real[n] == '\0');
+	if (!ok)
+		diag_add(w->d, DIAG_ERROR, shown, 0, 0, NULL, 0,
+		         "symbolic link points outside the site (to %s); copy the file in instead", real);
+	free(real);
+	return ok;
+}
+
+static struct page *walk_dir(struct walk *w, const char *dir, int depth)
+{
+	const char *disk_dir = *dir ? arena_printf(w->a, "%s/content/%s", w->site_dir, dir)
+	                            : arena_printf(w->a, "%s/content", w->site_dir);
+	const char *shown_dir = *dir ? arena_printf(w->a, "content/%s", dir) : "content";
+	if (depth > CONTENT_MAX_DEPTH) {
+		diag_add(w->d, DIAG_ERROR, shown_dir, 0, 0, NULL, 0,
+		         "folders nested deeper than %d levels", CONTENT_MAX_DEPTH);
+		return NULL;
+	}
+	DIR *dh = opendir(disk_dir);
+	if (!dh) {
+		diag_add(w->d, DIAG_ERROR, shown_dir, 0, 0, NULL, 0, "cannot open folder: %s", strerror(errno));
+		return NULL;
+	}
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+	struct dirent *de;
+	while ((de = readdir(dh))) {
+		if (skipped_name(de->d_name))
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 32;
+			names = xrealloc(names, cap * sizeof *names);
+		}
+		names[n++] = xstrdup(de->d_name);
+	}
+	closedir(dh);
+	if (n > 1)
+		qsort(names, n, sizeof *names, cmp_str);
+
+	struct page *section = NULL;
+	struct page **kids = NULL;
+	size_t nkids = 0, kcap = 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *name = names[i];
+		const char *rel = *dir ? arena_printf(w->a, "%s/%s", dir, name) : arena_strdup(w->a, name);
+		const char *disk = arena_printf(w->a, "%s/%s", disk_dir, name);
+		const char *shown = arena_printf(w->a, "content/%s", rel);
+		struct stat st;
+		if (lstat(disk, &st) < 0) {
+			diag_add(w->d, DIAG_ERROR, shown, 0, 0, NULL, 0, "cannot read: %s", strerror(errno));
+			continue;
+		}
+		if (S_ISLNK(st.st_mode)) {
+			if (!inside_site(w, disk, shown) || stat(disk, &st) < 0)
+				continue;
+		}
+		struct page *kid = NULL;
+		if (S_ISDIR(st.st_mode)) {
+			kid = walk_dir(w, rel, depth + 1);
+		} else if (!S_ISREG(st.st_mode)) {
+			diag_add(w->d, DIAG_WARNING, shown, 0, 0, NULL, 0, "not a regular file; skipped");
+		} else if (ends_with(name, ".md") || ends_with(name, ".markdown")) {
+			struct page *p = arena_alloc(w->a, sizeof *p);
+			p->path = shown;
+			p->rel = rel;
+			p->dir = dir;
+			if (load_page(w, p, disk) < 0)
+				continue;
+			size_t stemlen = strlen(name) - (ends_with(name, ".md") ? 3 : 9);
+			char *stem = arena_strndup(w->a, name, stemlen);
+			if (page_fields(w, p, stem) < 0)
+				continue;
+			if (is_draft(p) && !w->drafts)
+				continue;
+			if (strcmp(stem, "_index") == 0 || strcmp(stem, "index") == 0) {
+				if (section) {
+					diag_add(w->d, DIAG_ERROR, shown, 0, 0, NULL, 0,
+					         "output path '%s' is also written by %s", section->out, section->path);
+					continue;
+				}
+				p->kind = *dir ? PAGE_SECTION : PAGE_HOME;
+				p->url = *dir ? arena_printf(w->a, "%s/", dir) : "";
+				if (p->title == stem) {
+					const char *slash = strrchr(dir, '/');
+					p->title = slash ? slash + 1 : dir;
+				}
+				p->out = arena_printf(w->a, "%sindex.html", p->url);
+				section = p;
+				continue;
+			}
+			const char *slug = value_str(value_get(p->meta, "slug"), stem);
+			p->kind = PAGE_PAGE;
+			p->url = *dir ? arena_printf(w->a, "%s/%s/", dir, slug) : arena_printf(w->a, "%s/", slug);
+			p->out = arena_printf(w->a, "%sindex.html", p->url);
+			kid = p;
+			add_page(w, p);
+		} else {
+			if (w->nfiles == w->fcap) {
+				w->fcap = w->fcap ? w->fcap * 2 : 32;
+				w->files = xrealloc(w->files, w->fcap * sizeof *w->files);
+			}
+			w->files[w->nfiles].path = disk;
+			w->files[w->nfiles].rel = rel;
+			w->nfiles++;
+		}
+		if (kid) {
+			if (nkids == kcap) {
+				kcap = kcap ? kcap * 2 : 16;
+				kids = xrealloc(kids, kcap * sizeof *kids);
+			}
+			kids[nkids++] = kid;
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+
+	/* A folder becomes a section when it has an _index.md or pages in it. */
+	if (!section && (nkids > 0 || !*dir))
+		section = make_section(w, dir);
+	if (section) {
+		section->dir = dir;
+		add_page(w, section);
+		section->children = arena_alloc(w->a, (nkids + 1) * sizeof *kids);
+		section->nchildren = nkids;
+		for (size_t i = 0; i < nkids; i++) {
+			section->children[i] = kids[i];
+			kids[i]->parent = section;
+		}
+	}
+	free(kids);
+	return section;
+}
+
+static int cmp_url(const void *a, const void *b)
+{
+	const struct page *x = *(struct page *const *)a, *y = *(struct page *const *)b;
+	return strcmp(x->url, y->url);
+}
+
+/* List order: weighted first by weight, then newest date first, then title, then path. */
+static int cmp_list(const void *a, const void *b)
+{
+	const struct page *x = *(struct page *const *)a, *y = *(struct page *const *)b;
+	if ((x->weight != 0) != (y->weight != 0))
+		return x->weight != 0 ? -1 : 1;
+	if (x->weight != y->weight)
+		return x->weight < y->weight ? -1 : 1;
+	if (x->has_date != y->has_date)
+		return x->has_date ? -1 : 1;
+	if (x->has_date) {
+		int c = datetime_cmp(&x->date, &y->date);
+		if (c)
+			return -c;
+	}
+	int c = strcmp(x->title, y->title);
+	return c ? c : strcmp(x->url, y->url);
+}
+
+static int cmp_rel(const void *a, const void *b)
+{
+	return strcmp((*(struct page *const *)a)->rel, (*(struct page *const *)b)->rel);
+}
+
+static int cmp_file(const void *a, const void *b)
+{
+	return strcmp(((const struct static_file *)a)->rel, ((const struct static_file *)b)->rel);
+}
+
+int content_load(struct arena *a, const char *site_dir, int drafts, struct content *c,
+                 struct diags *d)
+{
+	struct walk w = { .a = a, .site_dir = site_dir, .drafts = drafts, .d = d };
+	size_t errors_before = d->nerrors;
+	memset(c, 0, sizeof *c);
+	w.site_real = realpath(site_dir, NULL);
+	if (!w.site_real) {
+		diag_add(d, DIAG_ERROR, site_dir, 0, 0, NULL, 0, "cannot open site folder: %s", strerror(errno));
+		return -1;
+	}
+	struct stat st;
+	const char *cdir = arena_printf(a, "%s/content", site_dir);
+	if (stat(cdir, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		diag_add(d, DIAG_ERROR, "content", 0, 0, NULL, 0, "no content/ folder in the site");
+		free(w.site_real);
+		return -1;
+	}
+	c->home = walk_dir(&w, "", 0);
+	free(w.site_real);
+
+	c->npages = w.npages;
+	c->pages = arena_alloc(a, (w.npages + 1) * sizeof *c->pages);
+	if (w.npages)
+		memcpy(c->pages, w.pages, w.npages * sizeof *w.pages);
+	free(w.pages);
+	c->nfiles = w.nfiles;
+	c->files = arena_alloc(a, (w.nfiles + 1) * sizeof *c->files);
+	if (w.nfiles)
+		memcpy(c->files, w.files, w.nfiles * sizeof *w.files);
+	free(w.files);
+
+	qsort(c->pages, c->npages, sizeof *c->pages, cmp_url);
+	qsort(c->files, c->nfiles, sizeof *c->files, cmp_file);
+	c->by_rel = arena_alloc(a, (c->npages + 1) * sizeof *c->by_rel);
+	for (size_t i = 0; i < c->npages; i++)
+		if (c->pages[i]->rel)
+			c->by_rel[c->nby_rel++] = c->pages[i];
+	qsort(c->by_rel, c->nby_rel, sizeof *c->by_rel, cmp_rel);
+	for (size_t i = 0; i < c->npages; i++) {
+		struct page *p = c->pages[i];
+		p->index = i;
+		if (p->nchildren > 1)
+			qsort(p->children, p->nchildren, sizeof *p->children, cmp_list);
+		if (i > 0 && strcmp(c->pages[i - 1]->url, p->url) == 0) {
+			const struct page *q = c->pages[i - 1];
+			diag_add(d, DIAG_ERROR, p->path ? p->path : q->path, 0, 0, NULL, 0,
+			         "output path '%s' is also written by %s", p->out,
+			         q->path ? q->path : "a folder of the same name");
+		}
+	}
+	/* A file to copy may not land where a page is written. */
+	for (size_t i = 0; i < c->nfiles; i++) {
+		const char *rel = c->files[i].rel;
+		size_t l = strlen(rel);
+		if (l >= 10 && strcmp(rel + l - 10, "index.html") == 0) {
+			char *url = arena_strndup(a, rel, l - 10);
+			const struct page *p = content_page_at(c, url);
+			if (p)
+				diag_add(d, DIAG_ERROR, arena_printf(a, "content/%s", rel), 0, 0, NULL, 0,
+				         "output path '%s' is also written by %s", rel,
+				         p->path ? p->path : "a generated section page");
+		}
+	}
+	return d->nerrors > errors_before ? -1 : 0;
+}
+
+struct page *content_page(const struct content *c, const char *rel)
+{
+	size_t lo = 0, hi = c->nby_rel;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int cmp = strcmp(c->by_rel[mid]->rel, rel);
+		if (cmp == 0)
+			return c->by_rel[mid];
+		if (cmp < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+struct page *content_page_at(const struct content *c, const char *url)
+{
+	size_t lo = 0, hi = c->npages;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int cmp = strcmp(c->pages[mid]->url, url);
+		if (cmp == 0)
+			return c->pages[mid];
+		if (cmp < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+const struct static_file *content_file(const struct content *c, const char *rel)
+{
+	size_t lo = 0, hi = c->nfiles;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int cmp = strcmp(c->files[mid].rel, rel);
+		if (cmp == 0)
+			return &c->files[mid];
+		if (cmp < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
