@@ -139,6 +139,8 @@ static void md_one(void *ctx, size_t i, int worker)
 	struct build *b = ctx;
 	const struct page *p = b->c.pages[i];
 	struct link_ctx lc = { b, p, worker };
+	if (p->failed)
+		return;
 	struct markdown_opts mo = {
 		.engine = b->cfg.engine == CONFIG_CMARK ? MARKDOWN_CMARK : MARKDOWN_MD4C,
 		.unsafe_html = b->cfg.unsafe_html,
@@ -156,6 +158,8 @@ static void check_fragments(struct build *b)
 		for (size_t i = 0; i < b->frags[w].n; i++) {
 			const struct frag_check *fc = &b->frags[w].v[i];
 			const struct markdown_result *md = &b->r[fc->to->index].md;
+			if (fc->to->failed)
+				continue;
 			int found = 0;
 			for (size_t k = 0; k < md->ntoc && !found; k++)
 				found = strcmp(md->toc[k].id, fc->frag) == 0;
@@ -206,7 +210,9 @@ static struct value *page_ref(struct build *b, struct arena *a, const struct pag
 	if (p->has_date)
 		set_date(b, a, t, &p->date);
 	const struct markdown_result *md = &b->r[p->index].md;
-	value_setc(a, t, "summary", value_string(a, md->summary ? md->summary : "", md->summary_len, (struct pos){ 0 }));
+	/* Left out when empty: an empty string is true in a Mustache section. */
+	if (md->summary_len)
+		value_setc(a, t, "summary", value_string_ref(a, md->summary, md->summary_len, (struct pos){ 0 }));
 	value_setc(a, t, "params", p->meta);
 	return t;
 }
@@ -242,7 +248,8 @@ static struct value *page_context(struct build *b, struct arena *a, const struct
 	if (p->has_date)
 		set_date(b, a, pg, &p->date);
 	value_setc(a, pg, "content", value_string_ref(a, md->html ? md->html : "", md->html_len, nopos));
-	value_setc(a, pg, "summary", value_string_ref(a, md->summary ? md->summary : "", md->summary_len, nopos));
+	if (md->summary_len)
+		value_setc(a, pg, "summary", value_string_ref(a, md->summary, md->summary_len, nopos));
 	value_setc(a, pg, "summary_cut", value_bool(a, md->summary_cut, nopos));
 	struct value *toc = value_array(a, nopos);
 	for (size_t i = 0; i < md->ntoc; i++) {
@@ -287,6 +294,7 @@ static struct value *page_context(struct build *b, struct arena *a, const struct
 			break;
 		}
 	}
+	value_setc(a, pg, "has_pager", value_bool(a, value_get(pg, "prev") || value_get(pg, "next"), nopos));
 	struct value *pages = value_array(a, nopos);
 	for (size_t i = 0; i < p->nchildren; i++)
 		value_push(a, pages, page_ref(b, a, p, p->children[i]));
@@ -471,13 +479,14 @@ int build_site(const struct build_opts *o, struct build_stats *st, struct diags 
 	int theme_ok = theme_load(b.a, o->site_dir, o->exe_dir, &b.cfg, &b.theme, d) == 0;
 	/* Content errors are worth reporting even when the theme is broken. */
 	int content_ok = content_load(b.a, o->site_dir, o->drafts, &b.c, d) == 0;
-	if (!theme_ok || !content_ok)
+	if (!b.c.home)
 		goto out;
-
+	/* Markdown and links are checked even after other errors, so one run
+	 * reports every problem it can find. */
 	b.r = xcalloc(b.c.npages + 1, sizeof *b.r);
 	pool_run(b.c.npages, b.jobs, md_one, &b);
 	check_fragments(&b);
-	if (d->nerrors)
+	if (!theme_ok || !content_ok || d->nerrors)
 		goto out;
 
 	b.site = site_context(&b);

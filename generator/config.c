@@ -25,7 +25,6 @@ static const struct key_rule schema[] = {
 	{ "", "theme", K_STRING },
 	{ "", "as_of", K_DATE },
 	{ "", "summary_length", K_INT },
-	{ "", "paginate", K_INT },
 	{ "", "index_links", K_BOOL },
 	{ "", "markdown", K_TABLE },
 	{ "", "lua", K_TABLE },
@@ -45,7 +44,6 @@ static const struct key_rule schema[] = {
 
 /* Summary lengths past this are a typo rather than a summary. */
 #define CONFIG_MAX_SUMMARY 10000
-#define CONFIG_MAX_PAGINATE 100000
 
 void config_defaults(struct config *c)
 {
@@ -55,7 +53,6 @@ void config_defaults(struct config *c)
 	c->base_url = "";
 	c->theme = "default";
 	c->summary_length = 120;
-	c->paginate = 20;
 	c->index_links = 1;
 	c->engine = CONFIG_MD4C;
 	c->publish.branch = "main";
@@ -236,13 +233,6 @@ int config_load(struct arena *a, const char *path, const char *src, size_t len,
 			rc = -1;
 		}
 		c->summary_length = (long)v->u.i;
-	}
-	if ((v = value_get(root, "paginate"))) {
-		if (v->u.i < 1 || v->u.i > CONFIG_MAX_PAGINATE) {
-			err_at(d, path, src, len, &v->pos, "paginate must be 1..100000 pages");
-			rc = -1;
-		}
-		c->paginate = (long)v->u.i;
 	}
 	if ((v = value_get(root, "index_links")))
 		c->index_links = v->u.b;

@@ -276,14 +276,23 @@ static struct page *walk_dir(struct walk *w, const char *dir, int depth)
 			p->path = shown;
 			p->rel = rel;
 			p->dir = dir;
-			if (load_page(w, p, disk) < 0)
-				continue;
 			size_t stemlen = strlen(name) - (ends_with(name, ".md") ? 3 : 9);
 			char *stem = arena_strndup(w->a, name, stemlen);
-			if (page_fields(w, p, stem) < 0)
+			if (load_page(w, p, disk) < 0 || page_fields(w, p, stem) < 0) {
+				p->failed = 1;
+				if (!p->meta)
+					p->meta = value_table(w->a, (struct pos){ 0 });
+				if (!p->src) {
+					p->src = "";
+					p->len = p->body_off = 0;
+				}
+				if (!p->title)
+					p->title = stem;
+				if (!p->type)
+					p->type = "";
+			} else if (is_draft(p) && !w->drafts) {
 				continue;
-			if (is_draft(p) && !w->drafts)
-				continue;
+			}
 			if (strcmp(stem, "_index") == 0 || strcmp(stem, "index") == 0) {
 				if (section) {
 					diag_add(w->d, DIAG_ERROR, shown, 0, 0, NULL, 0,

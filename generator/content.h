@@ -31,6 +31,8 @@ struct page {
 	struct page **children; /* sections: pages and subsections, in list order */
 	size_t nchildren;
 	size_t index;           /* position in content.pages */
+	int failed;             /* could not be read or its front matter is bad: kept so that links to it
+	                         * resolve and later stages can report other pages' errors, never rendered */
 	void *render;           /* owned by the build: what rendering made of it */
 };
 

@@ -54,7 +54,7 @@ if [ -s "$PP_TMP/broken" ]; then not_ok "broken relative links:"; head -n 10 "$P
 
 # A second build rewrites nothing.
 pp -C "$site" build
-check "rebuild writes nothing" grep -q ' 0 written' "$PP_TMP/out"
+check "rebuild writes nothing" grep -q '(0 written' "$PP_TMP/out"
 cp "$out/index.html" "$PP_TMP/index.before"
 inode_before=$(ls -i "$out/css/style.css" | cut -d' ' -f1)
 pp -C "$site" build

@@ -1,0 +1,78 @@
+/* markdown.h: Markdown to HTML with either engine (md4c or cmark), one behaviour:
+ * both feed the same renderer (mdrender.h), so every feature below holds for both. */
+#ifndef PP_MARKDOWN_H
+#define PP_MARKDOWN_H
+
+#include <stddef.h>
+
+#include "arena.h"
+#include "buf.h"
+#include "diag.h"
+
+enum markdown_engine { MARKDOWN_MD4C, MARKDOWN_CMARK };
+
+struct markdown_opts {
+	enum markdown_engine engine;
+	/* Strict CommonMark (the spec suite): no extensions, no heading ids, no
+	 * CJK rules, no link resolving, filtering or checking, no <!--more-->.
+	 * Raw HTML still follows unsafe_html, as cmark's own renderer does. */
+	int plain;
+	/* Keep raw HTML; otherwise each raw HTML block or inline element becomes
+	 * <!-- raw HTML omitted --> (cmark's wording). */
+	int unsafe_html;
+	/* Summary length in characters (0: 120). */
+	size_t summary_chars;
+	/* Called (unless plain) for each link or image destination that is
+	 * relative: no URL scheme, not empty, not starting with '/' or '#'.
+	 * dest is decoded (escapes and entities resolved). src_offset is the byte
+	 * offset in file_src (the whole file, not the body) where the destination
+	 * is written, best effort, so diag_at(d, .., file_src, file_len,
+	 * src_offset, ..) points at it. Returns 0 after writing the new URL into
+	 * out; 1 to keep dest; -1 when it recorded an error itself (the link is
+	 * then rendered unchanged and markdown_render returns -1). */
+	int (*resolve)(void *ud, const char *dest, size_t len, size_t src_offset, struct buf *out);
+	void *resolve_ud;
+};
+
+struct markdown_heading {
+	int level;          /* 1..6 */
+	const char *id;     /* "" when plain */
+	const char *text;   /* plain text */
+};
+
+struct markdown_result {
+	const char *html;     /* arena-owned, NUL-terminated */
+	size_t html_len;
+	const char *summary;  /* plain text, arena-owned, NUL-terminated */
+	size_t summary_len;
+	int summary_cut;      /* 1 if the page holds more than the summary (a "read more" is due) */
+	struct markdown_heading *toc;   /* every heading, in order; arena-owned */
+	size_t ntoc;
+};
+
+/* Renders the body of a file: file_src[body_offset .. file_len) (valid UTF-8,
+ * front matter already removed). path, file_src and file_len serve the
+ * diagnostics, so that they name real file lines. Everything in res is
+ * allocated in arena a; nothing else is kept.
+ *
+ * Unless o->plain: GFM tables, strikethrough and task lists (md4c only; cmark
+ * has no extensions); heading ids (markdown_slug, unique on the page, or an
+ * explicit "## Title {#id}"); no line break between CJK characters at a soft
+ * break; strong/emphasis next to full-width punctuation (**“引号”**后文);
+ * links to javascript:, vbscript:, file: and data: (other than data:image/png,
+ * gif, jpeg, webp) dropped with a warning; "#frag" links checked against the
+ * page's heading ids (an error if missing); <!--more--> ends the summary,
+ * else the summary is the first paragraph.
+ *
+ * Returns 0, or -1 if it recorded errors in d. Thread-safe: concurrent calls
+ * need their own arenas (d may be shared). */
+int markdown_render(const struct markdown_opts *o, struct arena *a, const char *path,
+                    const char *file_src, size_t file_len, size_t body_offset,
+                    struct markdown_result *res, struct diags *d);
+
+/* Appends the heading id of a plain text: ASCII lower-cased, non-ASCII letters
+ * kept (Chinese stays Chinese), runs of spaces and punctuation become one '-'
+ * (nothing between two CJK characters), "section" when nothing is left. */
+void markdown_slug(const char *text, size_t len, struct buf *out);
+
+#endif
