@@ -1,0 +1,83 @@
+/* cmd_build.c: the build and check commands. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "build.h"
+#include "cli.h"
+#include "diag.h"
+
+static double now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static int run(const struct cli *cli, int argc, char **argv, int check)
+{
+	const char *out = NULL;
+	int drafts = 0, jobs = 0, quiet = 0;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (!check && (strcmp(a, "--out") == 0 || strcmp(a, "-o") == 0)) {
+			if (++i >= argc)
+				return cli_usage_error("%s needs a folder", a);
+			out = argv[i];
+		} else if (strcmp(a, "--drafts") == 0) {
+			drafts = 1;
+		} else if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) {
+			quiet = 1;
+		} else if (strcmp(a, "--jobs") == 0 || strcmp(a, "-j") == 0) {
+			char *end;
+			if (++i >= argc)
+				return cli_usage_error("%s needs a number", a);
+			long n = strtol(argv[i], &end, 10);
+			if (*end || n < 1 || n > 1024)
+				return cli_usage_error("--jobs must be 1..1024, got '%s'", argv[i]);
+			jobs = (int)n;
+		} else {
+			return cli_usage_error("%s: unknown option or argument '%s'", argv[0], a);
+		}
+	}
+	struct build_opts o = {
+		.site_dir = ".",
+		.out_dir = out,
+		.exe_dir = cli->exe_dir,
+		.drafts = drafts,
+		.jobs = jobs,
+		.check_only = check,
+	};
+	struct build_stats st;
+	struct diags d;
+	diags_init(&d);
+	double t0 = now_ms();
+	int rc = build_site(&o, &st, &d);
+	double ms = now_ms() - t0;
+	diags_sort(&d);
+	diags_print(&d, stderr);
+	if (rc == 0 && !quiet) {
+		if (check)
+			printf("planpress: checked %zu pages and %zu files: no errors\n", st.pages, st.files);
+		else
+			printf("planpress: built %zu pages and %zu files into %s in %.0f ms "
+			       "(%zu written, %zu unchanged, %zu removed)\n",
+			       st.pages, st.files, out ? out : "public", ms, st.written, st.unchanged, st.removed);
+	} else if (rc != 0) {
+		fprintf(stderr, "planpress: %zu error%s; nothing was written\n", d.nerrors,
+		        d.nerrors == 1 ? "" : "s");
+	}
+	diags_free(&d);
+	return rc;
+}
+
+int cmd_build(const struct cli *cli, int argc, char **argv)
+{
+	return run(cli, argc, argv, 0);
+}
+
+int cmd_check(const struct cli *cli, int argc, char **argv)
+{
+	return run(cli, argc, argv, 1);
+}
