@@ -12,6 +12,7 @@
 #include "buf.h"
 #include "config.h"
 #include "content.h"
+#include "context.h"
 #include "lang.h"
 #include "markdown.h"
 #include "output.h"
@@ -34,10 +35,16 @@ struct frag_list {
 	size_t n, cap;
 };
 
-struct rendered {
-	struct markdown_result md;
-	const char *html;       /* the finished page */
+/* A finished output file of a page (a section with a pager has several). */
+struct page_out {
+	const char *rel;
+	const char *data;
 	size_t len;
+};
+
+struct rendered {
+	struct page_out *out;   /* first: the page itself */
+	size_t nout;
 };
 
 struct build {
@@ -51,9 +58,17 @@ struct build {
 	struct content c;
 	enum lang lang;
 	struct diags *d;
-	struct rendered *r;       /* by page index */
-	struct value *site;       /* the site part of every template context */
+	struct markdown_result *md;   /* by page index */
+	struct rendered *r;           /* by page index */
+	struct ctx_env env;
+	struct ctx_menu_item *menu;
+	size_t nmenu;
+	const char *cfg_src;          /* site.toml's text, for messages */
+	size_t cfg_len;
 };
+
+/* A feed reader wants the latest entries, not the archive. */
+#define FEED_ENTRIES 20
 
 /* ---- links ------------------------------------------------------------------ */
 
@@ -66,7 +81,7 @@ struct link_ctx {
 /* The output path a link to page t names. */
 static const char *page_target(const struct build *b, const struct page *t)
 {
-	return b->cfg.index_links ? t->out : t->url;
+	return ctx_target(&b->env, t);
 }
 
 static int resolve_link(void *ud, const char *dest, size_t len, size_t off, struct buf *out)
@@ -149,7 +164,7 @@ static void md_one(void *ctx, size_t i, int worker)
 		.resolve_ud = &lc,
 	};
 	markdown_render(&mo, b->ta[worker], p->path ? p->path : p->url, p->src, p->len, p->body_off,
-	                &b->r[i].md, b->d);
+	                &b->md[i], b->d);
 }
 
 static void check_fragments(struct build *b)
@@ -157,7 +172,7 @@ static void check_fragments(struct build *b)
 	for (int w = 0; w < b->jobs; w++) {
 		for (size_t i = 0; i < b->frags[w].n; i++) {
 			const struct frag_check *fc = &b->frags[w].v[i];
-			const struct markdown_result *md = &b->r[fc->to->index].md;
+			const struct markdown_result *md = &b->md[fc->to->index];
 			if (fc->to->failed)
 				continue;
 			int found = 0;
@@ -169,185 +184,6 @@ static void check_fragments(struct build *b)
 				        fc->to->path ? fc->to->path : fc->to->url);
 		}
 	}
-}
-
-/* ---- stage: template contexts -------------------------------------------------- */
-
-static struct value *str(struct arena *a, const char *s)
-{
-	return value_cstring(a, s, (struct pos){ 0 });
-}
-
-static struct value *url_to(struct build *b, struct arena *a, const struct page *from, const struct page *to)
-{
-	struct buf u = BUF_INIT;
-	url_relative(from->url, page_target(b, to), &u);
-	struct value *v = value_string(a, u.data, u.len, (struct pos){ 0 });
-	buf_free(&u);
-	return v;
-}
-
-static void set_date(struct build *b, struct arena *a, struct value *t, const struct datetime *dt)
-{
-	struct buf s = BUF_INIT;
-	datetime_format(dt, &s);
-	value_setc(a, t, "date", value_string(a, s.data, s.len, (struct pos){ 0 }));
-	buf_reset(&s);
-	lang_date(b->lang, dt, &s);
-	value_setc(a, t, "date_text", value_string(a, s.data, s.len, (struct pos){ 0 }));
-	buf_free(&s);
-}
-
-/* A short entry for another page, with its URL relative to from. */
-static struct value *page_ref(struct build *b, struct arena *a, const struct page *from, const struct page *p)
-{
-	struct value *t = value_table(a, (struct pos){ 0 });
-	value_setc(a, t, "title", str(a, p->title));
-	value_setc(a, t, "url", url_to(b, a, from, p));
-	value_setc(a, t, "type", str(a, p->type));
-	value_setc(a, t, "is_section", value_bool(a, p->kind != PAGE_PAGE, (struct pos){ 0 }));
-	value_setc(a, t, "is_home", value_bool(a, p->kind == PAGE_HOME, (struct pos){ 0 }));
-	if (p->has_date)
-		set_date(b, a, t, &p->date);
-	const struct markdown_result *md = &b->r[p->index].md;
-	/* Left out when empty: an empty string is true in a Mustache section. */
-	if (md->summary_len)
-		value_setc(a, t, "summary", value_string_ref(a, md->summary, md->summary_len, (struct pos){ 0 }));
-	value_setc(a, t, "params", p->meta);
-	return t;
-}
-
-static struct value *page_context(struct build *b, struct arena *a, const struct page *p)
-{
-	struct pos nopos = { 0 };
-	const struct markdown_result *md = &b->r[p->index].md;
-	struct value *pg = value_table(a, nopos);
-	static const char *const kinds[] = { "home", "section", "page" };
-	value_setc(a, pg, "title", str(a, p->title));
-	value_setc(a, pg, "kind", str(a, kinds[p->kind]));
-	value_setc(a, pg, "type", str(a, p->type));
-	value_setc(a, pg, "is_home", value_bool(a, p->kind == PAGE_HOME, nopos));
-	value_setc(a, pg, "is_section", value_bool(a, p->kind == PAGE_SECTION, nopos));
-	value_setc(a, pg, "is_page", value_bool(a, p->kind == PAGE_PAGE, nopos));
-	value_setc(a, pg, "url", url_to(b, a, p, p));
-	struct buf root = BUF_INIT;
-	for (const char *s = p->url; *s; s++)
-		if (*s == '/')
-			buf_puts(&root, "../");
-	value_setc(a, pg, "root", value_string(a, root.data ? root.data : "", root.len, nopos));
-	buf_free(&root);
-	if (*b->cfg.base_url) {
-		struct buf u = BUF_INIT;
-		buf_puts(&u, b->cfg.base_url);
-		if (u.len && u.data[u.len - 1] != '/')
-			buf_putc(&u, '/');
-		url_escape(p->url, strlen(p->url), &u);
-		value_setc(a, pg, "permalink", value_string(a, u.data, u.len, nopos));
-		buf_free(&u);
-	}
-	if (p->has_date)
-		set_date(b, a, pg, &p->date);
-	value_setc(a, pg, "content", value_string_ref(a, md->html ? md->html : "", md->html_len, nopos));
-	if (md->summary_len)
-		value_setc(a, pg, "summary", value_string_ref(a, md->summary, md->summary_len, nopos));
-	value_setc(a, pg, "summary_cut", value_bool(a, md->summary_cut, nopos));
-	struct value *toc = value_array(a, nopos);
-	for (size_t i = 0; i < md->ntoc; i++) {
-		struct value *h = value_table(a, nopos);
-		value_setc(a, h, "level", value_int(a, md->toc[i].level, nopos));
-		value_setc(a, h, "id", str(a, md->toc[i].id));
-		value_setc(a, h, "text", str(a, md->toc[i].text));
-		value_push(a, toc, h);
-	}
-	value_setc(a, pg, "toc", toc);
-	value_setc(a, pg, "has_toc", value_bool(a, md->ntoc >= 2, nopos));
-	value_setc(a, pg, "params", p->meta);
-	if (p->path)
-		value_setc(a, pg, "source", str(a, p->path));
-
-	/* Where it sits: breadcrumbs from home, its section, neighbours. */
-	struct value *crumbs = value_array(a, nopos);
-	const struct page *chain[64];
-	size_t depth = 0;
-	for (const struct page *q = p->parent; q && depth < 64; q = q->parent)
-		chain[depth++] = q;
-	while (depth > 0)
-		value_push(a, crumbs, page_ref(b, a, p, chain[--depth]));
-	value_setc(a, pg, "breadcrumbs", crumbs);
-	value_setc(a, pg, "has_breadcrumbs", value_bool(a, crumbs->u.arr.n > 0, nopos));
-	if (p->parent) {
-		value_setc(a, pg, "section", page_ref(b, a, p, p->parent));
-		const struct page *par = p->parent;
-		for (size_t i = 0; i < par->nchildren; i++) {
-			if (par->children[i] != p)
-				continue;
-			for (size_t k = i; k-- > 0;)
-				if (par->children[k]->kind == PAGE_PAGE) {
-					value_setc(a, pg, "prev", page_ref(b, a, p, par->children[k]));
-					break;
-				}
-			for (size_t k = i + 1; k < par->nchildren; k++)
-				if (par->children[k]->kind == PAGE_PAGE) {
-					value_setc(a, pg, "next", page_ref(b, a, p, par->children[k]));
-					break;
-				}
-			break;
-		}
-	}
-	value_setc(a, pg, "has_pager", value_bool(a, value_get(pg, "prev") || value_get(pg, "next"), nopos));
-	struct value *pages = value_array(a, nopos);
-	for (size_t i = 0; i < p->nchildren; i++)
-		value_push(a, pages, page_ref(b, a, p, p->children[i]));
-	value_setc(a, pg, "pages", pages);
-	value_setc(a, pg, "has_pages", value_bool(a, pages->u.arr.n > 0, nopos));
-
-	/* The menu: home and the top-level sections, marked when we are in them. */
-	struct value *menu = value_array(a, nopos);
-	const struct page *home = b->c.home;
-	const struct page *top = p;
-	while (top->parent && top->parent != home)
-		top = top->parent;
-	value_setc(a, pg, "home_url", url_to(b, a, p, home));
-	struct value *m = page_ref(b, a, p, home);
-	value_setc(a, m, "active", value_bool(a, p == home, nopos));
-	value_push(a, menu, m);
-	for (size_t i = 0; home && i < home->nchildren; i++) {
-		const struct page *s = home->children[i];
-		if (s->kind != PAGE_SECTION)
-			continue;
-		m = page_ref(b, a, p, s);
-		value_setc(a, m, "active", value_bool(a, s == top, nopos));
-		value_push(a, menu, m);
-	}
-	value_setc(a, pg, "menu", menu);
-
-	struct value *ctx = value_table(a, nopos);
-	value_setc(a, ctx, "site", b->site);
-	value_setc(a, ctx, "i18n", b->theme.i18n);
-	value_setc(a, ctx, "page", pg);
-	return ctx;
-}
-
-static struct value *site_context(struct build *b)
-{
-	struct arena *a = b->a;
-	struct pos nopos = { 0 };
-	struct value *s = value_table(a, nopos);
-	value_setc(a, s, "title", str(a, b->cfg.title));
-	value_setc(a, s, "language", str(a, b->cfg.language));
-	value_setc(a, s, "base_url", str(a, b->cfg.base_url));
-	value_setc(a, s, "generator", str(a, "planpress " PP_VERSION));
-	if (b->cfg.has_as_of) {
-		struct buf t = BUF_INIT;
-		datetime_format(&b->cfg.as_of, &t);
-		value_setc(a, s, "as_of", value_string(a, t.data, t.len, nopos));
-		buf_reset(&t);
-		lang_date(b->lang, &b->cfg.as_of, &t);
-		value_setc(a, s, "as_of_text", value_string(a, t.data, t.len, nopos));
-		buf_free(&t);
-	}
-	value_setc(a, s, "params", b->cfg.params ? b->cfg.params : value_table(a, nopos));
-	return s;
 }
 
 /* ---- stage: templates ---------------------------------------------------------- */
@@ -370,6 +206,7 @@ static const struct tpl *pick_template(struct build *b, const struct page *p, co
 	return t;
 }
 
+/* Renders page i, and each page of its list when the list spans several. */
 static void tpl_one(void *ctx, size_t i, int worker)
 {
 	struct build *b = ctx;
@@ -390,10 +227,37 @@ static void tpl_one(void *ctx, size_t i, int worker)
 		}
 		return;
 	}
+	size_t per = (size_t)b->cfg.paginate;
+	size_t n = p->nchildren;
+	int total = p->kind != PAGE_PAGE && n > per ? (int)((n + per - 1) / per) : 1;
+	struct rendered *r = &b->r[i];
+	r->out = arena_alloc(a, (size_t)total * sizeof *r->out);
 	struct buf out = BUF_INIT;
-	if (tpl_render(b->theme.tpl, t, page_context(b, a, p), &out, b->d) == 0) {
-		b->r[i].html = arena_strndup(a, out.data ? out.data : "", out.len);
-		b->r[i].len = out.len;
+	for (int k = 1; k <= total; k++) {
+		const char *here = ctx_pager_url(a, p, k);
+		size_t first = total > 1 ? (size_t)(k - 1) * per : 0;
+		size_t count = total > 1 ? per : n;
+		buf_reset(&out);
+		if (tpl_render(b->theme.tpl, t, ctx_page(a, &b->env, p, here, first, count, k, total), &out, b->d) < 0)
+			break;
+		struct page_out *po = &r->out[r->nout++];
+		po->rel = k == 1 ? p->out : arena_printf(a, "%sindex.html", here);
+		po->data = arena_strndup(a, out.data ? out.data : "", out.len);
+		po->len = out.len;
+	}
+	buf_free(&out);
+}
+
+/* Renders template name (if the theme has it) with ctx into rel. */
+static void render_extra(struct build *b, const char *name, struct value *ctx, const char *rel,
+                         struct page_out *po)
+{
+	const struct tpl *t = theme_template(&b->theme, name);
+	struct buf out = BUF_INIT;
+	if (t && tpl_render(b->theme.tpl, t, ctx, &out, b->d) == 0) {
+		po->rel = rel;
+		po->data = arena_strndup(b->a, out.data ? out.data : "", out.len);
+		po->len = out.len;
 	}
 	buf_free(&out);
 }
@@ -410,19 +274,25 @@ static const char *origin(const struct out_file *f)
 	return f->copy_from ? f->copy_from : "a generated page";
 }
 
-static int write_site(struct build *b, const char *out_dir, struct build_stats *st, int extra_404)
+static int write_site(struct build *b, const char *out_dir, struct build_stats *st,
+                      const struct page_out *extra, size_t nextra)
 {
-	size_t n = 0, cap = b->c.npages + b->c.nfiles + b->theme.nfiles + 2;
+	size_t n = 0, cap = b->c.nfiles + b->theme.nfiles + nextra + 1;
+	for (size_t i = 0; i < b->c.npages; i++)
+		cap += b->r[i].nout;
 	struct out_file *files = xmalloc(cap * sizeof *files);
 	int rc = 1;
 	for (size_t i = 0; i < b->c.npages; i++)
-		files[n++] = (struct out_file){ b->c.pages[i]->out, b->r[i].html, b->r[i].len, NULL };
+		for (size_t k = 0; k < b->r[i].nout; k++)
+			files[n++] = (struct out_file){ b->r[i].out[k].rel, b->r[i].out[k].data, b->r[i].out[k].len, NULL };
 	for (size_t i = 0; i < b->c.nfiles; i++)
 		files[n++] = (struct out_file){ b->c.files[i].rel, NULL, 0, b->c.files[i].path };
 	for (size_t i = 0; i < b->theme.nfiles; i++)
 		files[n++] = (struct out_file){ b->theme.files[i].rel, NULL, 0, b->theme.files[i].path };
-	if (extra_404)
-		files[n++] = (struct out_file){ "404.html", b->r[b->c.npages].html, b->r[b->c.npages].len, NULL };
+	for (size_t i = 0; i < nextra; i++)
+		if (extra[i].rel)
+			files[n++] = (struct out_file){ extra[i].rel, extra[i].data, extra[i].len, NULL };
+	st->pages = n - b->c.nfiles - b->theme.nfiles;
 	qsort(files, n, sizeof *files, cmp_out);
 	size_t errs = b->d->nerrors;
 	for (size_t i = 1; i < n; i++)
@@ -445,6 +315,49 @@ static int write_site(struct build *b, const char *out_dir, struct build_stats *
 	rc = 0;
 out:
 	free(files);
+	return rc;
+}
+
+/* site.toml [[menu.main]]: each url names a content file, a folder or an external URL. */
+static int resolve_menu(struct build *b)
+{
+	const struct value *items = value_path(b->cfg.root, "menu.main");
+	if (!items)
+		return 0;
+	int rc = 0;
+	b->menu = arena_alloc(b->a, (items->u.arr.n + 1) * sizeof *b->menu);
+	for (size_t i = 0; i < items->u.arr.n; i++) {
+		const struct value *it = items->u.arr.v[i];
+		const struct value *uv = value_get(it, "url");
+		struct ctx_menu_item *m = &b->menu[b->nmenu];
+		m->name = value_str(value_get(it, "name"), "");
+		const char *u = value_str(uv, "");
+		if (url_has_scheme(u, strlen(u))) {
+			m->url = u;
+			b->nmenu++;
+			continue;
+		}
+		struct buf rel = BUF_INIT;
+		url_join("", u, strlen(u), &rel);
+		const char *r = buf_cstr(&rel);
+		size_t rl = rel.len;
+		if (rl == 0)
+			m->page = b->c.home;
+		else if (rl > 3 && strcmp(r + rl - 3, ".md") == 0)
+			m->page = content_page(&b->c, r);
+		else
+			m->page = content_page_at(&b->c, rel.data[rl - 1] == '/' ? r : arena_printf(b->a, "%s/", r));
+		buf_free(&rel);
+		if (!m->page) {
+			size_t s = 0, e = 0;
+			int have = diag_line_span(b->cfg_src, b->cfg_len, uv->pos.line, &s, &e);
+			diag_add(b->d, DIAG_ERROR, "site.toml", uv->pos.line, uv->pos.col, have ? b->cfg_src + s : NULL,
+			         e - s, "menu entry '%s' names no page of the site ('%s')", m->name, u);
+			rc = -1;
+			continue;
+		}
+		b->nmenu++;
+	}
 	return rc;
 }
 
@@ -475,6 +388,9 @@ int build_site(const struct build_opts *o, struct build_stats *st, struct diags 
 	if (content_read_text(b.a, cfg_path, "site.toml", &text, &len, d) < 0 ||
 	    config_load(b.a, "site.toml", text, len, &b.cfg, d) < 0)
 		goto out;
+	b.cfg_src = text;
+	b.cfg_len = len;
+	b.env.cfg = &b.cfg;   /* links are resolved with it before the rest is known */
 	b.lang = lang_from_code(b.cfg.language);
 	int theme_ok = theme_load(b.a, o->site_dir, o->exe_dir, &b.cfg, &b.theme, d) == 0;
 	/* Content errors are worth reporting even when the theme is broken. */
@@ -483,45 +399,48 @@ int build_site(const struct build_opts *o, struct build_stats *st, struct diags 
 		goto out;
 	/* Markdown and links are checked even after other errors, so one run
 	 * reports every problem it can find. */
+	b.md = xcalloc(b.c.npages + 1, sizeof *b.md);
 	b.r = xcalloc(b.c.npages + 1, sizeof *b.r);
 	pool_run(b.c.npages, b.jobs, md_one, &b);
 	check_fragments(&b);
-	if (!theme_ok || !content_ok || d->nerrors)
+	if (resolve_menu(&b) < 0 || !theme_ok || !content_ok || d->nerrors)
 		goto out;
 
-	b.site = site_context(&b);
+	b.env = (struct ctx_env){
+		.cfg = &b.cfg, .lang = b.lang, .c = &b.c, .md = b.md, .i18n = b.theme.i18n,
+		.menu = b.nmenu ? b.menu : NULL, .nmenu = b.nmenu,
+		.has_feed = theme_template(&b.theme, "feed") != NULL,
+	};
+	b.env.site = ctx_site(b.a, &b.env);
 	pool_run(b.c.npages, b.jobs, tpl_one, &b);
-	int has_404 = 0;
-	const struct tpl *t404 = theme_template(&b.theme, "404");
-	if (t404 && b.c.home) {
-		/* The 404 page is served for any missing path, so it links from the site root. */
+
+	/* Pages that are not content: 404 (served for any path, so it links from
+	 * the root), the Atom feed, and the sitemap when the site has an address. */
+	struct page_out extra[3] = { { 0 } };
+	if (b.c.home) {
 		struct page nf = *b.c.home;
 		nf.kind = PAGE_PAGE;
 		nf.title = value_str(value_get(b.theme.i18n, "not_found"), "404");
-		nf.parent = b.c.home;
 		nf.children = NULL;
 		nf.nchildren = 0;
 		nf.meta = value_table(b.a, (struct pos){ 0 });
-		nf.index = b.c.npages;
-		struct buf out = BUF_INIT;
-		if (tpl_render(b.theme.tpl, t404, page_context(&b, b.a, &nf), &out, d) == 0) {
-			b.r[b.c.npages].html = arena_strndup(b.a, out.data ? out.data : "", out.len);
-			b.r[b.c.npages].len = out.len;
-			has_404 = 1;
-		}
-		buf_free(&out);
+		render_extra(&b, "404", ctx_page(b.a, &b.env, &nf, "", 0, 0, 1, 1), "404.html", &extra[0]);
 	}
+	if (b.env.has_feed)
+		render_extra(&b, "feed", ctx_feed(b.a, &b.env, FEED_ENTRIES), "feed.xml", &extra[1]);
+	if (*b.cfg.base_url)
+		render_extra(&b, "sitemap", ctx_sitemap(b.a, &b.env), "sitemap.xml", &extra[2]);
 	if (d->nerrors)
 		goto out;
-	st->pages = b.c.npages + (size_t)has_404;
 	st->files = b.c.nfiles + b.theme.nfiles;
 	const char *out_dir = o->out_dir ? o->out_dir : arena_printf(b.a, "%s/public", o->site_dir);
-	rc = write_site(&b, out_dir, st, has_404);
+	rc = write_site(&b, out_dir, st, extra, 3);
 out:
 	if (rc == 0 && d->nerrors)
 		rc = 1;
 	theme_free(&b.theme);
 	free(b.r);
+	free(b.md);
 	for (int i = 0; i < b.jobs; i++)
 		arena_free(b.ta[i]);
 	free(b.ta);

@@ -10,7 +10,7 @@
 
 /* One row per key: where it lives, what kind it must be, and what it is for
  * (the same words as planpress.5). */
-enum key_kind { K_STRING, K_INT, K_BOOL, K_DATE, K_STRINGS, K_TABLE_FREE, K_TABLE };
+enum key_kind { K_STRING, K_INT, K_BOOL, K_DATE, K_STRINGS, K_TABLE_FREE, K_TABLE, K_MENU };
 
 struct key_rule {
 	const char *table;   /* "" for the top level */
@@ -26,6 +26,8 @@ static const struct key_rule schema[] = {
 	{ "", "as_of", K_DATE },
 	{ "", "summary_length", K_INT },
 	{ "", "index_links", K_BOOL },
+	{ "", "paginate", K_INT },
+	{ "", "menu", K_TABLE },
 	{ "", "markdown", K_TABLE },
 	{ "", "lua", K_TABLE },
 	{ "", "publish", K_TABLE },
@@ -33,6 +35,7 @@ static const struct key_rule schema[] = {
 	{ "markdown", "engine", K_STRING },
 	{ "markdown", "unsafe_html", K_BOOL },
 	{ "lua", "hooks", K_STRINGS },
+	{ "menu", "main", K_MENU },
 	{ "publish", "repo", K_STRING },
 	{ "publish", "branch", K_STRING },
 	{ "publish", "author_name", K_STRING },
@@ -44,6 +47,7 @@ static const struct key_rule schema[] = {
 
 /* Summary lengths past this are a typo rather than a summary. */
 #define CONFIG_MAX_SUMMARY 10000
+#define CONFIG_MAX_PAGINATE 100000
 
 void config_defaults(struct config *c)
 {
@@ -54,6 +58,7 @@ void config_defaults(struct config *c)
 	c->theme = "default";
 	c->summary_length = 120;
 	c->index_links = 1;
+	c->paginate = 20;
 	c->engine = CONFIG_MD4C;
 	c->publish.branch = "main";
 }
@@ -105,6 +110,7 @@ static const char *kind_word(enum key_kind k)
 	case K_BOOL: return "true or false";
 	case K_DATE: return "a date (YYYY-MM-DD)";
 	case K_STRINGS: return "an array of strings";
+	case K_MENU: return "a list of [[menu.main]] entries with name and url";
 	default: return "a table";
 	}
 }
@@ -121,6 +127,13 @@ static int kind_ok(enum key_kind k, const struct value *v)
 			return 0;
 		for (size_t i = 0; i < v->u.arr.n; i++)
 			if (v->u.arr.v[i]->kind != V_STRING)
+				return 0;
+		return 1;
+	case K_MENU:
+		if (v->kind != V_ARRAY)
+			return 0;
+		for (size_t i = 0; i < v->u.arr.n; i++)
+			if (v->u.arr.v[i]->kind != V_TABLE)
 				return 0;
 		return 1;
 	default: return v->kind == V_TABLE;
@@ -161,6 +174,30 @@ static struct pos key_pos(const char *src, size_t len, const struct value_pair *
 	return pos;
 }
 
+/* Each [[menu.main]] entry: name and url, both strings, nothing else. */
+static int check_menu(const struct value *items, const char *path, const char *src, size_t len,
+                      struct diags *d)
+{
+	int rc = 0;
+	for (size_t i = 0; i < items->u.arr.n; i++) {
+		const struct value *it = items->u.arr.v[i];
+		for (size_t k = 0; k < it->u.tab.n; k++) {
+			const struct value_pair *p = &it->u.tab.v[k];
+			if ((strcmp(p->key, "name") && strcmp(p->key, "url")) || p->val->kind != V_STRING) {
+				struct pos kp = key_pos(src, len, p);
+				err_at(d, path, src, len, &kp, "a menu entry has a string 'name' and a string 'url', not '%s'",
+				       p->key);
+				rc = -1;
+			}
+		}
+		if (!value_get(it, "name") || !value_get(it, "url")) {
+			err_at(d, path, src, len, &it->pos, "a menu entry needs both 'name' and 'url'");
+			rc = -1;
+		}
+	}
+	return rc;
+}
+
 static int check_table(const char *table, const struct value *t, const char *path,
                        const char *src, size_t len, struct diags *d)
 {
@@ -195,6 +232,8 @@ static int check_table(const char *table, const struct value *t, const char *pat
 			continue;
 		}
 		if (rule->kind == K_TABLE && check_table(p->key, p->val, path, src, len, d) < 0)
+			rc = -1;
+		if (rule->kind == K_MENU && check_menu(p->val, path, src, len, d) < 0)
 			rc = -1;
 	}
 	return rc;
@@ -233,6 +272,13 @@ int config_load(struct arena *a, const char *path, const char *src, size_t len,
 			rc = -1;
 		}
 		c->summary_length = (long)v->u.i;
+	}
+	if ((v = value_get(root, "paginate"))) {
+		if (v->u.i < 1 || v->u.i > CONFIG_MAX_PAGINATE) {
+			err_at(d, path, src, len, &v->pos, "paginate must be 1..100000 entries");
+			rc = -1;
+		}
+		c->paginate = (long)v->u.i;
 	}
 	if ((v = value_get(root, "index_links")))
 		c->index_links = v->u.b;

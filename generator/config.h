@@ -19,6 +19,7 @@ struct config {
 	struct datetime as_of;
 	int has_as_of;
 	long summary_length;       /* characters; default 120 */
+	long paginate;             /* entries per page of a section list; default 20 */
 	int index_links;           /* links end in index.html (works from file://); default 1 */
 	enum config_engine engine;
 	int unsafe_html;

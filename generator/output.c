@@ -25,7 +25,10 @@ int output_write_atomic(const char *path, const char *data, size_t len)
 	const char *slash = strrchr(path, '/');
 	size_t dirlen = slash ? (size_t)(slash - path + 1) : 0;
 	buf_put(&tmp, path, dirlen);
-	buf_printf(&tmp, ".%s.tmp-%ld-%u", slash ? slash + 1 : path, (long)getpid(),
+	static pid_t pid;
+	if (!pid)
+		pid = getpid();
+	buf_printf(&tmp, ".%s.tmp-%ld-%u", slash ? slash + 1 : path, (long)pid,
 	           atomic_fetch_add(&tmp_counter, 1));
 	int rc = -1, saved = 0;
 	int fd = open(buf_cstr(&tmp), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -225,7 +228,8 @@ int output_commit(const char *dir, const struct out_file *files, size_t n, int j
 			continue;
 		struct buf p = BUF_INIT;
 		buf_printf(&p, "%s/%s", dir, sorted_dirs[i]);
-		if (mkdirs(p.data) < 0)
+		/* One call per folder; the whole chain only when a parent is missing. */
+		if (mkdir(p.data, 0755) < 0 && errno != EEXIST && mkdirs(p.data) < 0)
 			diag_add(d, DIAG_ERROR, p.data, 0, 0, NULL, 0, "cannot create folder: %s", strerror(errno));
 		buf_free(&p);
 	}

@@ -802,6 +802,29 @@ static const struct tpl *set_find(const struct tpl_set *s, const char *name, siz
 	return i == NONE ? NULL : s->v[i];
 }
 
+static void names_in(const struct tpl *t, const struct ops *ops,
+                     void (*fn)(void *ud, const char *name, size_t len, const char *path,
+                                const char *src, size_t srclen, size_t off),
+                     void *ud)
+{
+	for (size_t i = 0; i < ops->n; i++) {
+		const struct op *op = &ops->v[i];
+		if (op->kind == OP_VAR || op->kind == OP_RAW || op->kind == OP_SECTION || op->kind == OP_INVERTED)
+			fn(ud, op->s, op->len, t->path, t->src, t->len, op->off);
+		names_in(t, &op->body, fn, ud);
+	}
+}
+
+void tpl_set_names(const struct tpl_set *s,
+                   void (*fn)(void *ud, const char *name, size_t len, const char *path,
+                              const char *src, size_t srclen, size_t off),
+                   void *ud)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (!s->v[i]->broken)
+			names_in(s->v[i], &s->v[i]->ops, fn, ud);
+}
+
 struct tpl_set *tpl_set_new(int strict)
 {
 	struct tpl_set *s = xcalloc(1, sizeof *s);

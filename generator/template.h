@@ -65,6 +65,15 @@ int tpl_render2(const struct tpl_set *s, const struct tpl *t, const struct value
                 const struct value *top, struct buf *out, struct diags *d);
 
 /* Accepts NULL. */
+/* Calls fn for every name a variable or section tag of the set's templates
+ * looks up (partial and block names excluded), with the template's path and
+ * source and the tag's byte offset in it, so callers can check names
+ * (a theme's i18n keys) and point at the tag. */
+void tpl_set_names(const struct tpl_set *s,
+                   void (*fn)(void *ud, const char *name, size_t len, const char *path,
+                              const char *src, size_t srclen, size_t off),
+                   void *ud);
+
 void tpl_set_free(struct tpl_set *s);
 
 #endif

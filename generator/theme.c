@@ -197,6 +197,27 @@ static struct value *load_toml(struct arena *a, const char *disk, const char *sh
 	return toml_parse(a, shown, text, 0, len, d);
 }
 
+struct i18n_check {
+	const struct value *labels;
+	const char *file;
+	struct diags *d;
+	int missing;
+};
+
+/* Every {{i18n.key}} a template uses must be in the language file. */
+static void check_label(void *ud, const char *name, size_t len, const char *path,
+                        const char *src, size_t srclen, size_t off)
+{
+	struct i18n_check *c = ud;
+	if (len <= 5 || memcmp(name, "i18n.", 5) != 0)
+		return;
+	if (value_getn(c->labels, name + 5, len - 5))
+		return;
+	diag_at(c->d, DIAG_ERROR, path, src, srclen, off, "label '%.*s' is missing from %s",
+	        (int)(len - 5), name + 5, c->file);
+	c->missing = 1;
+}
+
 int theme_load(struct arena *a, const char *site_dir, const char *exe_dir,
                const struct config *c, struct theme *t, struct diags *d)
 {
@@ -227,9 +248,13 @@ int theme_load(struct arena *a, const char *site_dir, const char *exe_dir,
 	                    arena_printf(a, "%s/i18n/%s.toml", shown, c->language), d);
 	if (!t->info || !t->i18n)
 		goto out;
+	struct i18n_check ic = { t->i18n, arena_printf(a, "%s/i18n/%s.toml", shown, c->language), d, 0 };
+	tpl_set_names(t->tpl, check_label, &ic);
+	if (ic.missing)
+		goto out;
 	size_t cap = 0;
 	add_static(a, t, arena_printf(a, "%s/static", t->dir), "", &cap);
-	add_static(a, t, arena_printf(a, "%s/static", site_dir), "", &cap);
+	add_static(a, t, strcmp(site_dir, ".") ? arena_printf(a, "%s/static", site_dir) : "static", "", &cap);
 	if (t->nfiles > 1)
 		qsort(t->files, t->nfiles, sizeof *t->files, cmp_file);
 	rc = 0;

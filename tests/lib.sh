@@ -4,7 +4,7 @@ set -u
 PP_BIN=${1:?usage: sh $0 PLANPRESS}
 case "$PP_BIN" in /*) ;; *) PP_BIN=$(pwd)/$PP_BIN ;; esac
 PP_ROOT=$(pwd)
-PLANPRESS_DATADIR=$PP_ROOT
+PLANPRESS_DATADIR=${PLANPRESS_DATADIR:-$PP_ROOT}
 export PLANPRESS_DATADIR
 pp_pass=0
 pp_fail=0

@@ -51,6 +51,10 @@ run() {
 	else
 		printf 'ok   %s: %d passed\n' "$label" "$p"
 	fi
+	# Conformance suites: show the counts per module (once, for the plain build).
+	case "$label" in
+	plain/conf_*) printf '%s\n' "$out" | grep -E '^[^ ].*[0-9]+/[0-9]+' | grep -v 'known failure:' | sed 's/^/       /' ;;
+	esac
 }
 
 suites="plain"

@@ -64,8 +64,8 @@ rows="$bench/rows.txt"
 : >"$rows"
 failed=0
 
-# timed LABEL LOG CMD...: runs CMD once under GNU time; sets t_wall (seconds),
-# t_cpu (user+system seconds), t_rss (peak resident set, KiB) and t_rc.
+# timed LABEL LOG CMD...: runs CMD once under GNU time; sets t_wall, t_user
+# and t_sys (seconds), t_rss (peak resident set, KiB) and t_rc.
 timed() {
 	t_label=$1
 	t_log=$2
@@ -76,10 +76,12 @@ timed() {
 		n = split($NF, p, ":"); s = 0
 		for (i = 1; i <= n; i++) s = s * 60 + p[i]
 		printf "%.3f", s }' "$t_log.time")
-	t_cpu=$(awk -F': ' '/User time \(seconds\)/ { u = $NF } /System time \(seconds\)/ { s = $NF }
-		END { printf "%.2f", u + s }' "$t_log.time")
+	t_user=$(awk -F': ' '/User time \(seconds\)/ { printf "%.2f", $NF }' "$t_log.time")
+	t_sys=$(awk -F': ' '/System time \(seconds\)/ { printf "%.2f", $NF }' "$t_log.time")
 	t_rss=$(awk -F': ' '/Maximum resident set size/ { print $NF }' "$t_log.time")
 	[ -n "$t_wall" ] || t_wall=0
+	[ -n "$t_user" ] || t_user=0
+	[ -n "$t_sys" ] || t_sys=0
 	[ -n "$t_rss" ] || t_rss=0
 	if [ "$t_rc" -ne 0 ]; then
 		echo "  $t_label FAILED (exit $t_rc); last lines of $t_log:" >&2
@@ -108,8 +110,8 @@ fine() {
 
 # row PAGES TOOL: appends the figures just measured to the table.
 row() {
-	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$t_wall" "$t_cpu" "$t_rss" \
-		"$h_mean" "$h_sd" "$t_rc" "$3" >>"$rows"
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$t_wall" "$t_user" "$t_sys" \
+		"$t_rss" "$h_mean" "$h_sd" "$t_rc" "$3" >>"$rows"
 }
 
 # q PATH: PATH in single quotes for a shell command line.
@@ -131,15 +133,22 @@ for n in $sizes; do
 	pages=$(find "$d/content" -name '*.md' | wc -l | tr -d ' ')
 	echo "   generated $pages pages in $(($(date +%s) - gstart)) s"
 
-	# A full build into an empty output folder.
-	rm -rf "$d/public"
+	# A full build into an empty output folder. Old output is moved aside
+	# (one rename) and deleted at the end: deleting ten thousand folders
+	# right before a run makes the next run's file creation several times
+	# slower on some disks, for whichever program comes next.
+	trash="$d/.trash"
+	mkdir -p "$trash"
+	aside() { printf 'mkdir -p %s && if [ -e %s ]; then mv %s "$(mktemp -d %s/XXXXXX)"; fi' \
+		"$(q "$trash")" "$(q "$1")" "$(q "$1")" "$(q "$trash")"; }
+	eval "$(aside "$d/public")"
 	h_mean=-
 	h_sd=-
 	timed "planpress build" "$d/planpress.log" "$pp" -C "$d" build --out "$d/public"
 	pp_rc=$t_rc
 	out=$(find "$d/public" -name '*.html' 2>/dev/null | wc -l | tr -d ' ')
 	if [ "$pp_rc" -eq 0 ]; then
-		fine "planpress-$n" "rm -rf $(q "$d/public")" \
+		fine "planpress-$n" "$(aside "$d/public")" \
 			"$(q "$pp") -C $(q "$d") build --out $(q "$d/public")"
 	else
 		failed=1
@@ -159,38 +168,39 @@ for n in $sizes; do
 	fi
 
 	if [ -n "$hugo" ]; then
-		rm -rf "$d/hugo/public"
+		eval "$(aside "$d/hugo/public")"
 		h_mean=-
 		h_sd=-
 		timed "hugo" "$d/hugo.log" "$hugo" -s "$d/hugo" --quiet
 		hout=$(find "$d/hugo/public" -name '*.html' 2>/dev/null | wc -l | tr -d ' ')
 		if [ "$t_rc" -eq 0 ]; then
-			fine "hugo-$n" "rm -rf $(q "$d/hugo/public")" "$(q "$hugo") -s $(q "$d/hugo") --quiet"
+			fine "hugo-$n" "$(aside "$d/hugo/public")" "$(q "$hugo") -s $(q "$d/hugo") --quiet"
 		fi
 		row "$pages" "hugo" "$hout"
 		echo "   hugo:      ${t_wall}s wall, $((t_rss / 1024)) MiB peak, $hout html files"
 	fi
+	rm -rf "$trash"
 done
 
 # The table: pages/s from hyperfine's mean when there is one (5 runs), else
 # from the single timed run.
 echo
 awk -F'\t' '
-function best(r) { return $6 != "-" ? $6 + 0 : $3 + 0 }
+# fields: 1 pages, 2 tool, 3 wall, 4 user, 5 sys, 6 rss KiB, 7 mean, 8 sd, 9 rc, 10 html
 {
-	ok = $8 == 0
-	secs = best()
+	ok = $9 == 0
+	secs = $7 != "-" ? $7 + 0 : $3 + 0
 	rate = ok && secs > 0 ? sprintf("%.0f", $1 / secs) : "-"
-	mean = $6 == "-" ? "-" : sprintf("%.3f ± %.3f", $6, $7)
-	printf "%7s  %-22s %9s %8s %10s %10s %16s %7s%s\n", $1, $2, sprintf("%.2f", $3), $4, rate,
-		sprintf("%.1f", $5 / 1024), mean, $9, ok ? "" : "  FAILED (exit " $8 ")"
+	mean = $7 == "-" ? "-" : sprintf("%.3f ± %.3f", $7, $8)
+	printf "%7s  %-22s %7s %7s %7s %9s %9s %16s %7s%s\n", $1, $2, sprintf("%.2f", $3), $4, $5, rate,
+		sprintf("%.1f", $6 / 1024), mean, $10, ok ? "" : "  FAILED (exit " $9 ")"
 	if ($2 == "planpress" && ok) pp[$1] = secs
 	if ($2 == "hugo" && ok) hg[$1] = secs
 	order[++nr] = $1
 }
 BEGIN {
-	printf "%7s  %-22s %9s %8s %10s %10s %16s %7s\n", "pages", "tool", "wall s", "cpu s", "pages/s",
-		"peak MiB", "hyperfine s", "html"
+	printf "%7s  %-22s %7s %7s %7s %9s %9s %16s %7s\n", "pages", "tool", "wall s", "user s", "sys s",
+		"pages/s", "peak MiB", "hyperfine s", "html"
 }
 END {
 	for (i = 1; i <= nr; i++) {
