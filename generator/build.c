@@ -14,7 +14,9 @@
 #include "content.h"
 #include "context.h"
 #include "lang.h"
+#include "json.h"
 #include "markdown.h"
+#include "model.h"
 #include "output.h"
 #include "pool.h"
 #include "template.h"
@@ -63,6 +65,7 @@ struct build {
 	struct ctx_env env;
 	struct ctx_menu_item *menu;
 	size_t nmenu;
+	struct model model;
 	const char *cfg_src;          /* site.toml's text, for messages */
 	size_t cfg_len;
 };
@@ -361,6 +364,76 @@ static int resolve_menu(struct build *b)
 	return rc;
 }
 
+/* ---- the progress model ---------------------------------------------------------- */
+
+/* Plans, bulletins and as_of join the site's data; each plan, task or
+ * bulletin page gets its table as page.plan, page.task or page.bulletin. */
+static void add_model(struct build *b)
+{
+	struct value *site = b->env.site;
+	struct pos nopos = { 0 };
+	value_setc(b->a, site, "plans", b->model.plans);
+	value_setc(b->a, site, "bulletins", b->model.bulletins);
+	if (b->model.has_as_of && !b->cfg.has_as_of) {
+		struct buf t = BUF_INIT;
+		datetime_format(&b->model.as_of, &t);
+		value_setc(b->a, site, "as_of", value_string(b->a, t.data, t.len, nopos));
+		buf_reset(&t);
+		lang_date(b->lang, &b->model.as_of, &t);
+		value_setc(b->a, site, "as_of_text", value_string(b->a, t.data, t.len, nopos));
+		buf_free(&t);
+	}
+	b->env.extra = b->model.by_page;
+}
+
+/* data/tasks.json and data/plans.json: the computed state for reviewers and
+ * other tools, pretty-printed one field per line, in a stable order. */
+static void data_files(struct build *b, struct page_out *tasks_out, struct page_out *plans_out)
+{
+	struct arena *a = b->a;
+	struct pos nopos = { 0 };
+	const struct value *site = b->env.site;
+	const struct value *plans = value_get(site, "plans");
+	struct value *tasks = value_array(a, nopos);
+	struct value *plist = value_array(a, nopos);
+	for (size_t i = 0; plans && i < plans->u.arr.n; i++) {
+		const struct value *pl = plans->u.arr.v[i];
+		struct value *copy = value_table(a, nopos);
+		for (size_t k = 0; k < pl->u.tab.n; k++) {
+			const struct value_pair *kv = &pl->u.tab.v[k];
+			if (strcmp(kv->key, "tasks") == 0) {
+				for (size_t t = 0; t < kv->val->u.arr.n; t++)
+					value_push(a, tasks, kv->val->u.arr.v[t]);
+				continue;
+			}
+			value_set(a, copy, kv->key, kv->keylen, kv->val);
+		}
+		value_push(a, plist, copy);
+	}
+	struct value *as_of = value_get(site, "as_of");
+	struct buf out = BUF_INIT;
+	struct value *doc = value_table(a, nopos);
+	if (as_of)
+		value_setc(a, doc, "as_of", as_of);
+	value_setc(a, doc, "tasks", tasks);
+	json_write(doc, 1, &out);
+	buf_putc(&out, '\n');
+	tasks_out->rel = "data/tasks.json";
+	tasks_out->data = arena_strndup(a, out.data, out.len);
+	tasks_out->len = out.len;
+	buf_reset(&out);
+	doc = value_table(a, nopos);
+	if (as_of)
+		value_setc(a, doc, "as_of", as_of);
+	value_setc(a, doc, "plans", plist);
+	json_write(doc, 1, &out);
+	buf_putc(&out, '\n');
+	plans_out->rel = "data/plans.json";
+	plans_out->data = arena_strndup(a, out.data, out.len);
+	plans_out->len = out.len;
+	buf_free(&out);
+}
+
 /* ---- the whole build ----------------------------------------------------------- */
 
 int build_site(const struct build_opts *o, struct build_stats *st, struct diags *d)
@@ -403,6 +476,7 @@ int build_site(const struct build_opts *o, struct build_stats *st, struct diags 
 	b.r = xcalloc(b.c.npages + 1, sizeof *b.r);
 	pool_run(b.c.npages, b.jobs, md_one, &b);
 	check_fragments(&b);
+	model_load(b.a, &b.c, &b.cfg, &b.model, d);
 	if (resolve_menu(&b) < 0 || !theme_ok || !content_ok || d->nerrors)
 		goto out;
 
@@ -412,11 +486,15 @@ int build_site(const struct build_opts *o, struct build_stats *st, struct diags 
 		.has_feed = theme_template(&b.theme, "feed") != NULL,
 	};
 	b.env.site = ctx_site(b.a, &b.env);
+	add_model(&b);
 	pool_run(b.c.npages, b.jobs, tpl_one, &b);
 
 	/* Pages that are not content: 404 (served for any path, so it links from
 	 * the root), the Atom feed, and the sitemap when the site has an address. */
-	struct page_out extra[3] = { { 0 } };
+	struct page_out extra[5] = { { 0 } };
+	if (b.model.plans->u.arr.n) {
+		data_files(&b, &extra[3], &extra[4]);
+	}
 	if (b.c.home) {
 		struct page nf = *b.c.home;
 		nf.kind = PAGE_PAGE;
@@ -434,7 +512,7 @@ int build_site(const struct build_opts *o, struct build_stats *st, struct diags 
 		goto out;
 	st->files = b.c.nfiles + b.theme.nfiles;
 	const char *out_dir = o->out_dir ? o->out_dir : arena_printf(b.a, "%s/public", o->site_dir);
-	rc = write_site(&b, out_dir, st, extra, 3);
+	rc = write_site(&b, out_dir, st, extra, 5);
 out:
 	if (rc == 0 && d->nerrors)
 		rc = 1;

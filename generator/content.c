@@ -2,6 +2,7 @@
 #include "content.h"
 
 #include <dirent.h>
+#include <stdio.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -359,10 +360,48 @@ static int cmp_url(const void *a, const void *b)
 	return strcmp(x->url, y->url);
 }
 
-/* List order: weighted first by weight, then newest date first, then title, then path. */
+/* A task's printed number ("1", "2.3"), or NULL. */
+static const char *task_number(const struct page *p, char *buf, size_t n)
+{
+	if (strcmp(p->type, "task"))
+		return NULL;
+	const struct value *v = value_get(p->meta, "number");
+	if (v && v->kind == V_INT) {
+		snprintf(buf, n, "%lld", (long long)v->u.i);
+		return buf;
+	}
+	return v && v->kind == V_STRING ? v->u.str.s : NULL;
+}
+
+/* "1.10" after "1.9": numbers compared part by part. */
+static int cmp_numbered(const char *a, const char *b)
+{
+	while (*a && *b) {
+		char *ea, *eb;
+		long x = strtol(a, &ea, 10), y = strtol(b, &eb, 10);
+		if (ea == a || eb == b)
+			return strcmp(a, b);
+		if (x != y)
+			return x < y ? -1 : 1;
+		a = *ea == '.' ? ea + 1 : ea;
+		b = *eb == '.' ? eb + 1 : eb;
+	}
+	return *a ? 1 : *b ? -1 : 0;
+}
+
+/* List order: tasks by their number (a task's weight is its importance, not
+ * its place); other pages weighted first by weight, then newest date first,
+ * then title, then path. */
 static int cmp_list(const void *a, const void *b)
 {
 	const struct page *x = *(struct page *const *)a, *y = *(struct page *const *)b;
+	char bx[32], by[32];
+	const char *nx = task_number(x, bx, sizeof bx), *ny = task_number(y, by, sizeof by);
+	if (nx && ny) {
+		int c = cmp_numbered(nx, ny);
+		if (c)
+			return c;
+	}
 	if ((x->weight != 0) != (y->weight != 0))
 		return x->weight != 0 ? -1 : 1;
 	if (x->weight != y->weight)

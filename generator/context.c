@@ -236,6 +236,8 @@ struct value *ctx_page(struct arena *a, const struct ctx_env *e, const struct pa
 	if (total > 1)
 		value_setc(a, pg, "paginator", paginator(a, e, p, here, number, total));
 	value_setc(a, pg, "menu", menu(a, e, p, here));
+	if (e->extra && p->index < e->c->npages && e->extra[p->index] && *p->type)
+		value_setc(a, pg, p->type, e->extra[p->index]);
 
 	struct value *ctx = value_table(a, nopos);
 	value_setc(a, ctx, "site", e->site);

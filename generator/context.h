@@ -31,6 +31,9 @@ struct ctx_env {
 	const struct ctx_menu_item *menu;   /* NULL: home and the top-level sections */
 	size_t nmenu;
 	int has_feed;
+	/* By page index: the page's plan, task or bulletin table (page.plan,
+	 * page.task, page.bulletin by the page's type), or NULL. */
+	struct value **extra;
 };
 
 /* The site part, shared by all pages; owned by a. */

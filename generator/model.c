@@ -1,0 +1,594 @@
+/* model.c: plans, tasks and bulletins from front matter, checked and linked. */
+#include "model.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "utf8.h"
+
+const char *const model_statuses[] = {
+	"not_started", "in_progress", "done", "delayed", "cancelled", NULL,
+};
+
+/* Plan periods are years; this keeps typos like 20188 out. */
+#define MODEL_MIN_YEAR 1900
+#define MODEL_MAX_YEAR 2200
+
+struct ld {
+	struct arena *a;
+	const struct content *c;
+	const struct config *cfg;
+	struct model *m;
+	struct diags *d;
+	int failed;
+};
+
+static const struct pos nopos = { 0 };
+
+static void err(struct ld *l, const struct page *p, const struct value *v, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* An error at value v of page p (or at the page when v has no position). */
+static void err(struct ld *l, const struct page *p, const struct value *v, const char *fmt, ...)
+{
+	struct buf m = BUF_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	buf_vprintf(&m, fmt, ap);
+	va_end(ap);
+	struct pos pos = v ? v->pos : nopos;
+	size_t s = 0, e = 0;
+	int have = pos.line > 0 && diag_line_span(p->src, p->len, pos.line, &s, &e);
+	diag_add(l->d, DIAG_ERROR, p->path, pos.line, pos.col, have ? p->src + s : NULL, e - s, "%s", buf_cstr(&m));
+	buf_free(&m);
+	l->failed = 1;
+}
+
+static struct value *str(struct arena *a, const char *s)
+{
+	return value_cstring(a, s, nopos);
+}
+
+/* Copies key from front matter into t when it is a string (else an error). */
+static void copy_string(struct ld *l, const struct page *p, struct value *t, const char *key, int required)
+{
+	struct value *v = value_get(p->meta, key);
+	if (!v) {
+		if (required)
+			err(l, p, NULL, "%s needs '%s' in its front matter", p->type, key);
+		return;
+	}
+	if (v->kind != V_STRING) {
+		err(l, p, v, "'%s' must be text", key);
+		return;
+	}
+	value_setc(l->a, t, key, v);
+}
+
+static int is_date(const struct value *v)
+{
+	return v && v->kind == V_DATETIME && v->u.dt.kind != DT_TIME;
+}
+
+static struct value *date_only(struct ld *l, const struct value *v)
+{
+	struct value *c = value_copy(l->a, v);
+	c->u.dt.kind = DT_DATE;
+	return c;
+}
+
+static void copy_date(struct ld *l, const struct page *p, struct value *t, const struct value *src,
+                      const char *key, int required)
+{
+	struct value *v = value_get(src, key);
+	if (!v) {
+		if (required)
+			err(l, p, src, "'%s' (a date) is missing", key);
+		return;
+	}
+	if (!is_date(v)) {
+		err(l, p, v, "'%s' must be a date like 2019-06-30", key);
+		return;
+	}
+	value_setc(l->a, t, key, date_only(l, v));
+}
+
+/* One unit or a list of them. */
+static void copy_units(struct ld *l, const struct page *p, struct value *t, const char *key)
+{
+	struct value *v = value_get(p->meta, key);
+	struct value *arr = value_array(l->a, v ? v->pos : nopos);
+	if (v && v->kind == V_STRING && v->u.str.len) {
+		value_push(l->a, arr, v);
+	} else if (v && v->kind == V_ARRAY) {
+		for (size_t i = 0; i < v->u.arr.n; i++) {
+			if (v->u.arr.v[i]->kind != V_STRING || !v->u.arr.v[i]->u.str.len)
+				err(l, p, v->u.arr.v[i], "'%s' must list units by name", key);
+			else
+				value_push(l->a, arr, v->u.arr.v[i]);
+		}
+	} else if (v) {
+		err(l, p, v, "'%s' must be a unit's name or a list of them", key);
+	}
+	value_setc(l->a, t, key, arr);
+}
+
+static int is_number(const struct value *v)
+{
+	return v && (v->kind == V_INT || v->kind == V_FLOAT);
+}
+
+static double num(const struct value *v)
+{
+	return v->kind == V_INT ? (double)v->u.i : v->u.f;
+}
+
+static int valid_status(const char *s)
+{
+	for (size_t i = 0; model_statuses[i]; i++)
+		if (strcmp(s, model_statuses[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* status and progress, shared by tasks and bulletin updates. */
+static void copy_state(struct ld *l, const struct page *p, struct value *t, const struct value *src)
+{
+	struct value *v = value_get(src, "status");
+	if (v) {
+		if (v->kind != V_STRING || !valid_status(v->u.str.s))
+			err(l, p, v, "unknown status '%s' (use not_started, in_progress, done, delayed or cancelled)",
+			    v->kind == V_STRING ? v->u.str.s : value_kind_name(v->kind));
+		else
+			value_setc(l->a, t, "status", v);
+	}
+	v = value_get(src, "progress");
+	if (v) {
+		if (!is_number(v) || num(v) < 0 || num(v) > 100) {
+			struct buf b = BUF_INIT;
+			value_to_text(v, &b);
+			err(l, p, v, "progress must be 0..100, got %s", buf_cstr(&b));
+			buf_free(&b);
+		} else {
+			value_setc(l->a, t, "progress", v);
+		}
+	}
+}
+
+static const char *number_text(struct ld *l, const struct value *v)
+{
+	if (v->kind == V_INT)
+		return arena_printf(l->a, "%lld", (long long)v->u.i);
+	if (v->kind == V_STRING)
+		return v->u.str.s;
+	if (v->kind == V_FLOAT) {
+		struct buf b = BUF_INIT;
+		value_format_double(v->u.f, &b);
+		const char *s = arena_strdup(l->a, buf_cstr(&b));
+		buf_free(&b);
+		return s;
+	}
+	return NULL;
+}
+
+/* "1.10" after "1.9", "2" after "1.10": numbers compared part by part. */
+static int cmp_numbers(const char *a, const char *b)
+{
+	while (*a || *b) {
+		char *ea, *eb;
+		long x = strtol(a, &ea, 10), y = strtol(b, &eb, 10);
+		if (ea == a || eb == b)
+			return strcmp(a, b);
+		if (x != y)
+			return x < y ? -1 : 1;
+		a = ea;
+		b = eb;
+		if (*a == '.')
+			a++;
+		if (*b == '.')
+			b++;
+		if (!*a != !*b)
+			return *a ? 1 : -1;
+	}
+	return 0;
+}
+
+static int cmp_task(const void *x, const void *y)
+{
+	const struct value *a = *(struct value *const *)x, *b = *(struct value *const *)y;
+	return cmp_numbers(value_str(value_get(a, "number"), ""), value_str(value_get(b, "number"), ""));
+}
+
+static int cmp_plan(const void *x, const void *y)
+{
+	const struct value *a = *(struct value *const *)x, *b = *(struct value *const *)y;
+	return strcmp(value_str(value_get(a, "id"), ""), value_str(value_get(b, "id"), ""));
+}
+
+static int cmp_bulletin(const void *x, const void *y)
+{
+	const struct value *a = *(struct value *const *)x, *b = *(struct value *const *)y;
+	int c = datetime_cmp(&value_get(a, "date")->u.dt, &value_get(b, "date")->u.dt);
+	return c ? c : strcmp(value_str(value_get(a, "source"), ""), value_str(value_get(b, "source"), ""));
+}
+
+static const char *target(const struct ld *l, const struct page *p)
+{
+	return l->cfg->index_links ? p->out : p->url;
+}
+
+static struct value *plan_of_page(struct ld *l, const struct page *p)
+{
+	struct value *t = value_table(l->a, nopos);
+	struct value *v;
+	const char *slash = strrchr(p->dir, '/');
+	const char *id = slash ? slash + 1 : p->dir;
+	if ((v = value_get(p->meta, "id"))) {
+		if (v->kind != V_STRING || !v->u.str.len || strchr(v->u.str.s, '/'))
+			err(l, p, v, "a plan's id must be a name without '/'");
+		else
+			id = v->u.str.s;
+	}
+	value_setc(l->a, t, "id", str(l->a, id));
+	value_setc(l->a, t, "title", str(l->a, p->title));
+	copy_string(l, p, t, "issuer", 0);
+	copy_string(l, p, t, "doc_no", 0);
+	copy_string(l, p, t, "notice_title", 0);
+	copy_date(l, p, t, p->meta, "date", 0);
+	if ((v = value_get(p->meta, "period"))) {
+		if (v->kind != V_ARRAY || v->u.arr.n != 2 || v->u.arr.v[0]->kind != V_INT ||
+		    v->u.arr.v[1]->kind != V_INT || v->u.arr.v[0]->u.i > v->u.arr.v[1]->u.i ||
+		    v->u.arr.v[0]->u.i < MODEL_MIN_YEAR || v->u.arr.v[1]->u.i > MODEL_MAX_YEAR)
+			err(l, p, v, "period must be two years, first to last, like [2018, 2020]");
+		else
+			value_setc(l->a, t, "period", v);
+	}
+	struct value *themes = value_table(l->a, nopos);
+	if ((v = value_get(p->meta, "yearly_themes"))) {
+		if (v->kind != V_TABLE) {
+			err(l, p, v, "yearly_themes must map years to themes, like {\"2018\": 规范化建设}");
+		} else {
+			for (size_t i = 0; i < v->u.tab.n; i++) {
+				const struct value_pair *kv = &v->u.tab.v[i];
+				char *end;
+				long y = strtol(kv->key, &end, 10);
+				if (*end || y < MODEL_MIN_YEAR || y > MODEL_MAX_YEAR || kv->val->kind != V_STRING)
+					err(l, p, kv->val, "yearly_themes: '%s' must be a year with a theme as text", kv->key);
+				else
+					value_set(l->a, themes, kv->key, kv->keylen, kv->val);
+			}
+		}
+	}
+	value_setc(l->a, t, "yearly_themes", themes);
+	struct value *secs = value_array(l->a, nopos);
+	if ((v = value_get(p->meta, "sections"))) {
+		for (size_t i = 0; v->kind == V_ARRAY && i < v->u.arr.n; i++) {
+			const struct value *s = v->u.arr.v[i];
+			const struct value *n = value_get(s, "number");
+			const char *nt = n ? number_text(l, n) : NULL;
+			if (s->kind != V_TABLE || !nt || !value_is(value_get(s, "title"), V_STRING)) {
+				err(l, p, s, "each section needs a number and a title, like {number: 一, title: 总体要求}");
+				continue;
+			}
+			struct value *sec = value_table(l->a, s->pos);
+			value_setc(l->a, sec, "number", str(l->a, nt));
+			value_setc(l->a, sec, "title", value_get(s, "title"));
+			value_push(l->a, secs, sec);
+		}
+		if (v->kind != V_ARRAY)
+			err(l, p, v, "sections must be a list of {number, title}");
+	}
+	value_setc(l->a, t, "sections", secs);
+	value_setc(l->a, t, "url", str(l->a, target(l, p)));
+	value_setc(l->a, t, "source", str(l->a, p->path ? p->path : ""));
+	value_setc(l->a, t, "tasks", value_array(l->a, nopos));
+	return t;
+}
+
+/* The plan a task belongs to: front matter "plan", else the nearest plan above it. */
+static struct value *find_plan(struct ld *l, const struct page *p, struct value **plan_of)
+{
+	struct value *v = value_get(p->meta, "plan");
+	if (v) {
+		if (v->kind == V_STRING)
+			for (size_t i = 0; i < l->m->plans->u.arr.n; i++)
+				if (strcmp(value_str(value_get(l->m->plans->u.arr.v[i], "id"), ""), v->u.str.s) == 0)
+					return l->m->plans->u.arr.v[i];
+		err(l, p, v, "task points at unknown plan '%s'", v->kind == V_STRING ? v->u.str.s : "?");
+		return NULL;
+	}
+	for (const struct page *q = p->parent; q; q = q->parent)
+		if (plan_of[q->index])
+			return plan_of[q->index];
+	err(l, p, NULL, "task belongs to no plan: put it under a plan's folder or say 'plan: <id>'");
+	return NULL;
+}
+
+static int year_in(const struct value *plan, const struct datetime *dt)
+{
+	const struct value *per = value_get(plan, "period");
+	return !per || (dt->year >= per->u.arr.v[0]->u.i && dt->year <= per->u.arr.v[1]->u.i);
+}
+
+static struct value *task_of_page(struct ld *l, const struct page *p, struct value *plan)
+{
+	struct value *t = value_table(l->a, nopos);
+	struct value *v = value_get(p->meta, "number");
+	const char *number = v ? number_text(l, v) : NULL;
+	if (!number || !*number) {
+		err(l, p, v, "a task needs a number (1, 2, … or \"1.1\")");
+		number = "?";
+	}
+	const char *plan_id = value_str(value_get(plan, "id"), "");
+	value_setc(l->a, t, "id", str(l->a, arena_printf(l->a, "%s/%s", plan_id, number)));
+	value_setc(l->a, t, "plan", str(l->a, plan_id));
+	value_setc(l->a, t, "number", str(l->a, number));
+	value_setc(l->a, t, "title", str(l->a, p->title));
+	if ((v = value_get(p->meta, "section"))) {
+		const char *sn = number_text(l, v);
+		const struct value *secs = value_get(plan, "sections");
+		int known = secs->u.arr.n == 0;
+		for (size_t i = 0; sn && i < secs->u.arr.n; i++)
+			known |= strcmp(value_str(value_get(secs->u.arr.v[i], "number"), ""), sn) == 0;
+		if (!sn || !known)
+			err(l, p, v, "section '%s' is not one of the plan's sections", sn ? sn : "?");
+		else
+			value_setc(l->a, t, "section", str(l->a, sn));
+	}
+	copy_units(l, p, t, "lead");
+	copy_units(l, p, t, "support");
+	copy_date(l, p, t, p->meta, "start", 0);
+	copy_date(l, p, t, p->meta, "due", 0);
+	value_setc(l->a, t, "weight", value_int(l->a, 1, nopos));
+	if ((v = value_get(p->meta, "weight"))) {
+		if (!is_number(v) || num(v) <= 0)
+			err(l, p, v, "weight must be a number above 0");
+		else
+			value_setc(l->a, t, "weight", v);
+	}
+	value_setc(l->a, t, "status", str(l->a, "not_started"));
+	value_setc(l->a, t, "progress", value_int(l->a, 0, nopos));
+	copy_state(l, p, t, p->meta);
+	struct value *ms = value_array(l->a, nopos);
+	if ((v = value_get(p->meta, "milestones"))) {
+		for (size_t i = 0; v->kind == V_ARRAY && i < v->u.arr.n; i++) {
+			const struct value *m = v->u.arr.v[i];
+			struct value *o = value_table(l->a, m->pos);
+			if (m->kind != V_TABLE || !value_is(value_get(m, "what"), V_STRING)) {
+				err(l, p, m, "each milestone needs 'what' (text) and 'due' (a date)");
+				continue;
+			}
+			copy_date(l, p, o, m, "due", 1);
+			const struct value *due = value_get(o, "due");
+			if (due && !year_in(plan, &due->u.dt))
+				err(l, p, value_get(m, "due"), "milestone due %04d-%02d-%02d is after the plan's period",
+				    due->u.dt.year, due->u.dt.month, due->u.dt.day);
+			value_setc(l->a, o, "what", value_get(m, "what"));
+			const struct value *done = value_get(m, "done");
+			if (done && done->kind != V_BOOL)
+				err(l, p, done, "'done' must be true or false");
+			value_setc(l->a, o, "done", value_bool(l->a, done && done->kind == V_BOOL && done->u.b, nopos));
+			value_push(l->a, ms, o);
+		}
+		if (v->kind != V_ARRAY)
+			err(l, p, v, "milestones must be a list of {due, what, done}");
+	}
+	value_setc(l->a, t, "milestones", ms);
+	struct value *ts = value_array(l->a, nopos);
+	if ((v = value_get(p->meta, "targets"))) {
+		for (size_t i = 0; v->kind == V_ARRAY && i < v->u.arr.n; i++) {
+			const struct value *g = v->u.arr.v[i];
+			if (g->kind != V_TABLE || !value_is(value_get(g, "metric"), V_STRING)) {
+				err(l, p, g, "each target needs 'metric' (text) and 'target' (a number)");
+				continue;
+			}
+			const struct value *tv = value_get(g, "target");
+			if (!is_number(tv)) {
+				err(l, p, tv ? tv : g, "target '%s' has no number", value_get(g, "metric")->u.str.s);
+				continue;
+			}
+			struct value *o = value_table(l->a, g->pos);
+			value_setc(l->a, o, "metric", value_get(g, "metric"));
+			value_setc(l->a, o, "target", (struct value *)tv);
+			value_setc(l->a, o, "unit", value_get(g, "unit") ? value_get(g, "unit") : str(l->a, ""));
+			const struct value *act = value_get(g, "actual");
+			if (act && !is_number(act))
+				err(l, p, act, "'actual' must be a number");
+			else if (act)
+				value_setc(l->a, o, "actual", (struct value *)act);
+			value_push(l->a, ts, o);
+		}
+		if (v->kind != V_ARRAY)
+			err(l, p, v, "targets must be a list of {metric, target, unit, actual}");
+	}
+	value_setc(l->a, t, "targets", ts);
+	value_setc(l->a, t, "url", str(l->a, target(l, p)));
+	value_setc(l->a, t, "source", str(l->a, p->path ? p->path : ""));
+	return t;
+}
+
+static struct value *find_task(struct ld *l, const char *id)
+{
+	for (size_t i = 0; i < l->m->plans->u.arr.n; i++) {
+		const struct value *tasks = value_get(l->m->plans->u.arr.v[i], "tasks");
+		for (size_t k = 0; k < tasks->u.arr.n; k++)
+			if (strcmp(value_str(value_get(tasks->u.arr.v[k], "id"), ""), id) == 0)
+				return tasks->u.arr.v[k];
+	}
+	return NULL;
+}
+
+static struct value *bulletin_of_page(struct ld *l, const struct page *p)
+{
+	struct value *t = value_table(l->a, nopos);
+	value_setc(l->a, t, "title", str(l->a, p->title));
+	copy_date(l, p, t, p->meta, "date", 1);
+	copy_string(l, p, t, "unit", 0);
+	value_setc(l->a, t, "url", str(l->a, target(l, p)));
+	value_setc(l->a, t, "source", str(l->a, p->path ? p->path : ""));
+	const char *plan = value_str(value_get(p->meta, "plan"), NULL);
+	struct value *ups = value_array(l->a, nopos);
+	struct value *v = value_get(p->meta, "updates");
+	for (size_t i = 0; v && v->kind == V_ARRAY && i < v->u.arr.n; i++) {
+		const struct value *u = v->u.arr.v[i];
+		const struct value *tv = value_get(u, "task");
+		const char *ref = tv ? number_text(l, tv) : NULL;
+		if (u->kind != V_TABLE || !ref) {
+			err(l, p, u, "each update needs 'task' (\"plan-id/21\", or 21 within the bulletin's plan)");
+			continue;
+		}
+		const char *id = ref;
+		if (!strchr(ref, '/')) {
+			if (plan)
+				id = arena_printf(l->a, "%s/%s", plan, ref);
+			else if (l->m->plans->u.arr.n == 1)
+				id = arena_printf(l->a, "%s/%s", value_str(value_get(l->m->plans->u.arr.v[0], "id"), ""), ref);
+			else {
+				err(l, p, tv, "task '%s' is ambiguous: write \"plan-id/%s\" or give the bulletin a 'plan'", ref, ref);
+				continue;
+			}
+		}
+		if (!find_task(l, id)) {
+			err(l, p, tv, "update of unknown task '%s'", id);
+			continue;
+		}
+		struct value *o = value_table(l->a, u->pos);
+		value_setc(l->a, o, "task", str(l->a, id));
+		copy_state(l, p, o, u);
+		const struct value *note = value_get(u, "note");
+		if (note && note->kind != V_STRING)
+			err(l, p, note, "'note' must be text");
+		else if (note)
+			value_setc(l->a, o, "note", (struct value *)note);
+		const struct value *act = value_get(u, "actuals");
+		if (act) {
+			int ok = act->kind == V_TABLE;
+			for (size_t k = 0; ok && k < act->u.tab.n; k++)
+				ok = is_number(act->u.tab.v[k].val);
+			if (!ok)
+				err(l, p, act, "'actuals' must map metrics to numbers");
+			else
+				value_setc(l->a, o, "actuals", (struct value *)act);
+		}
+		const struct value *md = value_get(u, "milestones_done");
+		if (md) {
+			int ok = md->kind == V_ARRAY;
+			for (size_t k = 0; ok && k < md->u.arr.n; k++)
+				ok = md->u.arr.v[k]->kind == V_STRING;
+			if (!ok)
+				err(l, p, md, "'milestones_done' must list milestones by their 'what'");
+			else
+				value_setc(l->a, o, "milestones_done", (struct value *)md);
+		}
+		value_push(l->a, ups, o);
+	}
+	if (v && v->kind != V_ARRAY)
+		err(l, p, v, "updates must be a list of {task, progress, status, note, actuals, milestones_done}");
+	value_setc(l->a, t, "updates", ups);
+	return t;
+}
+
+/* The day of SOURCE_DATE_EPOCH (UTC), when it is set and valid. */
+static int epoch_day(struct datetime *dt)
+{
+	const char *s = getenv("SOURCE_DATE_EPOCH");
+	if (!s || !*s)
+		return 0;
+	char *end;
+	errno = 0;
+	long long e = strtoll(s, &end, 10);
+	if (errno || *end || e < 0)
+		return 0;
+	memset(dt, 0, sizeof *dt);
+	dt->kind = DT_DATE;
+	datetime_from_days(e / 86400, &dt->year, &dt->month, &dt->day);
+	return 1;
+}
+
+int model_load(struct arena *a, const struct content *c, const struct config *cfg,
+               struct model *m, struct diags *d)
+{
+	struct ld l = { a, c, cfg, m, d, 0 };
+	memset(m, 0, sizeof *m);
+	m->plans = value_array(a, nopos);
+	m->bulletins = value_array(a, nopos);
+	m->by_page = arena_alloc(a, (c->npages + 1) * sizeof *m->by_page);
+
+	/* Plans first: tasks find theirs among them. */
+	for (size_t i = 0; i < c->npages; i++) {
+		const struct page *p = c->pages[i];
+		if (p->failed || strcmp(p->type, "plan"))
+			continue;
+		if (p->kind == PAGE_PAGE) {
+			err(&l, p, value_get(p->meta, "type"), "a plan is a folder's _index.md, with its tasks inside");
+			continue;
+		}
+		struct value *plan = plan_of_page(&l, p);
+		for (size_t k = 0; k < m->plans->u.arr.n; k++)
+			if (strcmp(value_str(value_get(m->plans->u.arr.v[k], "id"), ""), value_str(value_get(plan, "id"), "")) == 0)
+				err(&l, p, value_get(p->meta, "id"), "plan id '%s' is also used by %s",
+				    value_str(value_get(plan, "id"), ""), value_str(value_get(m->plans->u.arr.v[k], "source"), ""));
+		value_push(a, m->plans, plan);
+		m->by_page[i] = plan;
+	}
+	for (size_t i = 0; i < c->npages; i++) {
+		const struct page *p = c->pages[i];
+		if (p->failed || strcmp(p->type, "task"))
+			continue;
+		struct value *plan = find_plan(&l, p, m->by_page);
+		if (!plan)
+			continue;
+		struct value *task = task_of_page(&l, p, plan);
+		struct value *tasks = value_get(plan, "tasks");
+		const char *num = value_str(value_get(task, "number"), "");
+		for (size_t k = 0; k < tasks->u.arr.n; k++)
+			if (strcmp(value_str(value_get(tasks->u.arr.v[k], "number"), ""), num) == 0)
+				err(&l, p, value_get(p->meta, "number"), "task %s is also in %s", num,
+				    value_str(value_get(tasks->u.arr.v[k], "source"), ""));
+		value_push(a, tasks, task);
+		m->by_page[i] = task;
+	}
+	qsort(m->plans->u.arr.v, m->plans->u.arr.n, sizeof(struct value *), cmp_plan);
+	for (size_t i = 0; i < m->plans->u.arr.n; i++) {
+		struct value *tasks = value_get(m->plans->u.arr.v[i], "tasks");
+		qsort(tasks->u.arr.v, tasks->u.arr.n, sizeof(struct value *), cmp_task);
+	}
+	for (size_t i = 0; i < c->npages; i++) {
+		const struct page *p = c->pages[i];
+		if (p->failed || strcmp(p->type, "bulletin"))
+			continue;
+		struct value *b = bulletin_of_page(&l, p);
+		if (!value_get(b, "date"))
+			continue;
+		value_push(a, m->bulletins, b);
+		m->by_page[i] = b;
+	}
+	qsort(m->bulletins->u.arr.v, m->bulletins->u.arr.n, sizeof(struct value *), cmp_bulletin);
+
+	/* as_of: said by the site, else by the build's environment, else the news. */
+	if (cfg->has_as_of) {
+		m->as_of = cfg->as_of;
+		m->as_of_from = "site.toml";
+	} else if (epoch_day(&m->as_of)) {
+		m->as_of_from = "SOURCE_DATE_EPOCH";
+	} else if (m->bulletins->u.arr.n) {
+		m->as_of = value_get(m->bulletins->u.arr.v[m->bulletins->u.arr.n - 1], "date")->u.dt;
+		m->as_of_from = "latest bulletin";
+	}
+	m->has_as_of = m->as_of_from != NULL;
+	m->as_of.kind = DT_DATE;
+	for (size_t i = 0; m->has_as_of && i < c->npages; i++) {
+		const struct page *p = c->pages[i];
+		const struct value *b = m->by_page[i];
+		if (!b || strcmp(p->type, "bulletin"))
+			continue;
+		const struct value *dv = value_get(b, "date");
+		if (datetime_cmp(&dv->u.dt, &m->as_of) > 0)
+			err(&l, p, value_get(p->meta, "date"),
+			    "bulletin dated after as_of (%04d-%02d-%02d, from %s)", m->as_of.year, m->as_of.month,
+			    m->as_of.day, m->as_of_from);
+	}
+	return l.failed ? -1 : 0;
+}
