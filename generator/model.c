@@ -207,6 +207,13 @@ static int cmp_plan(const void *x, const void *y)
 	return strcmp(value_str(value_get(a, "id"), ""), value_str(value_get(b, "id"), ""));
 }
 
+/* qsort's array may not be NULL, even for no elements. */
+static void sort_array(struct value *arr, int (*cmp)(const void *, const void *))
+{
+	if (arr->u.arr.n > 1)
+		qsort(arr->u.arr.v, arr->u.arr.n, sizeof(struct value *), cmp);
+}
+
 static int cmp_bulletin(const void *x, const void *y)
 {
 	const struct value *a = *(struct value *const *)x, *b = *(struct value *const *)y;
@@ -550,10 +557,10 @@ int model_load(struct arena *a, const struct content *c, const struct config *cf
 		value_push(a, tasks, task);
 		m->by_page[i] = task;
 	}
-	qsort(m->plans->u.arr.v, m->plans->u.arr.n, sizeof(struct value *), cmp_plan);
+	sort_array(m->plans, cmp_plan);
 	for (size_t i = 0; i < m->plans->u.arr.n; i++) {
 		struct value *tasks = value_get(m->plans->u.arr.v[i], "tasks");
-		qsort(tasks->u.arr.v, tasks->u.arr.n, sizeof(struct value *), cmp_task);
+		sort_array(tasks, cmp_task);
 	}
 	for (size_t i = 0; i < c->npages; i++) {
 		const struct page *p = c->pages[i];
@@ -565,7 +572,7 @@ int model_load(struct arena *a, const struct content *c, const struct config *cf
 		value_push(a, m->bulletins, b);
 		m->by_page[i] = b;
 	}
-	qsort(m->bulletins->u.arr.v, m->bulletins->u.arr.n, sizeof(struct value *), cmp_bulletin);
+	sort_array(m->bulletins, cmp_bulletin);
 
 	/* as_of: said by the site, else by the build's environment, else the news. */
 	if (cfg->has_as_of) {
