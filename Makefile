@@ -5,7 +5,7 @@ CC        ?= gcc
 VERSION   := 0.1.0
 PKGS      := md4c md4c-html libcmark lua5.4 libgit2 yaml-0.1
 DEB_PKGS  := libmd4c-dev libmd4c-html0-dev libcmark-dev liblua5.4-dev libgit2-dev libyaml-dev pkg-config
-TEST_DEBS := python3 git
+TEST_DEBS := git chromium fonts-wqy-microhei
 
 WARN      := -Wall -Wextra -Wshadow -Wmissing-prototypes -Wstrict-prototypes -Wwrite-strings \
              -Wno-unused-parameter
