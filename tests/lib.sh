@@ -6,6 +6,9 @@ case "$PP_BIN" in /*) ;; *) PP_BIN=$(pwd)/$PP_BIN ;; esac
 PP_ROOT=$(pwd)
 PLANPRESS_DATADIR=${PLANPRESS_DATADIR:-$PP_ROOT}
 export PLANPRESS_DATADIR
+# Hermetic: the same as tests/run.sh pins, so make regen and make test agree.
+TZ=UTC LC_ALL=C.UTF-8 SOURCE_DATE_EPOCH=1561852800
+export TZ LC_ALL SOURCE_DATE_EPOCH
 pp_pass=0
 pp_fail=0
 PP_TMP=$(mktemp -d "${TMPDIR:-/tmp}/pp-test.XXXXXX")
