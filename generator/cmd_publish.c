@@ -1,0 +1,287 @@
+/* cmd_publish.c: the publish, log and diff commands. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "arena.h"
+#include "build.h"
+#include "cli.h"
+#include "config.h"
+#include "content.h"
+#include "diag.h"
+#include "json.h"
+#include "publish.h"
+#include "revdiff.h"
+
+/* How long the race test hook waits for its go-ahead before giving up. */
+#define TEST_PAUSE_SECONDS 60
+
+static int finish(struct diags *d, int rc)
+{
+	diags_sort(d);
+	diags_print(d, stderr);
+	diags_free(d);
+	return rc;
+}
+
+/* Reads site.toml into c (owned by a). Returns 0 or an exit status. */
+static int load_config(struct arena *a, struct config *c, struct diags *d)
+{
+	const char *text;
+	size_t len;
+	struct stat st;
+	if (stat("site.toml", &st) < 0) {
+		diag_add(d, DIAG_ERROR, NULL, 0, 0, NULL, 0,
+		         "no site.toml in . (run planpress in a site folder, or use -C DIR)");
+		return CLI_USAGE;
+	}
+	if (content_read_text(a, "site.toml", "site.toml", &text, &len, d) < 0 ||
+	    config_load(a, "site.toml", text, len, c, d) < 0)
+		return CLI_CONTENT;
+	if (!c->publish.repo || !*c->publish.repo) {
+		diag_add(d, DIAG_ERROR, "site.toml", 0, 0, NULL, 0,
+		         "no publish repository: set repo in [publish] (e.g. repo = \"../site.git\")");
+		return CLI_USAGE;
+	}
+	return 0;
+}
+
+/* For the tests of two publishers racing: PLANPRESS_TEST_PAUSE=F makes
+ * publish create F.ready after its build, then wait until F exists. */
+static void test_pause(void)
+{
+	const char *f = getenv("PLANPRESS_TEST_PAUSE");
+	if (!f || !*f)
+		return;
+	char ready[4096];
+	snprintf(ready, sizeof ready, "%s.ready", f);
+	FILE *fp = fopen(ready, "w");
+	if (fp)
+		fclose(fp);
+	for (int i = 0; i < TEST_PAUSE_SECONDS * 50 && access(f, F_OK) != 0; i++) {
+		struct timespec ts = { 0, 20 * 1000 * 1000 };
+		nanosleep(&ts, NULL);
+	}
+}
+
+static int push(const struct config *c, struct diags *d)
+{
+	int uptodate = 0;
+	int rc = publish_push(c->publish.repo, c->publish.branch, c->publish.remote, &uptodate, d);
+	if (rc == 0)
+		printf(uptodate ? "planpress: %s is up to date\n" : "planpress: pushed to %s\n", c->publish.remote);
+	else
+		fprintf(stderr, "planpress: the publication is committed in %s but was not pushed to %s; "
+		        "once that is solved, push it with: planpress publish --push-only\n",
+		        c->publish.repo, c->publish.remote);
+	return rc == 0 ? CLI_OK : CLI_CONTENT;
+}
+
+int cmd_publish(const struct cli *cli, int argc, char **argv)
+{
+	const char *message = NULL;
+	int push_only = 0, quiet = 0;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "-m") == 0 || strcmp(a, "--message") == 0) {
+			if (++i >= argc)
+				return cli_usage_error("%s needs a message", a);
+			message = argv[i];
+		} else if (strcmp(a, "--push-only") == 0) {
+			push_only = 1;
+		} else if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) {
+			quiet = 1;
+		} else {
+			return cli_usage_error("%s: unknown option or argument '%s'", argv[0], a);
+		}
+	}
+	if (message && (!*message || strchr(message, '\n')))
+		return cli_usage_error("-m needs a message of one line");
+	struct diags d;
+	diags_init(&d);
+	struct arena *a = arena_new();
+	struct config c;
+	int rc = load_config(a, &c, &d);
+	if (rc)
+		goto out;
+	if (push_only) {
+		if (!c.publish.remote) {
+			diag_add(&d, DIAG_ERROR, "site.toml", 0, 0, NULL, 0, "--push-only needs remote in [publish]");
+			rc = CLI_USAGE;
+			goto out;
+		}
+		rc = push(&c, &d);
+		goto out;
+	}
+	struct publish_start start;
+	if ((rc = publish_begin(c.publish.repo, c.publish.branch, &start, &d)) != 0)
+		goto out;
+	struct build_opts bo = { .site_dir = ".", .exe_dir = cli->exe_dir };
+	struct build_stats bs;
+	rc = build_site(&bo, &bs, &d);
+	if (rc) {
+		diags_sort(&d);
+		diags_print(&d, stderr);
+		fprintf(stderr, "planpress: %zu error%s; nothing was built or published\n", d.nerrors,
+		        d.nerrors == 1 ? "" : "s");
+		diags_free(&d);
+		arena_free(a);
+		return rc;
+	}
+	test_pause();
+	char as_of[16];
+	if (c.has_as_of)
+		snprintf(as_of, sizeof as_of, "%04d-%02d-%02d", c.as_of.year, c.as_of.month, c.as_of.day);
+	struct publish_opts po = {
+		.repo = c.publish.repo,
+		.branch = c.publish.branch,
+		.out_dir = "public",
+		.message = message,
+		.author_name = c.publish.author_name,
+		.author_email = c.publish.author_email,
+		.tag = c.publish.tag,
+		.as_of = c.has_as_of ? as_of : NULL,
+		.lang = lang_from_code(c.language),
+	};
+	struct publish_result res;
+	rc = publish_commit(a, &po, &start, &res, &d);
+	if (rc)
+		goto out;
+	if (res.nothing) {
+		if (!quiet)
+			printf("planpress: nothing to publish: the site is the same as %.7s\n", res.parent);
+	} else if (!quiet) {
+		const char *nl = strchr(res.message, '\n');
+		printf("planpress: published %.7s on %s of %s: %.*s\n", res.commit, c.publish.branch, c.publish.repo,
+		       (int)(nl ? nl - res.message : (long)strlen(res.message)), res.message);
+		if (res.tag)
+			printf("planpress: tagged %s\n", res.tag);
+	}
+	if (c.publish.worktree) {
+		struct diags wd;
+		diags_init(&wd);
+		int w = publish_worktree(c.publish.repo, c.publish.branch, c.publish.worktree, &wd);
+		diags_print(&wd, stderr);
+		diags_free(&wd);
+		if (w == 0 && !quiet)
+			printf("planpress: updated the worktree %s\n", c.publish.worktree);
+		else if (w == 2)
+			rc = CLI_CONTENT;
+	}
+	if (c.publish.remote) {
+		int p = push(&c, &d);
+		if (p)
+			rc = p;
+	}
+out:
+	arena_free(a);
+	return finish(&d, rc);
+}
+
+int cmd_log(const struct cli *cli, int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++)
+		return cli_usage_error("%s: unknown option or argument '%s'", argv[0], argv[i]);
+	struct diags d;
+	diags_init(&d);
+	struct arena *a = arena_new();
+	struct config c;
+	struct value *h = NULL;
+	int rc = load_config(a, &c, &d);
+	if (rc)
+		goto out;
+	enum lang l = lang_from_code(c.language);
+	if ((rc = publish_history_lang(a, c.publish.repo, c.publish.branch, l, &h, &d)) != 0)
+		goto out;
+	if (!h->u.arr.n)
+		printf(l == LANG_EN ? "No publications yet.\n" : "尚无发布记录。\n");
+	struct buf b = BUF_INIT;
+	for (size_t i = 0; i < h->u.arr.n; i++) {
+		const struct value *e = h->u.arr.v[i], *s = value_get(e, "summary");
+		buf_reset(&b);
+		value_to_text(value_get(e, "date"), &b);
+		printf("%s  %.16s  %s <%s>\n    %s\n", value_str(value_get(e, "short_id"), ""),
+		       buf_cstr(&b), value_str(value_get(e, "author"), ""), value_str(value_get(e, "email"), ""),
+		       value_str(value_get(e, "message"), ""));
+		printf(l == LANG_EN ? "    Pages: %lld added, %lld changed, %lld removed\n"
+		                    : "    页面：新增 %lld，修改 %lld，删除 %lld\n",
+		       (long long)value_i64(value_get(s, "added"), 0), (long long)value_i64(value_get(s, "changed"), 0),
+		       (long long)value_i64(value_get(s, "removed"), 0));
+		const struct value *tc = value_get(e, "task_changes");
+		for (size_t k = 0; tc && k < tc->u.arr.n; k++)
+			printf("    %s\n", value_str(tc->u.arr.v[k], ""));
+	}
+	buf_free(&b);
+out:
+	arena_free(a);
+	return finish(&d, rc);
+}
+
+int cmd_diff(const struct cli *cli, int argc, char **argv)
+{
+	const char *revs[2] = { NULL, NULL }, *format = "text";
+	int nrevs = 0;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "--format") == 0 || strncmp(a, "--format=", 9) == 0) {
+			if (a[8] == '=')
+				format = a + 9;
+			else if (++i >= argc)
+				return cli_usage_error("--format needs text, html or json");
+			else
+				format = argv[i];
+			if (strcmp(format, "text") && strcmp(format, "html") && strcmp(format, "json"))
+				return cli_usage_error("--format must be text, html or json, got '%s'", format);
+		} else if (a[0] == '-' && a[1]) {
+			return cli_usage_error("%s: unknown option '%s'", argv[0], a);
+		} else if (nrevs < 2) {
+			revs[nrevs++] = a;
+		} else {
+			return cli_usage_error("%s takes at most two revisions", argv[0]);
+		}
+	}
+	struct diags d;
+	diags_init(&d);
+	struct arena *a = arena_new();
+	struct config c;
+	struct buf out = BUF_INIT;
+	int rc = load_config(a, &c, &d);
+	if (rc)
+		goto out;
+	enum lang l = lang_from_code(c.language);
+	struct revdiff rd;
+	struct revdiff_opts o = { 2, l };
+	const char *la, *lb;
+	/* One revision: what changed from it to the tip. */
+	const char *ra = revs[0], *rb = nrevs == 2 ? revs[1] : NULL;
+	if (nrevs == 1) {
+		ra = revs[0];
+		rb = NULL;
+	}
+	if ((rc = publish_diff(a, c.publish.repo, c.publish.branch, nrevs ? ra : NULL, rb, &o, &rd, &la, &lb, &d)) != 0)
+		goto out;
+	if (strcmp(format, "json") == 0) {
+		struct value *v = revdiff_to_value(a, &rd, l);
+		value_setc(a, v, "from", value_cstring(a, la, (struct pos){ 0 }));
+		value_setc(a, v, "to", value_cstring(a, lb, (struct pos){ 0 }));
+		json_write(v, 1, &out);
+		buf_putc(&out, '\n');
+	} else {
+		const char *title = arena_printf(a, l == LANG_EN ? "Changes from %s to %s" : "从 %s 到 %s 的变化", la, lb);
+		if (strcmp(format, "html") == 0) {
+			revdiff_write_html(&rd, l, title, &out);
+		} else {
+			buf_printf(&out, "%s\n", title);
+			revdiff_write_text(&rd, l, &out);
+		}
+	}
+	fwrite(out.data ? out.data : "", 1, out.len, stdout);
+out:
+	buf_free(&out);
+	arena_free(a);
+	return finish(&d, rc);
+}

@@ -1,0 +1,1117 @@
+/* publish.c: the output folder committed to a bare repository with libgit2: blobs straight
+ * into the object database (unchanged files known by their stat), trees from an in-memory
+ * index, the branch moved by compare-and-swap; push, worktree, history and diffs. */
+#include "publish.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include <git2.h>
+
+#include "buf.h"
+#include "output.h"
+#include "utf8.h"
+#include "xalloc.h"
+
+/* The stat cache: what was last published, kept in the repository's own
+ * folder (git ignores files it does not know there), so that a file whose
+ * size, mtime and inode did not change is not read and hashed again. */
+#define STAT_CACHE "planpress-stat-cache"
+#define STAT_CACHE_MAGIC "planpress-stat-cache 1"
+/* A file modified within this many seconds of the cache being written may
+ * change again within the same mtime tick: it is hashed next time (git's
+ * "racy" entries). */
+#define STAT_CACHE_RACY 2
+/* The changes page lists at most this many publications: each one costs a
+ * tree comparison at build time. */
+#define PUBLISH_HISTORY_MAX 1000
+
+/* Records the failed operation with libgit2's reason. */
+static void gfail(struct diags *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void gfail(struct diags *d, const char *fmt, ...)
+{
+	struct buf b = BUF_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	const git_error *e = git_error_last();
+	if (e && e->message)
+		buf_printf(&b, ": %s", e->message);
+	diag_add(d, DIAG_ERROR, NULL, 0, 0, NULL, 0, "%s", buf_cstr(&b));
+	buf_free(&b);
+}
+
+static void oid_hex(const git_oid *id, char out[41])
+{
+	git_oid_tostr(out, 41, id);
+}
+
+static void short_hex(const git_oid *id, char out[8])
+{
+	git_oid_tostr(out, 8, id);
+}
+
+/* Opens repo; when create is set and nothing exists at the path, creates it
+ * bare with branch as its initial branch. *missing is set (and 0 returned)
+ * when it does not exist and create is not set. */
+static int open_repo(const char *path, int create, const char *branch, git_repository **r,
+                     int *missing, struct diags *d)
+{
+	struct stat st;
+	*r = NULL;
+	if (missing)
+		*missing = 0;
+	if (stat(path, &st) < 0 && errno == ENOENT) {
+		if (!create) {
+			if (missing)
+				*missing = 1;
+			return 0;
+		}
+		git_repository_init_options io;
+		git_repository_init_options_init(&io, GIT_REPOSITORY_INIT_OPTIONS_VERSION);
+		io.flags = GIT_REPOSITORY_INIT_BARE | GIT_REPOSITORY_INIT_MKPATH | GIT_REPOSITORY_INIT_NO_REINIT;
+		io.initial_head = branch;
+		if (git_repository_init_ext(r, path, &io) < 0) {
+			gfail(d, "cannot create the publish repository %s", path);
+			return 2;
+		}
+		return 0;
+	}
+	if (git_repository_open_ext(r, path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0) {
+		gfail(d, "cannot open the publish repository %s", path);
+		return 2;
+	}
+	return 0;
+}
+
+static const char *branch_ref(struct arena *a, const char *branch)
+{
+	return arena_printf(a, "refs/heads/%s", branch);
+}
+
+/* The branch tip; 0 with *found = 0 when the branch does not exist. */
+static int branch_tip(git_repository *r, const char *refname, git_oid *tip, int *found, struct diags *d)
+{
+	git_reference *ref = NULL, *res = NULL;
+	*found = 0;
+	int e = git_reference_lookup(&ref, r, refname);
+	if (e == GIT_ENOTFOUND)
+		return 0;
+	if (e < 0 || git_reference_resolve(&res, ref) < 0) {
+		gfail(d, "cannot read %s", refname);
+		git_reference_free(ref);
+		return 2;
+	}
+	git_oid_cpy(tip, git_reference_target(res));
+	*found = 1;
+	git_reference_free(res);
+	git_reference_free(ref);
+	return 0;
+}
+
+int publish_begin(const char *repo, const char *branch, struct publish_start *st, struct diags *d)
+{
+	git_libgit2_init();
+	struct arena *a = arena_new();
+	git_repository *r = NULL;
+	st->id[0] = '\0';
+	int rc = open_repo(repo, 1, branch, &r, NULL, d);
+	if (rc)
+		goto out;
+	int valid = 0;
+	if (git_reference_name_is_valid(&valid, branch_ref(a, branch)) < 0 || !valid) {
+		diag_add(d, DIAG_ERROR, "site.toml", 0, 0, NULL, 0, "[publish] branch '%s' is not a valid branch name", branch);
+		rc = 2;
+		goto out;
+	}
+	git_oid tip;
+	int found;
+	rc = branch_tip(r, branch_ref(a, branch), &tip, &found, d);
+	if (!rc && found)
+		oid_hex(&tip, st->id);
+out:
+	git_repository_free(r);
+	arena_free(a);
+	git_libgit2_shutdown();
+	return rc;
+}
+
+/* ---- the stat cache ------------------------------------------------------------ */
+
+struct centry {
+	const char *path;
+	git_oid id;
+	long long size, sec, nsec;
+	unsigned long long ino;
+};
+
+struct cache {
+	struct centry *v;
+	size_t n, cap;
+	git_oid commit;     /* the tip the cache was written for */
+	int has_commit;
+};
+
+static void cache_push(struct arena *a, struct cache *c, const struct centry *e)
+{
+	if (c->n == c->cap) {
+		size_t cap = c->cap ? 2 * c->cap : 256;
+		c->v = arena_realloc(a, c->v, c->cap * sizeof *c->v, cap * sizeof *c->v);
+		c->cap = cap;
+	}
+	c->v[c->n++] = *e;
+}
+
+static int read_file(const char *path, struct buf *out)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return -1;
+	char tmp[65536];
+	size_t n;
+	while ((n = fread(tmp, 1, sizeof tmp, f)) > 0)
+		buf_put(out, tmp, n);
+	int err = ferror(f);
+	fclose(f);
+	return err ? -1 : 0;
+}
+
+/* A damaged or foreign cache is only a slower publish: it is ignored. */
+static void cache_load(struct arena *a, const char *path, struct cache *c)
+{
+	struct buf b = BUF_INIT;
+	memset(c, 0, sizeof *c);
+	if (read_file(path, &b) < 0 || !b.len)
+		goto out;
+	const char *s = buf_cstr(&b), *end = s + b.len;
+	const char *nl = memchr(s, '\n', b.len);
+	size_t ml = strlen(STAT_CACHE_MAGIC);
+	if (!nl || (size_t)(nl - s) < ml + 1 + 40 || memcmp(s, STAT_CACHE_MAGIC " ", ml + 1) != 0 ||
+	    git_oid_fromstrn(&c->commit, s + ml + 1, 40) < 0)
+		goto out;
+	c->has_commit = 1;
+	for (s = nl + 1; s < end; s = nl + 1) {
+		nl = memchr(s, '\n', (size_t)(end - s));
+		if (!nl)
+			break;
+		struct centry e;
+		int off = 0;
+		if (nl - s < 41 || git_oid_fromstrn(&e.id, s, 40) < 0 ||
+		    sscanf(s + 40, " %lld %lld %lld %llu %n", &e.size, &e.sec, &e.nsec, &e.ino, &off) != 4 || !off)
+			break;
+		e.path = arena_strndup(a, s + 40 + off, (size_t)(nl - (s + 40 + off)));
+		cache_push(a, c, &e);
+	}
+out:
+	buf_free(&b);
+}
+
+static int cmp_centry(const void *x, const void *y)
+{
+	return strcmp(((const struct centry *)x)->path, ((const struct centry *)y)->path);
+}
+
+static const struct centry *cache_find(const struct cache *c, const char *path)
+{
+	struct centry key = { .path = path };
+	return c->n ? bsearch(&key, c->v, c->n, sizeof *c->v, cmp_centry) : NULL;
+}
+
+static void cache_save(const char *path, const struct cache *c, const git_oid *commit)
+{
+	struct buf b = BUF_INIT;
+	char hex[41];
+	oid_hex(commit, hex);
+	buf_printf(&b, "%s %s\n", STAT_CACHE_MAGIC, hex);
+	long long now = (long long)time(NULL);
+	for (size_t i = 0; i < c->n; i++) {
+		const struct centry *e = &c->v[i];
+		if (e->sec >= now - STAT_CACHE_RACY)
+			continue;
+		oid_hex(&e->id, hex);
+		buf_printf(&b, "%s %lld %lld %lld %llu %s\n", hex, e->size, e->sec, e->nsec, e->ino, e->path);
+	}
+	/* Losing the cache only costs time: a failed write is not an error. */
+	(void)output_write_atomic(path, b.data ? b.data : "", b.len);
+	buf_free(&b);
+}
+
+/* ---- the files of the output and of a tree ------------------------------------- */
+
+static int bad_path(const char *p)
+{
+	if (!*p || *p == '/')
+		return 1;
+	for (const char *s = p; *s;) {
+		const char *e = strchr(s, '/');
+		size_t n = e ? (size_t)(e - s) : strlen(s);
+		if (n == 0 || (n == 1 && s[0] == '.') || (n == 2 && s[0] == '.' && s[1] == '.') ||
+		    (n == 4 && ASCII_LOWER((unsigned char)s[0]) == '.' && ASCII_LOWER((unsigned char)s[1]) == 'g' &&
+		     ASCII_LOWER((unsigned char)s[2]) == 'i' && ASCII_LOWER((unsigned char)s[3]) == 't'))
+			return 1;
+		s += n + (e != NULL);
+	}
+	return 0;
+}
+
+struct files {
+	struct revdiff_file *v;
+	size_t n, cap;
+};
+
+static void files_push(struct arena *a, struct files *f, const char *path, const git_oid *id)
+{
+	if (f->n == f->cap) {
+		size_t cap = f->cap ? 2 * f->cap : 256;
+		f->v = arena_realloc(a, f->v, f->cap * sizeof *f->v, cap * sizeof *f->v);
+		f->cap = cap;
+	}
+	char *hex = arena_alloc(a, 41);
+	oid_hex(id, hex);
+	f->v[f->n++] = (struct revdiff_file){ path, hex };
+}
+
+struct walk {
+	struct arena *a;
+	struct files *f;
+};
+
+static int walk_cb(const char *root, const git_tree_entry *e, void *ud)
+{
+	struct walk *w = ud;
+	if (git_tree_entry_type(e) != GIT_OBJECT_BLOB)
+		return 0;
+	files_push(w->a, w->f, arena_printf(w->a, "%s%s", root, git_tree_entry_name(e)), git_tree_entry_id(e));
+	return 0;
+}
+
+static int cmp_file(const void *x, const void *y)
+{
+	return strcmp(((const struct revdiff_file *)x)->path, ((const struct revdiff_file *)y)->path);
+}
+
+/* The blobs of tree (NULL: none), sorted by path. */
+static int tree_files(struct arena *a, git_tree *tree, struct files *f, struct diags *d)
+{
+	memset(f, 0, sizeof *f);
+	if (!tree)
+		return 0;
+	struct walk w = { a, f };
+	if (git_tree_walk(tree, GIT_TREEWALK_PRE, walk_cb, &w) < 0) {
+		gfail(d, "cannot read a tree");
+		return 2;
+	}
+	qsort(f->v, f->n, sizeof *f->v, cmp_file);
+	return 0;
+}
+
+struct reader {
+	git_repository *r;
+	struct arena *a;
+};
+
+static int read_blob(void *ud, int side, const struct revdiff_file *f, const char **data, size_t *len,
+                     struct diags *d)
+{
+	struct reader *rd = ud;
+	git_oid id;
+	git_blob *b = NULL;
+	if (git_oid_fromstr(&id, f->id) < 0 || git_blob_lookup(&b, rd->r, &id) < 0) {
+		gfail(d, "cannot read %s (%s)", f->path, f->id);
+		return -1;
+	}
+	*len = (size_t)git_blob_rawsize(b);
+	*data = arena_strndup(rd->a, git_blob_rawcontent(b), *len);
+	git_blob_free(b);
+	return 0;
+}
+
+static int compare_trees(struct arena *a, git_repository *r, git_tree *old, git_tree *new,
+                         const struct revdiff_opts *o, struct revdiff *out, struct diags *d)
+{
+	struct files fo, fn;
+	int rc = tree_files(a, old, &fo, d);
+	if (!rc)
+		rc = tree_files(a, new, &fn, d);
+	if (rc)
+		return rc;
+	struct reader rd = { r, a };
+	struct revdiff_source src = { read_blob, &rd };
+	return revdiff_compare(a, fo.v, fo.n, fn.v, fn.n, &src, o, out, d) < 0 ? 2 : 0;
+}
+
+/* ---- committing ---------------------------------------------------------------- */
+
+static int author(const struct publish_opts *o, git_signature **sig, struct diags *d)
+{
+	const char *name = o->author_name, *email = o->author_email;
+	if (!name)
+		name = getenv("GIT_AUTHOR_NAME");
+	if (!name)
+		name = getenv("GIT_COMMITTER_NAME");
+	if (!email)
+		email = getenv("GIT_AUTHOR_EMAIL");
+	if (!email)
+		email = getenv("GIT_COMMITTER_EMAIL");
+	if (!name || !*name || !email || !*email) {
+		diag_add(d, DIAG_ERROR, "site.toml", 0, 0, NULL, 0,
+		         "no author for the publication: set author_name and author_email in [publish], "
+		         "or GIT_AUTHOR_NAME and GIT_AUTHOR_EMAIL in the environment");
+		return 2;
+	}
+	const char *sde = getenv("SOURCE_DATE_EPOCH");
+	int e;
+	if (sde && *sde) {
+		char *end;
+		errno = 0;
+		long long t = strtoll(sde, &end, 10);
+		if (*end || errno || t < 0) {
+			diag_add(d, DIAG_ERROR, NULL, 0, 0, NULL, 0,
+			         "SOURCE_DATE_EPOCH must be seconds since 1970, got '%s'", sde);
+			return 2;
+		}
+		e = git_signature_new(sig, name, email, (git_time_t)t, 0);
+	} else {
+		e = git_signature_now(sig, name, email);
+	}
+	if (e < 0) {
+		gfail(d, "invalid author '%s <%s>'", name, email);
+		return 2;
+	}
+	return 0;
+}
+
+/* Number of commits on the first-parent chain ending at tip. */
+static size_t chain_length(git_repository *r, const git_oid *tip)
+{
+	git_revwalk *w = NULL;
+	size_t n = 0;
+	git_oid id;
+	if (git_revwalk_new(&w, r) < 0)
+		return 0;
+	git_revwalk_simplify_first_parent(w);
+	if (git_revwalk_push(w, tip) == 0)
+		while (git_revwalk_next(&id, w) == 0)
+			n++;
+	git_revwalk_free(w);
+	return n;
+}
+
+const char *publish_tag_name(struct arena *a, const char *pattern, const char *date, size_t seq)
+{
+	struct buf b = BUF_INIT;
+	for (const char *p = pattern; *p;) {
+		if (strncmp(p, "{date}", 6) == 0) {
+			buf_puts(&b, date);
+			p += 6;
+		} else if (strncmp(p, "{seq}", 5) == 0) {
+			buf_printf(&b, "%zu", seq);
+			p += 5;
+		} else {
+			buf_putc(&b, *p++);
+		}
+	}
+	const char *r = arena_strndup(a, b.data ? b.data : "", b.len);
+	buf_free(&b);
+	return r;
+}
+
+static void default_message(const struct publish_opts *o, struct buf *out)
+{
+	int y, m, dd;
+	if (o->as_of && sscanf(o->as_of, "%d-%d-%d", &y, &m, &dd) == 3) {
+		struct datetime dt = { .kind = DT_DATE, .year = y, .month = m, .day = dd };
+		if (o->lang == LANG_EN)
+			buf_puts(out, "Progress as of ");
+		else
+			buf_puts(out, "发布截至");
+		lang_date(o->lang, &dt, out);
+		if (o->lang != LANG_EN)
+			buf_puts(out, "的进展");
+	} else {
+		buf_puts(out, o->lang == LANG_EN ? "Publish the site" : "发布网站");
+	}
+}
+
+/* Adds every file of the manifest to idx, hashing only those the stat cache
+ * does not vouch for. */
+static int add_files(struct arena *a, git_repository *r, const struct publish_opts *o,
+                     const struct cache *old, struct cache *now, git_index *idx,
+                     struct publish_result *res, struct diags *d)
+{
+	int rc = 2;
+	struct buf man = BUF_INIT, data = BUF_INIT;
+	git_odb *odb = NULL;
+	const char *mpath = arena_printf(a, "%s/%s", o->out_dir, OUTPUT_MANIFEST);
+	if (read_file(mpath, &man) < 0) {
+		diag_add(d, DIAG_ERROR, mpath, 0, 0, NULL, 0, "cannot read the build's manifest: %s", strerror(errno));
+		goto out;
+	}
+	if (git_repository_odb(&odb, r) < 0) {
+		gfail(d, "cannot open the object database");
+		goto out;
+	}
+	git_oid tip;
+	int trusted = 0;
+	if (old->has_commit && git_reference_name_to_id(&tip, r, branch_ref(a, o->branch)) == 0)
+		trusted = git_oid_equal(&tip, &old->commit);
+	const char *s = buf_cstr(&man), *end = s + man.len;
+	while (s < end) {
+		const char *nl = memchr(s, '\n', (size_t)(end - s));
+		size_t n = nl ? (size_t)(nl - s) : (size_t)(end - s);
+		const char *rel = arena_strndup(a, s, n);
+		s += n + 1;
+		if (!n)
+			continue;
+		if (bad_path(rel)) {
+			diag_add(d, DIAG_ERROR, mpath, 0, 0, NULL, 0, "'%s' cannot be published (not a plain relative path)", rel);
+			rc = 1;
+			goto out;
+		}
+		const char *full = arena_printf(a, "%s/%s", o->out_dir, rel);
+		struct stat st;
+		if (lstat(full, &st) < 0 || !S_ISREG(st.st_mode)) {
+			diag_add(d, DIAG_ERROR, full, 0, 0, NULL, 0, "%s (the manifest lists it; build again)",
+			         errno && !S_ISREG(st.st_mode) ? strerror(errno) : "not a regular file");
+			rc = 1;
+			goto out;
+		}
+		struct centry e = { rel, { { 0 } }, (long long)st.st_size, (long long)st.st_mtim.tv_sec,
+		                    (long long)st.st_mtim.tv_nsec, (unsigned long long)st.st_ino };
+		const struct centry *c = cache_find(old, rel);
+		if (c && c->size == e.size && c->sec == e.sec && c->nsec == e.nsec && c->ino == e.ino &&
+		    (trusted || git_odb_exists(odb, &c->id))) {
+			e.id = c->id;
+			res->reused++;
+		} else {
+			buf_reset(&data);
+			if (read_file(full, &data) < 0) {
+				diag_add(d, DIAG_ERROR, full, 0, 0, NULL, 0, "cannot read: %s", strerror(errno));
+				goto out;
+			}
+			/* git_odb_write leaves an object that exists alone: unchanged content is never rewritten. */
+			if (git_odb_write(&e.id, odb, data.data ? data.data : "", data.len, GIT_OBJECT_BLOB) < 0) {
+				gfail(d, "cannot store %s", rel);
+				goto out;
+			}
+			res->hashed++;
+		}
+		cache_push(a, now, &e);
+		git_index_entry ie;
+		memset(&ie, 0, sizeof ie);
+		ie.mode = GIT_FILEMODE_BLOB;
+		ie.id = e.id;
+		ie.path = rel;
+		ie.file_size = (uint32_t)st.st_size;
+		if (git_index_add(idx, &ie) < 0) {
+			gfail(d, "cannot add %s", rel);
+			goto out;
+		}
+	}
+	qsort(now->v, now->n, sizeof *now->v, cmp_centry);
+	rc = 0;
+out:
+	git_odb_free(odb);
+	buf_free(&man);
+	buf_free(&data);
+	return rc;
+}
+
+int publish_commit(struct arena *a, const struct publish_opts *o, const struct publish_start *st,
+                   struct publish_result *res, struct diags *d)
+{
+	git_libgit2_init();
+	int rc = 2;
+	git_repository *r = NULL;
+	git_index *idx = NULL;
+	git_tree *tree = NULL, *ptree = NULL;
+	git_commit *parent = NULL;
+	git_signature *sig = NULL;
+	git_reference *ref = NULL;
+	git_object *cobj = NULL;
+	struct buf msg = BUF_INIT;
+	memset(res, 0, sizeof *res);
+	if ((rc = open_repo(o->repo, 1, o->branch, &r, NULL, d)) != 0)
+		goto out;
+	rc = 2;
+	const char *cache_path = arena_printf(a, "%s%s", git_repository_path(r), STAT_CACHE);
+	struct cache old, now = { 0 };
+	cache_load(a, cache_path, &old);
+	if (git_index_new(&idx) < 0) {
+		gfail(d, "cannot make an index");
+		goto out;
+	}
+	if ((rc = add_files(a, r, o, &old, &now, idx, res, d)) != 0)
+		goto out;
+	rc = 2;
+	git_oid tree_id, start, cid;
+	if (git_index_write_tree_to(&tree_id, idx, r) < 0 || git_tree_lookup(&tree, r, &tree_id) < 0) {
+		gfail(d, "cannot write the tree");
+		goto out;
+	}
+	int has_start = st->id[0] != '\0';
+	if (has_start) {
+		if (git_oid_fromstr(&start, st->id) < 0 || git_commit_lookup(&parent, r, &start) < 0 ||
+		    git_commit_tree(&ptree, parent) < 0) {
+			gfail(d, "cannot read the branch tip %s", st->id);
+			goto out;
+		}
+		oid_hex(&start, res->parent);
+		if (git_oid_equal(git_tree_id(ptree), &tree_id)) {
+			res->nothing = 1;
+			cache_save(cache_path, &now, &start);
+			rc = 0;
+			goto out;
+		}
+	}
+	struct revdiff rd;
+	struct revdiff_opts ro = { 1, o->lang };
+	if ((rc = compare_trees(a, r, ptree, tree, &ro, &rd, d)) != 0)
+		goto out;
+	rc = 2;
+	if (o->message && *o->message)
+		buf_puts(&msg, o->message);
+	else
+		default_message(o, &msg);
+	while (msg.len && (msg.data[msg.len - 1] == '\n' || msg.data[msg.len - 1] == ' '))
+		msg.len--;
+	buf_puts(&msg, "\n\n");
+	revdiff_message(&rd, o->lang, &msg);
+	if ((rc = author(o, &sig, d)) != 0)
+		goto out;
+	rc = 1;
+	const char *tag = NULL;
+	if (o->tag && *o->tag) {
+		char date[16];
+		if (o->as_of)
+			snprintf(date, sizeof date, "%.10s", o->as_of);
+		else {
+			struct datetime dt = { 0 };
+			datetime_from_days((sig->when.time + sig->when.offset * 60) / 86400,
+			                   &dt.year, &dt.month, &dt.day);
+			snprintf(date, sizeof date, "%04d-%02d-%02d", dt.year, dt.month, dt.day);
+		}
+		tag = publish_tag_name(a, o->tag, date, (has_start ? chain_length(r, &start) : 0) + 1);
+		int valid = 0;
+		git_oid existing;
+		if (git_tag_name_is_valid(&valid, tag) < 0 || !valid) {
+			diag_add(d, DIAG_ERROR, "site.toml", 0, 0, NULL, 0,
+			         "[publish] tag gives '%s', which is not a valid tag name; nothing was published", tag);
+			goto out;
+		}
+		if (git_reference_name_to_id(&existing, r, arena_printf(a, "refs/tags/%s", tag)) == 0) {
+			diag_add(d, DIAG_ERROR, "site.toml", 0, 0, NULL, 0,
+			         "tag '%s' already exists (an earlier publication); nothing was published "
+			         "(make [publish] tag unique, e.g. \"bulletin-{date}-{seq}\")", tag);
+			goto out;
+		}
+	}
+	const git_commit *parents[1] = { parent };
+	if (git_commit_create(&cid, r, NULL, sig, sig, NULL, buf_cstr(&msg), tree, has_start ? 1 : 0, parents) < 0) {
+		gfail(d, "cannot create the commit");
+		rc = 2;
+		goto out;
+	}
+	/* Compare-and-swap: the branch moves only from where this publication started. */
+	const char *refname = branch_ref(a, o->branch);
+	const char *logmsg = "planpress publish";
+	int e = has_start ? git_reference_create_matching(&ref, r, refname, &cid, 1, &start, logmsg)
+	                  : git_reference_create(&ref, r, refname, &cid, 0, logmsg);
+	if (e == GIT_EMODIFIED || e == GIT_EEXISTS || e == GIT_ELOCKED) {
+		git_oid cur;
+		char curhex[41] = "?";
+		if (git_reference_name_to_id(&cur, r, refname) == 0)
+			oid_hex(&cur, curhex);
+		diag_add(d, DIAG_ERROR, NULL, 0, 0, NULL, 0,
+		         "branch '%s' of %s moved while this site was being built (from %.7s to %.7s): "
+		         "someone else published first; nothing was published (run planpress publish again)",
+		         o->branch, o->repo, has_start ? st->id : "nothing", curhex);
+		rc = 1;
+		goto out;
+	} else if (e < 0) {
+		gfail(d, "cannot move branch '%s'", o->branch);
+		rc = 2;
+		goto out;
+	}
+	oid_hex(&cid, res->commit);
+	res->message = arena_strndup(a, msg.data, msg.len);
+	cache_save(cache_path, &now, &cid);
+	if (tag) {
+		git_oid tid;
+		const char *nl = strchr(res->message, '\n');
+		const char *tmsg = arena_printf(a, "%.*s\n", (int)(nl ? (size_t)(nl - res->message) : strlen(res->message)),
+		                                res->message);
+		if (git_object_lookup(&cobj, r, &cid, GIT_OBJECT_COMMIT) < 0 ||
+		    git_tag_create(&tid, r, tag, cobj, sig, tmsg, 0) < 0) {
+			gfail(d, "published %.7s, but cannot create tag '%s'", res->commit, tag);
+			rc = 1;
+			goto out;
+		}
+		res->tag = tag;
+	}
+	rc = 0;
+out:
+	buf_free(&msg);
+	git_object_free(cobj);
+	git_reference_free(ref);
+	git_signature_free(sig);
+	git_commit_free(parent);
+	git_tree_free(ptree);
+	git_tree_free(tree);
+	git_index_free(idx);
+	git_repository_free(r);
+	git_libgit2_shutdown();
+	return rc;
+}
+
+/* ---- push ---------------------------------------------------------------------- */
+
+/* A remote for url. The URL is spelled out in site.toml, so url.*.insteadOf
+ * is not applied (libgit2 1.5 also leaks its regex matches doing that). */
+static int make_remote(git_remote **out, git_repository *r, const char *name, const char *url)
+{
+	git_remote_create_options ro;
+	git_remote_create_options_init(&ro, GIT_REMOTE_CREATE_OPTIONS_VERSION);
+	ro.repository = r;
+	ro.name = name;
+	ro.flags = GIT_REMOTE_CREATE_SKIP_INSTEADOF;
+	return git_remote_create_with_opts(out, url, &ro);
+}
+
+static int clone_remote_cb(git_remote **out, git_repository *r, const char *name, const char *url, void *ud)
+{
+	return make_remote(out, r, name, url);
+}
+
+struct pushstate {
+	struct diags *d;
+	const char *url;
+	int refused;
+};
+
+static int push_ref_cb(const char *refname, const char *status, void *ud)
+{
+	struct pushstate *ps = ud;
+	if (status) {
+		diag_add(ps->d, DIAG_ERROR, NULL, 0, 0, NULL, 0, "%s refused %s: %s", ps->url, refname, status);
+		ps->refused = 1;
+	}
+	return 0;
+}
+
+static int cred_cb(git_credential **out, const char *url, const char *user, unsigned int allowed, void *ud)
+{
+	if (allowed & GIT_CREDENTIAL_SSH_KEY)
+		return git_credential_ssh_key_from_agent(out, user ? user : "git");
+	if (allowed & GIT_CREDENTIAL_USERNAME)
+		return git_credential_username_new(out, user ? user : "git");
+	return GIT_PASSTHROUGH;
+}
+
+static const git_remote_head *remote_head(const git_remote_head **heads, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(heads[i]->name, name) == 0)
+			return heads[i];
+	return NULL;
+}
+
+int publish_push(const char *repo, const char *branch, const char *url, int *uptodate, struct diags *d)
+{
+	git_libgit2_init();
+	struct arena *a = arena_new();
+	git_repository *r = NULL;
+	git_remote *rem = NULL;
+	git_strarray tags = { 0 };
+	int rc = open_repo(repo, 0, branch, &r, NULL, d);
+	*uptodate = 0;
+	if (rc || !r) {
+		if (!rc)
+			diag_add(d, DIAG_ERROR, NULL, 0, 0, NULL, 0, "no publish repository at %s: nothing to push", repo);
+		rc = 2;
+		goto out;
+	}
+	rc = 2;
+	const char *refname = branch_ref(a, branch);
+	git_oid tip;
+	int found;
+	if (branch_tip(r, refname, &tip, &found, d))
+		goto out;
+	if (!found) {
+		diag_add(d, DIAG_ERROR, NULL, 0, 0, NULL, 0, "branch '%s' of %s does not exist: nothing to push", branch, repo);
+		goto out;
+	}
+	struct pushstate ps = { d, url, 0 };
+	git_remote_callbacks cb;
+	git_remote_init_callbacks(&cb, GIT_REMOTE_CALLBACKS_VERSION);
+	cb.credentials = cred_cb;
+	cb.push_update_reference = push_ref_cb;
+	cb.payload = &ps;
+	if (make_remote(&rem, r, NULL, url) < 0 ||
+	    git_remote_connect(rem, GIT_DIRECTION_PUSH, &cb, NULL, NULL) < 0) {
+		gfail(d, "cannot reach the remote %s", url);
+		goto out;
+	}
+	const git_remote_head **heads;
+	size_t nheads;
+	if (git_remote_ls(&heads, &nheads, rem) < 0) {
+		gfail(d, "cannot list the references of %s", url);
+		goto out;
+	}
+	/* Never force: the remote's branch must be an ancestor of ours, and a
+	 * tag it has must be the same tag. (libgit2's file:// transport would
+	 * overwrite, so this is checked here for every transport.) */
+	rc = 1;
+	const char **specs = arena_alloc(a, sizeof *specs);
+	size_t nspecs = 0;
+	const git_remote_head *h = remote_head(heads, nheads, refname);
+	if (h && !git_oid_equal(&h->oid, &tip)) {
+		git_odb *odb = NULL;
+		int known = git_repository_odb(&odb, r) == 0 && git_odb_exists(odb, &h->oid);
+		git_odb_free(odb);
+		if (!known || git_graph_descendant_of(r, &tip, &h->oid) != 1) {
+			char hex[8];
+			short_hex(&h->oid, hex);
+			diag_add(d, DIAG_ERROR, NULL, 0, 0, NULL, 0,
+			         "%s refused %s: its branch is at %s, which is not part of this repository's history "
+			         "(someone else pushed there); nothing was forced", url, refname, hex);
+			goto out;
+		}
+	}
+	if (!h || !git_oid_equal(&h->oid, &tip))
+		specs[nspecs++] = arena_printf(a, "%s:%s", refname, refname);
+	if (git_tag_list(&tags, r) < 0) {
+		gfail(d, "cannot list tags");
+		goto out;
+	}
+	specs = arena_realloc(a, specs, sizeof *specs, (tags.count + 1) * sizeof *specs);
+	for (size_t i = 0; i < tags.count; i++) {
+		const char *tref = arena_printf(a, "refs/tags/%s", tags.strings[i]);
+		git_oid tid;
+		if (git_reference_name_to_id(&tid, r, tref) < 0)
+			continue;
+		const git_remote_head *th = remote_head(heads, nheads, tref);
+		if (th && !git_oid_equal(&th->oid, &tid)) {
+			diag_add(d, DIAG_ERROR, NULL, 0, 0, NULL, 0,
+			         "%s refused %s: it has another tag of that name; nothing was forced", url, tref);
+			goto out;
+		}
+		if (!th)
+			specs[nspecs++] = arena_printf(a, "%s:%s", tref, tref);
+	}
+	if (!nspecs) {
+		*uptodate = 1;
+		rc = 0;
+		goto out;
+	}
+	git_strarray sa = { (char **)specs, nspecs };
+	git_push_options po;
+	git_push_options_init(&po, GIT_PUSH_OPTIONS_VERSION);
+	po.callbacks = cb;
+	if (git_remote_push(rem, &sa, &po) < 0) {
+		gfail(d, "pushing to %s failed", url);
+		goto out;
+	}
+	rc = ps.refused ? 1 : 0;
+out:
+	git_strarray_dispose(&tags);
+	git_remote_free(rem);
+	git_repository_free(r);
+	arena_free(a);
+	git_libgit2_shutdown();
+	return rc;
+}
+
+/* ---- worktree ------------------------------------------------------------------ */
+
+static int dir_is_empty(const char *path)
+{
+	DIR *dir = opendir(path);
+	if (!dir)
+		return 0;
+	int empty = 1;
+	struct dirent *e;
+	while (empty && (e = readdir(dir)) != NULL)
+		empty = strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0;
+	closedir(dir);
+	return empty;
+}
+
+int publish_worktree(const char *repo, const char *branch, const char *path, struct diags *d)
+{
+	git_libgit2_init();
+	struct arena *a = arena_new();
+	git_repository *wt = NULL, *r = NULL;
+	git_status_list *sl = NULL;
+	git_remote *rem = NULL;
+	git_object *target = NULL;
+	git_reference *head = NULL, *nref = NULL;
+	int rc = 2;
+	char *abs = realpath(repo, NULL);
+	if (!abs) {
+		diag_add(d, DIAG_ERROR, NULL, 0, 0, NULL, 0, "no publish repository at %s", repo);
+		goto out;
+	}
+	struct stat st;
+	if (stat(path, &st) < 0 || dir_is_empty(path)) {
+		git_clone_options co;
+		git_clone_options_init(&co, GIT_CLONE_OPTIONS_VERSION);
+		co.checkout_branch = branch;
+		co.remote_cb = clone_remote_cb;
+		if (git_clone(&wt, abs, path, &co) < 0) {
+			gfail(d, "cannot check out the publication into %s", path);
+			goto out;
+		}
+		rc = 0;
+		goto out;
+	}
+	if (git_repository_open_ext(&wt, path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0 || git_repository_is_bare(wt)) {
+		diag_add(d, DIAG_WARNING, path, 0, 0, NULL, 0,
+		         "[publish] worktree is not a checkout made by planpress; left alone");
+		rc = 1;
+		goto out;
+	}
+	git_status_options so;
+	git_status_options_init(&so, GIT_STATUS_OPTIONS_VERSION);
+	so.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
+	so.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS;
+	if (git_status_list_new(&sl, wt, &so) < 0) {
+		gfail(d, "cannot read the state of %s", path);
+		goto out;
+	}
+	size_t n = git_status_list_entrycount(sl);
+	if (n) {
+		const git_status_entry *e = git_status_byindex(sl, 0);
+		const char *first = e->index_to_workdir ? e->index_to_workdir->new_file.path
+		                  : e->head_to_index ? e->head_to_index->new_file.path : "?";
+		diag_add(d, DIAG_WARNING, path, 0, 0, NULL, 0,
+		         "the worktree has local modifications (%zu file%s, e.g. %s); it was left as it is",
+		         n, n == 1 ? "" : "s", first);
+		rc = 1;
+		goto out;
+	}
+	char *spec = (char *)arena_printf(a, "+refs/heads/%s:refs/remotes/origin/%s", branch, branch);
+	git_strarray fs = { &spec, 1 };
+	if (make_remote(&rem, wt, NULL, abs) < 0 || git_remote_fetch(rem, &fs, NULL, NULL) < 0) {
+		gfail(d, "cannot fetch the publication into %s", path);
+		goto out;
+	}
+	const char *refname = branch_ref(a, branch);
+	git_oid tip;
+	int found;
+	if ((rc = open_repo(abs, 0, branch, &r, NULL, d)) != 0 || !r || (rc = branch_tip(r, refname, &tip, &found, d)) != 0)
+		goto out;
+	rc = 2;
+	if (!found || git_object_lookup(&target, wt, &tip, GIT_OBJECT_COMMIT) < 0) {
+		gfail(d, "cannot find the publication in %s", path);
+		goto out;
+	}
+	git_checkout_options cko;
+	git_checkout_options_init(&cko, GIT_CHECKOUT_OPTIONS_VERSION);
+	cko.checkout_strategy = GIT_CHECKOUT_SAFE;
+	if (git_checkout_tree(wt, target, &cko) < 0) {
+		gfail(d, "cannot update %s", path);
+		goto out;
+	}
+	if (git_repository_head(&head, wt) == 0 && git_reference_is_branch(head)) {
+		if (git_reference_set_target(&nref, head, &tip, "planpress publish") < 0) {
+			gfail(d, "cannot move the branch of %s", path);
+			goto out;
+		}
+	} else if (git_repository_set_head_detached(wt, &tip) < 0) {
+		gfail(d, "cannot move HEAD of %s", path);
+		goto out;
+	}
+	rc = 0;
+out:
+	free(abs);
+	git_reference_free(nref);
+	git_reference_free(head);
+	git_object_free(target);
+	git_remote_free(rem);
+	git_status_list_free(sl);
+	git_repository_free(r);
+	git_repository_free(wt);
+	arena_free(a);
+	git_libgit2_shutdown();
+	return rc;
+}
+
+/* ---- history and diffs --------------------------------------------------------- */
+
+static struct value *commit_date(struct arena *a, const git_commit *c)
+{
+	int64_t off = git_commit_time_offset(c);
+	int64_t t = (int64_t)git_commit_time(c) + off * 60;
+	int64_t days = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
+	int64_t secs = t - days * 86400;
+	struct datetime dt = { .kind = DT_OFFSET, .offset_min = (int)off };
+	datetime_from_days(days, &dt.year, &dt.month, &dt.day);
+	dt.hour = (int)(secs / 3600);
+	dt.minute = (int)(secs / 60 % 60);
+	dt.second = (int)(secs % 60);
+	return value_datetime(a, &dt, (struct pos){ 0 });
+}
+
+int publish_history_lang(struct arena *a, const char *repo_path, const char *branch, enum lang l,
+                         struct value **out, struct diags *d)
+{
+	git_libgit2_init();
+	struct pos p = { 0 };
+	git_repository *r = NULL;
+	git_revwalk *w = NULL;
+	int missing = 0;
+	*out = value_array(a, p);
+	int rc = open_repo(repo_path, 0, branch, &r, &missing, d);
+	if (rc || missing)
+		goto out;
+	git_oid tip, id;
+	int found;
+	if ((rc = branch_tip(r, branch_ref(a, branch), &tip, &found, d)) != 0 || !found)
+		goto out;
+	rc = 2;
+	if (git_revwalk_new(&w, r) < 0 || git_revwalk_push(w, &tip) < 0) {
+		gfail(d, "cannot walk the history of %s", repo_path);
+		goto out;
+	}
+	git_revwalk_simplify_first_parent(w);
+	for (size_t k = 0; k < PUBLISH_HISTORY_MAX && git_revwalk_next(&id, w) == 0; k++) {
+		git_commit *c = NULL, *pc = NULL;
+		git_tree *t = NULL, *pt = NULL;
+		struct revdiff rd;
+		struct revdiff_opts ro = { 0, l };
+		int e = git_commit_lookup(&c, r, &id) < 0 || git_commit_tree(&t, c) < 0 ||
+		        (git_commit_parentcount(c) && (git_commit_parent(&pc, c, 0) < 0 || git_commit_tree(&pt, pc) < 0));
+		if (e) {
+			gfail(d, "cannot read a commit of %s", repo_path);
+		} else if (compare_trees(a, r, pt, t, &ro, &rd, d) == 0) {
+			struct value *v = value_table(a, p), *sum = value_table(a, p), *tc = value_array(a, p);
+			char hex[41], sh[8];
+			oid_hex(&id, hex);
+			short_hex(&id, sh);
+			const git_signature *au = git_commit_author(c);
+			const char *body = git_commit_body(c);
+			value_setc(a, v, "id", value_cstring(a, hex, p));
+			value_setc(a, v, "short_id", value_cstring(a, sh, p));
+			value_setc(a, v, "date", commit_date(a, c));
+			value_setc(a, v, "author", value_cstring(a, au->name, p));
+			value_setc(a, v, "email", value_cstring(a, au->email, p));
+			value_setc(a, v, "message", value_cstring(a, git_commit_summary(c) ? git_commit_summary(c) : "", p));
+			value_setc(a, v, "body", value_cstring(a, body ? body : "", p));
+			value_setc(a, sum, "added", value_int(a, (int64_t)rd.added, p));
+			value_setc(a, sum, "changed", value_int(a, (int64_t)rd.changed, p));
+			value_setc(a, sum, "removed", value_int(a, (int64_t)rd.removed, p));
+			value_setc(a, v, "summary", sum);
+			for (size_t i = 0; i < rd.ntasks; i++) {
+				struct buf b = BUF_INIT;
+				revdiff_task_words(&rd, &rd.tasks[i], l, &b);
+				value_push(a, tc, value_string(a, b.data ? b.data : "", b.len, p));
+				buf_free(&b);
+			}
+			value_setc(a, v, "task_changes", tc);
+			value_push(a, *out, v);
+		} else {
+			e = 1;
+		}
+		git_tree_free(pt);
+		git_tree_free(t);
+		git_commit_free(pc);
+		git_commit_free(c);
+		if (e)
+			goto out;
+	}
+	rc = 0;
+out:
+	git_revwalk_free(w);
+	git_repository_free(r);
+	git_libgit2_shutdown();
+	return rc;
+}
+
+int publish_history(struct arena *a, const char *repo_path, const char *branch,
+                    struct value **out, struct diags *d)
+{
+	return publish_history_lang(a, repo_path, branch, LANG_ZH, out, d);
+}
+
+static const char *label(struct arena *a, git_commit *c)
+{
+	char sh[8];
+	struct buf b = BUF_INIT;
+	short_hex(git_commit_id(c), sh);
+	value_to_text(commit_date(a, c), &b);
+	const char *s = arena_printf(a, "%s (%.10s)", sh, buf_cstr(&b));
+	buf_free(&b);
+	return s;
+}
+
+static int resolve(git_repository *r, const char *spec, git_commit **c, struct diags *d)
+{
+	git_object *o = NULL;
+	if (git_revparse_single(&o, r, spec) < 0) {
+		diag_add(d, DIAG_ERROR, NULL, 0, 0, NULL, 0, "unknown revision '%s'", spec);
+		return 1;
+	}
+	int e = git_object_peel((git_object **)c, o, GIT_OBJECT_COMMIT);
+	git_object_free(o);
+	if (e < 0) {
+		diag_add(d, DIAG_ERROR, NULL, 0, 0, NULL, 0, "'%s' is not a publication", spec);
+		return 1;
+	}
+	return 0;
+}
+
+int publish_diff(struct arena *a, const char *repo_path, const char *branch,
+                 const char *rev_a, const char *rev_b, const struct revdiff_opts *o,
+                 struct revdiff *out, const char **label_a, const char **label_b, struct diags *d)
+{
+	git_libgit2_init();
+	git_repository *r = NULL;
+	git_commit *ca = NULL, *cb = NULL;
+	git_tree *ta = NULL, *tb = NULL;
+	int missing = 0;
+	int rc = open_repo(repo_path, 0, branch, &r, &missing, d);
+	if (rc)
+		goto out;
+	rc = 1;
+	if (missing) {
+		diag_add(d, DIAG_ERROR, NULL, 0, 0, NULL, 0, "no publish repository at %s (run planpress publish first)", repo_path);
+		goto out;
+	}
+	if (rev_b) {
+		if (resolve(r, rev_b, &cb, d))
+			goto out;
+	} else {
+		if (resolve(r, branch_ref(a, branch), &cb, d))
+			goto out;
+	}
+	if (rev_a) {
+		if (resolve(r, rev_a, &ca, d))
+			goto out;
+	} else if (git_commit_parentcount(cb) && git_commit_parent(&ca, cb, 0) < 0) {
+		gfail(d, "cannot read the parent of %s", rev_b ? rev_b : branch);
+		goto out;
+	}
+	if ((ca && git_commit_tree(&ta, ca) < 0) || git_commit_tree(&tb, cb) < 0) {
+		gfail(d, "cannot read a tree");
+		goto out;
+	}
+	*label_a = ca ? label(a, ca) : (o->lang == LANG_EN ? "(nothing)" : "（空）");
+	*label_b = label(a, cb);
+	rc = compare_trees(a, r, ta, tb, o, out, d);
+out:
+	git_tree_free(ta);
+	git_tree_free(tb);
+	git_commit_free(ca);
+	git_commit_free(cb);
+	git_repository_free(r);
+	git_libgit2_shutdown();
+	return rc;
+}

@@ -1,0 +1,755 @@
+/* revdiff.c: two revisions of a built site compared by what a reader sees. */
+#include "revdiff.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "json.h"
+#include "utf8.h"
+
+/* A commit message names at most this many pages and tasks one by one; past
+ * that a count says how many more (a theme change touches every page). */
+#define REVDIFF_MESSAGE_PAGES 20
+#define REVDIFF_MESSAGE_TASKS 50
+
+static int has_suffix(const char *s, const char *suf)
+{
+	size_t n = strlen(s), k = strlen(suf);
+	return n >= k && strcmp(s + n - k, suf) == 0;
+}
+
+static int is_page(const char *path)
+{
+	return has_suffix(path, ".html");
+}
+
+static const char *page_url(struct arena *a, const char *path)
+{
+	size_t n = strlen(path);
+	if (strcmp(path, "index.html") == 0)
+		return "/";
+	if (has_suffix(path, "/index.html"))
+		return arena_strndup(a, path, n - strlen("index.html"));
+	return path;
+}
+
+/* ---- HTML to text -------------------------------------------------------------- */
+
+static int starts_ci(const char *s, size_t len, const char *w)
+{
+	size_t k = strlen(w);
+	if (len < k)
+		return 0;
+	for (size_t i = 0; i < k; i++)
+		if (ASCII_LOWER((unsigned char)s[i]) != w[i])
+			return 0;
+	return 1;
+}
+
+static const char *find_ci(const char *s, size_t len, const char *w)
+{
+	for (size_t i = 0; i < len; i++)
+		if (starts_ci(s + i, len - i, w))
+			return s + i;
+	return NULL;
+}
+
+/* Decodes the entity at s (s[0] == '&'); returns bytes consumed, or 0 when it is none. */
+static size_t entity(const char *s, size_t len, struct buf *out)
+{
+	static const struct { const char *name; const char *text; } named[] = {
+		{ "&amp;", "&" }, { "&lt;", "<" }, { "&gt;", ">" }, { "&quot;", "\"" },
+		{ "&apos;", "'" }, { "&nbsp;", " " },
+	};
+	for (size_t i = 0; i < sizeof named / sizeof named[0]; i++)
+		if (starts_ci(s, len, named[i].name)) {
+			buf_puts(out, named[i].text);
+			return strlen(named[i].name);
+		}
+	if (len < 4 || s[1] != '#')
+		return 0;
+	size_t i = 2;
+	int hex = s[i] == 'x' || s[i] == 'X';
+	i += (size_t)hex;
+	uint32_t cp = 0;
+	size_t digits = 0;
+	for (; i < len && digits < 8; i++, digits++) {
+		unsigned char c = (unsigned char)s[i];
+		if (IS_ASCII_DIGIT(c))
+			cp = cp * (hex ? 16 : 10) + (c - '0');
+		else if (hex && ((c | 0x20) >= 'a' && (c | 0x20) <= 'f'))
+			cp = cp * 16 + ((c | 0x20) - 'a' + 10);
+		else
+			break;
+	}
+	if (!digits || i >= len || s[i] != ';' || cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+		return 0;
+	char enc[4];
+	buf_put(out, enc, utf8_encode(cp, enc));
+	return i + 1;
+}
+
+/* Appends text with spaces collapsed, dropping space at a line start. */
+static void put_text(struct buf *out, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (c == '\r' || c == '\t' || c == ' ') {
+			if (out->len && out->data[out->len - 1] != ' ' && out->data[out->len - 1] != '\n')
+				buf_putc(out, ' ');
+		} else {
+			buf_putc(out, c);
+		}
+	}
+}
+
+static void end_line(struct buf *out)
+{
+	while (out->len && out->data[out->len - 1] == ' ')
+		out->len--;
+	if (out->len && out->data[out->len - 1] != '\n')
+		buf_putc(out, '\n');
+}
+
+const char *revdiff_page_text(struct arena *a, const char *html, size_t len, size_t *outlen)
+{
+	struct buf out = BUF_INIT;
+	size_t i = 0;
+	while (i < len) {
+		char c = html[i];
+		if (c == '<') {
+			const char *rest = html + i;
+			size_t rlen = len - i;
+			const char *skip_to = NULL;
+			if (starts_ci(rest, rlen, "<!--"))
+				skip_to = "-->";
+			else if (starts_ci(rest, rlen, "<script"))
+				skip_to = "</script>";
+			else if (starts_ci(rest, rlen, "<style"))
+				skip_to = "</style>";
+			else if (starts_ci(rest, rlen, "<title"))
+				skip_to = "</title>";
+			if (skip_to) {
+				const char *e = find_ci(rest, rlen, skip_to);
+				i = e ? (size_t)(e - html) + strlen(skip_to) : len;
+				continue;
+			}
+			const char *gt = memchr(rest, '>', rlen);
+			if (!gt)
+				break;
+			/* A line break or a paragraph boundary inside a line separates text. */
+			if (starts_ci(rest, rlen, "<br") || starts_ci(rest, rlen, "</p") ||
+			    starts_ci(rest, rlen, "</li") || starts_ci(rest, rlen, "</td") ||
+			    starts_ci(rest, rlen, "</th"))
+				put_text(&out, " ", 1);
+			i = (size_t)(gt - html) + 1;
+		} else if (c == '&') {
+			struct buf e = BUF_INIT;
+			size_t n = entity(html + i, len - i, &e);
+			put_text(&out, n ? e.data : "&", n ? e.len : 1);
+			buf_free(&e);
+			i += n ? n : 1;
+		} else if (c == '\n') {
+			end_line(&out);
+			i++;
+		} else {
+			size_t j = i;
+			while (j < len && html[j] != '<' && html[j] != '&' && html[j] != '\n')
+				j++;
+			put_text(&out, html + i, j - i);
+			i = j;
+		}
+	}
+	end_line(&out);
+	*outlen = out.len;
+	const char *r = arena_strndup(a, out.data ? out.data : "", out.len);
+	buf_free(&out);
+	return r;
+}
+
+static const char *page_title(struct arena *a, const char *html, size_t len)
+{
+	const char *t = find_ci(html, len, "<title");
+	if (!t)
+		return "";
+	const char *gt = memchr(t, '>', len - (size_t)(t - html));
+	if (!gt)
+		return "";
+	const char *e = find_ci(gt, len - (size_t)(gt - html), "</title>");
+	if (!e)
+		return "";
+	struct buf out = BUF_INIT;
+	for (const char *p = gt + 1; p < e;) {
+		size_t n = *p == '&' ? entity(p, (size_t)(e - p), &out) : 0;
+		if (n) {
+			p += n;
+		} else {
+			put_text(&out, p, 1);
+			p++;
+		}
+	}
+	end_line(&out);
+	while (out.len && out.data[out.len - 1] == '\n')
+		out.len--;
+	const char *r = arena_strndup(a, out.data ? out.data : "", out.len);
+	buf_free(&out);
+	return r;
+}
+
+/* ---- tasks --------------------------------------------------------------------- */
+
+static const struct { const char *key, *zh, *en; } statuses[] = {
+	{ "not_started", "未开始", "not started" },
+	{ "in_progress", "进行中", "in progress" },
+	{ "done", "已完成", "done" },
+	{ "delayed", "已延期", "delayed" },
+	{ "cancelled", "已取消", "cancelled" },
+};
+
+const char *revdiff_status_word(const char *status, enum lang l)
+{
+	if (!status)
+		return "";
+	for (size_t i = 0; i < sizeof statuses / sizeof statuses[0]; i++)
+		if (strcmp(status, statuses[i].key) == 0)
+			return l == LANG_EN ? statuses[i].en : statuses[i].zh;
+	return status;
+}
+
+struct tasklist {
+	struct value **v;
+	size_t n;
+	const char *as_of;
+};
+
+static int cmp_task(const void *x, const void *y)
+{
+	const struct value *a = *(struct value *const *)x, *b = *(struct value *const *)y;
+	return strcmp(value_str(value_get(a, "id"), ""), value_str(value_get(b, "id"), ""));
+}
+
+static const char *lead_text(struct arena *a, const struct value *t)
+{
+	const struct value *l = value_get(t, "lead");
+	if (value_is(l, V_STRING))
+		return l->u.str.s;
+	if (!value_is(l, V_ARRAY))
+		return NULL;
+	struct buf b = BUF_INIT;
+	for (size_t i = 0; i < l->u.arr.n; i++) {
+		if (i)
+			buf_puts(&b, "、");
+		value_to_text(l->u.arr.v[i], &b);
+	}
+	const char *r = arena_strndup(a, b.data ? b.data : "", b.len);
+	buf_free(&b);
+	return r;
+}
+
+static int read_tasks(struct arena *a, const struct revdiff_source *src, int side,
+                      const struct revdiff_file *f, struct tasklist *tl, struct diags *d)
+{
+	memset(tl, 0, sizeof *tl);
+	if (!f)
+		return 0;
+	const char *data;
+	size_t len;
+	if (src->read(src->ud, side, f, &data, &len, d) < 0)
+		return -1;
+	struct diags quiet;
+	diags_init(&quiet);
+	struct value *root = json_parse(a, f->path, data, len, &quiet);
+	if (!root && quiet.n)
+		diag_add(d, DIAG_WARNING, f->path, quiet.v[0].line, quiet.v[0].col, NULL, 0,
+		         "task data of the %s revision left out: %s", side ? "new" : "old", quiet.v[0].msg);
+	diags_free(&quiet);
+	struct value *tasks = value_get(root, "tasks");
+	tl->as_of = value_str(value_get(root, "as_of"), NULL);
+	if (!value_is(tasks, V_ARRAY))
+		return 0;
+	tl->v = arena_alloc(a, (tasks->u.arr.n + 1) * sizeof *tl->v);
+	for (size_t i = 0; i < tasks->u.arr.n; i++)
+		if (value_is(value_get(tasks->u.arr.v[i], "id"), V_STRING))
+			tl->v[tl->n++] = tasks->u.arr.v[i];
+	qsort(tl->v, tl->n, sizeof *tl->v, cmp_task);
+	return 0;
+}
+
+static const char *opt_str(const struct value *t, const char *key)
+{
+	const struct value *v = value_get(t, key);
+	return value_is(v, V_STRING) ? v->u.str.s : NULL;
+}
+
+static int64_t opt_progress(const struct value *t)
+{
+	const struct value *v = value_get(t, "progress");
+	if (value_is(v, V_INT))
+		return v->u.i;
+	if (value_is(v, V_FLOAT))
+		return (int64_t)v->u.f;
+	return -1;
+}
+
+static int str_differs(const char *x, const char *y)
+{
+	return (x == NULL) != (y == NULL) || (x && strcmp(x, y) != 0);
+}
+
+static void fill_task(struct arena *a, struct revdiff_task *t, int side, const struct value *v)
+{
+	if (!v) {
+		t->progress[side] = -1;
+		return;
+	}
+	t->id = opt_str(v, "id");
+	t->plan = opt_str(v, "plan");
+	t->number = opt_str(v, "number");
+	if (side == 1 || !t->title)
+		t->title = opt_str(v, "title");
+	t->progress[side] = opt_progress(v);
+	t->status[side] = opt_str(v, "status");
+	t->due[side] = opt_str(v, "due");
+	t->lead[side] = lead_text(a, v);
+}
+
+static void compare_tasks(struct arena *a, const struct tasklist *o, const struct tasklist *n,
+                          struct revdiff *r)
+{
+	r->tasks = arena_alloc(a, (o->n + n->n + 1) * sizeof *r->tasks);
+	const char *plan = NULL;
+	size_t i = 0, j = 0;
+	while (i < o->n || j < n->n) {
+		int c = i == o->n ? 1 : j == n->n ? -1 : cmp_task(&o->v[i], &n->v[j]);
+		struct revdiff_task t = { 0 };
+		const struct value *ov = c <= 0 ? o->v[i] : NULL, *nv = c >= 0 ? n->v[j] : NULL;
+		i += c <= 0;
+		j += c >= 0;
+		fill_task(a, &t, 0, ov);
+		fill_task(a, &t, 1, nv);
+		t.change = !ov ? REVDIFF_ADDED : !nv ? REVDIFF_REMOVED : REVDIFF_CHANGED;
+		if (t.plan) {
+			if (plan && strcmp(plan, t.plan) != 0)
+				r->multi_plan = 1;
+			plan = t.plan;
+		}
+		if (t.change == REVDIFF_CHANGED) {
+			const char *ot = opt_str(ov, "title");
+			if (t.progress[0] == t.progress[1] && !str_differs(t.status[0], t.status[1]) &&
+			    !str_differs(t.due[0], t.due[1]) && !str_differs(t.lead[0], t.lead[1]) &&
+			    !str_differs(ot, t.title))
+				continue;
+		}
+		r->tasks[r->ntasks++] = t;
+	}
+}
+
+/* ---- comparing ----------------------------------------------------------------- */
+
+struct pagevec {
+	struct revdiff_page *v;
+	size_t n, cap;
+};
+
+static void pv_push(struct arena *a, struct pagevec *pv, struct revdiff_page p)
+{
+	if (pv->n == pv->cap) {
+		size_t cap = pv->cap ? 2 * pv->cap : 16;
+		pv->v = arena_realloc(a, pv->v, pv->cap * sizeof *pv->v, cap * sizeof *pv->v);
+		pv->cap = cap;
+	}
+	pv->v[pv->n++] = p;
+}
+
+int revdiff_compare(struct arena *a, const struct revdiff_file *old, size_t nold,
+                    const struct revdiff_file *new, size_t nnew,
+                    const struct revdiff_source *src, const struct revdiff_opts *o,
+                    struct revdiff *r, struct diags *d)
+{
+	int rc = -1;
+	memset(r, 0, sizeof *r);
+	struct pagevec pv[3] = { { 0 } };
+	const struct revdiff_file *tasks[2] = { NULL, NULL };
+	size_t i = 0, j = 0;
+	while (i < nold || j < nnew) {
+		int c = i == nold ? 1 : j == nnew ? -1 : strcmp(old[i].path, new[j].path);
+		const struct revdiff_file *of = c <= 0 ? &old[i] : NULL, *nf = c >= 0 ? &new[j] : NULL;
+		i += c <= 0;
+		j += c >= 0;
+		const char *path = of ? of->path : nf->path;
+		if (strcmp(path, REVDIFF_TASKS) == 0) {
+			tasks[0] = of;
+			tasks[1] = nf;
+		}
+		if (of && nf && strcmp(of->id, nf->id) == 0)
+			continue;
+		enum revdiff_change ch = !of ? REVDIFF_ADDED : !nf ? REVDIFF_REMOVED : REVDIFF_CHANGED;
+		if (!is_page(path)) {
+			if (ch == REVDIFF_ADDED)
+				r->files_added++;
+			else if (ch == REVDIFF_REMOVED)
+				r->files_removed++;
+			else
+				r->files_changed++;
+			continue;
+		}
+		struct revdiff_page p = { ch, path, page_url(a, path), "", NULL, 0 };
+		if (o->text) {
+			const char *data[2] = { "", "" };
+			size_t len[2] = { 0, 0 };
+			if ((of && src->read(src->ud, 0, of, &data[0], &len[0], d) < 0) ||
+			    (nf && src->read(src->ud, 1, nf, &data[1], &len[1], d) < 0))
+				goto out;
+			p.title = page_title(a, data[nf ? 1 : 0], len[nf ? 1 : 0]);
+			if (ch == REVDIFF_CHANGED && o->text > 1) {
+				size_t tl[2];
+				const char *t0 = revdiff_page_text(a, data[0], len[0], &tl[0]);
+				const char *t1 = revdiff_page_text(a, data[1], len[1], &tl[1]);
+				p.nhunks = textdiff_text(a, t0, tl[0], t1, tl[1], REVDIFF_CONTEXT, &p.hunks);
+			}
+		}
+		pv_push(a, &pv[ch], p);
+	}
+	r->added = pv[REVDIFF_ADDED].n;
+	r->removed = pv[REVDIFF_REMOVED].n;
+	r->changed = pv[REVDIFF_CHANGED].n;
+	r->npages = r->added + r->removed + r->changed;
+	r->pages = arena_alloc(a, (r->npages + 1) * sizeof *r->pages);
+	size_t k = 0;
+	for (int c = 0; c < 3; c++)
+		for (size_t m = 0; m < pv[c].n; m++)
+			r->pages[k++] = pv[c].v[m];
+	if ((tasks[0] || tasks[1]) && !(tasks[0] && tasks[1] && strcmp(tasks[0]->id, tasks[1]->id) == 0)) {
+		struct tasklist tl[2];
+		if (read_tasks(a, src, 0, tasks[0], &tl[0], d) < 0 || read_tasks(a, src, 1, tasks[1], &tl[1], d) < 0)
+			goto out;
+		r->as_of[0] = tl[0].as_of;
+		r->as_of[1] = tl[1].as_of;
+		compare_tasks(a, &tl[0], &tl[1], r);
+	}
+	rc = 0;
+out:
+	return rc;
+}
+
+int revdiff_empty(const struct revdiff *r)
+{
+	return !r->npages && !r->files_added && !r->files_removed && !r->files_changed && !r->ntasks;
+}
+
+/* ---- words --------------------------------------------------------------------- */
+
+static void task_name(const struct revdiff *r, const struct revdiff_task *t, enum lang l, struct buf *out)
+{
+	if (r->multi_plan && t->plan)
+		buf_printf(out, "%s ", t->plan);
+	if (l == LANG_EN)
+		buf_printf(out, "Task %s", t->number ? t->number : t->id);
+	else
+		buf_printf(out, "任务%s", t->number ? t->number : t->id);
+}
+
+static void field(struct buf *out, int *first, enum lang l, const char *name, const char *from, const char *to)
+{
+	buf_puts(out, *first ? (l == LANG_EN ? ": " : " ") : (l == LANG_EN ? ", " : "，"));
+	*first = 0;
+	buf_printf(out, "%s %s → %s", name, from && *from ? from : "—", to && *to ? to : "—");
+}
+
+void revdiff_task_words(const struct revdiff *r, const struct revdiff_task *t, enum lang l, struct buf *out)
+{
+	int en = l == LANG_EN;
+	task_name(r, t, l, out);
+	if (t->change != REVDIFF_CHANGED) {
+		int added = t->change == REVDIFF_ADDED;
+		if (en)
+			buf_printf(out, " %s: %s", added ? "added" : "removed", t->title ? t->title : "");
+		else
+			buf_printf(out, " %s：%s", added ? "新增" : "删除", t->title ? t->title : "");
+		return;
+	}
+	int first = 1;
+	if (t->progress[0] != t->progress[1]) {
+		char a[32] = "—", b[32] = "—";
+		if (t->progress[0] >= 0)
+			snprintf(a, sizeof a, "%lld%%", (long long)t->progress[0]);
+		if (t->progress[1] >= 0)
+			snprintf(b, sizeof b, "%lld%%", (long long)t->progress[1]);
+		field(out, &first, l, en ? "progress" : "进度", a, b);
+	}
+	if (str_differs(t->status[0], t->status[1]))
+		field(out, &first, l, en ? "status" : "状态", revdiff_status_word(t->status[0], l),
+		      revdiff_status_word(t->status[1], l));
+	if (str_differs(t->due[0], t->due[1]))
+		field(out, &first, l, en ? "due" : "完成时限", t->due[0], t->due[1]);
+	if (str_differs(t->lead[0], t->lead[1]))
+		field(out, &first, l, en ? "lead" : "牵头单位", t->lead[0], t->lead[1]);
+	if (first)
+		buf_puts(out, en ? ": title changed" : " 名称有修改");
+}
+
+static void counts(const struct revdiff *r, enum lang l, struct buf *out)
+{
+	if (l == LANG_EN)
+		buf_printf(out, "Pages: %zu added, %zu changed, %zu removed", r->added, r->changed, r->removed);
+	else
+		buf_printf(out, "页面：新增 %zu，修改 %zu，删除 %zu", r->added, r->changed, r->removed);
+	size_t nf = r->files_added + r->files_changed + r->files_removed;
+	if (nf && l == LANG_EN)
+		buf_printf(out, "; other files: %zu added, %zu changed, %zu removed",
+		           r->files_added, r->files_changed, r->files_removed);
+	else if (nf)
+		buf_printf(out, "；其他文件：新增 %zu，修改 %zu，删除 %zu",
+		           r->files_added, r->files_changed, r->files_removed);
+	buf_putc(out, '\n');
+}
+
+static const char *change_word(enum revdiff_change c, enum lang l)
+{
+	static const char *const zh[] = { "新增", "删除", "修改" };
+	static const char *const en[] = { "added", "removed", "changed" };
+	return l == LANG_EN ? en[c] : zh[c];
+}
+
+void revdiff_message(const struct revdiff *r, enum lang l, struct buf *out)
+{
+	counts(r, l, out);
+	size_t shown = r->npages < REVDIFF_MESSAGE_PAGES ? r->npages : REVDIFF_MESSAGE_PAGES;
+	for (size_t i = 0; i < shown; i++) {
+		const struct revdiff_page *p = &r->pages[i];
+		buf_printf(out, "  %s %s", change_word(p->change, l), p->url);
+		if (*p->title)
+			buf_printf(out, l == LANG_EN ? " (%s)" : "（%s）", p->title);
+		buf_putc(out, '\n');
+	}
+	if (shown < r->npages)
+		buf_printf(out, l == LANG_EN ? "  … and %zu more pages\n" : "  ……另有 %zu 个页面\n", r->npages - shown);
+	if (r->ntasks) {
+		buf_puts(out, l == LANG_EN ? "Tasks:\n" : "任务变化：\n");
+		size_t ts = r->ntasks < REVDIFF_MESSAGE_TASKS ? r->ntasks : REVDIFF_MESSAGE_TASKS;
+		for (size_t i = 0; i < ts; i++) {
+			buf_puts(out, "  ");
+			revdiff_task_words(r, &r->tasks[i], l, out);
+			buf_putc(out, '\n');
+		}
+		if (ts < r->ntasks)
+			buf_printf(out, l == LANG_EN ? "  … and %zu more tasks\n" : "  ……另有 %zu 项任务\n", r->ntasks - ts);
+	}
+	buf_printf(out, "\nPages-Added: %zu\nPages-Changed: %zu\nPages-Removed: %zu\n"
+	           "Files-Changed: %zu\nTasks-Changed: %zu\n",
+	           r->added, r->changed, r->removed,
+	           r->files_added + r->files_changed + r->files_removed, r->ntasks);
+}
+
+static void put_newlines_as(struct buf *out, const char *s, size_t n, const char *nl)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '\n')
+			buf_puts(out, nl);
+		else
+			buf_putc(out, s[i]);
+	}
+}
+
+void revdiff_write_text(const struct revdiff *r, enum lang l, struct buf *out)
+{
+	int en = l == LANG_EN;
+	if (revdiff_empty(r)) {
+		buf_puts(out, en ? "No changes.\n" : "没有变化。\n");
+		return;
+	}
+	counts(r, l, out);
+	for (size_t i = 0; i < r->npages; i++) {
+		const struct revdiff_page *p = &r->pages[i];
+		if (i == 0 || r->pages[i - 1].change != p->change)
+			buf_printf(out, "\n%s\n", en ? (p->change == REVDIFF_ADDED ? "Pages added:" :
+			           p->change == REVDIFF_REMOVED ? "Pages removed:" : "Pages changed:")
+			           : (p->change == REVDIFF_ADDED ? "新增页面：" :
+			           p->change == REVDIFF_REMOVED ? "删除页面：" : "修改页面："));
+		buf_printf(out, "  %s", p->url);
+		if (*p->title)
+			buf_printf(out, en ? " (%s)" : "（%s）", p->title);
+		buf_putc(out, '\n');
+		for (size_t h = 0; h < p->nhunks; h++) {
+			const struct textdiff_hunk *hk = &p->hunks[h];
+			buf_puts(out, "    ");
+			if (hk->cut_before)
+				buf_puts(out, "…");
+			for (size_t k = 0; k < hk->nops; k++) {
+				const struct textdiff_op *op = &hk->ops[k];
+				buf_puts(out, op->kind == TEXTDIFF_DEL ? "[-" : op->kind == TEXTDIFF_INS ? "{+" : "");
+				put_newlines_as(out, op->s, op->len, "⏎");
+				buf_puts(out, op->kind == TEXTDIFF_DEL ? "-]" : op->kind == TEXTDIFF_INS ? "+}" : "");
+			}
+			if (hk->cut_after)
+				buf_puts(out, "…");
+			buf_putc(out, '\n');
+		}
+	}
+	if (r->ntasks) {
+		buf_printf(out, "\n%s\n", en ? "Tasks:" : "任务变化：");
+		for (size_t i = 0; i < r->ntasks; i++) {
+			buf_puts(out, "  ");
+			revdiff_task_words(r, &r->tasks[i], l, out);
+			buf_putc(out, '\n');
+		}
+	}
+}
+
+void revdiff_write_html(const struct revdiff *r, enum lang l, const char *title, struct buf *out)
+{
+	int en = l == LANG_EN;
+	buf_printf(out, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n"
+	           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>",
+	           en ? "en" : "zh-CN");
+	buf_put_html(out, title, strlen(title));
+	buf_puts(out, "</title>\n<style>\n"
+	         "body{font-family:\"Noto Sans CJK SC\",\"Microsoft YaHei\",sans-serif;max-width:60em;margin:2em auto;padding:0 1em;line-height:1.7;color:#222}\n"
+	         "h1{font-size:1.4em}h2{font-size:1.15em;border-bottom:1px solid #ccc;margin-top:1.5em}\n"
+	         "del{background:#fdd;color:#900;text-decoration:line-through}\n"
+	         "ins{background:#dfd;color:#060;text-decoration:none}\n"
+	         ".hunk{margin:.2em 0 .2em 1.5em}.url{font-family:monospace;color:#555}\n"
+	         "</style>\n</head>\n<body>\n<h1>");
+	buf_put_html(out, title, strlen(title));
+	buf_puts(out, "</h1>\n<p>");
+	struct buf c = BUF_INIT;
+	if (revdiff_empty(r))
+		buf_puts(&c, en ? "No changes." : "没有变化。");
+	else
+		counts(r, l, &c);
+	while (c.len && c.data[c.len - 1] == '\n')
+		c.len--;
+	buf_put_html(out, c.data ? c.data : "", c.len);
+	buf_free(&c);
+	buf_puts(out, "</p>\n");
+	for (size_t i = 0; i < r->npages; i++) {
+		const struct revdiff_page *p = &r->pages[i];
+		if (i == 0 || r->pages[i - 1].change != p->change) {
+			if (i)
+				buf_puts(out, "</ul>\n");
+			buf_printf(out, "<h2>%s</h2>\n<ul>\n", en ? (p->change == REVDIFF_ADDED ? "Pages added" :
+			           p->change == REVDIFF_REMOVED ? "Pages removed" : "Pages changed")
+			           : (p->change == REVDIFF_ADDED ? "新增页面" :
+			           p->change == REVDIFF_REMOVED ? "删除页面" : "修改页面"));
+		}
+		buf_puts(out, "<li><span class=\"url\">");
+		buf_put_html(out, p->url, strlen(p->url));
+		buf_puts(out, "</span> ");
+		buf_put_html(out, p->title, strlen(p->title));
+		for (size_t h = 0; h < p->nhunks; h++) {
+			const struct textdiff_hunk *hk = &p->hunks[h];
+			buf_puts(out, "\n<div class=\"hunk\">");
+			if (hk->cut_before)
+				buf_puts(out, "…");
+			for (size_t k = 0; k < hk->nops; k++) {
+				const struct textdiff_op *op = &hk->ops[k];
+				buf_puts(out, op->kind == TEXTDIFF_DEL ? "<del>" : op->kind == TEXTDIFF_INS ? "<ins>" : "");
+				for (size_t q = 0; q < op->len;) {
+					const char *nl = memchr(op->s + q, '\n', op->len - q);
+					size_t e = nl ? (size_t)(nl - op->s) : op->len;
+					buf_put_html(out, op->s + q, e - q);
+					if (nl)
+						buf_puts(out, "<br>");
+					q = e + (nl != NULL);
+				}
+				buf_puts(out, op->kind == TEXTDIFF_DEL ? "</del>" : op->kind == TEXTDIFF_INS ? "</ins>" : "");
+			}
+			if (hk->cut_after)
+				buf_puts(out, "…");
+			buf_puts(out, "</div>");
+		}
+		buf_puts(out, "</li>\n");
+		if (i + 1 == r->npages)
+			buf_puts(out, "</ul>\n");
+	}
+	if (r->ntasks) {
+		buf_printf(out, "<h2>%s</h2>\n<ul>\n", en ? "Tasks" : "任务变化");
+		for (size_t i = 0; i < r->ntasks; i++) {
+			struct buf w = BUF_INIT;
+			revdiff_task_words(r, &r->tasks[i], l, &w);
+			buf_puts(out, "<li>");
+			buf_put_html(out, w.data ? w.data : "", w.len);
+			buf_puts(out, "</li>\n");
+			buf_free(&w);
+		}
+		buf_puts(out, "</ul>\n");
+	}
+	buf_puts(out, "</body>\n</html>\n");
+}
+
+static const char *change_key(enum revdiff_change c)
+{
+	return c == REVDIFF_ADDED ? "added" : c == REVDIFF_REMOVED ? "removed" : "changed";
+}
+
+static struct value *pair_str(struct arena *a, const char *x, const char *y)
+{
+	struct pos p = { 0 };
+	struct value *v = value_array(a, p);
+	value_push(a, v, x ? value_cstring(a, x, p) : value_null(a, p));
+	value_push(a, v, y ? value_cstring(a, y, p) : value_null(a, p));
+	return v;
+}
+
+struct value *revdiff_to_value(struct arena *a, const struct revdiff *r, enum lang l)
+{
+	struct pos p = { 0 };
+	struct value *root = value_table(a, p), *sum = value_table(a, p);
+	value_setc(a, sum, "added", value_int(a, (int64_t)r->added, p));
+	value_setc(a, sum, "changed", value_int(a, (int64_t)r->changed, p));
+	value_setc(a, sum, "removed", value_int(a, (int64_t)r->removed, p));
+	value_setc(a, sum, "files_added", value_int(a, (int64_t)r->files_added, p));
+	value_setc(a, sum, "files_changed", value_int(a, (int64_t)r->files_changed, p));
+	value_setc(a, sum, "files_removed", value_int(a, (int64_t)r->files_removed, p));
+	value_setc(a, root, "summary", sum);
+	struct value *pages = value_array(a, p);
+	for (size_t i = 0; i < r->npages; i++) {
+		const struct revdiff_page *pg = &r->pages[i];
+		struct value *v = value_table(a, p), *hs = value_array(a, p);
+		value_setc(a, v, "change", value_cstring(a, change_key(pg->change), p));
+		value_setc(a, v, "path", value_cstring(a, pg->path, p));
+		value_setc(a, v, "url", value_cstring(a, pg->url, p));
+		value_setc(a, v, "title", value_cstring(a, pg->title, p));
+		for (size_t h = 0; h < pg->nhunks; h++) {
+			const struct textdiff_hunk *hk = &pg->hunks[h];
+			struct value *hv = value_table(a, p), *ops = value_array(a, p);
+			value_setc(a, hv, "cut_before", value_bool(a, hk->cut_before, p));
+			value_setc(a, hv, "cut_after", value_bool(a, hk->cut_after, p));
+			for (size_t k = 0; k < hk->nops; k++) {
+				struct value *op = value_array(a, p);
+				const char *kind = hk->ops[k].kind == TEXTDIFF_DEL ? "-" : hk->ops[k].kind == TEXTDIFF_INS ? "+" : "=";
+				value_push(a, op, value_cstring(a, kind, p));
+				value_push(a, op, value_string(a, hk->ops[k].s, hk->ops[k].len, p));
+				value_push(a, ops, op);
+			}
+			value_setc(a, hv, "ops", ops);
+			value_push(a, hs, hv);
+		}
+		value_setc(a, v, "hunks", hs);
+		value_push(a, pages, v);
+	}
+	value_setc(a, root, "pages", pages);
+	struct value *tasks = value_array(a, p);
+	for (size_t i = 0; i < r->ntasks; i++) {
+		const struct revdiff_task *t = &r->tasks[i];
+		struct value *v = value_table(a, p), *pr = value_array(a, p);
+		struct buf w = BUF_INIT;
+		revdiff_task_words(r, t, l, &w);
+		value_setc(a, v, "change", value_cstring(a, change_key(t->change), p));
+		value_setc(a, v, "id", value_cstring(a, t->id ? t->id : "", p));
+		value_setc(a, v, "plan", value_cstring(a, t->plan ? t->plan : "", p));
+		value_setc(a, v, "number", value_cstring(a, t->number ? t->number : "", p));
+		value_setc(a, v, "title", value_cstring(a, t->title ? t->title : "", p));
+		value_setc(a, v, "words", value_string(a, w.data ? w.data : "", w.len, p));
+		buf_free(&w);
+		for (int s = 0; s < 2; s++)
+			value_push(a, pr, t->progress[s] >= 0 ? value_int(a, t->progress[s], p) : value_null(a, p));
+		value_setc(a, v, "progress", pr);
+		value_setc(a, v, "status", pair_str(a, t->status[0], t->status[1]));
+		value_setc(a, v, "due", pair_str(a, t->due[0], t->due[1]));
+		value_setc(a, v, "lead", pair_str(a, t->lead[0], t->lead[1]));
+		value_push(a, tasks, v);
+	}
+	value_setc(a, root, "tasks", tasks);
+	return root;
+}

@@ -1,0 +1,268 @@
+/* textdiff.c: a longest-common-subsequence diff, lines then characters, cut into hunks with context. */
+#include "textdiff.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "utf8.h"
+#include "xalloc.h"
+
+struct tok {
+	const char *s;
+	size_t len;
+};
+
+/* One step of an edit script: i indexes a for SAME and DEL, b for INS. */
+struct edit {
+	enum textdiff_kind kind;
+	size_t i;
+};
+
+static size_t split_lines(struct arena *ar, const char *s, size_t len, struct tok **out)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < len; i++)
+		n += s[i] == '\n';
+	struct tok *t = arena_alloc(ar, (n + 1) * sizeof *t);
+	size_t k = 0, start = 0;
+	for (size_t i = 0; i <= len; i++) {
+		if (i == len || s[i] == '\n') {
+			if (i > start || i < len)
+				t[k++] = (struct tok){ s + start, i - start };
+			start = i + 1;
+		}
+	}
+	*out = t;
+	return k;
+}
+
+/* A Han character (or any other non-ASCII one) is a token of its own, so
+ * that Chinese compares character by character; Latin words and numbers
+ * are whole tokens, which reads better than letter-level edits. */
+static size_t split_chars(struct arena *ar, const char *s, size_t len, struct tok **out)
+{
+	struct tok *t = arena_alloc(ar, (len + 1) * sizeof *t);
+	size_t k = 0, i = 0;
+	while (i < len) {
+		size_t j = i;
+		unsigned char c = (unsigned char)s[i];
+		if (IS_ASCII_ALNUM(c)) {
+			while (j < len && IS_ASCII_ALNUM((unsigned char)s[j]))
+				j++;
+		} else {
+			size_t n;
+			utf8_decode(s + i, len - i, &n);
+			j = i + (n ? n : 1);
+		}
+		t[k++] = (struct tok){ s + i, j - i };
+		i = j;
+	}
+	*out = t;
+	return k;
+}
+
+static int tok_eq(const struct tok *x, const struct tok *y)
+{
+	return x->len == y->len && memcmp(x->s, y->s, x->len) == 0;
+}
+
+/* Stores the edit script turning a into b in *out (arena-owned); returns its length. */
+static size_t diff_tokens(struct arena *ar, const struct tok *a, size_t na,
+                          const struct tok *b, size_t nb, struct edit **out)
+{
+	struct edit *e = arena_alloc(ar, (na + nb + 1) * sizeof *e);
+	size_t k = 0, pre = 0, suf = 0;
+	while (pre < na && pre < nb && tok_eq(&a[pre], &b[pre]))
+		pre++;
+	while (suf < na - pre && suf < nb - pre && tok_eq(&a[na - 1 - suf], &b[nb - 1 - suf]))
+		suf++;
+	for (size_t i = 0; i < pre; i++)
+		e[k++] = (struct edit){ TEXTDIFF_SAME, i };
+	size_t n = na - pre - suf, m = nb - pre - suf;
+	if (n && m && (n + 1) <= TEXTDIFF_MAX_CELLS / (m + 1)) {
+		/* L[i][j]: length of the common subsequence of a[pre+i..] and b[pre+j..]. */
+		uint32_t *L = xcalloc((n + 1) * (m + 1), sizeof *L);
+#define AT(i, j) L[(size_t)(i) * (m + 1) + (j)]
+		for (size_t i = n; i-- > 0;)
+			for (size_t j = m; j-- > 0;)
+				AT(i, j) = tok_eq(&a[pre + i], &b[pre + j]) ? AT(i + 1, j + 1) + 1
+				         : (AT(i + 1, j) >= AT(i, j + 1) ? AT(i + 1, j) : AT(i, j + 1));
+		size_t i = 0, j = 0;
+		while (i < n || j < m) {
+			if (i < n && j < m && tok_eq(&a[pre + i], &b[pre + j])) {
+				e[k++] = (struct edit){ TEXTDIFF_SAME, pre + i };
+				i++, j++;
+			} else if (i < n && (j == m || AT(i + 1, j) >= AT(i, j + 1))) {
+				e[k++] = (struct edit){ TEXTDIFF_DEL, pre + i++ };
+			} else {
+				e[k++] = (struct edit){ TEXTDIFF_INS, pre + j++ };
+			}
+		}
+#undef AT
+		free(L);
+	} else {
+		for (size_t i = 0; i < n; i++)
+			e[k++] = (struct edit){ TEXTDIFF_DEL, pre + i };
+		for (size_t j = 0; j < m; j++)
+			e[k++] = (struct edit){ TEXTDIFF_INS, pre + j };
+	}
+	for (size_t i = 0; i < suf; i++)
+		e[k++] = (struct edit){ TEXTDIFF_SAME, na - suf + i };
+	*out = e;
+	return k;
+}
+
+/* Vectors of ops and hunks that double in the arena. */
+struct ops {
+	struct textdiff_op *v;
+	size_t n, cap;
+};
+
+static void ops_push(struct arena *ar, struct ops *o, enum textdiff_kind kind, const char *s, size_t len)
+{
+	if (!len)
+		return;
+	if (o->n && o->v[o->n - 1].kind == kind && o->v[o->n - 1].s + o->v[o->n - 1].len == s) {
+		o->v[o->n - 1].len += len;
+		return;
+	}
+	if (o->n == o->cap) {
+		size_t cap = o->cap ? 2 * o->cap : 8;
+		o->v = arena_realloc(ar, o->v, o->cap * sizeof *o->v, cap * sizeof *o->v);
+		o->cap = cap;
+	}
+	o->v[o->n++] = (struct textdiff_op){ kind, s, len };
+}
+
+struct hunks {
+	struct textdiff_hunk *v;
+	size_t n, cap;
+};
+
+/* The last ctx characters of s, not reaching back past a line end. */
+static size_t tail_ctx(const char *s, size_t len, size_t ctx)
+{
+	size_t end = len, k = 0;
+	while (end > 0 && k < ctx) {
+		size_t n;
+		utf8_decode_last(s, end, &n);
+		if (!n || s[end - n] == '\n')
+			break;
+		end -= n;
+		k++;
+	}
+	return len - end;
+}
+
+static size_t head_ctx(const char *s, size_t len, size_t ctx)
+{
+	size_t i = 0, k = 0;
+	while (i < len && k < ctx && s[i] != '\n') {
+		size_t n;
+		utf8_decode(s + i, len - i, &n);
+		i += n ? n : 1;
+		k++;
+	}
+	return i;
+}
+
+static int joinable(const struct textdiff_op *o, size_t ctx)
+{
+	return !memchr(o->s, '\n', o->len) && utf8_count(o->s, o->len) <= 2 * ctx;
+}
+
+static void make_hunks(struct arena *ar, const struct ops *o, size_t ctx, struct hunks *h)
+{
+	size_t i = 0, n = o->n;
+	while (i < n) {
+		if (o->v[i].kind == TEXTDIFF_SAME) {
+			i++;
+			continue;
+		}
+		size_t j = i;
+		while (j < n && (o->v[j].kind != TEXTDIFF_SAME ||
+		                 (j + 1 < n && joinable(&o->v[j], ctx))))
+			j++;
+		struct ops hk = { 0 };
+		struct textdiff_hunk nh = { 0 };
+		if (i > 0) {
+			const struct textdiff_op *p = &o->v[i - 1];
+			size_t t = tail_ctx(p->s, p->len, ctx);
+			nh.cut_before = t < p->len;
+			ops_push(ar, &hk, TEXTDIFF_SAME, p->s + p->len - t, t);
+		}
+		for (size_t k = i; k < j; k++)
+			ops_push(ar, &hk, o->v[k].kind, o->v[k].s, o->v[k].len);
+		if (j < n) {
+			const struct textdiff_op *p = &o->v[j];
+			size_t t = head_ctx(p->s, p->len, ctx);
+			nh.cut_after = t < p->len;
+			ops_push(ar, &hk, TEXTDIFF_SAME, p->s, t);
+		}
+		nh.ops = hk.v;
+		nh.nops = hk.n;
+		if (h->n == h->cap) {
+			size_t cap = h->cap ? 2 * h->cap : 8;
+			h->v = arena_realloc(ar, h->v, h->cap * sizeof *h->v, cap * sizeof *h->v);
+			h->cap = cap;
+		}
+		h->v[h->n++] = nh;
+		i = j;
+	}
+}
+
+/* The bytes from the start of line lo to the end of line hi - 1 (empty when lo == hi). */
+static struct tok span(const struct tok *lines, size_t lo, size_t hi)
+{
+	if (lo == hi)
+		return (struct tok){ lo ? lines[lo - 1].s + lines[lo - 1].len : "", 0 };
+	return (struct tok){ lines[lo].s, (size_t)(lines[hi - 1].s + lines[hi - 1].len - lines[lo].s) };
+}
+
+size_t textdiff_text(struct arena *ar, const char *a, size_t alen, const char *b, size_t blen,
+                     size_t ctx, struct textdiff_hunk **out)
+{
+	struct tok *la, *lb;
+	size_t na = split_lines(ar, a, alen, &la), nb = split_lines(ar, b, blen, &lb);
+	struct edit *e;
+	size_t ne = diff_tokens(ar, la, na, lb, nb, &e);
+	struct hunks h = { 0 };
+	size_t i = 0;
+	while (i < ne) {
+		if (e[i].kind == TEXTDIFF_SAME) {
+			i++;
+			continue;
+		}
+		/* A run of changed lines: the old lines [alo, ahi), the new [blo, bhi). */
+		size_t alo = SIZE_MAX, ahi = 0, blo = SIZE_MAX, bhi = 0;
+		for (; i < ne && e[i].kind != TEXTDIFF_SAME; i++) {
+			if (e[i].kind == TEXTDIFF_DEL) {
+				if (alo == SIZE_MAX)
+					alo = e[i].i;
+				ahi = e[i].i + 1;
+			} else {
+				if (blo == SIZE_MAX)
+					blo = e[i].i;
+				bhi = e[i].i + 1;
+			}
+		}
+		if (alo == SIZE_MAX)
+			alo = ahi = 0;
+		if (blo == SIZE_MAX)
+			blo = bhi = 0;
+		struct tok sa = span(la, alo, ahi), sb = span(lb, blo, bhi);
+		struct tok *ca, *cb;
+		size_t nca = split_chars(ar, sa.s, sa.len, &ca), ncb = split_chars(ar, sb.s, sb.len, &cb);
+		struct edit *ce;
+		size_t nce = diff_tokens(ar, ca, nca, cb, ncb, &ce);
+		struct ops o = { 0 };
+		for (size_t k = 0; k < nce; k++) {
+			const struct tok *t = ce[k].kind == TEXTDIFF_INS ? &cb[ce[k].i] : &ca[ce[k].i];
+			ops_push(ar, &o, ce[k].kind, t->s, t->len);
+		}
+		make_hunks(ar, &o, ctx, &h);
+	}
+	*out = h.v;
+	return h.n;
+}

@@ -1,0 +1,39 @@
+/* textdiff.h: what changed in a text as a reader sees it: lines first, then
+ * character by character (a word at a time for Latin letters and digits). */
+#ifndef PP_TEXTDIFF_H
+#define PP_TEXTDIFF_H
+
+#include <stddef.h>
+
+#include "arena.h"
+
+enum textdiff_kind { TEXTDIFF_SAME, TEXTDIFF_DEL, TEXTDIFF_INS };
+
+/* A run of text: SAME and DEL point into the old text, INS into the new one. */
+struct textdiff_op {
+	enum textdiff_kind kind;
+	const char *s;
+	size_t len;
+};
+
+/* One place that changed, with at most ctx characters of unchanged text on
+ * each side (cut_before/cut_after say that more text was left out). */
+struct textdiff_hunk {
+	struct textdiff_op *ops;
+	size_t nops;
+	int cut_before, cut_after;
+};
+
+/* Past this many cells (tokens of one side times tokens of the other, after
+ * the common start and end are set aside) a comparison would take too long
+ * and too much memory: that part is shown as all removed, all added. */
+#define TEXTDIFF_MAX_CELLS (2u * 1024 * 1024)
+
+/* Compares old (alen bytes) with new (blen bytes), both valid UTF-8, lines
+ * first and then the characters of the lines that changed. Stores in *out
+ * the hunks, each with ctx characters of context, all owned by arena ar (the
+ * ops point into a and b, which must outlive them). Returns the number of hunks. */
+size_t textdiff_text(struct arena *ar, const char *a, size_t alen, const char *b, size_t blen,
+                     size_t ctx, struct textdiff_hunk **out);
+
+#endif

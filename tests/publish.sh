@@ -1,0 +1,236 @@
+#!/bin/sh
+# tests/publish.sh PLANPRESS: publish, log and diff on temporary repositories;
+# the git command line is used only to check what planpress wrote.
+. tests/lib.sh
+export TZ=UTC LC_ALL=C.UTF-8 SOURCE_DATE_EPOCH=1561852800
+unset GIT_AUTHOR_NAME GIT_AUTHOR_EMAIL GIT_COMMITTER_NAME GIT_COMMITTER_EMAIL GIT_DIR
+export GIT_CONFIG_NOSYSTEM=1 HOME=$PP_TMP
+G() { git -c safe.directory='*' "$@"; }
+
+# make_site DIR [EXTRA-PUBLISH-LINES]: a small site publishing into $PP_TMP/pub.git.
+make_site() {
+	mkdir -p "$1/content/data" "$1/content/plans"
+	cat >"$1/site.toml" <<TOML
+title = "测试街道"
+language = "zh-CN"
+as_of = 2019-06-30
+
+[publish]
+repo = "$PP_TMP/pub.git"
+author_name = "张三"
+author_email = "zhangsan@example.org"
+${2:-}
+TOML
+	printf -- '---\ntitle: 首页\n---\n截至6月底，全年任务完成60%%，按计划推进。\n' >"$1/content/_index.md"
+	printf -- '---\ntitle: 关于\n---\n这是关于页面。\n' >"$1/content/about.md"
+	printf -- '---\ntitle: 计划\n---\n三年行动计划。\n' >"$1/content/plans/_index.md"
+	write_tasks "$1" 60 in_progress
+}
+
+# write_tasks DIR PROGRESS STATUS: the task data file, as the build writes it.
+write_tasks() {
+	cat >"$1/content/data/tasks.json" <<JSON
+{
+  "as_of": "2019-06-30",
+  "tasks": [
+    {
+      "id": "xinhe-2018/21",
+      "plan": "xinhe-2018",
+      "number": "21",
+      "title": "老旧小区改造",
+      "lead": ["街道城管科"],
+      "support": [],
+      "due": "2020-12-31",
+      "status": "$3",
+      "progress": $2,
+      "weight": 2,
+      "url": "plans/xinhe-2018/tasks/21/"
+    }
+  ]
+}
+JSON
+}
+
+pp() { "$PP_BIN" "$@" >"$PP_TMP/out" 2>"$PP_TMP/err"; }
+site=$PP_TMP/site
+make_site "$site"
+repo=$PP_TMP/pub.git
+
+# First publish creates the repository.
+pp -C "$site" publish; rc=$?
+check "first publish exits 0" test $rc -eq 0
+[ $rc -eq 0 ] || cat "$PP_TMP/err" >&2
+check "repository created bare" test "$(G -C "$repo" rev-parse --is-bare-repository)" = true
+check "branch main" G -C "$repo" rev-parse --verify -q refs/heads/main
+check "git fsck --strict passes" G -C "$repo" fsck --strict
+first=$(G -C "$repo" rev-parse main)
+
+# git clone gives the files of the build (its manifest lists them).
+G clone -q "$repo" "$PP_TMP/clone"
+(cd "$site/public" && sort .planpress-manifest) >"$PP_TMP/want"
+(cd "$PP_TMP/clone" && G ls-files | sort) >"$PP_TMP/got"
+check "clone has the manifest's files" cmp "$PP_TMP/want" "$PP_TMP/got"
+same=1
+while read -r f; do cmp -s "$site/public/$f" "$PP_TMP/clone/$f" || same=0; done <"$PP_TMP/want"
+check "cloned files equal the output" test $same -eq 1
+check "default message names as_of" sh -c "G() { git -c safe.directory='*' \"\$@\"; }; G -C '$repo' log -1 --format=%s | grep -q '2019年6月30日'"
+
+# An unchanged rebuild publishes nothing.
+pp -C "$site" publish; rc=$?
+check "unchanged publish exits 0" test $rc -eq 0
+check "says nothing to publish" grep -q "nothing to publish" "$PP_TMP/out"
+check "no new commit" test "$(G -C "$repo" rev-parse main)" = "$first"
+
+# A one-task change: only the affected files, and the message says it in words.
+sed -i 's/60%/80%/' "$site/content/_index.md"
+write_tasks "$site" 80 done
+pp -C "$site" publish -m "2019年6月进展通报"; rc=$?
+check "second publish exits 0" test $rc -eq 0
+G -C "$repo" show --name-only --format= main | sort >"$PP_TMP/touched"
+printf 'data/tasks.json\nindex.html\n' >"$PP_TMP/want"
+check "commit touches only the changed files" cmp "$PP_TMP/touched" "$PP_TMP/want"
+G -C "$repo" log -1 --format=%B main >"$PP_TMP/msg"
+check "message first line" test "$(head -n 1 "$PP_TMP/msg")" = "2019年6月进展通报"
+check "message has the task change in words" grep -q '任务21 进度 60% → 80%，状态 进行中 → 已完成' "$PP_TMP/msg"
+check "message has page counts" grep -q '页面：新增 0，修改 1，删除 0' "$PP_TMP/msg"
+check "message trailers" sh -c "grep -q '^Pages-Changed: 1\$' '$PP_TMP/msg' && grep -q '^Tasks-Changed: 1\$' '$PP_TMP/msg'"
+check "git sees trailers" sh -c "git -c safe.directory='*' -C '$repo' log -1 --format='%(trailers:key=Pages-Changed,valueonly)' | grep -q 1"
+check "parent is the first publication" test "$(G -C "$repo" rev-parse main^)" = "$first"
+check "fsck after two publications" G -C "$repo" fsck --strict
+
+# log agrees with git log.
+pp -C "$site" log; check "log exits 0" test $? -eq 0
+grep -oE '^[0-9a-f]{7}' "$PP_TMP/out" >"$PP_TMP/ids"
+G -C "$repo" log --format=%h --abbrev=7 main >"$PP_TMP/gitids"
+check "log lists what git log lists" cmp "$PP_TMP/ids" "$PP_TMP/gitids"
+check "log shows the summary" grep -q '任务21 进度 60% → 80%' "$PP_TMP/out"
+
+# diff on the known pair: text, json, html; it agrees with git diff on the files.
+pp -C "$site" diff; check "diff exits 0" test $? -eq 0
+check "diff shows the changed text per character" grep -qF '全年任务完成[-60-]{+80+}%，按计划推' "$PP_TMP/out"
+check "diff shows the task change" grep -qF '任务21 进度 60% → 80%，状态 进行中 → 已完成' "$PP_TMP/out"
+check "diff has no raw HTML" sh -c "! grep -q '<p>' '$PP_TMP/out'"
+pp -C "$site" diff "$first" main --format json; check "diff --format json exits 0" test $? -eq 0
+grep '"path"' "$PP_TMP/out" | sed 's/.*"path": "\(.*\)".*/\1/' | sort >"$PP_TMP/pages"
+G -C "$repo" diff --name-only "$first" main -- '*.html' | sort >"$PP_TMP/gitpages"
+check "diff pages agree with git diff" cmp "$PP_TMP/pages" "$PP_TMP/gitpages"
+check "json has progress pair" grep -q '"progress"' "$PP_TMP/out"
+pp -C "$site" diff --format html; check "diff --format html exits 0" test $? -eq 0
+check "html is a page with inline CSS" sh -c "grep -q '<style>' '$PP_TMP/out' && grep -q '<ins>80</ins>' '$PP_TMP/out'"
+check "html loads nothing from outside" sh -c "! grep -qE '(src|href)=' '$PP_TMP/out'"
+pp -C "$site" diff --format yaml; check "bad --format exits 2" test $? -eq 2
+pp -C "$site" diff nosuchrev; check "unknown revision exits 1" test $? -eq 1
+
+# Reproducible commit ids under SOURCE_DATE_EPOCH: the same site into a new repository.
+site2=$PP_TMP/site2
+make_site "$site2"
+sed -i "s#pub.git#pub2.git#" "$site2/site.toml"
+pp -C "$site2" publish
+check "same site, same date: same commit id" test "$(G -C "$PP_TMP/pub2.git" rev-parse main)" = "$first"
+
+# A build with errors publishes nothing.
+before=$(G -C "$repo" rev-parse main)
+printf -- '---\ntitle: 坏\ndate: 2019-02-30\n---\nx\n' >"$site/content/bad.md"
+pp -C "$site" publish; check "publish with build errors exits 1" test $? -eq 1
+check "nothing published after build errors" test "$(G -C "$repo" rev-parse main)" = "$before"
+rm "$site/content/bad.md"
+
+# No author anywhere is an environment error.
+site3=$PP_TMP/site3
+make_site "$site3"
+sed -i -e "s#pub.git#pub3.git#" -e '/^author_/d' "$site3/site.toml"
+pp -C "$site3" publish; check "no author exits 2" test $? -eq 2
+check "no author says how to set one" grep -q 'author_name' "$PP_TMP/err"
+GIT_AUTHOR_NAME=李四 GIT_AUTHOR_EMAIL=lisi@example.org "$PP_BIN" -C "$site3" publish >/dev/null 2>&1
+check "author from the environment" test "$(G -C "$PP_TMP/pub3.git" log -1 --format=%an)" = 李四
+
+# Tags: an annotated tag per publication; a second with the same name is refused before committing.
+site4=$PP_TMP/site4
+make_site "$site4" 'tag = "bulletin-{date}"'
+sed -i "s#pub.git#pub4.git#" "$site4/site.toml"
+pp -C "$site4" publish; check "publish with tag exits 0" test $? -eq 0
+check "annotated tag created" test "$(G -C "$PP_TMP/pub4.git" cat-file -t bulletin-2019-06-30)" = tag
+check "tag points at the commit" test "$(G -C "$PP_TMP/pub4.git" rev-parse 'bulletin-2019-06-30^{commit}')" = "$(G -C "$PP_TMP/pub4.git" rev-parse main)"
+check "fsck with tags" G -C "$PP_TMP/pub4.git" fsck --strict
+t4=$(G -C "$PP_TMP/pub4.git" rev-parse main)
+sed -i 's/关于页面/关于本站的页面/' "$site4/content/about.md"
+pp -C "$site4" publish; check "tag that exists is refused (exit 1)" test $? -eq 1
+check "refused tag names the tag" grep -q "bulletin-2019-06-30" "$PP_TMP/err"
+check "refused tag publishes nothing" test "$(G -C "$PP_TMP/pub4.git" rev-parse main)" = "$t4"
+sed -i 's/{date}"/{date}-{seq}"/' "$site4/site.toml"
+pp -C "$site4" publish; check "tag with {seq}" G -C "$PP_TMP/pub4.git" rev-parse -q --verify refs/tags/bulletin-2019-06-30-2
+
+# Push to a file:// remote; then a remote that has commits we do not is refused.
+G init -q --bare "$PP_TMP/remote.git"
+site5=$PP_TMP/site5
+make_site "$site5" "remote = \"file://$PP_TMP/remote.git\"
+tag = \"v{seq}\""
+sed -i "s#pub.git#pub5.git#" "$site5/site.toml"
+pp -C "$site5" publish; rc=$?
+check "publish with push exits 0" test $rc -eq 0
+[ $rc -eq 0 ] || cat "$PP_TMP/err" >&2
+check "remote has the branch" test "$(G -C "$PP_TMP/remote.git" rev-parse main 2>/dev/null)" = "$(G -C "$PP_TMP/pub5.git" rev-parse main)"
+check "remote has the tag" G -C "$PP_TMP/remote.git" rev-parse -q --verify refs/tags/v1
+check "remote passes fsck" G -C "$PP_TMP/remote.git" fsck --strict
+pp -C "$site5" publish --push-only; check "push-only when up to date" grep -q "up to date" "$PP_TMP/out"
+# Someone else pushes to the remote: our next push must not overwrite it.
+G clone -q -b main "$PP_TMP/remote.git" "$PP_TMP/other"
+(cd "$PP_TMP/other" && echo x >x.txt && G add x.txt && G -c user.name=o -c user.email=o@x commit -qm other && G push -q origin HEAD:main)
+theirs=$(G -C "$PP_TMP/remote.git" rev-parse main)
+sed -i 's/关于页面/关于本站/' "$site5/content/about.md"
+pp -C "$site5" publish; check "refused push exits 1" test $? -eq 1
+check "refused push says so" grep -q "refused" "$PP_TMP/err"
+check "refused push says how to retry" grep -q -- "--push-only" "$PP_TMP/err"
+check "remote not overwritten" test "$(G -C "$PP_TMP/remote.git" rev-parse main)" = "$theirs"
+check "local commit kept after refused push" test "$(G -C "$PP_TMP/pub5.git" rev-parse main)" != "$(G -C "$PP_TMP/pub5.git" rev-parse v1^{commit})"
+# A pre-receive hook that refuses, on a remote reached through a path libgit2 cannot hook:
+# libgit2's file:// transport does not run hooks, so refusal is checked with a diverged remote above.
+# An unreachable remote: the commit stays, and the message says how to retry.
+sed -i "s#file://$PP_TMP/remote.git#file://$PP_TMP/nowhere.git#" "$site5/site.toml"
+sed -i 's/关于本站/关于本街道/' "$site5/content/about.md"
+pp -C "$site5" publish; check "unreachable remote exits 1" test $? -eq 1
+check "unreachable remote: how to retry" grep -q "planpress publish --push-only" "$PP_TMP/err"
+check "unreachable remote: commit kept" G -C "$PP_TMP/pub5.git" log -1 --format=%B main
+
+# Worktree: checked out on publish, updated next time, left alone with local edits.
+site6=$PP_TMP/site6
+make_site "$site6" "worktree = \"$PP_TMP/www\""
+sed -i "s#pub.git#pub6.git#" "$site6/site.toml"
+pp -C "$site6" publish; check "publish with worktree exits 0" test $? -eq 0
+check "worktree checked out" cmp "$PP_TMP/www/index.html" "$site6/public/index.html"
+sed -i 's/关于页面/关于本站的页面/' "$site6/content/about.md"
+pp -C "$site6" publish; check "second publish with worktree" test $? -eq 0
+check "worktree updated" cmp "$PP_TMP/www/about/index.html" "$site6/public/about/index.html"
+echo "local edit" >>"$PP_TMP/www/index.html"
+sed -i 's/关于本站的页面/关于本街道的页面/' "$site6/content/about.md"
+pp -C "$site6" publish; check "publish with a modified worktree still publishes" test $? -eq 0
+check "modified worktree: says so" grep -q "local modifications" "$PP_TMP/err"
+check "modified worktree left alone" grep -q "local edit" "$PP_TMP/www/index.html"
+check "modified worktree not updated" sh -c "! cmp -s '$PP_TMP/www/about/index.html' '$site6/public/about/index.html'"
+
+# The race: two publishers of one repository; B publishes while A is between build and commit.
+siteA=$PP_TMP/siteA siteB=$PP_TMP/siteB
+make_site "$siteA"; make_site "$siteB"
+sed -i "s#pub.git#race.git#" "$siteA/site.toml" "$siteB/site.toml"
+"$PP_BIN" -C "$siteA" publish >/dev/null 2>&1
+sed -i 's/关于页面/A 的关于页面/' "$siteA/content/about.md"
+sed -i 's/关于页面/B 的关于页面/' "$siteB/content/about.md"
+PLANPRESS_TEST_PAUSE=$PP_TMP/go "$PP_BIN" -C "$siteA" publish >"$PP_TMP/outA" 2>"$PP_TMP/errA" &
+pidA=$!
+i=0; while [ ! -e "$PP_TMP/go.ready" ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i + 1)); done
+pp -C "$siteB" publish; check "the faster publisher wins" test $? -eq 0
+b=$(G -C "$PP_TMP/race.git" rev-parse main)
+touch "$PP_TMP/go"
+wait $pidA; check "the slower publisher fails (exit 1)" test $? -eq 1
+check "the loser says why" grep -q "moved while this site was being built" "$PP_TMP/errA"
+check "the branch keeps the winner's commit" test "$(G -C "$PP_TMP/race.git" rev-parse main)" = "$b"
+check "one commit after the first" test "$(G -C "$PP_TMP/race.git" rev-list --count main)" -eq 2
+check "race repository passes fsck" G -C "$PP_TMP/race.git" fsck --strict
+
+# Usage errors.
+pp -C "$site" publish --frob; check "unknown publish option exits 2" test $? -eq 2
+pp -C "$PP_TMP" log; check "log without site.toml exits 2" test $? -eq 2
+mkdir -p "$PP_TMP/norepo/content" && printf 'title = "x"\n' >"$PP_TMP/norepo/site.toml"
+pp -C "$PP_TMP/norepo" publish; check "no [publish] repo exits 2" test $? -eq 2
+
+pp_done publish

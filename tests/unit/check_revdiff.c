@@ -1,0 +1,192 @@
+/* check_revdiff.c: text as a reader sees it, character diffs with context, task changes in words. */
+#include "check.h"
+
+#include <stdlib.h>
+
+#include "arena.h"
+#include "buf.h"
+#include "diag.h"
+#include "revdiff.h"
+#include "textdiff.h"
+
+struct blob {
+	const char *id, *data;
+};
+
+static const struct blob blobs[] = {
+	{ "p1", "<html><head><title>首页 - 站</title><style>p{}</style></head>\n<body>\n<p>截至6月底，全年任务完成60%，按计划推进。</p>\n<p>第二段&amp;不变。</p>\n</body></html>\n" },
+	{ "p2", "<html><head><title>首页 - 站</title><style>p{}</style></head>\n<body>\n<p>截至6月底，全年任务完成80%，按计划推进。</p>\n<p>第二段&amp;不变。</p>\n</body></html>\n" },
+	{ "a1", "<title>关于</title>\n<p>关于</p>\n" },
+	{ "n1", "<title>新页</title>\n<p>新</p>\n" },
+	{ "t1", "{\"as_of\": \"2019-03-31\", \"tasks\": [{\"id\": \"x/21\", \"plan\": \"x\", \"number\": \"21\", \"title\": \"改造\", \"lead\": [\"城管科\"], \"due\": \"2020-12-31\", \"status\": \"in_progress\", \"progress\": 60},"
+	        "{\"id\": \"x/3\", \"plan\": \"x\", \"number\": \"3\", \"title\": \"旧\", \"status\": \"done\", \"progress\": 100}]}" },
+	{ "t2", "{\"as_of\": \"2019-06-30\", \"tasks\": [{\"id\": \"x/21\", \"plan\": \"x\", \"number\": \"21\", \"title\": \"改造\", \"lead\": [\"城管科\", \"住建局\"], \"due\": \"2020-12-31\", \"status\": \"done\", \"progress\": 80},"
+	        "{\"id\": \"x/4\", \"plan\": \"x\", \"number\": \"4\", \"title\": \"新任务\", \"status\": \"not_started\", \"progress\": 0}]}" },
+	{ "css1", "a{}" },
+	{ "css2", "b{}" },
+};
+
+static int rd(void *ud, int side, const struct revdiff_file *f, const char **data, size_t *len, struct diags *d)
+{
+	for (size_t i = 0; i < sizeof blobs / sizeof blobs[0]; i++)
+		if (strcmp(blobs[i].id, f->id) == 0) {
+			*data = blobs[i].data;
+			*len = strlen(blobs[i].data);
+			return 0;
+		}
+	diag_add(d, DIAG_ERROR, f->path, 0, 0, NULL, 0, "no blob %s", f->id);
+	return -1;
+}
+
+static const char *hunk_text(const struct textdiff_hunk *h, struct buf *b)
+{
+	buf_reset(b);
+	if (h->cut_before)
+		buf_puts(b, "…");
+	for (size_t k = 0; k < h->nops; k++) {
+		buf_puts(b, h->ops[k].kind == TEXTDIFF_DEL ? "[-" : h->ops[k].kind == TEXTDIFF_INS ? "{+" : "");
+		buf_put(b, h->ops[k].s, h->ops[k].len);
+		buf_puts(b, h->ops[k].kind == TEXTDIFF_DEL ? "-]" : h->ops[k].kind == TEXTDIFF_INS ? "+}" : "");
+	}
+	if (h->cut_after)
+		buf_puts(b, "…");
+	return buf_cstr(b);
+}
+
+int main(void)
+{
+	struct arena *a = arena_new();
+	struct buf b = BUF_INIT;
+	struct diags d;
+	diags_init(&d);
+
+	/* Text as a reader sees it. */
+	size_t n;
+	const char *t = revdiff_page_text(a, blobs[0].data, strlen(blobs[0].data), &n);
+	CHECK_STR(t, "截至6月底，全年任务完成60%，按计划推进。\n第二段&不变。\n");
+	const char *html = "<p>a&#20013;&#x6587;<br>b&lt;c &nbsp; d</p>\n<!-- x\ny -->\n<script>z</script>";
+	t = revdiff_page_text(a, html, strlen(html), &n);
+	CHECK_STR(t, "a中文 b<c d\n");
+
+	/* Character diffs: per character for Chinese, words for Latin, with context. */
+	struct textdiff_hunk *h;
+	const char *x = "今天天气很好，我们去公园散步吧。", *y = "今天天气不好，我们去图书馆看书吧。";
+	size_t nh = textdiff_text(a, x, strlen(x), y, strlen(y), 2, &h);
+	CHECK_INT(nh, 2);
+	CHECK_STR(hunk_text(&h[0], &b), "…天气[-很-]{+不+}好，…");
+	CHECK_STR(hunk_text(&h[1], &b), "…们去[-公园散步-]{+图书馆看书+}吧。");
+	/* Changes closer than twice the context make one hunk. */
+	nh = textdiff_text(a, x, strlen(x), y, strlen(y), 3, &h);
+	CHECK_INT(nh, 1);
+	CHECK_STR(hunk_text(&h[0], &b), "…天天气[-很-]{+不+}好，我们去[-公园散步-]{+图书馆看书+}吧。");
+	x = "the plan is ready now";
+	y = "the plan was ready now";
+	nh = textdiff_text(a, x, strlen(x), y, strlen(y), 4, &h);
+	CHECK_INT(nh, 1);
+	CHECK_STR(hunk_text(&h[0], &b), "…lan [-is-]{+was+} rea…");
+	/* Lines added and removed. */
+	x = "一\n二\n三\n";
+	y = "一\n三\n四\n";
+	nh = textdiff_text(a, x, strlen(x), y, strlen(y), 3, &h);
+	CHECK_INT(nh, 2);
+	CHECK_STR(hunk_text(&h[0], &b), "[-二-]");
+	CHECK_STR(hunk_text(&h[1], &b), "{+四+}");
+	CHECK_INT(textdiff_text(a, x, strlen(x), x, strlen(x), 3, &h), 0);
+	/* Past TEXTDIFF_MAX_CELLS the change is shown whole, without comparing. */
+	struct buf big1 = BUF_INIT, big2 = BUF_INIT;
+	for (int i = 0; i < 3000; i++) {
+		buf_puts(&big1, i % 2 ? "甲" : "乙");
+		buf_puts(&big2, i % 3 ? "甲" : "丙");
+	}
+	buf_putc(&big1, 'A');
+	buf_putc(&big2, 'B');
+	nh = textdiff_text(a, big1.data, big1.len, big2.data, big2.len, 3, &h);
+	CHECK_INT(nh, 1);
+	CHECK(h[0].nops == 2 && h[0].ops[0].kind == TEXTDIFF_DEL && h[0].ops[0].len == big1.len &&
+	      h[0].ops[1].kind == TEXTDIFF_INS && h[0].ops[1].len == big2.len);
+	buf_free(&big1);
+	buf_free(&big2);
+
+	/* Two revisions. */
+	struct revdiff_file old[] = {
+		{ "about/index.html", "a1" }, { "css/style.css", "css1" }, { "data/tasks.json", "t1" }, { "index.html", "p1" },
+	};
+	struct revdiff_file new[] = {
+		{ "css/style.css", "css2" }, { "data/tasks.json", "t2" }, { "index.html", "p2" }, { "new/index.html", "n1" },
+	};
+	struct revdiff_source src = { rd, NULL };
+	struct revdiff_opts o = { 2, LANG_ZH };
+	struct revdiff r;
+	CHECK_INT(revdiff_compare(a, old, 4, new, 4, &src, &o, &r, &d), 0);
+	CHECK_INT(r.added, 1);
+	CHECK_INT(r.removed, 1);
+	CHECK_INT(r.changed, 1);
+	CHECK_INT(r.files_changed, 2);
+	CHECK_STR(r.pages[0].url, "new/");
+	CHECK_STR(r.pages[0].title, "新页");
+	CHECK_STR(r.pages[1].url, "about/");
+	CHECK_STR(r.pages[2].url, "/");
+	CHECK_STR(r.pages[2].title, "首页 - 站");
+	CHECK_INT(r.pages[2].nhunks, 1);
+	CHECK_STR(hunk_text(&r.pages[2].hunks[0], &b), "截至6月底，全年任务完成[-60-]{+80+}%，按计划推进。");
+	CHECK_INT(r.ntasks, 3);
+	CHECK_STR(r.as_of[1], "2019-06-30");
+	buf_reset(&b);
+	revdiff_task_words(&r, &r.tasks[0], LANG_ZH, &b);
+	CHECK_STR(buf_cstr(&b), "任务21 进度 60% → 80%，状态 进行中 → 已完成，牵头单位 城管科 → 城管科、住建局");
+	buf_reset(&b);
+	revdiff_task_words(&r, &r.tasks[1], LANG_ZH, &b);
+	CHECK_STR(buf_cstr(&b), "任务3 删除：旧");
+	buf_reset(&b);
+	revdiff_task_words(&r, &r.tasks[2], LANG_EN, &b);
+	CHECK_STR(buf_cstr(&b), "Task 4 added: 新任务");
+	buf_reset(&b);
+	revdiff_task_words(&r, &r.tasks[0], LANG_EN, &b);
+	CHECK_STR(buf_cstr(&b), "Task 21: progress 60% → 80%, status in progress → done, lead 城管科 → 城管科、住建局");
+
+	buf_reset(&b);
+	revdiff_message(&r, LANG_ZH, &b);
+	CHECK(strstr(buf_cstr(&b), "页面：新增 1，修改 1，删除 1；其他文件：新增 0，修改 2，删除 0\n") != NULL);
+	CHECK(strstr(buf_cstr(&b), "  新增 new/（新页）\n") != NULL);
+	CHECK(strstr(buf_cstr(&b), "\nPages-Added: 1\nPages-Changed: 1\nPages-Removed: 1\nFiles-Changed: 2\nTasks-Changed: 3\n") != NULL);
+	buf_reset(&b);
+	revdiff_write_text(&r, LANG_ZH, &b);
+	CHECK(strstr(buf_cstr(&b), "修改页面：\n  /（首页 - 站）\n    截至6月底，全年任务完成[-60-]{+80+}%，按计划推进。\n") != NULL);
+	buf_reset(&b);
+	revdiff_write_html(&r, LANG_ZH, "A <到> B", &b);
+	CHECK(strstr(buf_cstr(&b), "<title>A &lt;到&gt; B</title>") != NULL);
+	CHECK(strstr(buf_cstr(&b), "<del>60</del><ins>80</ins>") != NULL);
+	CHECK(strstr(buf_cstr(&b), "src=") == NULL && strstr(buf_cstr(&b), "href=") == NULL);
+	struct value *v = revdiff_to_value(a, &r, LANG_ZH);
+	CHECK_INT(value_i64(value_path(v, "summary.changed"), -1), 1);
+	CHECK_INT(value_get(v, "tasks")->u.arr.n, 3);
+
+	/* Without text: titles and hunks are not read. */
+	o.text = 0;
+	CHECK_INT(revdiff_compare(a, old, 4, new, 4, &src, &o, &r, &d), 0);
+	CHECK_STR(r.pages[0].title, "");
+	CHECK_INT(r.pages[2].nhunks, 0);
+	CHECK_INT(r.ntasks, 3);
+	/* Equal revisions. */
+	CHECK_INT(revdiff_compare(a, old, 4, old, 4, &src, &o, &r, &d), 0);
+	CHECK(revdiff_empty(&r));
+	buf_reset(&b);
+	revdiff_write_text(&r, LANG_ZH, &b);
+	CHECK_STR(buf_cstr(&b), "没有变化。\n");
+	/* A broken tasks.json is a warning, not an error. */
+	struct revdiff_file bad[] = { { "data/tasks.json", "css1" } };
+	CHECK_INT(revdiff_compare(a, old + 2, 1, bad, 1, &src, &o, &r, &d), 0);
+	CHECK_INT(d.nerrors, 0);
+	CHECK_INT(d.nwarnings, 1);
+	/* An unreadable file is an error. */
+	struct revdiff_file missing[] = { { "index.html", "nope" } };
+	o.text = 1;
+	CHECK_INT(revdiff_compare(a, old + 3, 1, missing, 1, &src, &o, &r, &d), -1);
+	CHECK_STR(revdiff_status_word("delayed", LANG_ZH), "已延期");
+	CHECK_STR(revdiff_status_word("odd", LANG_ZH), "odd");
+
+	buf_free(&b);
+	diags_free(&d);
+	arena_free(a);
+	return CHECK_DONE("check_revdiff");
+}
