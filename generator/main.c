@@ -14,6 +14,7 @@
 static const struct cli_command commands[] = {
 	{ "build", "write the site into public/ (or --out DIR)", cmd_build },
 	{ "check", "validate site.toml, the theme and all content; write nothing", cmd_check },
+	{ "import", "turn a plan document (.txt) into a plan and task pages", cmd_import },
 	{ "publish", "build, then commit the site to the [publish] repository (-m MSG, --push-only)", cmd_publish },
 	{ "log", "the publications, newest first", cmd_log },
 	{ "diff", "what changed between two publications (default: the last two)", cmd_diff },

@@ -1,0 +1,167 @@
+/* cmd_import.c: the import command: an official plan document into a plan's content files. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "arena.h"
+#include "buf.h"
+#include "cli.h"
+#include "diag.h"
+#include "import.h"
+#include "json.h"
+#include "utf8.h"
+
+static int valid_plan_id(const char *s)
+{
+	if (!*s || *s == '.' || *s == '-' || strlen(s) > 100)
+		return 0;
+	for (const char *p = s; *p; p++)
+		if (!IS_ASCII_ALNUM(*p) && *p != '-' && *p != '_' && *p != '.')
+			return 0;
+	return 1;
+}
+
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	return slash ? slash + 1 : path;
+}
+
+/* Reads and parses the --expect file into arena a; NULL after an error in d. */
+static struct value *read_expect(struct arena *a, const char *path, struct diags *d)
+{
+	struct buf b = BUF_INIT;
+	struct value *v = NULL;
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		diag_add(d, DIAG_ERROR, path, 0, 0, NULL, 0, "cannot read");
+		return NULL;
+	}
+	char chunk[8192];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		buf_put(&b, chunk, n);
+	fclose(f);
+	v = json_parse(a, path, b.data ? b.data : "", b.len, d);
+	buf_free(&b);
+	return v;
+}
+
+int cmd_import(const struct cli *cli, int argc, char **argv)
+{
+	const char *input = NULL, *plan = NULL, *rules_opt = NULL, *format = "text", *expect = NULL;
+	int force = 0, dry = 0, quiet = 0;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "--plan") == 0 || strcmp(a, "--rules") == 0 || strcmp(a, "--format") == 0 ||
+		    strcmp(a, "--expect") == 0) {
+			if (++i >= argc)
+				return cli_usage_error("%s needs a value", a);
+			if (strcmp(a, "--plan") == 0)
+				plan = argv[i];
+			else if (strcmp(a, "--rules") == 0)
+				rules_opt = argv[i];
+			else if (strcmp(a, "--format") == 0)
+				format = argv[i];
+			else
+				expect = argv[i];
+		} else if (strcmp(a, "--force") == 0) {
+			force = 1;
+		} else if (strcmp(a, "--dry-run") == 0 || strcmp(a, "-n") == 0) {
+			dry = 1;
+		} else if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) {
+			quiet = 1;
+		} else if (a[0] == '-' && a[1]) {
+			return cli_usage_error("import: unknown option '%s'", a);
+		} else if (!input) {
+			input = a;
+		} else {
+			return cli_usage_error("import: one document at a time ('%s' is extra)", a);
+		}
+	}
+	if (!input)
+		return cli_usage_error("import needs a document: planpress import FILE --plan ID");
+	if (strcmp(format, "json") != 0 && strcmp(format, "text") != 0)
+		return cli_usage_error("--format is json or text, not '%s'", format);
+	int json = strcmp(format, "json") == 0;
+	int writes = !dry && !json && !expect;
+	if (writes && !plan)
+		return cli_usage_error("import needs --plan ID to name the plan it writes");
+	if (plan && !valid_plan_id(plan))
+		return cli_usage_error("--plan '%s': use ASCII letters, digits, - _ and .", plan);
+	struct stat st;
+	if (writes && stat("site.toml", &st) != 0)
+		return cli_usage_error("import writes into a site: no site.toml here (use -C DIR)");
+
+	int rc = CLI_CONTENT;
+	struct diags d;
+	diags_init(&d);
+	struct arena *a = arena_new();
+	struct buf text = BUF_INIT, out = BUF_INIT;
+	struct import_files files = { NULL, 0 };
+	char *rules = import_find_rules(rules_opt, ".", cli->exe_dir);
+	if (!rules) {
+		fprintf(stderr, "planpress: import: no import rules found (lua/import.lua); use --rules FILE\n");
+		rc = CLI_USAGE;
+		goto out;
+	}
+	if (import_read(input, &text, &d) < 0) {
+		rc = CLI_USAGE;
+		goto out;
+	}
+	struct value *doc = import_run(a, rules, text.data ? text.data : "", text.len,
+	                               plan ? plan : "plan", &d);
+	if (!doc)
+		goto out;
+	if (expect) {
+		struct value *want = read_expect(a, expect, &d);
+		if (!want)
+			goto out;
+		int n = import_expect(import_json_value(a, doc), want, &out);
+		fputs(buf_cstr(&out), stdout);
+		if (n) {
+			fprintf(stderr, "planpress: import: %d difference%s from %s\n", n, n == 1 ? "" : "s",
+			        expect);
+			goto out;
+		}
+		if (!quiet)
+			printf("planpress: import: %s matches %s\n", input, expect);
+		rc = CLI_OK;
+		goto out;
+	}
+	if (json) {
+		import_json(doc, &out);
+		fputs(buf_cstr(&out), stdout);
+		rc = CLI_OK;
+		goto out;
+	}
+	if (!quiet) {
+		import_report(doc, &out);
+		fputs(buf_cstr(&out), stdout);
+	}
+	if (dry) {
+		rc = CLI_OK;
+		goto out;
+	}
+	import_files_make(doc, plan, base_name(input), &files);
+	int n = import_files_write(&files, ".", force, &d);
+	if (n < 0)
+		goto out;
+	if (!quiet)
+		printf("planpress: import: wrote %d files under content/plans/%s\n", n, plan);
+	rc = CLI_OK;
+out:
+	diags_sort(&d);
+	diags_print(&d, stderr);
+	if (rc == CLI_CONTENT && d.nerrors && !expect)
+		fprintf(stderr, "planpress: import: %zu error%s; nothing was written\n", d.nerrors,
+		        d.nerrors == 1 ? "" : "s");
+	import_files_free(&files);
+	free(rules);
+	buf_free(&text);
+	buf_free(&out);
+	arena_free(a);
+	diags_free(&d);
+	return rc;
+}

@@ -1,0 +1,1155 @@
+/* import.c: reads an official plan document, runs the import rules
+ * (lua/import.lua) on it, and makes the plan's JSON form, report and content files. */
+#include "import.h"
+
+#include <errno.h>
+#include <iconv.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <lauxlib.h>
+#include <lua.h>
+#include <lualib.h>
+
+#include "cntext.h"
+#include "json.h"
+#include "output.h"
+#include "utf8.h"
+#include "xalloc.h"
+
+#ifndef PP_DATADIR
+#define PP_DATADIR "/usr/local/share/planpress"
+#endif
+
+/* ---- reading ------------------------------------------------------------ */
+
+static int slurp(const char *path, struct buf *out, struct diags *d)
+{
+	int rc = -1;
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		diag_add(d, DIAG_ERROR, path, 0, 0, NULL, 0, "cannot read: %s", strerror(errno));
+		return -1;
+	}
+	char chunk[65536];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+		if (out->len + n > IMPORT_MAX_INPUT) {
+			diag_add(d, DIAG_ERROR, path, 0, 0, NULL, 0,
+			         "larger than %u bytes: not a plan document", IMPORT_MAX_INPUT);
+			goto out;
+		}
+		buf_put(out, chunk, n);
+	}
+	if (ferror(f)) {
+		diag_add(d, DIAG_ERROR, path, 0, 0, NULL, 0, "cannot read: %s", strerror(errno));
+		goto out;
+	}
+	rc = 0;
+out:
+	fclose(f);
+	return rc;
+}
+
+/* GB18030 to UTF-8; returns 0 or -1. */
+static int from_gb18030(const char *s, size_t len, struct buf *out)
+{
+	iconv_t cd = iconv_open("UTF-8", "GB18030");
+	if (cd == (iconv_t)-1)
+		return -1;
+	int rc = 0;
+	char *in = (char *)s;
+	size_t inleft = len;
+	char tmp[4096];
+	while (inleft > 0) {
+		char *o = tmp;
+		size_t oleft = sizeof tmp;
+		size_t r = iconv(cd, &in, &inleft, &o, &oleft);
+		buf_put(out, tmp, sizeof tmp - oleft);
+		if (r == (size_t)-1 && errno != E2BIG) {
+			rc = -1;
+			break;
+		}
+	}
+	iconv_close(cd);
+	return rc;
+}
+
+void import_repair(const char *src, size_t len, struct buf *out)
+{
+	size_t i = 0;
+	while (i < len) {
+		size_t j = i;
+		while (j < len && src[j] != '\n' && src[j] != '\r')
+			j++;
+		cntext_fold_line(src + i, j - i, out);
+		buf_putc(out, '\n');
+		if (j < len && src[j] == '\r' && j + 1 < len && src[j + 1] == '\n')
+			j++;
+		i = j + 1;
+	}
+}
+
+int import_read(const char *path, struct buf *out, struct diags *d)
+{
+	struct buf raw = BUF_INIT, conv = BUF_INIT;
+	int rc = -1;
+	if (slurp(path, &raw, d) < 0)
+		goto out;
+	const char *s = raw.data ? raw.data : "";
+	size_t len = raw.len;
+	size_t bad = utf8_invalid_at(s, len);
+	if (bad != len) {
+		if (!utf8_looks_gb18030(s, len) || from_gb18030(s, len, &conv) < 0 ||
+		    utf8_invalid_at(conv.data, conv.len) != conv.len) {
+			diag_add(d, DIAG_ERROR, path, 0, 0, NULL, 0,
+			         "neither UTF-8 nor GB18030 (first bad byte at offset %zu)", bad);
+			goto out;
+		}
+		s = conv.data;
+		len = conv.len;
+	}
+	size_t bom = utf8_bom(s, len);
+	import_repair(s + bom, len - bom, out);
+	rc = 0;
+out:
+	buf_free(&raw);
+	buf_free(&conv);
+	return rc;
+}
+
+static int is_file(const char *p)
+{
+	struct stat st;
+	return stat(p, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+char *import_find_rules(const char *explicit_path, const char *site_dir, const char *exe_dir)
+{
+	if (explicit_path)
+		return xstrdup(explicit_path);
+	struct buf p = BUF_INIT;
+	const char *env = getenv("PLANPRESS_DATADIR");
+	const char *cands[5];
+	size_t n = 0;
+	char *made[5] = { 0 };
+	if (site_dir) {
+		buf_printf(&p, "%s/lua/import.lua", site_dir);
+		/* A site-relative name reads better in messages: lua/import.lua:12. */
+		made[n] = strcmp(site_dir, ".") == 0 ? xstrdup("lua/import.lua") : buf_detach(&p, NULL);
+		buf_reset(&p);
+		cands[n] = made[n];
+		n++;
+	}
+	if (exe_dir) {
+		buf_printf(&p, "%s/lua/import.lua", exe_dir);
+		cands[n] = made[n] = buf_detach(&p, NULL);
+		n++;
+		buf_printf(&p, "%s/../share/planpress/lua/import.lua", exe_dir);
+		cands[n] = made[n] = buf_detach(&p, NULL);
+		n++;
+	}
+	if (env && *env) {
+		buf_printf(&p, "%s/lua/import.lua", env);
+		cands[n] = made[n] = buf_detach(&p, NULL);
+		n++;
+	}
+	buf_printf(&p, "%s/lua/import.lua", PP_DATADIR);
+	cands[n] = made[n] = buf_detach(&p, NULL);
+	n++;
+	char *found = NULL;
+	for (size_t i = 0; i < n && !found; i++)
+		if (is_file(cands[i]))
+			found = xstrdup(cands[i]);
+	for (size_t i = 0; i < n; i++)
+		free(made[i]);
+	buf_free(&p);
+	return found;
+}
+
+/* ---- the rules' helpers: the `import` module ---------------------------- */
+
+static int l_number(lua_State *L)
+{
+	size_t len;
+	const char *s = luaL_checklstring(L, 1, &len);
+	lua_Integer i = luaL_optinteger(L, 2, 1);
+	if (i < 1 || (size_t)i > len + 1)
+		return luaL_argerror(L, 2, "position out of range");
+	long v;
+	size_t used;
+	if (!cntext_number(s + i - 1, len - (size_t)(i - 1), &v, &used))
+		return 0;
+	lua_pushinteger(L, v);
+	lua_pushinteger(L, i + (lua_Integer)used);
+	return 2;
+}
+
+static int l_date(lua_State *L)
+{
+	size_t len;
+	const char *s = luaL_checklstring(L, 1, &len);
+	lua_Integer year = luaL_optinteger(L, 2, 0);
+	struct cntext_date dt;
+	if (year < 0 || year > 9999 || !cntext_date(s, len, (int)year, &dt))
+		return 0;
+	if (dt.year) {
+		char iso[16];
+		snprintf(iso, sizeof iso, "%04d-%02d-%02d", dt.year, dt.month, dt.day);
+		lua_pushstring(L, iso);
+	} else
+		lua_pushboolean(L, 0);
+	lua_pushboolean(L, dt.relative);
+	lua_pushinteger(L, dt.precision);
+	return 3;
+}
+
+struct split_ctx {
+	lua_State *L;
+	int n;
+};
+
+static void split_emit(void *ud, const char *part, size_t len)
+{
+	struct split_ctx *c = ud;
+	lua_pushlstring(c->L, part, len);
+	lua_rawseti(c->L, -2, ++c->n);
+}
+
+static int l_split(lua_State *L)
+{
+	size_t len;
+	const char *s = luaL_checklstring(L, 1, &len);
+	const char *seps = luaL_optstring(L, 2, "、，");
+	if (utf8_invalid_at(s, len) != len)
+		return luaL_argerror(L, 1, "not UTF-8");
+	lua_newtable(L);
+	struct split_ctx c = { L, 0 };
+	cntext_split(s, len, seps, split_emit, &c);
+	return 1;
+}
+
+static int l_fold(lua_State *L)
+{
+	size_t len;
+	const char *s = luaL_checklstring(L, 1, &len);
+	if (utf8_invalid_at(s, len) != len)
+		return luaL_argerror(L, 1, "not UTF-8");
+	struct buf b = BUF_INIT;
+	/* The buffer is freed before anything can raise. */
+	cntext_fold_line(s, len, &b);
+	lua_pushlstring(L, b.data ? b.data : "", b.len);
+	buf_free(&b);
+	return 1;
+}
+
+static const luaL_Reg import_lib[] = {
+	{ "number", l_number },
+	{ "date", l_date },
+	{ "split", l_split },
+	{ "fold", l_fold },
+	{ NULL, NULL },
+};
+
+static int traceback(lua_State *L)
+{
+	const char *msg = lua_tostring(L, 1);
+	if (!msg)
+		msg = luaL_tolstring(L, 1, NULL);
+	luaL_traceback(L, L, msg, 1);
+	return 1;
+}
+
+/* Records a Lua error "path:line: message\ntraceback" as path:line: error: message. */
+static void lua_failure(struct diags *d, const char *rules, const char *msg)
+{
+	const char *nl = strchr(msg, '\n');
+	size_t first = nl ? (size_t)(nl - msg) : strlen(msg);
+	size_t plen = strlen(rules);
+	int line = 0;
+	const char *text = msg;
+	if (first > plen + 1 && strncmp(msg, rules, plen) == 0 && msg[plen] == ':' &&
+	    IS_ASCII_DIGIT(msg[plen + 1])) {
+		const char *p = msg + plen + 1;
+		while (IS_ASCII_DIGIT(*p))
+			line = line * 10 + (*p++ - '0');
+		if (*p == ':')
+			p++;
+		while (*p == ' ')
+			p++;
+		text = p;
+	}
+	diag_add(d, DIAG_ERROR, rules, line, 0, NULL, 0, "%s", text);
+}
+
+/* ---- Lua tables to the value tree ---------------------------------------- */
+
+/* Key order of the JSON form; keys not listed follow in byte order. */
+static const char *const key_order[] = {
+	"type", "id", "number", "title", "notice_title", "issuer", "doc_no", "date", "period",
+	"yearly_themes", "sections", "section", "subsection", "lead", "support", "deadlines",
+	"targets", "text", "value", "max", "unit", "ratio", "kind", "what", "relative",
+	"tasks", "annex_title", "annex_tasks", "unplaced", NULL,
+};
+
+static int key_rank(const char *k)
+{
+	for (int i = 0; key_order[i]; i++)
+		if (strcmp(key_order[i], k) == 0)
+			return i;
+	return 1000;
+}
+
+struct kv {
+	const char *key;
+	size_t len;
+	int idx;   /* stack slot of the value */
+};
+
+static int kv_cmp(const void *a, const void *b)
+{
+	const struct kv *x = a, *y = b;
+	int rx = key_rank(x->key), ry = key_rank(y->key);
+	if (rx != ry)
+		return rx < ry ? -1 : 1;
+	return strcmp(x->key, y->key);
+}
+
+/* Objects whose empty form is {} rather than []. */
+static int empty_is_table(const char *key)
+{
+	return key && (strcmp(key, "yearly_themes") == 0 || strcmp(key, "annex") == 0);
+}
+
+static struct value *from_lua(lua_State *L, struct arena *a, int idx, int depth,
+                              const char *key, const char *rules, struct diags *d)
+{
+	struct pos pos = { NULL, 0, 0 };
+	idx = lua_absindex(L, idx);
+	switch (lua_type(L, idx)) {
+	case LUA_TNIL:
+		return value_null(a, pos);
+	case LUA_TBOOLEAN:
+		return value_bool(a, lua_toboolean(L, idx), pos);
+	case LUA_TNUMBER:
+		if (lua_isinteger(L, idx))
+			return value_int(a, lua_tointeger(L, idx), pos);
+		return value_float(a, lua_tonumber(L, idx), pos);
+	case LUA_TSTRING: {
+		size_t n;
+		const char *s = lua_tolstring(L, idx, &n);
+		if (utf8_invalid_at(s, n) != n)
+			s = "", n = 0;
+		return value_string(a, s, n, pos);
+	}
+	case LUA_TTABLE:
+		break;
+	default:
+		return value_null(a, pos);
+	}
+	if (depth >= IMPORT_MAX_DEPTH) {
+		diag_add(d, DIAG_ERROR, rules, 0, 0, NULL, 0,
+		         "the result nests deeper than %d tables", IMPORT_MAX_DEPTH);
+		return NULL;
+	}
+	luaL_checkstack(L, 8, "import result");
+	lua_Integer n = (lua_Integer)lua_rawlen(L, idx);
+	int has_keys = 0;
+	lua_pushnil(L);
+	while (lua_next(L, idx)) {
+		lua_pop(L, 1);
+		if (lua_type(L, -1) == LUA_TSTRING) {
+			has_keys = 1;
+			lua_pop(L, 1);
+			break;
+		}
+	}
+	if (!has_keys && (n > 0 || !empty_is_table(key))) {
+		struct value *arr = value_array(a, pos);
+		for (lua_Integer i = 1; i <= n; i++) {
+			lua_rawgeti(L, idx, i);
+			struct value *v = from_lua(L, a, -1, depth + 1, NULL, rules, d);
+			lua_pop(L, 1);
+			if (!v)
+				return NULL;
+			value_push(a, arr, v);
+		}
+		return arr;
+	}
+	struct value *t = value_table(a, pos);
+	size_t nk = 0, cap = 16;
+	struct kv *kvs = xmalloc(cap * sizeof *kvs);
+	lua_pushnil(L);
+	while (lua_next(L, idx)) {
+		lua_pop(L, 1);
+		if (lua_type(L, -1) == LUA_TSTRING) {
+			if (nk == cap)
+				kvs = xrealloc(kvs, (cap *= 2) * sizeof *kvs);
+			size_t kl;
+			const char *k = lua_tolstring(L, -1, &kl);
+			kvs[nk].key = arena_strndup(a, k, kl);
+			kvs[nk].len = kl;
+			nk++;
+		}
+	}
+	qsort(kvs, nk, sizeof *kvs, kv_cmp);
+	struct value *res = t;
+	for (size_t i = 0; i < nk; i++) {
+		lua_getfield(L, idx, kvs[i].key);
+		struct value *v = from_lua(L, a, -1, depth + 1, kvs[i].key, rules, d);
+		lua_pop(L, 1);
+		if (!v) {
+			res = NULL;
+			break;
+		}
+		value_set(a, t, kvs[i].key, kvs[i].len, v);
+	}
+	free(kvs);
+	return res;
+}
+
+/* Fills in the fields of the JSON form the rules left out. */
+struct field {
+	const char *key;
+	enum value_kind kind;   /* V_NULL, V_ARRAY, V_TABLE, V_BOOL, V_STRING */
+};
+
+static const struct field doc_fields[] = {
+	{ "title", V_STRING }, { "notice_title", V_NULL }, { "issuer", V_NULL },
+	{ "doc_no", V_NULL }, { "date", V_NULL }, { "period", V_NULL },
+	{ "yearly_themes", V_TABLE }, { "sections", V_ARRAY }, { "tasks", V_ARRAY },
+	{ "annex_title", V_NULL }, { "annex_tasks", V_ARRAY }, { "unplaced", V_ARRAY },
+	{ "body", V_STRING }, { NULL, V_NULL },
+};
+static const struct field task_fields[] = {
+	{ "number", V_NULL }, { "title", V_STRING }, { "section", V_NULL },
+	{ "subsection", V_NULL }, { "lead", V_ARRAY }, { "support", V_ARRAY },
+	{ "deadlines", V_ARRAY }, { "targets", V_ARRAY }, { "body", V_STRING }, { NULL, V_NULL },
+};
+static const struct field deadline_fields[] = {
+	{ "text", V_STRING }, { "date", V_NULL }, { "what", V_STRING }, { "relative", V_BOOL },
+	{ NULL, V_NULL },
+};
+static const struct field target_fields[] = {
+	{ "text", V_STRING }, { "value", V_NULL }, { "unit", V_NULL }, { "kind", V_STRING },
+	{ NULL, V_NULL },
+};
+
+/* Rebuilds t with fields in order: missing ones get their empty value. */
+static struct value *complete(struct arena *a, struct value *t, const struct field *f)
+{
+	struct pos pos = { NULL, 0, 0 };
+	struct value *out = value_table(a, pos);
+	if (!value_is(t, V_TABLE))
+		t = value_table(a, pos);
+	for (; f->key; f++) {
+		struct value *v = value_get(t, f->key);
+		if (!v || (v->kind == V_ARRAY && f->kind == V_TABLE && v->u.arr.n == 0)) {
+			switch (f->kind) {
+			case V_ARRAY: v = value_array(a, pos); break;
+			case V_TABLE: v = value_table(a, pos); break;
+			case V_BOOL: v = value_bool(a, 0, pos); break;
+			case V_STRING: v = value_cstring(a, "", pos); break;
+			default: v = value_null(a, pos); break;
+			}
+		}
+		value_setc(a, out, f->key, v);
+	}
+	for (size_t i = 0; i < t->u.tab.n; i++)
+		if (!value_getn(out, t->u.tab.v[i].key, t->u.tab.v[i].keylen))
+			value_set(a, out, t->u.tab.v[i].key, t->u.tab.v[i].keylen, t->u.tab.v[i].val);
+	return out;
+}
+
+static void complete_tasks(struct arena *a, struct value *tasks)
+{
+	if (!value_is(tasks, V_ARRAY))
+		return;
+	for (size_t i = 0; i < tasks->u.arr.n; i++) {
+		struct value *t = complete(a, tasks->u.arr.v[i], task_fields);
+		struct value *dl = value_get(t, "deadlines"), *tg = value_get(t, "targets");
+		for (size_t k = 0; value_is(dl, V_ARRAY) && k < dl->u.arr.n; k++)
+			dl->u.arr.v[k] = complete(a, dl->u.arr.v[k], deadline_fields);
+		for (size_t k = 0; value_is(tg, V_ARRAY) && k < tg->u.arr.n; k++)
+			tg->u.arr.v[k] = complete(a, tg->u.arr.v[k], target_fields);
+		tasks->u.arr.v[i] = t;
+	}
+}
+
+struct value *import_run(struct arena *a, const char *rules_path, const char *text, size_t len,
+                         const char *plan_id, struct diags *d)
+{
+	struct value *doc = NULL;
+	lua_State *L = luaL_newstate();
+	if (!L) {
+		diag_add(d, DIAG_ERROR, rules_path, 0, 0, NULL, 0, "cannot start Lua");
+		return NULL;
+	}
+	static const luaL_Reg libs[] = {
+		{ LUA_GNAME, luaopen_base }, { LUA_STRLIBNAME, luaopen_string },
+		{ LUA_TABLIBNAME, luaopen_table }, { LUA_UTF8LIBNAME, luaopen_utf8 },
+		{ LUA_MATHLIBNAME, luaopen_math }, { NULL, NULL },
+	};
+	for (const luaL_Reg *l = libs; l->name; l++) {
+		luaL_requiref(L, l->name, l->func, 1);
+		lua_pop(L, 1);
+	}
+	/* The rules are the site's own configuration, but loading more code is not their job. */
+	lua_pushnil(L);
+	lua_setglobal(L, "dofile");
+	lua_pushnil(L);
+	lua_setglobal(L, "loadfile");
+	luaL_newlib(L, import_lib);
+	lua_setglobal(L, "import");
+
+	lua_pushcfunction(L, traceback);
+	int h = lua_gettop(L);
+	int st = luaL_loadfilex(L, rules_path, "t");   /* chunk name: the path, for path:line */
+	if (st != LUA_OK) {
+		const char *m = lua_tostring(L, -1);
+		if (st == LUA_ERRFILE)
+			diag_add(d, DIAG_ERROR, rules_path, 0, 0, NULL, 0, "cannot read the import rules");
+		else
+			lua_failure(d, rules_path, m ? m : "cannot load");
+		goto out;
+	}
+	if (lua_pcall(L, 0, 1, h) != LUA_OK) {
+		lua_failure(d, rules_path, lua_tostring(L, -1));
+		goto out;
+	}
+	if (!lua_istable(L, -1)) {
+		diag_add(d, DIAG_ERROR, rules_path, 0, 0, NULL, 0,
+		         "the rules must return a table with a parse function");
+		goto out;
+	}
+	lua_getfield(L, -1, "parse");
+	if (!lua_isfunction(L, -1)) {
+		diag_add(d, DIAG_ERROR, rules_path, 0, 0, NULL, 0,
+		         "the rules must return a table with a parse function");
+		goto out;
+	}
+	lua_pushlstring(L, text, len);
+	lua_newtable(L);
+	lua_pushstring(L, plan_id ? plan_id : "plan");
+	lua_setfield(L, -2, "plan");
+	if (lua_pcall(L, 2, 1, h) != LUA_OK) {
+		lua_failure(d, rules_path, lua_tostring(L, -1));
+		goto out;
+	}
+	if (!lua_istable(L, -1)) {
+		diag_add(d, DIAG_ERROR, rules_path, 0, 0, NULL, 0, "parse must return a table");
+		goto out;
+	}
+	struct value *raw = from_lua(L, a, -1, 0, NULL, rules_path, d);
+	if (!raw)
+		goto out;
+	doc = complete(a, raw, doc_fields);
+	complete_tasks(a, value_get(doc, "tasks"));
+	complete_tasks(a, value_get(doc, "annex_tasks"));
+	struct value *annex = value_get(doc, "annex");
+	if (value_is(annex, V_TABLE) && value_is(value_get(annex, "title"), V_STRING))
+		value_setc(a, doc, "annex_title", value_get(annex, "title"));
+out:
+	lua_close(L);
+	return doc;
+}
+
+/* ---- the JSON form ------------------------------------------------------- */
+
+static int internal_key(const char *k)
+{
+	return strcmp(k, "body") == 0 || strcmp(k, "annex") == 0 ||
+	       strcmp(k, "section_title") == 0 || strcmp(k, "subsection_title") == 0;
+}
+
+static struct value *strip(struct arena *a, const struct value *v)
+{
+	struct pos pos = { NULL, 0, 0 };
+	if (v->kind == V_ARRAY) {
+		struct value *arr = value_array(a, pos);
+		for (size_t i = 0; i < v->u.arr.n; i++)
+			value_push(a, arr, strip(a, v->u.arr.v[i]));
+		return arr;
+	}
+	if (v->kind == V_TABLE) {
+		struct value *t = value_table(a, pos);
+		for (size_t i = 0; i < v->u.tab.n; i++)
+			if (!internal_key(v->u.tab.v[i].key))
+				value_set(a, t, v->u.tab.v[i].key, v->u.tab.v[i].keylen,
+				          strip(a, v->u.tab.v[i].val));
+		return t;
+	}
+	return (struct value *)v;
+}
+
+struct value *import_json_value(struct arena *a, const struct value *doc)
+{
+	return strip(a, doc);
+}
+
+void import_json(const struct value *doc, struct buf *out)
+{
+	struct arena *a = arena_new();
+	json_write(strip(a, doc), 1, out);
+	buf_putc(out, '\n');
+	arena_free(a);
+}
+
+/* ---- the report ---------------------------------------------------------- */
+
+static const char *str_or(const struct value *v, const char *fallback)
+{
+	return value_is(v, V_STRING) ? v->u.str.s : fallback;
+}
+
+static void put_list(struct buf *out, const struct value *arr, const char *sep)
+{
+	for (size_t i = 0; value_is(arr, V_ARRAY) && i < arr->u.arr.n; i++) {
+		if (i)
+			buf_puts(out, sep);
+		value_to_text(arr->u.arr.v[i], out);
+	}
+}
+
+static void report_tasks(const struct value *tasks, struct buf *out)
+{
+	for (size_t i = 0; value_is(tasks, V_ARRAY) && i < tasks->u.arr.n; i++) {
+		const struct value *t = tasks->u.arr.v[i];
+		buf_puts(out, "  ");
+		value_to_text(value_get(t, "number"), out);
+		buf_printf(out, ". %s\n", str_or(value_get(t, "title"), ""));
+		const struct value *lead = value_get(t, "lead"), *sup = value_get(t, "support");
+		if (value_is(lead, V_ARRAY) && lead->u.arr.n) {
+			buf_puts(out, "      牵头: ");
+			put_list(out, lead, "、");
+			buf_putc(out, '\n');
+		}
+		if (value_is(sup, V_ARRAY) && sup->u.arr.n) {
+			buf_puts(out, "      配合: ");
+			put_list(out, sup, "、");
+			buf_putc(out, '\n');
+		}
+		const struct value *dl = value_get(t, "deadlines");
+		for (size_t k = 0; value_is(dl, V_ARRAY) && k < dl->u.arr.n; k++) {
+			const struct value *x = dl->u.arr.v[k];
+			buf_printf(out, "      时限: %s (%s%s) %s\n", str_or(value_get(x, "date"), "?"),
+			           str_or(value_get(x, "text"), ""),
+			           value_truthy(value_get(x, "relative")) ? ", 年份据上下文" : "",
+			           str_or(value_get(x, "what"), ""));
+		}
+		const struct value *tg = value_get(t, "targets");
+		for (size_t k = 0; value_is(tg, V_ARRAY) && k < tg->u.arr.n; k++) {
+			const struct value *x = tg->u.arr.v[k];
+			buf_puts(out, "      指标: ");
+			value_to_text(value_get(x, "value"), out);
+			buf_printf(out, " %s [%s] %s\n", str_or(value_get(x, "unit"), ""),
+			           str_or(value_get(x, "kind"), ""), str_or(value_get(x, "text"), ""));
+		}
+	}
+}
+
+void import_report(const struct value *doc, struct buf *out)
+{
+	buf_printf(out, "title:         %s\n", str_or(value_get(doc, "title"), ""));
+	buf_printf(out, "notice title:  %s\n", str_or(value_get(doc, "notice_title"), "-"));
+	buf_printf(out, "issuer:        %s\n", str_or(value_get(doc, "issuer"), "-"));
+	buf_printf(out, "doc no:        %s\n", str_or(value_get(doc, "doc_no"), "-"));
+	buf_printf(out, "date:          %s\n", str_or(value_get(doc, "date"), "-"));
+	const struct value *p = value_get(doc, "period");
+	buf_puts(out, "period:        ");
+	if (value_is(p, V_ARRAY) && p->u.arr.n == 2) {
+		value_to_text(p->u.arr.v[0], out);
+		buf_puts(out, "-");
+		value_to_text(p->u.arr.v[1], out);
+	} else {
+		buf_puts(out, "-");
+	}
+	buf_putc(out, '\n');
+	const struct value *th = value_get(doc, "yearly_themes");
+	for (size_t i = 0; value_is(th, V_TABLE) && i < th->u.tab.n; i++)
+		buf_printf(out, "theme %s:    %s\n", th->u.tab.v[i].key, str_or(th->u.tab.v[i].val, ""));
+	const struct value *secs = value_get(doc, "sections");
+	for (size_t i = 0; value_is(secs, V_ARRAY) && i < secs->u.arr.n; i++)
+		buf_printf(out, "section %s、%s\n", str_or(value_get(secs->u.arr.v[i], "number"), ""),
+		           str_or(value_get(secs->u.arr.v[i], "title"), ""));
+	const struct value *tasks = value_get(doc, "tasks");
+	buf_printf(out, "tasks:         %zu\n", value_is(tasks, V_ARRAY) ? tasks->u.arr.n : 0);
+	report_tasks(tasks, out);
+	const struct value *an = value_get(doc, "annex_tasks");
+	if (value_is(an, V_ARRAY) && an->u.arr.n) {
+		buf_printf(out, "annex:         %s\n", str_or(value_get(doc, "annex_title"), ""));
+		buf_printf(out, "annex tasks:   %zu\n", an->u.arr.n);
+		report_tasks(an, out);
+	}
+	const struct value *un = value_get(doc, "unplaced");
+	size_t nun = value_is(un, V_ARRAY) ? un->u.arr.n : 0;
+	buf_printf(out, "unplaced:      %zu line%s\n", nun, nun == 1 ? "" : "s");
+	for (size_t i = 0; i < nun; i++)
+		buf_printf(out, "  %s\n", str_or(un->u.arr.v[i], ""));
+}
+
+/* ---- YAML ----------------------------------------------------------------- */
+
+static int yaml_keyword(const char *s, size_t n)
+{
+	static const char *const words[] = { "true", "false", "yes", "no", "on", "off", "null",
+	                                     "y", "n", "~", NULL };
+	for (int i = 0; words[i]; i++) {
+		size_t l = strlen(words[i]);
+		if (l != n)
+			continue;
+		size_t k = 0;
+		while (k < n && ASCII_LOWER((unsigned char)s[k]) == words[i][k])
+			k++;
+		if (k == n)
+			return 1;
+	}
+	return 0;
+}
+
+void import_yaml_string(const char *s, size_t n, struct buf *out)
+{
+	int plain = n > 0 && !yaml_keyword(s, n);
+	if (plain) {
+		unsigned char c0 = (unsigned char)s[0];
+		/* Plain only when it starts with a letter or a non-ASCII character: never
+		 * a number, a date, an indicator (- ? : , [ ] { } # & * ! | > ' " % @ `). */
+		if (c0 < 0x80 && !IS_ASCII_ALPHA(c0))
+			plain = 0;
+		if (s[n - 1] == ' ')
+			plain = 0;
+		for (size_t i = 0; plain && i < n; i++) {
+			unsigned char c = (unsigned char)s[i];
+			if (c < 0x20 || c == 0x7F || strchr(":#,[]{}&*!|>'\"%@`\\", c))
+				plain = 0;
+		}
+	}
+	if (plain) {
+		buf_put(out, s, n);
+		return;
+	}
+	buf_putc(out, '"');
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		switch (c) {
+		case '"': buf_puts(out, "\\\""); break;
+		case '\\': buf_puts(out, "\\\\"); break;
+		case '\n': buf_puts(out, "\\n"); break;
+		case '\t': buf_puts(out, "\\t"); break;
+		case '\r': buf_puts(out, "\\r"); break;
+		default:
+			if (c < 0x20 || c == 0x7F)
+				buf_printf(out, "\\x%02X", c);
+			else
+				buf_putc(out, (char)c);
+		}
+	}
+	buf_putc(out, '"');
+}
+
+static void yaml_str(struct buf *out, const struct value *v)
+{
+	if (value_is(v, V_STRING))
+		import_yaml_string(v->u.str.s, v->u.str.len, out);
+	else
+		buf_puts(out, "\"\"");
+}
+
+static void yaml_scalar(struct buf *out, const struct value *v)
+{
+	if (value_is(v, V_STRING))
+		yaml_str(out, v);
+	else if (v && (v->kind == V_INT || v->kind == V_FLOAT || v->kind == V_BOOL))
+		value_to_text(v, out);
+	else
+		buf_puts(out, "null");
+}
+
+static void yaml_list(struct buf *out, const struct value *arr)
+{
+	buf_putc(out, '[');
+	for (size_t i = 0; value_is(arr, V_ARRAY) && i < arr->u.arr.n; i++) {
+		if (i)
+			buf_puts(out, ", ");
+		yaml_scalar(out, arr->u.arr.v[i]);
+	}
+	buf_putc(out, ']');
+}
+
+/* ---- content files ---------------------------------------------------------- */
+
+static void add_file(struct import_files *f, char *path, struct buf *data)
+{
+	f->v = xrealloc(f->v, (f->n + 1) * sizeof *f->v);
+	f->v[f->n].path = path;
+	f->v[f->n].len = data->len;
+	f->v[f->n].data = buf_detach(data, NULL);
+	if (!f->v[f->n].data)
+		f->v[f->n].data = xstrdup("");
+	f->n++;
+}
+
+static void task_file_name(const struct value *num, struct buf *out)
+{
+	if (num && num->kind == V_INT)
+		buf_printf(out, "%02lld", (long long)num->u.i);
+	else
+		value_to_text(num, out);
+}
+
+static int is_iso_date(const struct value *v)
+{
+	if (!value_is(v, V_STRING) || v->u.str.len != 10)
+		return 0;
+	const char *s = v->u.str.s;
+	for (int i = 0; i < 10; i++)
+		if (i == 4 || i == 7 ? s[i] != '-' : !IS_ASCII_DIGIT(s[i]))
+			return 0;
+	return 1;
+}
+
+static void plan_front(struct buf *b, const struct value *doc, const char *id, const char *title,
+                       const struct value *period, const char *parent, const char *source)
+{
+	buf_puts(b, "---\ntype: plan\nid: ");
+	import_yaml_string(id, strlen(id), b);
+	buf_puts(b, "\ntitle: ");
+	import_yaml_string(title, strlen(title), b);
+	buf_putc(b, '\n');
+	static const char *const opt[] = { "notice_title", "issuer", "doc_no", NULL };
+	for (int i = 0; !parent && opt[i]; i++) {
+		const struct value *v = value_get(doc, opt[i]);
+		if (value_is(v, V_STRING)) {
+			buf_printf(b, "%s: ", opt[i]);
+			yaml_str(b, v);
+			buf_putc(b, '\n');
+		}
+	}
+	if (parent) {
+		buf_puts(b, "parent: ");
+		import_yaml_string(parent, strlen(parent), b);
+		buf_putc(b, '\n');
+	}
+	const struct value *date = value_get(doc, "date");
+	if (is_iso_date(date))
+		buf_printf(b, "date: %s\n", date->u.str.s);
+	if (value_is(period, V_ARRAY) && period->u.arr.n == 2) {
+		buf_puts(b, "period: ");
+		yaml_list(b, period);
+		buf_putc(b, '\n');
+	}
+	const struct value *th = value_get(doc, "yearly_themes");
+	if (!parent && value_is(th, V_TABLE) && th->u.tab.n) {
+		buf_puts(b, "yearly_themes: {");
+		for (size_t i = 0; i < th->u.tab.n; i++) {
+			if (i)
+				buf_puts(b, ", ");
+			import_yaml_string(th->u.tab.v[i].key, th->u.tab.v[i].keylen, b);
+			buf_puts(b, ": ");
+			yaml_str(b, th->u.tab.v[i].val);
+		}
+		buf_puts(b, "}\n");
+	}
+	const struct value *secs = value_get(doc, "sections");
+	if (!parent && value_is(secs, V_ARRAY) && secs->u.arr.n) {
+		buf_puts(b, "sections:\n");
+		for (size_t i = 0; i < secs->u.arr.n; i++) {
+			buf_puts(b, "  - {number: ");
+			yaml_str(b, value_get(secs->u.arr.v[i], "number"));
+			buf_puts(b, ", title: ");
+			yaml_str(b, value_get(secs->u.arr.v[i], "title"));
+			buf_puts(b, "}\n");
+		}
+	}
+	if (source) {
+		buf_puts(b, "source: ");
+		import_yaml_string(source, strlen(source), b);
+		buf_putc(b, '\n');
+	}
+	buf_puts(b, IMPORT_MARK "\n---\n\n");
+}
+
+static void task_front(struct buf *b, const struct value *t, size_t weight)
+{
+	buf_puts(b, "---\ntype: task\nnumber: ");
+	yaml_scalar(b, value_get(t, "number"));
+	buf_puts(b, "\ntitle: ");
+	yaml_str(b, value_get(t, "title"));
+	buf_putc(b, '\n');
+	static const char *const opt[] = { "section", "subsection", NULL };
+	for (int i = 0; opt[i]; i++) {
+		const struct value *v = value_get(t, opt[i]);
+		if (value_is(v, V_STRING)) {
+			buf_printf(b, "%s: ", opt[i]);
+			yaml_str(b, v);
+			buf_putc(b, '\n');
+		}
+	}
+	buf_puts(b, "lead: ");
+	yaml_list(b, value_get(t, "lead"));
+	buf_puts(b, "\nsupport: ");
+	yaml_list(b, value_get(t, "support"));
+	buf_putc(b, '\n');
+	/* due: the latest dated deadline. */
+	const struct value *dl = value_get(t, "deadlines"), *due = NULL;
+	size_t ndated = 0;
+	for (size_t k = 0; value_is(dl, V_ARRAY) && k < dl->u.arr.n; k++) {
+		const struct value *d = value_get(dl->u.arr.v[k], "date");
+		if (!is_iso_date(d))
+			continue;
+		ndated++;
+		if (!due || strcmp(d->u.str.s, due->u.str.s) > 0)
+			due = d;
+	}
+	if (due)
+		buf_printf(b, "due: %s\n", due->u.str.s);
+	buf_printf(b, "weight: %zu\nstatus: not_started\nprogress: 0\n", weight);
+	if (ndated) {
+		buf_puts(b, "milestones:\n");
+		for (size_t k = 0; k < dl->u.arr.n; k++) {
+			const struct value *x = dl->u.arr.v[k], *d = value_get(x, "date");
+			if (!is_iso_date(d))
+				continue;
+			buf_printf(b, "  - {due: %s, what: ", d->u.str.s);
+			const struct value *what = value_get(x, "what");
+			yaml_str(b, value_is(what, V_STRING) && what->u.str.len ? what : value_get(x, "text"));
+			buf_puts(b, ", done: false}\n");
+		}
+	}
+	const struct value *tg = value_get(t, "targets");
+	if (value_is(tg, V_ARRAY) && tg->u.arr.n) {
+		buf_puts(b, "targets:\n");
+		for (size_t k = 0; k < tg->u.arr.n; k++) {
+			const struct value *x = tg->u.arr.v[k];
+			buf_puts(b, "  - {metric: ");
+			yaml_str(b, value_get(x, "text"));
+			buf_puts(b, ", target: ");
+			yaml_scalar(b, value_get(x, "value"));
+			buf_puts(b, ", unit: ");
+			yaml_scalar(b, value_get(x, "unit"));
+			buf_puts(b, "}\n");
+		}
+	}
+	buf_puts(b, IMPORT_MARK "\n---\n\n");
+}
+
+static void make_plan(struct import_files *f, const struct value *doc, const char *id,
+                      const char *title, const struct value *period, const char *body,
+                      const struct value *tasks, const char *parent, const char *source)
+{
+	struct buf b = BUF_INIT, p = BUF_INIT;
+	plan_front(&b, doc, id, title, period, parent, source);
+	buf_puts(&b, body);
+	buf_putc(&b, '\n');
+	buf_printf(&p, "content/plans/%s/_index.md", id);
+	add_file(f, buf_detach(&p, NULL), &b);
+
+	buf_puts(&b, "---\ntitle: 任务清单\n" IMPORT_MARK "\n---\n\n");
+	buf_printf(&b, "《%s》共%zu项任务。\n", title, value_is(tasks, V_ARRAY) ? tasks->u.arr.n : 0);
+	buf_printf(&p, "content/plans/%s/tasks/_index.md", id);
+	add_file(f, buf_detach(&p, NULL), &b);
+
+	for (size_t i = 0; value_is(tasks, V_ARRAY) && i < tasks->u.arr.n; i++) {
+		const struct value *t = tasks->u.arr.v[i];
+		task_front(&b, t, i + 1);
+		buf_puts(&b, str_or(value_get(t, "body"), ""));
+		buf_putc(&b, '\n');
+		buf_printf(&p, "content/plans/%s/tasks/", id);
+		task_file_name(value_get(t, "number"), &p);
+		buf_puts(&p, ".md");
+		add_file(f, buf_detach(&p, NULL), &b);
+	}
+	buf_free(&b);
+	buf_free(&p);
+}
+
+void import_files_make(const struct value *doc, const char *plan_id, const char *source,
+                       struct import_files *f)
+{
+	f->v = NULL;
+	f->n = 0;
+	make_plan(f, doc, plan_id, str_or(value_get(doc, "title"), plan_id), value_get(doc, "period"),
+	          str_or(value_get(doc, "body"), ""), value_get(doc, "tasks"), NULL, source);
+	const struct value *annex = value_get(doc, "annex");
+	const struct value *at = value_get(doc, "annex_tasks");
+	if (value_is(annex, V_TABLE) && value_is(at, V_ARRAY) && at->u.arr.n) {
+		struct buf id = BUF_INIT;
+		buf_printf(&id, "%s-annex", plan_id);
+		make_plan(f, doc, buf_cstr(&id), str_or(value_get(annex, "title"), "附件"),
+		          value_get(annex, "period"), str_or(value_get(annex, "body"), ""), at, plan_id,
+		          source);
+		buf_free(&id);
+	}
+}
+
+void import_files_free(struct import_files *f)
+{
+	if (!f)
+		return;
+	for (size_t i = 0; i < f->n; i++) {
+		free(f->v[i].path);
+		free(f->v[i].data);
+	}
+	free(f->v);
+	f->v = NULL;
+	f->n = 0;
+}
+
+/* 1 when the file at path has IMPORT_MARK in its front matter. */
+static int generated_by_us(const char *path)
+{
+	FILE *fp = fopen(path, "rb");
+	if (!fp)
+		return 0;
+	char line[256];
+	int n = 0, found = 0;
+	while (fgets(line, sizeof line, fp) && n < 200) {
+		if (n > 0 && strcmp(line, "---\n") == 0)
+			break;
+		if (n == 0 && strcmp(line, "---\n") != 0)
+			break;
+		if (strncmp(line, IMPORT_MARK, strlen(IMPORT_MARK)) == 0)
+			found = 1;
+		n++;
+	}
+	fclose(fp);
+	return found;
+}
+
+static int mkdir_parents(char *path)
+{
+	for (char *p = path + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		int r = mkdir(path, 0755);
+		*p = '/';
+		if (r < 0 && errno != EEXIST)
+			return -1;
+	}
+	return 0;
+}
+
+int import_files_write(const struct import_files *f, const char *site_dir, int force,
+                       struct diags *d)
+{
+	struct buf p = BUF_INIT;
+	int rc = -1;
+	size_t errs = d->nerrors;
+	for (size_t i = 0; i < f->n; i++) {
+		buf_reset(&p);
+		buf_printf(&p, "%s/%s", site_dir, f->v[i].path);
+		struct stat st;
+		if (stat(buf_cstr(&p), &st) != 0)
+			continue;
+		if (!force)
+			diag_add(d, DIAG_ERROR, f->v[i].path, 0, 0, NULL, 0,
+			         "exists; use --force to replace files planpress import wrote");
+		else if (!generated_by_us(buf_cstr(&p)))
+			diag_add(d, DIAG_ERROR, f->v[i].path, 0, 0, NULL, 0,
+			         "exists and was not written by planpress import (no '%s'); left alone",
+			         IMPORT_MARK);
+	}
+	if (d->nerrors > errs)
+		goto out;
+	for (size_t i = 0; i < f->n; i++) {
+		buf_reset(&p);
+		buf_printf(&p, "%s/%s", site_dir, f->v[i].path);
+		char *path = buf_detach(&p, NULL);
+		if (mkdir_parents(path) < 0 || output_write_atomic(path, f->v[i].data, f->v[i].len) < 0)
+			diag_add(d, DIAG_ERROR, f->v[i].path, 0, 0, NULL, 0, "cannot write: %s",
+			         strerror(errno));
+		free(path);
+	}
+	if (d->nerrors > errs)
+		goto out;
+	rc = (int)f->n;
+out:
+	buf_free(&p);
+	return rc;
+}
+
+/* ---- expected values ----------------------------------------------------- */
+
+static int scalar_equal(const struct value *a, const struct value *b)
+{
+	int an = a->kind == V_INT || a->kind == V_FLOAT, bn = b->kind == V_INT || b->kind == V_FLOAT;
+	if (an && bn) {
+		double x = a->kind == V_INT ? (double)a->u.i : a->u.f;
+		double y = b->kind == V_INT ? (double)b->u.i : b->u.f;
+		return x - y < 1e-9 && y - x < 1e-9;
+	}
+	if (a->kind != b->kind)
+		return 0;
+	switch (a->kind) {
+	case V_NULL: return 1;
+	case V_BOOL: return !a->u.b == !b->u.b;
+	case V_STRING: return a->u.str.len == b->u.str.len && memcmp(a->u.str.s, b->u.str.s, a->u.str.len) == 0;
+	default: return 0;
+	}
+}
+
+static int expect_at(const struct value *got, const struct value *want, struct buf *where,
+                     struct buf *out)
+{
+	int diffs = 0;
+	size_t mark = where->len;
+	if (want->kind == V_TABLE) {
+		if (!value_is(got, V_TABLE)) {
+			buf_printf(out, "%s: expected an object\n", where->len ? buf_cstr(where) : "(top)");
+			return 1;
+		}
+		for (size_t i = 0; i < want->u.tab.n; i++) {
+			const struct value_pair *p = &want->u.tab.v[i];
+			buf_truncate(where, mark);
+			buf_printf(where, "%s%s", mark ? "." : "", p->key);
+			const struct value *g = value_getn(got, p->key, p->keylen);
+			if (!g) {
+				buf_printf(out, "%s: missing\n", buf_cstr(where));
+				diffs++;
+				continue;
+			}
+			diffs += expect_at(g, p->val, where, out);
+		}
+	} else if (want->kind == V_ARRAY) {
+		if (!value_is(got, V_ARRAY)) {
+			buf_printf(out, "%s: expected an array\n", buf_cstr(where));
+			return 1;
+		}
+		if (got->u.arr.n != want->u.arr.n) {
+			buf_printf(out, "%s: expected %zu items, got %zu\n", buf_cstr(where), want->u.arr.n,
+			           got->u.arr.n);
+			diffs++;
+		}
+		size_t n = got->u.arr.n < want->u.arr.n ? got->u.arr.n : want->u.arr.n;
+		for (size_t i = 0; i < n; i++) {
+			buf_truncate(where, mark);
+			buf_printf(where, "[%zu]", i);
+			diffs += expect_at(got->u.arr.v[i], want->u.arr.v[i], where, out);
+		}
+	} else if (!got || !scalar_equal(got, want)) {
+		struct buf g = BUF_INIT, w = BUF_INIT;
+		if (got)
+			json_write(got, 0, &g);
+		json_write(want, 0, &w);
+		buf_printf(out, "%s: expected %s, got %s\n", buf_cstr(where), buf_cstr(&w),
+		           got ? buf_cstr(&g) : "nothing");
+		buf_free(&g);
+		buf_free(&w);
+		diffs++;
+	}
+	buf_truncate(where, mark);
+	return diffs;
+}
+
+int import_expect(const struct value *json, const struct value *expect, struct buf *out)
+{
+	struct buf where = BUF_INIT;
+	buf_puts(&where, "");
+	int n = expect_at(json, expect, &where, out);
+	buf_free(&where);
+	return n;
+}

@@ -1,0 +1,91 @@
+/* import.h: an official plan document (通知, 工作方案, 任务清单) turned into a
+ * plan and its task pages: reading (UTF-8 or GB18030), text repair, the Lua
+ * rules (lua/import.lua), the JSON form, the content files and the report. */
+#ifndef PP_IMPORT_H
+#define PP_IMPORT_H
+
+#include <stddef.h>
+
+#include "arena.h"
+#include "buf.h"
+#include "diag.h"
+#include "value.h"
+
+/* Largest document read, in bytes: plan documents are tens of kilobytes; a
+ * bigger file is not a plan (a PDF dumped whole, a wrong path). */
+#define IMPORT_MAX_INPUT (8u * 1024 * 1024)
+/* Deepest nesting of the table the rules return (doc → tasks → task → targets → target …). */
+#define IMPORT_MAX_DEPTH 16
+
+/* The front-matter line that marks a file as ours, so --force replaces only those. */
+#define IMPORT_MARK "generated_by: planpress import"
+
+/* Reads the document at path (UTF-8, BOM allowed, or GB18030) and appends its
+ * repaired text to out (see import_repair). Returns 0, or -1 after recording
+ * an error in d. */
+int import_read(const char *path, struct buf *out, struct diags *d);
+
+/* Text repair, line by line (cntext_fold_line): CRLF and CR become LF, widths
+ * are folded, stray spaces and ** markers dropped. Appends to out. */
+void import_repair(const char *src, size_t len, struct buf *out);
+
+/* The rules file to use: explicit if given, else site_dir/lua/import.lua, else
+ * exe_dir/lua/import.lua, else exe_dir/../share/planpress/lua/import.lua, else
+ * PP_DATADIR/lua/import.lua. Returns a path the caller frees, or NULL. */
+char *import_find_rules(const char *explicit_path, const char *site_dir, const char *exe_dir);
+
+/* Runs the rules file on the repaired text. plan_id names the plan (links to
+ * its annex use it). Returns the document, owned by arena a: the fields of the
+ * JSON form, always all present, plus "body" (the plan's Markdown), each
+ * task's "body", and "annex" {title, period, body} when there is an annex.
+ * Returns NULL after recording errors (path:line: error: message) in d. */
+struct value *import_run(struct arena *a, const char *rules_path, const char *text, size_t len,
+                         const char *plan_id, struct diags *d);
+
+/* Appends the JSON form (pretty, stable key order, no bodies). */
+void import_json(const struct value *doc, struct buf *out);
+/* The JSON form as a value (owned by a): doc without the Markdown bodies. */
+struct value *import_json_value(struct arena *a, const struct value *doc);
+
+/* Appends the report a person reads: header fields, sections, every task with
+ * its units, deadlines and targets, and the lines that could not be placed. */
+void import_report(const struct value *doc, struct buf *out);
+
+/* Appends s as a YAML scalar: plain when that reads back as the same string,
+ * else double-quoted with escapes. */
+void import_yaml_string(const char *s, size_t n, struct buf *out);
+
+/* One file to write, relative to the site folder. */
+struct import_file {
+	char *path;
+	char *data;
+	size_t len;
+};
+
+struct import_files {
+	struct import_file *v;
+	size_t n;
+};
+
+/* Makes the content files of doc: content/plans/<plan_id>/_index.md,
+ * tasks/_index.md, tasks/NN.md (NN: two digits, or S.P), and the same under
+ * <plan_id>-annex for an annex. source is the document's file name. The
+ * caller frees f with import_files_free. */
+void import_files_make(const struct value *doc, const char *plan_id, const char *source,
+                       struct import_files *f);
+void import_files_free(struct import_files *f);
+
+/* Writes the files under site_dir, each atomically. An existing file is an
+ * error unless force, and even then one not marked IMPORT_MARK is left alone
+ * and is an error. Nothing is written when there is any error. Returns the
+ * number of files written, or -1 after recording errors. */
+int import_files_write(const struct import_files *f, const char *site_dir, int force,
+                       struct diags *d);
+
+/* Compares the JSON form of doc with expected values: every key of expect must
+ * be present with an equal value (tables: the keys expect names; arrays: the
+ * same length, element by element). Appends one line per difference to out,
+ * naming its place (tasks[3].lead[0]). Returns the number of differences. */
+int import_expect(const struct value *json, const struct value *expect, struct buf *out);
+
+#endif

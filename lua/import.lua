@@ -1,0 +1,1035 @@
+-- lua/import.lua: the rules `planpress import` follows to read an official plan
+-- document (通知, 工作方案, 任务清单) into a plan and its tasks.
+--
+-- The patterns are data: the tables in the first half of this file say what a
+-- header, a heading, a task, a responsibility note, a deadline and a target look
+-- like. Add to them for another province's habits; the functions in the second
+-- half only walk the document. planpress-import(7) describes every table.
+--
+-- The text arrives repaired by the C side: UTF-8, one line per line, full-width
+-- digits and % folded to ASCII, ASCII brackets and commas next to Chinese turned
+-- full-width, stray spaces between Chinese characters and ** markers removed.
+-- Helpers from C (the `import` table):
+--   import.number(s [, i])  Chinese numeral at byte i → value, next byte index
+--   import.date(s, year)    date expression → iso|false, relative, precision
+--   import.split(s, seps)   split at any char of seps, never inside brackets
+local C = import
+
+local R = {}
+
+---------------------------------------------------------------------------
+-- Rules (data)
+---------------------------------------------------------------------------
+
+-- A line ending with one of these ends a sentence; any other line ending was
+-- made by a page or line break and the next line continues it.
+R.sentence_ends = { "。", "！", "？", "；", "：", "）", "】", "…", "」", "!", "?", ";", ":" }
+-- A line shorter than this (in characters) is a heading or title, never cut by a page break.
+R.min_broken_line = 18
+
+-- Lines that are page furniture, dropped (and listed as unplaced).
+R.page_furniture = { "^%-? ?%d+ ?%-?$", "^—%d+—$", "^－%d+－$", "^第%d+页", "^%d+/%d+$" }
+
+-- Header: issuing body, document number, notice title, plan title.
+R.issuer_endings = { "委员会", "工作委员会", "办公厅", "办公室", "组织部", "宣传部", "人民政府",
+	"政府", "党委", "党组", "工委", "委", "局", "厅", "部", "小组" }
+R.issuer_drop = { "文件$" }                       -- 中共深圳市委办公厅文件 → 中共深圳市委办公厅
+R.doc_no = { "(%S-〔%d%d%d%d〕%d+号)", "(%S-%[%d%d%d%d%]%d+号)", "(%S-（%d%d%d%d）%d+号)",
+	"(%S-［%d%d%d%d］%d+号)" }
+R.notice_start = { "关于" }
+R.notice_endings = { "通知", "通报", "决定", "函" }
+R.title_endings = { "方案", "计划", "清单", "意见", "办法", "要点", "规划", "任务", "细则",
+	"安排", "纲要", "措施", "规定", "实施意见", "工作方案" }
+R.max_title_chars = 80
+
+-- Structure. numeral: "chinese" (一二三) or "arabic"; the capture must be all numeral.
+R.markers = {
+	{ kind = "annex", pattern = "^附件%d*$" },
+	{ kind = "annex", pattern = "^附件(.-)$", numeral = "chinese" },
+	{ kind = "attachments", pattern = "^附件%d*：" },
+	{ kind = "section", pattern = "^(.-)、(.*)$", numeral = "chinese" },
+	{ kind = "subsection", pattern = "^（(.-)）(.*)$", numeral = "chinese" },
+	{ kind = "task", pattern = "^(%d%d?%d?)%.(.*)$", numeral = "arabic" },
+	{ kind = "task", pattern = "^(%d%d?%d?)、(.*)$", numeral = "arabic" },
+}
+-- Sub-points inside a paragraph: 一是…二是… (used when a document has no numbered tasks).
+R.point_suffixes = { "是" }
+R.clause_starts = { "。", "；", "：" }   -- a sub-point starts the text or follows one of these
+
+-- Yearly themes: captures (year, theme).
+R.themes = {
+	"(%d%d%d%d)年，以“(.-)”为主题",
+	"(%d%d%d%d)年以“(.-)”为主题",
+	"(%d%d%d%d)年为“(.-)”",
+	"(%d%d%d%d)年是“(.-)”",
+	"(%d%d%d%d)年主题为“(.-)”",
+}
+-- Period: two years joined by one of these.
+R.period_joins = { "-", "—", "——", "–", "~", "～", "至", "到", "－" }
+
+-- Responsibility notes. Brackets that may hold a note; bare = true: a group at
+-- the end of a task naming only units is a note (【X，Y】).
+R.note_brackets = {
+	{ open = "【", close = "】", bare = true },
+	{ open = "（", close = "）" },
+	{ open = "〔", close = "〕" },
+	{ open = "[", close = "]" },
+}
+-- A part ending with one of these words: its units have that role.
+R.note_roles = {
+	{ word = "牵头负责", role = "lead" }, { word = "牵头", role = "lead" },
+	{ word = "负总责", role = "lead" }, { word = "负责", role = "lead" },
+	{ word = "主责", role = "lead" }, { word = "主办", role = "lead" },
+	{ word = "配合", role = "support" }, { word = "协助", role = "support" },
+	{ word = "协办", role = "support" }, { word = "参与", role = "support" },
+	{ word = "协同", role = "support" }, { word = "共同推进", role = "support" },
+}
+-- Labelled notes, in a line of their own or in brackets: 责任单位：X、Y.
+R.note_labels = {
+	{ label = "牵头单位", role = "lead" }, { label = "牵头部门", role = "lead" },
+	{ label = "责任单位", role = "lead" }, { label = "责任部门", role = "lead" },
+	{ label = "主办单位", role = "lead" }, { label = "主责单位", role = "lead" },
+	{ label = "配合单位", role = "support" }, { label = "配合部门", role = "support" },
+	{ label = "协办单位", role = "support" }, { label = "参与单位", role = "support" },
+}
+R.unit_seps = "、，,；"
+R.unit_strip_front = { "^由", "^请" }
+R.unit_strip_back = { "等单位$", "等部门$", "等$", "按职责分工$", "按职责$", "分别$", "共同$" }
+
+-- Deadlines: where a date expression may begin (import.date then takes the
+-- longest text from there that is a date).
+R.date_starts = { "截止到%d", "截至%d", "截止%d", "到%d", "至%d", "%d%d%d%d年", "%d%d?月",
+	"二〇", "二○", "二零", "一九",
+	"年底", "年末", "年内", "上半年", "下半年", "第.-季度" }
+-- Text just before a date that makes it no deadline (每年底, 一年内, 2019—2023年).
+R.date_not_after = { "每$", "每个$", "一$", "两$", "三$", "半$", "近$", "%d$", "%d—$", "%d%-$", "%d～$", "%d~$",
+	"上$", "本$", "当$", "今$", "明$", "去$", "往$", "逐$", "全$" }
+-- A bare year (2018年) is a deadline only with a lead word (到2020年) or opening
+-- a clause and followed by one of these.
+R.bare_year_followers = { "^，", "^前", "^底", "^以前" }
+R.clause_seps = { "，", "。", "；", "！", "？", "\n" }
+
+-- Targets.
+R.quota_triggers = { "不少于", "不低于", "不超过", "不多于", "不高于", "至少", "最少", "达到", "超过" }
+R.quota_units = { "平方米", "万元", "亿元", "千米", "公里", "课时", "学时", "小时", "元", "名", "人",
+	"次", "个", "天", "期", "项", "家", "所", "户", "场", "篇", "条", "份", "批", "支", "类", "套",
+	"间", "处", "本", "件", "座", "张", "台", "万" }
+R.quota_reach = 10                 -- characters between the trigger word and the number
+-- Percentages that are baselines or shares, not targets.
+R.percent_not_after = { "在$", "由$", "从$", "比$",
+	-- 占总数20%: a share, unless a word of reaching follows 占 (占比达到90%).
+	function(before)
+		local a, i = nil, 1
+		while true do
+			local x = before:find("占", i, true)
+			if not x then break end
+			a, i = x, x + 1
+		end
+		if not a then return false end
+		local rest = before:sub(a)
+		for _, sep in ipairs({ "，", "。", "；" }) do
+			if rest:find(sep, 1, true) then return false end
+		end
+		for _, w in ipairs({ "达到", "提高到", "提升到", "不低于", "不少于", "超过" }) do
+			if rest:find(w, 1, true) then return false end
+		end
+		return true
+	end }
+R.percent_not_before = { "^的基础上", "^为基数", "^为基础", "^的基数" }
+
+-- Sections whose subsections are never tasks (for documents with neither
+-- numbered tasks nor 一是 points).
+R.non_task_sections = { "指导思想", "总体要求", "目标", "组织", "保障", "要求" }
+
+---------------------------------------------------------------------------
+-- Helpers
+---------------------------------------------------------------------------
+
+local function trim(s) return (s:gsub("^%s+", ""):gsub("%s+$", "")) end
+local function ulen(s) return utf8.len(s) or #s end
+local function ends(s, t) return t == "" or s:sub(-#t) == t end
+local function starts(s, t) return s:sub(1, #t) == t end
+local function any_match(s, pats)
+	for _, p in ipairs(pats) do
+		if type(p) == "function" then
+			if p(s) then return true end
+		elseif s:find(p) then
+			return true
+		end
+	end
+	return false
+end
+-- s without a trailing parenthetical: 方案（2018-2020年） → 方案.
+local function strip_paren(s)
+	if not ends(s, "）") then return s end
+	local last
+	local i = 1
+	while true do
+		local a = s:find("（", i, true)
+		if not a then break end
+		last, i = a, a + 1
+	end
+	if last then return s:sub(1, last - 1) end
+	return s
+end
+local function any_end(s, list)
+	for _, t in ipairs(list) do if ends(s, t) then return t end end
+	return nil
+end
+
+-- s is all one numeral of the given kind.
+local function numeral(s, kind)
+	if s == "" then return nil end
+	if kind == "arabic" then
+		if s:match("^%d+$") then return tonumber(s) end
+		return nil
+	end
+	local v, nxt = C.number(s, 1)
+	if v and nxt == #s + 1 then return v end
+	return nil
+end
+
+local function count(s, t)
+	local n, i = 0, 1
+	while true do
+		local a, b = s:find(t, i, true)
+		if not a then return n end
+		n, i = n + 1, b + 1
+	end
+end
+
+local function unbalanced(s)
+	return count(s, "《") > count(s, "》") or count(s, "（") > count(s, "）") or
+		count(s, "“") > count(s, "”") or count(s, "〈") > count(s, "〉")
+end
+
+-- Balanced top-level groups open..close in s: list of {s=, e=, inner=}.
+local function groups(s, open, close)
+	local out, i = {}, 1
+	while true do
+		local a, b = s:find(open, i, true)
+		if not a then break end
+		local depth, j, done = 1, b + 1, false
+		while j <= #s do
+			local o1, o2 = s:find(open, j, true)
+			local c1, c2 = s:find(close, j, true)
+			if not c1 then break end
+			if o1 and o1 < c1 then
+				depth, j = depth + 1, o2 + 1
+			else
+				depth, j = depth - 1, c2 + 1
+				if depth == 0 then
+					out[#out + 1] = { s = a, e = c2, inner = s:sub(b + 1, c1 - 1) }
+					done = true
+					break
+				end
+			end
+		end
+		if not done then break end
+		i = j
+	end
+	return out
+end
+
+-- Byte spans of 《…》 and “…” in s, inside which numbers and dates are names.
+local function name_spans(s)
+	local spans = {}
+	for _, pair in ipairs({ { "《", "》" }, { "“", "”" }, { "〈", "〉" } }) do
+		for _, g in ipairs(groups(s, pair[1], pair[2])) do spans[#spans + 1] = g end
+	end
+	return spans
+end
+local function in_spans(spans, pos)
+	for _, g in ipairs(spans) do if pos > g.s and pos < g.e then return true end end
+	return false
+end
+
+-- The clause of s around byte positions a..b: bounds of the text between separators.
+local function clause_bounds(s, a, b)
+	local lo, hi = 1, #s
+	for _, sep in ipairs(R.clause_seps) do
+		local i = 1
+		while true do
+			local x, y = s:find(sep, i, true)
+			if not x then break end
+			if y < a and y + 1 > lo then lo = y + 1 end
+			if x > b and x - 1 < hi then hi = x - 1 end
+			i = y + 1
+		end
+	end
+	return lo, hi
+end
+
+local function is_sentence_end(line)
+	return any_end(line, R.sentence_ends) ~= nil
+end
+
+-- Joins the lines of a block into paragraphs: a long line that does not end a
+-- sentence was cut by a page break and continues on the next line.
+local function paragraphs(lines)
+	local paras, cur, prev = {}, nil, nil
+	for _, l in ipairs(lines) do
+		if l ~= "" then
+			if cur and prev and not is_sentence_end(prev) and ulen(prev) >= R.min_broken_line
+				and not starts(l, "—") then
+				cur = cur .. l
+			else
+				if cur then paras[#paras + 1] = cur end
+				cur = l
+			end
+			prev = l
+		end
+	end
+	if cur then paras[#paras + 1] = cur end
+	return paras
+end
+
+local function md_escape(s)
+	s = s:gsub("([\\`*_%[%]<>#|])", "\\%1")
+	s = s:gsub("^(%d+)%.", "%1\\.")
+	s = s:gsub("^([%-+=])", "\\%1")
+	return s
+end
+
+local function first_sentence(s)
+	local best
+	for _, sep in ipairs({ "。", "；", "！", "？" }) do
+		local a = s:find(sep, 1, true)
+		if a and (not best or a < best) then best = a end
+	end
+	if best then return s:sub(1, best - 1), s:sub(best) end
+	return s, ""
+end
+
+local function short_title(s)
+	local t = trim(first_sentence(s))
+	if ulen(t) > 60 then
+		local a = t:find("，", 1, true)
+		if a and ulen(t:sub(1, a - 1)) >= 4 then t = t:sub(1, a - 1) end
+	end
+	if ulen(t) > 60 then t = t:sub(1, utf8.offset(t, 61) - 1) end
+	return t
+end
+
+---------------------------------------------------------------------------
+-- Responsibility notes
+---------------------------------------------------------------------------
+
+local function clean_unit(u)
+	u = trim(u)
+	for _, p in ipairs(R.unit_strip_front) do u = u:gsub(p, "") end
+	for _, p in ipairs(R.unit_strip_back) do u = u:gsub(p, "") end
+	return trim(u)
+end
+
+local function add_units(list, seen, text)
+	for _, u in ipairs(C.split(text, R.unit_seps)) do
+		u = clean_unit(u)
+		if u ~= "" and not seen[u] then
+			seen[u] = true
+			list[#list + 1] = u
+		end
+	end
+end
+
+-- Reads a note's text into lead and support; returns true when it is a note.
+-- bare: a text naming only units is a note (all of them lead).
+local function parse_note(text, lead, support, seen, bare)
+	text = trim(text)
+	-- Labelled: 牵头单位：X；配合单位：Y
+	local found = false
+	for _, part in ipairs(C.split(text, "；;。")) do
+		for _, l in ipairs(R.note_labels) do
+			local rest = part:match("^" .. l.label .. "：(.*)$")
+			if rest then
+				add_units(l.role == "lead" and lead or support, seen, rest)
+				found = true
+				break
+			end
+		end
+	end
+	if found then return true end
+	-- Role words: X牵头，Y、Z配合 / X，Y负责
+	local parts, pending, any = C.split(text, "，,；;"), {}, false
+	local roles = {}
+	for i, part in ipairs(parts) do
+		for _, r in ipairs(R.note_roles) do
+			if ends(part, r.word) and #part > #r.word then
+				roles[i] = { role = r.role, text = part:sub(1, #part - #r.word) }
+				any = true
+				break
+			end
+		end
+	end
+	if not any and not bare then return false end
+	for i, part in ipairs(parts) do
+		if roles[i] then
+			-- A part may itself hold two roles: X牵头、Y配合 is rare; keep it whole.
+			local role = roles[i].role
+			for _, p in ipairs(pending) do add_units(role == "lead" and lead or support, seen, p) end
+			pending = {}
+			add_units(role == "lead" and lead or support, seen, roles[i].text)
+		else
+			pending[#pending + 1] = part
+		end
+	end
+	for _, p in ipairs(pending) do add_units(lead, seen, p) end
+	return true
+end
+
+-- Finds the notes of a task's text: returns lead, support and the text without them.
+local function notes(text)
+	local lead, support, seen = {}, {}, {}
+	local cuts = {}
+	for _, br in ipairs(R.note_brackets) do
+		for _, g in ipairs(groups(text, br.open, br.close)) do
+			local tail = trim(text:sub(g.e + 1))
+			local at_end = tail == "" or tail == "。" or tail == "；"
+			if parse_note(g.inner, lead, support, seen, br.bare and at_end) then
+				cuts[#cuts + 1] = g
+			end
+		end
+	end
+	table.sort(cuts, function(a, b) return a.s > b.s end)
+	for _, g in ipairs(cuts) do
+		text = text:sub(1, g.s - 1) .. text:sub(g.e + 1)
+	end
+	return lead, support, text
+end
+
+-- A line of its own that is a labelled note (责任单位：X).
+local function is_note_line(line)
+	for _, l in ipairs(R.note_labels) do
+		if line:find("^" .. l.label .. "：") then return true end
+	end
+	return false
+end
+
+---------------------------------------------------------------------------
+-- Deadlines and targets
+---------------------------------------------------------------------------
+
+local function is_clause_start(s, a)
+	if a == 1 then return true end
+	local before = s:sub(1, a - 1)
+	for _, sep in ipairs(R.clause_seps) do if ends(before, sep) then return true end end
+	return ends(before, "——") or ends(before, "：")
+end
+
+-- Every deadline in s, in order. ctx: the year assumed when none is printed.
+local function deadlines(s, ctx)
+	local found, spans = {}, name_spans(s)
+	local cands = {}
+	for _, p in ipairs(R.date_starts) do
+		local i = 1
+		while true do
+			local a = s:find(p, i)
+			if not a then break end
+			cands[#cands + 1] = a
+			i = a + 1
+		end
+	end
+	table.sort(cands)
+	local taken_to = 0
+	for _, a in ipairs(cands) do
+		if a > taken_to and not in_spans(spans, a) and not any_match(s:sub(1, a - 1), R.date_not_after) then
+			-- The longest text from a that is a date expression.
+			local best, bi, bprec
+			local limit = math.min(#s, a + 40)
+			local e = a - 1
+			while true do
+				local c = s:byte(e + 1)
+				if not c then break end
+				e = e + (c >= 0xF0 and 4 or c >= 0xE0 and 3 or c >= 0xC0 and 2 or 1)
+				if e > limit then break end
+				local iso, _, prec = C.date(s:sub(a, e), ctx)
+				if iso ~= nil then best, bi, bprec = e, iso, prec end
+			end
+			if best then
+				local text = s:sub(a, best)
+				local after = s:sub(best + 1)
+				local ok = true
+				if bprec == 0 then
+					local lead = text:find("^到") or text:find("^至") or text:find("^截")
+					ok = lead or (is_clause_start(s, a) and any_match(after, R.bare_year_followers))
+				end
+				if ok then
+					local iso, rel = C.date(text, ctx)
+					local y = text:match("(%d%d%d%d)年")
+					if y then ctx = tonumber(y) end
+					found[#found + 1] = { text = text, date = iso or nil, relative = rel, s = a, e = best }
+					taken_to = best
+				end
+			end
+		end
+	end
+	-- What must be done by then: the rest of its clause, else the clause before it.
+	for k, d in ipairs(found) do
+		local lo, hi = clause_bounds(s, d.s, d.e)
+		local stop = hi
+		if found[k + 1] and found[k + 1].s - 1 < stop then stop = found[k + 1].s - 1 end
+		local what = trim(s:sub(d.e + 1, stop))
+		if what == "" or what == "，" then
+			local nxt = d.e + 1
+			if s:sub(nxt, nxt + 2) == "，" then
+				local lo2, hi2 = clause_bounds(s, nxt + 3, nxt + 3)
+				what = trim(s:sub(nxt + 3, hi2))
+			end
+		end
+		if what == "" then what = trim(s:sub(lo, d.s - 1)) end
+		what = what:gsub("^在", ""):gsub("^前", "")
+		d.what = what
+		d.s, d.e = nil, nil
+	end
+	return found
+end
+
+-- The clause around a number, without a leading deadline.
+local function target_text(s, a, b)
+	local lo, hi = clause_bounds(s, a, b)
+	local t = trim(s:sub(lo, hi))
+	for _, d in ipairs(deadlines(t, 0)) do
+		if starts(t, d.text) then t = trim(t:sub(#d.text + 1)) end
+		break
+	end
+	return t
+end
+
+local function targets(s)
+	local out, spans, seen = {}, name_spans(s), {}
+	local function add(t)
+		local key = t.text .. "\0" .. tostring(t.value)
+		if not seen[key] then
+			seen[key] = true
+			out[#out + 1] = t
+		end
+	end
+	-- Percentages, and ranges 1%至2%, 1—2%.
+	local i = 1
+	while true do
+		local a, b, num = s:find("(%d+%.?%d*)%%", i)
+		if not a then break end
+		i = b + 1
+		local before, after = s:sub(1, a - 1), s:sub(b + 1)
+		-- A range: 1%至2%, 1—2%, 1-2%.
+		local lowtext, start
+		for _, j in ipairs({ "至", "到", "—", "-", "～", "~" }) do
+			local x = before:match("(%d+%.?%d*)%%?" .. j:gsub("%-", "%%-") .. "$")
+			if x then
+				lowtext = x
+				start = before:find("%d+%.?%d*%%?" .. j:gsub("%-", "%%-") .. "$")
+				break
+			end
+		end
+		start = start or a
+		local upper_follows = false
+		for _, j in ipairs({ "至", "到", "—", "-", "～", "~" }) do
+			if starts(after, j) and after:sub(#j + 1):find("^%d") then upper_follows = true end
+		end
+		local lowbefore = s:sub(1, start - 1)
+		if not upper_follows and not in_spans(spans, a) and not any_match(lowbefore, R.percent_not_after)
+			and not any_match(after, R.percent_not_before) then
+			local t = { text = target_text(s, start, b), unit = "%", kind = "percent" }
+			if lowtext then
+				t.value, t.max = tonumber(lowtext), tonumber(num)
+			else
+				t.value = tonumber(num)
+			end
+			add(t)
+		end
+	end
+	-- Ratios 1:2.
+	i = 1
+	while true do
+		local a, b, x, y = s:find("(%d+):(%d+)", i)
+		if not a then break end
+		i = b + 1
+		if not in_spans(spans, a) and tonumber(x) > 0 then
+			add({ text = target_text(s, a, b), value = tonumber(y) / tonumber(x), unit = "ratio",
+				ratio = x .. ":" .. y, kind = "ratio" })
+		end
+	end
+	-- Quotas: 不少于2名, 至少讲1次党课.
+	for _, trig in ipairs(R.quota_triggers) do
+		i = 1
+		while true do
+			local a, b = s:find(trig, i, true)
+			if not a then break end
+			i = b + 1
+			local rest = s:sub(b + 1)
+			local pos, n = 1, 0
+			while pos <= #rest and n <= R.quota_reach do
+				local c = rest:sub(pos, pos)
+				if c:match("%d") then break end
+				local ch = rest:sub(pos, (utf8.offset(rest, 2, pos) or #rest + 1) - 1)
+				if ch == "，" or ch == "。" or ch == "；" or ch == "、" then pos = #rest + 1 break end
+				pos, n = pos + #ch, n + 1
+			end
+			local num = rest:match("^(%d+%.?%d*)", pos)
+			if num and pos <= #rest then
+				local after = rest:sub(pos + #num)
+				local unit
+				for _, u in ipairs(R.quota_units) do
+					if starts(after, u) then unit = u break end
+				end
+				local abs = b + pos
+				if unit and not in_spans(spans, abs) then
+					add({ text = target_text(s, a, abs + #num), value = tonumber(num), unit = unit, kind = "quantity" })
+				end
+			end
+		end
+	end
+	return out
+end
+
+---------------------------------------------------------------------------
+-- The document
+---------------------------------------------------------------------------
+
+local function classify(line)
+	for _, m in ipairs(R.markers) do
+		local num, rest = line:match(m.pattern)
+		if num or line:find(m.pattern) then
+			if not m.numeral then return m.kind, nil, line end
+			local v = numeral(num or "", m.numeral)
+			if v and not (m.numeral == "arabic" and (rest or ""):match("^%d")) then
+				return m.kind, num, trim(rest or ""), v
+			end
+		end
+	end
+	return nil
+end
+
+local function is_issuer(s)
+	if ulen(s) > 40 then return nil end
+	for _, p in ipairs({ "，", "。", "：", "；", "、" }) do
+		if s:find(p, 1, true) then return nil end
+	end
+	local t = s
+	for _, p in ipairs(R.issuer_drop) do t = t:gsub(p, "") end
+	if any_end(t, R.issuer_endings) then return t end
+	return nil
+end
+
+local function find_doc_no(s)
+	for _, p in ipairs(R.doc_no) do
+		local m = s:match(p)
+		if m then return m end
+	end
+	return nil
+end
+
+local function whole_date(s)
+	local iso, rel, prec = C.date(s, 0)
+	if iso and not rel and prec == 3 then return iso end
+	return nil
+end
+
+local function is_title(s)
+	if not s or s == "" or ulen(s) > R.max_title_chars or s:find("。", 1, true) then return false end
+	local t = strip_paren(s)
+	return any_end(t, R.title_endings) ~= nil
+end
+
+-- A title run from line i: consecutive short lines without sentence
+-- punctuation, continued over blank lines while brackets are open.
+local function title_run(L, i, endings)
+	local text, j, used = "", i, 0
+	while j <= #L and used < 6 do
+		local l = L[j]
+		if l == "" then
+			if not unbalanced(text) then break end
+		else
+			if l:find("。", 1, true) or classify(l) or ulen(l) > R.max_title_chars then break end
+			if text ~= "" and not unbalanced(text) and any_end(strip_paren(text), endings) and
+				not any_end(l, endings) and not l:find("^（") then
+				break
+			end
+			text = text .. l
+			used = used + 1
+		end
+		j = j + 1
+	end
+	if text == "" then return nil end
+	return text, j
+end
+
+local function period_of(s)
+	for _, pat in ipairs({ "(%d%d%d%d)年(.-)(%d%d%d%d)", "(%d%d%d%d)(.-)(%d%d%d%d)" }) do
+		for a, mid, b in s:gmatch(pat) do
+			for _, j in ipairs(R.period_joins) do
+				if mid == j and tonumber(b) > tonumber(a) and tonumber(b) - tonumber(a) < 20 then
+					return { tonumber(a), tonumber(b) }
+				end
+			end
+		end
+	end
+	return nil
+end
+
+-- The single year a text is about, outside 《》 and ranges (2019年重点工作).
+local function year_of(s)
+	local spans = name_spans(s)
+	local i = 1
+	while true do
+		local a, b, y = s:find("(%d%d%d%d)年", i)
+		if not a then return nil end
+		i = b + 1
+		local before = s:sub(1, a - 1)
+		if not in_spans(spans, a) and not any_match(before, { "%-$", "—$", "～$", "至$", "到$" }) and
+			not s:sub(b + 1):find("^[%-—]") then
+			return tonumber(y)
+		end
+	end
+end
+
+local function new_task(number, section, subsection, lines)
+	return { number = number, section = section, subsection = subsection, lines = lines }
+end
+
+local function finish_task(t, ctx)
+	local paras = paragraphs(t.lines)
+	local text = table.concat(paras, "\n")
+	local lead, support, rest = notes(text)
+	-- Labelled note lines (责任单位：X) leave the text too.
+	local kept = {}
+	for _, p in ipairs(paras) do
+		if is_note_line(p) then parse_note(p, lead, support, {}, false)
+		else kept[#kept + 1] = p end
+	end
+	if #kept ~= #paras then
+		text = table.concat(kept, "\n")
+		lead, support, rest = notes(text)
+		for _, p in ipairs(paras) do
+			if is_note_line(p) then
+				local seen = {}
+				for _, u in ipairs(lead) do seen[u] = true end
+				for _, u in ipairs(support) do seen[u] = true end
+				parse_note(p, lead, support, seen, false)
+			end
+		end
+	end
+	rest = trim(rest:gsub("\n+$", ""))
+	t.title = short_title(rest:match("^[^\n]*"))
+	t.lead, t.support = lead, support
+	t.deadlines = deadlines(rest, ctx)
+	t.targets = targets(rest)
+	local body = {}
+	for p in (rest .. "\n"):gmatch("(.-)\n") do
+		p = trim(p)
+		if p ~= "" then body[#body + 1] = md_escape(p) end
+	end
+	t.body = table.concat(body, "\n\n")
+	t.lines = nil
+	return t
+end
+
+-- Splits a paragraph at 一是…二是…: returns the text before and the points.
+local function split_points(p)
+	local points, cuts = {}, {}
+	local i = 1
+	while i <= #p do
+		local at_start = i == 1
+		if not at_start then
+			for _, s in ipairs(R.clause_starts) do
+				if p:sub(i - #s, i - 1) == s then at_start = true break end
+			end
+		end
+		if at_start then
+			local v, nxt = C.number(p, i)
+			if v then
+				for _, suf in ipairs(R.point_suffixes) do
+					if p:sub(nxt, nxt + #suf - 1) == suf and v == #cuts + 1 then
+						cuts[#cuts + 1] = { s = i, body = nxt + #suf }
+						break
+					end
+				end
+			end
+		end
+		local c = p:byte(i)
+		i = i + (c >= 0xF0 and 4 or c >= 0xE0 and 3 or c >= 0xC0 and 2 or 1)
+	end
+	if #cuts < 2 then return p, {} end
+	for k, c in ipairs(cuts) do
+		local e = cuts[k + 1] and cuts[k + 1].s - 1 or #p
+		points[#points + 1] = trim(p:sub(c.body, e))
+	end
+	return trim(p:sub(1, cuts[1].s - 1)), points
+end
+
+function R.parse(text, info)
+	local L, unplaced = {}, {}
+	for line in (text .. "\n"):gmatch("(.-)\n") do
+		if line ~= "" and any_match(line, R.page_furniture) then
+			unplaced[#unplaced + 1] = line
+			L[#L + 1] = ""
+		else
+			L[#L + 1] = line
+		end
+	end
+	local doc = { tasks = {}, annex_tasks = {}, sections = {}, yearly_themes = {}, unplaced = unplaced }
+	local notice_lines = {}
+
+	-------------------------------------------------------------------- header
+	local i = 1
+	local title_at
+	while i <= #L do
+		local s = L[i]
+		if s == "" then
+			i = i + 1
+		elseif classify(s) == "section" then
+			break
+		elseif find_doc_no(s) and not doc.doc_no and ulen(s) < 40 then
+			doc.doc_no = find_doc_no(s)
+			i = i + 1
+		elseif not doc.issuer and not doc.notice_title and is_issuer(s) then
+			doc.issuer = is_issuer(s)
+			i = i + 1
+		elseif not doc.notice_title and s:find(R.notice_start[1], 1, true) and not s:find("。", 1, true) then
+			local t, j = title_run(L, i, R.notice_endings)
+			if t and any_end(t, R.notice_endings) then
+				doc.notice_title = t
+				i = j
+			else
+				unplaced[#unplaced + 1] = s
+				i = i + 1
+			end
+		elseif not s:find("，", 1, true) and is_title((title_run(L, i, R.title_endings))) then
+			doc.title, i = title_run(L, i, R.title_endings)
+			title_at = i
+			break
+		elseif whole_date(s) and not doc.date then
+			doc.date = whole_date(s)
+			i = i + 1
+		elseif doc.notice_title then
+			if s:match("^附件%d*$") then
+				-- the plan follows as the notice's attachment
+			elseif is_issuer(s) then
+				-- the notice's signature
+				doc.issuer = doc.issuer or is_issuer(s)
+			elseif s:find("，", 1, true) or s:find("。", 1, true) or ends(s, "：") or ulen(s) > 30 then
+				notice_lines[#notice_lines + 1] = s
+			else
+				break   -- a short line after the notice that is no title: the plan starts
+			end
+			i = i + 1
+		elseif ulen(s) > 30 or s:find("。", 1, true) then
+			break   -- the text begins without a title we know
+		else
+			unplaced[#unplaced + 1] = s
+			i = i + 1
+		end
+	end
+	if not doc.title and doc.notice_title then
+		doc.title = doc.notice_title:match("《(.*)》") or doc.notice_title
+		doc.title = doc.title:gsub("〈", "《"):gsub("〉", "》")
+	end
+	-- A period printed on the line under the title: （2018—2020年）.
+	while i <= #L and L[i] == "" do i = i + 1 end
+	if doc.title and L[i] and L[i]:match("^（.*）$") and period_of(L[i]) then
+		doc.title = doc.title .. L[i]
+		i = i + 1
+	end
+	doc.title = doc.title or "未命名计划"
+	doc.period = period_of(doc.title) or (doc.notice_title and period_of(doc.notice_title))
+
+	-------------------------------------------------------------------- body
+	local blocks = { { kind = "text", lines = {} } }
+	local sec, sub, secnum, subnum
+	local series = doc.tasks
+	local last = 0
+	local in_annex, annex = false, nil
+	local restarted = false
+	local cur_task
+	while i <= #L do
+		local s = L[i]
+		local kind, num, rest, v = classify(s)
+		if kind == "annex" and not in_annex then
+			in_annex = true
+			annex = { lines = {} }
+			i = i + 1
+			while i <= #L and L[i] == "" do i = i + 1 end
+			local t, j = title_run(L, i, R.title_endings)
+			annex.title = t or "附件"
+			i = j or i + 1
+			series, last, cur_task = doc.annex_tasks, 0, nil
+			blocks[#blocks + 1] = { kind = "annex_text", lines = annex.lines }
+			sec, sub, secnum, subnum = nil, nil, nil, nil
+			goto continue
+		elseif kind == "attachments" then
+			cur_task = nil
+			blocks[#blocks + 1] = { kind = "text", lines = { s } }
+		elseif kind == "section" and not in_annex then
+			local title, text = first_sentence(rest)
+			sec = { number = num, title = trim(title) }
+			secnum, subnum, sub = num, nil, nil
+			doc.sections[#doc.sections + 1] = sec
+			cur_task = nil
+			blocks[#blocks + 1] = { kind = "section", number = num, title = sec.title,
+				lines = { (text:gsub("^。", "")) } }
+		elseif kind == "subsection" then
+			local title, text = first_sentence(rest)
+			subnum = num
+			cur_task = nil
+			sub = { number = num, title = trim(title) }
+			blocks[#blocks + 1] = { kind = "subsection", number = num, title = sub.title,
+				lines = { (text:gsub("^。", "")) }, section = secnum, annex = in_annex }
+		elseif kind == "task" and (v == last + 1 or (v == 1 and last > 0)) then
+			if v == 1 and last > 0 and not in_annex then restarted = true end
+			last = v
+			cur_task = new_task(v, secnum, subnum, { rest })
+			cur_task.section_title = sec and sec.title
+			cur_task.subsection_title = sub and sub.title
+			series[#series + 1] = cur_task
+			blocks[#blocks + 1] = { kind = in_annex and "annex_task" or "task", task = cur_task }
+		else
+			local b = blocks[#blocks]
+			if cur_task then
+				cur_task.lines[#cur_task.lines + 1] = s
+			elseif b.lines then
+				b.lines[#b.lines + 1] = s
+			end
+		end
+		i = i + 1
+		::continue::
+	end
+
+	-- The document's date and issuer may be signed at its end.
+	if not doc.date then
+		for k = #L, math.max(1, #L - 6), -1 do
+			if L[k] ~= "" then
+				local d = whole_date(L[k])
+				if d then doc.date = d end
+				break
+			end
+		end
+	end
+
+	-- Yearly themes, anywhere after the title.
+	for k = title_at or 1, #L do
+		for _, p in ipairs(R.themes) do
+			for y, theme in L[k]:gmatch(p) do
+				if not doc.yearly_themes[y] then doc.yearly_themes[y] = theme end
+			end
+		end
+	end
+
+	-- The year relative deadlines belong to.
+	local ctx = year_of(doc.title)
+	if not ctx and doc.period and doc.period[1] == doc.period[2] then ctx = doc.period[1] end
+	if not ctx and doc.date then ctx = tonumber(doc.date:sub(1, 4)) end
+	ctx = ctx or 0
+
+	-- Documents numbered per section: 1.1, 2.1 …
+	if restarted then
+		local ord, seen = {}, 0
+		for _, t in ipairs(doc.tasks) do
+			if t.section and not ord[t.section] then seen = seen + 1 ord[t.section] = seen end
+			t.number = tostring(ord[t.section] or 0) .. "." .. tostring(t.number)
+		end
+	end
+
+	-- No numbered tasks: 一是…二是… points, else the subsections, are the tasks.
+	if #doc.tasks == 0 then
+		local container = 0
+		for _, b in ipairs(blocks) do
+			if (b.kind == "section" or b.kind == "subsection") and not b.annex then
+				local paras = paragraphs(b.lines)
+				local keep, found = {}, false
+				for _, p in ipairs(paras) do
+					local head, pts = split_points(p)
+					if #pts > 0 then
+						if not found then container = container + 1 found = true end
+						if head ~= "" then keep[#keep + 1] = head end
+						b.tasks = b.tasks or {}
+						for _, pt in ipairs(pts) do
+							local t = new_task(container .. "." .. (#b.tasks + 1),
+								b.kind == "section" and b.number or b.section,
+								b.kind == "subsection" and b.number or nil, { pt })
+							doc.tasks[#doc.tasks + 1] = t
+							b.tasks[#b.tasks + 1] = t
+						end
+					else
+						keep[#keep + 1] = p
+					end
+				end
+				b.lines = keep
+			end
+		end
+		if #doc.tasks == 0 then
+			local ord, secn = 0, {}
+			for _, b in ipairs(blocks) do
+				if b.kind == "section" then secn[b.number] = b.title end
+				if b.kind == "subsection" and b.section and not b.annex and
+					not any_match(secn[b.section] or "", R.non_task_sections) then
+					ord = ord + 1
+					local t = new_task(tostring(ord), b.section, b.number, { b.title .. "。" .. table.concat(b.lines, "\n") })
+					t.number = tonumber(t.number)
+					doc.tasks[#doc.tasks + 1] = t
+					b.tasks = { t }
+					b.lines = {}
+				end
+			end
+		end
+	end
+
+	for _, t in ipairs(doc.tasks) do finish_task(t, ctx) end
+	local actx = ctx
+	if annex then
+		annex.period = period_of(annex.title) or doc.period
+		actx = year_of(annex.title) or ctx
+		for _, t in ipairs(doc.annex_tasks) do finish_task(t, actx) end
+	end
+
+	-------------------------------------------------------------------- bodies
+	local function task_link(t, prefix)
+		local file = type(t.number) == "number" and string.format("%02d", t.number) or tostring(t.number)
+		return string.format("%s [%s](%stasks/%s.md)", type(t.number) == "number" and (t.number .. ".") or "-",
+			md_escape(t.title), prefix or "", file)
+	end
+	local out, aout = {}, {}
+	local function put(o, s) o[#o + 1] = s end
+	for _, b in ipairs(blocks) do
+		local o = (b.kind == "annex_text" or b.kind == "annex_task" or b.annex) and aout or out
+		if b.kind == "section" then
+			put(o, "## " .. b.number .. "、" .. md_escape(b.title))
+		elseif b.kind == "subsection" then
+			put(o, "### （" .. b.number .. "）" .. md_escape(b.title))
+		end
+		if b.lines then
+			for _, p in ipairs(paragraphs(b.lines)) do put(o, md_escape(p)) end
+		end
+		if b.tasks then
+			local items = {}
+			for _, t in ipairs(b.tasks) do items[#items + 1] = task_link(t) end
+			put(o, table.concat(items, "\n"))
+		end
+		if b.kind == "task" or b.kind == "annex_task" then
+			-- Consecutive tasks make one list.
+			if o[#o] and o[#o]:find("%(tasks/[^)]*%.md%)$") and o.last_was_task then
+				o[#o] = o[#o] .. "\n" .. task_link(b.task)
+			else
+				put(o, task_link(b.task))
+			end
+			o.last_was_task = true
+		else
+			o.last_was_task = false
+		end
+	end
+	if annex and info and info.plan then
+		put(out, "## 附件\n\n[" .. md_escape(annex.title) .. "](../" .. info.plan .. "-annex/_index.md)")
+	end
+	if #notice_lines > 0 or doc.notice_title then
+		put(out, "## 印发通知")
+		if doc.notice_title then put(out, "**" .. md_escape(doc.notice_title) .. "**") end
+		for _, p in ipairs(paragraphs(notice_lines)) do put(out, md_escape(p)) end
+	end
+	out.last_was_task, aout.last_was_task = nil, nil
+	doc.body = table.concat(out, "\n\n")
+	if annex then
+		doc.annex = { title = annex.title, period = annex.period, body = table.concat(aout, "\n\n") }
+	end
+	return doc
+end
+
+return R

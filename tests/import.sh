@@ -1,0 +1,98 @@
+#!/bin/sh
+# tests/import.sh PLANPRESS: `planpress import` on the seed documents: each one's
+# JSON form checked field by field against tests/import/<seed>.expect.json
+# (task counts, every task's units, deadlines and percentage targets, read off
+# the documents by hand), the command's options and exit statuses, and a round
+# trip: import into a site, build it, and find a page for every task.
+. tests/lib.sh
+seeds=${PP_SEEDS:-/work/shared/seeds}
+pp() { "$PP_BIN" "$@" >"$PP_TMP/out" 2>"$PP_TMP/err"; }
+
+n=0
+for exp in tests/import/*.expect.json; do
+	name=$(basename "$exp" .expect.json)
+	doc=$seeds/$name.txt
+	if [ ! -f "$doc" ]; then not_ok "seed $doc missing"; continue; fi
+	n=$((n + 1))
+	pp import "$doc" --format json
+	check "$name: --format json exits 0" test $? -eq 0
+	check "$name: JSON has tasks" grep -q '"tasks": \[' "$PP_TMP/out"
+	pp import "$doc" --expect "$exp"
+	if [ $? -eq 0 ]; then ok; else not_ok "$name differs from $exp:"; head -n 20 "$PP_TMP/out" >&2; fi
+done
+check "all four seeds have expectations" test "$n" -ge 4
+
+doc=$seeds/000_b3153e47c21a2257.txt
+site=$PP_TMP/site
+mkdir -p "$site/content"
+cp "$PP_ROOT/site.toml" "$site/"
+printf -- '---\ntitle: 首页\n---\n\n首页\n' >"$site/content/_index.md"
+
+pp -C "$site" import "$doc" --plan changgang-2018 --dry-run
+check "--dry-run exits 0" test $? -eq 0
+check "--dry-run reports the tasks" grep -q '^tasks: *26' "$PP_TMP/out"
+check "--dry-run writes nothing" test ! -e "$site/content/plans"
+pp -C "$site" import "$doc"
+check "writing without --plan exits 2" test $? -eq 2
+pp -C "$site" import "$doc" --plan ../x
+check "a bad plan id exits 2" test $? -eq 2
+pp -C "$site" import "$PP_TMP/nonexistent.txt" --plan x
+check "a missing document exits 2" test $? -eq 2
+pp -C "$PP_TMP" import "$doc" --plan x
+check "outside a site exits 2" test $? -eq 2
+pp -C "$site" import "$doc" --plan x --rules "$PP_TMP/none.lua" --dry-run
+check "missing rules exit 1" test $? -eq 1
+check "missing rules are named" grep -q 'none.lua' "$PP_TMP/err"
+
+pp -C "$site" import "$doc" --plan changgang-2018
+check "import exits 0" test $? -eq 0
+check "plan written" test -s "$site/content/plans/changgang-2018/_index.md"
+check "task 26 written" test -s "$site/content/plans/changgang-2018/tasks/26.md"
+check "task marked generated" grep -q '^generated_by: planpress import$' "$site/content/plans/changgang-2018/tasks/01.md"
+check "task 21 due is its last deadline" grep -q '^due: 2019-12-31$' "$site/content/plans/changgang-2018/tasks/21.md"
+pp -C "$site" import "$doc" --plan changgang-2018
+check "a second import without --force exits 1" test $? -eq 1
+check "it names the file" grep -q 'tasks/01.md' "$PP_TMP/err"
+pp -C "$site" import "$doc" --plan changgang-2018 --force
+check "--force replaces generated files" test $? -eq 0
+printf -- '---\ntitle: 手写\n---\n' >"$site/content/plans/changgang-2018/tasks/02.md"
+pp -C "$site" import "$doc" --plan changgang-2018 --force
+check "--force leaves hand-written files alone" test $? -eq 1
+check "the hand-written file is intact" grep -q '手写' "$site/content/plans/changgang-2018/tasks/02.md"
+pp -C "$site" import "$doc" --plan changgang-2018 --force
+rm -f "$site/content/plans/changgang-2018/tasks/02.md"
+pp -C "$site" import "$doc" --plan changgang-2018 --force
+check "re-import restores the file" test -s "$site/content/plans/changgang-2018/tasks/02.md"
+
+pp -C "$site" import "$seeds/002_0c7bae69e7ac0a7c.txt" --plan shenzhen-2018
+check "import with an annex exits 0" test $? -eq 0
+check "annex plan written" test -s "$site/content/plans/shenzhen-2018-annex/tasks/27.md"
+pp -C "$site" import "$seeds/003_89e1321fb2444f5e.txt" --plan jichu
+check "import of sub-points exits 0" test $? -eq 0
+check "sub-point task written" test -s "$site/content/plans/jichu/tasks/5.5.md"
+
+pp -C "$site" build
+rc=$?
+check "the imported site builds" test $rc -eq 0
+[ $rc -eq 0 ] || head -n 20 "$PP_TMP/err" >&2
+for plan in changgang-2018:26 shenzhen-2018:42 shenzhen-2018-annex:27; do
+	id=${plan%%:*}
+	count=${plan##*:}
+	page=$site/public/plans/$id/index.html
+	check "$id: plan page built" test -s "$page"
+	i=1
+	missing=0
+	while [ $i -le "$count" ]; do
+		nn=$(printf '%02d' $i)
+		[ -s "$site/public/plans/$id/tasks/$nn/index.html" ] || missing=$((missing + 1))
+		grep -q "tasks/$nn/" "$page" || missing=$((missing + 1))
+		i=$((i + 1))
+	done
+	check "$id: a page and a link for each of $count tasks" test $missing -eq 0
+done
+for t in 1.1 2.2 5.5; do
+	check "jichu: task $t page and link" test -s "$site/public/plans/jichu/tasks/$t/index.html"
+	check "jichu: plan links task $t" grep -q "tasks/$t/" "$site/public/plans/jichu/index.html"
+done
+
+pp_done import
