@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <stdio.h>
 
 #include "arena.h"
 #include "buf.h"
@@ -19,6 +20,8 @@
 #include "model.h"
 #include "output.h"
 #include "pool.h"
+#include "publish.h"
+#include "script.h"
 #include "template.h"
 #include "theme.h"
 #include "url.h"
@@ -66,6 +69,12 @@ struct build {
 	struct ctx_menu_item *menu;
 	size_t nmenu;
 	struct model model;
+	struct script *script;        /* the Lua hooks, or NULL */
+	struct value **hook_page;     /* by page index: what on_page made of the page */
+	struct page *units_index;     /* units/ and one page per lead unit, made from site.units */
+	struct page **units;
+	size_t nunits;
+	struct value *history;        /* the publish repository's publications, newest first */
 	const char *cfg_src;          /* site.toml's text, for messages */
 	size_t cfg_len;
 };
@@ -364,6 +373,214 @@ static int resolve_menu(struct build *b)
 	return rc;
 }
 
+/* ---- Lua hooks --------------------------------------------------------------------- */
+
+static int is_file(const char *p)
+{
+	struct stat st;
+	return stat(p, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* The lua/ folder installed with planpress (for progress.lua and require), or NULL. */
+static const char *lua_lib_dir(struct build *b)
+{
+	const char *env = getenv("PLANPRESS_DATADIR");
+	const char *cands[4];
+	size_t n = 0;
+	if (env && *env)
+		cands[n++] = arena_printf(b->a, "%s/lua", env);
+	if (b->o->exe_dir) {
+		cands[n++] = arena_printf(b->a, "%s/lua", b->o->exe_dir);
+		cands[n++] = arena_printf(b->a, "%s/../share/planpress/lua", b->o->exe_dir);
+	}
+	cands[n++] = PP_DATADIR "/lua";
+	for (size_t i = 0; i < n; i++)
+		if (is_file(arena_printf(b->a, "%s/progress.lua", cands[i])))
+			return cands[i];
+	return NULL;
+}
+
+/* Hooks: site.toml's list, else the site's lua/progress.lua, else the one
+ * installed with planpress, so that a new site gets progress summaries. */
+static int load_hooks(struct build *b)
+{
+	const char *lib = lua_lib_dir(b);
+	const char *site_progress = arena_printf(b->a, "%s/lua/progress.lua", b->o->site_dir);
+	const char **hooks = b->cfg.hooks;
+	size_t n = b->cfg.nhooks;
+	const char *one[1];
+	if (b->cfg.nhooks == 0) {
+		if (is_file(site_progress))
+			one[0] = "lua/progress.lua";
+		else if (lib)
+			one[0] = arena_printf(b->a, "%s/progress.lua", lib);
+		else
+			return 0;
+		hooks = one;
+		n = 1;
+	}
+	struct script_opts so = {
+		.site_dir = b->o->site_dir,
+		.lib_dir = lib,
+		.budget = b->cfg.lua_budget,
+		.memory = b->cfg.lua_memory,
+		.as_of = b->model.as_of,
+		.language = b->cfg.language,
+		.lambda_diags = b->d,
+	};
+	b->script = script_new(&so, b->d);
+	if (!b->script)
+		return -1;
+	int rc = 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *h = hooks[i];
+		if (h[0] != '/' && !is_file(arena_printf(b->a, "%s/%s", b->o->site_dir, h))) {
+			diag_add(b->d, DIAG_ERROR, "site.toml", 0, 0, NULL, 0, "hook file '%s' not found", h);
+			rc = -1;
+			continue;
+		}
+		if (script_load(b->script, h, b->d) < 0)
+			rc = -1;
+	}
+	return rc;
+}
+
+/* on_page(page) for every page, one at a time (a Lua state is one thread's):
+ * the page's title, type, kind, url, source, date and front matter (params). */
+static void run_on_page(struct build *b)
+{
+	struct pos nopos = { 0 };
+	static const char *const kinds[] = { "home", "section", "page" };
+	b->hook_page = arena_alloc(b->a, (b->c.npages + 1) * sizeof *b->hook_page);
+	for (size_t i = 0; i < b->c.npages; i++) {
+		const struct page *p = b->c.pages[i];
+		/* Its position names the page in the notes of a hook's error. */
+		struct value *t = value_table(b->a, (struct pos){ p->path ? p->path : p->url, 1, 1 });
+		value_setc(b->a, t, "title", value_cstring(b->a, p->title, nopos));
+		value_setc(b->a, t, "type", value_cstring(b->a, p->type, nopos));
+		value_setc(b->a, t, "kind", value_cstring(b->a, kinds[p->kind], nopos));
+		value_setc(b->a, t, "url", value_cstring(b->a, page_target(b, p), nopos));
+		value_setc(b->a, t, "source", value_cstring(b->a, p->path ? p->path : "", nopos));
+		if (p->has_date)
+			value_setc(b->a, t, "date", value_datetime(b->a, &p->date, nopos));
+		value_setc(b->a, t, "params", p->meta);
+		size_t before = t->u.tab.n;
+		if (script_on_page(b->script, b->a, t, b->d) < 0)
+			return;
+		if (t->u.tab.n > before)
+			b->hook_page[i] = t;
+	}
+}
+
+/* After on_site the plan, task and bulletin tables may be new values: find
+ * each page's table again by its source file. */
+static void relink_model(struct build *b)
+{
+	const struct value *site = b->env.site;
+	struct value **by_page = arena_alloc(b->a, (b->c.npages + 1) * sizeof *by_page);
+	const struct value *lists[2] = { value_get(site, "plans"), value_get(site, "bulletins") };
+	for (int l = 0; l < 2; l++) {
+		for (size_t i = 0; lists[l] && lists[l]->kind == V_ARRAY && i < lists[l]->u.arr.n; i++) {
+			struct value *t = lists[l]->u.arr.v[i];
+			const char *src = value_str(value_get(t, "source"), "");
+			const struct page *p = strncmp(src, "content/", 8) == 0 ? content_page(&b->c, src + 8) : NULL;
+			if (p)
+				by_page[p->index] = t;
+			const struct value *tasks = l == 0 ? value_get(t, "tasks") : NULL;
+			for (size_t k = 0; tasks && tasks->kind == V_ARRAY && k < tasks->u.arr.n; k++) {
+				src = value_str(value_get(tasks->u.arr.v[k], "source"), "");
+				p = strncmp(src, "content/", 8) == 0 ? content_page(&b->c, src + 8) : NULL;
+				if (p)
+					by_page[p->index] = tasks->u.arr.v[k];
+			}
+		}
+	}
+	b->env.extra = by_page;
+}
+
+/* units/ and units/<slug>/: pages made from site.units when the theme has
+ * templates for them. They hang under home, like a section. */
+static void make_unit_pages(struct build *b)
+{
+	const struct value *units = value_get(b->env.site, "units");
+	if (!units || units->kind != V_ARRAY || !units->u.arr.n || !b->c.home ||
+	    !theme_template(&b->theme, "units") || !theme_template(&b->theme, "unit"))
+		return;
+	struct pos nopos = { 0 };
+	struct page *idx = arena_alloc(b->a, sizeof *idx);
+	*idx = *b->c.home;
+	idx->kind = PAGE_SECTION;
+	idx->path = NULL;
+	idx->rel = NULL;
+	idx->dir = "units";
+	idx->url = "units/";
+	idx->out = "units/index.html";
+	idx->title = value_str(value_get(b->theme.i18n, "units"), "units");
+	idx->type = "units";
+	idx->parent = b->c.home;
+	idx->meta = value_table(b->a, nopos);
+	idx->children = arena_alloc(b->a, (units->u.arr.n + 1) * sizeof *idx->children);
+	idx->nchildren = 0;
+	b->units = arena_alloc(b->a, (units->u.arr.n + 1) * sizeof *b->units);
+	for (size_t i = 0; i < units->u.arr.n; i++) {
+		const struct value *u = units->u.arr.v[i];
+		const char *slug = value_str(value_get(u, "slug"), NULL);
+		if (!slug || !*slug || strchr(slug, '/') || strstr(slug, ".."))
+			continue;
+		struct page *p = arena_alloc(b->a, sizeof *p);
+		*p = *idx;
+		p->kind = PAGE_PAGE;
+		p->url = arena_printf(b->a, "units/%s/", slug);
+		p->out = arena_printf(b->a, "units/%s/index.html", slug);
+		p->title = value_str(value_get(u, "name"), slug);
+		p->type = "unit";
+		p->parent = idx;
+		p->children = NULL;
+		p->nchildren = 0;
+		b->units[b->nunits++] = p;
+		idx->children[idx->nchildren++] = p;
+	}
+	b->units_index = idx;
+}
+
+/* Renders a made-up page (no source, no Markdown) with template name. */
+static void render_made_page(struct build *b, struct page *p, const char *name, const char *key,
+                             const struct value *data, struct page_out *po)
+{
+	struct value *ctx = ctx_page(b->a, &b->env, p, p->url, 0, p->nchildren, 1, 1);
+	if (key && data)
+		value_setc(b->a, value_get(ctx, "page"), key, (struct value *)data);
+	render_extra(b, name, ctx, p->out, po);
+}
+
+/* The publications so far, for the changes page and the print footer's
+ * revision. Dates gain their text in the site's language. */
+static void add_history(struct build *b)
+{
+	struct pos nopos = { 0 };
+	const char *repo = b->cfg.publish.repo;
+	if (!repo)
+		return;
+	if (repo[0] != '/')
+		repo = arena_printf(b->a, "%s/%s", b->o->site_dir, repo);
+	if (publish_history_lang(b->a, repo, b->cfg.publish.branch, b->lang, &b->history, b->d) < 0 || !b->history)
+		return;
+	for (size_t i = 0; i < b->history->u.arr.n; i++) {
+		struct value *h = b->history->u.arr.v[i];
+		const struct value *dv = value_get(h, "date");
+		if (dv && dv->kind == V_DATETIME) {
+			struct buf t = BUF_INIT;
+			lang_date(b->lang, &dv->u.dt, &t);
+			value_setc(b->a, h, "date_text", value_string(b->a, t.data, t.len, nopos));
+			buf_free(&t);
+		}
+		value_setc(b->a, h, "number", value_int(b->a, (int64_t)(b->history->u.arr.n - i), nopos));
+	}
+	value_setc(b->a, b->env.site, "publications", b->history);
+	if (b->history->u.arr.n)
+		value_setc(b->a, b->env.site, "revision", value_get(b->history->u.arr.v[0], "short_id"));
+}
+
 /* ---- the progress model ---------------------------------------------------------- */
 
 /* Plans, bulletins and as_of join the site's data; each plan, task or
@@ -487,11 +704,51 @@ int build_site(const struct build_opts *o, struct build_stats *st, struct diags 
 	};
 	b.env.site = ctx_site(b.a, &b.env);
 	add_model(&b);
+	add_history(&b);
+	if (load_hooks(&b) < 0)
+		goto out;
+	if (b.script) {
+		run_on_page(&b);
+		b.env.hook_page = b.hook_page;
+		script_on_site(b.script, b.a, b.env.site, d);
+		if (d->nerrors)
+			goto out;
+		relink_model(&b);
+		make_unit_pages(&b);
+	}
 	pool_run(b.c.npages, b.jobs, tpl_one, &b);
 
 	/* Pages that are not content: 404 (served for any path, so it links from
 	 * the root), the Atom feed, and the sitemap when the site has an address. */
-	struct page_out extra[5] = { { 0 } };
+	size_t nextra = 6 + (b.units_index ? 1 + b.nunits : 0);
+	struct page_out *extra = arena_alloc(b.a, nextra * sizeof *extra);
+	if (b.history && theme_template(&b.theme, "changes") && b.c.home) {
+		struct page *ch = arena_alloc(b.a, sizeof *ch);
+		*ch = *b.c.home;
+		ch->kind = PAGE_SECTION;
+		ch->path = ch->rel = NULL;
+		ch->dir = "changes";
+		ch->url = "changes/";
+		ch->out = "changes/index.html";
+		ch->title = value_str(value_get(b.theme.i18n, "changes"), "changes");
+		ch->type = "changes";
+		ch->parent = b.c.home;
+		ch->children = NULL;
+		ch->nchildren = 0;
+		ch->meta = value_table(b.a, (struct pos){ 0 });
+		render_made_page(&b, ch, "changes", "changes", b.history, &extra[nextra - 1]);
+	}
+	if (b.units_index) {
+		const struct value *units = value_get(b.env.site, "units");
+		render_made_page(&b, b.units_index, "units", NULL, NULL, &extra[5]);
+		for (size_t i = 0, k = 0; i < units->u.arr.n && k < b.nunits; i++) {
+			const char *slug = value_str(value_get(units->u.arr.v[i], "slug"), "");
+			if (strcmp(b.units[k]->url + 6, arena_printf(b.a, "%s/", slug)) != 0)
+				continue;   /* an entry make_unit_pages() skipped */
+			render_made_page(&b, b.units[k], "unit", "unit", units->u.arr.v[i], &extra[6 + k]);
+			k++;
+		}
+	}
 	if (b.model.plans->u.arr.n) {
 		data_files(&b, &extra[3], &extra[4]);
 	}
@@ -512,11 +769,12 @@ int build_site(const struct build_opts *o, struct build_stats *st, struct diags 
 		goto out;
 	st->files = b.c.nfiles + b.theme.nfiles;
 	const char *out_dir = o->out_dir ? o->out_dir : arena_printf(b.a, "%s/public", o->site_dir);
-	rc = write_site(&b, out_dir, st, extra, 5);
+	rc = write_site(&b, out_dir, st, extra, nextra);
 out:
 	if (rc == 0 && d->nerrors)
 		rc = 1;
 	theme_free(&b.theme);
+	script_free(b.script);   /* after the last template that could call a lambda */
 	free(b.r);
 	free(b.md);
 	for (int i = 0; i < b.jobs; i++)

@@ -35,6 +35,8 @@ static const struct key_rule schema[] = {
 	{ "markdown", "engine", K_STRING },
 	{ "markdown", "unsafe_html", K_BOOL },
 	{ "lua", "hooks", K_STRINGS },
+	{ "lua", "budget", K_INT },
+	{ "lua", "memory_mib", K_INT },
 	{ "menu", "main", K_MENU },
 	{ "publish", "repo", K_STRING },
 	{ "publish", "branch", K_STRING },
@@ -300,6 +302,18 @@ int config_load(struct arena *a, const char *path, const char *src, size_t len,
 		c->hooks = arena_alloc(a, (v->u.arr.n + 1) * sizeof(char *));
 		for (size_t i = 0; i < v->u.arr.n; i++)
 			c->hooks[i] = v->u.arr.v[i]->u.str.s;
+	}
+	if ((v = value_path(root, "lua.budget"))) {
+		if (v->u.i < 1000)
+			err_at(d, path, src, len, &v->pos, "budget must be at least 1000 instructions"), rc = -1;
+		else
+			c->lua_budget = (uint64_t)v->u.i;
+	}
+	if ((v = value_path(root, "lua.memory_mib"))) {
+		if (v->u.i < 1 || v->u.i > 65536)
+			err_at(d, path, src, len, &v->pos, "memory_mib must be 1..65536"), rc = -1;
+		else
+			c->lua_memory = (size_t)v->u.i << 20;
 	}
 	struct value *pub = value_get(root, "publish");
 	c->publish.repo = value_str(value_get(pub, "repo"), NULL);

@@ -4,6 +4,7 @@
 #define PP_CONFIG_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "arena.h"
 #include "diag.h"
@@ -23,8 +24,10 @@ struct config {
 	int index_links;           /* links end in index.html (works from file://); default 1 */
 	enum config_engine engine;
 	int unsafe_html;
-	const char **hooks;        /* [lua] hooks */
+	const char **hooks;        /* [lua] hooks; NULL when site.toml names none */
 	size_t nhooks;
+	uint64_t lua_budget;       /* [lua] budget; 0: the runtime's default */
+	size_t lua_memory;         /* [lua] memory_mib, in bytes; 0: the default */
 	struct {
 		const char *repo, *branch, *author_name, *author_email, *tag, *remote, *worktree;
 	} publish;

@@ -236,8 +236,15 @@ struct value *ctx_page(struct arena *a, const struct ctx_env *e, const struct pa
 	if (total > 1)
 		value_setc(a, pg, "paginator", paginator(a, e, p, here, number, total));
 	value_setc(a, pg, "menu", menu(a, e, p, here));
-	if (e->extra && p->index < e->c->npages && e->extra[p->index] && *p->type)
+	int real = p->index < e->c->npages && e->c->pages[p->index] == p;
+	if (real && e->extra && e->extra[p->index] && *p->type)
 		value_setc(a, pg, p->type, e->extra[p->index]);
+	if (real && e->hook_page && e->hook_page[p->index]) {
+		const struct value *h = e->hook_page[p->index];
+		for (size_t i = 0; i < h->u.tab.n; i++)
+			if (!value_getn(pg, h->u.tab.v[i].key, h->u.tab.v[i].keylen))
+				value_set(a, pg, h->u.tab.v[i].key, h->u.tab.v[i].keylen, h->u.tab.v[i].val);
+	}
 
 	struct value *ctx = value_table(a, nopos);
 	value_setc(a, ctx, "site", e->site);

@@ -34,6 +34,9 @@ struct ctx_env {
 	/* By page index: the page's plan, task or bulletin table (page.plan,
 	 * page.task, page.bulletin by the page's type), or NULL. */
 	struct value **extra;
+	/* By page index: the page as on_page hooks left it; the fields they
+	 * added join page.*, or NULL. */
+	struct value **hook_page;
 };
 
 /* The site part, shared by all pages; owned by a. */

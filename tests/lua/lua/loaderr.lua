@@ -1,0 +1,3 @@
+-- loaderr.lua: the main chunk fails.
+local x = nil
+local y = x.field
