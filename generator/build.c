@@ -576,9 +576,52 @@ static void add_history(struct build *b)
 		}
 		value_setc(b->a, h, "number", value_int(b->a, (int64_t)(b->history->u.arr.n - i), nopos));
 	}
-	value_setc(b->a, b->env.site, "publications", b->history);
-	if (b->history->u.arr.n)
-		value_setc(b->a, b->env.site, "revision", value_get(b->history->u.arr.v[0], "short_id"));
+}
+
+/* FNV-1a, 64 bits: enough to tell revisions of one site apart. */
+static uint64_t fnv(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *s = p;
+	for (size_t i = 0; i < n; i++) {
+		h ^= s[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+/* site.revision: a digest of what the site is made from (every page's text,
+ * the names and sizes of copied files; not site.toml, whose [publish] says
+ * where it goes rather than what it is). A commit id cannot be
+ * printed inside the files it names, and a count of publications would
+ * change every page at every publication; this changes with the content. */
+static void add_revision(struct build *b)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	for (size_t i = 0; i < b->c.npages; i++) {
+		const struct page *p = b->c.pages[i];
+		h = fnv(h, p->url, strlen(p->url) + 1);
+		h = fnv(h, p->src, p->len);
+	}
+	for (size_t i = 0; i < b->c.nfiles; i++) {
+		struct stat st;
+		h = fnv(h, b->c.files[i].rel, strlen(b->c.files[i].rel) + 1);
+		if (stat(b->c.files[i].path, &st) == 0)
+			h = fnv(h, &st.st_size, sizeof st.st_size);
+	}
+	/* The title as a CSS string's contents, for stylesheets made from templates. */
+	struct buf css = BUF_INIT;
+	for (const char *t = b->cfg.title; *t; t++) {
+		if (*t == '"' || *t == '\\')
+			buf_printf(&css, "\\%c", *t);
+		else if ((unsigned char)*t < 0x20)
+			buf_printf(&css, "\\%x ", (unsigned char)*t);
+		else
+			buf_putc(&css, *t);
+	}
+	value_setc(b->a, b->env.site, "title_css", value_string(b->a, css.data ? css.data : "", css.len, (struct pos){ 0 }));
+	buf_free(&css);
+	value_setc(b->a, b->env.site, "revision",
+	           value_cstring(b->a, arena_printf(b->a, "%08x", (unsigned)(h ^ (h >> 32))), (struct pos){ 0 }));
 }
 
 /* ---- the progress model ---------------------------------------------------------- */
@@ -704,6 +747,7 @@ int build_site(const struct build_opts *o, struct build_stats *st, struct diags 
 	};
 	b.env.site = ctx_site(b.a, &b.env);
 	add_model(&b);
+	add_revision(&b);
 	add_history(&b);
 	if (load_hooks(&b) < 0)
 		goto out;
@@ -720,7 +764,7 @@ int build_site(const struct build_opts *o, struct build_stats *st, struct diags 
 
 	/* Pages that are not content: 404 (served for any path, so it links from
 	 * the root), the Atom feed, and the sitemap when the site has an address. */
-	size_t nextra = 6 + (b.units_index ? 1 + b.nunits : 0);
+	size_t nextra = 7 + (b.units_index ? 1 + b.nunits : 0);
 	struct page_out *extra = arena_alloc(b.a, nextra * sizeof *extra);
 	if (b.history && theme_template(&b.theme, "changes") && b.c.home) {
 		struct page *ch = arena_alloc(b.a, sizeof *ch);
@@ -765,6 +809,14 @@ int build_site(const struct build_opts *o, struct build_stats *st, struct diags 
 		render_extra(&b, "feed", ctx_feed(b.a, &b.env, FEED_ENTRIES), "feed.xml", &extra[1]);
 	if (*b.cfg.base_url)
 		render_extra(&b, "sitemap", ctx_sitemap(b.a, &b.env), "sitemap.xml", &extra[2]);
+	/* What every printed page's footer says lives in one stylesheet, so a
+	 * new revision or as_of rewrites one file, not every page. */
+	if (theme_template(&b.theme, "print")) {
+		struct value *pctx = value_table(b.a, (struct pos){ 0 });
+		value_setc(b.a, pctx, "site", b.env.site);
+		value_setc(b.a, pctx, "i18n", (struct value *)b.theme.i18n);
+		render_extra(&b, "print", pctx, "print.css", &extra[nextra - 2]);
+	}
 	if (d->nerrors)
 		goto out;
 	st->files = b.c.nfiles + b.theme.nfiles;
