@@ -576,6 +576,25 @@ static void add_history(struct build *b)
 		}
 		value_setc(b->a, h, "number", value_int(b->a, (int64_t)(b->history->u.arr.n - i), nopos));
 	}
+	if (b->o->publishing) {
+		/* The publication being made comes first: its number, message and date. */
+		struct value *now = value_table(b->a, nopos);
+		struct value *all = value_array(b->a, nopos);
+		value_setc(b->a, now, "pending", value_bool(b->a, 1, nopos));
+		value_setc(b->a, now, "number", value_int(b->a, (int64_t)b->history->u.arr.n + 1, nopos));
+		if (b->o->pending_message)
+			value_setc(b->a, now, "message", value_cstring(b->a, b->o->pending_message, nopos));
+		if (b->model.has_as_of) {
+			struct buf t = BUF_INIT;
+			lang_date(b->lang, &b->model.as_of, &t);
+			value_setc(b->a, now, "as_of_text", value_string(b->a, t.data, t.len, nopos));
+			buf_free(&t);
+		}
+		value_push(b->a, all, now);
+		for (size_t i = 0; i < b->history->u.arr.n; i++)
+			value_push(b->a, all, b->history->u.arr.v[i]);
+		b->history = all;
+	}
 }
 
 /* FNV-1a, 64 bits: enough to tell revisions of one site apart. */
@@ -772,8 +791,8 @@ int build_site(const struct build_opts *o, struct build_stats *st, struct diags 
 		ch->kind = PAGE_SECTION;
 		ch->path = ch->rel = NULL;
 		ch->dir = "changes";
-		ch->url = "changes/";
-		ch->out = "changes/index.html";
+		ch->url = PUBLISH_CHANGES_DIR "/";
+		ch->out = PUBLISH_CHANGES_DIR "/index.html";
 		ch->title = value_str(value_get(b.theme.i18n, "changes"), "changes");
 		ch->type = "changes";
 		ch->parent = b.c.home;

@@ -13,6 +13,10 @@ struct build_opts {
 	int drafts;             /* include draft: true pages */
 	int jobs;               /* threads; 0: one per processor */
 	int check_only;         /* validate everything, write nothing */
+	/* Set by publish: the publication being made, shown first on the
+	 * changes page (its commit id cannot be known yet). */
+	int publishing;
+	const char *pending_message;   /* NULL: the default message */
 };
 
 struct build_stats {

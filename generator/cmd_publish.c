@@ -120,7 +120,7 @@ int cmd_publish(const struct cli *cli, int argc, char **argv)
 	struct publish_start start;
 	if ((rc = publish_begin(c.publish.repo, c.publish.branch, &start, &d)) != 0)
 		goto out;
-	struct build_opts bo = { .site_dir = ".", .exe_dir = cli->exe_dir };
+	struct build_opts bo = { .site_dir = ".", .exe_dir = cli->exe_dir, .publishing = 1, .pending_message = message };
 	struct build_stats bs;
 	rc = build_site(&bo, &bs, &d);
 	if (rc) {

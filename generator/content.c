@@ -157,6 +157,8 @@ static int page_fields(struct walk *w, struct page *p, const char *stem)
 	if ((v = value_get(p->meta, "weight"))) {
 		if (v->kind == V_INT)
 			p->weight = v->u.i;
+		else if (v->kind == V_FLOAT && strcmp(p->type, "task") == 0)
+			p->weight = 0;   /* a task's weight is its importance (the model checks it); tasks list by number */
 		else
 			meta_err(w, p, v, "'%s' must be an integer", "weight"), rc = -1;
 	}

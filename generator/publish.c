@@ -524,6 +524,24 @@ out:
 	return rc;
 }
 
+/* The changes page lists the publications, so every publication changes it:
+ * a difference there alone is not news, or each publish would make the next. */
+static int only_changes_page(git_repository *r, git_tree *old, git_tree *now)
+{
+	git_diff *diff = NULL;
+	int only = 1;
+	if (git_diff_tree_to_tree(&diff, r, old, now, NULL) < 0)
+		return 0;
+	size_t n = git_diff_num_deltas(diff);
+	for (size_t i = 0; i < n && only; i++) {
+		const git_diff_delta *dd = git_diff_get_delta(diff, i);
+		const char *path = dd->new_file.path ? dd->new_file.path : dd->old_file.path;
+		only = path && strncmp(path, PUBLISH_CHANGES_DIR "/", sizeof PUBLISH_CHANGES_DIR) == 0;
+	}
+	git_diff_free(diff);
+	return only && n > 0;
+}
+
 int publish_commit(struct arena *a, const struct publish_opts *o, const struct publish_start *st,
                    struct publish_result *res, struct diags *d)
 {
@@ -564,7 +582,7 @@ int publish_commit(struct arena *a, const struct publish_opts *o, const struct p
 			goto out;
 		}
 		oid_hex(&start, res->parent);
-		if (git_oid_equal(git_tree_id(ptree), &tree_id)) {
+		if (git_oid_equal(git_tree_id(ptree), &tree_id) || only_changes_page(r, ptree, tree)) {
 			res->nothing = 1;
 			cache_save(cache_path, &now, &start);
 			rc = 0;

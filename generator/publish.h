@@ -67,6 +67,10 @@ int publish_worktree(const char *repo, const char *branch, const char *path, str
  * line), body (the rest), summary: {added, changed, removed},
  * task_changes: [words]}], owned by arena a. A repository or branch that does
  * not exist gives an empty array. Task changes are worded in Chinese. */
+/* The folder of the site's changes page, which publish ignores when it asks
+ * whether anything changed (see only_changes_page in publish.c). */
+#define PUBLISH_CHANGES_DIR "changes"
+
 int publish_history(struct arena *a, const char *repo_path, const char *branch,
                     struct value **out, struct diags *d);
 /* The same, with task changes worded in language l. */
