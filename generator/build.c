@@ -653,6 +653,8 @@ static void add_model(struct build *b)
 	struct pos nopos = { 0 };
 	value_setc(b->a, site, "plans", b->model.plans);
 	value_setc(b->a, site, "bulletins", b->model.bulletins);
+	/* A template cannot ask whether a list is empty. */
+	value_setc(b->a, site, "has_plans", value_bool(b->a, b->model.plans->u.arr.n > 0, nopos));
 	if (b->model.has_as_of && !b->cfg.has_as_of) {
 		struct buf t = BUF_INIT;
 		datetime_format(&b->model.as_of, &t);

@@ -154,7 +154,10 @@ static struct value *menu(struct arena *a, const struct ctx_env *e, const struct
 struct value *ctx_page(struct arena *a, const struct ctx_env *e, const struct page *p,
                        const char *here, size_t first, size_t count, int number, int total)
 {
-	const struct markdown_result *md = &e->md[p->index];
+	/* A page made by the build (404, units, changes) has no text of its own. */
+	static const struct markdown_result none;
+	int real = p->index < e->c->npages && e->c->pages[p->index] == p;
+	const struct markdown_result *md = real ? &e->md[p->index] : &none;
 	struct value *pg = value_table(a, nopos);
 	static const char *const kinds[] = { "home", "section", "page" };
 	value_setc(a, pg, "title", str(a, p->title));
@@ -236,7 +239,6 @@ struct value *ctx_page(struct arena *a, const struct ctx_env *e, const struct pa
 	if (total > 1)
 		value_setc(a, pg, "paginator", paginator(a, e, p, here, number, total));
 	value_setc(a, pg, "menu", menu(a, e, p, here));
-	int real = p->index < e->c->npages && e->c->pages[p->index] == p;
 	if (real && e->extra && e->extra[p->index] && *p->type)
 		value_setc(a, pg, p->type, e->extra[p->index]);
 	if (real && e->hook_page && e->hook_page[p->index]) {

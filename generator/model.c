@@ -583,9 +583,21 @@ int model_load(struct arena *a, const struct content *c, const struct config *cf
 	} else if (m->bulletins->u.arr.n) {
 		m->as_of = value_get(m->bulletins->u.arr.v[m->bulletins->u.arr.n - 1], "date")->u.dt;
 		m->as_of_from = "latest bulletin";
+	} else {
+		/* Never the clock: the newest date the content itself states. */
+		for (size_t i = 0; i < c->npages; i++) {
+			const struct page *p = c->pages[i];
+			if (p->has_date && !p->failed && (!m->as_of_from || datetime_cmp(&p->date, &m->as_of) > 0)) {
+				m->as_of = p->date;
+				m->as_of_from = "latest dated page";
+			}
+		}
 	}
 	m->has_as_of = m->as_of_from != NULL;
+	if (!m->has_as_of)
+		m->as_of = (struct datetime){ .kind = DT_DATE, .year = 1970, .month = 1, .day = 1 };
 	m->as_of.kind = DT_DATE;
+	m->as_of.hour = m->as_of.minute = m->as_of.second = m->as_of.nanos = m->as_of.offset_min = 0;
 	for (size_t i = 0; m->has_as_of && i < c->npages; i++) {
 		const struct page *p = c->pages[i];
 		const struct value *b = m->by_page[i];

@@ -37,6 +37,13 @@ task=$(cd "$out" && find plans -path '*/tasks/*/index.html' 2>/dev/null | sort |
 [ -n "$task" ] || task=$(cd "$out" && find . -mindepth 2 -name index.html | sort | tail -n 1 | sed 's|^\./||')
 section=$(dirname "$(dirname "$task")")/index.html
 
+# The plan dashboard and the task page with the most on them: the largest
+# page of each kind (a plan page carries the theme's plan-header class, a
+# task page the progress chart), ties broken by name.
+largest() { xargs -r ls -l 2>/dev/null | awk '{ print $5, $NF }' | sort -k1,1nr -k2 | head -n 1 | cut -d' ' -f2 | sed 's|^\./||'; }
+plan=$(cd "$out" && grep -rl --include=index.html 'class="doc-header plan-header"' . | largest)
+richtask=$(cd "$out" && grep -rl --include=index.html 'class="line-svg"' . | largest)
+
 # render NAME FILE WIDTH HEIGHT: screenshot into $PP_TMP/NAME.png, console log
 # into NAME.log, NetLog into NAME.net. Returns chromium's status.
 render() {
@@ -65,14 +72,20 @@ requests_of() {
 # Width of a PNG from its IHDR chunk (bytes 17-20, big-endian).
 png_width() { od -An -tu1 -j16 -N4 "$1" | awk '{ print $1 * 16777216 + $2 * 65536 + $3 * 256 + $4 }'; }
 
-for page in "home:index.html" "section:$section" "task:$task"; do
+for page in "home:index.html" "section:$section" "task:$task" "plan:$plan" "task-dashboard:$richtask"; do
 	name=${page%%:*}
 	file=$out/${page#*:}
-	if ! [ -f "$file" ]; then
+	if [ -z "${page#*:}" ] || ! [ -f "$file" ]; then
 		not_ok "$name page exists: ${page#*:}"
 		continue
 	fi
-	for size in 1280x1600 375x2000; do
+	# Dashboards are long: tall enough windows to see them whole.
+	case $name in
+	plan) sizes="1280x5600 375x9600" ;;
+	task-dashboard) sizes="1280x2800 375x4200" ;;
+	*) sizes="1280x1600 375x2000" ;;
+	esac
+	for size in $sizes; do
 		w=${size%x*}
 		h=${size#*x}
 		shot=$name-$w

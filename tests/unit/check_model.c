@@ -149,6 +149,16 @@ int main(void)
 	CHECK(has_error("content/bulletins/b.md:7:12: error: update of unknown task 'x/1'"));
 	arena_free(a);
 
+	/* No as_of, no SOURCE_DATE_EPOCH, no bulletins: the newest dated page, never the clock. */
+	reset();
+	put("content/plans/p/_index.md", "---\ntype: plan\ntitle: 计划\ndate: 2018-06-15\n---\n");
+	put("content/notices/n.md", "---\ntitle: 通知\ndate: 2018-09-01\n---\n");
+	a = arena_new();
+	CHECK_INT(load(a, &m), 0);
+	CHECK(m.has_as_of && m.as_of.year == 2018 && m.as_of.month == 9 && m.as_of.day == 1);
+	CHECK_STR(m.as_of_from, "latest dated page");
+	arena_free(a);
+
 	/* Two tasks with one number (the other errors out of the way). */
 	reset();
 	put("content/plans/p/_index.md", "---\ntype: plan\ntitle: 计划\n---\n");
