@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <stdio.h>
 
 #include "arena.h"
@@ -715,6 +716,22 @@ static void data_files(struct build *b, struct page_out *tasks_out, struct page_
 	buf_free(&out);
 }
 
+static double now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/* Ends stage k (its time is measured from the previous stage's end). */
+static void stage(struct build_stats *st, int k, const char *name, double *t)
+{
+	double now = now_ms();
+	st->stage_ms[k] = now - *t;
+	st->stage_name[k] = name;
+	*t = now;
+}
+
 /* ---- the whole build ----------------------------------------------------------- */
 
 int build_site(const struct build_opts *o, struct build_stats *st, struct diags *d)
@@ -722,6 +739,7 @@ int build_site(const struct build_opts *o, struct build_stats *st, struct diags 
 	struct build b = { .o = o, .d = d };
 	int rc = 1;
 	memset(st, 0, sizeof *st);
+	double t = now_ms();
 	b.a = arena_new();
 	b.jobs = o->jobs > 0 ? o->jobs : pool_cpus();
 	b.ta = xcalloc((size_t)b.jobs, sizeof *b.ta);
@@ -749,6 +767,7 @@ int build_site(const struct build_opts *o, struct build_stats *st, struct diags 
 	int theme_ok = theme_load(b.a, o->site_dir, o->exe_dir, &b.cfg, &b.theme, d) == 0;
 	/* Content errors are worth reporting even when the theme is broken. */
 	int content_ok = content_load(b.a, o->site_dir, o->drafts, &b.c, d) == 0;
+	stage(st, 0, "load", &t);
 	if (!b.c.home)
 		goto out;
 	/* Markdown and links are checked even after other errors, so one run
@@ -757,6 +776,7 @@ int build_site(const struct build_opts *o, struct build_stats *st, struct diags 
 	b.r = xcalloc(b.c.npages + 1, sizeof *b.r);
 	pool_run(b.c.npages, b.jobs, md_one, &b);
 	check_fragments(&b);
+	stage(st, 1, "markdown", &t);
 	model_load(b.a, &b.c, &b.cfg, &b.model, d);
 	if (resolve_menu(&b) < 0 || !theme_ok || !content_ok || d->nerrors)
 		goto out;
@@ -772,16 +792,20 @@ int build_site(const struct build_opts *o, struct build_stats *st, struct diags 
 	add_history(&b);
 	if (load_hooks(&b) < 0)
 		goto out;
+	stage(st, 2, "model", &t);
 	if (b.script) {
 		run_on_page(&b);
+		stage(st, 3, "on_page", &t);
 		b.env.hook_page = b.hook_page;
 		script_on_site(b.script, b.a, b.env.site, d);
 		if (d->nerrors)
 			goto out;
 		relink_model(&b);
 		make_unit_pages(&b);
+		stage(st, 4, "on_site", &t);
 	}
 	pool_run(b.c.npages, b.jobs, tpl_one, &b);
+	stage(st, 5, "templates", &t);
 
 	/* Pages that are not content: 404 (served for any path, so it links from
 	 * the root), the Atom feed, and the sitemap when the site has an address. */
@@ -840,9 +864,11 @@ int build_site(const struct build_opts *o, struct build_stats *st, struct diags 
 	}
 	if (d->nerrors)
 		goto out;
+	stage(st, 6, "extra pages", &t);
 	st->files = b.c.nfiles + b.theme.nfiles;
 	const char *out_dir = o->out_dir ? o->out_dir : arena_printf(b.a, "%s/public", o->site_dir);
 	rc = write_site(&b, out_dir, st, extra, nextra);
+	stage(st, 7, "write", &t);
 out:
 	if (rc == 0 && d->nerrors)
 		rc = 1;

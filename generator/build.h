@@ -19,7 +19,12 @@ struct build_opts {
 	const char *pending_message;   /* NULL: the default message */
 };
 
+/* Stages of a build, for --timings. */
+#define BUILD_STAGES 8
+
 struct build_stats {
+	double stage_ms[BUILD_STAGES];       /* wall time of each stage */
+	const char *stage_name[BUILD_STAGES];
 	size_t pages, files;                 /* pages rendered, files copied */
 	size_t written, unchanged, removed;  /* what happened in the output folder */
 };

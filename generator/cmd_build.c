@@ -18,7 +18,7 @@ static double now_ms(void)
 static int run(const struct cli *cli, int argc, char **argv, int check)
 {
 	const char *out = NULL;
-	int drafts = 0, jobs = 0, quiet = 0;
+	int drafts = 0, jobs = 0, quiet = 0, timings = 0;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		if (!check && (strcmp(a, "--out") == 0 || strcmp(a, "-o") == 0)) {
@@ -27,6 +27,8 @@ static int run(const struct cli *cli, int argc, char **argv, int check)
 			out = argv[i];
 		} else if (strcmp(a, "--drafts") == 0) {
 			drafts = 1;
+		} else if (strcmp(a, "--timings") == 0) {
+			timings = 1;
 		} else if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) {
 			quiet = 1;
 		} else if (strcmp(a, "--jobs") == 0 || strcmp(a, "-j") == 0) {
@@ -68,6 +70,9 @@ static int run(const struct cli *cli, int argc, char **argv, int check)
 		fprintf(stderr, "planpress: %zu error%s; nothing was written\n", d.nerrors,
 		        d.nerrors == 1 ? "" : "s");
 	}
+	for (int k = 0; timings && k < BUILD_STAGES; k++)
+		if (st.stage_name[k])
+			fprintf(stderr, "planpress: %-12s %8.1f ms\n", st.stage_name[k], st.stage_ms[k]);
 	diags_free(&d);
 	return rc;
 }

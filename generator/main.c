@@ -42,6 +42,7 @@ static void usage(FILE *f)
 	      "  --drafts       include pages with draft: true\n"
 	      "  --jobs N       threads to render with (default: one per processor)\n"
 	      "  --quiet, -q    print only errors\n"
+	      "  --timings      print how long each stage of the build took\n"
 	      "\n"
 	      "Exit status: 0 success, 1 content or build errors, 2 usage or environment errors.\n"
 	      "See planpress(1), planpress(5) and planpress-content(7).\n", f);

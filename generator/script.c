@@ -1805,6 +1805,17 @@ static int run_hooks(lua_State *L)
 	lua_rawgetp(L, LUA_REGISTRYINDEX, &K_FPOS);
 	cv.fpos = 4;
 	lua_rawgetp(L, LUA_REGISTRYINDEX, &K_HOOKS);   /* 5 */
+	/* Nothing to convert when no hook defines the function: a site's
+	 * progress hook alone would otherwise pay for every page twice. */
+	int any = 0;
+	for (size_t i = 0; i < s->nhooks && !any; i++) {
+		lua_rawgeti(L, 5, (lua_Integer)i + 1);
+		lua_getfield(L, -1, r->fname);
+		any = lua_type(L, -1) == LUA_TFUNCTION;
+		lua_pop(L, 2);
+	}
+	if (!any)
+		return 0;
 	snprintf(cv.where, sizeof cv.where, "%s", strcmp(r->fname, "on_page") == 0 ? "page" : "site");
 	cv.wlen = strlen(cv.where);
 	push_value(L, &cv, r->root, 0);
