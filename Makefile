@@ -105,8 +105,9 @@ regen: planpress
 # ---- the example site and benchmarks -------------------------------------------
 site: check-deps
 	@$(MAKE) --no-print-directory planpress
-	./planpress build
-	@echo "site: built public/ from content/ (open public/index.html)"
+	./planpress publish -m "示例站点发布"
+	@echo "site: built public/ from content/ (open public/index.html) and published it to build/published.git"
+	@echo "site: ./planpress log lists the publications"
 
 bench: planpress
 	@sh tests/bench/run.sh ./planpress

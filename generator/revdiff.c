@@ -222,10 +222,33 @@ struct tasklist {
 	const char *as_of;
 };
 
+/* "plan/2" before "plan/10": the plan by bytes, then the number part by part. */
+static int cmp_ids(const char *a, const char *b)
+{
+	const char *sa = strrchr(a, '/'), *sb = strrchr(b, '/');
+	size_t pa = sa ? (size_t)(sa - a) : 0, pb = sb ? (size_t)(sb - b) : 0;
+	int c = strncmp(a, b, pa < pb ? pa : pb);
+	if (c || pa != pb)
+		return c ? c : (pa < pb ? -1 : 1);
+	a += pa + (sa != NULL);
+	b += pb + (sb != NULL);
+	while (*a && *b) {
+		char *ea, *eb;
+		long x = strtol(a, &ea, 10), y = strtol(b, &eb, 10);
+		if (ea == a || eb == b)
+			return strcmp(a, b);
+		if (x != y)
+			return x < y ? -1 : 1;
+		a = *ea == '.' ? ea + 1 : ea;
+		b = *eb == '.' ? eb + 1 : eb;
+	}
+	return *a ? 1 : *b ? -1 : 0;
+}
+
 static int cmp_task(const void *x, const void *y)
 {
 	const struct value *a = *(struct value *const *)x, *b = *(struct value *const *)y;
-	return strcmp(value_str(value_get(a, "id"), ""), value_str(value_get(b, "id"), ""));
+	return cmp_ids(value_str(value_get(a, "id"), ""), value_str(value_get(b, "id"), ""));
 }
 
 static const char *lead_text(struct arena *a, const struct value *t)

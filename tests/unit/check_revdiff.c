@@ -132,16 +132,17 @@ int main(void)
 	CHECK_INT(r.ntasks, 3);
 	CHECK_STR(r.as_of[1], "2019-06-30");
 	buf_reset(&b);
-	revdiff_task_words(&r, &r.tasks[0], LANG_ZH, &b);
+	/* Tasks in number order: 3, 4, then 21. */
+	revdiff_task_words(&r, &r.tasks[2], LANG_ZH, &b);
 	CHECK_STR(buf_cstr(&b), "任务21 进度 60% → 80%，状态 进行中 → 已完成，牵头单位 城管科 → 城管科、住建局");
 	buf_reset(&b);
-	revdiff_task_words(&r, &r.tasks[1], LANG_ZH, &b);
+	revdiff_task_words(&r, &r.tasks[0], LANG_ZH, &b);
 	CHECK_STR(buf_cstr(&b), "任务3 删除：旧");
 	buf_reset(&b);
-	revdiff_task_words(&r, &r.tasks[2], LANG_EN, &b);
+	revdiff_task_words(&r, &r.tasks[1], LANG_EN, &b);
 	CHECK_STR(buf_cstr(&b), "Task 4 added: 新任务");
 	buf_reset(&b);
-	revdiff_task_words(&r, &r.tasks[0], LANG_EN, &b);
+	revdiff_task_words(&r, &r.tasks[2], LANG_EN, &b);
 	CHECK_STR(buf_cstr(&b), "Task 21: progress 60% → 80%, status in progress → done, lead 城管科 → 城管科、住建局");
 
 	buf_reset(&b);
