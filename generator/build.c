@@ -566,6 +566,11 @@ static void add_history(struct build *b)
 		repo = arena_printf(b->a, "%s/%s", b->o->site_dir, repo);
 	if (publish_history_lang(b->a, repo, b->cfg.publish.branch, b->lang, &b->history, b->d) < 0 || !b->history)
 		return;
+	if (theme_template(&b->theme, "changes")) {
+		value_setc(b->a, b->env.site, "has_changes", value_bool(b->a, 1, nopos));
+		value_setc(b->a, b->env.site, "changes_url",
+		           value_cstring(b->a, b->cfg.index_links ? PUBLISH_CHANGES_DIR "/index.html" : PUBLISH_CHANGES_DIR "/", nopos));
+	}
 	for (size_t i = 0; i < b->history->u.arr.n; i++) {
 		struct value *h = b->history->u.arr.v[i];
 		const struct value *dv = value_get(h, "date");

@@ -81,21 +81,30 @@ check "unchanged publish exits 0" test $rc -eq 0
 check "says nothing to publish" grep -q "nothing to publish" "$PP_TMP/out"
 check "no new commit" test "$(G -C "$repo" rev-parse main)" = "$first"
 
+# The changes page: published with this publication first; a difference
+# there alone (the new history) is not something to publish again.
+G -C "$repo" show main:changes/index.html >"$PP_TMP/changes" 2>/dev/null
+check "changes page published" test -s "$PP_TMP/changes"
+check "changes page lists this publication first" grep -q '本次发布' "$PP_TMP/changes"
+pp -C "$site" build -q
+check "a build after publishing lists it by id" grep -q "$(G -C "$repo" rev-parse --short=7 main)" "$site/public/changes/index.html"
+
 # A one-task change: only the affected files, and the message says it in words.
 sed -i 's/60%/80%/' "$site/content/_index.md"
 write_tasks "$site" 80 done
 pp -C "$site" publish -m "2019年6月进展通报"; rc=$?
 check "second publish exits 0" test $rc -eq 0
 G -C "$repo" show --name-only --format= main | sort >"$PP_TMP/touched"
-# print.css carries the print footer's revision: the one shared file a content change also touches.
-printf 'data/tasks.json\nindex.html\nprint.css\n' >"$PP_TMP/want"
+# print.css carries the print footer's revision, and the changes page lists
+# this publication: the shared files any publication of a content change touches.
+printf 'changes/index.html\ndata/tasks.json\nindex.html\nprint.css\n' >"$PP_TMP/want"
 check "commit touches only the changed files" cmp "$PP_TMP/touched" "$PP_TMP/want"
 G -C "$repo" log -1 --format=%B main >"$PP_TMP/msg"
 check "message first line" test "$(head -n 1 "$PP_TMP/msg")" = "2019年6月进展通报"
 check "message has the task change in words" grep -q '任务21 进度 60% → 80%，状态 进行中 → 已完成' "$PP_TMP/msg"
-check "message has page counts" grep -q '页面：新增 0，修改 1，删除 0' "$PP_TMP/msg"
-check "message trailers" sh -c "grep -q '^Pages-Changed: 1\$' '$PP_TMP/msg' && grep -q '^Tasks-Changed: 1\$' '$PP_TMP/msg'"
-check "git sees trailers" sh -c "git -c safe.directory='*' -C '$repo' log -1 --format='%(trailers:key=Pages-Changed,valueonly)' | grep -q 1"
+check "message has page counts" grep -q '页面：新增 0，修改 2，删除 0' "$PP_TMP/msg"
+check "message trailers" sh -c "grep -q '^Pages-Changed: 2\$' '$PP_TMP/msg' && grep -q '^Tasks-Changed: 1\$' '$PP_TMP/msg'"
+check "git sees trailers" sh -c "git -c safe.directory='*' -C '$repo' log -1 --format='%(trailers:key=Pages-Changed,valueonly)' | grep -q 2"
 check "parent is the first publication" test "$(G -C "$repo" rev-parse main^)" = "$first"
 check "fsck after two publications" G -C "$repo" fsck --strict
 
