@@ -9,6 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/wait.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <time.h>
 
@@ -741,6 +744,98 @@ static const git_remote_head *remote_head(const git_remote_head **heads, size_t 
 	return NULL;
 }
 
+/* ---- hooks of a local remote ---------------------------------------------------- */
+
+/* The git folder of a remote on this machine (file:// URL or a path), or NULL. */
+static char *local_gitdir(const char *url)
+{
+	const char *path = strncmp(url, "file://", 7) == 0 ? url + 7 : url;
+	if (strstr(url, "://") && path == url)
+		return NULL;   /* ssh:// and the like: the server runs its own hooks */
+	git_repository *rr = NULL;
+	if (git_repository_open_ext(&rr, path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0)
+		return NULL;
+	char *dir = xstrdup(git_repository_path(rr));
+	git_repository_free(rr);
+	return dir;
+}
+
+/* Runs hook name of the repository at gitdir with input on its standard
+ * input, as git receive-pack would (libgit2's local transport runs none).
+ * Its output goes into out. Returns its exit status, or -1 when there is no
+ * such executable hook. */
+static int run_hook(const char *gitdir, const char *name, const char *input, struct buf *out)
+{
+	struct buf path = BUF_INIT;
+	buf_printf(&path, "%shooks/%s", gitdir, name);
+	int rc = -1;
+	int in[2] = { -1, -1 }, outp[2] = { -1, -1 };
+	if (access(path.data, X_OK) != 0)
+		goto done;
+	if (pipe(in) < 0 || pipe(outp) < 0)
+		goto done;
+	pid_t pid = fork();
+	if (pid < 0)
+		goto done;
+	if (pid == 0) {
+		dup2(in[0], 0);
+		dup2(outp[1], 1);
+		dup2(outp[1], 2);
+		close(in[0]);
+		close(in[1]);
+		close(outp[0]);
+		close(outp[1]);
+		if (chdir(gitdir) < 0)
+			_exit(127);
+		setenv("GIT_DIR", ".", 1);
+		execl(path.data, name, (char *)NULL);
+		_exit(127);
+	}
+	close(in[0]);
+	close(outp[1]);
+	in[0] = outp[1] = -1;
+	signal(SIGPIPE, SIG_IGN);
+	size_t len = strlen(input), off = 0;
+	while (off < len) {
+		ssize_t w = write(in[1], input + off, len - off);
+		if (w <= 0)
+			break;
+		off += (size_t)w;
+	}
+	close(in[1]);
+	in[1] = -1;
+	char chunk[4096];
+	ssize_t r;
+	while ((r = read(outp[0], chunk, sizeof chunk)) > 0)
+		buf_put(out, chunk, (size_t)r);
+	int status = 0;
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	rc = WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+done:
+	for (int i = 0; i < 2; i++) {
+		if (in[i] >= 0)
+			close(in[i]);
+		if (outp[i] >= 0)
+			close(outp[i]);
+	}
+	buf_free(&path);
+	return rc;
+}
+
+/* A hook's output as notes under the error, one per line, like git's "remote:". */
+static void hook_notes(struct diags *d, const struct buf *out)
+{
+	const char *p = out->data, *end = out->data + out->len;
+	while (p && p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		if (n)
+			diag_add(d, DIAG_NOTE, NULL, 0, 0, NULL, 0, "remote: %.*s", (int)n, p);
+		p = nl ? nl + 1 : NULL;
+	}
+}
+
 int publish_push(const char *repo, const char *branch, const char *url, int *uptodate, struct diags *d)
 {
 	git_libgit2_init();
@@ -829,15 +924,58 @@ int publish_push(const char *repo, const char *branch, const char *url, int *upt
 		rc = 0;
 		goto out;
 	}
+	/* What receive-pack would tell the hooks: "<old> <new> <ref>" per line. */
+	struct buf updates = BUF_INIT, hookout = BUF_INIT;
+	for (size_t i = 0; i < nspecs; i++) {
+		const char *ref = specs[i] + strlen(specs[i]) / 2 + 1;   /* "ref:ref" */
+		git_oid now;
+		char oldhex[GIT_OID_HEXSZ + 1] = "0000000000000000000000000000000000000000";
+		char newhex[GIT_OID_HEXSZ + 1];
+		const git_remote_head *rh = remote_head(heads, nheads, ref);
+		if (rh)
+			git_oid_tostr(oldhex, sizeof oldhex, &rh->oid);
+		if (git_reference_name_to_id(&now, r, ref) < 0)
+			continue;
+		git_oid_tostr(newhex, sizeof newhex, &now);
+		buf_printf(&updates, "%s %s %s\n", oldhex, newhex, ref);
+	}
+	char *gitdir = local_gitdir(url);
+	if (gitdir) {
+		int hs = run_hook(gitdir, "pre-receive", buf_cstr(&updates), &hookout);
+		if (hs > 0) {
+			diag_add(d, DIAG_ERROR, NULL, 0, 0, NULL, 0,
+			         "%s refused the push: its pre-receive hook exited with %d; nothing was pushed", url, hs);
+			hook_notes(d, &hookout);
+			free(gitdir);
+			buf_free(&updates);
+			buf_free(&hookout);
+			goto out;
+		}
+		buf_reset(&hookout);
+	}
 	git_strarray sa = { (char **)specs, nspecs };
 	git_push_options po;
 	git_push_options_init(&po, GIT_PUSH_OPTIONS_VERSION);
 	po.callbacks = cb;
 	if (git_remote_push(rem, &sa, &po) < 0) {
 		gfail(d, "pushing to %s failed", url);
+		free(gitdir);
+		buf_free(&updates);
+		buf_free(&hookout);
 		goto out;
 	}
 	rc = ps.refused ? 1 : 0;
+	/* A deployment hook on the remote runs as after any push to it. */
+	if (gitdir && !ps.refused) {
+		int hs = run_hook(gitdir, "post-receive", buf_cstr(&updates), &hookout);
+		if (hs > 0) {
+			diag_add(d, DIAG_WARNING, NULL, 0, 0, NULL, 0, "%s: its post-receive hook exited with %d", url, hs);
+			hook_notes(d, &hookout);
+		}
+	}
+	free(gitdir);
+	buf_free(&updates);
+	buf_free(&hookout);
 out:
 	git_strarray_dispose(&tags);
 	git_remote_free(rem);

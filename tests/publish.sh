@@ -193,8 +193,24 @@ check "refused push says so" grep -q "refused" "$PP_TMP/err"
 check "refused push says how to retry" grep -q -- "--push-only" "$PP_TMP/err"
 check "remote not overwritten" test "$(G -C "$PP_TMP/remote.git" rev-parse main)" = "$theirs"
 check "local commit kept after refused push" test "$(G -C "$PP_TMP/pub5.git" rev-parse main)" != "$(G -C "$PP_TMP/pub5.git" rev-parse v1^{commit})"
-# A pre-receive hook that refuses, on a remote reached through a path libgit2 cannot hook:
-# libgit2's file:// transport does not run hooks, so refusal is checked with a diverged remote above.
+# A remote whose pre-receive hook exits 1 refuses the push: an error with the
+# hook's words, nothing pushed. (libgit2's local transport runs no hooks, so
+# planpress runs a local remote's hooks itself, as git receive-pack would.)
+G init -q --bare "$PP_TMP/guarded.git"
+printf '#!/bin/sh\necho "发布窗口已关闭" >&2\nexit 1\n' >"$PP_TMP/guarded.git/hooks/pre-receive"
+chmod +x "$PP_TMP/guarded.git/hooks/pre-receive"
+sed -i "s#file://$PP_TMP/remote.git#file://$PP_TMP/guarded.git#" "$site5/site.toml"
+pp -C "$site5" publish --push-only; check "pre-receive refusal exits 1" test $? -eq 1
+check "pre-receive refusal names the hook" grep -q "pre-receive hook exited with 1" "$PP_TMP/err"
+check "pre-receive refusal shows the hook's words" grep -q "remote: 发布窗口已关闭" "$PP_TMP/err"
+check "nothing pushed past pre-receive" sh -c "! git -c safe.directory='*' -C '$PP_TMP/guarded.git' rev-parse -q --verify main"
+# A post-receive hook (a deployment script) runs after an accepted push, with the update on stdin.
+rm "$PP_TMP/guarded.git/hooks/pre-receive"
+printf '#!/bin/sh\ncat >"%s/deployed.txt"\n' "$PP_TMP" >"$PP_TMP/guarded.git/hooks/post-receive"
+chmod +x "$PP_TMP/guarded.git/hooks/post-receive"
+pp -C "$site5" publish --push-only; check "push with post-receive exits 0" test $? -eq 0
+check "post-receive ran with the branch update" grep -q " refs/heads/main$" "$PP_TMP/deployed.txt"
+sed -i "s#file://$PP_TMP/guarded.git#file://$PP_TMP/remote.git#" "$site5/site.toml"
 # An unreachable remote: the commit stays, and the message says how to retry.
 sed -i "s#file://$PP_TMP/remote.git#file://$PP_TMP/nowhere.git#" "$site5/site.toml"
 sed -i 's/关于本站/关于本街道/' "$site5/content/about.md"
