@@ -1,4 +1,5 @@
 /* buf.c: growable byte buffers. */
+#define _GNU_SOURCE   /* memmem */
 #include "buf.h"
 
 #include <stdio.h>
@@ -79,6 +80,14 @@ void buf_put_html(struct buf *b, const char *s, size_t n)
 		start = i + 1;
 	}
 	buf_put(b, s + start, n - start);
+}
+
+size_t buf_find(const char *h, size_t hn, const char *s, size_t sn, size_t from)
+{
+	if (sn == 0 || from > hn || sn > hn - from)
+		return (size_t)-1;
+	const char *p = memmem(h + from, hn - from, s, sn);
+	return p ? (size_t)(p - h) : (size_t)-1;
 }
 
 void buf_truncate(struct buf *b, size_t len)

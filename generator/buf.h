@@ -25,6 +25,9 @@ void buf_vprintf(struct buf *b, const char *fmt, va_list ap);
 /* Appends s with & < > " ' escaped for HTML text and attributes. */
 void buf_put_html(struct buf *b, const char *s, size_t n);
 void buf_truncate(struct buf *b, size_t len);
+/* Offset of the first s (sn bytes) in h (hn bytes) at or after from, or
+ * (size_t)-1. For text that may hold NULs, where strstr cannot look. */
+size_t buf_find(const char *h, size_t hn, const char *s, size_t sn, size_t from);
 /* Empties the buffer, keeping its memory. */
 void buf_reset(struct buf *b);
 /* A NUL-terminated view of the contents, valid until the next change. */

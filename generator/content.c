@@ -375,22 +375,6 @@ static const char *task_number(const struct page *p, char *buf, size_t n)
 	return v && v->kind == V_STRING ? v->u.str.s : NULL;
 }
 
-/* "1.10" after "1.9": numbers compared part by part. */
-static int cmp_numbered(const char *a, const char *b)
-{
-	while (*a && *b) {
-		char *ea, *eb;
-		long x = strtol(a, &ea, 10), y = strtol(b, &eb, 10);
-		if (ea == a || eb == b)
-			return strcmp(a, b);
-		if (x != y)
-			return x < y ? -1 : 1;
-		a = *ea == '.' ? ea + 1 : ea;
-		b = *eb == '.' ? eb + 1 : eb;
-	}
-	return *a ? 1 : *b ? -1 : 0;
-}
-
 /* List order: tasks by their number (a task's weight is its importance, not
  * its place); other pages weighted first by weight, then newest date first,
  * then title, then path. */
@@ -400,7 +384,7 @@ static int cmp_list(const void *a, const void *b)
 	char bx[32], by[32];
 	const char *nx = task_number(x, bx, sizeof bx), *ny = task_number(y, by, sizeof by);
 	if (nx && ny) {
-		int c = cmp_numbered(nx, ny);
+		int c = value_cmp_numbered(nx, ny);
 		if (c)
 			return c;
 	}

@@ -41,21 +41,6 @@ struct input {
 	size_t nlines;
 };
 
-static size_t find_bytes(const char *h, size_t hn, const char *s, size_t sn, size_t from)
-{
-	if (sn == 0 || sn > hn)
-		return (size_t)-1;
-	for (size_t i = from; i + sn <= hn; i++) {
-		const char *p = memchr(h + i, s[0], hn - sn + 1 - i);
-		if (!p)
-			break;
-		i = (size_t)(p - h);
-		if (memcmp(p, s, sn) == 0)
-			return i;
-	}
-	return (size_t)-1;
-}
-
 /* The body offset of text offset t (a sentinel maps to where it went in). */
 static size_t body_off(const struct input *in, size_t t)
 {
@@ -191,7 +176,7 @@ static void fix_emphasis(struct input *in)
 		return;
 	for (uint32_t cp = 0xE000; cp <= 0xF8FF; cp++) {
 		in->slen = utf8_encode(cp, in->sentinel);
-		if (find_bytes(in->body, in->body_len, in->sentinel, in->slen, 0) == (size_t)-1)
+		if (buf_find(in->body, in->body_len, in->sentinel, in->slen, 0) == (size_t)-1)
 			break;
 	}
 	size_t from = 0;
@@ -345,7 +330,7 @@ static size_t find_dest(const struct input *in, const char *dest, size_t dn, siz
 {
 	if (dn == 0)
 		return (size_t)-1;
-	size_t pos = find_bytes(in->text, to, dest, dn, from);
+	size_t pos = buf_find(in->text, to, dest, dn, from);
 	if (pos != (size_t)-1 || (!memchr(in->text + from, '\\', to - from) && !memchr(in->text + from, '&', to - from)))
 		return pos;
 	struct buf tmp = BUF_INIT;

@@ -108,26 +108,11 @@ static void insert_bytes(struct buf *b, size_t off, const char *s, size_t n)
 	b->data[b->len] = '\0';
 }
 
-static size_t find_bytes(const char *h, size_t hn, const char *s, size_t sn, size_t from)
-{
-	if (sn == 0 || sn > hn)
-		return (size_t)-1;
-	for (size_t i = from; i + sn <= hn; i++) {
-		const char *p = memchr(h + i, s[0], hn - sn + 1 - i);
-		if (!p)
-			break;
-		i = (size_t)(p - h);
-		if (memcmp(p, s, sn) == 0)
-			return i;
-	}
-	return (size_t)-1;
-}
-
 /* s[0..*n) without the sentinel: s itself when it holds none, else a copy in scratch. */
 static const char *strip(const struct mdr *r, struct buf *scratch, const char *s, size_t *n)
 {
 	size_t sl = r->src.sentinel_len;
-	size_t at = find_bytes(s, *n, r->src.sentinel, sl, 0);
+	size_t at = buf_find(s, *n, r->src.sentinel, sl, 0);
 	if (at == (size_t)-1)
 		return s;
 	buf_reset(scratch);
@@ -135,7 +120,7 @@ static const char *strip(const struct mdr *r, struct buf *scratch, const char *s
 	while (at != (size_t)-1) {
 		buf_put(scratch, s + i, at - i);
 		i = at + sl;
-		at = find_bytes(s, *n, r->src.sentinel, sl, i);
+		at = buf_find(s, *n, r->src.sentinel, sl, i);
 	}
 	buf_put(scratch, s + i, *n - i);
 	*n = scratch->len;
@@ -824,7 +809,7 @@ static void heading_done(struct mdr *r, const struct frame *f)
 			struct buf pat = BUF_INIT;
 			buf_printf(&pat, "{#%s}", buf_cstr(&id));
 			const char *body = r->src.file + r->src.body_off;
-			size_t off = find_bytes(body, r->src.file_len - r->src.body_off,
+			size_t off = buf_find(body, r->src.file_len - r->src.body_off,
 			                        pat.data, pat.len, r->xid_from);
 			if (off != (size_t)-1)
 				r->xid_from = off + pat.len;

@@ -173,32 +173,10 @@ static const char *number_text(struct ld *l, const struct value *v)
 	return NULL;
 }
 
-/* "1.10" after "1.9", "2" after "1.10": numbers compared part by part. */
-static int cmp_numbers(const char *a, const char *b)
-{
-	while (*a || *b) {
-		char *ea, *eb;
-		long x = strtol(a, &ea, 10), y = strtol(b, &eb, 10);
-		if (ea == a || eb == b)
-			return strcmp(a, b);
-		if (x != y)
-			return x < y ? -1 : 1;
-		a = ea;
-		b = eb;
-		if (*a == '.')
-			a++;
-		if (*b == '.')
-			b++;
-		if (!*a != !*b)
-			return *a ? 1 : -1;
-	}
-	return 0;
-}
-
 static int cmp_task(const void *x, const void *y)
 {
 	const struct value *a = *(struct value *const *)x, *b = *(struct value *const *)y;
-	return cmp_numbers(value_str(value_get(a, "number"), ""), value_str(value_get(b, "number"), ""));
+	return value_cmp_numbered(value_str(value_get(a, "number"), ""), value_str(value_get(b, "number"), ""));
 }
 
 static int cmp_plan(const void *x, const void *y)

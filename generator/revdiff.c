@@ -230,19 +230,7 @@ static int cmp_ids(const char *a, const char *b)
 	int c = strncmp(a, b, pa < pb ? pa : pb);
 	if (c || pa != pb)
 		return c ? c : (pa < pb ? -1 : 1);
-	a += pa + (sa != NULL);
-	b += pb + (sb != NULL);
-	while (*a && *b) {
-		char *ea, *eb;
-		long x = strtol(a, &ea, 10), y = strtol(b, &eb, 10);
-		if (ea == a || eb == b)
-			return strcmp(a, b);
-		if (x != y)
-			return x < y ? -1 : 1;
-		a = *ea == '.' ? ea + 1 : ea;
-		b = *eb == '.' ? eb + 1 : eb;
-	}
-	return *a ? 1 : *b ? -1 : 0;
+	return value_cmp_numbered(a + pa + (sa != NULL), b + pb + (sb != NULL));
 }
 
 static int cmp_task(const void *x, const void *y)

@@ -1090,18 +1090,6 @@ static const struct value *lookup(const struct ctx *cx, const char *name, size_t
 	return v;
 }
 
-/* The spec's truth: only null, false and [] are false; "" and 0 are true. */
-static int truthy(const struct value *v)
-{
-	if (!v)
-		return 0;
-	switch (v->kind) {
-	case V_NULL: return 0;
-	case V_BOOL: return v->u.b;
-	case V_ARRAY: return v->u.arr.n > 0;
-	default: return 1;
-	}
-}
 
 /* Sets *to to the template a partial or parent tag names, or NULL to render
  * nothing. Returns -1 for an unknown name in strict mode. */
@@ -1226,7 +1214,7 @@ static int render_section(struct rs *st, const struct tpl *t, const struct op *o
 	const struct value *v = lookup(cx, op->s, op->len);
 	int rc = 0;
 	if (op->kind == OP_INVERTED) {
-		if (truthy(v))   /* a lambda counts as true */
+		if (value_truthy(v))   /* a lambda counts as true */
 			return 0;
 		if (enter(st, t, op->off) < 0)
 			return -1;
@@ -1234,7 +1222,7 @@ static int render_section(struct rs *st, const struct tpl *t, const struct op *o
 		st->depth--;
 		return rc;
 	}
-	if (!truthy(v))
+	if (!value_truthy(v))
 		return 0;
 	if (enter(st, t, op->off) < 0)
 		return -1;

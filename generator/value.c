@@ -168,9 +168,23 @@ int value_truthy(const struct value *v)
 	case V_NULL: return 0;
 	case V_BOOL: return v->u.b;
 	case V_ARRAY: return v->u.arr.n > 0;
-	case V_STRING: return v->u.str.len > 0;
 	default: return 1;
 	}
+}
+
+int value_cmp_numbered(const char *a, const char *b)
+{
+	while (*a && *b) {
+		char *ea, *eb;
+		long x = strtol(a, &ea, 10), y = strtol(b, &eb, 10);
+		if (ea == a || eb == b)
+			return strcmp(a, b);
+		if (x != y)
+			return x < y ? -1 : 1;
+		a = *ea == '.' ? ea + 1 : ea;
+		b = *eb == '.' ? eb + 1 : eb;
+	}
+	return *a ? 1 : *b ? -1 : 0;
 }
 
 const char *value_kind_name(enum value_kind kind)

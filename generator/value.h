@@ -106,8 +106,12 @@ const char *value_str(const struct value *v, const char *fallback);
 int64_t value_i64(const struct value *v, int64_t fallback);
 int value_is(const struct value *v, enum value_kind kind);
 
-/* Mustache truthiness: null, false, empty array (and empty string) are false. */
+/* Mustache truthiness (the spec's): only null, false and an empty array are
+ * false; "" and 0 are true. */
 int value_truthy(const struct value *v);
+/* Compares numbers as plans print them ("1", "1.2", "10"): part by part, so
+ * "2" comes before "10" and "1.9" before "1.10"; other text bytewise. */
+int value_cmp_numbered(const char *a, const char *b);
 const char *value_kind_name(enum value_kind kind);
 /* Appends v as text: strings as they are, numbers in their shortest exact
  * form, dates in ISO 8601, booleans true/false, null as nothing. */
