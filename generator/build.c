@@ -422,7 +422,7 @@ static int load_hooks(struct build *b)
 	}
 	struct script_opts so = {
 		.site_dir = b->o->site_dir,
-		.lib_dir = lib,
+		.lib_dir = NULL,   /* require loads from the site's lua/ folder only */
 		.budget = b->cfg.lua_budget,
 		.memory = b->cfg.lua_memory,
 		.as_of = b->model.as_of,
