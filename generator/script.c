@@ -314,12 +314,33 @@ static void scratch_push(lua_State *L, struct buf *b)
 
 /* ---- positions ------------------------------------------------------------ */
 
+static int parse_pos(const char *s, size_t len, size_t *plen, int *line, int *col);
+
+/* A content position is kept as a pointer to the value's own struct pos
+ * (the values live in the build's arena, which outlives the script), and
+ * made into text only when a message needs it: most never do. */
 static void push_pos(lua_State *L, const struct pos *p)
 {
-	if (p->col > 0)
-		lua_pushfstring(L, "%s:%d:%d", p->path, p->line, p->col);
-	else
-		lua_pushfstring(L, "%s:%d", p->path, p->line);
+	lua_pushlightuserdata(L, (void *)p);
+}
+
+/* The position at stack index i: a pointer pushed by push_pos, or a
+ * "path:line[:col]" string a hook gave. */
+static int read_pos(lua_State *L, int i, struct pos *out, char *path, size_t cap)
+{
+	size_t len, plen;
+	if (lua_type(L, i) == LUA_TLIGHTUSERDATA) {
+		const struct pos *p = lua_touserdata(L, i);
+		*out = *p;
+		snprintf(path, cap, "%s", p->path);
+		return 1;
+	}
+	const char *s = lua_type(L, i) == LUA_TSTRING ? lua_tolstring(L, i, &len) : NULL;
+	if (s && parse_pos(s, len, &plen, &out->line, &out->col)) {
+		snprintf(path, cap, "%.*s", (int)plen, s);
+		return 1;
+	}
+	return 0;
 }
 
 /* Reads "path:line[:col]" into its parts; 0 when it is no position. */
@@ -503,6 +524,7 @@ struct skey {
 	const char *s;
 	size_t len;
 	lua_Integer slot;   /* index in the unsorted key array: the tie-break */
+	const char *tname;  /* rank 4: the key's type, for the error */
 };
 
 static int cmp_skey(const void *pa, const void *pb)
@@ -1069,8 +1091,8 @@ static int pp_month_end(lua_State *L)
  * hook's own line. */
 static void content_where(lua_State *L, char *path, size_t cap, int *line, int *col)
 {
-	size_t len, plen;
-	const char *p = NULL;
+	struct pos p = { 0 };
+	int found = 0;
 	*col = 0;
 	if (lua_type(L, 2) == LUA_TTABLE) {
 		if (!lua_isnoneornil(L, 3)) {
@@ -1079,20 +1101,21 @@ static void content_where(lua_State *L, char *path, size_t cap, int *line, int *
 			if (lua_rawget(L, -2) == LUA_TTABLE) {
 				lua_pushvalue(L, 3);
 				lua_rawget(L, -2);
-				p = lua_tostring(L, -1);
+				found = read_pos(L, -1, &p, path, cap);
 			}
 		}
-		if (!p) {
+		if (!found) {
 			lua_rawgetp(L, LUA_REGISTRYINDEX, &K_POS);
 			lua_pushvalue(L, 2);
 			lua_rawget(L, -2);
-			p = lua_tostring(L, -1);
+			found = read_pos(L, -1, &p, path, cap);
 		}
 	} else if (lua_type(L, 2) == LUA_TSTRING) {
-		p = lua_tostring(L, 2);
+		found = read_pos(L, 2, &p, path, cap);
 	}
-	if (p && (len = strlen(p)) && parse_pos(p, len, &plen, line, col)) {
-		snprintf(path, cap, "%.*s", (int)plen, p);
+	if (found) {
+		*line = p.line;
+		*col = p.col;
 		return;
 	}
 	where(L, 1, path, cap, line);
@@ -1417,14 +1440,33 @@ struct conv {
 
 static size_t where_push(struct conv *cv, const char *fmt, const char *k, size_t klen, lua_Integer i)
 {
-	size_t old = cv->wlen;
-	int n;
-	if (k)
-		n = snprintf(cv->where + old, sizeof cv->where - old, fmt, (int)klen, k);
-	else
-		n = snprintf(cv->where + old, sizeof cv->where - old, fmt, (long long)i);
-	if (n > 0)
-		cv->wlen = old + (size_t)n < sizeof cv->where ? old + (size_t)n : sizeof cv->where - 1;
+	/* Called for every field converted: plain copies, no printf. fmt is
+	 * ".%.*s" for a key or "[%lld]" for an index. */
+	size_t old = cv->wlen, room = sizeof cv->where - 1 - old;
+	char num[24], *w = cv->where + old;
+	size_t n = 0;
+	(void)fmt;
+	if (k) {
+		if (room > 0)
+			w[n++] = '.';
+		size_t c = klen < room - n ? klen : room - n;
+		memcpy(w + n, k, c);
+		n += c;
+	} else {
+		size_t d = 0;
+		unsigned long long u = (unsigned long long)i;
+		do
+			num[d++] = (char)('0' + u % 10);
+		while ((u /= 10) && d < sizeof num);
+		if (room >= d + 2) {
+			w[n++] = '[';
+			while (d)
+				w[n++] = num[--d];
+			w[n++] = ']';
+		}
+	}
+	cv->wlen = old + n;
+	cv->where[cv->wlen] = '\0';
 	return old;
 }
 
@@ -1574,14 +1616,13 @@ static struct value *to_lambda(lua_State *L, struct conv *cv, int idx)
 static struct pos table_pos(lua_State *L, struct conv *cv, int t, const struct value *orig)
 {
 	struct pos p = { 0 };
-	size_t len, plen;
+	char path[512];
 	if (orig)
 		return orig->pos;
 	lua_pushvalue(L, t);
 	lua_rawget(L, cv->pos);
-	const char *s = lua_tolstring(L, -1, &len);
-	if (s && parse_pos(s, len, &plen, &p.line, &p.col))
-		p.path = arena_strndup(cv->a, s, plen);
+	if (read_pos(L, -1, &p, path, sizeof path))
+		p.path = arena_strdup(cv->a, path);
 	lua_pop(L, 1);
 	return p;
 }
@@ -1623,8 +1664,8 @@ static void put_field(lua_State *L, struct conv *cv, struct value *out, int kidx
 	size_t old = where_push(cv, ".%.*s", k, klen, 0);
 	struct value *cv_orig = orig && orig->kind == V_TABLE ? value_getn(orig, k, klen) : NULL;
 	struct value *c = to_value(L, cv, vidx, cv_orig, depth + 1);
-	if (c)
-		value_set(cv->a, out, k, klen, c);
+	if (c)   /* a Lua table's keys are unique: no need to look for the key first */
+		value_append(cv->a, out, k, klen, c);
 	where_pop(cv, old);
 }
 
@@ -1676,30 +1717,77 @@ static struct value *table_to_value(lua_State *L, struct conv *cv, int t, int de
 	} else {
 		out = value_table(cv->a, table_pos(L, cv, t, orig));
 		/* first the fields the table came with, in their order; then new ones, sorted */
+		lua_Integer placed = 0;
 		if (orig && orig->kind == V_TABLE) {
 			for (size_t i = 0; i < orig->u.tab.n; i++) {
 				const struct value_pair *p = &orig->u.tab.v[i];
 				lua_pushlstring(L, p->key, p->keylen);
 				lua_pushvalue(L, -1);
-				if (lua_rawget(L, t) != LUA_TNIL)
+				if (lua_rawget(L, t) != LUA_TNIL) {
 					put_field(L, cv, out, lua_gettop(L) - 1, lua_gettop(L), orig, depth);
+					placed++;
+				}
 				lua_pop(L, 2);
 			}
 		}
-		push_sorted_keys(L, t);
-		keys = lua_gettop(L);
-		for (lua_Integer i = 1; lua_rawgeti(L, keys, i) != LUA_TNIL; i++) {
-			size_t klen;
-			const char *k = lua_type(L, -1) == LUA_TSTRING ? lua_tolstring(L, -1, &klen) : NULL;
-			if (!(k && orig && orig->kind == V_TABLE && value_getn(orig, k, klen))) {
-				lua_pushvalue(L, -1);
-				lua_rawget(L, t);
-				put_field(L, cv, out, lua_gettop(L) - 1, lua_gettop(L), orig, depth);
-				lua_pop(L, 1);
-			}
-			lua_pop(L, 1);
+		if (placed == n) {   /* no new keys: nothing to sort (most tables) */
+			lua_pushlightuserdata(L, out);
+			lua_rawsetp(L, cv->memo, lua_topointer(L, t));
+			return out;
 		}
-		lua_pop(L, 2);
+		/* The new keys, sorted in one scratch block: the strings stay valid
+		 * because they are keys of t, which nothing changes meanwhile. */
+		struct skey *v = lua_newuserdatauv(L, (size_t)n * sizeof *v + 1, 0);
+		keys = lua_gettop(L);
+		lua_Integer m = 0;
+		lua_pushnil(L);
+		while (lua_next(L, t) && m < n) {
+			struct skey *k = &v[m];
+			lua_pop(L, 1);
+			memset(k, 0, sizeof *k);
+			k->slot = m + 1;
+			switch (lua_type(L, -1)) {
+			case LUA_TNUMBER:
+				k->isint = lua_isinteger(L, -1);
+				if (k->isint)
+					k->i = lua_tointeger(L, -1);
+				else
+					k->n = lua_tonumber(L, -1);
+				break;
+			case LUA_TSTRING:
+				k->rank = 1;
+				k->s = lua_tolstring(L, -1, &k->len);
+				if (orig && orig->kind == V_TABLE && value_getn(orig, k->s, k->len))
+					continue;   /* placed above, in the original order */
+				break;
+			case LUA_TBOOLEAN:
+				k->rank = lua_toboolean(L, -1) ? 3 : 2;
+				break;
+			default:
+				k->rank = 4;
+				k->tname = luaL_typename(L, -1);
+			}
+			m++;
+		}
+		qsort(v, (size_t)m, sizeof *v, cmp_skey);
+		for (lua_Integer i = 0; i < m; i++) {
+			const struct skey *k = &v[i];
+			if (k->rank == 1)
+				lua_pushlstring(L, k->s, k->len);
+			else if (k->rank == 0 && k->isint)
+				lua_pushinteger(L, k->i);
+			else if (k->rank == 0)
+				lua_pushnumber(L, k->n);
+			else if (k->rank == 2 || k->rank == 3)
+				lua_pushboolean(L, k->rank == 3);
+			else
+				luaL_error(L, "the hook stored a %s key in %s: templates need string keys", k->tname, cv->where);
+			lua_pushvalue(L, -1);
+			lua_rawget(L, t);
+			put_field(L, cv, out, lua_gettop(L) - 1, lua_gettop(L), orig, depth);
+			lua_pop(L, 2);
+		}
+		lua_settop(L, keys - 1);
 	}
 	lua_pushlightuserdata(L, out);
 	lua_rawsetp(L, cv->memo, lua_topointer(L, t));

@@ -115,6 +115,11 @@ void value_set(struct arena *a, struct value *t, const char *key, size_t keylen,
 			return;
 		}
 	}
+	value_append(a, t, key, keylen, v);
+}
+
+void value_append(struct arena *a, struct value *t, const char *key, size_t keylen, struct value *v)
+{
 	if (t->u.tab.n == t->u.tab.cap) {
 		size_t cap = t->u.tab.cap ? t->u.tab.cap * 2 : 8;
 		t->u.tab.v = arena_realloc(a, t->u.tab.v, t->u.tab.n * sizeof(struct value_pair),

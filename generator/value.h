@@ -95,6 +95,9 @@ void value_push(struct arena *a, struct value *arr, struct value *v);
  * The key is copied into the arena. */
 void value_set(struct arena *a, struct value *t, const char *key, size_t keylen, struct value *v);
 void value_setc(struct arena *a, struct value *t, const char *key, struct value *v);
+/* Appends key without looking for it first: for callers that know the key
+ * is new (keys from a source that has no duplicates). */
+void value_append(struct arena *a, struct value *t, const char *key, size_t keylen, struct value *v);
 /* The value at key, or NULL. t may be NULL or not a table (then NULL). */
 struct value *value_get(const struct value *t, const char *key);
 struct value *value_getn(const struct value *t, const char *key, size_t keylen);
