@@ -262,17 +262,24 @@ static void tpl_one(void *ctx, size_t i, int worker)
 }
 
 /* Renders template name (if the theme has it) with ctx into rel. */
-static void render_extra(struct build *b, const char *name, struct value *ctx, const char *rel,
-                         struct page_out *po)
+static void render_in(struct build *b, struct arena *a, const char *name, struct value *ctx,
+                      const char *rel, struct page_out *po)
 {
 	const struct tpl *t = theme_template(&b->theme, name);
 	struct buf out = BUF_INIT;
 	if (t && tpl_render(b->theme.tpl, t, ctx, &out, b->d) == 0) {
 		po->rel = rel;
-		po->data = arena_strndup(b->a, out.data ? out.data : "", out.len);
+		po->data = arena_strndup(a, out.data ? out.data : "", out.len);
 		po->len = out.len;
 	}
 	buf_free(&out);
+}
+
+/* Renders template name (if the theme has it) with ctx into rel. */
+static void render_extra(struct build *b, const char *name, struct value *ctx, const char *rel,
+                         struct page_out *po)
+{
+	render_in(b, b->a, name, ctx, rel, po);
 }
 
 /* ---- output -------------------------------------------------------------------- */
@@ -544,14 +551,38 @@ static void make_unit_pages(struct build *b)
 	b->units_index = idx;
 }
 
-/* Renders a made-up page (no source, no Markdown) with template name. */
-static void render_made_page(struct build *b, struct page *p, const char *name, const char *key,
-                             const struct value *data, struct page_out *po)
+/* Renders a made-up page (no source, no Markdown) with template name, in arena a. */
+static void render_made_page(struct build *b, struct arena *a, struct page *p, const char *name,
+                             const char *key, const struct value *data, struct page_out *po)
 {
-	struct value *ctx = ctx_page(b->a, &b->env, p, p->url, 0, p->nchildren, 1, 1);
+	struct value *ctx = ctx_page(a, &b->env, p, p->url, 0, p->nchildren, 1, 1);
 	if (key && data)
-		value_setc(b->a, value_get(ctx, "page"), key, (struct value *)data);
-	render_extra(b, name, ctx, p->out, po);
+		value_setc(a, value_get(ctx, "page"), key, (struct value *)data);
+	render_in(b, a, name, ctx, p->out, po);
+}
+
+struct unit_job {
+	struct build *b;
+	const struct value *units;   /* site.units */
+	struct page_out *out;        /* one slot per unit page */
+};
+
+/* Unit pages list many tasks each: rendered on the pool like content pages. */
+static void unit_one(void *ctx, size_t k, int worker)
+{
+	struct unit_job *j = ctx;
+	struct build *b = j->b;
+	const struct page *p = b->units[k];
+	const char *slug = p->url + 6;   /* "units/<slug>/" */
+	for (size_t i = 0; i < j->units->u.arr.n; i++) {
+		const struct value *u = j->units->u.arr.v[i];
+		const char *us = value_str(value_get(u, "slug"), "");
+		size_t n = strlen(us);
+		if (strncmp(slug, us, n) == 0 && slug[n] == '/' && slug[n + 1] == '\0') {
+			render_made_page(b, b->ta[worker], b->units[k], "unit", "unit", u, &j->out[k]);
+			return;
+		}
+	}
 }
 
 /* The publications so far, for the changes page and the print footer's
@@ -830,18 +861,13 @@ int build_site(const struct build_opts *o, struct build_stats *st, struct diags 
 		ch->children = NULL;
 		ch->nchildren = 0;
 		ch->meta = value_table(b.a, (struct pos){ 0 });
-		render_made_page(&b, ch, "changes", "changes", b.history, &extra[nextra - 1]);
+		render_made_page(&b, b.a, ch, "changes", "changes", b.history, &extra[nextra - 1]);
 	}
 	if (b.units_index) {
 		const struct value *units = value_get(b.env.site, "units");
-		render_made_page(&b, b.units_index, "units", NULL, NULL, &extra[5]);
-		for (size_t i = 0, k = 0; i < units->u.arr.n && k < b.nunits; i++) {
-			const char *slug = value_str(value_get(units->u.arr.v[i], "slug"), "");
-			if (strcmp(b.units[k]->url + 6, arena_printf(b.a, "%s/", slug)) != 0)
-				continue;   /* an entry make_unit_pages() skipped */
-			render_made_page(&b, b.units[k], "unit", "unit", units->u.arr.v[i], &extra[6 + k]);
-			k++;
-		}
+		render_made_page(&b, b.a, b.units_index, "units", NULL, NULL, &extra[5]);
+		struct unit_job uj = { &b, units, &extra[6] };
+		pool_run(b.nunits, b.jobs, unit_one, &uj);
 	}
 	if (b.model.plans->u.arr.n) {
 		data_files(&b, &extra[3], &extra[4]);
