@@ -2,6 +2,7 @@
  * (lua/import.lua) on it, and makes the plan's JSON form, report and content files. */
 #include "import.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <iconv.h>
 #include <stdio.h>
@@ -1033,6 +1034,64 @@ static int mkdir_parents(char *path)
 	return 0;
 }
 
+static int in_import(const struct import_files *f, const char *rel)
+{
+	for (size_t i = 0; i < f->n; i++)
+		if (strcmp(f->v[i].path, rel) == 0)
+			return 1;
+	return 0;
+}
+
+/* With --force: a page an earlier import of the same plan wrote (it has the
+ * mark) that this import no longer makes, in a folder this import wrote to,
+ * is removed, so that a plan re-imported with fewer tasks has no stale task
+ * pages. Files without the mark are never touched. */
+static void remove_leftovers(const struct import_files *f, const char *site_dir, struct diags *d)
+{
+	struct buf dir = BUF_INIT, rel = BUF_INIT, full = BUF_INIT;
+	for (size_t i = 0; i < f->n; i++) {
+		const char *slash = strrchr(f->v[i].path, '/');
+		if (!slash)
+			continue;
+		size_t dl = (size_t)(slash - f->v[i].path);
+		int seen = 0;   /* each folder once */
+		for (size_t k = 0; k < i && !seen; k++) {
+			const char *ks = strrchr(f->v[k].path, '/');
+			seen = ks && (size_t)(ks - f->v[k].path) == dl && memcmp(f->v[k].path, f->v[i].path, dl) == 0;
+		}
+		if (seen)
+			continue;
+		buf_reset(&dir);
+		buf_printf(&dir, "%s/%.*s", site_dir, (int)dl, f->v[i].path);
+		DIR *dh = opendir(buf_cstr(&dir));
+		if (!dh)
+			continue;
+		struct dirent *e;
+		while ((e = readdir(dh)) != NULL) {
+			size_t nl = strlen(e->d_name);
+			if (nl < 4 || strcmp(e->d_name + nl - 3, ".md") != 0)
+				continue;
+			buf_reset(&rel);
+			buf_printf(&rel, "%.*s/%s", (int)dl, f->v[i].path, e->d_name);
+			if (in_import(f, buf_cstr(&rel)))
+				continue;
+			buf_reset(&full);
+			buf_printf(&full, "%s/%s", site_dir, buf_cstr(&rel));
+			if (!generated_by_us(buf_cstr(&full)))
+				continue;
+			if (unlink(buf_cstr(&full)) == 0)
+				diag_add(d, DIAG_NOTE, buf_cstr(&rel), 0, 0, NULL, 0,
+				         "removed: an earlier import wrote it and this one does not");
+			else
+				diag_add(d, DIAG_ERROR, buf_cstr(&rel), 0, 0, NULL, 0, "cannot remove: %s", strerror(errno));
+		}
+		closedir(dh);
+	}
+	buf_free(&dir);
+	buf_free(&rel);
+	buf_free(&full);
+}
+
 int import_files_write(const struct import_files *f, const char *site_dir, int force,
                        struct diags *d)
 {
@@ -1066,6 +1125,8 @@ int import_files_write(const struct import_files *f, const char *site_dir, int f
 	}
 	if (d->nerrors > errs)
 		goto out;
+	if (force)
+		remove_leftovers(f, site_dir, d);
 	rc = (int)f->n;
 out:
 	buf_free(&p);

@@ -63,6 +63,15 @@ pp -C "$site" import "$doc" --plan changgang-2018 --force
 rm -f "$site/content/plans/changgang-2018/tasks/02.md"
 pp -C "$site" import "$doc" --plan changgang-2018 --force
 check "re-import restores the file" test -s "$site/content/plans/changgang-2018/tasks/02.md"
+# A task page an earlier, larger import wrote goes with --force; a hand-written one stays.
+sed 's/^number: 26$/number: 27/' "$site/content/plans/changgang-2018/tasks/26.md" >"$site/content/plans/changgang-2018/tasks/27.md"
+printf -- '---\ntitle: 手写备注\n---\n' >"$site/content/plans/changgang-2018/tasks/notes.md"
+pp -C "$site" import "$doc" --plan changgang-2018 --force
+check "--force after a larger import exits 0" test $? -eq 0
+check "the left-over generated task page is removed" test ! -e "$site/content/plans/changgang-2018/tasks/27.md"
+check "the removal is reported" grep -q 'tasks/27.md: note: removed' "$PP_TMP/err"
+check "a hand-written page beside them stays" test -s "$site/content/plans/changgang-2018/tasks/notes.md"
+rm -f "$site/content/plans/changgang-2018/tasks/notes.md"
 
 pp -C "$site" import "$seeds/002_0c7bae69e7ac0a7c.txt" --plan shenzhen-2018
 check "import with an annex exits 0" test $? -eq 0
