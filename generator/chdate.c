@@ -82,16 +82,6 @@ static void trim(struct sc *c)
 		c->len -= 3;   /* U+3000, the ideographic space */
 }
 
-int chdate_month_days(int year, int month)
-{
-	static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	if (month < 1 || month > 12)
-		return 0;
-	if (month == 2 && ((year % 4 == 0 && year % 100 != 0) || year % 400 == 0))
-		return 29;
-	return days[month - 1];
-}
-
 /* ISO form: the separator after the year is used again after the month. */
 static int parse_iso(struct sc *c, int *y, int *m, int *d)
 {
@@ -130,14 +120,14 @@ static int parse_zh(struct sc *c, int *y, int *m, int *d, const char **why)
 	size_t save = c->i;
 	if ((q = quarter(c)) != 0) {
 		*m = q * 3;
-		*d = chdate_month_days(*y, *m);
+		*d = datetime_month_days(*y, *m);
 		return 1;
 	}
 	c->i = save;
 	if (number(c, 2, m) < 1 || !lit(c, "月"))
 		return 0;
 	if (lit(c, "底") || lit(c, "末") || lit(c, "下旬")) {
-		*d = chdate_month_days(*y, *m);
+		*d = datetime_month_days(*y, *m);
 		return 1;
 	}
 	if (lit(c, "上旬")) {
@@ -198,7 +188,7 @@ int chdate_add_months(int *year, int *month, int *day, int64_t n)
 		return -1;
 	*year = (int)(t / 12);
 	*month = (int)(t % 12) + 1;
-	int md = chdate_month_days(*year, *month);
+	int md = datetime_month_days(*year, *month);
 	if (*day > md)
 		*day = md;
 	return 0;

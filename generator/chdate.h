@@ -19,9 +19,6 @@
  * (a static English string). */
 int chdate_parse(const char *s, size_t len, int *year, int *month, int *day, const char **why);
 
-/* Days in a month of the proleptic Gregorian calendar (0 for a bad month). */
-int chdate_month_days(int year, int month);
-
 /* Moves a date n months on (or back, n < 0), keeping the day but clamping it
  * to the end of a shorter month: 2019-01-31 + 1 month is 2019-02-28.
  * Returns -1 when the year would leave 1..9999. */

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "utf8.h"
+#include "value.h"
 #include "xalloc.h"
 
 int cntext_is_wide(uint32_t cp)
@@ -172,16 +173,6 @@ int cntext_number(const char *s, size_t n, long *val, size_t *used)
 	return 1;
 }
 
-int cntext_month_end(int year, int month)
-{
-	static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	if (month < 1 || month > 12)
-		return 0;
-	if (month == 2 && ((year % 4 == 0 && year % 100 != 0) || year % 400 == 0))
-		return 29;
-	return days[month - 1];
-}
-
 /* A cursor over a date expression. */
 struct dscan {
 	const char *s;
@@ -317,7 +308,7 @@ int cntext_date(const char *s, size_t n, int ctx_year, struct cntext_date *out)
 		out->year = 0;
 		return 1;
 	}
-	int end = cntext_month_end(year, month);
+	int end = datetime_month_days(year, month);
 	if (day > end)
 		return 0;
 	if (day == 0)

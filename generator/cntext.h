@@ -25,9 +25,6 @@ void cntext_fold_line(const char *s, size_t n, struct buf *out);
  * and the bytes read in *used. Returns 1, or 0 when s does not start with one. */
 int cntext_number(const char *s, size_t n, long *val, size_t *used);
 
-/* Last day of a month (1..12), leap years included. */
-int cntext_month_end(int year, int month);
-
 /* A deadline understood as a calendar date. */
 struct cntext_date {
 	int year, month, day;   /* year 0: the year is not known (date unknown) */

@@ -1082,7 +1082,7 @@ static int pp_month_end(lua_State *L)
 {
 	int y, m, d;
 	check_date(L, 1, &y, &m, &d);
-	push_date(L, y, m, chdate_month_days(y, m));
+	push_date(L, y, m, datetime_month_days(y, m));
 	return 1;
 }
 

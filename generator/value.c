@@ -274,14 +274,18 @@ void datetime_from_days(int64_t z, int *year, int *month, int *day)
 	*day = d;
 }
 
-int datetime_valid_date(int year, int month, int day)
+int datetime_month_days(int year, int month)
 {
 	static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	if (month < 1 || month > 12 || day < 1)
+	if (month < 1 || month > 12)
 		return 0;
 	int leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-	int max = mdays[month - 1] + (month == 2 && leap);
-	return day <= max;
+	return mdays[month - 1] + (month == 2 && leap);
+}
+
+int datetime_valid_date(int year, int month, int day)
+{
+	return day >= 1 && day <= datetime_month_days(year, month);
 }
 
 static int64_t dt_seconds(const struct datetime *d)

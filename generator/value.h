@@ -127,6 +127,8 @@ void datetime_format(const struct datetime *dt, struct buf *out);
 int64_t datetime_days(int year, int month, int day);
 void datetime_from_days(int64_t days, int *year, int *month, int *day);
 int datetime_valid_date(int year, int month, int day);
+/* Days in a month of the proleptic Gregorian calendar (0 for a bad month). */
+int datetime_month_days(int year, int month);
 /* Compares two values of the same date kind chronologically (<0, 0, >0). */
 int datetime_cmp(const struct datetime *a, const struct datetime *b);
 /* Deep copy into arena a. */

@@ -133,8 +133,8 @@ int main(void)
 	          "|市县党委组织部|市“两新”组织党工委|市委教育工委");
 	CHECK_STR(split("X、 、Y", "、"), "|X|Y");
 	CHECK_STR(split("【A，B】，C", "，"), "|【A，B】|C");
-	CHECK_INT(cntext_month_end(2000, 2), 29);
-	CHECK_INT(cntext_month_end(1900, 2), 28);
-	CHECK_INT(cntext_month_end(2019, 13), 0);
+	CHECK_INT(datetime_month_days(2000, 2), 29);
+	CHECK_INT(datetime_month_days(1900, 2), 28);
+	CHECK_INT(datetime_month_days(2019, 13), 0);
 	return CHECK_DONE("check_cntext");
 }

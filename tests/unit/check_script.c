@@ -568,8 +568,8 @@ static void test_chdate(void)
 	CHECK_INT(chdate_parse("2019", 4, &y, &m, &d, &why), -1);
 	y = 9999, m = 12, d = 31;
 	CHECK_INT(chdate_add_months(&y, &m, &d, 1), -1);
-	CHECK_INT(chdate_month_days(2100, 2), 28);
-	CHECK_INT(chdate_month_days(2024, 2), 29);
+	CHECK_INT(datetime_month_days(2100, 2), 28);
+	CHECK_INT(datetime_month_days(2024, 2), 29);
 }
 
 int main(void)
