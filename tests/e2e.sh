@@ -92,4 +92,17 @@ rm "$site/content/draft-page.md"
 pp -C "$site" build --out rel-out
 check "--out relative to the site after -C" test -s "$site/rel-out/index.html"
 
+# Installed: the program finds its theme and lua/progress.lua in ../share/planpress.
+prefix=$PP_TMP/prefix
+mkdir -p "$prefix/bin" "$prefix/share/planpress"
+cp "$PP_BIN" "$prefix/bin/planpress"
+cp -R "$PP_ROOT/themes" "$PP_ROOT/lua" "$prefix/share/planpress/"
+other=$PP_TMP/other-site
+mkdir -p "$other"
+cp -R "$PP_ROOT/tests/golden/dashboard/content" "$PP_ROOT/tests/golden/dashboard/site.toml" "$other/"
+env -u PLANPRESS_DATADIR "$prefix/bin/planpress" -C "$other" build -q >"$PP_TMP/out" 2>"$PP_TMP/err"
+check "installed program builds a site of its own" test $? -eq 0
+check "installed theme used" test -s "$other/public/css/style.css"
+check "installed progress.lua computed the plan" grep -q '"rag"' "$other/public/data/plans.json"
+
 pp_done e2e
