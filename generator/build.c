@@ -612,6 +612,8 @@ static void add_history(struct build *b)
 			buf_free(&t);
 		}
 		value_setc(b->a, h, "number", value_int(b->a, (int64_t)(b->history->u.arr.n - i), nopos));
+		const struct value *tc = value_get(h, "task_changes");
+		value_setc(b->a, h, "has_task_changes", value_bool(b->a, tc && tc->kind == V_ARRAY && tc->u.arr.n, nopos));
 	}
 	if (b->o->publishing) {
 		/* The publication being made comes first: its number, message and date. */
