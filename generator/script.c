@@ -553,6 +553,33 @@ static int cmp_skey(const void *pa, const void *pb)
 	return a->slot < b->slot ? -1 : a->slot > b->slot;
 }
 
+/* Describes the key on the top of the stack for sorting (it must stay on the
+ * stack, or be a key of a live table, while k->s is used). */
+static void skey_fill(lua_State *L, struct skey *k, lua_Integer slot)
+{
+	memset(k, 0, sizeof *k);
+	k->slot = slot;
+	switch (lua_type(L, -1)) {
+	case LUA_TNUMBER:
+		k->isint = lua_isinteger(L, -1);
+		if (k->isint)
+			k->i = lua_tointeger(L, -1);
+		else
+			k->n = lua_tonumber(L, -1);
+		break;
+	case LUA_TSTRING:
+		k->rank = 1;
+		k->s = lua_tolstring(L, -1, &k->len);
+		break;
+	case LUA_TBOOLEAN:
+		k->rank = lua_toboolean(L, -1) ? 3 : 2;
+		break;
+	default:
+		k->rank = 4;
+		k->tname = luaL_typename(L, -1);
+	}
+}
+
 /* Pushes an array of the keys of table t: numbers in ascending order, then
  * strings bytewise, then false and true, then keys of other types. */
 static void push_sorted_keys(lua_State *L, int t)
@@ -573,26 +600,7 @@ static void push_sorted_keys(lua_State *L, int t)
 	while (lua_next(L, t) && i < n) {
 		struct skey *k = &v[i];
 		lua_pop(L, 1);
-		memset(k, 0, sizeof *k);
-		k->slot = ++i;
-		switch (lua_type(L, -1)) {
-		case LUA_TNUMBER:
-			k->isint = lua_isinteger(L, -1);
-			if (k->isint)
-				k->i = lua_tointeger(L, -1);
-			else
-				k->n = lua_tonumber(L, -1);
-			break;
-		case LUA_TSTRING:
-			k->rank = 1;
-			k->s = lua_tolstring(L, -1, &k->len);
-			break;
-		case LUA_TBOOLEAN:
-			k->rank = lua_toboolean(L, -1) ? 3 : 2;
-			break;
-		default:
-			k->rank = 4;
-		}
+		skey_fill(L, k, ++i);
 		lua_pushvalue(L, -1);
 		lua_rawseti(L, keys, i);   /* anchors the key, so k->s stays valid */
 	}
@@ -1744,29 +1752,9 @@ static struct value *table_to_value(lua_State *L, struct conv *cv, int t, int de
 		while (lua_next(L, t) && m < n) {
 			struct skey *k = &v[m];
 			lua_pop(L, 1);
-			memset(k, 0, sizeof *k);
-			k->slot = m + 1;
-			switch (lua_type(L, -1)) {
-			case LUA_TNUMBER:
-				k->isint = lua_isinteger(L, -1);
-				if (k->isint)
-					k->i = lua_tointeger(L, -1);
-				else
-					k->n = lua_tonumber(L, -1);
-				break;
-			case LUA_TSTRING:
-				k->rank = 1;
-				k->s = lua_tolstring(L, -1, &k->len);
-				if (orig && orig->kind == V_TABLE && value_getn(orig, k->s, k->len))
-					continue;   /* placed above, in the original order */
-				break;
-			case LUA_TBOOLEAN:
-				k->rank = lua_toboolean(L, -1) ? 3 : 2;
-				break;
-			default:
-				k->rank = 4;
-				k->tname = luaL_typename(L, -1);
-			}
+			skey_fill(L, k, m + 1);
+			if (k->rank == 1 && orig && orig->kind == V_TABLE && value_getn(orig, k->s, k->len))
+				continue;   /* placed above, in the original order */
 			m++;
 		}
 		qsort(v, (size_t)m, sizeof *v, cmp_skey);
