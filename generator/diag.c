@@ -86,6 +86,34 @@ void diag_linecol(const char *src, size_t len, size_t off, int *line, int *col)
 	*col = (int)utf8_count(src + bol, off - bol) + 1;
 }
 
+void diag_cursor_init(struct diag_cursor *c)
+{
+	c->off = 0;
+	c->line = 1;
+	c->col = 1;
+}
+
+void diag_cursor_at(struct diag_cursor *c, const char *src, size_t len, size_t off,
+                    int *line, int *col)
+{
+	if (c->line == 0 || off < c->off)
+		diag_cursor_init(c);
+	if (off > len)
+		off = len;
+	const unsigned char *s = (const unsigned char *)src;
+	for (size_t k = c->off; k < off; k++) {
+		if (s[k] == '\n' || (s[k] == '\r' && (k + 1 >= len || s[k + 1] != '\n'))) {
+			c->line++;
+			c->col = 1;
+		} else if ((s[k] & 0xC0) != 0x80) {
+			c->col++;
+		}
+	}
+	c->off = off;
+	*line = c->line;
+	*col = c->col;
+}
+
 int diag_line_span(const char *src, size_t len, int line, size_t *start, size_t *end)
 {
 	int l = 1;

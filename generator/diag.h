@@ -47,6 +47,18 @@ void diag_at(struct diags *d, enum diag_level level, const char *path,
 
 /* Line and column (1-based; column in characters) of byte offset off. */
 void diag_linecol(const char *src, size_t len, size_t off, int *line, int *col);
+/* Line and column of offsets asked for in file order, each in time
+ * proportional to the distance from the previous one (diag_linecol rescans
+ * from the start, which is quadratic over a whole file's values). Counts as
+ * diag_linecol counts. Zero-initialise, or call diag_cursor_init. */
+struct diag_cursor {
+	size_t off;
+	int line, col;
+};
+void diag_cursor_init(struct diag_cursor *c);
+/* The position of byte off of src; going back rescans from the start. */
+void diag_cursor_at(struct diag_cursor *c, const char *src, size_t len, size_t off,
+                    int *line, int *col);
 /* The byte range [*start, *end) of the line'th line (1-based) of src, without
  * its line ending. Returns 0 if src has no such line. */
 int diag_line_span(const char *src, size_t len, int line, size_t *start, size_t *end);

@@ -16,6 +16,7 @@ struct jp {
 	size_t len, i;
 	struct diags *d;
 	int failed;
+	struct diag_cursor lc;  /* positions in file order cost O(n) in all */
 };
 
 static void fail(struct jp *p, const char *msg)
@@ -35,7 +36,7 @@ static void skip_ws(struct jp *p)
 static struct pos here(struct jp *p)
 {
 	struct pos pos = { p->path, 0, 0 };
-	diag_linecol(p->s, p->len, p->i, &pos.line, &pos.col);
+	diag_cursor_at(&p->lc, p->s, p->len, p->i, &pos.line, &pos.col);
 	return pos;
 }
 
@@ -298,7 +299,7 @@ static struct value *parse_value(struct jp *p, int depth)
 struct value *json_parse(struct arena *a, const char *path, const char *src, size_t len,
                          struct diags *d)
 {
-	struct jp p = { a, path, src, len, 0, d, 0 };
+	struct jp p = { a, path, src, len, 0, d, 0, { 0, 1, 1 } };
 	size_t bad = utf8_invalid_at(src, len);
 	if (bad < len) {
 		p.i = bad;

@@ -35,15 +35,6 @@
 /* Longest piece of source text quoted in a message (bytes, cut on a character). */
 #define TOML_QUOTE_MAX 40
 
-/* One entry of the key index: key of table t holds v. */
-struct slot {
-	const struct value *t;   /* NULL: empty slot */
-	const char *key;         /* the table's own (arena) copy of the key */
-	size_t keylen;
-	struct value *v;
-	size_t hash;
-};
-
 struct keypart {
 	const char *s;   /* bare keys point into the source, quoted ones into the arena */
 	size_t len;
@@ -60,15 +51,9 @@ struct tp {
 	struct value *root;
 	struct value *cur;  /* the table of the current [section] */
 	int cur_depth;      /* its nesting level (root 0) */
-	/* Line and column of byte lc_off, advanced as values ask for their
-	 * position, so that positions cost O(n) in all. */
-	size_t lc_off;
-	int lc_line, lc_col;
+	/* Positions advance as values ask for them, so that they cost O(n) in all. */
+	struct diag_cursor lc;
 	struct buf sb;      /* scratch for decoded strings and numbers */
-	/* Every key of every table, so that a table of many keys is not read
-	 * from the start at each new key (value_getn is linear). */
-	struct slot *slots;
-	size_t nslots, used;   /* nslots: a power of two, or 0 */
 	struct keypart parts[TOML_MAX_DEPTH + 1];
 };
 
@@ -107,22 +92,8 @@ static void fail_at(struct tp *p, size_t off, const char *fmt, ...)
  * errors agree). Callers ask in file order; going back rescans from the start. */
 static struct pos pos_at(struct tp *p, size_t off)
 {
-	if (off < p->lc_off) {
-		p->lc_off = 0;
-		p->lc_line = 1;
-		p->lc_col = 1;
-	}
-	const unsigned char *s = (const unsigned char *)p->s;
-	for (size_t k = p->lc_off; k < off; k++) {
-		if (s[k] == '\n' || (s[k] == '\r' && (k + 1 >= p->end || s[k + 1] != '\n'))) {
-			p->lc_line++;
-			p->lc_col = 1;
-		} else if ((s[k] & 0xC0) != 0x80) {
-			p->lc_col++;
-		}
-	}
-	p->lc_off = off;
-	struct pos pos = { p->path, p->lc_line, p->lc_col };
+	struct pos pos = { p->path, 0, 0 };
+	diag_cursor_at(&p->lc, p->s, p->end, off, &pos.line, &pos.col);
 	return pos;
 }
 
@@ -207,65 +178,12 @@ static void skip_ws_comment_nl(struct tp *p)
 	}
 }
 
-/* ---- the key index ------------------------------------------------------ */
-
-static size_t key_hash(const struct value *t, const char *key, size_t len)
-{
-	size_t h = (size_t)1469598103934665603ull ^ (size_t)(uintptr_t)t;
-	for (size_t k = 0; k < len; k++)
-		h = (h ^ (unsigned char)key[k]) * (size_t)1099511628211ull;
-	return h ^ (h >> 29);
-}
-
-static struct value *lookup(const struct tp *p, const struct value *t, const char *key, size_t len)
-{
-	if (!p->nslots)
-		return NULL;
-	size_t h = key_hash(t, key, len);
-	for (size_t k = h & (p->nslots - 1);; k = (k + 1) & (p->nslots - 1)) {
-		const struct slot *sl = &p->slots[k];
-		if (!sl->t)
-			return NULL;
-		if (sl->hash == h && sl->t == t && sl->keylen == len && memcmp(sl->key, key, len) == 0)
-			return sl->v;
-	}
-}
-
-static void index_put(struct slot *slots, size_t nslots, const struct slot *in)
-{
-	size_t k = in->hash & (nslots - 1);
-	while (slots[k].t)
-		k = (k + 1) & (nslots - 1);
-	slots[k] = *in;
-}
-
-/* Appends key = v to table t, which must not hold key yet (value_set would
- * look for it again, linearly). */
+/* Appends key = v to table t, which must not hold key yet. Keys are found
+ * again through the table's own index (value_getn), so a table of n keys
+ * costs O(n) to build. */
 static void insert(struct tp *p, struct value *t, const char *key, size_t len, struct value *v)
 {
-	if (t->u.tab.n == t->u.tab.cap) {
-		size_t cap = t->u.tab.cap ? t->u.tab.cap * 2 : 8;
-		t->u.tab.v = arena_realloc(p->a, t->u.tab.v, t->u.tab.n * sizeof *t->u.tab.v,
-		                           cap * sizeof *t->u.tab.v);
-		t->u.tab.cap = cap;
-	}
-	struct value_pair *kv = &t->u.tab.v[t->u.tab.n++];
-	kv->key = arena_strndup(p->a, key, len);
-	kv->keylen = len;
-	kv->val = v;
-	if (2 * (p->used + 1) > p->nslots) {
-		size_t n = p->nslots ? p->nslots * 2 : 64;
-		struct slot *grown = xcalloc(n, sizeof *grown);
-		for (size_t k = 0; k < p->nslots; k++)
-			if (p->slots[k].t)
-				index_put(grown, n, &p->slots[k]);
-		free(p->slots);
-		p->slots = grown;
-		p->nslots = n;
-	}
-	struct slot sl = { t, kv->key, len, v, key_hash(t, key, len) };
-	index_put(p->slots, p->nslots, &sl);
-	p->used++;
+	value_append(p->a, t, key, len, v);
 }
 
 /* ---- strings ----------------------------------------------------------- */
@@ -939,7 +857,7 @@ static void keyval(struct tp *p, struct value *t, int depth)
 	skip_ws(p);
 	for (int k = 0; k < n - 1; k++) {
 		struct keypart *kp = &p->parts[k];
-		struct value *v = lookup(p, t, kp->s, kp->len);
+		struct value *v = value_getn(t, kp->s, kp->len);
 		depth++;
 		if (!v) {
 			if (too_deep(p, kp->off, depth))
@@ -967,7 +885,7 @@ static void keyval(struct tp *p, struct value *t, int depth)
 	}
 	/* A copy: the value may hold inline tables, whose keys reuse p->parts. */
 	struct keypart last = p->parts[n - 1];
-	struct value *old = lookup(p, t, last.s, last.len);
+	struct value *old = value_getn(t, last.s, last.len);
 	if (old) {
 		fail_at(p, key_at, "duplicate key '%.*s' (first defined at line %d)", qn, p->s + key_at,
 		        old->pos.line);
@@ -1002,7 +920,7 @@ static void header(struct tp *p)
 	int depth = 0;
 	for (int k = 0; k < n - 1; k++) {
 		struct keypart *kp = &p->parts[k];
-		struct value *v = lookup(p, t, kp->s, kp->len);
+		struct value *v = value_getn(t, kp->s, kp->len);
 		if (!v) {
 			if (too_deep(p, kp->off, depth + 1))
 				return;
@@ -1020,7 +938,7 @@ static void header(struct tp *p)
 		t = v;
 	}
 	struct keypart *last = &p->parts[n - 1];
-	struct value *v = lookup(p, t, last->s, last->len);
+	struct value *v = value_getn(t, last->s, last->len);
 	depth++;
 	if (too_deep(p, last->off, depth + aot))
 		return;
@@ -1105,7 +1023,7 @@ struct value *toml_parse(struct arena *a, const char *path, const char *src,
 	if (!src || end < start)
 		start = end = 0;
 	p.end = end;
-	p.lc_line = p.lc_col = 1;
+	diag_cursor_init(&p.lc);
 	p.i = start + utf8_bom(p.s + start, end - start);
 	size_t bad = utf8_invalid_at(p.s + p.i, end - p.i);
 	if (bad < end - p.i) {
@@ -1117,6 +1035,5 @@ struct value *toml_parse(struct arena *a, const char *path, const char *src,
 	document(&p);
 out:
 	buf_free(&p.sb);
-	free(p.slots);
 	return p.failed ? NULL : p.root;
 }

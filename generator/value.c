@@ -89,16 +89,86 @@ void value_push(struct arena *a, struct value *arr, struct value *v)
 	arr->u.arr.v[arr->u.arr.n++] = v;
 }
 
+/* The hash index of a table's first count pairs: open addressing, slots
+ * hold pair number + 1 (0 is empty), at most half full. */
+struct value_index {
+	const struct value *owner;   /* a struct copy of a table does not own it */
+	size_t count;     /* pairs indexed: u.tab.v[0 .. count) */
+	size_t nslots;    /* a power of two */
+	size_t *slots;
+};
+
+static uint64_t key_hash(const char *k, size_t n)
+{
+	uint64_t h = 1469598103934665603ull;   /* FNV-1a */
+	for (size_t i = 0; i < n; i++) {
+		h ^= (unsigned char)k[i];
+		h *= 1099511628211ull;
+	}
+	return h;
+}
+
+static void index_put(struct value_index *x, const struct value_pair *v, size_t i)
+{
+	size_t m = x->nslots - 1;
+	size_t k = (size_t)key_hash(v[i].key, v[i].keylen) & m;
+	while (x->slots[k])
+		k = (k + 1) & m;
+	x->slots[k] = i + 1;
+}
+
+/* Brings t's index up to date with its pairs (arena a holds it). */
+static void index_update(struct arena *a, struct value *t)
+{
+	size_t n = t->u.tab.n;
+	struct value_index *x = t->u.tab.idx;
+	if (n <= VALUE_INDEX_MIN)
+		return;
+	if (x && x->owner != t)
+		x = t->u.tab.idx = NULL;
+	if (!x || 2 * n > x->nslots) {
+		size_t want = 64;
+		while (want < 4 * n)
+			want *= 2;
+		if (!x)
+			x = t->u.tab.idx = arena_alloc(a, sizeof *x);
+		x->owner = t;
+		x->nslots = want;
+		x->slots = arena_alloc(a, want * sizeof *x->slots);
+		memset(x->slots, 0, want * sizeof *x->slots);
+		x->count = 0;
+	}
+	for (; x->count < n; x->count++)
+		index_put(x, t->u.tab.v, x->count);
+}
+
+static struct value_pair *find_pair(const struct value *t, const char *key, size_t keylen)
+{
+	const struct value_index *x = t->u.tab.idx;
+	size_t from = 0;
+	if (x && x->owner == t && x->count <= t->u.tab.n) {
+		size_t m = x->nslots - 1;
+		for (size_t k = (size_t)key_hash(key, keylen) & m; x->slots[k]; k = (k + 1) & m) {
+			struct value_pair *p = &t->u.tab.v[x->slots[k] - 1];
+			if (p->keylen == keylen && memcmp(p->key, key, keylen) == 0)
+				return p;
+		}
+		from = x->count;
+	}
+	for (size_t i = from; i < t->u.tab.n; i++) {
+		struct value_pair *p = &t->u.tab.v[i];
+		if (p->keylen == keylen && memcmp(p->key, key, keylen) == 0)
+			return p;
+	}
+	return NULL;
+}
+
 struct value *value_getn(const struct value *t, const char *key, size_t keylen)
 {
 	if (!t || t->kind != V_TABLE)
 		return NULL;
-	for (size_t i = 0; i < t->u.tab.n; i++) {
-		const struct value_pair *p = &t->u.tab.v[i];
-		if (p->keylen == keylen && memcmp(p->key, key, keylen) == 0)
-			return p->val;
-	}
-	return NULL;
+	struct value_pair *p = find_pair(t, key, keylen);
+	return p ? p->val : NULL;
 }
 
 struct value *value_get(const struct value *t, const char *key)
@@ -108,12 +178,10 @@ struct value *value_get(const struct value *t, const char *key)
 
 void value_set(struct arena *a, struct value *t, const char *key, size_t keylen, struct value *v)
 {
-	for (size_t i = 0; i < t->u.tab.n; i++) {
-		struct value_pair *p = &t->u.tab.v[i];
-		if (p->keylen == keylen && memcmp(p->key, key, keylen) == 0) {
-			p->val = v;
-			return;
-		}
+	struct value_pair *p = find_pair(t, key, keylen);
+	if (p) {
+		p->val = v;
+		return;
 	}
 	value_append(a, t, key, keylen, v);
 }
@@ -130,6 +198,7 @@ void value_append(struct arena *a, struct value *t, const char *key, size_t keyl
 	p->key = arena_strndup(a, key, keylen);
 	p->keylen = keylen;
 	p->val = v;
+	index_update(a, t);
 }
 
 void value_setc(struct arena *a, struct value *t, const char *key, struct value *v)
