@@ -29,10 +29,20 @@
 #define SCRIPT_MIN_MEMORY ((size_t)1 << 20)
 /* Longest module name require() accepts: a path inside lua/, not a novel. */
 #define MODULE_NAME_MAX 200
+/* Room above the cap for the error itself (message, traceback) once the cap
+ * is reached: one allocation may never take the state further than this. */
+#define MEM_HEADROOM ((size_t)1 << 20)
+/* What print and planpress.warn/error may record over a script's life: they
+ * are copied outside the Lua allocator, so without a bound a hook printing
+ * in a loop would exhaust the machine instead of its own memory cap. */
+#define SCRIPT_MAX_MESSAGES 10000
+#define SCRIPT_MAX_MESSAGE_BYTES ((size_t)1 << 20)
 
 /* Registry keys: the addresses are unique, the contents unused. */
 static const char K_HOOKS, K_POS, K_FPOS, K_LAMBDAS, K_MODULES, K_ENVMT, K_NULL, K_LOADING;
 #define DATE_MT "planpress.date"
+#define PP_STR_(x) #x
+#define PP_STR(x) PP_STR_(x)
 
 struct hook {
 	const char *name;   /* as shown in messages: "lua/progress.lua" */
@@ -68,6 +78,8 @@ struct script {
 	int cur_line;
 	char last_src[LUA_IDSIZE];  /* where the count hook last saw the hook running */
 	int last_line;
+	size_t nmsg, msg_bytes;     /* what print/warn/error recorded so far */
+	const char *fatal;          /* a limit was hit: every instruction fails with this */
 };
 
 static struct script *S(lua_State *L)
@@ -101,8 +113,19 @@ static void *script_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 		s->mem_used -= old;
 		return NULL;
 	}
-	if (nsize > old && s->mem_used - old + nsize > s->mem_hard)
+	if (nsize > old && s->mem_used - old + nsize > s->mem_hard) {
+		/* the request itself is checked, so the Lua memory error has no
+		 * traceback: note the innermost Lua line for the message */
+		lua_Debug ar;
+		for (int lv = 0; s->running && s->L && lv < 4 && lua_getstack(s->L, lv, &ar); lv++) {
+			if (lua_getinfo(s->L, "Sl", &ar) && ar.currentline > 0) {
+				snprintf(s->last_src, sizeof s->last_src, "%s", ar.short_src);
+				s->last_line = ar.currentline;
+				break;
+			}
+		}
 		return NULL;
+	}
 	p = realloc(ptr, nsize);
 	if (!p)
 		return NULL;
@@ -139,6 +162,8 @@ static void count_hook(lua_State *L, lua_Debug *ar)
 	} else if (s->steps > s->budget) {
 		snprintf(what, sizeof what, "hook used more than %llu instructions",
 		         (unsigned long long)s->budget);
+	} else if (s->fatal) {
+		snprintf(what, sizeof what, "%s", s->fatal);
 	} else {
 		return;
 	}
@@ -804,6 +829,25 @@ static void where(lua_State *L, int level, char *path, size_t cap, int *line)
 	}
 }
 
+/* Charges one message of len bytes to the script's message allowance;
+ * past it the hook fails, once, with a clear error (not catchable: every
+ * later instruction fails too). */
+static void charge_message(lua_State *L, size_t len)
+{
+	struct script *s = S(L);
+	if (!s->fatal && (s->nmsg >= SCRIPT_MAX_MESSAGES ||
+	                  len > SCRIPT_MAX_MESSAGE_BYTES - s->msg_bytes)) {
+		s->fatal = "hook printed more than " PP_STR(SCRIPT_MAX_MESSAGES)
+		           " messages or 1 MiB of messages";
+		s->hook_every = 1;
+		lua_sethook(L, count_hook, LUA_MASKCOUNT, 1);
+	}
+	if (s->fatal)
+		luaL_error(L, "%s", s->fatal);
+	s->nmsg++;
+	s->msg_bytes += len;
+}
+
 /* print() records a note at the hook's line: modules never write to stdout. */
 static int sandbox_print(lua_State *L)
 {
@@ -822,6 +866,7 @@ static int sandbox_print(lua_State *L)
 	if (s->d) {
 		size_t len;
 		const char *m = lua_tolstring(L, -1, &len);
+		charge_message(L, len);
 		where(L, 1, path, sizeof path, &line);
 		diag_add(s->d, DIAG_NOTE, path, line, 0, NULL, 0, "%.*s", (int)len, m);
 	}
@@ -904,9 +949,35 @@ static int os_clock(lua_State *L)
 
 /* Pushes a new global table for one hook file or module: its own globals,
  * falling back to the shared sandbox, which it cannot reach or change. */
+static void push_shallow_copy(lua_State *L, int t)
+{
+	t = lua_absindex(L, t);
+	lua_newtable(L);
+	lua_pushnil(L);
+	while (lua_next(L, t)) {
+		lua_pushvalue(L, -2);
+		lua_insert(L, -2);
+		lua_rawset(L, -4);
+	}
+}
+
+/* Each hook file and module gets copies of the library tables (string,
+ * table, math, planpress...): what one replaces, no other sees. */
 static void push_env(lua_State *L)
 {
 	lua_newtable(L);
+	lua_pushglobaltable(L);
+	lua_pushnil(L);
+	while (lua_next(L, -2)) {
+		if (lua_type(L, -1) == LUA_TTABLE) {
+			push_shallow_copy(L, -1);
+			lua_replace(L, -2);
+		}
+		lua_pushvalue(L, -2);
+		lua_insert(L, -2);
+		lua_rawset(L, -5);
+	}
+	lua_pop(L, 1);
 	lua_pushvalue(L, -1);
 	lua_setfield(L, -2, "_G");
 	lua_rawgetp(L, LUA_REGISTRYINDEX, &K_ENVMT);
@@ -963,6 +1034,18 @@ static int valid_module_name(const char *name, size_t n)
 	return 1;
 }
 
+/* Whether disk, symbolic links resolved, lies inside folder (resolved too):
+ * a link in lua/ pointing elsewhere is not a module of the site. */
+static int inside(const char *disk, const char *folder)
+{
+	char *rd = realpath(disk, NULL), *rf = realpath(folder, NULL);
+	size_t n = rf ? strlen(rf) : 0;
+	int ok = rd && rf && strncmp(rd, rf, n) == 0 && rd[n] == '/';
+	free(rd);
+	free(rf);
+	return ok;
+}
+
 /* require("a.b") runs lua/a/b.lua of the site (then of lib_dir) once, in its
  * own globals, and returns what it returned; nothing else can be loaded. */
 static int sandbox_require(lua_State *L)
@@ -970,10 +1053,27 @@ static int sandbox_require(lua_State *L)
 	struct script *s = S(L);
 	size_t n, len = 0;
 	const char *name = luaL_checklstring(L, 1, &n), *src = NULL;
-	char rel[MODULE_NAME_MAX + 16], disk[4096], shown[4096];
+	char rel[MODULE_NAME_MAX + 16], disk[4096], shown[4096], folder[4096];
 	lua_settop(L, 1);
 	if (strcmp(name, "planpress") == 0) {
+		/* the caller's own planpress (its _ENV's), else a copy: the
+		 * shared one stays out of reach */
+		lua_Debug ar;
+		if (lua_getstack(L, 1, &ar) && lua_getinfo(L, "f", &ar)) {
+			const char *up;
+			for (int i = 1; (up = lua_getupvalue(L, -1, i)); i++) {
+				if (strcmp(up, "_ENV") == 0 && lua_type(L, -1) == LUA_TTABLE) {
+					lua_pushliteral(L, "planpress");
+					if (lua_rawget(L, -2) == LUA_TTABLE)
+						return 1;
+					lua_pop(L, 1);
+				}
+				lua_pop(L, 1);
+			}
+			lua_pop(L, 1);
+		}
 		lua_getglobal(L, "planpress");
+		push_shallow_copy(L, -1);
 		return 1;
 	}
 	if (!valid_module_name(name, n))
@@ -993,13 +1093,18 @@ static int sandbox_require(lua_State *L)
 			*p = '/';
 	snprintf(shown, sizeof shown, "lua/%s", rel);
 	snprintf(disk, sizeof disk, "%s/lua/%s", s->site_dir, rel);
+	snprintf(folder, sizeof folder, "%s/lua", s->site_dir);
 	src = read_onto_stack(L, disk, &len);
 	if (!src && s->lib_dir) {
 		lua_pop(L, 1);
 		snprintf(disk, sizeof disk, "%s/%s", s->lib_dir, rel);
 		snprintf(shown, sizeof shown, "%s", disk);
+		snprintf(folder, sizeof folder, "%s", s->lib_dir);
 		src = read_onto_stack(L, disk, &len);
 	}
+	if (src && !inside(disk, folder))
+		return luaL_error(L, "module '%s': %s leads outside %s (a symbolic link?)", name, shown,
+		                  strcmp(folder, s->lib_dir ? s->lib_dir : "") == 0 ? folder : "lua/");
 	if (!src)
 		return luaL_error(L, "module '%s' not found: cannot read lua/%s: %s", name, rel,
 		                  lua_tostring(L, -1));
@@ -1141,6 +1246,7 @@ static int report_content(lua_State *L, enum diag_level level)
 			return luaL_error(L, "%s", msg);
 		return 0;
 	}
+	charge_message(L, len);
 	content_where(L, path, sizeof path, &line, &col);
 	diag_add(s->d, level, path, line, col, NULL, 0, "%.*s", (int)len, msg);
 	if (level == DIAG_ERROR)
@@ -1289,13 +1395,24 @@ static int setup(lua_State *L)
 	lua_setfield(L, -2, "null");
 	lua_setfield(L, 1, "planpress");
 
+	/* Every metatable a hook can reach answers getmetatable() with false:
+	 * nobody adds __gc to dates or changes string methods for other hooks. */
 	luaL_newmetatable(L, DATE_MT);
 	luaL_setfuncs(L, date_meta, 0);
+	lua_pushboolean(L, 0);
+	lua_setfield(L, -2, "__metatable");
 	lua_pop(L, 1);
 	luaL_newmetatable(L, "planpress.scratch");
 	lua_pushcfunction(L, scratch_gc);
 	lua_setfield(L, -2, "__gc");
+	lua_pushboolean(L, 0);
+	lua_setfield(L, -2, "__metatable");
 	lua_pop(L, 1);
+	lua_pushliteral(L, "");
+	lua_getmetatable(L, -1);
+	lua_pushboolean(L, 0);
+	lua_setfield(L, -2, "__metatable");
+	lua_pop(L, 2);
 
 	lua_createtable(L, 0, 2);   /* the metatable of every hook's globals */
 	lua_pushvalue(L, 1);
@@ -1331,7 +1448,7 @@ struct script *script_new(const struct script_opts *o, struct diags *d)
 	s->mem_max = o->memory ? o->memory : SCRIPT_DEFAULT_MEMORY;
 	if (s->mem_max < SCRIPT_MIN_MEMORY)
 		s->mem_max = SCRIPT_MIN_MEMORY;
-	s->mem_hard = 2 * s->mem_max;
+	s->mem_hard = s->mem_max + MEM_HEADROOM;
 	s->lambda_d = o->lambda_diags;
 	s->L = lua_newstate(script_alloc, s);
 	if (!s->L) {
@@ -1353,8 +1470,13 @@ void script_free(struct script *s)
 {
 	if (!s)
 		return;
-	if (s->L)
+	if (s->L) {
+		/* finalizers run under the budget too: a hook cannot have set one,
+		 * but whatever runs here stops within it */
+		s->running = 1;
+		arm(s);
 		lua_close(s->L);
+	}
 	pthread_mutex_destroy(&s->mu);
 	arena_free(s->arena);
 	free(s->hooks);
