@@ -1564,6 +1564,8 @@ struct conv {
 	int memo;   /* stack index: value* → table going in, table → value* coming back */
 	int call;   /* stack index: table → the value* it was made from, in this call */
 	int pos, fpos;
+	int sizes;          /* stack index: table → its expanded size, coming back */
+	uint64_t nvalues;   /* values coming back, a shared table counted each time */
 	char where[256];   /* the path in the data, for messages: "page.tasks[3]" */
 	size_t wlen;
 };
@@ -1805,9 +1807,18 @@ static struct value *table_to_value(lua_State *L, struct conv *cv, int t, int de
 	struct value *out;
 	lua_Integer n = 0, maxi = 0;
 	int isarr = 1, keys;
+	uint64_t start = cv->nvalues;
 	if (lua_rawgetp(L, cv->memo, lua_topointer(L, t)) == LUA_TLIGHTUSERDATA) {
 		out = lua_touserdata(L, -1);
 		lua_pop(L, 1);
+		/* a table stored in several places is written out once per place:
+		 * {t, t} forty levels deep is 2^40 values in data/tasks.json */
+		lua_rawgetp(L, cv->sizes, lua_topointer(L, t));
+		cv->nvalues += (uint64_t)lua_tointeger(L, -1);
+		lua_pop(L, 1);
+		if (cv->nvalues > SCRIPT_MAX_VALUES)
+			luaL_error(L, "the hook's data expands to more than %d values at %s "
+			           "(one table stored in many places?)", SCRIPT_MAX_VALUES, cv->where);
 		return out;
 	}
 	lua_pop(L, 1);
@@ -1863,6 +1874,8 @@ static struct value *table_to_value(lua_State *L, struct conv *cv, int t, int de
 		if (placed == n) {   /* no new keys: nothing to sort (most tables) */
 			lua_pushlightuserdata(L, out);
 			lua_rawsetp(L, cv->memo, lua_topointer(L, t));
+			lua_pushinteger(L, (lua_Integer)(cv->nvalues - start));
+			lua_rawsetp(L, cv->sizes, lua_topointer(L, t));
 			return out;
 		}
 		/* The new keys, sorted in one scratch block: the strings stay valid
@@ -1901,6 +1914,8 @@ static struct value *table_to_value(lua_State *L, struct conv *cv, int t, int de
 	}
 	lua_pushlightuserdata(L, out);
 	lua_rawsetp(L, cv->memo, lua_topointer(L, t));
+	lua_pushinteger(L, (lua_Integer)(cv->nvalues - start));
+	lua_rawsetp(L, cv->sizes, lua_topointer(L, t));
 	return out;
 }
 
@@ -1913,6 +1928,9 @@ static struct value *to_value(lua_State *L, struct conv *cv, int idx, const stru
 	const char *s;
 	idx = lua_absindex(L, idx);
 	luaL_checkstack(L, 10, "data nested too deeply");
+	if (++cv->nvalues > SCRIPT_MAX_VALUES)
+		luaL_error(L, "the hook's data expands to more than %d values at %s", SCRIPT_MAX_VALUES,
+		           cv->where);
 	switch (lua_type(L, idx)) {
 	case LUA_TNIL:
 		return NULL;
@@ -2048,6 +2066,8 @@ static int run_hooks(lua_State *L)
 	}
 	lua_newtable(L);   /* coming back: a fresh memo */
 	lua_replace(L, cv.memo);
+	lua_newtable(L);
+	cv.sizes = lua_gettop(L);
 	r->result = to_value(L, &cv, root, NULL, 0);
 	return 0;
 }

@@ -104,4 +104,15 @@ sh -c "$lim exec timeout 30 \"\$0\" -C \"\$1\" build -q" "$PP_BIN" "$site" >"$PP
 rc=$?
 check "s..s over the cap exits 1" test $rc -eq 1
 check "s..s over the cap: memory error" grep -q 'hook used more than 16 MiB' "$PP_TMP/err"
+# 2. a table shared 2^40 ways is refused when it comes back, not expanded.
+cat >"$site/lua/x.lua" <<'LUA'
+function on_site(site)
+  local t = {"leaf"}
+  for i = 1, 40 do t = {t, t} end
+  site.tree = t
+end
+LUA
+run x.lua
+check "shared-subtable bomb exits 1" test $rc -eq 1
+check "shared-subtable bomb: clear error naming the field" grep -q "lua/x.lua:1: error: the hook's data expands to more than 8388608 values at site.tree" "$PP_TMP/err"
 pp_done sandbox
