@@ -776,6 +776,82 @@ static int sandbox_rep(lua_State *L)
 	return 1;
 }
 
+/* Lua's matcher backtracks, and it is C: the count hook cannot stop it
+ * inside one string.find. Each repetition (*, +, -) may retry over the whole
+ * subject, so n bytes and q of them cost up to n^q steps per start position
+ * (n start positions unless anchored with ^), and each ? doubles it. A match
+ * whose worst case is above SCRIPT_PATTERN_COST steps (seconds of CPU) is
+ * refused before it starts. */
+#define SCRIPT_PATTERN_COST 1e10
+
+static int pattern_guard(lua_State *L, const char *fname, int plain_arg)
+{
+	size_t n, pl;
+	luaL_checklstring(L, 1, &n);
+	const char *p = luaL_checklstring(L, 2, &pl);
+	double cost = 1, len = n > 1 ? (double)n : 1;
+	int anchored = pl > 0 && p[0] == '^';
+	if (plain_arg && lua_toboolean(L, plain_arg))
+		return 0;
+	for (size_t i = anchored; i < pl && cost <= SCRIPT_PATTERN_COST; i++) {
+		char c = p[i];
+		if (c == '%') {
+			i++;
+			if (i < pl && p[i] == 'b')
+				i += 2;
+		} else if (c == '[') {
+			i += (i + 1 < pl && p[i + 1] == '^') + 1;   /* a ']' first is literal */
+			while (i < pl && p[i] != ']')
+				i += p[i] == '%' ? 2 : 1;
+		} else if ((c == '*' || c == '+' || c == '-') && i > (size_t)anchored) {
+			cost *= len;
+		} else if (c == '?' && i > (size_t)anchored) {
+			cost *= 2;
+		}
+	}
+	if (!anchored)
+		cost *= len;
+	if (cost > SCRIPT_PATTERN_COST) {
+		char steps[64];
+		snprintf(steps, sizeof steps, "up to %.0e steps, more than %.0e", cost, SCRIPT_PATTERN_COST);
+		return luaL_error(L, "%s: pattern '%s' on %d bytes could take too long (%s); "
+		                  "use fewer repetitions or a shorter text", fname, p, (int)n, steps);
+	}
+	return 0;
+}
+
+static int call_upvalue(lua_State *L)
+{
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_insert(L, 1);
+	lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+	return lua_gettop(L);
+}
+
+static int sandbox_find(lua_State *L)
+{
+	pattern_guard(L, "string.find", 4);
+	return call_upvalue(L);
+}
+
+static int sandbox_match(lua_State *L)
+{
+	pattern_guard(L, "string.match", 0);
+	return call_upvalue(L);
+}
+
+static int sandbox_gmatch(lua_State *L)
+{
+	pattern_guard(L, "string.gmatch", 0);
+	return call_upvalue(L);
+}
+
+static int sandbox_gsub(lua_State *L)
+{
+	pattern_guard(L, "string.gsub", 0);
+	return call_upvalue(L);
+}
+
 static int sandbox_randomseed(lua_State *L)
 {
 	luaL_checkinteger(L, 1);
@@ -1359,6 +1435,10 @@ static int setup(lua_State *L)
 	luaL_requiref(L, LUA_STRLIBNAME, luaopen_string, 0);
 	set_nil(L, "dump");
 	wrap(L, "rep", sandbox_rep);
+	wrap(L, "find", sandbox_find);
+	wrap(L, "match", sandbox_match);
+	wrap(L, "gmatch", sandbox_gmatch);
+	wrap(L, "gsub", sandbox_gsub);
 	lua_setfield(L, 1, LUA_STRLIBNAME);
 	luaL_requiref(L, LUA_TABLIBNAME, luaopen_table, 0);
 	lua_pushcfunction(L, stable_sort);

@@ -115,4 +115,21 @@ LUA
 run x.lua
 check "shared-subtable bomb exits 1" test $rc -eq 1
 check "shared-subtable bomb: clear error naming the field" grep -q "lua/x.lua:1: error: the hook's data expands to more than 8388608 values at site.tree" "$PP_TMP/err"
+# 3. a backtracking pattern is refused before it runs (it used to run for
+# minutes inside one C call, out of reach of the instruction budget);
+# ordinary patterns on long texts still work.
+cat >"$site/lua/f.lua" <<'LUA'
+function on_site(site)
+  local long = ("a b  "):rep(20000)
+  site.n = select(2, long:gsub("%s+", " "))
+  site.t = ("  x  "):match("^%s*(.-)%s*$")
+  site.r = string.find(("a"):rep(30000), ".-.-.-.-b")
+end
+LUA
+run f.lua
+check "backtracking pattern exits 1" test $rc -eq 1
+check "backtracking pattern: clear error at its line" grep -q "^lua/f.lua:5: error: string.find: pattern '.-.-.-.-b' on 30000 bytes could take too long" "$PP_TMP/err"
+sed -i '/site.r =/d' "$site/lua/f.lua"
+run f.lua
+check "ordinary patterns on long texts pass" test $rc -eq 0
 pp_done sandbox
