@@ -53,6 +53,7 @@ struct hook {
 struct lambda {
 	struct script *s;
 	int ref;
+	int snap;   /* registry ref: its upvalues' values when the hook returned it */
 };
 
 struct script {
@@ -1811,8 +1812,13 @@ static struct value *to_lambda(lua_State *L, struct conv *cv, int idx)
 		l = arena_alloc(cv->s->arena, sizeof *l);   /* owned by the script */
 		l->s = cv->s;
 		l->ref = LUA_NOREF;
+		l->snap = LUA_NOREF;
 		lua_pushvalue(L, idx);
 		l->ref = luaL_ref(L, LUA_REGISTRYINDEX);
+		lua_newtable(L);
+		for (int i = 1; lua_getupvalue(L, idx, i); i++)
+			lua_rawseti(L, -2, i);
+		l->snap = luaL_ref(L, LUA_REGISTRYINDEX);
 		lua_pushvalue(L, idx);
 		lua_pushlightuserdata(L, l);
 		lua_rawset(L, -3);
@@ -2209,12 +2215,44 @@ static int run_lambda(lua_State *L)
 	struct lcall *c = lua_touserdata(L, 1);
 	size_t len;
 	const char *r;
+	int fn, snap, env = 0, st;
+	lua_settop(L, 0);
 	lua_rawgeti(L, LUA_REGISTRYINDEX, c->l->ref);
+	fn = lua_gettop(L);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, c->l->snap);
+	snap = lua_gettop(L);
+	/* Every call starts from the state the hook left: its upvalues as they
+	 * were, and globals it sets go to a table of this call only, so that a
+	 * counting lambda gives the same bytes whatever the order of pages. */
+	for (int i = 1; lua_getupvalue(L, fn, i); i++) {
+		lua_pop(L, 1);
+		lua_rawgeti(L, snap, i);
+		const char *name = lua_setupvalue(L, fn, i);
+		if (name && strcmp(name, "_ENV") == 0 && !env) {
+			env = i;
+			lua_newtable(L);
+			lua_createtable(L, 0, 1);
+			lua_rawgeti(L, snap, i);
+			lua_setfield(L, -2, "__index");
+			lua_setmetatable(L, -2);
+			lua_setupvalue(L, fn, i);
+		}
+	}
+	lua_settop(L, snap);
+	lua_pushvalue(L, fn);
 	if (c->section)
 		lua_pushlstring(L, c->arg ? c->arg : "", c->arglen);
 	else
 		lua_pushnil(L);
-	lua_call(L, 1, 1);
+	lua_pushcfunction(L, msgh);
+	lua_insert(L, -3);
+	st = lua_pcall(L, 1, 1, snap + 1);
+	if (env) {
+		lua_rawgeti(L, snap, env);
+		lua_setupvalue(L, fn, env);
+	}
+	if (st != LUA_OK)
+		return lua_error(L);
 	switch (lua_type(L, -1)) {
 	case LUA_TNIL:
 		return 0;

@@ -132,4 +132,29 @@ check "backtracking pattern: clear error at its line" grep -q "^lua/f.lua:5: err
 sed -i '/site.r =/d' "$site/lua/f.lua"
 run f.lua
 check "ordinary patterns on long texts pass" test $rc -eq 0
+# 7. a lambda that counts its calls gives the same bytes for every page,
+# run and --jobs: each call starts from the state the hook left.
+for i in 1 2 3 4 5 6 7 8; do
+	printf -- '---\ntitle: 第%s页\n---\n正文。\n' "$i" >"$site/content/p$i.md"
+done
+mkdir -p "$site/layouts"
+printf '<p>{{#site.count}}x{{/site.count}}</p>\n' >"$site/layouts/page.html"
+cat >"$site/lua/l.lua" <<'LUA'
+local n = 0
+function on_site(site)
+  site.count = planpress.lambda(function(text)
+    n = n + 1
+    calls = (calls or 0) + 1
+    return text .. n .. "/" .. calls
+  end)
+end
+LUA
+run l.lua
+check "counting lambda builds" test $rc -eq 0
+check "counting lambda: every page sees the first call" grep -q '<p>x1/1</p>' "$site/public/p8/index.html"
+cp -r "$site/public" "$PP_TMP/j1"
+printf 'title = "沙箱"\n[lua]\nhooks = ["lua/l.lua"]\n' >"$site/site.toml"
+rm -rf "$site/public"
+timeout 30 "$PP_BIN" -C "$site" build -q --jobs 2 >"$PP_TMP/out" 2>"$PP_TMP/err"
+check "counting lambda: --jobs 2 gives the same bytes" diff -r "$PP_TMP/j1" "$site/public"
 pp_done sandbox
