@@ -29,10 +29,20 @@
 #define SCRIPT_MIN_MEMORY ((size_t)1 << 20)
 /* Longest module name require() accepts: a path inside lua/, not a novel. */
 #define MODULE_NAME_MAX 200
+/* Room above the cap for the error itself (message, traceback) once the cap
+ * is reached: one allocation may never take the state further than this. */
+#define MEM_HEADROOM ((size_t)1 << 20)
+/* What print and planpress.warn/error may record over a script's life: they
+ * are copied outside the Lua allocator, so without a bound a hook printing
+ * in a loop would exhaust the machine instead of its own memory cap. */
+#define SCRIPT_MAX_MESSAGES 10000
+#define SCRIPT_MAX_MESSAGE_BYTES ((size_t)1 << 20)
 
 /* Registry keys: the addresses are unique, the contents unused. */
 static const char K_HOOKS, K_POS, K_FPOS, K_LAMBDAS, K_MODULES, K_ENVMT, K_NULL, K_LOADING;
 #define DATE_MT "planpress.date"
+#define PP_STR_(x) #x
+#define PP_STR(x) PP_STR_(x)
 
 struct hook {
 	const char *name;   /* as shown in messages: "lua/progress.lua" */
@@ -43,6 +53,7 @@ struct hook {
 struct lambda {
 	struct script *s;
 	int ref;
+	int snap;   /* registry ref: its upvalues' values when the hook returned it */
 };
 
 struct script {
@@ -68,6 +79,8 @@ struct script {
 	int cur_line;
 	char last_src[LUA_IDSIZE];  /* where the count hook last saw the hook running */
 	int last_line;
+	size_t nmsg, msg_bytes;     /* what print/warn/error recorded so far */
+	const char *fatal;          /* a limit was hit: every instruction fails with this */
 };
 
 static struct script *S(lua_State *L)
@@ -101,8 +114,19 @@ static void *script_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 		s->mem_used -= old;
 		return NULL;
 	}
-	if (nsize > old && s->mem_used - old + nsize > s->mem_hard)
+	if (nsize > old && s->mem_used - old + nsize > s->mem_hard) {
+		/* the request itself is checked, so the Lua memory error has no
+		 * traceback: note the innermost Lua line for the message */
+		lua_Debug ar;
+		for (int lv = 0; s->running && s->L && lv < 4 && lua_getstack(s->L, lv, &ar); lv++) {
+			if (lua_getinfo(s->L, "Sl", &ar) && ar.currentline > 0) {
+				snprintf(s->last_src, sizeof s->last_src, "%s", ar.short_src);
+				s->last_line = ar.currentline;
+				break;
+			}
+		}
 		return NULL;
+	}
 	p = realloc(ptr, nsize);
 	if (!p)
 		return NULL;
@@ -139,6 +163,8 @@ static void count_hook(lua_State *L, lua_Debug *ar)
 	} else if (s->steps > s->budget) {
 		snprintf(what, sizeof what, "hook used more than %llu instructions",
 		         (unsigned long long)s->budget);
+	} else if (s->fatal) {
+		snprintf(what, sizeof what, "%s", s->fatal);
 	} else {
 		return;
 	}
@@ -751,6 +777,82 @@ static int sandbox_rep(lua_State *L)
 	return 1;
 }
 
+/* Lua's matcher backtracks, and it is C: the count hook cannot stop it
+ * inside one string.find. Each repetition (*, +, -) may retry over the whole
+ * subject, so n bytes and q of them cost up to n^q steps per start position
+ * (n start positions unless anchored with ^), and each ? doubles it. A match
+ * whose worst case is above SCRIPT_PATTERN_COST steps (seconds of CPU) is
+ * refused before it starts. */
+#define SCRIPT_PATTERN_COST 1e10
+
+static int pattern_guard(lua_State *L, const char *fname, int plain_arg)
+{
+	size_t n, pl;
+	luaL_checklstring(L, 1, &n);
+	const char *p = luaL_checklstring(L, 2, &pl);
+	double cost = 1, len = n > 1 ? (double)n : 1;
+	int anchored = pl > 0 && p[0] == '^';
+	if (plain_arg && lua_toboolean(L, plain_arg))
+		return 0;
+	for (size_t i = anchored; i < pl && cost <= SCRIPT_PATTERN_COST; i++) {
+		char c = p[i];
+		if (c == '%') {
+			i++;
+			if (i < pl && p[i] == 'b')
+				i += 2;
+		} else if (c == '[') {
+			i += (i + 1 < pl && p[i + 1] == '^') + 1;   /* a ']' first is literal */
+			while (i < pl && p[i] != ']')
+				i += p[i] == '%' ? 2 : 1;
+		} else if ((c == '*' || c == '+' || c == '-') && i > (size_t)anchored) {
+			cost *= len;
+		} else if (c == '?' && i > (size_t)anchored) {
+			cost *= 2;
+		}
+	}
+	if (!anchored)
+		cost *= len;
+	if (cost > SCRIPT_PATTERN_COST) {
+		char steps[64];
+		snprintf(steps, sizeof steps, "up to %.0e steps, more than %.0e", cost, SCRIPT_PATTERN_COST);
+		return luaL_error(L, "%s: pattern '%s' on %d bytes could take too long (%s); "
+		                  "use fewer repetitions or a shorter text", fname, p, (int)n, steps);
+	}
+	return 0;
+}
+
+static int call_upvalue(lua_State *L)
+{
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_insert(L, 1);
+	lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+	return lua_gettop(L);
+}
+
+static int sandbox_find(lua_State *L)
+{
+	pattern_guard(L, "string.find", 4);
+	return call_upvalue(L);
+}
+
+static int sandbox_match(lua_State *L)
+{
+	pattern_guard(L, "string.match", 0);
+	return call_upvalue(L);
+}
+
+static int sandbox_gmatch(lua_State *L)
+{
+	pattern_guard(L, "string.gmatch", 0);
+	return call_upvalue(L);
+}
+
+static int sandbox_gsub(lua_State *L)
+{
+	pattern_guard(L, "string.gsub", 0);
+	return call_upvalue(L);
+}
+
 static int sandbox_randomseed(lua_State *L)
 {
 	luaL_checkinteger(L, 1);
@@ -804,6 +906,25 @@ static void where(lua_State *L, int level, char *path, size_t cap, int *line)
 	}
 }
 
+/* Charges one message of len bytes to the script's message allowance;
+ * past it the hook fails, once, with a clear error (not catchable: every
+ * later instruction fails too). */
+static void charge_message(lua_State *L, size_t len)
+{
+	struct script *s = S(L);
+	if (!s->fatal && (s->nmsg >= SCRIPT_MAX_MESSAGES ||
+	                  len > SCRIPT_MAX_MESSAGE_BYTES - s->msg_bytes)) {
+		s->fatal = "hook printed more than " PP_STR(SCRIPT_MAX_MESSAGES)
+		           " messages or 1 MiB of messages";
+		s->hook_every = 1;
+		lua_sethook(L, count_hook, LUA_MASKCOUNT, 1);
+	}
+	if (s->fatal)
+		luaL_error(L, "%s", s->fatal);
+	s->nmsg++;
+	s->msg_bytes += len;
+}
+
 /* print() records a note at the hook's line: modules never write to stdout. */
 static int sandbox_print(lua_State *L)
 {
@@ -822,6 +943,7 @@ static int sandbox_print(lua_State *L)
 	if (s->d) {
 		size_t len;
 		const char *m = lua_tolstring(L, -1, &len);
+		charge_message(L, len);
 		where(L, 1, path, sizeof path, &line);
 		diag_add(s->d, DIAG_NOTE, path, line, 0, NULL, 0, "%.*s", (int)len, m);
 	}
@@ -904,9 +1026,35 @@ static int os_clock(lua_State *L)
 
 /* Pushes a new global table for one hook file or module: its own globals,
  * falling back to the shared sandbox, which it cannot reach or change. */
+static void push_shallow_copy(lua_State *L, int t)
+{
+	t = lua_absindex(L, t);
+	lua_newtable(L);
+	lua_pushnil(L);
+	while (lua_next(L, t)) {
+		lua_pushvalue(L, -2);
+		lua_insert(L, -2);
+		lua_rawset(L, -4);
+	}
+}
+
+/* Each hook file and module gets copies of the library tables (string,
+ * table, math, planpress...): what one replaces, no other sees. */
 static void push_env(lua_State *L)
 {
 	lua_newtable(L);
+	lua_pushglobaltable(L);
+	lua_pushnil(L);
+	while (lua_next(L, -2)) {
+		if (lua_type(L, -1) == LUA_TTABLE) {
+			push_shallow_copy(L, -1);
+			lua_replace(L, -2);
+		}
+		lua_pushvalue(L, -2);
+		lua_insert(L, -2);
+		lua_rawset(L, -5);
+	}
+	lua_pop(L, 1);
 	lua_pushvalue(L, -1);
 	lua_setfield(L, -2, "_G");
 	lua_rawgetp(L, LUA_REGISTRYINDEX, &K_ENVMT);
@@ -963,6 +1111,18 @@ static int valid_module_name(const char *name, size_t n)
 	return 1;
 }
 
+/* Whether disk, symbolic links resolved, lies inside folder (resolved too):
+ * a link in lua/ pointing elsewhere is not a module of the site. */
+static int inside(const char *disk, const char *folder)
+{
+	char *rd = realpath(disk, NULL), *rf = realpath(folder, NULL);
+	size_t n = rf ? strlen(rf) : 0;
+	int ok = rd && rf && strncmp(rd, rf, n) == 0 && rd[n] == '/';
+	free(rd);
+	free(rf);
+	return ok;
+}
+
 /* require("a.b") runs lua/a/b.lua of the site (then of lib_dir) once, in its
  * own globals, and returns what it returned; nothing else can be loaded. */
 static int sandbox_require(lua_State *L)
@@ -970,10 +1130,27 @@ static int sandbox_require(lua_State *L)
 	struct script *s = S(L);
 	size_t n, len = 0;
 	const char *name = luaL_checklstring(L, 1, &n), *src = NULL;
-	char rel[MODULE_NAME_MAX + 16], disk[4096], shown[4096];
+	char rel[MODULE_NAME_MAX + 16], disk[4096], shown[4096], folder[4096];
 	lua_settop(L, 1);
 	if (strcmp(name, "planpress") == 0) {
+		/* the caller's own planpress (its _ENV's), else a copy: the
+		 * shared one stays out of reach */
+		lua_Debug ar;
+		if (lua_getstack(L, 1, &ar) && lua_getinfo(L, "f", &ar)) {
+			const char *up;
+			for (int i = 1; (up = lua_getupvalue(L, -1, i)); i++) {
+				if (strcmp(up, "_ENV") == 0 && lua_type(L, -1) == LUA_TTABLE) {
+					lua_pushliteral(L, "planpress");
+					if (lua_rawget(L, -2) == LUA_TTABLE)
+						return 1;
+					lua_pop(L, 1);
+				}
+				lua_pop(L, 1);
+			}
+			lua_pop(L, 1);
+		}
 		lua_getglobal(L, "planpress");
+		push_shallow_copy(L, -1);
 		return 1;
 	}
 	if (!valid_module_name(name, n))
@@ -993,13 +1170,18 @@ static int sandbox_require(lua_State *L)
 			*p = '/';
 	snprintf(shown, sizeof shown, "lua/%s", rel);
 	snprintf(disk, sizeof disk, "%s/lua/%s", s->site_dir, rel);
+	snprintf(folder, sizeof folder, "%s/lua", s->site_dir);
 	src = read_onto_stack(L, disk, &len);
 	if (!src && s->lib_dir) {
 		lua_pop(L, 1);
 		snprintf(disk, sizeof disk, "%s/%s", s->lib_dir, rel);
 		snprintf(shown, sizeof shown, "%s", disk);
+		snprintf(folder, sizeof folder, "%s", s->lib_dir);
 		src = read_onto_stack(L, disk, &len);
 	}
+	if (src && !inside(disk, folder))
+		return luaL_error(L, "module '%s': %s leads outside %s (a symbolic link?)", name, shown,
+		                  strcmp(folder, s->lib_dir ? s->lib_dir : "") == 0 ? folder : "lua/");
 	if (!src)
 		return luaL_error(L, "module '%s' not found: cannot read lua/%s: %s", name, rel,
 		                  lua_tostring(L, -1));
@@ -1141,6 +1323,7 @@ static int report_content(lua_State *L, enum diag_level level)
 			return luaL_error(L, "%s", msg);
 		return 0;
 	}
+	charge_message(L, len);
 	content_where(L, path, sizeof path, &line, &col);
 	diag_add(s->d, level, path, line, col, NULL, 0, "%.*s", (int)len, msg);
 	if (level == DIAG_ERROR)
@@ -1253,6 +1436,10 @@ static int setup(lua_State *L)
 	luaL_requiref(L, LUA_STRLIBNAME, luaopen_string, 0);
 	set_nil(L, "dump");
 	wrap(L, "rep", sandbox_rep);
+	wrap(L, "find", sandbox_find);
+	wrap(L, "match", sandbox_match);
+	wrap(L, "gmatch", sandbox_gmatch);
+	wrap(L, "gsub", sandbox_gsub);
 	lua_setfield(L, 1, LUA_STRLIBNAME);
 	luaL_requiref(L, LUA_TABLIBNAME, luaopen_table, 0);
 	lua_pushcfunction(L, stable_sort);
@@ -1289,13 +1476,24 @@ static int setup(lua_State *L)
 	lua_setfield(L, -2, "null");
 	lua_setfield(L, 1, "planpress");
 
+	/* Every metatable a hook can reach answers getmetatable() with false:
+	 * nobody adds __gc to dates or changes string methods for other hooks. */
 	luaL_newmetatable(L, DATE_MT);
 	luaL_setfuncs(L, date_meta, 0);
+	lua_pushboolean(L, 0);
+	lua_setfield(L, -2, "__metatable");
 	lua_pop(L, 1);
 	luaL_newmetatable(L, "planpress.scratch");
 	lua_pushcfunction(L, scratch_gc);
 	lua_setfield(L, -2, "__gc");
+	lua_pushboolean(L, 0);
+	lua_setfield(L, -2, "__metatable");
 	lua_pop(L, 1);
+	lua_pushliteral(L, "");
+	lua_getmetatable(L, -1);
+	lua_pushboolean(L, 0);
+	lua_setfield(L, -2, "__metatable");
+	lua_pop(L, 2);
 
 	lua_createtable(L, 0, 2);   /* the metatable of every hook's globals */
 	lua_pushvalue(L, 1);
@@ -1331,7 +1529,7 @@ struct script *script_new(const struct script_opts *o, struct diags *d)
 	s->mem_max = o->memory ? o->memory : SCRIPT_DEFAULT_MEMORY;
 	if (s->mem_max < SCRIPT_MIN_MEMORY)
 		s->mem_max = SCRIPT_MIN_MEMORY;
-	s->mem_hard = 2 * s->mem_max;
+	s->mem_hard = s->mem_max + MEM_HEADROOM;
 	s->lambda_d = o->lambda_diags;
 	s->L = lua_newstate(script_alloc, s);
 	if (!s->L) {
@@ -1353,8 +1551,13 @@ void script_free(struct script *s)
 {
 	if (!s)
 		return;
-	if (s->L)
+	if (s->L) {
+		/* finalizers run under the budget too: a hook cannot have set one,
+		 * but whatever runs here stops within it */
+		s->running = 1;
+		arm(s);
 		lua_close(s->L);
+	}
 	pthread_mutex_destroy(&s->mu);
 	arena_free(s->arena);
 	free(s->hooks);
@@ -1442,6 +1645,8 @@ struct conv {
 	int memo;   /* stack index: value* → table going in, table → value* coming back */
 	int call;   /* stack index: table → the value* it was made from, in this call */
 	int pos, fpos;
+	int sizes;          /* stack index: table → its expanded size, coming back */
+	uint64_t nvalues;   /* values coming back, a shared table counted each time */
 	char where[256];   /* the path in the data, for messages: "page.tasks[3]" */
 	size_t wlen;
 };
@@ -1607,8 +1812,13 @@ static struct value *to_lambda(lua_State *L, struct conv *cv, int idx)
 		l = arena_alloc(cv->s->arena, sizeof *l);   /* owned by the script */
 		l->s = cv->s;
 		l->ref = LUA_NOREF;
+		l->snap = LUA_NOREF;
 		lua_pushvalue(L, idx);
 		l->ref = luaL_ref(L, LUA_REGISTRYINDEX);
+		lua_newtable(L);
+		for (int i = 1; lua_getupvalue(L, idx, i); i++)
+			lua_rawseti(L, -2, i);
+		l->snap = luaL_ref(L, LUA_REGISTRYINDEX);
 		lua_pushvalue(L, idx);
 		lua_pushlightuserdata(L, l);
 		lua_rawset(L, -3);
@@ -1683,9 +1893,18 @@ static struct value *table_to_value(lua_State *L, struct conv *cv, int t, int de
 	struct value *out;
 	lua_Integer n = 0, maxi = 0;
 	int isarr = 1, keys;
+	uint64_t start = cv->nvalues;
 	if (lua_rawgetp(L, cv->memo, lua_topointer(L, t)) == LUA_TLIGHTUSERDATA) {
 		out = lua_touserdata(L, -1);
 		lua_pop(L, 1);
+		/* a table stored in several places is written out once per place:
+		 * {t, t} forty levels deep is 2^40 values in data/tasks.json */
+		lua_rawgetp(L, cv->sizes, lua_topointer(L, t));
+		cv->nvalues += (uint64_t)lua_tointeger(L, -1);
+		lua_pop(L, 1);
+		if (cv->nvalues > SCRIPT_MAX_VALUES)
+			luaL_error(L, "the hook's data expands to more than %d values at %s "
+			           "(one table stored in many places?)", SCRIPT_MAX_VALUES, cv->where);
 		return out;
 	}
 	lua_pop(L, 1);
@@ -1741,6 +1960,8 @@ static struct value *table_to_value(lua_State *L, struct conv *cv, int t, int de
 		if (placed == n) {   /* no new keys: nothing to sort (most tables) */
 			lua_pushlightuserdata(L, out);
 			lua_rawsetp(L, cv->memo, lua_topointer(L, t));
+			lua_pushinteger(L, (lua_Integer)(cv->nvalues - start));
+			lua_rawsetp(L, cv->sizes, lua_topointer(L, t));
 			return out;
 		}
 		/* The new keys, sorted in one scratch block: the strings stay valid
@@ -1779,6 +2000,8 @@ static struct value *table_to_value(lua_State *L, struct conv *cv, int t, int de
 	}
 	lua_pushlightuserdata(L, out);
 	lua_rawsetp(L, cv->memo, lua_topointer(L, t));
+	lua_pushinteger(L, (lua_Integer)(cv->nvalues - start));
+	lua_rawsetp(L, cv->sizes, lua_topointer(L, t));
 	return out;
 }
 
@@ -1791,6 +2014,9 @@ static struct value *to_value(lua_State *L, struct conv *cv, int idx, const stru
 	const char *s;
 	idx = lua_absindex(L, idx);
 	luaL_checkstack(L, 10, "data nested too deeply");
+	if (++cv->nvalues > SCRIPT_MAX_VALUES)
+		luaL_error(L, "the hook's data expands to more than %d values at %s", SCRIPT_MAX_VALUES,
+		           cv->where);
 	switch (lua_type(L, idx)) {
 	case LUA_TNIL:
 		return NULL;
@@ -1926,6 +2152,8 @@ static int run_hooks(lua_State *L)
 	}
 	lua_newtable(L);   /* coming back: a fresh memo */
 	lua_replace(L, cv.memo);
+	lua_newtable(L);
+	cv.sizes = lua_gettop(L);
 	r->result = to_value(L, &cv, root, NULL, 0);
 	return 0;
 }
@@ -1987,12 +2215,44 @@ static int run_lambda(lua_State *L)
 	struct lcall *c = lua_touserdata(L, 1);
 	size_t len;
 	const char *r;
+	int fn, snap, env = 0, st;
+	lua_settop(L, 0);
 	lua_rawgeti(L, LUA_REGISTRYINDEX, c->l->ref);
+	fn = lua_gettop(L);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, c->l->snap);
+	snap = lua_gettop(L);
+	/* Every call starts from the state the hook left: its upvalues as they
+	 * were, and globals it sets go to a table of this call only, so that a
+	 * counting lambda gives the same bytes whatever the order of pages. */
+	for (int i = 1; lua_getupvalue(L, fn, i); i++) {
+		lua_pop(L, 1);
+		lua_rawgeti(L, snap, i);
+		const char *name = lua_setupvalue(L, fn, i);
+		if (name && strcmp(name, "_ENV") == 0 && !env) {
+			env = i;
+			lua_newtable(L);
+			lua_createtable(L, 0, 1);
+			lua_rawgeti(L, snap, i);
+			lua_setfield(L, -2, "__index");
+			lua_setmetatable(L, -2);
+			lua_setupvalue(L, fn, i);
+		}
+	}
+	lua_settop(L, snap);
+	lua_pushvalue(L, fn);
 	if (c->section)
 		lua_pushlstring(L, c->arg ? c->arg : "", c->arglen);
 	else
 		lua_pushnil(L);
-	lua_call(L, 1, 1);
+	lua_pushcfunction(L, msgh);
+	lua_insert(L, -3);
+	st = lua_pcall(L, 1, 1, snap + 1);
+	if (env) {
+		lua_rawgeti(L, snap, env);
+		lua_setupvalue(L, fn, env);
+	}
+	if (st != LUA_OK)
+		return lua_error(L);
 	switch (lua_type(L, -1)) {
 	case LUA_TNIL:
 		return 0;

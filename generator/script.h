@@ -18,6 +18,10 @@
 /* All the memory the hooks' Lua state may hold at once: far above what the
  * data of a few thousand pages needs, well below what would swap a server. */
 #define SCRIPT_DEFAULT_MEMORY ((size_t)256 << 20)
+/* Values one hook call may hand back, a table stored in several places
+ * counted once per place (that is how JSON and templates write it out): a
+ * site of thousands of pages returns a few hundred thousand. */
+#define SCRIPT_MAX_VALUES (1 << 23)
 /* How deeply tables may nest when values go into Lua or come back: front
  * matter nests a handful of levels; past this it is a cycle (t.self = t). */
 #define SCRIPT_MAX_DEPTH 64
