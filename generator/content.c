@@ -59,7 +59,7 @@ int content_read_text(struct arena *a, const char *disk_path, const char *shown_
 	FILE *f = fopen(disk_path, "rb");
 	char *data = NULL;
 	if (!f) {
-		diag_add(d, DIAG_ERROR, shown_path, 0, 0, NULL, 0, "cannot read: %s", strerror(errno));
+		diag_add(d, DIAG_ERROR, shown_path, 0, 0, NULL, 0, "cannot read: %s", diag_errstr(errno));
 		return -1;
 	}
 	struct stat st;
@@ -71,7 +71,7 @@ int content_read_text(struct arena *a, const char *disk_path, const char *shown_
 	size_t n = (size_t)st.st_size;
 	data = arena_alloc(a, n + 1);
 	if (n && fread(data, 1, n, f) != n) {
-		diag_add(d, DIAG_ERROR, shown_path, 0, 0, NULL, 0, "cannot read: %s", strerror(errno));
+		diag_add(d, DIAG_ERROR, shown_path, 0, 0, NULL, 0, "cannot read: %s", diag_errstr(errno));
 		goto out;
 	}
 	data[n] = '\0';
@@ -233,7 +233,7 @@ static struct page *walk_dir(struct walk *w, const char *dir, int depth)
 	}
 	DIR *dh = opendir(disk_dir);
 	if (!dh) {
-		diag_add(w->d, DIAG_ERROR, shown_dir, 0, 0, NULL, 0, "cannot open folder: %s", strerror(errno));
+		diag_add(w->d, DIAG_ERROR, shown_dir, 0, 0, NULL, 0, "cannot open folder: %s", diag_errstr(errno));
 		return NULL;
 	}
 	char **names = NULL;
@@ -262,7 +262,7 @@ static struct page *walk_dir(struct walk *w, const char *dir, int depth)
 		const char *shown = arena_printf(w->a, "content/%s", rel);
 		struct stat st;
 		if (lstat(disk, &st) < 0) {
-			diag_add(w->d, DIAG_ERROR, shown, 0, 0, NULL, 0, "cannot read: %s", strerror(errno));
+			diag_add(w->d, DIAG_ERROR, shown, 0, 0, NULL, 0, "cannot read: %s", diag_errstr(errno));
 			continue;
 		}
 		if (S_ISLNK(st.st_mode)) {
@@ -421,7 +421,7 @@ int content_load(struct arena *a, const char *site_dir, int drafts, struct conte
 	memset(c, 0, sizeof *c);
 	w.site_real = realpath(site_dir, NULL);
 	if (!w.site_real) {
-		diag_add(d, DIAG_ERROR, site_dir, 0, 0, NULL, 0, "cannot open site folder: %s", strerror(errno));
+		diag_add(d, DIAG_ERROR, site_dir, 0, 0, NULL, 0, "cannot open site folder: %s", diag_errstr(errno));
 		return -1;
 	}
 	struct stat st;

@@ -223,3 +223,16 @@ size_t diags_print(struct diags *d, FILE *f)
 	buf_free(&out);
 	return d->nerrors;
 }
+
+const char *diag_errstr(int err)
+{
+	/* strerrordesc_np is GNU-only; strerror_r fills a per-thread buffer. */
+	static _Thread_local char msg[128];
+#if defined(__GLIBC__) && defined(_GNU_SOURCE)
+	return strerror_r(err, msg, sizeof msg);
+#else
+	if (strerror_r(err, msg, sizeof msg) != 0)
+		snprintf(msg, sizeof msg, "error %d", err);
+	return msg;
+#endif
+}

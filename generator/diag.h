@@ -71,4 +71,8 @@ size_t diags_print(struct diags *d, FILE *f);
 /* Formats one diagnostic as it is printed (without a trailing newline after the caret line). */
 void diag_format(const struct diag *g, struct buf *out);
 
+/* The text for an errno value, safe from any thread (strerror is not): the
+ * returned string is static for known values, else "error N". */
+const char *diag_errstr(int err);
+
 #endif

@@ -32,7 +32,7 @@ static int slurp(const char *path, struct buf *out, struct diags *d)
 	int rc = -1;
 	FILE *f = fopen(path, "rb");
 	if (!f) {
-		diag_add(d, DIAG_ERROR, path, 0, 0, NULL, 0, "cannot read: %s", strerror(errno));
+		diag_add(d, DIAG_ERROR, path, 0, 0, NULL, 0, "cannot read: %s", diag_errstr(errno));
 		return -1;
 	}
 	char chunk[65536];
@@ -46,7 +46,7 @@ static int slurp(const char *path, struct buf *out, struct diags *d)
 		buf_put(out, chunk, n);
 	}
 	if (ferror(f)) {
-		diag_add(d, DIAG_ERROR, path, 0, 0, NULL, 0, "cannot read: %s", strerror(errno));
+		diag_add(d, DIAG_ERROR, path, 0, 0, NULL, 0, "cannot read: %s", diag_errstr(errno));
 		goto out;
 	}
 	rc = 0;
@@ -1083,7 +1083,7 @@ static void remove_leftovers(const struct import_files *f, const char *site_dir,
 				diag_add(d, DIAG_NOTE, buf_cstr(&rel), 0, 0, NULL, 0,
 				         "removed: an earlier import wrote it and this one does not");
 			else
-				diag_add(d, DIAG_ERROR, buf_cstr(&rel), 0, 0, NULL, 0, "cannot remove: %s", strerror(errno));
+				diag_add(d, DIAG_ERROR, buf_cstr(&rel), 0, 0, NULL, 0, "cannot remove: %s", diag_errstr(errno));
 		}
 		closedir(dh);
 	}
@@ -1120,7 +1120,7 @@ int import_files_write(const struct import_files *f, const char *site_dir, int f
 		char *path = buf_detach(&p, NULL);
 		if (mkdir_parents(path) < 0 || output_write_atomic(path, f->v[i].data, f->v[i].len) < 0)
 			diag_add(d, DIAG_ERROR, f->v[i].path, 0, 0, NULL, 0, "cannot write: %s",
-			         strerror(errno));
+			         diag_errstr(errno));
 		free(path);
 	}
 	if (d->nerrors > errs)

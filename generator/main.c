@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "diag.h"
 #include "xalloc.h"
 
 static const struct cli_command commands[] = {
@@ -104,7 +105,7 @@ int main(int argc, char **argv)
 		return cli_usage_error("unknown command '%s'", argv[i]);
 	char *exe = exe_dir();
 	if (dir && chdir(dir) < 0) {
-		fprintf(stderr, "planpress: cannot enter %s: %s\n", dir, strerror(errno));
+		fprintf(stderr, "planpress: cannot enter %s: %s\n", dir, diag_errstr(errno));
 		free(exe);
 		return CLI_USAGE;
 	}

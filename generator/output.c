@@ -25,10 +25,7 @@ int output_write_atomic(const char *path, const char *data, size_t len)
 	const char *slash = strrchr(path, '/');
 	size_t dirlen = slash ? (size_t)(slash - path + 1) : 0;
 	buf_put(&tmp, path, dirlen);
-	static pid_t pid;
-	if (!pid)
-		pid = getpid();
-	buf_printf(&tmp, ".%s.tmp-%ld-%u", slash ? slash + 1 : path, (long)pid,
+	buf_printf(&tmp, ".%s.tmp-%ld-%u", slash ? slash + 1 : path, (long)getpid(),
 	           atomic_fetch_add(&tmp_counter, 1));
 	int rc = -1, saved = 0;
 	int fd = open(buf_cstr(&tmp), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -141,7 +138,7 @@ static void write_one(struct job *j, const struct out_file *f)
 	size_t len = f->len;
 	if (f->copy_from) {
 		if (read_all(f->copy_from, &data) < 0) {
-			diag_add(j->d, DIAG_ERROR, f->copy_from, 0, 0, NULL, 0, "cannot read: %s", strerror(errno));
+			diag_add(j->d, DIAG_ERROR, f->copy_from, 0, 0, NULL, 0, "cannot read: %s", diag_errstr(errno));
 			goto out;
 		}
 		bytes = data.data ? data.data : "";
@@ -152,7 +149,7 @@ static void write_one(struct job *j, const struct out_file *f)
 		goto out;
 	}
 	if (output_write_atomic(path.data, bytes, len) < 0) {
-		diag_add(j->d, DIAG_ERROR, path.data, 0, 0, NULL, 0, "cannot write: %s", strerror(errno));
+		diag_add(j->d, DIAG_ERROR, path.data, 0, 0, NULL, 0, "cannot write: %s", diag_errstr(errno));
 		goto out;
 	}
 	atomic_fetch_add(&j->written, 1);
@@ -209,7 +206,7 @@ int output_commit(const char *dir, const struct out_file *files, size_t n, int j
 	size_t ndirs = 0;
 	memset(st, 0, sizeof *st);
 	if (mkdirs(dir) < 0) {
-		diag_add(d, DIAG_ERROR, dir, 0, 0, NULL, 0, "cannot create output folder: %s", strerror(errno));
+		diag_add(d, DIAG_ERROR, dir, 0, 0, NULL, 0, "cannot create output folder: %s", diag_errstr(errno));
 		return -1;
 	}
 	buf_printf(&manifest_path, "%s/%s", dir, OUTPUT_MANIFEST);
@@ -230,7 +227,7 @@ int output_commit(const char *dir, const struct out_file *files, size_t n, int j
 		buf_printf(&p, "%s/%s", dir, sorted_dirs[i]);
 		/* One call per folder; the whole chain only when a parent is missing. */
 		if (mkdir(p.data, 0755) < 0 && errno != EEXIST && mkdirs(p.data) < 0)
-			diag_add(d, DIAG_ERROR, p.data, 0, 0, NULL, 0, "cannot create folder: %s", strerror(errno));
+			diag_add(d, DIAG_ERROR, p.data, 0, 0, NULL, 0, "cannot create folder: %s", diag_errstr(errno));
 		buf_free(&p);
 	}
 	if (d->nerrors > errs)
@@ -280,7 +277,7 @@ int output_commit(const char *dir, const struct out_file *files, size_t n, int j
 	}
 	if (!same_content(manifest_path.data, nm.data ? nm.data : "", nm.len) &&
 	    output_write_atomic(manifest_path.data, nm.data ? nm.data : "", nm.len) < 0)
-		diag_add(d, DIAG_ERROR, manifest_path.data, 0, 0, NULL, 0, "cannot write: %s", strerror(errno));
+		diag_add(d, DIAG_ERROR, manifest_path.data, 0, 0, NULL, 0, "cannot write: %s", diag_errstr(errno));
 out:
 	for (size_t i = 0; i < ndirs; i++)
 		free(sorted_dirs[i]);

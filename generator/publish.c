@@ -454,7 +454,7 @@ static int add_files(struct arena *a, git_repository *r, const struct publish_op
 	git_odb *odb = NULL;
 	const char *mpath = arena_printf(a, "%s/%s", o->out_dir, OUTPUT_MANIFEST);
 	if (read_file(mpath, &man) < 0) {
-		diag_add(d, DIAG_ERROR, mpath, 0, 0, NULL, 0, "cannot read the build's manifest: %s", strerror(errno));
+		diag_add(d, DIAG_ERROR, mpath, 0, 0, NULL, 0, "cannot read the build's manifest: %s", diag_errstr(errno));
 		goto out;
 	}
 	if (git_repository_odb(&odb, r) < 0) {
@@ -482,7 +482,7 @@ static int add_files(struct arena *a, git_repository *r, const struct publish_op
 		struct stat st;
 		if (lstat(full, &st) < 0 || !S_ISREG(st.st_mode)) {
 			diag_add(d, DIAG_ERROR, full, 0, 0, NULL, 0, "%s (the manifest lists it; build again)",
-			         errno && !S_ISREG(st.st_mode) ? strerror(errno) : "not a regular file");
+			         errno && !S_ISREG(st.st_mode) ? diag_errstr(errno) : "not a regular file");
 			rc = 1;
 			goto out;
 		}
@@ -496,7 +496,7 @@ static int add_files(struct arena *a, git_repository *r, const struct publish_op
 		} else {
 			buf_reset(&data);
 			if (read_file(full, &data) < 0) {
-				diag_add(d, DIAG_ERROR, full, 0, 0, NULL, 0, "cannot read: %s", strerror(errno));
+				diag_add(d, DIAG_ERROR, full, 0, 0, NULL, 0, "cannot read: %s", diag_errstr(errno));
 				goto out;
 			}
 			/* git_odb_write leaves an object that exists alone: unchanged content is never rewritten. */

@@ -1070,7 +1070,7 @@ static const char *read_onto_stack(lua_State *L, const char *disk, size_t *len)
 	char *p;
 	size_t n;
 	if (stat(disk, &st) < 0) {
-		lua_pushstring(L, strerror(errno));
+		lua_pushstring(L, diag_errstr(errno));
 		return NULL;
 	}
 	if (!S_ISREG(st.st_mode)) {
@@ -1082,7 +1082,7 @@ static const char *read_onto_stack(lua_State *L, const char *disk, size_t *len)
 	f = fopen(disk, "rb");
 	if (!f) {
 		lua_pop(L, 1);
-		lua_pushstring(L, strerror(errno));
+		lua_pushstring(L, diag_errstr(errno));
 		return NULL;
 	}
 	if (n && fread(p, 1, n, f) != n) {
