@@ -432,6 +432,7 @@ static int load_hooks(struct build *b)
 		.lib_dir = NULL,   /* require loads from the site's lua/ folder only */
 		.budget = b->cfg.lua_budget,
 		.memory = b->cfg.lua_memory,
+		.seconds = b->cfg.lua_seconds,
 		.as_of = b->model.as_of,
 		.language = b->cfg.language,
 		.lambda_diags = b->d,

@@ -8,6 +8,8 @@
 #include "buf.h"
 #include "cli.h"
 #include "diag.h"
+#include "config.h"
+#include "content.h"
 #include "import.h"
 #include "json.h"
 #include "utf8.h"
@@ -110,8 +112,21 @@ int cmd_import(const struct cli *cli, int argc, char **argv)
 		rc = CLI_USAGE;
 		goto out;
 	}
-	struct value *doc = import_run(a, rules, text.data ? text.data : "", text.len,
-	                               plan ? plan : "plan", &d);
+	/* The rules run under the site's [lua] limits, when there is a site. */
+	struct sandbox_opts limits = { 0 };
+	if (stat("site.toml", &st) == 0) {
+		struct config cfg;
+		const char *src;
+		size_t srclen;
+		if (content_read_text(a, "site.toml", "site.toml", &src, &srclen, &d) < 0 ||
+		    config_load(a, "site.toml", src, srclen, &cfg, &d) < 0)
+			goto out;
+		limits.budget = cfg.lua_budget;
+		limits.memory = cfg.lua_memory;
+		limits.seconds = cfg.lua_seconds;
+	}
+	struct value *doc = import_run_limited(a, rules, text.data ? text.data : "", text.len,
+	                                       plan ? plan : "plan", &limits, &d);
 	if (!doc)
 		goto out;
 	if (expect) {

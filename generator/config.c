@@ -1,5 +1,6 @@
 /* config.c: the site.toml schema, its defaults and its checks. */
 #include "config.h"
+#include "sandbox.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -37,6 +38,7 @@ static const struct key_rule schema[] = {
 	{ "lua", "hooks", K_STRINGS },
 	{ "lua", "budget", K_INT },
 	{ "lua", "memory_mib", K_INT },
+	{ "lua", "time_limit", K_INT },
 	{ "menu", "main", K_MENU },
 	{ "publish", "repo", K_STRING },
 	{ "publish", "branch", K_STRING },
@@ -314,6 +316,13 @@ int config_load(struct arena *a, const char *path, const char *src, size_t len,
 			err_at(d, path, src, len, &v->pos, "memory_mib must be 1..65536"), rc = -1;
 		else
 			c->lua_memory = (size_t)v->u.i << 20;
+	}
+	if ((v = value_path(root, "lua.time_limit"))) {
+		if (v->u.i < 1 || v->u.i > SANDBOX_MAX_SECONDS)
+			err_at(d, path, src, len, &v->pos, "time_limit must be 1..%u seconds",
+			       SANDBOX_MAX_SECONDS), rc = -1;
+		else
+			c->lua_seconds = (unsigned)v->u.i;
 	}
 	struct value *pub = value_get(root, "publish");
 	c->publish.repo = value_str(value_get(pub, "repo"), NULL);

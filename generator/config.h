@@ -28,6 +28,7 @@ struct config {
 	size_t nhooks;
 	uint64_t lua_budget;       /* [lua] budget; 0: the runtime's default */
 	size_t lua_memory;         /* [lua] memory_mib, in bytes; 0: the default */
+	unsigned lua_seconds;      /* [lua] time_limit, seconds per call; 0: the default */
 	struct {
 		const char *repo, *branch, *author_name, *author_email, *tag, *remote, *worktree;
 	} publish;

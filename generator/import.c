@@ -13,11 +13,13 @@
 
 #include <lauxlib.h>
 #include <lua.h>
-#include <lualib.h>
 
 #include "cntext.h"
+#include "content.h"
 #include "json.h"
+#include "luaval.h"
 #include "output.h"
+#include "sandbox.h"
 #include "utf8.h"
 #include "xalloc.h"
 
@@ -255,37 +257,6 @@ static const luaL_Reg import_lib[] = {
 	{ NULL, NULL },
 };
 
-static int traceback(lua_State *L)
-{
-	const char *msg = lua_tostring(L, 1);
-	if (!msg)
-		msg = luaL_tolstring(L, 1, NULL);
-	luaL_traceback(L, L, msg, 1);
-	return 1;
-}
-
-/* Records a Lua error "path:line: message\ntraceback" as path:line: error: message. */
-static void lua_failure(struct diags *d, const char *rules, const char *msg)
-{
-	const char *nl = strchr(msg, '\n');
-	size_t first = nl ? (size_t)(nl - msg) : strlen(msg);
-	size_t plen = strlen(rules);
-	int line = 0;
-	const char *text = msg;
-	if (first > plen + 1 && strncmp(msg, rules, plen) == 0 && msg[plen] == ':' &&
-	    IS_ASCII_DIGIT(msg[plen + 1])) {
-		const char *p = msg + plen + 1;
-		while (IS_ASCII_DIGIT(*p))
-			line = line * 10 + (*p++ - '0');
-		if (*p == ':')
-			p++;
-		while (*p == ' ')
-			p++;
-		text = p;
-	}
-	diag_add(d, DIAG_ERROR, rules, line, 0, NULL, 0, "%s", text);
-}
-
 /* ---- Lua tables to the value tree ---------------------------------------- */
 
 /* Key order of the JSON form; keys not listed follow in byte order. */
@@ -307,7 +278,7 @@ static int key_rank(const char *k)
 struct kv {
 	const char *key;
 	size_t len;
-	int idx;   /* stack slot of the value */
+	int idx;   /* the pair's index in its table */
 };
 
 static int kv_cmp(const void *a, const void *b)
@@ -325,91 +296,51 @@ static int empty_is_table(const char *key)
 	return key && (strcmp(key, "yearly_themes") == 0 || strcmp(key, "annex") == 0);
 }
 
-static struct value *from_lua(lua_State *L, struct arena *a, int idx, int depth,
-                              const char *key, const char *rules, struct diags *d)
+/* The document as the JSON form orders it: keys by key_order, then bytewise;
+ * empty lists that are tables in the form become tables. Also bounds the
+ * nesting (IMPORT_MAX_DEPTH), which the sandbox's own bound is far above. */
+static struct value *reorder(struct arena *a, struct value *v, const char *key, int depth,
+                             const char *rules, struct diags *d)
 {
 	struct pos pos = { NULL, 0, 0 };
-	idx = lua_absindex(L, idx);
-	switch (lua_type(L, idx)) {
-	case LUA_TNIL:
-		return value_null(a, pos);
-	case LUA_TBOOLEAN:
-		return value_bool(a, lua_toboolean(L, idx), pos);
-	case LUA_TNUMBER:
-		if (lua_isinteger(L, idx))
-			return value_int(a, lua_tointeger(L, idx), pos);
-		return value_float(a, lua_tonumber(L, idx), pos);
-	case LUA_TSTRING: {
-		size_t n;
-		const char *s = lua_tolstring(L, idx, &n);
-		if (utf8_invalid_at(s, n) != n)
-			s = "", n = 0;
-		return value_string(a, s, n, pos);
-	}
-	case LUA_TTABLE:
-		break;
-	default:
-		return value_null(a, pos);
-	}
+	if (v->kind != V_ARRAY && v->kind != V_TABLE)
+		return v;
 	if (depth >= IMPORT_MAX_DEPTH) {
 		diag_add(d, DIAG_ERROR, rules, 0, 0, NULL, 0,
 		         "the result nests deeper than %d tables", IMPORT_MAX_DEPTH);
 		return NULL;
 	}
-	luaL_checkstack(L, 8, "import result");
-	lua_Integer n = (lua_Integer)lua_rawlen(L, idx);
-	int has_keys = 0;
-	lua_pushnil(L);
-	while (lua_next(L, idx)) {
-		lua_pop(L, 1);
-		if (lua_type(L, -1) == LUA_TSTRING) {
-			has_keys = 1;
-			lua_pop(L, 1);
-			break;
-		}
-	}
-	if (!has_keys && (n > 0 || !empty_is_table(key))) {
+	if (v->kind == V_ARRAY) {
+		if (v->u.arr.n == 0 && empty_is_table(key))
+			return value_table(a, pos);
 		struct value *arr = value_array(a, pos);
-		for (lua_Integer i = 1; i <= n; i++) {
-			lua_rawgeti(L, idx, i);
-			struct value *v = from_lua(L, a, -1, depth + 1, NULL, rules, d);
-			lua_pop(L, 1);
-			if (!v)
+		for (size_t i = 0; i < v->u.arr.n; i++) {
+			struct value *c = reorder(a, v->u.arr.v[i], NULL, depth + 1, rules, d);
+			if (!c)
 				return NULL;
-			value_push(a, arr, v);
+			value_push(a, arr, c);
 		}
 		return arr;
 	}
-	struct value *t = value_table(a, pos);
-	size_t nk = 0, cap = 16;
-	struct kv *kvs = xmalloc(cap * sizeof *kvs);
-	lua_pushnil(L);
-	while (lua_next(L, idx)) {
-		lua_pop(L, 1);
-		if (lua_type(L, -1) == LUA_TSTRING) {
-			if (nk == cap)
-				kvs = xrealloc(kvs, (cap *= 2) * sizeof *kvs);
-			size_t kl;
-			const char *k = lua_tolstring(L, -1, &kl);
-			kvs[nk].key = arena_strndup(a, k, kl);
-			kvs[nk].len = kl;
-			nk++;
-		}
+	size_t nk = v->u.tab.n;
+	struct kv *kvs = xmalloc((nk + 1) * sizeof *kvs);
+	for (size_t i = 0; i < nk; i++) {
+		kvs[i].key = v->u.tab.v[i].key;
+		kvs[i].len = v->u.tab.v[i].keylen;
+		kvs[i].idx = (int)i;
 	}
 	qsort(kvs, nk, sizeof *kvs, kv_cmp);
-	struct value *res = t;
+	struct value *t = value_table(a, pos);
 	for (size_t i = 0; i < nk; i++) {
-		lua_getfield(L, idx, kvs[i].key);
-		struct value *v = from_lua(L, a, -1, depth + 1, kvs[i].key, rules, d);
-		lua_pop(L, 1);
-		if (!v) {
-			res = NULL;
+		struct value *c = reorder(a, v->u.tab.v[kvs[i].idx].val, kvs[i].key, depth + 1, rules, d);
+		if (!c) {
+			t = NULL;
 			break;
 		}
-		value_set(a, t, kvs[i].key, kvs[i].len, v);
+		value_append(a, t, kvs[i].key, kvs[i].len, c);
 	}
 	free(kvs);
-	return res;
+	return t;
 }
 
 /* Fills in the fields of the JSON form the rules left out. */
@@ -480,81 +411,101 @@ static void complete_tasks(struct arena *a, struct value *tasks)
 	}
 }
 
-struct value *import_run(struct arena *a, const char *rules_path, const char *text, size_t len,
-                         const char *plan_id, struct diags *d)
-{
-	struct value *doc = NULL;
-	lua_State *L = luaL_newstate();
-	if (!L) {
-		diag_add(d, DIAG_ERROR, rules_path, 0, 0, NULL, 0, "cannot start Lua");
-		return NULL;
-	}
-	static const luaL_Reg libs[] = {
-		{ LUA_GNAME, luaopen_base }, { LUA_STRLIBNAME, luaopen_string },
-		{ LUA_TABLIBNAME, luaopen_table }, { LUA_UTF8LIBNAME, luaopen_utf8 },
-		{ LUA_MATHLIBNAME, luaopen_math }, { NULL, NULL },
-	};
-	for (const luaL_Reg *l = libs; l->name; l++) {
-		luaL_requiref(L, l->name, l->func, 1);
-		lua_pop(L, 1);
-	}
-	/* The rules are the site's own configuration, but loading more code is not their job. */
-	lua_pushnil(L);
-	lua_setglobal(L, "dofile");
-	lua_pushnil(L);
-	lua_setglobal(L, "loadfile");
-	luaL_newlib(L, import_lib);
-	lua_setglobal(L, "import");
+/* One run of the rules, inside sandbox_call. */
+struct rules_job {
+	struct sandbox *box;
+	struct arena *a;
+	const char *rules, *src, *text, *plan_id;
+	size_t srclen, len;
+	struct value *raw;
+	const char *shape;   /* what the rules returned is not what the form needs */
+};
 
-	lua_pushcfunction(L, traceback);
-	int h = lua_gettop(L);
-	int st = luaL_loadfilex(L, rules_path, "t");   /* chunk name: the path, for path:line */
-	if (st != LUA_OK) {
-		const char *m = lua_tostring(L, -1);
-		if (st == LUA_ERRFILE)
-			diag_add(d, DIAG_ERROR, rules_path, 0, 0, NULL, 0, "cannot read the import rules");
-		else
-			lua_failure(d, rules_path, m ? m : "cannot load");
-		goto out;
-	}
-	if (lua_pcall(L, 0, 1, h) != LUA_OK) {
-		lua_failure(d, rules_path, lua_tostring(L, -1));
-		goto out;
-	}
+static int run_rules(lua_State *L)
+{
+	struct rules_job *j = lua_touserdata(L, 1);
+	struct luaval_conv cv = { .a = j->a, .who = "import rules" };
+	lua_settop(L, 0);
+	luaval_open(L);
+	luaL_newlib(L, import_lib);
+	sandbox_add_library(L, "import");
+	if (sandbox_load(L, j->src, j->srclen, j->rules) != LUA_OK)
+		return lua_error(L);
+	lua_call(L, 0, 1);
 	if (!lua_istable(L, -1)) {
-		diag_add(d, DIAG_ERROR, rules_path, 0, 0, NULL, 0,
-		         "the rules must return a table with a parse function");
-		goto out;
+		j->shape = "the rules must return a table with a parse function";
+		return 0;
 	}
 	lua_getfield(L, -1, "parse");
 	if (!lua_isfunction(L, -1)) {
-		diag_add(d, DIAG_ERROR, rules_path, 0, 0, NULL, 0,
-		         "the rules must return a table with a parse function");
-		goto out;
+		j->shape = "the rules must return a table with a parse function";
+		return 0;
 	}
-	lua_pushlstring(L, text, len);
+	lua_pushlstring(L, j->text, j->len);
 	lua_newtable(L);
-	lua_pushstring(L, plan_id ? plan_id : "plan");
+	lua_pushstring(L, j->plan_id ? j->plan_id : "plan");
 	lua_setfield(L, -2, "plan");
-	if (lua_pcall(L, 2, 1, h) != LUA_OK) {
-		lua_failure(d, rules_path, lua_tostring(L, -1));
-		goto out;
-	}
+	lua_call(L, 2, 1);
 	if (!lua_istable(L, -1)) {
-		diag_add(d, DIAG_ERROR, rules_path, 0, 0, NULL, 0, "parse must return a table");
-		goto out;
+		j->shape = "parse must return a table";
+		return 0;
 	}
-	struct value *raw = from_lua(L, a, -1, 0, NULL, rules_path, d);
-	if (!raw)
+	int res = lua_gettop(L);
+	luaval_begin(L, &cv, "result");
+	j->raw = luaval_to(L, &cv, res, NULL);
+	return 0;
+}
+
+struct value *import_run(struct arena *a, const char *rules_path, const char *text, size_t len,
+                         const char *plan_id, struct diags *d)
+{
+	return import_run_limited(a, rules_path, text, len, plan_id, NULL, d);
+}
+
+struct value *import_run_limited(struct arena *a, const char *rules_path, const char *text,
+                                 size_t len, const char *plan_id,
+                                 const struct sandbox_opts *limits, struct diags *d)
+{
+	struct value *doc = NULL;
+	struct sandbox box;
+	struct sandbox_opts o = { 0 };
+	struct rules_job j = { .box = &box, .a = a, .rules = rules_path, .text = text, .len = len,
+	                       .plan_id = plan_id };
+	struct arena *scratch = arena_new();
+	char *dir = xstrdup(rules_path), *slash = strrchr(dir, '/');
+	if (limits)
+		o = *limits;
+	if (slash)
+		*slash = '\0';
+	/* require() finds the rules' own modules beside them, then in the site's lua/ */
+	o.lib_dir = slash ? dir : ".";
+	o.who = "import rules";
+	if (content_read_text(scratch, rules_path, rules_path, &j.src, &j.srclen, d) < 0)
 		goto out;
+	if (sandbox_open(&box, &o, NULL, d) < 0)
+		goto close;
+	box.cur = rules_path;
+	box.d = d;   /* print() in the rules: notes */
+	if (sandbox_call(&box, run_rules, &j, d, NULL) != LUA_OK)
+		goto close;
+	if (j.shape) {
+		diag_add(d, DIAG_ERROR, rules_path, 0, 0, NULL, 0, "%s", j.shape);
+		goto close;
+	}
+	struct value *raw = reorder(a, j.raw, NULL, 0, rules_path, d);
+	if (!raw)
+		goto close;
 	doc = complete(a, raw, doc_fields);
 	complete_tasks(a, value_get(doc, "tasks"));
 	complete_tasks(a, value_get(doc, "annex_tasks"));
 	struct value *annex = value_get(doc, "annex");
 	if (value_is(annex, V_TABLE) && value_is(value_get(annex, "title"), V_STRING))
 		value_setc(a, doc, "annex_title", value_get(annex, "title"));
+close:
+	sandbox_close(&box);
 out:
-	lua_close(L);
+	arena_free(scratch);
+	free(dir);
 	return doc;
 }
 

@@ -9,6 +9,7 @@
 #include "arena.h"
 #include "buf.h"
 #include "diag.h"
+#include "sandbox.h"
 #include "value.h"
 
 /* Largest document read, in bytes: plan documents are tens of kilobytes; a
@@ -41,6 +42,13 @@ char *import_find_rules(const char *explicit_path, const char *site_dir, const c
  * Returns NULL after recording errors (path:line: error: message) in d. */
 struct value *import_run(struct arena *a, const char *rules_path, const char *text, size_t len,
                          const char *plan_id, struct diags *d);
+/* The same under the given limits (budget, memory, seconds; NULL: the
+ * defaults). The rules run in the sandbox hooks run in (sandbox.h), with
+ * the import module beside the standard library, and require() of modules
+ * beside the rules file. */
+struct value *import_run_limited(struct arena *a, const char *rules_path, const char *text,
+                                 size_t len, const char *plan_id,
+                                 const struct sandbox_opts *limits, struct diags *d);
 
 /* Appends the JSON form (pretty, stable key order, no bodies). */
 void import_json(const struct value *doc, struct buf *out);

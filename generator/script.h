@@ -1,6 +1,6 @@
-/* script.h: the embedded Lua 5.4 that runs a site's hooks (on_page, on_site)
- * in a sandbox, with an instruction budget and a memory cap, turning the value
- * tree into Lua tables and back. The hooks' API is documented in planpress-hooks(7). */
+/* script.h: a site's hooks (on_page, on_site, template lambdas) run in the
+ * sandbox (sandbox.h), their data turned into Lua tables and back (luaval.h).
+ * The hooks' API is documented in planpress-hooks(7). */
 #ifndef PP_SCRIPT_H
 #define PP_SCRIPT_H
 
@@ -9,22 +9,15 @@
 
 #include "arena.h"
 #include "diag.h"
+#include "luaval.h"
+#include "sandbox.h"
 #include "value.h"
 
-/* VM instructions one call into the hooks may run (loading a hook file, one
- * on_page, one on_site, one lambda call): a progress summary of a large plan
- * takes a few million; a hundred million is a runaway loop, not a big site. */
-#define SCRIPT_DEFAULT_BUDGET 100000000u
-/* All the memory the hooks' Lua state may hold at once: far above what the
- * data of a few thousand pages needs, well below what would swap a server. */
-#define SCRIPT_DEFAULT_MEMORY ((size_t)256 << 20)
-/* Values one hook call may hand back, a table stored in several places
- * counted once per place (that is how JSON and templates write it out): a
- * site of thousands of pages returns a few hundred thousand. */
-#define SCRIPT_MAX_VALUES (1 << 23)
-/* How deeply tables may nest when values go into Lua or come back: front
- * matter nests a handful of levels; past this it is a cycle (t.self = t). */
-#define SCRIPT_MAX_DEPTH 64
+/* The limits are the sandbox's (sandbox.h); these names stay for callers. */
+#define SCRIPT_DEFAULT_BUDGET SANDBOX_DEFAULT_BUDGET
+#define SCRIPT_DEFAULT_MEMORY SANDBOX_DEFAULT_MEMORY
+#define SCRIPT_MAX_VALUES LUAVAL_MAX_VALUES
+#define SCRIPT_MAX_DEPTH LUAVAL_MAX_DEPTH
 
 struct script_opts {
 	/* The site's root folder: hook paths that are relative are read from
@@ -35,6 +28,7 @@ struct script_opts {
 	const char *lib_dir;
 	uint64_t budget;          /* 0: SCRIPT_DEFAULT_BUDGET */
 	size_t memory;            /* bytes; 0: SCRIPT_DEFAULT_MEMORY */
+	unsigned seconds;         /* wall-clock limit per call; 0: SANDBOX_DEFAULT_SECONDS */
 	struct datetime as_of;    /* what planpress.as_of, os.time() and os.date() give */
 	const char *language;     /* site language, "zh-CN" or "en"; NULL: "zh-CN" */
 	/* Where planpress.warn and print record while a template lambda runs

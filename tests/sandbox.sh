@@ -114,7 +114,7 @@ end
 LUA
 run x.lua
 check "shared-subtable bomb exits 1" test $rc -eq 1
-check "shared-subtable bomb: clear error naming the field" grep -q "lua/x.lua:1: error: the hook's data expands to more than 8388608 values at site.tree" "$PP_TMP/err"
+check "shared-subtable bomb: clear error naming the field" grep -q "lua/x.lua:1: error: the hook stored data that expands to more than 8388608 values at site.tree" "$PP_TMP/err"
 # 3. a backtracking pattern is refused before it runs (it used to run for
 # minutes inside one C call, out of reach of the instruction budget);
 # ordinary patterns on long texts still work.
@@ -157,4 +157,36 @@ printf 'title = "沙箱"\n[lua]\nhooks = ["lua/l.lua"]\n' >"$site/site.toml"
 rm -rf "$site/public"
 timeout 30 "$PP_BIN" -C "$site" build -q --jobs 2 >"$PP_TMP/out" 2>"$PP_TMP/err"
 check "counting lambda: --jobs 2 gives the same bytes" diff -r "$PP_TMP/j1" "$site/public"
+# 3. the time limit per call: what the instruction budget cannot count
+# (here a budget set out of reach) is stopped by the clock, named and located.
+cat >"$site/lua/w.lua" <<'LUA'
+function on_site(site)
+  local n = 0
+  while true do n = n + 1 end
+end
+LUA
+printf 'title = "沙箱"\n[lua]\nhooks = ["lua/w.lua"]\nbudget = 1000000000000000\ntime_limit = 1\n' >"$site/site.toml"
+rm -rf "$site/public"
+sh -c "$lim exec timeout 30 \"\$0\" -C \"\$1\" build -q" "$PP_BIN" "$site" >"$PP_TMP/out" 2>"$PP_TMP/err"
+rc=$?
+check "time limit: endless loop under a huge budget exits 1" test $rc -eq 1
+check "time limit: clear error at the loop's line" grep -q '^lua/w.lua:3: error: hook ran longer than 1 s (the time limit)' "$PP_TMP/err"
+check "time limit: nothing written" test ! -e "$site/public"
+printf 'title = "沙箱"\n[lua]\ntime_limit = 0\n' >"$site/site.toml"
+"$PP_BIN" -C "$site" check -q >"$PP_TMP/out" 2>"$PP_TMP/err"
+check "time_limit = 0 is refused" grep -q 'site.toml:3:.*time_limit must be 1..3600 seconds' "$PP_TMP/err"
+# The pattern guard counts the runs an item can match: numbers in a long
+# text pass, the same pattern over one long run of digits does not.
+cat >"$site/lua/q.lua" <<'LUA'
+function on_site(site)
+  local text = ("覆盖率达到90%以上，"):rep(3000)
+  site.n = select(2, text:gsub("(%d+%.?%d*)%%", "%1"))
+  site.m = string.find(("1"):rep(3000), "(%d+%.?%d*)%%")
+end
+LUA
+run q.lua
+check "pattern guard: long run of digits refused" grep -q "^lua/q.lua:4: error: string.find: pattern" "$PP_TMP/err"
+sed -i '/site.m =/d' "$site/lua/q.lua"
+run q.lua
+check "pattern guard: numbers in a long Chinese text pass" test $rc -eq 0
 pp_done sandbox
