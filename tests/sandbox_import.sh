@@ -25,9 +25,11 @@ rules '  while true do end'
 check "endless loop: exits 1" test $rc -eq 1
 check "endless loop: the budget stops it at its line" grep -q '^lua/import.lua:3: error: import rules used more than 100000000 instructions' "$PP_TMP/err"
 
+printf 'title = "导入"\n[lua]\nmemory_mib = 32\n' >"$site/site.toml"
 rules '  local t = {} for i = 1, 1e9 do t[i] = ("x"):rep(64) .. i end'
 check "memory hog: exits 1" test $rc -eq 1
-check "memory hog: the cap stops it" grep -q 'error: import rules used more than 256 MiB' "$PP_TMP/err"
+check "memory hog: the cap (memory_mib from site.toml) stops it" grep -q 'error: import rules used more than 32 MiB' "$PP_TMP/err"
+printf 'title = "导入"\n' >"$site/site.toml"
 
 rules '  local s = ("x"):rep(1000000) for i = 1, 100000 do print(s) end'
 check "print flood: exits 1" test $rc -eq 1
