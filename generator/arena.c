@@ -29,7 +29,8 @@ struct arena *arena_new(void)
 	return xcalloc(1, sizeof(struct arena));
 }
 
-void *arena_alloc(struct arena *a, size_t n)
+/* Uninitialised: for callers that fill every byte (copies). */
+static void *alloc_raw(struct arena *a, size_t n)
 {
 	n = (n + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
 	if (n == 0)
@@ -54,21 +55,29 @@ void *arena_alloc(struct arena *a, size_t n)
 	void *p = b->data + b->used;
 	b->used += n;
 	a->total += n;
+	return p;
+}
+
+void *arena_alloc(struct arena *a, size_t n)
+{
+	void *p = alloc_raw(a, n);
 	memset(p, 0, n);
 	return p;
 }
 
 void *arena_realloc(struct arena *a, void *old, size_t oldn, size_t newn)
 {
-	void *p = arena_alloc(a, newn);
-	if (old && oldn)
-		memcpy(p, old, oldn < newn ? oldn : newn);
+	size_t keep = old && oldn ? (oldn < newn ? oldn : newn) : 0;
+	unsigned char *p = alloc_raw(a, newn);
+	if (keep)
+		memcpy(p, old, keep);
+	memset(p + keep, 0, newn - keep);
 	return p;
 }
 
 char *arena_strndup(struct arena *a, const char *s, size_t n)
 {
-	char *p = arena_alloc(a, n + 1);
+	char *p = alloc_raw(a, n + 1);
 	if (n)
 		memcpy(p, s, n);
 	p[n] = '\0';

@@ -464,7 +464,29 @@ static struct value *table_to_value(lua_State *L, struct luaval_conv *cv, int t,
 		isarr = 0;
 	if (n == 0)
 		isarr = !(orig && orig->kind == V_TABLE);   /* {} is an empty list unless it was a table */
-	if (isarr) {
+	int base = lua_gettop(L);
+	if (isarr && orig && orig->kind == V_ARRAY && orig->u.arr.n == (size_t)n) {
+		/* the list it came from: kept as it is if no element changed, so
+		 * that a hook reading the whole site costs no copy of it */
+		struct value **kids = lua_newuserdatauv(L, (size_t)n * sizeof *kids + 1, 0);
+		int same = 1;
+		for (lua_Integer i = 1; i <= n; i++) {
+			size_t old = where_push(cv, "[%lld]", NULL, 0, i);
+			lua_rawgeti(L, t, i);
+			kids[i - 1] = to_value(L, cv, lua_gettop(L), orig->u.arr.v[i - 1], depth + 1);
+			same &= kids[i - 1] == orig->u.arr.v[i - 1];
+			lua_pop(L, 1);
+			where_pop(cv, old);
+		}
+		if (same) {
+			out = (struct value *)orig;
+		} else {
+			out = value_array(cv->a, orig->pos);
+			for (lua_Integer i = 0; i < n; i++)
+				value_push(cv->a, out, kids[i]);
+		}
+		lua_settop(L, base);
+	} else if (isarr) {
 		out = value_array(cv->a, table_pos(L, cv, t, orig));
 		for (lua_Integer i = 1; i <= n; i++) {
 			const struct value *co = orig && orig->kind == V_ARRAY && (size_t)i <= orig->u.arr.n
@@ -476,21 +498,39 @@ static struct value *table_to_value(lua_State *L, struct luaval_conv *cv, int t,
 			where_pop(cv, old);
 		}
 	} else {
-		out = value_table(cv->a, table_pos(L, cv, t, orig));
-		/* first the fields the table came with, in their order; then new ones, sorted */
+		/* first the fields the table came with, in their order; then new
+		 * ones, sorted. A table whose fields are all as they came is the
+		 * original itself. */
 		lua_Integer placed = 0;
-		if (orig && orig->kind == V_TABLE) {
-			for (size_t i = 0; i < orig->u.tab.n; i++) {
-				const struct value_pair *p = &orig->u.tab.v[i];
-				lua_pushlstring(L, p->key, p->keylen);
-				lua_pushvalue(L, -1);
-				if (lua_rawget(L, t) != LUA_TNIL) {
-					put_field(L, cv, out, lua_gettop(L) - 1, lua_gettop(L), orig, depth);
-					placed++;
-				}
-				lua_pop(L, 2);
+		size_t no = orig && orig->kind == V_TABLE ? orig->u.tab.n : 0;
+		struct value **kids = lua_newuserdatauv(L, no * sizeof *kids + 1, 0);
+		int same = 1;
+		for (size_t i = 0; i < no; i++) {
+			const struct value_pair *p = &orig->u.tab.v[i];
+			kids[i] = NULL;
+			lua_pushlstring(L, p->key, p->keylen);
+			if (lua_rawget(L, t) != LUA_TNIL) {
+				size_t old = where_push(cv, ".%.*s", p->key, p->keylen, 0);
+				kids[i] = to_value(L, cv, lua_gettop(L), p->val, depth + 1);
+				where_pop(cv, old);
+				placed++;
 			}
+			same &= kids[i] == p->val;
+			lua_pop(L, 1);
 		}
+		if (same && placed == n && orig) {
+			lua_settop(L, base);
+			lua_pushlightuserdata(L, (void *)orig);
+			lua_rawsetp(L, cv->memo, lua_topointer(L, t));
+			lua_pushinteger(L, (lua_Integer)(cv->nvalues - start));
+			lua_rawsetp(L, cv->sizes, lua_topointer(L, t));
+			return (struct value *)orig;
+		}
+		out = value_table(cv->a, table_pos(L, cv, t, orig));
+		for (size_t i = 0; i < no; i++)   /* orig's keys outlive out: not copied */
+			if (kids[i])
+				value_append_key(cv->a, out, orig->u.tab.v[i].key, orig->u.tab.v[i].keylen, kids[i]);
+		lua_settop(L, base);
 		if (placed == n) {   /* no new keys: nothing to sort (most tables) */
 			lua_pushlightuserdata(L, out);
 			lua_rawsetp(L, cv->memo, lua_topointer(L, t));

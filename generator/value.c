@@ -188,6 +188,12 @@ void value_set(struct arena *a, struct value *t, const char *key, size_t keylen,
 
 void value_append(struct arena *a, struct value *t, const char *key, size_t keylen, struct value *v)
 {
+	value_append_key(a, t, arena_strndup(a, key, keylen), keylen, v);
+}
+
+void value_append_key(struct arena *a, struct value *t, const char *key, size_t keylen,
+                      struct value *v)
+{
 	if (t->u.tab.n == t->u.tab.cap) {
 		size_t cap = t->u.tab.cap ? t->u.tab.cap * 2 : 8;
 		t->u.tab.v = arena_realloc(a, t->u.tab.v, t->u.tab.n * sizeof(struct value_pair),
@@ -195,7 +201,7 @@ void value_append(struct arena *a, struct value *t, const char *key, size_t keyl
 		t->u.tab.cap = cap;
 	}
 	struct value_pair *p = &t->u.tab.v[t->u.tab.n++];
-	p->key = arena_strndup(a, key, keylen);
+	p->key = key;
 	p->keylen = keylen;
 	p->val = v;
 	index_update(a, t);

@@ -101,6 +101,10 @@ void value_setc(struct arena *a, struct value *t, const char *key, struct value 
 /* Appends key without looking for it first: for callers that know the key
  * is new (keys from a source that has no duplicates). */
 void value_append(struct arena *a, struct value *t, const char *key, size_t keylen, struct value *v);
+/* The same without copying the key, which must outlive t (a key of another
+ * table in the same or a longer-lived arena). */
+void value_append_key(struct arena *a, struct value *t, const char *key, size_t keylen,
+                      struct value *v);
 /* The value at key, or NULL. t may be NULL or not a table (then NULL).
  * Tables of more than VALUE_INDEX_MIN keys are looked up through a hash
  * index, so that building or reading a mapping of n keys costs O(n), not
