@@ -5,11 +5,15 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/file.h>
 #include <sys/wait.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -19,6 +23,7 @@
 
 #include "buf.h"
 #include "output.h"
+#include "pool.h"
 #include "utf8.h"
 #include "xalloc.h"
 
@@ -119,6 +124,129 @@ static int branch_tip(git_repository *r, const char *refname, git_oid *tip, int 
 	return 0;
 }
 
+/* ---- a lock on the branch -------------------------------------------------------- */
+
+/* How long a lock with no holder is watched before it is called stale: a
+ * writer closes its lock file a moment before renaming it into place. */
+#define LOCK_SETTLE_MS 100
+
+/* The process (not this one) that has path open, found through /proc/PID/fd;
+ * its name in comm. 0 when none does; *unsure is set when the open files of
+ * some processes (other users') could not be read. */
+static long lock_holder(const char *path, char *comm, size_t commlen, int *unsure)
+{
+	DIR *proc = opendir("/proc");
+	long found = 0;
+	*unsure = 0;
+	comm[0] = '\0';
+	if (!proc) {
+		*unsure = 1;
+		return 0;
+	}
+	long self = (long)getpid();
+	struct dirent *e;
+	char fdpath[PATH_MAX], target[PATH_MAX];
+	while (!found && (e = readdir(proc)) != NULL) {
+		char *end;
+		long pid = strtol(e->d_name, &end, 10);
+		if (*end || pid <= 0 || pid == self)
+			continue;
+		snprintf(fdpath, sizeof fdpath, "/proc/%ld/fd", pid);
+		DIR *fds = opendir(fdpath);
+		if (!fds) {
+			if (errno == EACCES || errno == EPERM)
+				*unsure = 1;
+			continue;
+		}
+		struct dirent *f;
+		while (!found && (f = readdir(fds)) != NULL) {
+			if (f->d_name[0] == '.')
+				continue;
+			snprintf(fdpath, sizeof fdpath, "/proc/%ld/fd/%s", pid, f->d_name);
+			ssize_t n = readlink(fdpath, target, sizeof target - 1);
+			if (n > 0) {
+				target[n] = '\0';
+				if (strcmp(target, path) == 0)
+					found = pid;
+			}
+		}
+		closedir(fds);
+	}
+	closedir(proc);
+	if (found) {
+		snprintf(fdpath, sizeof fdpath, "/proc/%ld/comm", found);
+		FILE *f = fopen(fdpath, "r");
+		if (f) {
+			if (fgets(comm, (int)commlen, f))
+				comm[strcspn(comm, "\n")] = '\0';
+			fclose(f);
+		}
+	}
+	return found;
+}
+
+/* path quoted for sh: 'a'\''b' */
+static const char *sh_quote(struct arena *a, const char *path)
+{
+	struct buf b = BUF_INIT;
+	buf_putc(&b, '\'');
+	for (const char *p = path; *p; p++)
+		if (*p == '\'')
+			buf_puts(&b, "'\\''");
+		else
+			buf_putc(&b, *p);
+	buf_putc(&b, '\'');
+	const char *r = arena_strndup(a, b.data, b.len);
+	buf_free(&b);
+	return r;
+}
+
+/* Looks at the lock file git and libgit2 take to move the branch
+ * (refs/heads/BRANCH.lock). Returns 0 when there is none; 1 when one is left
+ * by a writer that stopped (nothing holds it open), recorded in d with the
+ * command that removes it; 2 when a running process holds it, recorded in d
+ * only when report_held is set. */
+static int branch_lock(struct arena *a, git_repository *r, const char *repo, const char *branch,
+                       int report_held, struct diags *d)
+{
+	char *gitdir = realpath(git_repository_path(r), NULL);
+	if (!gitdir)
+		return 0;
+	const char *path = arena_printf(a, "%s/refs/heads/%s.lock", gitdir, branch);
+	free(gitdir);
+	struct stat before, after;
+	if (lstat(path, &before) < 0)
+		return 0;
+	char comm[64];
+	int unsure = 0;
+	long pid = lock_holder(path, comm, sizeof comm, &unsure);
+	if (!pid) {
+		struct timespec ts = { 0, LOCK_SETTLE_MS * 1000 * 1000 };
+		nanosleep(&ts, NULL);
+		if (lstat(path, &after) < 0)
+			return 0;   /* its writer finished */
+		if (after.st_ino != before.st_ino)
+			pid = lock_holder(path, comm, sizeof comm, &unsure);
+	}
+	if (pid) {
+		if (report_held)
+			diag_add(d, DIAG_ERROR, path, 0, 0, NULL, 0,
+			         "branch '%s' of %s is being updated right now by process %ld (%s), which holds this lock; "
+			         "nothing was published (run planpress publish again once it has finished)",
+			         branch, repo, pid, comm[0] ? comm : "?");
+		return 2;
+	}
+	diag_add(d, DIAG_ERROR, path, 0, 0, NULL, 0,
+	         "branch '%s' of %s is locked by this file, left behind by a git or planpress process that "
+	         "stopped (no running process has it open); nothing was published. Remove it, then publish "
+	         "again: rm %s", branch, repo, sh_quote(a, path));
+	if (unsure)
+		diag_add(d, DIAG_NOTE, path, 0, 0, NULL, 0,
+		         "the processes of other users could not be looked at: make sure none of them is "
+		         "writing to %s before removing the lock", repo);
+	return 1;
+}
+
 int publish_begin(const char *repo, const char *branch, struct publish_start *st, struct diags *d)
 {
 	git_libgit2_init();
@@ -139,11 +267,198 @@ int publish_begin(const char *repo, const char *branch, struct publish_start *st
 	rc = branch_tip(r, branch_ref(a, branch), &tip, &found, d);
 	if (!rc && found)
 		oid_hex(&tip, st->id);
+	/* A stale lock would only fail the commit after the whole build. */
+	if (!rc && branch_lock(a, r, repo, branch, 0, d) == 1)
+		rc = 1;
 out:
 	git_repository_free(r);
 	arena_free(a);
 	git_libgit2_shutdown();
 	return rc;
+}
+
+static int read_file(const char *path, struct buf *out)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return -1;
+	char tmp[65536];
+	size_t n;
+	while ((n = fread(tmp, 1, sizeof tmp, f)) > 0)
+		buf_put(out, tmp, n);
+	int err = ferror(f);
+	fclose(f);
+	return err ? -1 : 0;
+}
+
+/* ---- the private build folder ------------------------------------------------- */
+
+/* publish builds into a folder of its own inside the repository's folder
+ * (git ignores files it does not know there), so that what it commits is
+ * exactly what it built, whatever another build writes into public/ in the
+ * meantime. One publish at a time uses the lasting folder (so the stat cache
+ * knows its files); a publish that finds it taken builds in a one-off folder. */
+#define STAGE_DIR "planpress-build"
+#define STAGE_LOCK "planpress-build.lock"
+/* A one-off folder's own lock file: a folder whose lock nobody holds was
+ * left by a publish that was stopped, and is removed. */
+#define STAGE_TMP_PREFIX "planpress-build-"
+#define STAGE_TMP_LOCK ".planpress-stage-lock"
+
+/* Removes the folder path and everything in it (a folder publish made). */
+static int rm_tree(const char *path)
+{
+	struct stat st;
+	if (lstat(path, &st) < 0)
+		return errno == ENOENT ? 0 : -1;
+	if (!S_ISDIR(st.st_mode))
+		return unlink(path);
+	DIR *dir = opendir(path);
+	if (!dir)
+		return -1;
+	struct dirent *e;
+	int rc = 0;
+	while ((e = readdir(dir)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		size_t n = strlen(path) + strlen(e->d_name) + 2;
+		char *sub = xmalloc(n);
+		snprintf(sub, n, "%s/%s", path, e->d_name);
+		if (rm_tree(sub) < 0)
+			rc = -1;
+		free(sub);
+	}
+	closedir(dir);
+	return rmdir(path) < 0 ? -1 : rc;
+}
+
+/* Takes path's lock without waiting: the descriptor, or -1 (errno
+ * EWOULDBLOCK when another process holds it). */
+static int try_lock(const char *path)
+{
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -1;
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		int e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
+}
+
+/* One-off folders of publishes that were stopped (their lock is free). */
+static void remove_stale_stages(const char *gitdir)
+{
+	DIR *dir = opendir(gitdir);
+	if (!dir)
+		return;
+	struct dirent *e;
+	while ((e = readdir(dir)) != NULL) {
+		if (strncmp(e->d_name, STAGE_TMP_PREFIX, strlen(STAGE_TMP_PREFIX)) != 0)
+			continue;
+		char sub[PATH_MAX], lock[PATH_MAX + 32];
+		snprintf(sub, sizeof sub, "%s%s", gitdir, e->d_name);
+		snprintf(lock, sizeof lock, "%s/%s", sub, STAGE_TMP_LOCK);
+		int fd = open(lock, O_RDWR | O_CLOEXEC);
+		if (fd < 0)
+			continue;   /* not one of ours, or being made right now */
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+			rm_tree(sub);
+		close(fd);
+	}
+	closedir(dir);
+}
+
+int publish_stage_open(const char *repo, struct publish_stage *s, struct diags *d)
+{
+	git_libgit2_init();
+	git_repository *r = NULL;
+	memset(s, 0, sizeof *s);
+	s->lock_fd = -1;
+	int rc = 2;
+	if (git_repository_open_ext(&r, repo, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0) {
+		gfail(d, "cannot open the publish repository %s", repo);
+		goto out;
+	}
+	const char *gitdir = git_repository_path(r);   /* ends in '/' */
+	char lock[sizeof s->dir + 64];
+	snprintf(lock, sizeof lock, "%s%s", gitdir, STAGE_LOCK);
+	s->lock_fd = try_lock(lock);
+	if (s->lock_fd >= 0) {
+		remove_stale_stages(gitdir);
+		snprintf(s->dir, sizeof s->dir, "%s%s", gitdir, STAGE_DIR);
+		rc = 0;
+		goto out;
+	}
+	if (errno != EWOULDBLOCK && errno != EAGAIN) {
+		diag_add(d, DIAG_ERROR, lock, 0, 0, NULL, 0, "cannot lock: %s", diag_errstr(errno));
+		goto out;
+	}
+	/* Another publish is building: this one builds on its own. */
+	snprintf(s->dir, sizeof s->dir, "%s%sXXXXXX", gitdir, STAGE_TMP_PREFIX);
+	if (!mkdtemp(s->dir)) {
+		diag_add(d, DIAG_ERROR, s->dir, 0, 0, NULL, 0, "cannot create a build folder: %s", diag_errstr(errno));
+		s->dir[0] = '\0';
+		goto out;
+	}
+	s->temporary = 1;
+	snprintf(lock, sizeof lock, "%s/%s", s->dir, STAGE_TMP_LOCK);
+	if ((s->lock_fd = try_lock(lock)) < 0) {
+		diag_add(d, DIAG_ERROR, lock, 0, 0, NULL, 0, "cannot lock: %s", diag_errstr(errno));
+		goto out;
+	}
+	rc = 0;
+out:
+	git_repository_free(r);
+	git_libgit2_shutdown();
+	if (rc)
+		publish_stage_close(s);
+	return rc;
+}
+
+int publish_stage_export(const struct publish_stage *s, const char *out_dir, struct diags *d)
+{
+	struct buf man = BUF_INIT;
+	char mpath[PATH_MAX + 32];
+	snprintf(mpath, sizeof mpath, "%s/%s", s->dir, OUTPUT_MANIFEST);
+	if (read_file(mpath, &man) < 0) {
+		diag_add(d, DIAG_ERROR, mpath, 0, 0, NULL, 0, "cannot read the build's manifest: %s", diag_errstr(errno));
+		buf_free(&man);
+		return -1;
+	}
+	struct arena *a = arena_new();
+	size_t n = 0, cap = 1;
+	for (size_t i = 0; i < man.len; i++)
+		cap += man.data[i] == '\n';
+	struct out_file *files = arena_alloc(a, cap * sizeof *files);
+	const char *p = buf_cstr(&man), *end = p + man.len;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		if (len && n < cap) {
+			const char *rel = arena_strndup(a, p, len);
+			files[n++] = (struct out_file){ rel, NULL, 0, arena_printf(a, "%s/%s", s->dir, rel) };
+		}
+		p += len + 1;
+	}
+	struct output_stats os;
+	int rc = output_commit(out_dir, files, n, pool_cpus(), &os, d);
+	arena_free(a);
+	buf_free(&man);
+	return rc;
+}
+
+void publish_stage_close(struct publish_stage *s)
+{
+	if (s->temporary && s->dir[0])
+		rm_tree(s->dir);
+	if (s->lock_fd >= 0)
+		close(s->lock_fd);
+	s->lock_fd = -1;
+	s->dir[0] = '\0';
+	s->temporary = 0;
 }
 
 /* ---- the stat cache ------------------------------------------------------------ */
@@ -170,20 +485,6 @@ static void cache_push(struct arena *a, struct cache *c, const struct centry *e)
 		c->cap = cap;
 	}
 	c->v[c->n++] = *e;
-}
-
-static int read_file(const char *path, struct buf *out)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return -1;
-	char tmp[65536];
-	size_t n;
-	while ((n = fread(tmp, 1, sizeof tmp, f)) > 0)
-		buf_put(out, tmp, n);
-	int err = ferror(f);
-	fclose(f);
-	return err ? -1 : 0;
 }
 
 /* A damaged or foreign cache is only a slower publish: it is ignored. */
@@ -587,7 +888,8 @@ int publish_commit(struct arena *a, const struct publish_opts *o, const struct p
 		oid_hex(&start, res->parent);
 		if (git_oid_equal(git_tree_id(ptree), &tree_id) || only_changes_page(r, ptree, tree)) {
 			res->nothing = 1;
-			cache_save(cache_path, &now, &start);
+			if (!o->no_stat_cache)
+				cache_save(cache_path, &now, &start);
 			rc = 0;
 			goto out;
 		}
@@ -645,15 +947,28 @@ int publish_commit(struct arena *a, const struct publish_opts *o, const struct p
 	const char *logmsg = "planpress publish";
 	int e = has_start ? git_reference_create_matching(&ref, r, refname, &cid, 1, &start, logmsg)
 	                  : git_reference_create(&ref, r, refname, &cid, 0, logmsg);
-	if (e == GIT_EMODIFIED || e == GIT_EEXISTS || e == GIT_ELOCKED) {
+	if (e == GIT_ELOCKED) {
+		if (!branch_lock(a, r, o->repo, o->branch, 1, d))
+			gfail(d, "branch '%s' of %s was locked by another writer; nothing was published "
+			      "(run planpress publish again)", o->branch, o->repo);
+		rc = 1;
+		goto out;
+	}
+	if (e == GIT_EMODIFIED || e == GIT_EEXISTS) {
 		git_oid cur;
-		char curhex[41] = "?";
+		char curhex[41] = "";
 		if (git_reference_name_to_id(&cur, r, refname) == 0)
 			oid_hex(&cur, curhex);
-		diag_add(d, DIAG_ERROR, NULL, 0, 0, NULL, 0,
-		         "branch '%s' of %s moved while this site was being built (from %.7s to %.7s): "
-		         "someone else published first; nothing was published (run planpress publish again)",
-		         o->branch, o->repo, has_start ? st->id : "nothing", curhex);
+		if (has_start && strcmp(curhex, st->id) == 0) {
+			/* It did not move: something else refused the update. */
+			gfail(d, "cannot move branch '%s' of %s; nothing was published", o->branch, o->repo);
+			branch_lock(a, r, o->repo, o->branch, 1, d);
+		} else {
+			diag_add(d, DIAG_ERROR, NULL, 0, 0, NULL, 0,
+			         "branch '%s' of %s moved while this site was being built (from %.7s to %.7s): "
+			         "someone else published first; nothing was published (run planpress publish again)",
+			         o->branch, o->repo, has_start ? st->id : "nothing", curhex[0] ? curhex : "nothing");
+		}
 		rc = 1;
 		goto out;
 	} else if (e < 0) {
@@ -663,7 +978,8 @@ int publish_commit(struct arena *a, const struct publish_opts *o, const struct p
 	}
 	oid_hex(&cid, res->commit);
 	res->message = arena_strndup(a, msg.data, msg.len);
-	cache_save(cache_path, &now, &cid);
+	if (!o->no_stat_cache)
+		cache_save(cache_path, &now, &cid);
 	if (tag) {
 		git_oid tid;
 		const char *nl = strchr(res->message, '\n');
@@ -794,14 +1110,8 @@ static int run_hook(const char *gitdir, const char *name, const char *input, str
 	close(in[0]);
 	close(outp[1]);
 	in[0] = outp[1] = -1;
-	signal(SIGPIPE, SIG_IGN);
-	size_t len = strlen(input), off = 0;
-	while (off < len) {
-		ssize_t w = write(in[1], input + off, len - off);
-		if (w <= 0)
-			break;
-		off += (size_t)w;
-	}
+	/* A hook need not read its input: a write it refuses is not an error. */
+	(void)publish_write_pipe(in[1], input, strlen(input));
 	close(in[1]);
 	in[1] = -1;
 	char chunk[4096];
@@ -982,6 +1292,40 @@ out:
 	git_repository_free(r);
 	arena_free(a);
 	git_libgit2_shutdown();
+	return rc;
+}
+
+int publish_write_pipe(int fd, const char *data, size_t len)
+{
+	sigset_t pipe_only, pending, old;
+	sigemptyset(&pipe_only);
+	sigaddset(&pipe_only, SIGPIPE);
+	/* A SIGPIPE pending before this call is someone else's: it stays pending. */
+	sigemptyset(&pending);
+	sigpending(&pending);
+	int was_pending = sigismember(&pending, SIGPIPE) == 1;
+	pthread_sigmask(SIG_BLOCK, &pipe_only, &old);
+	int rc = 0, err = 0;
+	size_t off = 0;
+	while (off < len) {
+		ssize_t w = write(fd, data + off, len - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			err = w < 0 ? errno : EIO;
+			rc = -1;
+			break;
+		}
+		off += (size_t)w;
+	}
+	if (err == EPIPE && !was_pending) {
+		/* The write raised SIGPIPE for this thread, blocked: take it back. */
+		struct timespec zero = { 0, 0 };
+		while (sigtimedwait(&pipe_only, NULL, &zero) < 0 && errno == EINTR)
+			;
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	errno = err;
 	return rc;
 }
 
