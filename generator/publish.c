@@ -22,6 +22,7 @@
 #include <git2.h>
 
 #include "buf.h"
+#include "json.h"
 #include "output.h"
 #include "pool.h"
 #include "utf8.h"
@@ -582,38 +583,9 @@ static void files_push(struct arena *a, struct files *f, const char *path, const
 	f->v[f->n++] = (struct revdiff_file){ path, hex };
 }
 
-struct walk {
-	struct arena *a;
-	struct files *f;
-};
-
-static int walk_cb(const char *root, const git_tree_entry *e, void *ud)
-{
-	struct walk *w = ud;
-	if (git_tree_entry_type(e) != GIT_OBJECT_BLOB)
-		return 0;
-	files_push(w->a, w->f, arena_printf(w->a, "%s%s", root, git_tree_entry_name(e)), git_tree_entry_id(e));
-	return 0;
-}
-
 static int cmp_file(const void *x, const void *y)
 {
 	return strcmp(((const struct revdiff_file *)x)->path, ((const struct revdiff_file *)y)->path);
-}
-
-/* The blobs of tree (NULL: none), sorted by path. */
-static int tree_files(struct arena *a, git_tree *tree, struct files *f, struct diags *d)
-{
-	memset(f, 0, sizeof *f);
-	if (!tree)
-		return 0;
-	struct walk w = { a, f };
-	if (git_tree_walk(tree, GIT_TREEWALK_PRE, walk_cb, &w) < 0) {
-		gfail(d, "cannot read a tree");
-		return 2;
-	}
-	qsort(f->v, f->n, sizeof *f->v, cmp_file);
-	return 0;
 }
 
 struct reader {
@@ -637,13 +609,43 @@ static int read_blob(void *ud, int side, const struct revdiff_file *f, const cha
 	return 0;
 }
 
+/* The files that differ between old and new (either may be NULL: none), each
+ * side sorted by path: a full walk of both trees costs every file of the site
+ * (tens of thousands), while libgit2's diff skips folders whose tree id is
+ * the same. revdiff_compare passes over equal files anyway, so it gives the
+ * same answer from these lists as from the whole trees. */
+static int changed_files(struct arena *a, git_repository *r, git_tree *old, git_tree *new,
+                         struct files *fo, struct files *fn, struct diags *d)
+{
+	git_diff *diff = NULL;
+	memset(fo, 0, sizeof *fo);
+	memset(fn, 0, sizeof *fn);
+	if (git_diff_tree_to_tree(&diff, r, old, new, NULL) < 0) {
+		gfail(d, "cannot compare two trees");
+		return 2;
+	}
+	size_t n = git_diff_num_deltas(diff);
+	for (size_t i = 0; i < n; i++) {
+		const git_diff_delta *dd = git_diff_get_delta(diff, i);
+		if (dd->status != GIT_DELTA_ADDED && (dd->old_file.mode & 0170000) == 0100000)
+			files_push(a, fo, arena_strdup(a, dd->old_file.path), &dd->old_file.id);
+		if (dd->status != GIT_DELTA_DELETED && (dd->new_file.mode & 0170000) == 0100000)
+			files_push(a, fn, arena_strdup(a, dd->new_file.path), &dd->new_file.id);
+	}
+	git_diff_free(diff);
+	/* git orders a folder as if its name ended in '/'; revdiff wants strcmp order. */
+	if (fo->n)
+		qsort(fo->v, fo->n, sizeof *fo->v, cmp_file);
+	if (fn->n)
+		qsort(fn->v, fn->n, sizeof *fn->v, cmp_file);
+	return 0;
+}
+
 static int compare_trees(struct arena *a, git_repository *r, git_tree *old, git_tree *new,
                          const struct revdiff_opts *o, struct revdiff *out, struct diags *d)
 {
 	struct files fo, fn;
-	int rc = tree_files(a, old, &fo, d);
-	if (!rc)
-		rc = tree_files(a, new, &fn, d);
+	int rc = changed_files(a, r, old, new, &fo, &fn, d);
 	if (rc)
 		return rc;
 	struct reader rd = { r, a };
@@ -874,7 +876,13 @@ int publish_commit(struct arena *a, const struct publish_opts *o, const struct p
 		goto out;
 	rc = 2;
 	git_oid tree_id, start, cid;
-	if (git_index_write_tree_to(&tree_id, idx, r) < 0 || git_tree_lookup(&tree, r, &tree_id) < 0) {
+	/* Every blob of idx was just written, or verified to be in the repository
+	 * (see add_files): libgit2 need not look each of them up again, which
+	 * costs an open and an inflate per file of the site. */
+	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_OBJECT_CREATION, 0);
+	int we = git_index_write_tree_to(&tree_id, idx, r);
+	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_OBJECT_CREATION, 1);
+	if (we < 0 || git_tree_lookup(&tree, r, &tree_id) < 0) {
 		gfail(d, "cannot write the tree");
 		goto out;
 	}
@@ -886,10 +894,16 @@ int publish_commit(struct arena *a, const struct publish_opts *o, const struct p
 			goto out;
 		}
 		oid_hex(&start, res->parent);
-		if (git_oid_equal(git_tree_id(ptree), &tree_id) || only_changes_page(r, ptree, tree)) {
+		int same = git_oid_equal(git_tree_id(ptree), &tree_id);
+		if (same || only_changes_page(r, ptree, tree)) {
 			res->nothing = 1;
+			/* The cache vouches for its blobs (no lookup next time) only when
+			 * they are those of the tip's tree: a changes page left out is a
+			 * blob no commit holds, which git gc may prune. */
+			git_oid none;
+			memset(&none, 0, sizeof none);
 			if (!o->no_stat_cache)
-				cache_save(cache_path, &now, &start);
+				cache_save(cache_path, &now, same ? &start : &none);
 			rc = 0;
 			goto out;
 		}
@@ -1460,6 +1474,111 @@ static struct value *commit_date(struct arena *a, const git_commit *c)
 	return value_datetime(a, &dt, (struct pos){ 0 });
 }
 
+/* The history cache: what each publication changed (the page counts and the
+ * task changes in words) depends only on its commit, its parent and the
+ * language, so it is kept in the repository's folder and worked out once.
+ * Without it every build would compare each of up to PUBLISH_HISTORY_MAX
+ * commits with its parent again, parsing a data/tasks.json of megabytes
+ * twice for each. The version names planpress's, whose wording it holds: a
+ * cache from another version, or one that does not parse, is ignored. */
+#define HISTORY_CACHE "planpress-history-cache"
+#define HISTORY_CACHE_MAGIC "planpress-history-cache 1 " PP_VERSION
+
+/* Entries kept: the history shown in a few languages. */
+#define HISTORY_CACHE_MAX (4 * PUBLISH_HISTORY_MAX)
+
+struct hentry {
+	char key[48];               /* commit id, ':', language */
+	const struct value *v;      /* {added, changed, removed, task_changes} */
+};
+
+struct hcache {
+	struct hentry *v;
+	size_t n, cap;
+	int dirty;
+};
+
+static int cmp_hentry(const void *x, const void *y)
+{
+	return strcmp(((const struct hentry *)x)->key, ((const struct hentry *)y)->key);
+}
+
+static void hcache_push(struct arena *a, struct hcache *c, const char *key, const struct value *v)
+{
+	if (c->n == c->cap) {
+		size_t cap = c->cap ? 2 * c->cap : 64;
+		c->v = arena_realloc(a, c->v, c->cap * sizeof *c->v, cap * sizeof *c->v);
+		c->cap = cap;
+	}
+	snprintf(c->v[c->n].key, sizeof c->v[c->n].key, "%s", key);
+	c->v[c->n++].v = v;
+}
+
+static void hcache_load(struct arena *a, const char *path, struct hcache *c)
+{
+	struct buf b = BUF_INIT;
+	memset(c, 0, sizeof *c);
+	if (read_file(path, &b) < 0 || !b.len)
+		goto out;
+	struct diags quiet;
+	diags_init(&quiet);
+	struct value *root = json_parse(a, path, b.data, b.len, &quiet);
+	diags_free(&quiet);
+	const struct value *e = value_get(root, "entries");
+	if (strcmp(value_str(value_get(root, "format"), ""), HISTORY_CACHE_MAGIC) != 0 || !value_is(e, V_ARRAY))
+		goto out;
+	for (size_t i = 0; i < e->u.arr.n; i++) {
+		const struct value *x = e->u.arr.v[i], *tc = value_get(x, "task_changes");
+		const char *key = value_str(value_get(x, "key"), NULL);
+		if (!key || strlen(key) >= sizeof c->v[0].key || !value_is(tc, V_ARRAY))
+			continue;
+		hcache_push(a, c, key, x);
+	}
+	qsort(c->v, c->n, sizeof *c->v, cmp_hentry);
+out:
+	buf_free(&b);
+}
+
+static const struct value *hcache_find(const struct hcache *c, const char *key)
+{
+	struct hentry k;
+	snprintf(k.key, sizeof k.key, "%s", key);
+	const struct hentry *e = c->n ? bsearch(&k, c->v, c->n, sizeof *c->v, cmp_hentry) : NULL;
+	return e ? e->v : NULL;
+}
+
+/* Keeps what old has for other languages or commits, with now's entries. */
+static void hcache_save(struct arena *a, const char *path, const struct hcache *old, const struct hcache *now)
+{
+	struct pos p = { 0 };
+	struct value *root = value_table(a, p), *arr = value_array(a, p);
+	value_setc(a, root, "format", value_cstring(a, HISTORY_CACHE_MAGIC, p));
+	struct hcache all = { 0 };
+	for (size_t i = 0; i < now->n; i++)
+		hcache_push(a, &all, now->v[i].key, now->v[i].v);
+	for (size_t i = 0; i < old->n; i++)
+		if (all.n < HISTORY_CACHE_MAX && !hcache_find(now, old->v[i].key))
+			hcache_push(a, &all, old->v[i].key, old->v[i].v);
+	qsort(all.v, all.n, sizeof *all.v, cmp_hentry);
+	for (size_t i = 0; i < all.n; i++) {
+		const struct value *x = all.v[i].v;
+		struct value *e = value_table(a, p);
+		value_setc(a, e, "key", value_cstring(a, all.v[i].key, p));
+		value_setc(a, e, "added", value_int(a, value_i64(value_get(x, "added"), 0), p));
+		value_setc(a, e, "changed", value_int(a, value_i64(value_get(x, "changed"), 0), p));
+		value_setc(a, e, "removed", value_int(a, value_i64(value_get(x, "removed"), 0), p));
+		value_setc(a, e, "task_changes", (struct value *)value_get(x, "task_changes"));
+		value_push(a, arr, e);
+	}
+	value_setc(a, root, "entries", arr);
+	struct buf b = BUF_INIT;
+	json_write(root, 0, &b);
+	buf_putc(&b, '\n');
+	/* Losing the cache only costs time: a failed write is not an error. */
+	(void)output_write_atomic(path, b.data, b.len);
+	buf_free(&b);
+}
+
 int publish_history_lang(struct arena *a, const char *repo_path, const char *branch, enum lang l,
                          struct value **out, struct diags *d)
 {
@@ -1482,20 +1601,59 @@ int publish_history_lang(struct arena *a, const char *repo_path, const char *bra
 		goto out;
 	}
 	git_revwalk_simplify_first_parent(w);
+	const char *hpath = arena_printf(a, "%s%s", git_repository_path(r), HISTORY_CACHE);
+	struct hcache hold, hnow = { 0 };
+	hcache_load(a, hpath, &hold);
 	for (size_t k = 0; k < PUBLISH_HISTORY_MAX && git_revwalk_next(&id, w) == 0; k++) {
 		git_commit *c = NULL, *pc = NULL;
 		git_tree *t = NULL, *pt = NULL;
-		struct revdiff rd;
-		struct revdiff_opts ro = { 0, l };
-		int e = git_commit_lookup(&c, r, &id) < 0 || git_commit_tree(&t, c) < 0 ||
-		        (git_commit_parentcount(c) && (git_commit_parent(&pc, c, 0) < 0 || git_commit_tree(&pt, pc) < 0));
-		if (e) {
+		char hex[41], sh[8];
+		oid_hex(&id, hex);
+		short_hex(&id, sh);
+		const char *key = arena_printf(a, "%s:%d", hex, (int)l);
+		const struct value *known = hcache_find(&hold, key);
+		int e = git_commit_lookup(&c, r, &id) < 0 ||
+		        (!known && (git_commit_tree(&t, c) < 0 ||
+		                    (git_commit_parentcount(c) && (git_commit_parent(&pc, c, 0) < 0 ||
+		                                                   git_commit_tree(&pt, pc) < 0))));
+		if (e)
 			gfail(d, "cannot read a commit of %s", repo_path);
-		} else if (compare_trees(a, r, pt, t, &ro, &rd, d) == 0) {
-			struct value *v = value_table(a, p), *sum = value_table(a, p), *tc = value_array(a, p);
-			char hex[41], sh[8];
-			oid_hex(&id, hex);
-			short_hex(&id, sh);
+		struct value *sum = NULL, *tc = NULL;
+		if (!e && known) {
+			sum = value_table(a, p);
+			value_setc(a, sum, "added", value_int(a, value_i64(value_get(known, "added"), 0), p));
+			value_setc(a, sum, "changed", value_int(a, value_i64(value_get(known, "changed"), 0), p));
+			value_setc(a, sum, "removed", value_int(a, value_i64(value_get(known, "removed"), 0), p));
+			tc = (struct value *)value_get(known, "task_changes");
+			hcache_push(a, &hnow, key, known);
+		} else if (!e) {
+			struct revdiff rd;
+			struct revdiff_opts ro = { 0, l };
+			if (compare_trees(a, r, pt, t, &ro, &rd, d) == 0) {
+				sum = value_table(a, p);
+				tc = value_array(a, p);
+				value_setc(a, sum, "added", value_int(a, (int64_t)rd.added, p));
+				value_setc(a, sum, "changed", value_int(a, (int64_t)rd.changed, p));
+				value_setc(a, sum, "removed", value_int(a, (int64_t)rd.removed, p));
+				for (size_t i = 0; i < rd.ntasks; i++) {
+					struct buf b = BUF_INIT;
+					revdiff_task_words(&rd, &rd.tasks[i], l, &b);
+					value_push(a, tc, value_string(a, b.data ? b.data : "", b.len, p));
+					buf_free(&b);
+				}
+				struct value *ce = value_table(a, p);
+				value_setc(a, ce, "added", value_get(sum, "added"));
+				value_setc(a, ce, "changed", value_get(sum, "changed"));
+				value_setc(a, ce, "removed", value_get(sum, "removed"));
+				value_setc(a, ce, "task_changes", tc);
+				hcache_push(a, &hnow, key, ce);
+				hnow.dirty = 1;
+			} else {
+				e = 1;
+			}
+		}
+		if (!e) {
+			struct value *v = value_table(a, p);
 			const git_signature *au = git_commit_author(c);
 			const char *body = git_commit_body(c);
 			value_setc(a, v, "id", value_cstring(a, hex, p));
@@ -1505,20 +1663,9 @@ int publish_history_lang(struct arena *a, const char *repo_path, const char *bra
 			value_setc(a, v, "email", value_cstring(a, au->email, p));
 			value_setc(a, v, "message", value_cstring(a, git_commit_summary(c) ? git_commit_summary(c) : "", p));
 			value_setc(a, v, "body", value_cstring(a, body ? body : "", p));
-			value_setc(a, sum, "added", value_int(a, (int64_t)rd.added, p));
-			value_setc(a, sum, "changed", value_int(a, (int64_t)rd.changed, p));
-			value_setc(a, sum, "removed", value_int(a, (int64_t)rd.removed, p));
 			value_setc(a, v, "summary", sum);
-			for (size_t i = 0; i < rd.ntasks; i++) {
-				struct buf b = BUF_INIT;
-				revdiff_task_words(&rd, &rd.tasks[i], l, &b);
-				value_push(a, tc, value_string(a, b.data ? b.data : "", b.len, p));
-				buf_free(&b);
-			}
 			value_setc(a, v, "task_changes", tc);
 			value_push(a, *out, v);
-		} else {
-			e = 1;
 		}
 		git_tree_free(pt);
 		git_tree_free(t);
@@ -1526,6 +1673,10 @@ int publish_history_lang(struct arena *a, const char *repo_path, const char *bra
 		git_commit_free(c);
 		if (e)
 			goto out;
+	}
+	if (hnow.dirty) {
+		qsort(hnow.v, hnow.n, sizeof *hnow.v, cmp_hentry);
+		hcache_save(a, hpath, &hold, &hnow);
 	}
 	rc = 0;
 out:
