@@ -118,12 +118,19 @@ int cmd_publish(const struct cli *cli, int argc, char **argv)
 		goto out;
 	}
 	struct publish_start start;
+	struct publish_stage stage = { .lock_fd = -1 };
 	if ((rc = publish_begin(c.publish.repo, c.publish.branch, &start, &d)) != 0)
 		goto out;
-	struct build_opts bo = { .site_dir = ".", .exe_dir = cli->exe_dir, .publishing = 1, .pending_message = message };
+	/* Built in a folder of its own: a build into public/ between this build
+	 * and the commit (build --drafts, say) cannot change what is published. */
+	if ((rc = publish_stage_open(c.publish.repo, &stage, &d)) != 0)
+		goto out;
+	struct build_opts bo = { .site_dir = ".", .out_dir = stage.dir, .exe_dir = cli->exe_dir,
+	                         .publishing = 1, .pending_message = message };
 	struct build_stats bs;
 	rc = build_site(&bo, &bs, &d);
 	if (rc) {
+		publish_stage_close(&stage);
 		diags_sort(&d);
 		diags_print(&d, stderr);
 		fprintf(stderr, "planpress: %zu error%s; nothing was built or published\n", d.nerrors,
@@ -139,16 +146,21 @@ int cmd_publish(const struct cli *cli, int argc, char **argv)
 	struct publish_opts po = {
 		.repo = c.publish.repo,
 		.branch = c.publish.branch,
-		.out_dir = "public",
+		.out_dir = stage.dir,
 		.message = message,
 		.author_name = c.publish.author_name,
 		.author_email = c.publish.author_email,
 		.tag = c.publish.tag,
 		.as_of = c.has_as_of ? as_of : NULL,
 		.lang = lang_from_code(c.language),
+		.no_stat_cache = stage.temporary,
 	};
 	struct publish_result res;
 	rc = publish_commit(a, &po, &start, &res, &d);
+	/* public/ shows what this publish built, as a build would leave it. */
+	if (publish_stage_export(&stage, "public", &d) < 0 && !rc)
+		rc = CLI_USAGE;   /* an environment error */
+	publish_stage_close(&stage);
 	if (rc)
 		goto out;
 	if (res.nothing) {

@@ -5,11 +5,15 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/file.h>
 #include <sys/wait.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -18,7 +22,9 @@
 #include <git2.h>
 
 #include "buf.h"
+#include "json.h"
 #include "output.h"
+#include "pool.h"
 #include "utf8.h"
 #include "xalloc.h"
 
@@ -119,6 +125,129 @@ static int branch_tip(git_repository *r, const char *refname, git_oid *tip, int 
 	return 0;
 }
 
+/* ---- a lock on the branch -------------------------------------------------------- */
+
+/* How long a lock with no holder is watched before it is called stale: a
+ * writer closes its lock file a moment before renaming it into place. */
+#define LOCK_SETTLE_MS 100
+
+/* The process (not this one) that has path open, found through /proc/PID/fd;
+ * its name in comm. 0 when none does; *unsure is set when the open files of
+ * some processes (other users') could not be read. */
+static long lock_holder(const char *path, char *comm, size_t commlen, int *unsure)
+{
+	DIR *proc = opendir("/proc");
+	long found = 0;
+	*unsure = 0;
+	comm[0] = '\0';
+	if (!proc) {
+		*unsure = 1;
+		return 0;
+	}
+	long self = (long)getpid();
+	struct dirent *e;
+	char fdpath[PATH_MAX], target[PATH_MAX];
+	while (!found && (e = readdir(proc)) != NULL) {
+		char *end;
+		long pid = strtol(e->d_name, &end, 10);
+		if (*end || pid <= 0 || pid == self)
+			continue;
+		snprintf(fdpath, sizeof fdpath, "/proc/%ld/fd", pid);
+		DIR *fds = opendir(fdpath);
+		if (!fds) {
+			if (errno == EACCES || errno == EPERM)
+				*unsure = 1;
+			continue;
+		}
+		struct dirent *f;
+		while (!found && (f = readdir(fds)) != NULL) {
+			if (f->d_name[0] == '.')
+				continue;
+			snprintf(fdpath, sizeof fdpath, "/proc/%ld/fd/%s", pid, f->d_name);
+			ssize_t n = readlink(fdpath, target, sizeof target - 1);
+			if (n > 0) {
+				target[n] = '\0';
+				if (strcmp(target, path) == 0)
+					found = pid;
+			}
+		}
+		closedir(fds);
+	}
+	closedir(proc);
+	if (found) {
+		snprintf(fdpath, sizeof fdpath, "/proc/%ld/comm", found);
+		FILE *f = fopen(fdpath, "r");
+		if (f) {
+			if (fgets(comm, (int)commlen, f))
+				comm[strcspn(comm, "\n")] = '\0';
+			fclose(f);
+		}
+	}
+	return found;
+}
+
+/* path quoted for sh: 'a'\''b' */
+static const char *sh_quote(struct arena *a, const char *path)
+{
+	struct buf b = BUF_INIT;
+	buf_putc(&b, '\'');
+	for (const char *p = path; *p; p++)
+		if (*p == '\'')
+			buf_puts(&b, "'\\''");
+		else
+			buf_putc(&b, *p);
+	buf_putc(&b, '\'');
+	const char *r = arena_strndup(a, b.data, b.len);
+	buf_free(&b);
+	return r;
+}
+
+/* Looks at the lock file git and libgit2 take to move the branch
+ * (refs/heads/BRANCH.lock). Returns 0 when there is none; 1 when one is left
+ * by a writer that stopped (nothing holds it open), recorded in d with the
+ * command that removes it; 2 when a running process holds it, recorded in d
+ * only when report_held is set. */
+static int branch_lock(struct arena *a, git_repository *r, const char *repo, const char *branch,
+                       int report_held, struct diags *d)
+{
+	char *gitdir = realpath(git_repository_path(r), NULL);
+	if (!gitdir)
+		return 0;
+	const char *path = arena_printf(a, "%s/refs/heads/%s.lock", gitdir, branch);
+	free(gitdir);
+	struct stat before, after;
+	if (lstat(path, &before) < 0)
+		return 0;
+	char comm[64];
+	int unsure = 0;
+	long pid = lock_holder(path, comm, sizeof comm, &unsure);
+	if (!pid) {
+		struct timespec ts = { 0, LOCK_SETTLE_MS * 1000 * 1000 };
+		nanosleep(&ts, NULL);
+		if (lstat(path, &after) < 0)
+			return 0;   /* its writer finished */
+		if (after.st_ino != before.st_ino)
+			pid = lock_holder(path, comm, sizeof comm, &unsure);
+	}
+	if (pid) {
+		if (report_held)
+			diag_add(d, DIAG_ERROR, path, 0, 0, NULL, 0,
+			         "branch '%s' of %s is being updated right now by process %ld (%s), which holds this lock; "
+			         "nothing was published (run planpress publish again once it has finished)",
+			         branch, repo, pid, comm[0] ? comm : "?");
+		return 2;
+	}
+	diag_add(d, DIAG_ERROR, path, 0, 0, NULL, 0,
+	         "branch '%s' of %s is locked by this file, left behind by a git or planpress process that "
+	         "stopped (no running process has it open); nothing was published. Remove it, then publish "
+	         "again: rm %s", branch, repo, sh_quote(a, path));
+	if (unsure)
+		diag_add(d, DIAG_NOTE, path, 0, 0, NULL, 0,
+		         "the processes of other users could not be looked at: make sure none of them is "
+		         "writing to %s before removing the lock", repo);
+	return 1;
+}
+
 int publish_begin(const char *repo, const char *branch, struct publish_start *st, struct diags *d)
 {
 	git_libgit2_init();
@@ -139,11 +268,198 @@ int publish_begin(const char *repo, const char *branch, struct publish_start *st
 	rc = branch_tip(r, branch_ref(a, branch), &tip, &found, d);
 	if (!rc && found)
 		oid_hex(&tip, st->id);
+	/* A stale lock would only fail the commit after the whole build. */
+	if (!rc && branch_lock(a, r, repo, branch, 0, d) == 1)
+		rc = 1;
 out:
 	git_repository_free(r);
 	arena_free(a);
 	git_libgit2_shutdown();
 	return rc;
+}
+
+static int read_file(const char *path, struct buf *out)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return -1;
+	char tmp[65536];
+	size_t n;
+	while ((n = fread(tmp, 1, sizeof tmp, f)) > 0)
+		buf_put(out, tmp, n);
+	int err = ferror(f);
+	fclose(f);
+	return err ? -1 : 0;
+}
+
+/* ---- the private build folder ------------------------------------------------- */
+
+/* publish builds into a folder of its own inside the repository's folder
+ * (git ignores files it does not know there), so that what it commits is
+ * exactly what it built, whatever another build writes into public/ in the
+ * meantime. One publish at a time uses the lasting folder (so the stat cache
+ * knows its files); a publish that finds it taken builds in a one-off folder. */
+#define STAGE_DIR "planpress-build"
+#define STAGE_LOCK "planpress-build.lock"
+/* A one-off folder's own lock file: a folder whose lock nobody holds was
+ * left by a publish that was stopped, and is removed. */
+#define STAGE_TMP_PREFIX "planpress-build-"
+#define STAGE_TMP_LOCK ".planpress-stage-lock"
+
+/* Removes the folder path and everything in it (a folder publish made). */
+static int rm_tree(const char *path)
+{
+	struct stat st;
+	if (lstat(path, &st) < 0)
+		return errno == ENOENT ? 0 : -1;
+	if (!S_ISDIR(st.st_mode))
+		return unlink(path);
+	DIR *dir = opendir(path);
+	if (!dir)
+		return -1;
+	struct dirent *e;
+	int rc = 0;
+	while ((e = readdir(dir)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		size_t n = strlen(path) + strlen(e->d_name) + 2;
+		char *sub = xmalloc(n);
+		snprintf(sub, n, "%s/%s", path, e->d_name);
+		if (rm_tree(sub) < 0)
+			rc = -1;
+		free(sub);
+	}
+	closedir(dir);
+	return rmdir(path) < 0 ? -1 : rc;
+}
+
+/* Takes path's lock without waiting: the descriptor, or -1 (errno
+ * EWOULDBLOCK when another process holds it). */
+static int try_lock(const char *path)
+{
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -1;
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		int e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
+}
+
+/* One-off folders of publishes that were stopped (their lock is free). */
+static void remove_stale_stages(const char *gitdir)
+{
+	DIR *dir = opendir(gitdir);
+	if (!dir)
+		return;
+	struct dirent *e;
+	while ((e = readdir(dir)) != NULL) {
+		if (strncmp(e->d_name, STAGE_TMP_PREFIX, strlen(STAGE_TMP_PREFIX)) != 0)
+			continue;
+		char sub[PATH_MAX], lock[PATH_MAX + 32];
+		snprintf(sub, sizeof sub, "%s%s", gitdir, e->d_name);
+		snprintf(lock, sizeof lock, "%s/%s", sub, STAGE_TMP_LOCK);
+		int fd = open(lock, O_RDWR | O_CLOEXEC);
+		if (fd < 0)
+			continue;   /* not one of ours, or being made right now */
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+			rm_tree(sub);
+		close(fd);
+	}
+	closedir(dir);
+}
+
+int publish_stage_open(const char *repo, struct publish_stage *s, struct diags *d)
+{
+	git_libgit2_init();
+	git_repository *r = NULL;
+	memset(s, 0, sizeof *s);
+	s->lock_fd = -1;
+	int rc = 2;
+	if (git_repository_open_ext(&r, repo, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0) {
+		gfail(d, "cannot open the publish repository %s", repo);
+		goto out;
+	}
+	const char *gitdir = git_repository_path(r);   /* ends in '/' */
+	char lock[sizeof s->dir + 64];
+	snprintf(lock, sizeof lock, "%s%s", gitdir, STAGE_LOCK);
+	s->lock_fd = try_lock(lock);
+	if (s->lock_fd >= 0) {
+		remove_stale_stages(gitdir);
+		snprintf(s->dir, sizeof s->dir, "%s%s", gitdir, STAGE_DIR);
+		rc = 0;
+		goto out;
+	}
+	if (errno != EWOULDBLOCK && errno != EAGAIN) {
+		diag_add(d, DIAG_ERROR, lock, 0, 0, NULL, 0, "cannot lock: %s", diag_errstr(errno));
+		goto out;
+	}
+	/* Another publish is building: this one builds on its own. */
+	snprintf(s->dir, sizeof s->dir, "%s%sXXXXXX", gitdir, STAGE_TMP_PREFIX);
+	if (!mkdtemp(s->dir)) {
+		diag_add(d, DIAG_ERROR, s->dir, 0, 0, NULL, 0, "cannot create a build folder: %s", diag_errstr(errno));
+		s->dir[0] = '\0';
+		goto out;
+	}
+	s->temporary = 1;
+	snprintf(lock, sizeof lock, "%s/%s", s->dir, STAGE_TMP_LOCK);
+	if ((s->lock_fd = try_lock(lock)) < 0) {
+		diag_add(d, DIAG_ERROR, lock, 0, 0, NULL, 0, "cannot lock: %s", diag_errstr(errno));
+		goto out;
+	}
+	rc = 0;
+out:
+	git_repository_free(r);
+	git_libgit2_shutdown();
+	if (rc)
+		publish_stage_close(s);
+	return rc;
+}
+
+int publish_stage_export(const struct publish_stage *s, const char *out_dir, struct diags *d)
+{
+	struct buf man = BUF_INIT;
+	char mpath[PATH_MAX + 32];
+	snprintf(mpath, sizeof mpath, "%s/%s", s->dir, OUTPUT_MANIFEST);
+	if (read_file(mpath, &man) < 0) {
+		diag_add(d, DIAG_ERROR, mpath, 0, 0, NULL, 0, "cannot read the build's manifest: %s", diag_errstr(errno));
+		buf_free(&man);
+		return -1;
+	}
+	struct arena *a = arena_new();
+	size_t n = 0, cap = 1;
+	for (size_t i = 0; i < man.len; i++)
+		cap += man.data[i] == '\n';
+	struct out_file *files = arena_alloc(a, cap * sizeof *files);
+	const char *p = buf_cstr(&man), *end = p + man.len;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		if (len && n < cap) {
+			const char *rel = arena_strndup(a, p, len);
+			files[n++] = (struct out_file){ rel, NULL, 0, arena_printf(a, "%s/%s", s->dir, rel) };
+		}
+		p += len + 1;
+	}
+	struct output_stats os;
+	int rc = output_commit(out_dir, files, n, pool_cpus(), &os, d);
+	arena_free(a);
+	buf_free(&man);
+	return rc;
+}
+
+void publish_stage_close(struct publish_stage *s)
+{
+	if (s->temporary && s->dir[0])
+		rm_tree(s->dir);
+	if (s->lock_fd >= 0)
+		close(s->lock_fd);
+	s->lock_fd = -1;
+	s->dir[0] = '\0';
+	s->temporary = 0;
 }
 
 /* ---- the stat cache ------------------------------------------------------------ */
@@ -170,20 +486,6 @@ static void cache_push(struct arena *a, struct cache *c, const struct centry *e)
 		c->cap = cap;
 	}
 	c->v[c->n++] = *e;
-}
-
-static int read_file(const char *path, struct buf *out)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return -1;
-	char tmp[65536];
-	size_t n;
-	while ((n = fread(tmp, 1, sizeof tmp, f)) > 0)
-		buf_put(out, tmp, n);
-	int err = ferror(f);
-	fclose(f);
-	return err ? -1 : 0;
 }
 
 /* A damaged or foreign cache is only a slower publish: it is ignored. */
@@ -281,38 +583,9 @@ static void files_push(struct arena *a, struct files *f, const char *path, const
 	f->v[f->n++] = (struct revdiff_file){ path, hex };
 }
 
-struct walk {
-	struct arena *a;
-	struct files *f;
-};
-
-static int walk_cb(const char *root, const git_tree_entry *e, void *ud)
-{
-	struct walk *w = ud;
-	if (git_tree_entry_type(e) != GIT_OBJECT_BLOB)
-		return 0;
-	files_push(w->a, w->f, arena_printf(w->a, "%s%s", root, git_tree_entry_name(e)), git_tree_entry_id(e));
-	return 0;
-}
-
 static int cmp_file(const void *x, const void *y)
 {
 	return strcmp(((const struct revdiff_file *)x)->path, ((const struct revdiff_file *)y)->path);
-}
-
-/* The blobs of tree (NULL: none), sorted by path. */
-static int tree_files(struct arena *a, git_tree *tree, struct files *f, struct diags *d)
-{
-	memset(f, 0, sizeof *f);
-	if (!tree)
-		return 0;
-	struct walk w = { a, f };
-	if (git_tree_walk(tree, GIT_TREEWALK_PRE, walk_cb, &w) < 0) {
-		gfail(d, "cannot read a tree");
-		return 2;
-	}
-	qsort(f->v, f->n, sizeof *f->v, cmp_file);
-	return 0;
 }
 
 struct reader {
@@ -336,13 +609,43 @@ static int read_blob(void *ud, int side, const struct revdiff_file *f, const cha
 	return 0;
 }
 
+/* The files that differ between old and new (either may be NULL: none), each
+ * side sorted by path: a full walk of both trees costs every file of the site
+ * (tens of thousands), while libgit2's diff skips folders whose tree id is
+ * the same. revdiff_compare passes over equal files anyway, so it gives the
+ * same answer from these lists as from the whole trees. */
+static int changed_files(struct arena *a, git_repository *r, git_tree *old, git_tree *new,
+                         struct files *fo, struct files *fn, struct diags *d)
+{
+	git_diff *diff = NULL;
+	memset(fo, 0, sizeof *fo);
+	memset(fn, 0, sizeof *fn);
+	if (git_diff_tree_to_tree(&diff, r, old, new, NULL) < 0) {
+		gfail(d, "cannot compare two trees");
+		return 2;
+	}
+	size_t n = git_diff_num_deltas(diff);
+	for (size_t i = 0; i < n; i++) {
+		const git_diff_delta *dd = git_diff_get_delta(diff, i);
+		if (dd->status != GIT_DELTA_ADDED && (dd->old_file.mode & 0170000) == 0100000)
+			files_push(a, fo, arena_strdup(a, dd->old_file.path), &dd->old_file.id);
+		if (dd->status != GIT_DELTA_DELETED && (dd->new_file.mode & 0170000) == 0100000)
+			files_push(a, fn, arena_strdup(a, dd->new_file.path), &dd->new_file.id);
+	}
+	git_diff_free(diff);
+	/* git orders a folder as if its name ended in '/'; revdiff wants strcmp order. */
+	if (fo->n)
+		qsort(fo->v, fo->n, sizeof *fo->v, cmp_file);
+	if (fn->n)
+		qsort(fn->v, fn->n, sizeof *fn->v, cmp_file);
+	return 0;
+}
+
 static int compare_trees(struct arena *a, git_repository *r, git_tree *old, git_tree *new,
                          const struct revdiff_opts *o, struct revdiff *out, struct diags *d)
 {
 	struct files fo, fn;
-	int rc = tree_files(a, old, &fo, d);
-	if (!rc)
-		rc = tree_files(a, new, &fn, d);
+	int rc = changed_files(a, r, old, new, &fo, &fn, d);
 	if (rc)
 		return rc;
 	struct reader rd = { r, a };
@@ -573,7 +876,13 @@ int publish_commit(struct arena *a, const struct publish_opts *o, const struct p
 		goto out;
 	rc = 2;
 	git_oid tree_id, start, cid;
-	if (git_index_write_tree_to(&tree_id, idx, r) < 0 || git_tree_lookup(&tree, r, &tree_id) < 0) {
+	/* Every blob of idx was just written, or verified to be in the repository
+	 * (see add_files): libgit2 need not look each of them up again, which
+	 * costs an open and an inflate per file of the site. */
+	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_OBJECT_CREATION, 0);
+	int we = git_index_write_tree_to(&tree_id, idx, r);
+	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_OBJECT_CREATION, 1);
+	if (we < 0 || git_tree_lookup(&tree, r, &tree_id) < 0) {
 		gfail(d, "cannot write the tree");
 		goto out;
 	}
@@ -585,9 +894,16 @@ int publish_commit(struct arena *a, const struct publish_opts *o, const struct p
 			goto out;
 		}
 		oid_hex(&start, res->parent);
-		if (git_oid_equal(git_tree_id(ptree), &tree_id) || only_changes_page(r, ptree, tree)) {
+		int same = git_oid_equal(git_tree_id(ptree), &tree_id);
+		if (same || only_changes_page(r, ptree, tree)) {
 			res->nothing = 1;
-			cache_save(cache_path, &now, &start);
+			/* The cache vouches for its blobs (no lookup next time) only when
+			 * they are those of the tip's tree: a changes page left out is a
+			 * blob no commit holds, which git gc may prune. */
+			git_oid none;
+			memset(&none, 0, sizeof none);
+			if (!o->no_stat_cache)
+				cache_save(cache_path, &now, same ? &start : &none);
 			rc = 0;
 			goto out;
 		}
@@ -645,15 +961,28 @@ int publish_commit(struct arena *a, const struct publish_opts *o, const struct p
 	const char *logmsg = "planpress publish";
 	int e = has_start ? git_reference_create_matching(&ref, r, refname, &cid, 1, &start, logmsg)
 	                  : git_reference_create(&ref, r, refname, &cid, 0, logmsg);
-	if (e == GIT_EMODIFIED || e == GIT_EEXISTS || e == GIT_ELOCKED) {
+	if (e == GIT_ELOCKED) {
+		if (!branch_lock(a, r, o->repo, o->branch, 1, d))
+			gfail(d, "branch '%s' of %s was locked by another writer; nothing was published "
+			      "(run planpress publish again)", o->branch, o->repo);
+		rc = 1;
+		goto out;
+	}
+	if (e == GIT_EMODIFIED || e == GIT_EEXISTS) {
 		git_oid cur;
-		char curhex[41] = "?";
+		char curhex[41] = "";
 		if (git_reference_name_to_id(&cur, r, refname) == 0)
 			oid_hex(&cur, curhex);
-		diag_add(d, DIAG_ERROR, NULL, 0, 0, NULL, 0,
-		         "branch '%s' of %s moved while this site was being built (from %.7s to %.7s): "
-		         "someone else published first; nothing was published (run planpress publish again)",
-		         o->branch, o->repo, has_start ? st->id : "nothing", curhex);
+		if (has_start && strcmp(curhex, st->id) == 0) {
+			/* It did not move: something else refused the update. */
+			gfail(d, "cannot move branch '%s' of %s; nothing was published", o->branch, o->repo);
+			branch_lock(a, r, o->repo, o->branch, 1, d);
+		} else {
+			diag_add(d, DIAG_ERROR, NULL, 0, 0, NULL, 0,
+			         "branch '%s' of %s moved while this site was being built (from %.7s to %.7s): "
+			         "someone else published first; nothing was published (run planpress publish again)",
+			         o->branch, o->repo, has_start ? st->id : "nothing", curhex[0] ? curhex : "nothing");
+		}
 		rc = 1;
 		goto out;
 	} else if (e < 0) {
@@ -663,7 +992,8 @@ int publish_commit(struct arena *a, const struct publish_opts *o, const struct p
 	}
 	oid_hex(&cid, res->commit);
 	res->message = arena_strndup(a, msg.data, msg.len);
-	cache_save(cache_path, &now, &cid);
+	if (!o->no_stat_cache)
+		cache_save(cache_path, &now, &cid);
 	if (tag) {
 		git_oid tid;
 		const char *nl = strchr(res->message, '\n');
@@ -794,14 +1124,8 @@ static int run_hook(const char *gitdir, const char *name, const char *input, str
 	close(in[0]);
 	close(outp[1]);
 	in[0] = outp[1] = -1;
-	signal(SIGPIPE, SIG_IGN);
-	size_t len = strlen(input), off = 0;
-	while (off < len) {
-		ssize_t w = write(in[1], input + off, len - off);
-		if (w <= 0)
-			break;
-		off += (size_t)w;
-	}
+	/* A hook need not read its input: a write it refuses is not an error. */
+	(void)publish_write_pipe(in[1], input, strlen(input));
 	close(in[1]);
 	in[1] = -1;
 	char chunk[4096];
@@ -985,6 +1309,40 @@ out:
 	return rc;
 }
 
+int publish_write_pipe(int fd, const char *data, size_t len)
+{
+	sigset_t pipe_only, pending, old;
+	sigemptyset(&pipe_only);
+	sigaddset(&pipe_only, SIGPIPE);
+	/* A SIGPIPE pending before this call is someone else's: it stays pending. */
+	sigemptyset(&pending);
+	sigpending(&pending);
+	int was_pending = sigismember(&pending, SIGPIPE) == 1;
+	pthread_sigmask(SIG_BLOCK, &pipe_only, &old);
+	int rc = 0, err = 0;
+	size_t off = 0;
+	while (off < len) {
+		ssize_t w = write(fd, data + off, len - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			err = w < 0 ? errno : EIO;
+			rc = -1;
+			break;
+		}
+		off += (size_t)w;
+	}
+	if (err == EPIPE && !was_pending) {
+		/* The write raised SIGPIPE for this thread, blocked: take it back. */
+		struct timespec zero = { 0, 0 };
+		while (sigtimedwait(&pipe_only, NULL, &zero) < 0 && errno == EINTR)
+			;
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	errno = err;
+	return rc;
+}
+
 /* ---- worktree ------------------------------------------------------------------ */
 
 static int dir_is_empty(const char *path)
@@ -1116,6 +1474,111 @@ static struct value *commit_date(struct arena *a, const git_commit *c)
 	return value_datetime(a, &dt, (struct pos){ 0 });
 }
 
+/* The history cache: what each publication changed (the page counts and the
+ * task changes in words) depends only on its commit, its parent and the
+ * language, so it is kept in the repository's folder and worked out once.
+ * Without it every build would compare each of up to PUBLISH_HISTORY_MAX
+ * commits with its parent again, parsing a data/tasks.json of megabytes
+ * twice for each. The version names planpress's, whose wording it holds: a
+ * cache from another version, or one that does not parse, is ignored. */
+#define HISTORY_CACHE "planpress-history-cache"
+#define HISTORY_CACHE_MAGIC "planpress-history-cache 1 " PP_VERSION
+
+/* Entries kept: the history shown in a few languages. */
+#define HISTORY_CACHE_MAX (4 * PUBLISH_HISTORY_MAX)
+
+struct hentry {
+	char key[48];               /* commit id, ':', language */
+	const struct value *v;      /* {added, changed, removed, task_changes} */
+};
+
+struct hcache {
+	struct hentry *v;
+	size_t n, cap;
+	int dirty;
+};
+
+static int cmp_hentry(const void *x, const void *y)
+{
+	return strcmp(((const struct hentry *)x)->key, ((const struct hentry *)y)->key);
+}
+
+static void hcache_push(struct arena *a, struct hcache *c, const char *key, const struct value *v)
+{
+	if (c->n == c->cap) {
+		size_t cap = c->cap ? 2 * c->cap : 64;
+		c->v = arena_realloc(a, c->v, c->cap * sizeof *c->v, cap * sizeof *c->v);
+		c->cap = cap;
+	}
+	snprintf(c->v[c->n].key, sizeof c->v[c->n].key, "%s", key);
+	c->v[c->n++].v = v;
+}
+
+static void hcache_load(struct arena *a, const char *path, struct hcache *c)
+{
+	struct buf b = BUF_INIT;
+	memset(c, 0, sizeof *c);
+	if (read_file(path, &b) < 0 || !b.len)
+		goto out;
+	struct diags quiet;
+	diags_init(&quiet);
+	struct value *root = json_parse(a, path, b.data, b.len, &quiet);
+	diags_free(&quiet);
+	const struct value *e = value_get(root, "entries");
+	if (strcmp(value_str(value_get(root, "format"), ""), HISTORY_CACHE_MAGIC) != 0 || !value_is(e, V_ARRAY))
+		goto out;
+	for (size_t i = 0; i < e->u.arr.n; i++) {
+		const struct value *x = e->u.arr.v[i], *tc = value_get(x, "task_changes");
+		const char *key = value_str(value_get(x, "key"), NULL);
+		if (!key || strlen(key) >= sizeof c->v[0].key || !value_is(tc, V_ARRAY))
+			continue;
+		hcache_push(a, c, key, x);
+	}
+	qsort(c->v, c->n, sizeof *c->v, cmp_hentry);
+out:
+	buf_free(&b);
+}
+
+static const struct value *hcache_find(const struct hcache *c, const char *key)
+{
+	struct hentry k;
+	snprintf(k.key, sizeof k.key, "%s", key);
+	const struct hentry *e = c->n ? bsearch(&k, c->v, c->n, sizeof *c->v, cmp_hentry) : NULL;
+	return e ? e->v : NULL;
+}
+
+/* Keeps what old has for other languages or commits, with now's entries. */
+static void hcache_save(struct arena *a, const char *path, const struct hcache *old, const struct hcache *now)
+{
+	struct pos p = { 0 };
+	struct value *root = value_table(a, p), *arr = value_array(a, p);
+	value_setc(a, root, "format", value_cstring(a, HISTORY_CACHE_MAGIC, p));
+	struct hcache all = { 0 };
+	for (size_t i = 0; i < now->n; i++)
+		hcache_push(a, &all, now->v[i].key, now->v[i].v);
+	for (size_t i = 0; i < old->n; i++)
+		if (all.n < HISTORY_CACHE_MAX && !hcache_find(now, old->v[i].key))
+			hcache_push(a, &all, old->v[i].key, old->v[i].v);
+	qsort(all.v, all.n, sizeof *all.v, cmp_hentry);
+	for (size_t i = 0; i < all.n; i++) {
+		const struct value *x = all.v[i].v;
+		struct value *e = value_table(a, p);
+		value_setc(a, e, "key", value_cstring(a, all.v[i].key, p));
+		value_setc(a, e, "added", value_int(a, value_i64(value_get(x, "added"), 0), p));
+		value_setc(a, e, "changed", value_int(a, value_i64(value_get(x, "changed"), 0), p));
+		value_setc(a, e, "removed", value_int(a, value_i64(value_get(x, "removed"), 0), p));
+		value_setc(a, e, "task_changes", (struct value *)value_get(x, "task_changes"));
+		value_push(a, arr, e);
+	}
+	value_setc(a, root, "entries", arr);
+	struct buf b = BUF_INIT;
+	json_write(root, 0, &b);
+	buf_putc(&b, '\n');
+	/* Losing the cache only costs time: a failed write is not an error. */
+	(void)output_write_atomic(path, b.data, b.len);
+	buf_free(&b);
+}
+
 int publish_history_lang(struct arena *a, const char *repo_path, const char *branch, enum lang l,
                          struct value **out, struct diags *d)
 {
@@ -1138,20 +1601,59 @@ int publish_history_lang(struct arena *a, const char *repo_path, const char *bra
 		goto out;
 	}
 	git_revwalk_simplify_first_parent(w);
+	const char *hpath = arena_printf(a, "%s%s", git_repository_path(r), HISTORY_CACHE);
+	struct hcache hold, hnow = { 0 };
+	hcache_load(a, hpath, &hold);
 	for (size_t k = 0; k < PUBLISH_HISTORY_MAX && git_revwalk_next(&id, w) == 0; k++) {
 		git_commit *c = NULL, *pc = NULL;
 		git_tree *t = NULL, *pt = NULL;
-		struct revdiff rd;
-		struct revdiff_opts ro = { 0, l };
-		int e = git_commit_lookup(&c, r, &id) < 0 || git_commit_tree(&t, c) < 0 ||
-		        (git_commit_parentcount(c) && (git_commit_parent(&pc, c, 0) < 0 || git_commit_tree(&pt, pc) < 0));
-		if (e) {
+		char hex[41], sh[8];
+		oid_hex(&id, hex);
+		short_hex(&id, sh);
+		const char *key = arena_printf(a, "%s:%d", hex, (int)l);
+		const struct value *known = hcache_find(&hold, key);
+		int e = git_commit_lookup(&c, r, &id) < 0 ||
+		        (!known && (git_commit_tree(&t, c) < 0 ||
+		                    (git_commit_parentcount(c) && (git_commit_parent(&pc, c, 0) < 0 ||
+		                                                   git_commit_tree(&pt, pc) < 0))));
+		if (e)
 			gfail(d, "cannot read a commit of %s", repo_path);
-		} else if (compare_trees(a, r, pt, t, &ro, &rd, d) == 0) {
-			struct value *v = value_table(a, p), *sum = value_table(a, p), *tc = value_array(a, p);
-			char hex[41], sh[8];
-			oid_hex(&id, hex);
-			short_hex(&id, sh);
+		struct value *sum = NULL, *tc = NULL;
+		if (!e && known) {
+			sum = value_table(a, p);
+			value_setc(a, sum, "added", value_int(a, value_i64(value_get(known, "added"), 0), p));
+			value_setc(a, sum, "changed", value_int(a, value_i64(value_get(known, "changed"), 0), p));
+			value_setc(a, sum, "removed", value_int(a, value_i64(value_get(known, "removed"), 0), p));
+			tc = (struct value *)value_get(known, "task_changes");
+			hcache_push(a, &hnow, key, known);
+		} else if (!e) {
+			struct revdiff rd;
+			struct revdiff_opts ro = { 0, l };
+			if (compare_trees(a, r, pt, t, &ro, &rd, d) == 0) {
+				sum = value_table(a, p);
+				tc = value_array(a, p);
+				value_setc(a, sum, "added", value_int(a, (int64_t)rd.added, p));
+				value_setc(a, sum, "changed", value_int(a, (int64_t)rd.changed, p));
+				value_setc(a, sum, "removed", value_int(a, (int64_t)rd.removed, p));
+				for (size_t i = 0; i < rd.ntasks; i++) {
+					struct buf b = BUF_INIT;
+					revdiff_task_words(&rd, &rd.tasks[i], l, &b);
+					value_push(a, tc, value_string(a, b.data ? b.data : "", b.len, p));
+					buf_free(&b);
+				}
+				struct value *ce = value_table(a, p);
+				value_setc(a, ce, "added", value_get(sum, "added"));
+				value_setc(a, ce, "changed", value_get(sum, "changed"));
+				value_setc(a, ce, "removed", value_get(sum, "removed"));
+				value_setc(a, ce, "task_changes", tc);
+				hcache_push(a, &hnow, key, ce);
+				hnow.dirty = 1;
+			} else {
+				e = 1;
+			}
+		}
+		if (!e) {
+			struct value *v = value_table(a, p);
 			const git_signature *au = git_commit_author(c);
 			const char *body = git_commit_body(c);
 			value_setc(a, v, "id", value_cstring(a, hex, p));
@@ -1161,20 +1663,9 @@ int publish_history_lang(struct arena *a, const char *repo_path, const char *bra
 			value_setc(a, v, "email", value_cstring(a, au->email, p));
 			value_setc(a, v, "message", value_cstring(a, git_commit_summary(c) ? git_commit_summary(c) : "", p));
 			value_setc(a, v, "body", value_cstring(a, body ? body : "", p));
-			value_setc(a, sum, "added", value_int(a, (int64_t)rd.added, p));
-			value_setc(a, sum, "changed", value_int(a, (int64_t)rd.changed, p));
-			value_setc(a, sum, "removed", value_int(a, (int64_t)rd.removed, p));
 			value_setc(a, v, "summary", sum);
-			for (size_t i = 0; i < rd.ntasks; i++) {
-				struct buf b = BUF_INIT;
-				revdiff_task_words(&rd, &rd.tasks[i], l, &b);
-				value_push(a, tc, value_string(a, b.data ? b.data : "", b.len, p));
-				buf_free(&b);
-			}
 			value_setc(a, v, "task_changes", tc);
 			value_push(a, *out, v);
-		} else {
-			e = 1;
 		}
 		git_tree_free(pt);
 		git_tree_free(t);
@@ -1182,6 +1673,10 @@ int publish_history_lang(struct arena *a, const char *repo_path, const char *bra
 		git_commit_free(c);
 		if (e)
 			goto out;
+	}
+	if (hnow.dirty) {
+		qsort(hnow.v, hnow.n, sizeof *hnow.v, cmp_hentry);
+		hcache_save(a, hpath, &hold, &hnow);
 	}
 	rc = 0;
 out:

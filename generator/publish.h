@@ -33,6 +33,7 @@ struct publish_opts {
 	const char *tag;           /* e.g. "bulletin-{date}", or NULL */
 	const char *as_of;         /* "2019-06-30", or NULL */
 	enum lang lang;
+	int no_stat_cache;         /* out_dir is a one-off folder: its stats are not kept */
 };
 
 struct publish_result {
@@ -46,6 +47,29 @@ struct publish_result {
 /* Opens the repository (creating it bare, with branch as its initial
  * branch, when the path does not exist) and records the branch tip. */
 int publish_begin(const char *repo, const char *branch, struct publish_start *st, struct diags *d);
+
+/* The folder a publication is built in, private to it (see planpress(1),
+ * PUBLISH): what it commits is what it built, whatever else writes into the
+ * site's public/ meanwhile. */
+struct publish_stage {
+	char dir[4096];     /* the folder to build into */
+	int lock_fd;        /* the lock held on it while it is in use */
+	int temporary;      /* a one-off folder (the lasting one was taken): removed on close */
+};
+
+/* Takes the repository's build folder (<gitdir>/planpress-build, locked
+ * while in use), or when another publish holds it, a new one-off folder
+ * beside it. Removes one-off folders left by publishes that were stopped.
+ * The repository must exist (publish_begin creates it). */
+int publish_stage_open(const char *repo, struct publish_stage *s, struct diags *d);
+
+/* Brings out_dir (the site's public/) in step with what was built in s,
+ * as a build would (its manifest; nothing else there touched). 0, or -1
+ * after recording I/O errors in d. */
+int publish_stage_export(const struct publish_stage *s, const char *out_dir, struct diags *d);
+
+/* Releases s (removing a one-off folder). Accepts a closed or failed s. */
+void publish_stage_close(struct publish_stage *s);
 
 /* Commits the files listed in out_dir's manifest on the branch, with the
  * start tip as parent, then tags it. Everything in res is owned by arena a. */
@@ -88,5 +112,11 @@ int publish_diff(struct arena *a, const char *repo_path, const char *branch,
 /* Expands a tag pattern: {date} is as_of (else the commit date), {seq} the
  * publication's number on the branch. Owned by a. */
 const char *publish_tag_name(struct arena *a, const char *pattern, const char *date, size_t seq);
+
+/* Writes all of data to fd, a pipe whose reader may have gone: then -1 with
+ * errno EPIPE, and no SIGPIPE is delivered (it is blocked in the calling
+ * thread and taken back), so the process's signal disposition and mask are
+ * as they were. 0 when everything was written; -1 with errno on other errors. */
+int publish_write_pipe(int fd, const char *data, size_t len);
 
 #endif

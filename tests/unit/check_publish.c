@@ -1,8 +1,11 @@
 /* check_publish.c: commits from an output folder, the stat cache, compare-and-swap, history, diffs. */
 #include "check.h"
 
+#include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -29,8 +32,76 @@ static void put(const char *rel, const char *text, long mtime)
 	utimensat(AT_FDCWD, p, ts, 0);
 }
 
+static volatile sig_atomic_t got_pipe;
+static void on_pipe(int sig)
+{
+	(void)sig;
+	got_pipe++;
+}
+
+/* A reader that went away: an error, no signal, and the signal state left as it was. */
+static void check_write_pipe(void)
+{
+	struct sigaction dfl, before, after;
+	memset(&dfl, 0, sizeof dfl);
+	dfl.sa_handler = SIG_DFL;
+	sigemptyset(&dfl.sa_mask);
+	CHECK_INT(sigaction(SIGPIPE, &dfl, NULL), 0);
+	int p[2];
+	CHECK_INT(pipe(p), 0);
+	close(p[0]);
+	errno = 0;
+	/* With SIGPIPE at its default this would end the test program. */
+	CHECK_INT(publish_write_pipe(p[1], "x\n", 2), -1);
+	CHECK_INT(errno, EPIPE);
+	CHECK_INT(sigaction(SIGPIPE, NULL, &after), 0);
+	CHECK(after.sa_handler == SIG_DFL);
+	sigset_t mask, pending;
+	sigprocmask(SIG_SETMASK, NULL, &mask);
+	CHECK(!sigismember(&mask, SIGPIPE));
+	sigpending(&pending);
+	CHECK(!sigismember(&pending, SIGPIPE));
+
+	/* A handler of the program's own is kept, and not called. */
+	struct sigaction mine;
+	memset(&mine, 0, sizeof mine);
+	mine.sa_handler = on_pipe;
+	sigemptyset(&mine.sa_mask);
+	CHECK_INT(sigaction(SIGPIPE, &mine, &before), 0);
+	CHECK_INT(publish_write_pipe(p[1], "x\n", 2), -1);
+	CHECK_INT(got_pipe, 0);
+	CHECK_INT(sigaction(SIGPIPE, NULL, &after), 0);
+	CHECK(after.sa_handler == on_pipe);
+
+	/* A SIGPIPE already pending (blocked by the program) stays pending. */
+	sigset_t only;
+	sigemptyset(&only);
+	sigaddset(&only, SIGPIPE);
+	sigprocmask(SIG_BLOCK, &only, NULL);
+	raise(SIGPIPE);
+	CHECK_INT(publish_write_pipe(p[1], "x\n", 2), -1);
+	sigpending(&pending);
+	CHECK(sigismember(&pending, SIGPIPE));
+	struct timespec zero = { 0, 0 };
+	CHECK_INT(sigtimedwait(&only, NULL, &zero), SIGPIPE);
+	sigprocmask(SIG_UNBLOCK, &only, NULL);
+	CHECK_INT(got_pipe, 0);
+	close(p[1]);
+
+	/* A reader that stays: everything is written. */
+	CHECK_INT(pipe(p), 0);
+	CHECK_INT(publish_write_pipe(p[1], "abc", 3), 0);
+	char got[4] = { 0 };
+	CHECK_INT(read(p[0], got, 3), 3);
+	CHECK_STR(got, "abc");
+	close(p[0]);
+	close(p[1]);
+	sigaction(SIGPIPE, &dfl, NULL);
+}
+
 int main(void)
 {
+	check_write_pipe();
 	struct diags d;
 	diags_init(&d);
 	struct arena *a = arena_new();
@@ -63,7 +134,7 @@ int main(void)
 	put("index.html", "<title>首页</title>\n<p>完成60%</p>\n", 1500000000);
 	put("about/index.html", "<title>关于</title>\n<p>关于</p>\n", 1500000000);
 	put(OUTPUT_MANIFEST, "about/index.html\nindex.html\n", 1500000000);
-	struct publish_opts o = { repo, "main", out, NULL, "张三", "zs@example.org", NULL, "2019-06-30", LANG_ZH };
+	struct publish_opts o = { repo, "main", out, NULL, "张三", "zs@example.org", NULL, "2019-06-30", LANG_ZH, 0 };
 	struct publish_result res;
 	CHECK_INT(publish_commit(a, &o, &st, &res, &d), 0);
 	CHECK(!res.nothing);
