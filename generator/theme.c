@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "buf.h"
 #include "toml.h"
 #include "walk.h"
 #include "xalloc.h"
@@ -100,15 +101,22 @@ static int add_templates(struct arena *a, struct theme *t, struct walk_root *r, 
 			rc = -1;
 			continue;
 		}
-		if (S_ISDIR(st.st_mode))
+		if (S_ISDIR(st.st_mode)) {
+			if (!(overriding && strcmp(fn, "partials") == 0 && !strchr(shown, '/')))
+				diag_add(d, DIAG_WARNING, path, 0, 0, NULL, 0,
+				         "templates are not looked for in sub-folders; skipped");
 			continue;
+		}
 		if (!S_ISREG(st.st_mode)) {
 			diag_add(d, DIAG_WARNING, path, 0, 0, NULL, 0, "not a regular file; skipped");
 			continue;
 		}
 		const char *dot = strrchr(fn, '.');
-		if (!dot || dot == fn)
+		if (!dot || dot == fn) {
+			diag_add(d, DIAG_WARNING, path, 0, 0, NULL, 0,
+			         "no extension, so not a template or partial; skipped");
 			continue;
+		}
 		char *name = arena_strndup(a, fn, (size_t)(dot - fn));
 		if (overriding && !names_has(seen, name)) {
 			diag_add(d, DIAG_WARNING, path, 0, 0, NULL, 0,
@@ -268,6 +276,16 @@ int theme_load(struct arena *a, const char *site_dir, const char *exe_dir,
 	memset(t, 0, sizeof *t);
 	struct walk_root tr = { 0 }, lr = { 0 };
 	int in_site = 0;
+	char tmp[96];
+	if (!*c->theme || strchr(c->theme, '/') || strcmp(c->theme, ".") == 0 || strcmp(c->theme, "..") == 0 ||
+	    walk_name_problem(c->theme, strlen(c->theme), tmp, sizeof tmp)) {
+		struct buf e = BUF_INIT;
+		walk_escape(c->theme, strlen(c->theme), &e);
+		diag_add(d, DIAG_ERROR, "site.toml", 0, 0, NULL, 0,
+		         "theme must be the name of a folder in themes/ (without '/'), got '%s'", buf_cstr(&e));
+		buf_free(&e);
+		return -1;
+	}
 	t->dir = find_theme(a, site_dir, exe_dir, c->theme, &in_site);
 	if (!t->dir) {
 		diag_add(d, DIAG_ERROR, "site.toml", 0, 0, NULL, 0,

@@ -157,6 +157,18 @@ new_site slug
 printf -- '---\ntitle: x\nslug: "a\\\\b"\n---\n' >"$site/content/p.md"
 refused "backslash in a slug" "content/p.md:3:7: error: 'slug' must be a non-empty name"
 
+new_site theme-name
+printf 'title = "走查"\ntheme = "../../elsewhere"\n' >"$site/site.toml"
+refused "theme name with '/'" "site.toml: error: theme must be the name of a folder in themes/ (without '/'), got '../../elsewhere'"
+new_site layout-extra
+mkdir -p "$site/layouts/old" "$site/layouts/partials"
+echo x >"$site/layouts/README"
+build
+check "layouts: stray folder and file build" test "$rc" = 0
+check "layouts: stray folder reported" grep -F -q "layouts/old: warning: templates are not looked for in sub-folders; skipped" "$PP_TMP/err"
+check "layouts: partials/ not reported" test "$(grep -c 'layouts/partials' "$PP_TMP/err")" = 0
+check "layouts: file without extension reported" grep -F -q "layouts/README: warning: no extension, so not a template or partial; skipped" "$PP_TMP/err"
+
 new_site skipped
 mkdir -p "$site/static"
 echo x >"$site/content/.hidden.md"
