@@ -276,6 +276,7 @@ int theme_load(struct arena *a, const char *site_dir, const char *exe_dir,
 	memset(t, 0, sizeof *t);
 	struct walk_root tr = { 0 }, lr = { 0 };
 	int in_site = 0;
+	size_t errors_before = d->nerrors;   /* walk_names records refused names without failing */
 	char tmp[96];
 	if (!*c->theme || strchr(c->theme, '/') || strcmp(c->theme, ".") == 0 || strcmp(c->theme, "..") == 0 ||
 	    walk_name_problem(c->theme, strlen(c->theme), tmp, sizeof tmp)) {
@@ -309,7 +310,7 @@ int theme_load(struct arena *a, const char *site_dir, const char *exe_dir,
 	bad |= add_templates(a, t, &lr, arena_printf(a, "%s/layouts", site_dir), "layouts", &seen, 1, d) < 0;
 	bad |= add_templates(a, t, &lr, arena_printf(a, "%s/layouts/partials", site_dir), "layouts/partials",
 	                     &seen, 1, d) < 0;
-	if (bad || tpl_set_link(t->tpl, d) < 0)
+	if (bad || d->nerrors > errors_before || tpl_set_link(t->tpl, d) < 0)
 		goto out;
 	t->info = load_toml(a, &tr, arena_printf(a, "%s/theme.toml", t->dir),
 	                    arena_printf(a, "%s/theme.toml", shown), d);
@@ -328,7 +329,7 @@ int theme_load(struct arena *a, const char *site_dir, const char *exe_dir,
 	bad |= static_root(a, t, site_dir, "the site",
 	                   strcmp(site_dir, ".") ? arena_printf(a, "%s/static", site_dir) : "static",
 	                   "static", &cap, d) < 0;
-	if (bad)
+	if (bad || d->nerrors > errors_before)
 		goto out;
 	merge_static(a, t, nt);
 	rc = 0;
