@@ -1,7 +1,6 @@
 /* content.c: walking content/, reading pages, deciding output paths. */
 #include "content.h"
 
-#include <dirent.h>
 #include <stdio.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -14,17 +13,16 @@
 #include "buf.h"
 #include "frontmatter.h"
 #include "utf8.h"
+#include "walk.h"
 #include "xalloc.h"
 
-/* Folders nest a few levels in practice; this stops a symlink loop. */
-#define CONTENT_MAX_DEPTH 32
 /* A content file larger than this is a mistake (an exported video?), not a page. */
 #define CONTENT_MAX_FILE (64L * 1024 * 1024)
 
-struct walk {
+struct load {
 	struct arena *a;
 	const char *site_dir;
-	char *site_real;        /* realpath of the site, for the symlink check */
+	struct walk_root r;     /* names, links inside the site, loops, limits */
 	int drafts;
 	struct diags *d;
 	struct page **pages;
@@ -32,19 +30,6 @@ struct walk {
 	struct static_file *files;
 	size_t nfiles, fcap;
 };
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static int skipped_name(const char *n)
-{
-	size_t l = strlen(n);
-	return n[0] == '.' || n[0] == '#' || (l && n[l - 1] == '~') ||
-	       (l > 4 && (strcmp(n + l - 4, ".swp") == 0 || strcmp(n + l - 4, ".swo") == 0 ||
-	                  strcmp(n + l - 4, ".bak") == 0 || strcmp(n + l - 4, ".tmp") == 0));
-}
 
 static int ends_with(const char *s, const char *suf)
 {
@@ -103,7 +88,7 @@ out:
 	return rc;
 }
 
-static void add_page(struct walk *w, struct page *p)
+static void add_page(struct load *w, struct page *p)
 {
 	if (w->npages == w->cap) {
 		w->cap = w->cap ? w->cap * 2 : 64;
@@ -117,7 +102,7 @@ static struct pos meta_pos(const struct value *v)
 	return v ? v->pos : (struct pos){ 0 };
 }
 
-static void meta_err(struct walk *w, struct page *p, const struct value *v, const char *msg, const char *key)
+static void meta_err(struct load *w, struct page *p, const struct value *v, const char *msg, const char *key)
 {
 	struct pos pos = meta_pos(v);
 	size_t s = 0, e = 0;
@@ -127,7 +112,7 @@ static void meta_err(struct walk *w, struct page *p, const struct value *v, cons
 }
 
 /* Reads the common front matter keys; the rest stay in meta for templates. */
-static int page_fields(struct walk *w, struct page *p, const char *stem)
+static int page_fields(struct load *w, struct page *p, const char *stem)
 {
 	int rc = 0;
 	struct value *v;
@@ -166,8 +151,11 @@ static int page_fields(struct walk *w, struct page *p, const char *stem)
 		meta_err(w, p, v, "'%s' must be true or false", "draft"), rc = -1;
 	if ((v = value_get(p->meta, "slug"))) {
 		const char *s = value_str(v, "");
-		if (v->kind != V_STRING || !*s || strchr(s, '/') || strcmp(s, ".") == 0 || strcmp(s, "..") == 0)
-			meta_err(w, p, v, "'%s' must be a non-empty name without '/'", "slug"), rc = -1;
+		char tmp[96];
+		if (v->kind != V_STRING || !*s || strchr(s, '/') || strcmp(s, ".") == 0 || strcmp(s, "..") == 0 ||
+		    walk_name_problem(s, strlen(s), tmp, sizeof tmp))
+			meta_err(w, p, v, "'%s' must be a non-empty name without '/', '\\', '?', '#' or "
+			         "control characters", "slug"), rc = -1;
 	}
 	return rc;
 }
@@ -179,9 +167,9 @@ static int is_draft(const struct page *p)
 }
 
 /* dir: content-relative folder ("" for the root). Returns the folder's section page, or NULL. */
-static struct page *walk_dir(struct walk *w, const char *dir, int depth);
+static struct page *load_dir(struct load *w, const char *dir);
 
-static struct page *make_section(struct walk *w, const char *dir)
+static struct page *make_section(struct load *w, const char *dir)
 {
 	struct page *s = arena_alloc(w->a, sizeof *s);
 	s->kind = *dir ? PAGE_SECTION : PAGE_HOME;
@@ -196,7 +184,7 @@ static struct page *make_section(struct walk *w, const char *dir)
 	return s;
 }
 
-static int load_page(struct walk *w, struct page *p, const char *disk)
+static int load_page(struct load *w, struct page *p, const char *disk)
 {
 	if (content_read_text(w->a, disk, p->path, &p->src, &p->len, w->d) < 0)
 		return -1;
@@ -205,52 +193,19 @@ static int load_page(struct walk *w, struct page *p, const char *disk)
 	return 0;
 }
 
-static int inside_site(struct walk *w, const char *disk, const char *shown)
-{
-	char *real = realpath(disk, NULL);
-	if (!real) {
-		diag_add(w->d, DIAG_ERROR, shown, 0, 0, NULL, 0, "broken symbolic link");
-		return 0;
-	}
-	size_t n = strlen(w->site_real);
-	int ok = strncmp(real, w->site_real, n) == 0 && (real[n] == '/' || real[n] == '\0');
-	if (!ok)
-		diag_add(w->d, DIAG_ERROR, shown, 0, 0, NULL, 0,
-		         "symbolic link points outside the site (to %s); copy the file in instead", real);
-	free(real);
-	return ok;
-}
-
-static struct page *walk_dir(struct walk *w, const char *dir, int depth)
+static struct page *load_dir(struct load *w, const char *dir)
 {
 	const char *disk_dir = *dir ? arena_printf(w->a, "%s/content/%s", w->site_dir, dir)
 	                            : arena_printf(w->a, "%s/content", w->site_dir);
 	const char *shown_dir = *dir ? arena_printf(w->a, "content/%s", dir) : "content";
-	if (depth > CONTENT_MAX_DEPTH) {
-		diag_add(w->d, DIAG_ERROR, shown_dir, 0, 0, NULL, 0,
-		         "folders nested deeper than %d levels", CONTENT_MAX_DEPTH);
+	if (walk_enter(&w->r, disk_dir, shown_dir) < 0)
+		return NULL;
+	char **names;
+	size_t n;
+	if (walk_names(&w->r, disk_dir, shown_dir, &names, &n) < 0) {
+		walk_leave(&w->r);
 		return NULL;
 	}
-	DIR *dh = opendir(disk_dir);
-	if (!dh) {
-		diag_add(w->d, DIAG_ERROR, shown_dir, 0, 0, NULL, 0, "cannot open folder: %s", diag_errstr(errno));
-		return NULL;
-	}
-	char **names = NULL;
-	size_t n = 0, cap = 0;
-	struct dirent *de;
-	while ((de = readdir(dh))) {
-		if (skipped_name(de->d_name))
-			continue;
-		if (n == cap) {
-			cap = cap ? cap * 2 : 32;
-			names = xrealloc(names, cap * sizeof *names);
-		}
-		names[n++] = xstrdup(de->d_name);
-	}
-	closedir(dh);
-	if (n > 1)
-		qsort(names, n, sizeof *names, cmp_str);
 
 	struct page *section = NULL;
 	struct page **kids = NULL;
@@ -261,17 +216,11 @@ static struct page *walk_dir(struct walk *w, const char *dir, int depth)
 		const char *disk = arena_printf(w->a, "%s/%s", disk_dir, name);
 		const char *shown = arena_printf(w->a, "content/%s", rel);
 		struct stat st;
-		if (lstat(disk, &st) < 0) {
-			diag_add(w->d, DIAG_ERROR, shown, 0, 0, NULL, 0, "cannot read: %s", diag_errstr(errno));
+		if (walk_stat(&w->r, disk, shown, &st) < 0)
 			continue;
-		}
-		if (S_ISLNK(st.st_mode)) {
-			if (!inside_site(w, disk, shown) || stat(disk, &st) < 0)
-				continue;
-		}
 		struct page *kid = NULL;
 		if (S_ISDIR(st.st_mode)) {
-			kid = walk_dir(w, rel, depth + 1);
+			kid = load_dir(w, rel);
 		} else if (!S_ISREG(st.st_mode)) {
 			diag_add(w->d, DIAG_WARNING, shown, 0, 0, NULL, 0, "not a regular file; skipped");
 		} else if (ends_with(name, ".md") || ends_with(name, ".markdown")) {
@@ -335,9 +284,8 @@ static struct page *walk_dir(struct walk *w, const char *dir, int depth)
 			kids[nkids++] = kid;
 		}
 	}
-	for (size_t i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
+	walk_names_free(names, n);
+	walk_leave(&w->r);
 
 	/* A folder becomes a section when it has an _index.md or pages in it. */
 	if (!section && (nkids > 0 || !*dir))
@@ -416,23 +364,22 @@ static int cmp_file(const void *a, const void *b)
 int content_load(struct arena *a, const char *site_dir, int drafts, struct content *c,
                  struct diags *d)
 {
-	struct walk w = { .a = a, .site_dir = site_dir, .drafts = drafts, .d = d };
+	struct load w = { .a = a, .site_dir = site_dir, .drafts = drafts, .d = d };
 	size_t errors_before = d->nerrors;
 	memset(c, 0, sizeof *c);
-	w.site_real = realpath(site_dir, NULL);
-	if (!w.site_real) {
-		diag_add(d, DIAG_ERROR, site_dir, 0, 0, NULL, 0, "cannot open site folder: %s", diag_errstr(errno));
+	if (walk_open(&w.r, site_dir, "the site", "content", d) < 0) {
+		walk_close(&w.r);
 		return -1;
 	}
 	struct stat st;
 	const char *cdir = arena_printf(a, "%s/content", site_dir);
 	if (stat(cdir, &st) < 0 || !S_ISDIR(st.st_mode)) {
 		diag_add(d, DIAG_ERROR, "content", 0, 0, NULL, 0, "no content/ folder in the site");
-		free(w.site_real);
+		walk_close(&w.r);
 		return -1;
 	}
-	c->home = walk_dir(&w, "", 0);
-	free(w.site_real);
+	c->home = load_dir(&w, "");
+	walk_close(&w.r);
 
 	c->npages = w.npages;
 	c->pages = arena_alloc(a, (w.npages + 1) * sizeof *c->pages);

@@ -51,10 +51,12 @@ struct content {
 	size_t nby_rel;
 };
 
-/* Walks site_dir/content (names sorted bytewise, hidden files and editor
- * backups skipped, drafts skipped unless drafts), reads and checks every
- * page (UTF-8, front matter) and decides output paths. Records every problem
- * in d; returns 0 or -1. Everything is owned by arena a. */
+/* Walks site_dir/content under the rules of walk.h (names sorted bytewise;
+ * hidden files and editor backups skipped and listed in one note; names that
+ * cannot be published, links leaving the site, loops and folders reached
+ * twice are errors), skips drafts unless drafts, reads and checks every page
+ * (UTF-8, front matter) and decides output paths. Records every problem in
+ * d; returns 0 or -1. Everything is owned by arena a. */
 int content_load(struct arena *a, const char *site_dir, int drafts, struct content *c,
                  struct diags *d);
 /* The page whose source is content-relative rel ("plans/x/_index.md"), or NULL. */

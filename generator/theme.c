@@ -1,13 +1,14 @@
 /* theme.c: locating and compiling a theme, with per-file site overrides. */
 #include "theme.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
+#include "buf.h"
 #include "toml.h"
+#include "walk.h"
 #include "xalloc.h"
 
 #ifndef PP_DATADIR
@@ -51,45 +52,9 @@ static int is_dir(const char *p)
 	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-static int cmp_cstr(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Sorted names in a folder (hidden ones skipped); NULL-terminated, caller frees. */
-static char **list_dir(const char *dir, size_t *n)
-{
-	*n = 0;
-	DIR *dh = opendir(dir);
-	if (!dh)
-		return NULL;
-	size_t cap = 16;
-	char **v = xmalloc(cap * sizeof *v);
-	struct dirent *de;
-	while ((de = readdir(dh))) {
-		if (de->d_name[0] == '.' || de->d_name[strlen(de->d_name) - 1] == '~')
-			continue;
-		if (*n + 1 >= cap) {
-			cap *= 2;
-			v = xrealloc(v, cap * sizeof *v);
-		}
-		v[(*n)++] = xstrdup(de->d_name);
-	}
-	closedir(dh);
-	qsort(v, *n, sizeof *v, cmp_cstr);
-	v[*n] = NULL;
-	return v;
-}
-
-static void free_list(char **v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
+/* The theme's folder; *in_site is set when it is the site's own themes/NAME. */
 static const char *find_theme(struct arena *a, const char *site_dir, const char *exe_dir,
-                              const char *name)
+                              const char *name, int *in_site)
 {
 	const char *env = getenv("PLANPRESS_DATADIR");
 	const char *cands[5];
@@ -103,28 +68,55 @@ static const char *find_theme(struct arena *a, const char *site_dir, const char 
 	}
 	cands[n++] = arena_printf(a, "%s/themes/%s", PP_DATADIR, name);
 	for (size_t i = 0; i < n; i++)
-		if (is_dir(cands[i]))
+		if (is_dir(cands[i])) {
+			*in_site = i == 0;
 			return cands[i];
+		}
 	return NULL;
 }
 
 /* Adds every template file of dir to the set; names are recorded in seen.
- * overriding: the site's layouts/, where each name must replace a theme one. */
-static int add_templates(struct arena *a, struct theme *t, const char *dir, const char *shown,
-                         struct name_list *seen, int overriding, struct diags *d)
+ * overriding: the site's layouts/, where each name must replace a theme one.
+ * Sub-folders are not templates (layouts/partials is added on its own). */
+static int add_templates(struct arena *a, struct theme *t, struct walk_root *r, const char *dir,
+                         const char *shown, struct name_list *seen, int overriding, struct diags *d)
 {
+	if (!is_dir(dir))
+		return 0;
+	if (walk_enter(r, dir, shown) < 0)
+		return -1;
 	size_t n;
-	char **names = list_dir(dir, &n);
+	char **names;
+	if (walk_names(r, dir, shown, &names, &n) < 0) {
+		walk_leave(r);
+		return -1;
+	}
 	int rc = 0;
 	for (size_t i = 0; i < n; i++) {
 		const char *fn = names[i];
 		const char *disk = arena_printf(a, "%s/%s", dir, fn);
 		const char *path = arena_printf(a, "%s/%s", shown, fn);
-		if (is_dir(disk))
+		struct stat st;
+		if (walk_stat(r, disk, path, &st) < 0) {
+			rc = -1;
 			continue;
+		}
+		if (S_ISDIR(st.st_mode)) {
+			if (!(overriding && strcmp(fn, "partials") == 0 && !strchr(shown, '/')))
+				diag_add(d, DIAG_WARNING, path, 0, 0, NULL, 0,
+				         "templates are not looked for in sub-folders; skipped");
+			continue;
+		}
+		if (!S_ISREG(st.st_mode)) {
+			diag_add(d, DIAG_WARNING, path, 0, 0, NULL, 0, "not a regular file; skipped");
+			continue;
+		}
 		const char *dot = strrchr(fn, '.');
-		if (!dot || dot == fn)
+		if (!dot || dot == fn) {
+			diag_add(d, DIAG_WARNING, path, 0, 0, NULL, 0,
+			         "no extension, so not a template or partial; skipped");
 			continue;
+		}
 		char *name = arena_strndup(a, fn, (size_t)(dot - fn));
 		if (overriding && !names_has(seen, name)) {
 			diag_add(d, DIAG_WARNING, path, 0, 0, NULL, 0,
@@ -146,38 +138,70 @@ static int add_templates(struct arena *a, struct theme *t, const char *dir, cons
 		if (!overriding)
 			names_add(seen, name);
 	}
-	free_list(names, n);
+	walk_names_free(names, n);
+	walk_leave(r);
 	return rc;
 }
 
-/* Lists static files of dir (recursively) into t->files, replacing same rel paths. */
-static void add_static(struct arena *a, struct theme *t, const char *dir, const char *rel, size_t *cap)
+/* Lists the static files of dir (shown as shown, output paths under rel)
+ * into t->files, recursively; *cap is the room in t->files. Returns -1 when
+ * an error was recorded. */
+static int add_static(struct arena *a, struct theme *t, struct walk_root *r, const char *dir,
+                      const char *shown, const char *rel, size_t *cap, struct diags *d)
 {
+	if (walk_enter(r, dir, shown) < 0)
+		return -1;
 	size_t n;
-	char **names = list_dir(dir, &n);
+	char **names;
+	if (walk_names(r, dir, shown, &names, &n) < 0) {
+		walk_leave(r);
+		return -1;
+	}
+	int rc = 0;
 	for (size_t i = 0; i < n; i++) {
 		const char *disk = arena_printf(a, "%s/%s", dir, names[i]);
-		const char *r = *rel ? arena_printf(a, "%s/%s", rel, names[i]) : arena_strdup(a, names[i]);
-		if (is_dir(disk)) {
-			add_static(a, t, disk, r, cap);
+		const char *path = arena_printf(a, "%s/%s", shown, names[i]);
+		const char *out = *rel ? arena_printf(a, "%s/%s", rel, names[i]) : arena_strdup(a, names[i]);
+		struct stat st;
+		if (walk_stat(r, disk, path, &st) < 0) {
+			rc = -1;
 			continue;
 		}
-		size_t k;
-		for (k = 0; k < t->nfiles; k++)
-			if (strcmp(t->files[k].rel, r) == 0)
-				break;
-		if (k == t->nfiles) {
-			if (t->nfiles == *cap) {
-				size_t nc = *cap ? *cap * 2 : 16;
-				t->files = arena_realloc(a, t->files, *cap * sizeof *t->files, nc * sizeof *t->files);
-				*cap = nc;
-			}
-			t->nfiles++;
+		if (S_ISDIR(st.st_mode)) {
+			if (add_static(a, t, r, disk, path, out, cap, d) < 0)
+				rc = -1;
+			continue;
 		}
-		t->files[k].path = disk;
-		t->files[k].rel = r;
+		if (!S_ISREG(st.st_mode)) {
+			diag_add(d, DIAG_WARNING, path, 0, 0, NULL, 0, "not a regular file; skipped");
+			continue;
+		}
+		if (t->nfiles == *cap) {
+			size_t nc = *cap ? *cap * 2 : 16;
+			t->files = arena_realloc(a, t->files, *cap * sizeof *t->files, nc * sizeof *t->files);
+			*cap = nc;
+		}
+		t->files[t->nfiles].path = disk;
+		t->files[t->nfiles].rel = out;
+		t->nfiles++;
 	}
-	free_list(names, n);
+	walk_names_free(names, n);
+	walk_leave(r);
+	return rc;
+}
+
+/* Walks one static/ folder (when there is one) with links kept inside root_dir. */
+static int static_root(struct arena *a, struct theme *t, const char *root_dir, const char *root_name,
+                       const char *dir, const char *shown, size_t *cap, struct diags *d)
+{
+	if (!is_dir(dir))
+		return 0;
+	struct walk_root r;
+	int rc = walk_open(&r, root_dir, root_name, shown, d);
+	if (rc == 0)
+		rc = add_static(a, t, &r, dir, shown, "", cap, d);
+	walk_close(&r);
+	return rc;
 }
 
 static int cmp_file(const void *a, const void *b)
@@ -185,13 +209,39 @@ static int cmp_file(const void *a, const void *b)
 	return strcmp(((const struct static_file *)a)->rel, ((const struct static_file *)b)->rel);
 }
 
-static struct value *load_toml(struct arena *a, const char *disk, const char *shown, struct diags *d)
+/* Sorts the theme's files [0, nt) and the site's [nt, t->nfiles) and merges
+ * them, a site file replacing the theme's of the same output path. */
+static void merge_static(struct arena *a, struct theme *t, size_t nt)
+{
+	size_t ns = t->nfiles - nt, i = 0, j = 0, k = 0;
+	struct static_file *th = t->files, *si = t->files + nt;
+	qsort(th, nt, sizeof *th, cmp_file);
+	qsort(si, ns, sizeof *si, cmp_file);
+	struct static_file *v = arena_alloc(a, (t->nfiles + 1) * sizeof *v);
+	while (i < nt || j < ns) {
+		int c = i == nt ? 1 : j == ns ? -1 : strcmp(th[i].rel, si[j].rel);
+		if (c < 0)
+			v[k++] = th[i++];
+		else {
+			if (c == 0)
+				i++;
+			v[k++] = si[j++];
+		}
+	}
+	t->files = v;
+	t->nfiles = k;
+}
+
+static struct value *load_toml(struct arena *a, struct walk_root *r, const char *disk,
+                               const char *shown, struct diags *d)
 {
 	const char *text;
 	size_t len;
 	struct stat st;
-	if (stat(disk, &st) < 0)
+	if (lstat(disk, &st) < 0)
 		return value_table(a, (struct pos){ 0 });
+	if (walk_stat(r, disk, shown, &st) < 0)
+		return NULL;
 	if (content_read_text(a, disk, shown, &text, &len, d) < 0)
 		return NULL;
 	return toml_parse(a, shown, text, 0, len, d);
@@ -224,7 +274,20 @@ int theme_load(struct arena *a, const char *site_dir, const char *exe_dir,
 	struct name_list seen = { 0 };
 	int rc = -1;
 	memset(t, 0, sizeof *t);
-	t->dir = find_theme(a, site_dir, exe_dir, c->theme);
+	struct walk_root tr = { 0 }, lr = { 0 };
+	int in_site = 0;
+	size_t errors_before = d->nerrors;   /* walk_names records refused names without failing */
+	char tmp[96];
+	if (!*c->theme || strchr(c->theme, '/') || strcmp(c->theme, ".") == 0 || strcmp(c->theme, "..") == 0 ||
+	    walk_name_problem(c->theme, strlen(c->theme), tmp, sizeof tmp)) {
+		struct buf e = BUF_INIT;
+		walk_escape(c->theme, strlen(c->theme), &e);
+		diag_add(d, DIAG_ERROR, "site.toml", 0, 0, NULL, 0,
+		         "theme must be the name of a folder in themes/ (without '/'), got '%s'", buf_cstr(&e));
+		buf_free(&e);
+		return -1;
+	}
+	t->dir = find_theme(a, site_dir, exe_dir, c->theme, &in_site);
 	if (!t->dir) {
 		diag_add(d, DIAG_ERROR, "site.toml", 0, 0, NULL, 0,
 		         "theme '%s' not found (looked in themes/ of the site and of planpress)", c->theme);
@@ -232,19 +295,26 @@ int theme_load(struct arena *a, const char *site_dir, const char *exe_dir,
 	}
 	t->tpl = tpl_set_new(1);
 	const char *shown = arena_printf(a, "themes/%s", c->theme);
-	int bad = 0;
-	bad |= add_templates(a, t, arena_printf(a, "%s/templates", t->dir),
-	                     arena_printf(a, "%s/templates", shown), &seen, 0, d) < 0;
-	bad |= add_templates(a, t, arena_printf(a, "%s/partials", t->dir),
-	                     arena_printf(a, "%s/partials", shown), &seen, 0, d) < 0;
-	bad |= add_templates(a, t, arena_printf(a, "%s/layouts", site_dir), "layouts", &seen, 1, d) < 0;
-	bad |= add_templates(a, t, arena_printf(a, "%s/layouts/partials", site_dir), "layouts/partials",
-	                     &seen, 1, d) < 0;
-	if (bad || tpl_set_link(t->tpl, d) < 0)
+	/* A theme of the site keeps its links inside the site; an installed
+	 * one (found elsewhere) inside its own folder. */
+	const char *root = in_site ? site_dir : t->dir;
+	const char *root_name = in_site ? "the site" : "the theme";
+	if (walk_open(&tr, root, root_name, shown, d) < 0 || !walk_inside(&tr, t->dir, shown) ||
+	    walk_open(&lr, site_dir, "the site", "layouts", d) < 0)
 		goto out;
-	t->info = load_toml(a, arena_printf(a, "%s/theme.toml", t->dir),
+	int bad = 0;
+	bad |= add_templates(a, t, &tr, arena_printf(a, "%s/templates", t->dir),
+	                     arena_printf(a, "%s/templates", shown), &seen, 0, d) < 0;
+	bad |= add_templates(a, t, &tr, arena_printf(a, "%s/partials", t->dir),
+	                     arena_printf(a, "%s/partials", shown), &seen, 0, d) < 0;
+	bad |= add_templates(a, t, &lr, arena_printf(a, "%s/layouts", site_dir), "layouts", &seen, 1, d) < 0;
+	bad |= add_templates(a, t, &lr, arena_printf(a, "%s/layouts/partials", site_dir), "layouts/partials",
+	                     &seen, 1, d) < 0;
+	if (bad || d->nerrors > errors_before || tpl_set_link(t->tpl, d) < 0)
+		goto out;
+	t->info = load_toml(a, &tr, arena_printf(a, "%s/theme.toml", t->dir),
 	                    arena_printf(a, "%s/theme.toml", shown), d);
-	t->i18n = load_toml(a, arena_printf(a, "%s/i18n/%s.toml", t->dir, c->language),
+	t->i18n = load_toml(a, &tr, arena_printf(a, "%s/i18n/%s.toml", t->dir, c->language),
 	                    arena_printf(a, "%s/i18n/%s.toml", shown, c->language), d);
 	if (!t->info || !t->i18n)
 		goto out;
@@ -253,12 +323,19 @@ int theme_load(struct arena *a, const char *site_dir, const char *exe_dir,
 	if (ic.missing)
 		goto out;
 	size_t cap = 0;
-	add_static(a, t, arena_printf(a, "%s/static", t->dir), "", &cap);
-	add_static(a, t, strcmp(site_dir, ".") ? arena_printf(a, "%s/static", site_dir) : "static", "", &cap);
-	if (t->nfiles > 1)
-		qsort(t->files, t->nfiles, sizeof *t->files, cmp_file);
+	bad |= static_root(a, t, root, root_name, arena_printf(a, "%s/static", t->dir),
+	                   arena_printf(a, "%s/static", shown), &cap, d) < 0;
+	size_t nt = t->nfiles;
+	bad |= static_root(a, t, site_dir, "the site",
+	                   strcmp(site_dir, ".") ? arena_printf(a, "%s/static", site_dir) : "static",
+	                   "static", &cap, d) < 0;
+	if (bad || d->nerrors > errors_before)
+		goto out;
+	merge_static(a, t, nt);
 	rc = 0;
 out:
+	walk_close(&tr);
+	walk_close(&lr);
 	names_free(&seen);
 	return rc;
 }

@@ -21,10 +21,13 @@ struct theme {
 	size_t nfiles;
 };
 
-/* Looks for theme c->theme in site_dir/themes, then $PLANPRESS_DATADIR/themes,
- * then beside the program (exe_dir/themes, exe_dir/../share/planpress/themes),
- * then the installed PP_DATADIR. Compiles everything: syntax errors, unknown
- * partials and overrides that match nothing are reported in d. Returns 0 or -1. */
+/* Looks for theme c->theme (a plain folder name) in site_dir/themes, then
+ * $PLANPRESS_DATADIR/themes, then beside the program (exe_dir/themes,
+ * exe_dir/../share/planpress/themes), then the installed PP_DATADIR. Compiles
+ * everything: syntax errors, unknown partials and overrides that match nothing
+ * are reported in d. Every folder is walked under the rules of walk.h; links
+ * must stay inside the site, except in a theme found outside the site, whose
+ * links must stay inside its own folder. Returns 0 or -1. */
 int theme_load(struct arena *a, const char *site_dir, const char *exe_dir,
                const struct config *c, struct theme *t, struct diags *d);
 /* NULL when the theme has no such template. */
