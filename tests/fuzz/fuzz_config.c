@@ -21,6 +21,5 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();   /* defaults fill what site.toml leaves out */
 	diags_free(&d);
 	arena_free(a);
-	free(s);
 	return 0;
 }

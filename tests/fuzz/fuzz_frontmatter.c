@@ -9,10 +9,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size > FUZZ_MAX_INPUT)
 		return -1;
 	char *s = fuzz_text(data, size);
-	if (!fuzz_is_text(s, size)) {
-		free(s);
+	if (!fuzz_is_text(s, size))
 		return -1;
-	}
 	struct arena *a = arena_new();
 	struct diags d;
 	diags_init(&d);
@@ -31,6 +29,5 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_check_diags(&d, s, size);
 	diags_free(&d);
 	arena_free(a);
-	free(s);
 	return 0;
 }

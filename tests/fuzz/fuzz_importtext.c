@@ -43,10 +43,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size > FUZZ_MAX_INPUT)
 		return -1;
 	char *s = fuzz_text(data, size);
-	if (!fuzz_is_text(s, size)) {
-		free(s);
+	if (!fuzz_is_text(s, size))
 		return -1;
-	}
 	struct arena *a = arena_new();
 	struct buf rep = BUF_INIT;
 	import_repair(s, size, &rep);
@@ -81,6 +79,5 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	buf_free(&rep);
 	arena_free(a);
-	free(s);
 	return 0;
 }

@@ -66,10 +66,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size > FUZZ_MAX_INPUT)
 		return -1;
 	char *s = fuzz_text(data, size);
-	if (!fuzz_is_text(s, size)) {
-		free(s);
+	if (!fuzz_is_text(s, size))
 		return -1;
-	}
 	struct arena *a = arena_new();
 	struct diags d;
 	diags_init(&d);
@@ -83,6 +81,5 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	render(s, size, body, MARKDOWN_CMARK, 0, size % 2);
 	render(s, size, 0, MARKDOWN_MD4C, 1, 1);
 	render(s, size, 0, MARKDOWN_CMARK, 1, 0);
-	free(s);
 	return 0;
 }

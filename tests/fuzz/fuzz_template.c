@@ -65,10 +65,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			pn = k;
 		}
 	}
-	if (!fuzz_is_text(s, tn) || (part && !fuzz_is_text(part, pn))) {
-		free(s);
+	if (!fuzz_is_text(s, tn) || (part && !fuzz_is_text(part, pn)))
 		return -1;
-	}
 	struct arena *a = arena_new();
 	struct diags d;
 	diags_init(&d);
@@ -84,6 +82,5 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	run(1, s, tn, part, pn, ctx);
 	diags_free(&d);
 	arena_free(a);
-	free(s);
 	return 0;
 }

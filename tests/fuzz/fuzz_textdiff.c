@@ -28,10 +28,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		b = s + an;
 		bn = size - an;
 	}
-	if (utf8_invalid_at(s, an) != an || utf8_invalid_at(b, bn) != bn) {
-		free(s);
+	if (utf8_invalid_at(s, an) != an || utf8_invalid_at(b, bn) != bn)
 		return -1;
-	}
 	struct arena *ar = arena_new();
 	struct textdiff_hunk *h = NULL;
 	size_t ctx = size % 7 * 10;
@@ -63,6 +61,5 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (an == bn && memcmp(s, b, an) == 0 && nh)
 		abort();   /* equal texts have no hunks */
 	arena_free(ar);
-	free(s);
 	return 0;
 }

@@ -29,6 +29,5 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	diags_free(&d);
 	arena_free(a);
-	free(s);
 	return 0;
 }
