@@ -5,7 +5,8 @@ CC        ?= gcc
 VERSION   := 0.1.0
 PKGS      := md4c md4c-html libcmark lua5.4 libgit2 yaml-0.1
 DEB_PKGS  := libmd4c-dev libmd4c-html0-dev libcmark-dev liblua5.4-dev libgit2-dev libyaml-dev pkg-config
-TEST_DEBS := git chromium fonts-wqy-microhei
+FUZZ_DEBS := clang libclang-rt-14-dev
+TEST_DEBS := git chromium fonts-wqy-microhei $(FUZZ_DEBS)
 
 WARN      := -Wall -Wextra -Wshadow -Wmissing-prototypes -Wstrict-prototypes -Wwrite-strings \
              -Wno-unused-parameter
@@ -27,7 +28,8 @@ define objs
 $(patsubst generator/%.c,$(1)/obj/%.o,$(LIB_SRCS))
 endef
 
-.PHONY: all deps site test test-plain test-san unit conformance bench regen install uninstall clean check-deps
+.PHONY: all deps site test test-plain test-san unit conformance bench regen install uninstall clean check-deps \
+        fuzz tsan
 
 all: planpress
 
@@ -68,7 +70,7 @@ build/san/libplanpress.a: $(call objs,build/san)
 build/san/obj/%.o: generator/%.c | build/san/obj
 	$(CC) $(CFLAGS_ALL) $(SAN) -c -o $@ $<
 
-build/obj build/san/obj build/tests build/san/tests:
+build/obj build/san/obj build/tests build/san/tests build/fuzz/obj build/tsan/obj:
 	@mkdir -p $@
 
 # ---- tests -------------------------------------------------------------------
@@ -87,7 +89,8 @@ build/san/tests/%: tests/conformance/%.c build/san/libplanpress.a | build/san/te
 
 test: check-deps
 	@$(MAKE) --no-print-directory test-deps
-	@$(MAKE) --no-print-directory planpress build/san/planpress $(TEST_BINS) $(SAN_TEST_BINS)
+	@$(MAKE) --no-print-directory planpress build/san/planpress $(TEST_BINS) $(SAN_TEST_BINS) \
+	  $(FUZZ_BINS) build/tsan/planpress
 	@sh tests/run.sh
 
 test-deps:
@@ -97,6 +100,53 @@ test-deps:
 # Quick loop while developing: the plain build only.
 test-plain: planpress $(TEST_BINS)
 	@PP_NO_SAN=1 sh tests/run.sh
+
+# ---- dynamic checks: libFuzzer and ThreadSanitizer --------------------------------
+# Fuzz targets: tests/fuzz/fuzz_NAME.c, built by clang against the library
+# compiled by clang into build/fuzz/ (gcc's builds are untouched). `make test`
+# runs each for FUZZ_SECONDS on tests/fuzz/corpus/NAME (tests/fuzz.sh);
+# `make fuzz FUZZ_SECONDS=600` runs longer, keeping what it finds in
+# build/fuzz/scratch/ and crashes in build/fuzz/crashes/.
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 8
+FUZZ_SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+FUZZ_CFLAGS   = $(CSTD) $(WARN) -O1 -g -MMD -MP -DPP_VERSION='"$(VERSION)"' \
+                -DPP_DATADIR='"$(PREFIX)/share/planpress"' $(PKG_CFLAGS) $(FUZZ_SAN)
+# FUZZ_KNOWN_BUGS=1 (with make -B): also check what tests/fuzz/known/ lists.
+FUZZ_DEFS     = $(if $(FUZZ_KNOWN_BUGS),-DFUZZ_KNOWN_BUGS)
+FUZZ_SRCS    := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BINS    := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(FUZZ_SRCS))
+
+build/fuzz/obj/%.o: generator/%.c | build/fuzz/obj
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+build/fuzz/libplanpress.a: $(call objs,build/fuzz)
+	@rm -f $@
+	ar rcs $@ $^
+
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h build/fuzz/libplanpress.a
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -Igenerator -DPP_SRCDIR='"$(CURDIR)"' $(FUZZ_DEFS) \
+	  -o $@ $< build/fuzz/libplanpress.a $(LIBS_ALL)
+
+fuzz: check-deps
+	@$(MAKE) --no-print-directory deps DEPS_EXTRA="$(FUZZ_DEBS)" >/dev/null || \
+	  $(MAKE) --no-print-directory deps DEPS_EXTRA="$(FUZZ_DEBS)"
+	@$(MAKE) --no-print-directory $(FUZZ_BINS)
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_KEEP=1 sh tests/fuzz.sh
+
+# ThreadSanitizer (gcc): the golden and determinism tests with --jobs 2 and 8.
+TSAN := -fsanitize=thread -fno-omit-frame-pointer
+
+build/tsan/planpress: build/tsan/obj/main.o $(call objs,build/tsan)
+	$(CC) $(CFLAGS_ALL) $(TSAN) -o $@ $^ $(LIBS_ALL)
+
+build/tsan/obj/%.o: generator/%.c | build/tsan/obj
+	$(CC) $(CSTD) $(WARN) -O1 -g -MMD -MP -DPP_VERSION='"$(VERSION)"' \
+	  -DPP_DATADIR='"$(PREFIX)/share/planpress"' $(PKG_CFLAGS) $(CFLAGS) $(TSAN) -c -o $@ $<
+
+tsan: check-deps
+	@$(MAKE) --no-print-directory build/tsan/planpress
+	@sh tests/tsan.sh
 
 # Shows each golden-output difference, then replaces expected/ with what the build makes now.
 regen: planpress
@@ -132,4 +182,5 @@ uninstall:
 clean:
 	rm -rf build planpress public
 
--include $(wildcard build/obj/*.d build/san/obj/*.d build/tests/*.d build/san/tests/*.d)
+-include $(wildcard build/obj/*.d build/san/obj/*.d build/tests/*.d build/san/tests/*.d \
+                    build/fuzz/obj/*.d build/fuzz/*.d build/tsan/obj/*.d)

@@ -3,6 +3,7 @@
  * events, so that both render the same. */
 #include "markdown.h"
 
+#include <assert.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,16 @@
 /* The longest entity worth decoding while matching raw text: md4c takes
  * names of up to 48 characters, plus '&' and ';'. */
 #define ENTITY_MAX 50
+
+/* MD4C_NUL: every buffer handed to md4c (md_parse, md_html) is followed by a
+ * NUL byte, text[len] == '\0'. md4c 0.4.8 reads one byte past the end of its
+ * input for a link left open at the end ("[a](/u" as the last bytes): with
+ * the NUL that read stays inside the buffer and sees a byte that ends the
+ * link. The parser input is either the file as content_read_text read it
+ * (NUL-terminated at file_len, as markdown_render's callers guarantee) or
+ * fix_emphasis's copy in a struct buf (always NUL-terminated). Asserted
+ * where md_parse is called; tests/unit/check_mdnul.c renders such inputs from
+ * buffers of exactly len + 1 bytes under AddressSanitizer. */
 
 /* md4c takes an unsigned size: larger bodies go to cmark's size_t. */
 #define MD4C_MAX_INPUT ((size_t)0xFFFFFFFFu)
@@ -247,9 +258,18 @@ static void decode_entity(const char *s, size_t n, struct buf *out)
 		return;
 	}
 	/* A named one: md4c-html holds the HTML5 entity table, so let it render
-	 * the entity alone ("<p>©</p>\n") and take the text back. */
+	 * the entity alone ("<p>©</p>\n") and take the text back. s points into
+	 * md4c's input or into an attribute md4c built, where s[n] may be past
+	 * the end of a block: md4c is handed a NUL-terminated copy (see MD4C_NUL). */
+	char ent[ENTITY_MAX + 1];
+	if (n > ENTITY_MAX) {
+		buf_put(out, s, n);
+		return;
+	}
+	memcpy(ent, s, n);
+	ent[n] = '\0';
 	struct buf h = BUF_INIT;
-	md_html(s, (MD_SIZE)n, collect, &h, 0, 0);
+	md_html(ent, (MD_SIZE)n, collect, &h, 0, 0);
 	if (h.len >= 8 && memcmp(h.data, "<p>", 3) == 0 && memcmp(h.data + h.len - 5, "</p>\n", 5) == 0) {
 		static const struct { const char *e; char c; } esc[] = {
 			{ "&amp;", '&' }, { "&lt;", '<' }, { "&gt;", '>' }, { "&quot;", '"' },
@@ -617,6 +637,7 @@ static int m4_render(struct mdr *r, const struct input *in, unsigned flags)
 	m.in = in;
 	MD_PARSER p = { 0, flags, m4_enter_block, m4_leave_block, m4_enter_span,
 	                m4_leave_span, m4_text, NULL, NULL };
+	assert(in->text[in->len] == '\0');   /* MD4C_NUL */
 	int rc = md_parse(in->text, (MD_SIZE)in->len, &p, &m);
 	free(m.stk);
 	buf_free(&m.a1);

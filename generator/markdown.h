@@ -51,7 +51,9 @@ struct markdown_result {
 };
 
 /* Renders the body of a file: file_src[body_offset .. file_len) (valid UTF-8,
- * front matter already removed). path, file_src and file_len serve the
+ * front matter already removed), and file_src[file_len] must be '\0', as
+ * content_read_text leaves it (md4c reads one byte past its input: MD4C_NUL
+ * in markdown.c). path, file_src and file_len serve the
  * diagnostics, so that they name real file lines. Everything in res is
  * allocated in arena a; nothing else is kept.
  *

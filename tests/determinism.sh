@@ -1,6 +1,7 @@
 #!/bin/sh
 # tests/determinism.sh PLANPRESS: the same input gives byte-identical output
 # whatever the time zone, locale, clock, thread count or file order.
+# PP_JOBS=N makes the second and third builds use --jobs N (tests/tsan.sh).
 . tests/lib.sh
 site=$PP_ROOT
 [ -f "$site/content/_index.md" ] || site=$PP_ROOT/tests/golden/basic
@@ -22,9 +23,9 @@ cp "$site/site.toml" "$copy/"
 TZ=UTC LC_ALL=C SOURCE_DATE_EPOCH=1 "$PP_BIN" -C "$fwd" build --jobs 1 -q --out "$PP_TMP/a" >/dev/null 2>"$PP_TMP/err"
 check "first build" test -s "$PP_TMP/a/index.html"
 TZ=Asia/Shanghai LC_ALL=zh_CN.UTF-8 LANG=zh_CN.UTF-8 SOURCE_DATE_EPOCH=2000000000 \
-	"$PP_BIN" -C "$copy" build --jobs 7 -q --out "$PP_TMP/b" >/dev/null 2>>"$PP_TMP/err"
+	"$PP_BIN" -C "$copy" build --jobs "${PP_JOBS:-7}" -q --out "$PP_TMP/b" >/dev/null 2>>"$PP_TMP/err"
 check "second build" test -s "$PP_TMP/b/index.html"
-TZ=America/New_York LC_ALL=C.UTF-8 "$PP_BIN" -C "$fwd" build --jobs 2 -q --out "$PP_TMP/c" >/dev/null 2>>"$PP_TMP/err"
+TZ=America/New_York LC_ALL=C.UTF-8 "$PP_BIN" -C "$fwd" build --jobs "${PP_JOBS:-2}" -q --out "$PP_TMP/c" >/dev/null 2>>"$PP_TMP/err"
 if diff -r "$PP_TMP/a" "$PP_TMP/b" >"$PP_TMP/diff" && diff -r "$PP_TMP/a" "$PP_TMP/c" >>"$PP_TMP/diff"; then
 	ok
 else

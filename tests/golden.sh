@@ -1,6 +1,7 @@
 #!/bin/sh
 # tests/golden.sh PLANPRESS [--regen]: builds every site under tests/golden/
 # and compares the output tree with its expected/ folder (diff -ru).
+# PP_JOBS=N builds with --jobs N (tests/tsan.sh).
 # With --regen (make regen) each difference is shown, then expected/ is replaced.
 regen=0
 if [ "${1:-}" = --regen ]; then regen=1; shift; fi
@@ -18,7 +19,7 @@ for dir in tests/golden/*/; do
 			printf '\n[markdown]\nengine = "%s"\n' "$eng" >>"$site/site.toml"
 		fi
 		rm -rf "$out"
-		if ! "$PP_BIN" -C "$site" build --out "$out" -q >"$PP_TMP/log" 2>&1; then
+		if ! "$PP_BIN" -C "$site" build ${PP_JOBS:+--jobs "$PP_JOBS"} --out "$out" -q >"$PP_TMP/log" 2>&1; then
 			not_ok "golden $name ($eng): build failed"
 			cat "$PP_TMP/log" >&2
 			continue

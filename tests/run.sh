@@ -1,6 +1,8 @@
 #!/bin/sh
 # tests/run.sh: runs every test program and script, plain and under
-# AddressSanitizer+UBSan, and sums their "N passed, N failed" lines.
+# AddressSanitizer+UBSan, then the fuzz targets and ThreadSanitizer runs once
+# (tests/fuzz.sh, tests/tsan.sh; skipped with PP_NO_SAN=1, as make test-plain does),
+# and sums their "N passed, N failed" lines.
 # The last line printed is the total; the exit status is non-zero on any failure.
 set -u
 cd "$(dirname "$0")/.." || exit 2
@@ -66,10 +68,15 @@ for s in $suites; do
 		run "$s/$(basename "$t")" "$t"
 	done
 	for t in tests/*.sh; do
-		case "$t" in tests/run.sh|tests/lib.sh) continue ;; esac
+		case "$t" in tests/run.sh|tests/lib.sh|tests/fuzz.sh|tests/tsan.sh) continue ;; esac
 		run "$s/$(basename "$t" .sh)" sh "$t" "$bin"
 	done
 done
+
+if [ "${PP_NO_SAN:-}" != 1 ]; then
+	run fuzz sh tests/fuzz.sh
+	run tsan sh tests/tsan.sh
+fi
 
 echo "(full output in $log)"
 echo "$pass passed, $fail failed"
