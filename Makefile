@@ -105,8 +105,8 @@ test-plain: planpress $(TEST_BINS)
 # Fuzz targets: tests/fuzz/fuzz_NAME.c, built by clang against the library
 # compiled by clang into build/fuzz/ (gcc's builds are untouched). `make test`
 # runs each for FUZZ_SECONDS on tests/fuzz/corpus/NAME (tests/fuzz.sh);
-# `make fuzz FUZZ_SECONDS=600` runs longer, keeping what it finds in
-# build/fuzz/scratch/ and crashes in build/fuzz/crashes/.
+# `make fuzz FUZZ_SECONDS=600 [FUZZ_ONLY="markdown toml"]` runs longer, keeping
+# what it finds in build/fuzz/scratch/ and crashes in build/fuzz/crashes/.
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 8
 FUZZ_SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
@@ -132,7 +132,7 @@ fuzz: check-deps
 	@$(MAKE) --no-print-directory deps DEPS_EXTRA="$(FUZZ_DEBS)" >/dev/null || \
 	  $(MAKE) --no-print-directory deps DEPS_EXTRA="$(FUZZ_DEBS)"
 	@$(MAKE) --no-print-directory $(FUZZ_BINS)
-	@FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_KEEP=1 sh tests/fuzz.sh
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_ONLY="$(FUZZ_ONLY)" FUZZ_KEEP=1 sh tests/fuzz.sh
 
 # ThreadSanitizer (gcc): the golden and determinism tests with --jobs 2 and 8.
 TSAN := -fsanitize=thread -fno-omit-frame-pointer

@@ -4,7 +4,8 @@
 # a target passes when it ends without a crash, leak, timeout or memory blow-up.
 # New inputs go to a scratch folder, never to the committed corpus: a temporary
 # one, or build/fuzz/scratch/NAME with FUZZ_KEEP=1 (make fuzz). Crashing inputs
-# are kept in build/fuzz/crashes/. The PLANPRESS argument is not used.
+# are kept in build/fuzz/crashes/. FUZZ_ONLY="markdown toml" runs only those.
+# The PLANPRESS argument is not used.
 set -- "${1:-./planpress}"
 cd "$(dirname "$0")/.." || exit 2
 . tests/lib.sh
@@ -17,6 +18,9 @@ mkdir -p "$crashes"
 for src in tests/fuzz/fuzz_*.c; do
 	name=$(basename "$src" .c)
 	name=${name#fuzz_}
+	if [ -n "${FUZZ_ONLY:-}" ]; then
+		case " $FUZZ_ONLY " in *" $name "*) ;; *) continue ;; esac
+	fi
 	bin=build/fuzz/fuzz_$name
 	if [ ! -x "$bin" ]; then
 		not_ok "fuzz $name: $bin not built (make $bin)"
