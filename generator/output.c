@@ -127,12 +127,12 @@ static int all_zero(const char *p, size_t n)
 }
 
 /* Streams the file at from into fd; chunks of zeros become holes, so a
- * sparse source stays sparse. */
+ * sparse source stays sparse. -1 on a write error, -2 on a read error. */
 static int copy_into(int fd, const char *from)
 {
 	int in = open(from, O_RDONLY | O_CLOEXEC), rc = -1;
 	if (in < 0)
-		return -1;
+		return -2;
 	char *chunk = xmalloc(OUTPUT_CHUNK);
 	off_t total = 0;
 	int hole = 0;
@@ -140,8 +140,10 @@ static int copy_into(int fd, const char *from)
 		ssize_t r = read(in, chunk, OUTPUT_CHUNK);
 		if (r < 0 && errno == EINTR)
 			continue;
-		if (r < 0)
+		if (r < 0) {
+			rc = -2;
 			goto out;
+		}
 		if (r == 0)
 			break;
 		if (all_zero(chunk, (size_t)r)) {
@@ -169,8 +171,10 @@ out:
 }
 
 /* Writes data (or the file copy_from) to path through a temp file in the same
- * folder named ".NAME.tmp-PID-N"; with sync, durably. 0 or -1 with errno set. */
-static int write_atomic(const char *path, const char *data, size_t len, const char *copy_from, int sync)
+ * folder named ".NAME.tmp-PID-N"; with sync, durably. 0, or -1 with errno
+ * set (and *read_err set when reading copy_from failed; read_err may be NULL). */
+static int write_atomic(const char *path, const char *data, size_t len, const char *copy_from, int sync,
+                        int *read_err)
 {
 	struct buf tmp = BUF_INIT;
 	const char *slash = strrchr(path, '/');
@@ -191,6 +195,8 @@ static int write_atomic(const char *path, const char *data, size_t len, const ch
 		bad = fsync(fd);
 	if (bad) {
 		saved = errno;
+		if (bad == -2 && read_err)
+			*read_err = 1;
 		close(fd);
 		unlink(tmp.data);
 		goto out;
@@ -214,7 +220,7 @@ out:
 
 int output_write_atomic(const char *path, const char *data, size_t len)
 {
-	return write_atomic(path, data, len, NULL, 1);
+	return write_atomic(path, data, len, NULL, 1, NULL);
 }
 
 /* ---- comparing ------------------------------------------------------------------ */
@@ -375,10 +381,10 @@ static void write_one(struct job *j, const struct out_file *f)
 		atomic_fetch_add(&j->unchanged, 1);
 		goto out;
 	}
-	if (write_atomic(path.data, f->data, f->len, f->copy_from, 0) < 0) {
+	int read_err = 0;
+	if (write_atomic(path.data, f->data, f->len, f->copy_from, 0, &read_err) < 0) {
 		int e = errno;
-		struct stat st;
-		if (f->copy_from && stat(f->copy_from, &st) < 0)
+		if (read_err)
 			diag_add(j->d, DIAG_ERROR, f->copy_from, 0, 0, NULL, 0, "cannot read: %s", diag_errstr(e));
 		else
 			diag_add(j->d, DIAG_ERROR, path.data, 0, 0, NULL, 0, "cannot write: %s", diag_errstr(e));

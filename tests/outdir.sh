@@ -117,12 +117,14 @@ check "a name not of the pattern kept" test -e "$out/.notes.tmp-x"
 rm -f "$out/.index.html.tmp-$$-7" "$out/.notes.tmp-x"
 
 # 18. A static file larger than the memory limit is copied by streaming.
+# (No ulimit -v under ASan: it reserves terabytes; the copy is still checked.)
+case "$PP_BIN" in */san/*) lim=: ;; *) lim='ulimit -v 150000' ;; esac
 truncate -s 300M "$site/content/big.bin"
-(ulimit -v 150000; timeout 20 "$PP_BIN" -C "$site" build --jobs 2 >"$PP_TMP/out" 2>"$PP_TMP/err"); rc=$?
+(eval "$lim"; timeout 20 "$PP_BIN" -C "$site" build --jobs 2 >"$PP_TMP/out" 2>"$PP_TMP/err"); rc=$?
 check "300 MB static file under a 150 MB limit exits 0" test $rc -eq 0
 [ $rc -eq 0 ] || show
 check "and is copied whole" cmp -s "$site/content/big.bin" "$out/big.bin"
-(ulimit -v 150000; timeout 20 "$PP_BIN" -C "$site" build --jobs 2 >"$PP_TMP/out" 2>"$PP_TMP/err"); rc=$?
+(eval "$lim"; timeout 20 "$PP_BIN" -C "$site" build --jobs 2 >"$PP_TMP/out" 2>"$PP_TMP/err"); rc=$?
 check "and compared under the limit (unchanged)" test $rc -eq 0
 rm -f "$out/big.bin"
 
@@ -145,7 +147,7 @@ for try in 1 2 3; do
 		fi
 		i=$((i + 1))
 	done
-	wait "$pid"; rc=$?
+	{ wait "$pid"; } 2>/dev/null; rc=$?
 	kill "$dog" 2>/dev/null; wait "$dog" 2>/dev/null
 	[ $caught -eq 1 ] && break
 done
