@@ -455,8 +455,11 @@ static int add_files(struct arena *a, git_repository *r, const struct publish_op
 	git_odb *odb = NULL;
 	const char *mpath = arena_printf(a, "%s/%s", o->out_dir, OUTPUT_MANIFEST);
 	if (output_manifest_read(o->out_dir, &man) < 0) {
+		int e = errno;
 		diag_add(d, DIAG_ERROR, mpath, 0, 0, NULL, 0, "cannot read the build's manifest: %s",
-		         errno == EINVAL ? "not a planpress 2 manifest (build again)" : diag_errstr(errno));
+		         e == EINVAL ? "old or damaged (build again)" : diag_errstr(e));
+		if (e == EINVAL)
+			rc = 1;   /* like a manifest path that cannot be published */
 		goto out;
 	}
 	if (git_repository_odb(&odb, r) < 0) {
