@@ -291,7 +291,45 @@ static int cmp_out(const void *x, const void *y)
 
 static const char *origin(const struct out_file *f)
 {
-	return f->copy_from ? f->copy_from : "a generated page";
+	return f->src ? f->src : f->copy_from ? f->copy_from : "a generated page";
+}
+
+/* The source to blame for a clash between x and y: a content file when one
+ * of them has one (a generated file cannot be renamed by the user). */
+static const char *blame(const struct out_file *x, const struct out_file *y)
+{
+	return x->src ? x->src : y->src ? y->src : x->copy_from ? x->copy_from : y->copy_from;
+}
+
+/* Every clash of output paths, found before anything is written: the same
+ * path twice, or a path that is a file for one and a folder for another
+ * (slug feed.xml makes feed.xml/index.html beside the feed). files is sorted. */
+static void check_clashes(struct build *b, const struct out_file *files, size_t n)
+{
+	for (size_t i = 1; i < n; i++)
+		if (strcmp(files[i].rel, files[i - 1].rel) == 0)
+			diag_add(b->d, DIAG_ERROR, blame(&files[i], &files[i - 1]), 0, 0, NULL, 0,
+			         "output path '%s' is written twice: by %s and by %s",
+			         files[i].rel, origin(&files[i - 1]), origin(&files[i]));
+	/* A file F is also a folder when some path starts with "F/". Among the
+	 * sorted paths those come after F but maybe not right after ("F-x" and
+	 * "F.y" sort before "F/"), so each F is looked up with a binary search. */
+	for (size_t i = 0; i < n; i++) {
+		size_t fl = strlen(files[i].rel), lo = i + 1, hi = n;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			const char *r = files[mid].rel;
+			int c = strncmp(r, files[i].rel, fl);
+			if (c < 0 || (c == 0 && (unsigned char)r[fl] < '/'))
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo < n && strncmp(files[lo].rel, files[i].rel, fl) == 0 && files[lo].rel[fl] == '/')
+			diag_add(b->d, DIAG_ERROR, blame(&files[lo], &files[i]), 0, 0, NULL, 0,
+			         "output path '%s' is a file (by %s) and a folder (of '%s', by %s)",
+			         files[i].rel, origin(&files[i]), files[lo].rel, origin(&files[lo]));
+	}
 }
 
 static int write_site(struct build *b, const char *out_dir, struct build_stats *st,
@@ -304,35 +342,30 @@ static int write_site(struct build *b, const char *out_dir, struct build_stats *
 	int rc = 1;
 	for (size_t i = 0; i < b->c.npages; i++)
 		for (size_t k = 0; k < b->r[i].nout; k++)
-			files[n++] = (struct out_file){ b->r[i].out[k].rel, b->r[i].out[k].data, b->r[i].out[k].len, NULL };
+			files[n++] = (struct out_file){ b->r[i].out[k].rel, b->r[i].out[k].data, b->r[i].out[k].len,
+			                                NULL, b->c.pages[i]->path };
 	for (size_t i = 0; i < b->c.nfiles; i++)
-		files[n++] = (struct out_file){ b->c.files[i].rel, NULL, 0, b->c.files[i].path };
+		files[n++] = (struct out_file){ b->c.files[i].rel, NULL, 0, b->c.files[i].path, b->c.files[i].path };
 	for (size_t i = 0; i < b->theme.nfiles; i++)
-		files[n++] = (struct out_file){ b->theme.files[i].rel, NULL, 0, b->theme.files[i].path };
+		files[n++] = (struct out_file){ b->theme.files[i].rel, NULL, 0, b->theme.files[i].path, NULL };
 	for (size_t i = 0; i < nextra; i++)
 		if (extra[i].rel)
-			files[n++] = (struct out_file){ extra[i].rel, extra[i].data, extra[i].len, NULL };
+			files[n++] = (struct out_file){ extra[i].rel, extra[i].data, extra[i].len, NULL, NULL };
 	st->pages = n - b->c.nfiles - b->theme.nfiles;
 	qsort(files, n, sizeof *files, cmp_out);
 	size_t errs = b->d->nerrors;
-	for (size_t i = 1; i < n; i++)
-		if (strcmp(files[i].rel, files[i - 1].rel) == 0)
-			diag_add(b->d, DIAG_ERROR, files[i].copy_from ? files[i].copy_from : files[i - 1].copy_from,
-			         0, 0, NULL, 0, "output path '%s' is written twice: by %s and by %s",
-			         files[i].rel, origin(&files[i - 1]), origin(&files[i]));
+	check_clashes(b, files, n);
 	if (b->d->nerrors > errs || b->o->check_only) {
 		rc = b->d->nerrors > errs;
 		goto out;
 	}
 	struct output_stats os;
-	if (output_commit(out_dir, files, n, b->jobs, &os, b->d) < 0) {
-		rc = 2;
-		goto out;
-	}
+	int bad = output_commit(out_dir, files, n, b->jobs, &os, b->d) < 0;
 	st->written = os.written;
 	st->unchanged = os.unchanged;
 	st->removed = os.removed;
-	rc = 0;
+	st->partial = os.partial;
+	rc = bad ? 2 : 0;
 out:
 	free(files);
 	return rc;

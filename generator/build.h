@@ -27,6 +27,7 @@ struct build_stats {
 	const char *stage_name[BUILD_STAGES];
 	size_t pages, files;                 /* pages rendered, files copied */
 	size_t written, unchanged, removed;  /* what happened in the output folder */
+	int partial;                         /* a write error left the output folder partly updated */
 };
 
 /* Builds the site. Every problem found is recorded in d (the build goes on

@@ -67,8 +67,9 @@ static int run(const struct cli *cli, int argc, char **argv, int check)
 			       "(%zu written, %zu unchanged, %zu removed)\n",
 			       st.pages, st.files, out ? out : "public", ms, st.written, st.unchanged, st.removed);
 	} else if (rc != 0) {
-		fprintf(stderr, "planpress: %zu error%s; nothing was written\n", d.nerrors,
-		        d.nerrors == 1 ? "" : "s");
+		fprintf(stderr, "planpress: %zu error%s; %s\n", d.nerrors, d.nerrors == 1 ? "" : "s",
+		        st.partial ? "the output folder is partly updated: run the build again"
+		                   : "nothing was written");
 	}
 	for (int k = 0; timings && k < BUILD_STAGES; k++)
 		if (st.stage_name[k])

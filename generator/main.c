@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "diag.h"
+#include "output.h"
 #include "xalloc.h"
 
 static const struct cli_command commands[] = {
@@ -109,6 +110,8 @@ int main(int argc, char **argv)
 		free(exe);
 		return CLI_USAGE;
 	}
+	/* An interrupted build or publish leaves no temp files behind. */
+	output_catch_signals();
 	struct cli cli = { exe, argv[0] };
 	int rc = cmd->run(&cli, argc - i, argv + i);
 	free(exe);

@@ -1,9 +1,12 @@
 /* output.c: atomic, incremental writes of a built site, kept in step by a manifest. */
 #include "output.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,12 +17,164 @@
 #include "buf.h"
 #include "xalloc.h"
 
-/* Files are compared in chunks of this size before deciding to rewrite. */
+/* Files are compared and copied in chunks of this size, so a large static
+ * file never has to fit in memory. */
 #define OUTPUT_CHUNK (64 * 1024)
+/* Temp files a signal handler can remove; more writers at once (a large
+ * --jobs) go unlisted, and the next build removes what they leave. */
+#define OUTPUT_INFLIGHT_MAX 64
+/* Longest temp path the table keeps (a fixed buffer: the handler cannot allocate). */
+#define OUTPUT_TMP_PATH_MAX PATH_MAX
 
 static atomic_uint tmp_counter;
 
-int output_write_atomic(const char *path, const char *data, size_t len)
+/* ---- temp files a signal must remove ---------------------------------------- */
+
+enum { SLOT_FREE, SLOT_BUSY, SLOT_ARMED };
+static struct {
+	atomic_int state;
+	char path[OUTPUT_TMP_PATH_MAX];
+} inflight[OUTPUT_INFLIGHT_MAX];
+
+/* Lists path; returns the slot, or -1 when the table is full or path too long. */
+static int inflight_add(const char *path, size_t len)
+{
+	if (len >= OUTPUT_TMP_PATH_MAX)
+		return -1;
+	for (int i = 0; i < OUTPUT_INFLIGHT_MAX; i++) {
+		int want = SLOT_FREE;
+		if (atomic_compare_exchange_strong(&inflight[i].state, &want, SLOT_BUSY)) {
+			memcpy(inflight[i].path, path, len + 1);
+			atomic_store(&inflight[i].state, SLOT_ARMED);
+			return i;
+		}
+	}
+	return -1;
+}
+
+static void inflight_drop(int slot)
+{
+	if (slot >= 0)
+		atomic_store(&inflight[slot].state, SLOT_FREE);
+}
+
+/* Async-signal-safe: atomic loads, unlink, sigaction, raise. */
+static void on_signal(int sig)
+{
+	for (int i = 0; i < OUTPUT_INFLIGHT_MAX; i++)
+		if (atomic_load(&inflight[i].state) == SLOT_ARMED)
+			unlink(inflight[i].path);
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = SIG_DFL;
+	sigemptyset(&sa.sa_mask);
+	sigaction(sig, &sa, NULL);
+	raise(sig);
+}
+
+void output_catch_signals(void)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++) {
+		struct sigaction sa, old;
+		memset(&sa, 0, sizeof sa);
+		sa.sa_handler = on_signal;
+		sigfillset(&sa.sa_mask);
+		/* A signal the caller chose to ignore (nohup) stays ignored. */
+		if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+			continue;
+		sigaction(sigs[i], &sa, NULL);
+	}
+}
+
+/* ---- atomic writes ------------------------------------------------------------ */
+
+/* Syncs the folder holding path, so a rename into it survives a power loss. */
+static int sync_parent(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir = slash ? xstrndup(path, slash == path ? 1 : (size_t)(slash - path)) : xstrdup(".");
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), rc = -1;
+	free(dir);
+	if (fd < 0)
+		return -1;
+	rc = fsync(fd);
+	close(fd);
+	return rc;
+}
+
+static int write_all(int fd, const char *data, size_t len)
+{
+	size_t off = 0;
+	while (off < len) {
+		ssize_t w = write(fd, data + off, len - off);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		off += (size_t)w;
+	}
+	return 0;
+}
+
+static int all_zero(const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i])
+			return 0;
+	return 1;
+}
+
+/* Streams the file at from into fd; chunks of zeros become holes, so a
+ * sparse source stays sparse. -1 on a write error, -2 on a read error. */
+static int copy_into(int fd, const char *from)
+{
+	int in = open(from, O_RDONLY | O_CLOEXEC), rc = -1;
+	if (in < 0)
+		return -2;
+	char *chunk = xmalloc(OUTPUT_CHUNK);
+	off_t total = 0;
+	int hole = 0;
+	for (;;) {
+		ssize_t r = read(in, chunk, OUTPUT_CHUNK);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			rc = -2;
+			goto out;
+		}
+		if (r == 0)
+			break;
+		if (all_zero(chunk, (size_t)r)) {
+			if (lseek(fd, r, SEEK_CUR) < 0)
+				goto out;
+			hole = 1;
+		} else {
+			if (write_all(fd, chunk, (size_t)r) < 0)
+				goto out;
+			hole = 0;
+		}
+		total += r;
+	}
+	if (hole && ftruncate(fd, total) < 0)
+		goto out;
+	rc = 0;
+out:
+	{
+		int saved = errno;
+		free(chunk);
+		close(in);
+		errno = saved;
+	}
+	return rc;
+}
+
+/* Writes data (or the file copy_from) to path through a temp file in the same
+ * folder named ".NAME.tmp-PID-N"; with sync, durably. 0, or -1 with errno
+ * set (and *read_err set when reading copy_from failed; read_err may be NULL). */
+static int write_atomic(const char *path, const char *data, size_t len, const char *copy_from, int sync,
+                        int *read_err)
 {
 	struct buf tmp = BUF_INIT;
 	const char *slash = strrchr(path, '/');
@@ -28,60 +183,100 @@ int output_write_atomic(const char *path, const char *data, size_t len)
 	buf_printf(&tmp, ".%s.tmp-%ld-%u", slash ? slash + 1 : path, (long)getpid(),
 	           atomic_fetch_add(&tmp_counter, 1));
 	int rc = -1, saved = 0;
+	/* Listed before it exists, so a signal between open and rename removes it. */
+	int slot = inflight_add(buf_cstr(&tmp), tmp.len);
 	int fd = open(buf_cstr(&tmp), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0) {
 		saved = errno;
 		goto out;
 	}
-	size_t off = 0;
-	while (off < len) {
-		ssize_t w = write(fd, data + off, len - off);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			saved = errno;
-			close(fd);
-			unlink(tmp.data);
-			goto out;
-		}
-		off += (size_t)w;
+	int bad = copy_from ? copy_into(fd, copy_from) : write_all(fd, data, len);
+	if (!bad && sync)
+		bad = fsync(fd);
+	if (bad) {
+		saved = errno;
+		if (bad == -2 && read_err)
+			*read_err = 1;
+		close(fd);
+		unlink(tmp.data);
+		goto out;
 	}
 	if (close(fd) < 0 || rename(tmp.data, path) < 0) {
 		saved = errno;
 		unlink(tmp.data);
 		goto out;
 	}
+	if (sync && sync_parent(path) < 0) {
+		saved = errno;
+		goto out;
+	}
 	rc = 0;
 out:
+	inflight_drop(slot);
 	buf_free(&tmp);
 	errno = saved;
 	return rc;
 }
 
-/* 1 if the file at path holds exactly data. */
-static int same_content(const char *path, const char *data, size_t len)
+int output_write_atomic(const char *path, const char *data, size_t len)
 {
-	struct stat st;
-	if (stat(path, &st) < 0 || !S_ISREG(st.st_mode) || (size_t)st.st_size != len)
+	return write_atomic(path, data, len, NULL, 1, NULL);
+}
+
+/* ---- comparing ------------------------------------------------------------------ */
+
+static ssize_t read_full(int fd, char *p, size_t want)
+{
+	size_t got = 0;
+	while (got < want) {
+		ssize_t r = read(fd, p + got, want - got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -1;
+		if (r == 0)
+			break;
+		got += (size_t)r;
+	}
+	return (ssize_t)got;
+}
+
+/* 1 if the regular file at path holds exactly data, or (with from) exactly
+ * what the file from holds; compared in chunks. */
+static int same_content(const char *path, const char *data, size_t len, const char *from)
+{
+	struct stat st, fs;
+	if (lstat(path, &st) < 0 || !S_ISREG(st.st_mode))
 		return 0;
+	if (from) {
+		if (stat(from, &fs) < 0 || fs.st_size != st.st_size)
+			return 0;
+		len = (size_t)fs.st_size;
+	} else if ((size_t)st.st_size != len) {
+		return 0;
+	}
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return 0;
-	char *chunk = xmalloc(OUTPUT_CHUNK);
+	int in = from ? open(from, O_RDONLY | O_CLOEXEC) : -1;
+	char *chunk = xmalloc(from ? 2 * OUTPUT_CHUNK : OUTPUT_CHUNK);
 	size_t off = 0;
-	int same = 1;
+	int same = !from || in >= 0;
 	while (off < len && same) {
 		size_t want = len - off < OUTPUT_CHUNK ? len - off : OUTPUT_CHUNK;
-		ssize_t r = read(fd, chunk, want);
-		if (r <= 0)
+		if (read_full(fd, chunk, want) != (ssize_t)want)
 			same = 0;
-		else if (memcmp(chunk, data + off, (size_t)r) != 0)
-			same = 0;
+		else if (from)
+			same = read_full(in, chunk + OUTPUT_CHUNK, want) == (ssize_t)want &&
+			       memcmp(chunk, chunk + OUTPUT_CHUNK, want) == 0;
 		else
-			off += (size_t)r;
+			same = memcmp(chunk, data + off, want) == 0;
+		off += want;
 	}
 	free(chunk);
 	close(fd);
+	if (in >= 0)
+		close(in);
 	return same;
 }
 
@@ -96,30 +291,78 @@ static int read_all(const char *path, struct buf *b)
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r <= 0) {
+			int saved = errno;
 			close(fd);
+			errno = saved;
 			return r < 0 ? -1 : 0;
 		}
 		buf_put(b, tmp, (size_t)r);
 	}
 }
 
-static int mkdirs(const char *path)
+/* ---- the manifest ----------------------------------------------------------------- */
+
+/* A path relative to the output folder, with no empty, "." or ".." part. */
+static int plain_rel(const char *s)
 {
-	char *p = xstrdup(path);
-	int rc = 0;
-	for (char *s = p + 1; *s; s++) {
-		if (*s != '/')
-			continue;
-		*s = '\0';
-		if (mkdir(p, 0755) < 0 && errno != EEXIST)
-			rc = -1;
-		*s = '/';
+	if (!*s || *s == '/')
+		return 0;
+	for (const char *p = s;;) {
+		const char *e = strchr(p, '/');
+		size_t n = e ? (size_t)(e - p) : strlen(p);
+		if (n == 0 || (n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.'))
+			return 0;
+		if (!e)
+			return 1;
+		p = e + 1;
 	}
-	if (mkdir(p, 0755) < 0 && errno != EEXIST)
-		rc = -1;
-	free(p);
-	return rc;
 }
+
+int output_manifest_read(const char *dir, struct output_manifest *m)
+{
+	struct buf path = BUF_INIT, b = BUF_INIT;
+	memset(m, 0, sizeof *m);
+	buf_printf(&path, "%s/%s", dir, OUTPUT_MANIFEST);
+	int rc = read_all(path.data, &b), saved = errno;
+	buf_free(&path);
+	if (rc < 0) {
+		buf_free(&b);
+		errno = saved;
+		return -1;
+	}
+	size_t hl = sizeof OUTPUT_MANIFEST_HEADER - 1;
+	if (b.len < hl || memcmp(b.data, OUTPUT_MANIFEST_HEADER, hl) != 0 ||
+	    (b.len > hl && b.data[b.len - 1] != '\0'))
+		goto bad;
+	size_t n = 0;
+	for (size_t i = hl; i < b.len; i++)
+		n += b.data[i] == '\0';
+	m->rel = xmalloc((n + 1) * sizeof *m->rel);
+	for (size_t i = hl; i < b.len; i += strlen(b.data + i) + 1) {
+		if (!plain_rel(b.data + i))
+			goto bad;
+		m->rel[m->n++] = b.data + i;
+	}
+	m->data = b.data;   /* owned by m now; m->rel points into it */
+	return 0;
+bad:
+	free(m->rel);
+	memset(m, 0, sizeof *m);
+	buf_free(&b);
+	errno = EINVAL;
+	return -1;
+}
+
+void output_manifest_free(struct output_manifest *m)
+{
+	if (!m)
+		return;
+	free(m->rel);
+	free(m->data);
+	memset(m, 0, sizeof *m);
+}
+
+/* ---- the write -------------------------------------------------------------------- */
 
 struct job {
 	const char *dir;
@@ -132,30 +375,24 @@ struct job {
 
 static void write_one(struct job *j, const struct out_file *f)
 {
-	struct buf path = BUF_INIT, data = BUF_INIT;
+	struct buf path = BUF_INIT;
 	buf_printf(&path, "%s/%s", j->dir, f->rel);
-	const char *bytes = f->data;
-	size_t len = f->len;
-	if (f->copy_from) {
-		if (read_all(f->copy_from, &data) < 0) {
-			diag_add(j->d, DIAG_ERROR, f->copy_from, 0, 0, NULL, 0, "cannot read: %s", diag_errstr(errno));
-			goto out;
-		}
-		bytes = data.data ? data.data : "";
-		len = data.len;
-	}
-	if (same_content(path.data, bytes, len)) {
+	if (same_content(path.data, f->data, f->len, f->copy_from)) {
 		atomic_fetch_add(&j->unchanged, 1);
 		goto out;
 	}
-	if (output_write_atomic(path.data, bytes, len) < 0) {
-		diag_add(j->d, DIAG_ERROR, path.data, 0, 0, NULL, 0, "cannot write: %s", diag_errstr(errno));
+	int read_err = 0;
+	if (write_atomic(path.data, f->data, f->len, f->copy_from, 0, &read_err) < 0) {
+		int e = errno;
+		if (read_err)
+			diag_add(j->d, DIAG_ERROR, f->copy_from, 0, 0, NULL, 0, "cannot read: %s", diag_errstr(e));
+		else
+			diag_add(j->d, DIAG_ERROR, path.data, 0, 0, NULL, 0, "cannot write: %s", diag_errstr(e));
 		goto out;
 	}
 	atomic_fetch_add(&j->written, 1);
 out:
 	buf_free(&path);
-	buf_free(&data);
 }
 
 static void *worker(void *arg)
@@ -197,20 +434,124 @@ static void prune_dirs(const char *dir, const char *rel)
 	free(p);
 }
 
+/* The pid in a temp file name ".NAME.tmp-PID-N", or 0 if name is not one. */
+static long tmp_pid(const char *name)
+{
+	if (name[0] != '.')
+		return 0;
+	const char *t = NULL;
+	for (const char *p = strstr(name, ".tmp-"); p; p = strstr(p + 1, ".tmp-"))
+		t = p;
+	if (!t || t == name)
+		return 0;
+	const char *s = t + 5;
+	long pid = 0;
+	for (; *s >= '0' && *s <= '9'; s++) {
+		if (pid > 1000000000L)
+			return 0;
+		pid = pid * 10 + (*s - '0');
+	}
+	if (*s != '-' || s == t + 5 || !s[1])
+		return 0;
+	for (s++; *s; s++)
+		if (*s < '0' || *s > '9')
+			return 0;
+	return pid;
+}
+
+/* Removes from folder the temp files of planpress runs that are no longer
+ * alive (or of an earlier process that had this one's pid). */
+static void remove_stale_tmp(const char *folder)
+{
+	DIR *dp = opendir(folder);
+	if (!dp)
+		return;
+	long self = (long)getpid();
+	for (struct dirent *e; (e = readdir(dp));) {
+		long pid = tmp_pid(e->d_name);
+		if (pid <= 0)
+			continue;
+		if (pid != self && (kill((pid_t)pid, 0) == 0 || errno != ESRCH))
+			continue;
+		struct buf p = BUF_INIT;
+		struct stat st;
+		buf_printf(&p, "%s/%s", folder, e->d_name);
+		if (lstat(p.data, &st) == 0 && S_ISREG(st.st_mode))
+			unlink(p.data);
+		buf_free(&p);
+	}
+	closedir(dp);
+}
+
+/* Writes the manifest listing files; 0 or -1 with errno set. */
+static int write_manifest(const char *path, const struct out_file *files, size_t n)
+{
+	struct buf nm = BUF_INIT;
+	buf_puts(&nm, OUTPUT_MANIFEST_HEADER);
+	for (size_t i = 0; i < n; i++)
+		buf_put(&nm, files[i].rel, strlen(files[i].rel) + 1);
+	int rc = 0;
+	if (!same_content(path, nm.data, nm.len, NULL))
+		rc = output_write_atomic(path, nm.data, nm.len);
+	buf_free(&nm);
+	return rc;
+}
+
 int output_commit(const char *dir, const struct out_file *files, size_t n, int jobs,
                   struct output_stats *st, struct diags *d)
 {
 	size_t errs = d->nerrors;
-	struct buf manifest_path = BUF_INIT, old = BUF_INIT, nm = BUF_INIT;
+	struct buf manifest_path = BUF_INIT;
+	struct output_manifest old = { 0 };
 	char **sorted_dirs = NULL;
 	size_t ndirs = 0;
 	memset(st, 0, sizeof *st);
-	if (mkdirs(dir) < 0) {
-		diag_add(d, DIAG_ERROR, dir, 0, 0, NULL, 0, "cannot create output folder: %s", diag_errstr(errno));
-		return -1;
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
+		struct buf p = BUF_INIT;
+		buf_puts(&p, dir);
+		int bad = 0;
+		for (char *s = p.data + 1; *s && !bad; s++)
+			if (*s == '/') {
+				*s = '\0';
+				bad = mkdir(p.data, 0755) < 0 && errno != EEXIST;
+				*s = '/';
+			}
+		bad = bad || (mkdir(dir, 0755) < 0 && errno != EEXIST);
+		int e = errno;
+		buf_free(&p);
+		if (bad) {
+			diag_add(d, DIAG_ERROR, dir, 0, 0, NULL, 0, "cannot create output folder: %s", diag_errstr(e));
+			return -1;
+		}
 	}
 	buf_printf(&manifest_path, "%s/%s", dir, OUTPUT_MANIFEST);
-	read_all(manifest_path.data, &old);   /* a first build has none */
+	/* None on a first build; one an older planpress wrote (newline separated,
+	 * so ambiguous) counts as none: its files stay, nothing foreign goes. */
+	(void)output_manifest_read(dir, &old);
+
+	/* What the last build wrote and this one does not goes first, so a path
+	 * that changes kind (file to folder or back) is free when it is written.
+	 * Only regular files (lstat: a symbolic link is never followed). */
+	for (size_t i = 0; i < old.n; i++) {
+		const char *rel = old.rel[i];
+		if (bsearch(rel, files, n, sizeof *files, cmp_rel))
+			continue;
+		struct buf p = BUF_INIT;
+		struct stat sb;
+		buf_printf(&p, "%s/%s", dir, rel);
+		if (lstat(p.data, &sb) == 0 && S_ISREG(sb.st_mode) && unlink(p.data) == 0) {
+			st->removed++;
+			st->partial = 1;
+		}
+		buf_free(&p);
+		prune_dirs(dir, rel);
+	}
+	/* The new manifest before any new file: whatever stops this build, the
+	 * manifest lists every file it may have written, so the next removes them. */
+	if (write_manifest(manifest_path.data, files, n) < 0) {
+		diag_add(d, DIAG_ERROR, manifest_path.data, 0, 0, NULL, 0, "cannot write: %s", diag_errstr(errno));
+		goto fail;
+	}
 
 	/* Every folder first, once, so the writers never race on mkdir. */
 	sorted_dirs = xmalloc((n + 1) * sizeof *sorted_dirs);
@@ -220,18 +561,37 @@ int output_commit(const char *dir, const struct out_file *files, size_t n, int j
 			sorted_dirs[ndirs++] = xstrndup(files[i].rel, (size_t)(slash - files[i].rel));
 	}
 	qsort(sorted_dirs, ndirs, sizeof *sorted_dirs, cmp_cstr);
+	remove_stale_tmp(dir);
 	for (size_t i = 0; i < ndirs; i++) {
 		if (i && strcmp(sorted_dirs[i], sorted_dirs[i - 1]) == 0)
 			continue;
 		struct buf p = BUF_INIT;
 		buf_printf(&p, "%s/%s", dir, sorted_dirs[i]);
+		int made = 0;
 		/* One call per folder; the whole chain only when a parent is missing. */
-		if (mkdir(p.data, 0755) < 0 && errno != EEXIST && mkdirs(p.data) < 0)
-			diag_add(d, DIAG_ERROR, p.data, 0, 0, NULL, 0, "cannot create folder: %s", diag_errstr(errno));
+		if (mkdir(p.data, 0755) == 0) {
+			made = 1;
+		} else if (errno == ENOENT) {
+			for (char *s = p.data + strlen(dir) + 1; *s; s++)
+				if (*s == '/') {
+					*s = '\0';
+					(void)mkdir(p.data, 0755);
+					*s = '/';
+				}
+			made = mkdir(p.data, 0755) == 0;
+		}
+		if (!made) {
+			struct stat sb;
+			if (errno != EEXIST || stat(p.data, &sb) < 0 || !S_ISDIR(sb.st_mode))
+				diag_add(d, DIAG_ERROR, p.data, 0, 0, NULL, 0, "cannot create folder: %s",
+				         diag_errstr(errno == EEXIST ? ENOTDIR : errno));
+			else
+				remove_stale_tmp(p.data);
+		}
 		buf_free(&p);
 	}
 	if (d->nerrors > errs)
-		goto out;
+		goto fail;
 
 	struct job j = { .dir = dir, .files = files, .n = n, .d = d };
 	if (jobs < 1)
@@ -251,39 +611,22 @@ int output_commit(const char *dir, const struct out_file *files, size_t n, int j
 	free(th);
 	st->written = atomic_load(&j.written);
 	st->unchanged = atomic_load(&j.unchanged);
+	if (st->written)
+		st->partial = 1;
 	if (d->nerrors > errs)
-		goto out;
-
-	/* What the last build wrote and this one did not is removed. The new
-	 * list is sorted by the caller, so a binary search finds each. */
-	if (old.len) {
-		char *save = NULL;
-		for (char *line = strtok_r(old.data, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-			if (!*line || strstr(line, "..") || line[0] == '/')
-				continue;
-			if (bsearch(line, files, n, sizeof *files, cmp_rel))
-				continue;
-			struct buf p = BUF_INIT;
-			buf_printf(&p, "%s/%s", dir, line);
-			if (unlink(p.data) == 0)
-				st->removed++;
-			buf_free(&p);
-			prune_dirs(dir, line);
-		}
-	}
-	for (size_t i = 0; i < n; i++) {
-		buf_puts(&nm, files[i].rel);
-		buf_putc(&nm, '\n');
-	}
-	if (!same_content(manifest_path.data, nm.data ? nm.data : "", nm.len) &&
-	    output_write_atomic(manifest_path.data, nm.data ? nm.data : "", nm.len) < 0)
-		diag_add(d, DIAG_ERROR, manifest_path.data, 0, 0, NULL, 0, "cannot write: %s", diag_errstr(errno));
+		goto fail;
+	goto out;
+fail:
+	if (st->partial)
+		diag_add(d, DIAG_ERROR, dir, 0, 0, NULL, 0,
+		         "%zu of %zu files written or already up to date (%zu removed); the previous site "
+		         "is partly replaced; run the build again",
+		         st->written + st->unchanged, n, st->removed);
 out:
 	for (size_t i = 0; i < ndirs; i++)
 		free(sorted_dirs[i]);
 	free(sorted_dirs);
 	buf_free(&manifest_path);
-	buf_free(&old);
-	buf_free(&nm);
+	output_manifest_free(&old);
 	return d->nerrors > errs ? -1 : 0;
 }

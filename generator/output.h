@@ -14,21 +14,53 @@ struct out_file {
 	const char *data;
 	size_t len;
 	const char *copy_from;   /* a path on disk, or NULL */
+	const char *src;         /* for messages: the source file that makes it, or NULL */
 };
 
 struct output_stats {
 	size_t written, unchanged, removed;
+	int partial;             /* set when writing began and then failed */
 };
 
 #define OUTPUT_MANIFEST ".planpress-manifest"
+/* The manifest's first line; records follow, each a path ended by a NUL
+ * byte, so no byte of a name (a newline, say) can split or forge a record. */
+#define OUTPUT_MANIFEST_HEADER "planpress-manifest 2\n"
 
-/* Writes files (n of them; rel paths unique) into dir with up to jobs
- * threads. Returns 0, or -1 after recording I/O errors in d. */
+/* The manifest of an output folder: the files the last build wrote. */
+struct output_manifest {
+	char **rel;              /* n plain relative paths, in the file's order */
+	size_t n;
+	char *data;              /* owns the strings */
+};
+
+/* Reads dir's manifest into m (the caller frees it with
+ * output_manifest_free). Returns 0, or -1 with errno set: ENOENT when there
+ * is none, EINVAL when it is not a version 2 manifest (an older planpress
+ * wrote it, or it is damaged) or a record is not a plain relative path.
+ * This is the only parser of the format: publish reads it through here. */
+int output_manifest_read(const char *dir, struct output_manifest *m);
+
+/* Frees what output_manifest_read allocated; m may be zeroed or NULL. */
+void output_manifest_free(struct output_manifest *m);
+
+/* Writes files (n of them; sorted by rel, unique, and no path a folder of
+ * another: the caller checks) into dir with up to jobs threads. Before
+ * writing, removes what the last build's manifest lists and this build does
+ * not (regular files only, never through a symbolic link; then the folders
+ * left empty) and the temp files of planpress processes that are gone. Files
+ * are not synced to disk one by one: after a power loss the next build, which
+ * compares every file, repairs the folder. Returns 0, or -1 after recording
+ * I/O errors in d (st->partial says whether the folder was changed). */
 int output_commit(const char *dir, const struct out_file *files, size_t n, int jobs,
                   struct output_stats *st, struct diags *d);
 
-/* Writes data to path atomically (temp file in the same folder, then rename).
- * Returns 0 or -1 with errno set. */
+/* Writes data to path atomically and durably (temp file in the same folder,
+ * synced, renamed, then the folder synced). Returns 0 or -1 with errno set. */
 int output_write_atomic(const char *path, const char *data, size_t len);
+
+/* Installs handlers for SIGINT, SIGTERM and SIGHUP that remove the temp
+ * files being written at that moment and then die of the same signal. */
+void output_catch_signals(void);
 
 #endif

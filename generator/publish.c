@@ -753,11 +753,16 @@ static int add_files(struct arena *a, git_repository *r, const struct publish_op
                      struct publish_result *res, struct diags *d)
 {
 	int rc = 2;
-	struct buf man = BUF_INIT, data = BUF_INIT;
+	struct buf data = BUF_INIT;
+	struct output_manifest man = { 0 };
 	git_odb *odb = NULL;
 	const char *mpath = arena_printf(a, "%s/%s", o->out_dir, OUTPUT_MANIFEST);
-	if (read_file(mpath, &man) < 0) {
-		diag_add(d, DIAG_ERROR, mpath, 0, 0, NULL, 0, "cannot read the build's manifest: %s", diag_errstr(errno));
+	if (output_manifest_read(o->out_dir, &man) < 0) {
+		int e = errno;
+		diag_add(d, DIAG_ERROR, mpath, 0, 0, NULL, 0, "cannot read the build's manifest: %s",
+		         e == EINVAL ? "old or damaged (build again)" : diag_errstr(e));
+		if (e == EINVAL)
+			rc = 1;   /* like a manifest path that cannot be published */
 		goto out;
 	}
 	if (git_repository_odb(&odb, r) < 0) {
@@ -768,14 +773,8 @@ static int add_files(struct arena *a, git_repository *r, const struct publish_op
 	int trusted = 0;
 	if (old->has_commit && git_reference_name_to_id(&tip, r, branch_ref(a, o->branch)) == 0)
 		trusted = git_oid_equal(&tip, &old->commit);
-	const char *s = buf_cstr(&man), *end = s + man.len;
-	while (s < end) {
-		const char *nl = memchr(s, '\n', (size_t)(end - s));
-		size_t n = nl ? (size_t)(nl - s) : (size_t)(end - s);
-		const char *rel = arena_strndup(a, s, n);
-		s += n + 1;
-		if (!n)
-			continue;
+	for (size_t k = 0; k < man.n; k++) {
+		const char *rel = arena_strndup(a, man.rel[k], strlen(man.rel[k]));
 		if (bad_path(rel)) {
 			diag_add(d, DIAG_ERROR, mpath, 0, 0, NULL, 0, "'%s' cannot be published (not a plain relative path)", rel);
 			rc = 1;
@@ -825,7 +824,7 @@ static int add_files(struct arena *a, git_repository *r, const struct publish_op
 	rc = 0;
 out:
 	git_odb_free(odb);
-	buf_free(&man);
+	output_manifest_free(&man);
 	buf_free(&data);
 	return rc;
 }

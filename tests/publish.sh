@@ -67,7 +67,7 @@ first=$(G -C "$repo" rev-parse main)
 
 # git clone gives the files of the build (its manifest lists them).
 G clone -q "$repo" "$PP_TMP/clone"
-(cd "$site/public" && sort .planpress-manifest) >"$PP_TMP/want"
+(cd "$site/public" && sed 1d .planpress-manifest | tr '\0' '\n' | sort) >"$PP_TMP/want"
 (cd "$PP_TMP/clone" && G ls-files | sort) >"$PP_TMP/got"
 check "clone has the manifest's files" cmp "$PP_TMP/want" "$PP_TMP/got"
 same=1

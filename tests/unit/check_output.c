@@ -1,6 +1,7 @@
 /* check_output.c: atomic writes, unchanged files kept, stale files removed, foreign files untouched. */
 #include "check.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -34,9 +35,9 @@ int main(void)
 	snprintf(dir, sizeof dir, "%s/pp-output-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
 	CHECK(mkdtemp(dir) != NULL);
 	struct out_file v1[] = {
-		{ "a/b/index.html", "<p>一</p>\n", 11, NULL },
-		{ "c/index.html", "c", 1, NULL },
-		{ "index.html", "home", 4, NULL },
+		{ "a/b/index.html", "<p>一</p>\n", 11, NULL, NULL },
+		{ "c/index.html", "c", 1, NULL, NULL },
+		{ "index.html", "home", 4, NULL, NULL },
 	};
 	CHECK(output_commit(dir, v1, 3, 2, &st, &d) == 0);
 	CHECK_INT(st.written, 3);
@@ -51,8 +52,8 @@ int main(void)
 	fclose(f);
 
 	struct out_file v2[] = {
-		{ "c/index.html", "c2", 2, NULL },
-		{ "index.html", "home", 4, NULL },
+		{ "c/index.html", "c2", 2, NULL, NULL },
+		{ "index.html", "home", 4, NULL, NULL },
 	};
 	CHECK(output_commit(dir, v2, 2, 1, &st, &d) == 0);
 	CHECK_INT(st.written, 1);
@@ -64,10 +65,31 @@ int main(void)
 	CHECK(inode("index.html") == home);
 	CHECK_INT(d.nerrors, 0);
 
-	/* Copying a file that is not there is an error. */
-	struct out_file v3[] = { { "x.pdf", NULL, 0, "/nonexistent/x.pdf" } };
+	/* Copying a file that is not there is an error; the two files the last
+	 * build wrote are gone by then, so it also says the site is partly replaced. */
+	struct out_file v3[] = { { "x.pdf", NULL, 0, "/nonexistent/x.pdf", NULL } };
 	CHECK(output_commit(dir, v3, 1, 1, &st, &d) < 0);
-	CHECK_INT(d.nerrors, 1);
+	CHECK_INT(d.nerrors, 2);
+	CHECK(st.partial);
+	CHECK(!exists("x.pdf"));
+
+	/* The manifest: a version line, then NUL-ended records; any other is refused. */
+	struct output_manifest m;
+	CHECK_INT(output_manifest_read(dir, &m), 0);
+	CHECK_INT(m.n, 1);
+	CHECK_STR(m.rel[0], "x.pdf");
+	output_manifest_free(&m);
+	char mp[600];
+	snprintf(mp, sizeof mp, "%s/%s", dir, OUTPUT_MANIFEST);
+	f = fopen(mp, "w");
+	fputs("index.html\n", f);
+	fclose(f);
+	CHECK(output_manifest_read(dir, &m) < 0 && errno == EINVAL);
+	f = fopen(mp, "w");
+	fwrite(OUTPUT_MANIFEST_HEADER "a\0../b\0", 1, sizeof OUTPUT_MANIFEST_HEADER - 1 + 7, f);
+	fclose(f);
+	CHECK(output_manifest_read(dir, &m) < 0 && errno == EINVAL);
+	output_manifest_free(NULL);
 
 	char cmd[600];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);

@@ -25,7 +25,14 @@ static void put(const char *rel, const char *text, long mtime)
 	mkdir(p, 0755);
 	*slash = '/';
 	FILE *f = fopen(p, "w");
-	fputs(text, f);
+	if (strcmp(rel, OUTPUT_MANIFEST) == 0) {
+		/* Written one path a line here; the file holds NUL-ended records. */
+		fputs(OUTPUT_MANIFEST_HEADER, f);
+		for (const char *s = text; *s; s++)
+			fputc(*s == '\n' ? '\0' : *s, f);
+	} else {
+		fputs(text, f);
+	}
 	fclose(f);
 	/* Old enough for the stat cache to trust it (not "racy"). */
 	struct timespec ts[2] = { { mtime, 0 }, { mtime, 0 } };
