@@ -421,33 +421,21 @@ out:
 
 int publish_stage_export(const struct publish_stage *s, const char *out_dir, struct diags *d)
 {
-	struct buf man = BUF_INIT;
-	char mpath[PATH_MAX + 32];
-	snprintf(mpath, sizeof mpath, "%s/%s", s->dir, OUTPUT_MANIFEST);
-	if (read_file(mpath, &man) < 0) {
+	struct output_manifest man;
+	if (output_manifest_read(s->dir, &man) < 0) {
+		char mpath[PATH_MAX + 32];
+		snprintf(mpath, sizeof mpath, "%s/%s", s->dir, OUTPUT_MANIFEST);
 		diag_add(d, DIAG_ERROR, mpath, 0, 0, NULL, 0, "cannot read the build's manifest: %s", diag_errstr(errno));
-		buf_free(&man);
 		return -1;
 	}
 	struct arena *a = arena_new();
-	size_t n = 0, cap = 1;
-	for (size_t i = 0; i < man.len; i++)
-		cap += man.data[i] == '\n';
-	struct out_file *files = arena_alloc(a, cap * sizeof *files);
-	const char *p = buf_cstr(&man), *end = p + man.len;
-	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
-		if (len && n < cap) {
-			const char *rel = arena_strndup(a, p, len);
-			files[n++] = (struct out_file){ rel, NULL, 0, arena_printf(a, "%s/%s", s->dir, rel) };
-		}
-		p += len + 1;
-	}
+	struct out_file *files = arena_alloc(a, (man.n + 1) * sizeof *files);
+	for (size_t i = 0; i < man.n; i++)
+		files[i] = (struct out_file){ .rel = man.rel[i], .copy_from = arena_printf(a, "%s/%s", s->dir, man.rel[i]) };
 	struct output_stats os;
-	int rc = output_commit(out_dir, files, n, pool_cpus(), &os, d);
+	int rc = output_commit(out_dir, files, man.n, pool_cpus(), &os, d);
 	arena_free(a);
-	buf_free(&man);
+	output_manifest_free(&man);
 	return rc;
 }
 
