@@ -734,6 +734,67 @@ static void default_message(const struct publish_opts *o, struct buf *out)
 	}
 }
 
+/* Files up to this size are read whole and stored in one call; larger ones
+ * are streamed in STREAM_CHUNK pieces, so a big static file costs no more
+ * memory than a small one (issue 9.18). */
+#define STREAM_WHOLE_MAX (1u << 20)
+#define STREAM_CHUNK (1u << 16)
+
+/* Stores the file at path (size bytes when it was looked at) as a blob and
+ * sets *id. Returns 0, -1 on a read error (errno set: EIO when the file
+ * changed size while read) or -2 when libgit2 fails. An object that exists
+ * already is not rewritten (libgit2 checks before writing). */
+static int store_blob(git_odb *odb, const char *path, size_t size, git_oid *id, struct buf *scratch)
+{
+	if (size <= STREAM_WHOLE_MAX) {
+		buf_reset(scratch);
+		if (read_file(path, scratch) < 0)
+			return -1;
+		return git_odb_write(id, odb, scratch->data ? scratch->data : "", scratch->len, GIT_OBJECT_BLOB) < 0
+		           ? -2 : 0;
+	}
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	git_odb_stream *ws = NULL;
+	if (git_odb_open_wstream(&ws, odb, (git_object_size_t)size, GIT_OBJECT_BLOB) < 0) {
+		close(fd);
+		return -2;
+	}
+	char *chunk = xmalloc(STREAM_CHUNK);
+	size_t left = size;
+	int rc = 0;
+	while (left > 0) {
+		ssize_t n = read(fd, chunk, left < STREAM_CHUNK ? left : STREAM_CHUNK);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (n == 0)
+				errno = EIO;   /* shorter than it was: it changed under us */
+			rc = -1;
+			break;
+		}
+		if (git_odb_stream_write(ws, chunk, (size_t)n) < 0) {
+			rc = -2;
+			break;
+		}
+		left -= (size_t)n;
+	}
+	char extra;
+	if (rc == 0 && read(fd, &extra, 1) > 0) {
+		errno = EIO;   /* longer than it was */
+		rc = -1;
+	}
+	if (rc == 0 && git_odb_stream_finalize_write(id, ws) < 0)
+		rc = -2;
+	int e = errno;
+	free(chunk);
+	git_odb_stream_free(ws);
+	close(fd);
+	errno = e;
+	return rc;
+}
+
 /* Adds every file of the manifest to idx, hashing only those the stat cache
  * does not vouch for. */
 static int add_files(struct arena *a, git_repository *r, const struct publish_opts *o,
@@ -784,13 +845,12 @@ static int add_files(struct arena *a, git_repository *r, const struct publish_op
 			e.id = c->id;
 			res->reused++;
 		} else {
-			buf_reset(&data);
-			if (read_file(full, &data) < 0) {
+			int sr = store_blob(odb, full, (size_t)st.st_size, &e.id, &data);
+			if (sr == -1) {
 				diag_add(d, DIAG_ERROR, full, 0, 0, NULL, 0, "cannot read: %s", diag_errstr(errno));
 				goto out;
 			}
-			/* git_odb_write leaves an object that exists alone: unchanged content is never rewritten. */
-			if (git_odb_write(&e.id, odb, data.data ? data.data : "", data.len, GIT_OBJECT_BLOB) < 0) {
+			if (sr == -2) {
 				gfail(d, "cannot store %s", rel);
 				goto out;
 			}
@@ -839,6 +899,10 @@ int publish_commit(struct arena *a, const struct publish_opts *o, const struct p
                    struct publish_result *res, struct diags *d)
 {
 	git_libgit2_init();
+	/* Power loss must not cost published history: every object, the index
+	 * and the branch reference are synced before the reference moves to them
+	 * (planpress(1), OUTPUT; issue 9.16). */
+	git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 1);
 	int rc = 2;
 	git_repository *r = NULL;
 	git_index *idx = NULL;
