@@ -78,6 +78,11 @@ TEST_BINS     := $(patsubst tests/unit/%.c,build/tests/%,$(UNIT_SRCS)) \
                  $(patsubst tests/conformance/%.c,build/tests/%,$(CONF_SRCS))
 SAN_TEST_BINS := $(patsubst build/tests/%,build/san/tests/%,$(TEST_BINS))
 
+# The LD_PRELOAD shim tests/sync.sh watches fsync and rename with (test code only).
+SHIM := build/tests/syncspy.so
+$(SHIM): tests/shim/syncspy.c | build/tests
+	$(CC) $(CSTD) $(WARN) -O1 -shared -fPIC -o $@ $< -ldl
+
 build/tests/%: tests/unit/%.c build/libplanpress.a | build/tests
 	$(CC) $(CFLAGS_ALL) -Igenerator -o $@ $< build/libplanpress.a $(LIBS_ALL)
 build/tests/%: tests/conformance/%.c build/libplanpress.a | build/tests
@@ -90,7 +95,7 @@ build/san/tests/%: tests/conformance/%.c build/san/libplanpress.a | build/san/te
 test: check-deps
 	@$(MAKE) --no-print-directory test-deps
 	@$(MAKE) --no-print-directory planpress build/san/planpress $(TEST_BINS) $(SAN_TEST_BINS) \
-	  $(FUZZ_BINS) build/tsan/planpress
+	  $(SHIM) $(FUZZ_BINS) build/tsan/planpress
 	@sh tests/run.sh
 
 test-deps:
@@ -98,7 +103,7 @@ test-deps:
 	  $(MAKE) --no-print-directory deps DEB_PKGS="$(DEB_PKGS)" DEPS_EXTRA="$(TEST_DEBS)"
 
 # Quick loop while developing: the plain build only.
-test-plain: planpress $(TEST_BINS)
+test-plain: planpress $(TEST_BINS) $(SHIM)
 	@PP_NO_SAN=1 sh tests/run.sh
 
 # ---- dynamic checks: libFuzzer and ThreadSanitizer --------------------------------
