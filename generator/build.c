@@ -15,6 +15,7 @@
 #include "config.h"
 #include "content.h"
 #include "context.h"
+#include "datadir.h"
 #include "lang.h"
 #include "json.h"
 #include "markdown.h"
@@ -23,6 +24,7 @@
 #include "pool.h"
 #include "publish.h"
 #include "script.h"
+#include "stamp.h"
 #include "template.h"
 #include "theme.h"
 #include "url.h"
@@ -422,23 +424,13 @@ static int is_file(const char *p)
 	return stat(p, &st) == 0 && S_ISREG(st.st_mode);
 }
 
-/* The lua/ folder installed with planpress (for progress.lua and require), or NULL. */
+/* The lua/ folder installed with planpress (for progress.lua and require),
+ * or NULL: datadir.h's search, without the site (its own lua/ comes first
+ * in load_hooks). */
 static const char *lua_lib_dir(struct build *b)
 {
-	const char *env = getenv("PLANPRESS_DATADIR");
-	const char *cands[4];
-	size_t n = 0;
-	if (env && *env)
-		cands[n++] = arena_printf(b->a, "%s/lua", env);
-	if (b->o->exe_dir) {
-		cands[n++] = arena_printf(b->a, "%s/lua", b->o->exe_dir);
-		cands[n++] = arena_printf(b->a, "%s/../share/planpress/lua", b->o->exe_dir);
-	}
-	cands[n++] = PP_DATADIR "/lua";
-	for (size_t i = 0; i < n; i++)
-		if (is_file(arena_printf(b->a, "%s/progress.lua", cands[i])))
-			return cands[i];
-	return NULL;
+	const char *f = datadir_find(b->a, NULL, b->o->exe_dir, "lua/progress.lua", 0, NULL);
+	return f ? arena_strndup(b->a, f, strlen(f) - strlen("/progress.lua")) : NULL;
 }
 
 /* Hooks: site.toml's list, else the site's lua/progress.lua, else the one
@@ -812,6 +804,10 @@ int build_site(const struct build_opts *o, struct build_stats *st, struct diags 
 	int rc = 1;
 	memset(st, 0, sizeof *st);
 	double t = now_ms();
+	/* Before the first file is read: the stamp's guard against racy times. */
+	int64_t t_start = stamp_now_ns();
+	struct buf inputs = BUF_INIT;
+	int stamped = 0;
 	b.a = arena_new();
 	b.jobs = o->jobs > 0 ? o->jobs : pool_cpus();
 	b.ta = xcalloc((size_t)b.jobs, sizeof *b.ta);
@@ -832,6 +828,27 @@ int build_site(const struct build_opts *o, struct build_stats *st, struct diags 
 	if (content_read_text(b.a, cfg_path, "site.toml", &text, &len, d) < 0 ||
 	    config_load(b.a, "site.toml", text, len, &b.cfg, d) < 0)
 		goto out;
+	const char *out_dir = o->out_dir ? o->out_dir : arena_printf(b.a, "%s/public", o->site_dir);
+	/* Nothing changed since the last build: its answer stands (stamp.h). */
+	if (!o->check_only && !o->publishing) {
+		const char *repo = b.cfg.publish.repo;
+		if (repo && repo[0] != '/')
+			repo = arena_printf(b.a, "%s/%s", o->site_dir, repo);
+		struct stamp_key k = { .site_dir = o->site_dir, .out_dir = out_dir, .exe_dir = o->exe_dir,
+		                       .repo = repo, .hooks = b.cfg.hooks, .nhooks = b.cfg.nhooks,
+		                       .drafts = o->drafts };
+		struct stamp_counts c;
+		stamped = stamp_inputs(&k, t_start, &inputs) == 0;
+		if (stamped && !o->force && stamp_check(o->site_dir, &inputs, out_dir, &c, d)) {
+			st->pages = c.pages;
+			st->files = c.files;
+			st->unchanged = c.outputs;
+			st->up_to_date = 1;
+			stage(st, 0, "up to date", &t);
+			rc = 0;
+			goto out;
+		}
+	}
 	b.cfg_src = text;
 	b.cfg_len = len;
 	b.env.cfg = &b.cfg;   /* links are resolved with it before the rest is known */
@@ -933,12 +950,16 @@ int build_site(const struct build_opts *o, struct build_stats *st, struct diags 
 		goto out;
 	stage(st, 6, "extra pages", &t);
 	st->files = b.c.nfiles + b.theme.nfiles;
-	const char *out_dir = o->out_dir ? o->out_dir : arena_printf(b.a, "%s/public", o->site_dir);
 	rc = write_site(&b, out_dir, st, extra, nextra);
+	if (rc == 0 && !d->nerrors && stamped) {
+		struct stamp_counts c = { st->pages, st->files, st->written + st->unchanged };
+		stamp_save(o->site_dir, &inputs, out_dir, &c, d);
+	}
 	stage(st, 7, "write", &t);
 out:
 	if (rc == 0 && d->nerrors)
 		rc = 1;
+	buf_free(&inputs);
 	theme_free(&b.theme);
 	script_free(b.script);   /* after the last template that could call a lambda */
 	free(b.r);

@@ -13,6 +13,7 @@ struct build_opts {
 	int drafts;             /* include draft: true pages */
 	int jobs;               /* threads; 0: one per processor */
 	int check_only;         /* validate everything, write nothing */
+	int force;              /* build even when the stamp says nothing changed (stamp.h) */
 	/* Set by publish: the publication being made, shown first on the
 	 * changes page (its commit id cannot be known yet). */
 	int publishing;
@@ -28,6 +29,7 @@ struct build_stats {
 	size_t pages, files;                 /* pages rendered, files copied */
 	size_t written, unchanged, removed;  /* what happened in the output folder */
 	int partial;                         /* a write error left the output folder partly updated */
+	int up_to_date;                      /* nothing changed since the last build: it was not redone */
 };
 
 /* Builds the site. Every problem found is recorded in d (the build goes on

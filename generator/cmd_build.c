@@ -18,7 +18,7 @@ static double now_ms(void)
 static int run(const struct cli *cli, int argc, char **argv, int check)
 {
 	const char *out = NULL;
-	int drafts = 0, jobs = 0, quiet = 0, timings = 0;
+	int drafts = 0, jobs = 0, quiet = 0, timings = 0, force = 0;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		if (!check && (strcmp(a, "--out") == 0 || strcmp(a, "-o") == 0)) {
@@ -27,6 +27,8 @@ static int run(const struct cli *cli, int argc, char **argv, int check)
 			out = argv[i];
 		} else if (strcmp(a, "--drafts") == 0) {
 			drafts = 1;
+		} else if (!check && strcmp(a, "--force") == 0) {
+			force = 1;
 		} else if (strcmp(a, "--timings") == 0) {
 			timings = 1;
 		} else if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) {
@@ -50,6 +52,7 @@ static int run(const struct cli *cli, int argc, char **argv, int check)
 		.drafts = drafts,
 		.jobs = jobs,
 		.check_only = check,
+		.force = force,
 	};
 	struct build_stats st;
 	struct diags d;

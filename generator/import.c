@@ -16,6 +16,7 @@
 
 #include "cntext.h"
 #include "content.h"
+#include "datadir.h"
 #include "json.h"
 #include "luaval.h"
 #include "output.h"
@@ -23,9 +24,6 @@
 #include "utf8.h"
 #include "xalloc.h"
 
-#ifndef PP_DATADIR
-#define PP_DATADIR "/usr/local/share/planpress"
-#endif
 
 /* ---- reading ------------------------------------------------------------ */
 
@@ -124,52 +122,18 @@ out:
 	return rc;
 }
 
-static int is_file(const char *p)
-{
-	struct stat st;
-	return stat(p, &st) == 0 && S_ISREG(st.st_mode);
-}
-
 char *import_find_rules(const char *explicit_path, const char *site_dir, const char *exe_dir)
 {
 	if (explicit_path)
 		return xstrdup(explicit_path);
-	struct buf p = BUF_INIT;
-	const char *env = getenv("PLANPRESS_DATADIR");
-	const char *cands[5];
-	size_t n = 0;
-	char *made[5] = { 0 };
-	if (site_dir) {
-		buf_printf(&p, "%s/lua/import.lua", site_dir);
-		/* A site-relative name reads better in messages: lua/import.lua:12. */
-		made[n] = strcmp(site_dir, ".") == 0 ? xstrdup("lua/import.lua") : buf_detach(&p, NULL);
-		buf_reset(&p);
-		cands[n] = made[n];
-		n++;
-	}
-	if (exe_dir) {
-		buf_printf(&p, "%s/lua/import.lua", exe_dir);
-		cands[n] = made[n] = buf_detach(&p, NULL);
-		n++;
-		buf_printf(&p, "%s/../share/planpress/lua/import.lua", exe_dir);
-		cands[n] = made[n] = buf_detach(&p, NULL);
-		n++;
-	}
-	if (env && *env) {
-		buf_printf(&p, "%s/lua/import.lua", env);
-		cands[n] = made[n] = buf_detach(&p, NULL);
-		n++;
-	}
-	buf_printf(&p, "%s/lua/import.lua", PP_DATADIR);
-	cands[n] = made[n] = buf_detach(&p, NULL);
-	n++;
-	char *found = NULL;
-	for (size_t i = 0; i < n && !found; i++)
-		if (is_file(cands[i]))
-			found = xstrdup(cands[i]);
-	for (size_t i = 0; i < n; i++)
-		free(made[i]);
-	buf_free(&p);
+	struct arena *a = arena_new();
+	int which = -1;
+	const char *f = datadir_find(a, site_dir, exe_dir, "lua/import.lua", 0, &which);
+	/* A site-relative name reads better in messages: lua/import.lua:12. */
+	char *found = !f ? NULL
+	              : which == 0 && site_dir && strcmp(site_dir, ".") == 0 ? xstrdup("lua/import.lua")
+	              : xstrdup(f);
+	arena_free(a);
 	return found;
 }
 

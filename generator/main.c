@@ -45,6 +45,7 @@ static void usage(FILE *f)
 	      "  --jobs N       threads to render with (default: one per processor)\n"
 	      "  --quiet, -q    print only errors\n"
 	      "  --timings      print how long each stage of the build took\n"
+	      "  --force        build even when nothing changed since the last build\n"
 	      "\n"
 	      "Exit status: 0 success, 1 content or build errors, 2 usage or environment errors.\n"
 	      "See planpress(1), planpress(5) and planpress-content(7).\n", f);

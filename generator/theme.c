@@ -7,13 +7,11 @@
 #include <sys/stat.h>
 
 #include "buf.h"
+#include "datadir.h"
 #include "toml.h"
 #include "walk.h"
 #include "xalloc.h"
 
-#ifndef PP_DATADIR
-#define PP_DATADIR "/usr/local/share/planpress"
-#endif
 
 /* Template names the site's layouts/ may override, and which layout
  * stood where: for the "overrides nothing" check. */
@@ -52,27 +50,15 @@ static int is_dir(const char *p)
 	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-/* The theme's folder; *in_site is set when it is the site's own themes/NAME. */
+/* The theme's folder (datadir.h's search); *in_site is set when it is the
+ * site's own themes/NAME. */
 static const char *find_theme(struct arena *a, const char *site_dir, const char *exe_dir,
                               const char *name, int *in_site)
 {
-	const char *env = getenv("PLANPRESS_DATADIR");
-	const char *cands[5];
-	size_t n = 0;
-	cands[n++] = arena_printf(a, "%s/themes/%s", site_dir, name);
-	if (env && *env)
-		cands[n++] = arena_printf(a, "%s/themes/%s", env, name);
-	if (exe_dir) {
-		cands[n++] = arena_printf(a, "%s/themes/%s", exe_dir, name);
-		cands[n++] = arena_printf(a, "%s/../share/planpress/themes/%s", exe_dir, name);
-	}
-	cands[n++] = arena_printf(a, "%s/themes/%s", PP_DATADIR, name);
-	for (size_t i = 0; i < n; i++)
-		if (is_dir(cands[i])) {
-			*in_site = i == 0;
-			return cands[i];
-		}
-	return NULL;
+	int which = -1;
+	const char *dir = datadir_find(a, site_dir, exe_dir, arena_printf(a, "themes/%s", name), 1, &which);
+	*in_site = which == 0;
+	return dir;
 }
 
 /* Adds every template file of dir to the set; names are recorded in seen.
