@@ -6,6 +6,9 @@ VERSION   := 0.1.0
 PKGS      := md4c md4c-html libcmark lua5.4 libgit2 yaml-0.1
 DEB_PKGS  := libmd4c-dev libmd4c-html0-dev libcmark-dev liblua5.4-dev libgit2-dev libyaml-dev pkg-config
 FUZZ_DEBS := clang libclang-rt-14-dev
+# make bench: GNU time for wall time and peak memory, hyperfine for repeated
+# runs, Hugo (Debian 12: 0.111) for the comparison.
+BENCH_DEBS := time hyperfine hugo
 TEST_DEBS := git chromium fonts-wqy-microhei $(FUZZ_DEBS)
 
 WARN      := -Wall -Wextra -Wshadow -Wmissing-prototypes -Wstrict-prototypes -Wwrite-strings \
@@ -164,7 +167,10 @@ site: check-deps
 	@echo "site: built public/ from content/ (open public/index.html) and published it to build/published.git"
 	@echo "site: ./planpress log lists the publications"
 
-bench: planpress
+bench: check-deps
+	@$(MAKE) --no-print-directory deps DEPS_EXTRA="$(BENCH_DEBS)" >/dev/null || \
+	  $(MAKE) --no-print-directory deps DEPS_EXTRA="$(BENCH_DEBS)"
+	@$(MAKE) --no-print-directory planpress
 	@sh tests/bench/run.sh ./planpress
 
 # ---- install -----------------------------------------------------------------

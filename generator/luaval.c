@@ -482,12 +482,14 @@ static struct value *table_to_value(lua_State *L, struct luaval_conv *cv, int t,
 			out = (struct value *)orig;
 		} else {
 			out = value_array(cv->a, orig->pos);
+			value_reserve(cv->a, out, (size_t)n);
 			for (lua_Integer i = 0; i < n; i++)
 				value_push(cv->a, out, kids[i]);
 		}
 		lua_settop(L, base);
 	} else if (isarr) {
 		out = value_array(cv->a, table_pos(L, cv, t, orig));
+		value_reserve(cv->a, out, (size_t)n);
 		for (lua_Integer i = 1; i <= n; i++) {
 			const struct value *co = orig && orig->kind == V_ARRAY && (size_t)i <= orig->u.arr.n
 			                             ? orig->u.arr.v[i - 1] : NULL;
@@ -527,6 +529,7 @@ static struct value *table_to_value(lua_State *L, struct luaval_conv *cv, int t,
 			return (struct value *)orig;
 		}
 		out = value_table(cv->a, table_pos(L, cv, t, orig));
+		value_reserve(cv->a, out, (size_t)n);
 		for (size_t i = 0; i < no; i++)   /* orig's keys outlive out: not copied */
 			if (kids[i])
 				value_append_key(cv->a, out, orig->u.tab.v[i].key, orig->u.tab.v[i].keylen, kids[i]);

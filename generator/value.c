@@ -78,6 +78,19 @@ struct value *value_table(struct arena *a, struct pos pos)
 	return value_new(a, V_TABLE, pos);
 }
 
+void value_reserve(struct arena *a, struct value *v, size_t n)
+{
+	if (v->kind == V_ARRAY && n > v->u.arr.cap) {
+		v->u.arr.v = arena_realloc(a, v->u.arr.v, v->u.arr.n * sizeof(struct value *),
+		                           n * sizeof(struct value *));
+		v->u.arr.cap = n;
+	} else if (v->kind == V_TABLE && n > v->u.tab.cap) {
+		v->u.tab.v = arena_realloc(a, v->u.tab.v, v->u.tab.n * sizeof(struct value_pair),
+		                           n * sizeof(struct value_pair));
+		v->u.tab.cap = n;
+	}
+}
+
 void value_push(struct arena *a, struct value *arr, struct value *v)
 {
 	if (arr->u.arr.n == arr->u.arr.cap) {
@@ -127,15 +140,17 @@ static void index_update(struct arena *a, struct value *t)
 	if (x && x->owner != t)
 		x = t->u.tab.idx = NULL;
 	if (!x || 2 * n > x->nslots) {
-		size_t want = 64;
-		while (want < 4 * n)
+		/* at most half full; room for the reserved size at once, so that
+		 * a table of known size is indexed once */
+		size_t size = n > t->u.tab.cap ? n : t->u.tab.cap;
+		size_t want = 32;
+		while (want < 2 * size)
 			want *= 2;
 		if (!x)
 			x = t->u.tab.idx = arena_alloc(a, sizeof *x);
 		x->owner = t;
 		x->nslots = want;
-		x->slots = arena_alloc(a, want * sizeof *x->slots);
-		memset(x->slots, 0, want * sizeof *x->slots);
+		x->slots = arena_alloc(a, want * sizeof *x->slots);   /* zeroed: empty */
 		x->count = 0;
 	}
 	for (; x->count < n; x->count++)

@@ -92,6 +92,9 @@ struct value *value_datetime(struct arena *a, const struct datetime *dt, struct 
 struct value *value_array(struct arena *a, struct pos pos);
 struct value *value_table(struct arena *a, struct pos pos);
 
+/* Makes room for n elements (an array) or n pairs (a table) in all, so that
+ * a caller that knows the size pays for no growth. */
+void value_reserve(struct arena *a, struct value *v, size_t n);
 /* Appends v to array arr. */
 void value_push(struct arena *a, struct value *arr, struct value *v);
 /* Sets key in table t: replaces the value of an existing key, else appends.
