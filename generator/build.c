@@ -22,7 +22,6 @@
 #include "model.h"
 #include "output.h"
 #include "pool.h"
-#include "publish.h"
 #include "script.h"
 #include "stamp.h"
 #include "template.h"
@@ -617,16 +616,16 @@ static void add_history(struct build *b)
 {
 	struct pos nopos = { 0 };
 	const char *repo = b->cfg.publish.repo;
-	if (!repo)
+	if (!repo || !b->o->history)
 		return;
 	if (repo[0] != '/')
 		repo = arena_printf(b->a, "%s/%s", b->o->site_dir, repo);
-	if (publish_history_lang(b->a, repo, b->cfg.publish.branch, b->lang, &b->history, b->d) < 0 || !b->history)
+	if (b->o->history(b->a, repo, b->cfg.publish.branch, b->lang, &b->history, b->d) < 0 || !b->history)
 		return;
 	if (theme_template(&b->theme, "changes")) {
 		value_setc(b->a, b->env.site, "has_changes", value_bool(b->a, 1, nopos));
 		value_setc(b->a, b->env.site, "changes_url",
-		           value_cstring(b->a, b->cfg.index_links ? PUBLISH_CHANGES_DIR "/index.html" : PUBLISH_CHANGES_DIR "/", nopos));
+		           value_cstring(b->a, b->cfg.index_links ? BUILD_CHANGES_DIR "/index.html" : BUILD_CHANGES_DIR "/", nopos));
 	}
 	for (size_t i = 0; i < b->history->u.arr.n; i++) {
 		struct value *h = b->history->u.arr.v[i];
@@ -906,8 +905,8 @@ int build_site(const struct build_opts *o, struct build_stats *st, struct diags 
 		ch->kind = PAGE_SECTION;
 		ch->path = ch->rel = NULL;
 		ch->dir = "changes";
-		ch->url = PUBLISH_CHANGES_DIR "/";
-		ch->out = PUBLISH_CHANGES_DIR "/index.html";
+		ch->url = BUILD_CHANGES_DIR "/";
+		ch->out = BUILD_CHANGES_DIR "/index.html";
 		ch->title = value_str(value_get(b.theme.i18n, "changes"), "changes");
 		ch->type = "changes";
 		ch->parent = b.c.home;

@@ -4,7 +4,19 @@
 
 #include <stddef.h>
 
+#include "arena.h"
 #include "diag.h"
+#include "lang.h"
+#include "value.h"
+
+/* The folder of the site's changes page (the publish history). */
+#define BUILD_CHANGES_DIR "changes"
+
+/* Reads the publish history of repo's branch for the changes page
+ * (publish_history_lang in publish.h has this shape): the commands pass it
+ * in, so that building does not depend on publishing. */
+typedef int (*build_history_fn)(struct arena *a, const char *repo, const char *branch, enum lang l,
+                                struct value **out, struct diags *d);
 
 struct build_opts {
 	const char *site_dir;   /* the folder with site.toml */
@@ -18,6 +30,7 @@ struct build_opts {
 	 * changes page (its commit id cannot be known yet). */
 	int publishing;
 	const char *pending_message;   /* NULL: the default message */
+	build_history_fn history;      /* NULL: no changes page */
 };
 
 /* Stages of a build, for --timings. */

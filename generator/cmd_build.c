@@ -7,6 +7,7 @@
 #include "build.h"
 #include "cli.h"
 #include "diag.h"
+#include "publish.h"
 
 static double now_ms(void)
 {
@@ -53,6 +54,7 @@ static int run(const struct cli *cli, int argc, char **argv, int check)
 		.jobs = jobs,
 		.check_only = check,
 		.force = force,
+		.history = publish_history_lang,
 	};
 	struct build_stats st;
 	struct diags d;

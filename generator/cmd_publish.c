@@ -126,7 +126,8 @@ int cmd_publish(const struct cli *cli, int argc, char **argv)
 	if ((rc = publish_stage_open(c.publish.repo, &stage, &d)) != 0)
 		goto out;
 	struct build_opts bo = { .site_dir = ".", .out_dir = stage.dir, .exe_dir = cli->exe_dir,
-	                         .publishing = 1, .pending_message = message };
+	                         .publishing = 1, .pending_message = message,
+	                         .history = publish_history_lang };
 	struct build_stats bs;
 	rc = build_site(&bo, &bs, &d);
 	if (rc) {

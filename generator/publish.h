@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "arena.h"
+#include "build.h"
 #include "diag.h"
 #include "lang.h"
 #include "revdiff.h"
@@ -93,7 +94,7 @@ int publish_worktree(const char *repo, const char *branch, const char *path, str
  * not exist gives an empty array. Task changes are worded in Chinese. */
 /* The folder of the site's changes page, which publish ignores when it asks
  * whether anything changed (see only_changes_page in publish.c). */
-#define PUBLISH_CHANGES_DIR "changes"
+#define PUBLISH_CHANGES_DIR BUILD_CHANGES_DIR
 
 int publish_history(struct arena *a, const char *repo_path, const char *branch,
                     struct value **out, struct diags *d);
