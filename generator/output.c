@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -58,12 +59,28 @@ static void inflight_drop(int slot)
 		atomic_store(&inflight[slot].state, SLOT_FREE);
 }
 
-/* Async-signal-safe: atomic loads, unlink, sigaction, raise. */
-static void on_signal(int sig)
+/* Set by the handler: a writer that lists its temp file afterwards does not
+ * create it. */
+static atomic_int dying;
+/* A writer listed just before the first sweep may still be creating its
+ * file; the second sweep, this much later, removes it. */
+#define OUTPUT_SIGNAL_SETTLE_NS 20000000L
+
+static void sweep(void)
 {
 	for (int i = 0; i < OUTPUT_INFLIGHT_MAX; i++)
 		if (atomic_load(&inflight[i].state) == SLOT_ARMED)
 			unlink(inflight[i].path);
+}
+
+/* Async-signal-safe: atomic loads and stores, unlink, nanosleep, sigaction, raise. */
+static void on_signal(int sig)
+{
+	atomic_store(&dying, 1);
+	sweep();
+	struct timespec settle = { 0, OUTPUT_SIGNAL_SETTLE_NS };
+	nanosleep(&settle, NULL);
+	sweep();
 	struct sigaction sa;
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = SIG_DFL;
@@ -185,7 +202,8 @@ static int write_atomic(const char *path, const char *data, size_t len, const ch
 	int rc = -1, saved = 0;
 	/* Listed before it exists, so a signal between open and rename removes it. */
 	int slot = inflight_add(buf_cstr(&tmp), tmp.len);
-	int fd = open(buf_cstr(&tmp), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	int fd = atomic_load(&dying) ? (errno = EINTR, -1)
+	                             : open(buf_cstr(&tmp), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0) {
 		saved = errno;
 		goto out;
