@@ -35,5 +35,8 @@ const char *buf_cstr(struct buf *b);
 /* Hands the memory to the caller (free() it); the buffer is left empty. */
 char *buf_detach(struct buf *b, size_t *len);
 void buf_free(struct buf *b);
+/* Appends the whole file at path, read in chunks. Returns 0, or -1 with
+ * errno set (the buffer may hold part of the file then). */
+int buf_read_file(struct buf *b, const char *path);
 
 #endif

@@ -278,20 +278,6 @@ out:
 	return rc;
 }
 
-static int read_file(const char *path, struct buf *out)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return -1;
-	char tmp[65536];
-	size_t n;
-	while ((n = fread(tmp, 1, sizeof tmp, f)) > 0)
-		buf_put(out, tmp, n);
-	int err = ferror(f);
-	fclose(f);
-	return err ? -1 : 0;
-}
-
 /* ---- the private build folder ------------------------------------------------- */
 
 /* publish builds into a folder of its own inside the repository's folder
@@ -481,7 +467,7 @@ static void cache_load(struct arena *a, const char *path, struct cache *c)
 {
 	struct buf b = BUF_INIT;
 	memset(c, 0, sizeof *c);
-	if (read_file(path, &b) < 0 || !b.len)
+	if (buf_read_file(&b, path) < 0 || !b.len)
 		goto out;
 	const char *s = buf_cstr(&b), *end = s + b.len;
 	const char *nl = memchr(s, '\n', b.len);
@@ -748,7 +734,7 @@ static int store_blob(git_odb *odb, const char *path, size_t size, git_oid *id, 
 {
 	if (size <= STREAM_WHOLE_MAX) {
 		buf_reset(scratch);
-		if (read_file(path, scratch) < 0)
+		if (buf_read_file(scratch, path) < 0)
 			return -1;
 		return git_odb_write(id, odb, scratch->data ? scratch->data : "", scratch->len, GIT_OBJECT_BLOB) < 0
 		           ? -2 : 0;
@@ -1569,7 +1555,7 @@ static void hcache_load(struct arena *a, const char *path, struct hcache *c)
 {
 	struct buf b = BUF_INIT;
 	memset(c, 0, sizeof *c);
-	if (read_file(path, &b) < 0 || !b.len)
+	if (buf_read_file(&b, path) < 0 || !b.len)
 		goto out;
 	struct diags quiet;
 	diags_init(&quiet);

@@ -410,20 +410,6 @@ static int get_diags(const char *s, size_t n, struct diags *d)
 	return 0;
 }
 
-static int read_all(const char *path, struct buf *b)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return -1;
-	char chunk[65536];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		buf_put(b, chunk, n);
-	int err = ferror(f);
-	fclose(f);
-	return err ? -1 : 0;
-}
-
 int stamp_check(const char *site_dir, const struct buf *inputs, const char *out_dir,
                 struct stamp_counts *c, struct diags *d)
 {
@@ -436,7 +422,7 @@ int stamp_check(const char *site_dir, const struct buf *inputs, const char *out_
 		path = NULL;
 		goto out;
 	}
-	if (read_all(path, &file) < 0 || file.len == 0)
+	if (buf_read_file(&file, path) < 0 || file.len == 0)
 		goto out;
 	in = get_section(file.data, file.len, &at, "inputs", &n);
 	if (!in || n != inputs->len || memcmp(in, inputs->data, n) != 0)
