@@ -21,6 +21,7 @@ struct block {
 
 struct arena {
 	struct block *head;
+	struct block *spare;   /* standard blocks kept by arena_reset */
 	size_t total;
 };
 
@@ -38,7 +39,13 @@ static void *alloc_raw(struct arena *a, size_t n)
 	struct block *b = a->head;
 	if (!b || b->cap - b->used < n) {
 		size_t cap = n > ARENA_BLOCK / 4 ? n : ARENA_BLOCK;
-		struct block *nb = xmalloc(sizeof(struct block) + cap);
+		struct block *nb;
+		if (cap == ARENA_BLOCK && a->spare) {
+			nb = a->spare;
+			a->spare = nb->next;
+		} else {
+			nb = xmalloc(sizeof(struct block) + cap);
+		}
 		nb->used = 0;
 		nb->cap = cap;
 		if (b && cap != ARENA_BLOCK) {
@@ -104,6 +111,23 @@ char *arena_printf(struct arena *a, const char *fmt, ...)
 	return p;
 }
 
+void arena_reset(struct arena *a)
+{
+	struct block *b = a->head;
+	while (b) {
+		struct block *next = b->next;
+		if (b->cap == ARENA_BLOCK) {
+			b->next = a->spare;
+			a->spare = b;
+		} else {
+			free(b);
+		}
+		b = next;
+	}
+	a->head = NULL;
+	a->total = 0;
+}
+
 size_t arena_used(const struct arena *a)
 {
 	return a->total;
@@ -113,11 +137,13 @@ void arena_free(struct arena *a)
 {
 	if (!a)
 		return;
-	struct block *b = a->head;
-	while (b) {
-		struct block *next = b->next;
-		free(b);
-		b = next;
+	for (int list = 0; list < 2; list++) {
+		struct block *b = list ? a->spare : a->head;
+		while (b) {
+			struct block *next = b->next;
+			free(b);
+			b = next;
+		}
 	}
 	free(a);
 }

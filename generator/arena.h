@@ -19,6 +19,10 @@ char *arena_strndup(struct arena *a, const char *s, size_t n);
 char *arena_strdup(struct arena *a, const char *s);
 char *arena_printf(struct arena *a, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* Forgets everything allocated, keeping the standard-size blocks for reuse
+ * (a per-page scratch arena: memory already touched, no new page faults).
+ * Every pointer the arena handed out is invalid afterwards. */
+void arena_reset(struct arena *a);
 /* Bytes handed out so far (for tests and memory budgets). */
 size_t arena_used(const struct arena *a);
 /* Frees every block; accepts NULL. */

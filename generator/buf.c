@@ -62,6 +62,30 @@ void buf_printf(struct buf *b, const char *fmt, ...)
 	va_end(ap);
 }
 
+void buf_put_uint_padded(struct buf *b, unsigned long long i, int width)
+{
+	char tmp[24];
+	int n = 0;
+	do {
+		tmp[sizeof tmp - 1 - n++] = (char)('0' + i % 10);
+		i /= 10;
+	} while (i);
+	while (n < width && n < (int)sizeof tmp)
+		tmp[sizeof tmp - 1 - n++] = '0';
+	buf_put(b, tmp + sizeof tmp - n, (size_t)n);
+}
+
+void buf_put_int(struct buf *b, long long i)
+{
+	if (i < 0) {
+		buf_putc(b, '-');
+		/* -(i + 1) + 1: no overflow at LLONG_MIN */
+		buf_put_uint_padded(b, (unsigned long long)(-(i + 1)) + 1, 1);
+	} else {
+		buf_put_uint_padded(b, (unsigned long long)i, 1);
+	}
+}
+
 void buf_put_html(struct buf *b, const char *s, size_t n)
 {
 	size_t start = 0;

@@ -22,6 +22,11 @@ void buf_putc(struct buf *b, char c);
 void buf_printf(struct buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void buf_vprintf(struct buf *b, const char *fmt, va_list ap);
+/* Appends i in decimal ("-12"), as "%lld" would, without printf. */
+void buf_put_int(struct buf *b, long long i);
+/* Appends i in decimal with at least width digits, zeros in front ("%0*d");
+ * i >= 0, width <= 20. */
+void buf_put_uint_padded(struct buf *b, unsigned long long i, int width);
 /* Appends s with & < > " ' escaped for HTML text and attributes. */
 void buf_put_html(struct buf *b, const char *s, size_t n);
 void buf_truncate(struct buf *b, size_t len);

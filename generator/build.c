@@ -42,15 +42,9 @@ struct frag_list {
 	size_t n, cap;
 };
 
-/* A finished output file of a page (a section with a pager has several). */
-struct page_out {
-	const char *rel;
-	const char *data;
-	size_t len;
-};
-
+/* The finished output files of a page (a section with a pager has several). */
 struct rendered {
-	struct page_out *out;   /* first: the page itself */
+	struct out_file *out;   /* first: the page itself */
 	size_t nout;
 };
 
@@ -58,6 +52,8 @@ struct build {
 	const struct build_opts *o;
 	struct arena *a;          /* load phase */
 	struct arena **ta;        /* one per worker, for render results */
+	struct arena **sa;        /* one per worker, scratch reset after each page */
+	struct output_spill **spill;  /* one per worker: rendered files wait there (output.h) */
 	struct frag_list *frags;  /* one per worker */
 	int jobs;
 	struct config cfg;
@@ -220,6 +216,18 @@ static const struct tpl *pick_template(struct build *b, const struct page *p, co
 	return t;
 }
 
+/* Hands a rendered file to the output: it waits in the worker's spill
+ * until the write stage (a check writes nothing: the bytes are dropped). */
+static void emit(struct build *b, int worker, struct out_file *f, const char *rel, const char *src,
+                 const struct buf *out)
+{
+	memset(f, 0, sizeof *f);
+	f->rel = rel;
+	f->src = src;
+	if (b->spill)
+		output_spill_put(b->spill[worker], f, out->data ? out->data : "", out->len, b->d);
+}
+
 /* Renders page i, and each page of its list when the list spans several. */
 static void tpl_one(void *ctx, size_t i, int worker)
 {
@@ -247,40 +255,40 @@ static void tpl_one(void *ctx, size_t i, int worker)
 	struct rendered *r = &b->r[i];
 	r->out = arena_alloc(a, (size_t)total * sizeof *r->out);
 	struct buf out = BUF_INIT;
+	/* The context is scratch: made, rendered and forgotten page by page. */
+	struct arena *scratch = b->sa[worker];
 	for (int k = 1; k <= total; k++) {
 		const char *here = ctx_pager_url(a, p, k);
 		size_t first = total > 1 ? (size_t)(k - 1) * per : 0;
 		size_t count = total > 1 ? per : n;
 		buf_reset(&out);
-		if (tpl_render(b->theme.tpl, t, ctx_page(a, &b->env, p, here, first, count, k, total), &out, b->d) < 0)
+		int bad = tpl_render(b->theme.tpl, t, ctx_page(scratch, &b->env, p, here, first, count, k, total),
+		                     &out, b->d) < 0;
+		arena_reset(scratch);
+		if (bad)
 			break;
-		struct page_out *po = &r->out[r->nout++];
-		po->rel = k == 1 ? p->out : arena_printf(a, "%sindex.html", here);
-		po->data = arena_strndup(a, out.data ? out.data : "", out.len);
-		po->len = out.len;
+		emit(b, worker, &r->out[r->nout++], k == 1 ? p->out : arena_printf(a, "%sindex.html", here), p->path,
+		     &out);
 	}
 	buf_free(&out);
 }
 
-/* Renders template name (if the theme has it) with ctx into rel. */
-static void render_in(struct build *b, struct arena *a, const char *name, struct value *ctx,
-                      const char *rel, struct page_out *po)
+/* Renders template name (if the theme has it) with ctx into rel, on worker's spill. */
+static void render_in(struct build *b, int worker, const char *name, struct value *ctx,
+                      const char *rel, struct out_file *po)
 {
 	const struct tpl *t = theme_template(&b->theme, name);
 	struct buf out = BUF_INIT;
-	if (t && tpl_render(b->theme.tpl, t, ctx, &out, b->d) == 0) {
-		po->rel = rel;
-		po->data = arena_strndup(a, out.data ? out.data : "", out.len);
-		po->len = out.len;
-	}
+	if (t && tpl_render(b->theme.tpl, t, ctx, &out, b->d) == 0)
+		emit(b, worker, po, rel, NULL, &out);
 	buf_free(&out);
 }
 
-/* Renders template name (if the theme has it) with ctx into rel. */
+/* The same outside the worker pool (the calling thread has worker 0's state). */
 static void render_extra(struct build *b, const char *name, struct value *ctx, const char *rel,
-                         struct page_out *po)
+                         struct out_file *po)
 {
-	render_in(b, b->a, name, ctx, rel, po);
+	render_in(b, 0, name, ctx, rel, po);
 }
 
 /* ---- output -------------------------------------------------------------------- */
@@ -334,7 +342,7 @@ static void check_clashes(struct build *b, const struct out_file *files, size_t 
 }
 
 static int write_site(struct build *b, const char *out_dir, struct build_stats *st,
-                      const struct page_out *extra, size_t nextra)
+                      const struct out_file *extra, size_t nextra)
 {
 	size_t n = 0, cap = b->c.nfiles + b->theme.nfiles + nextra + 1;
 	for (size_t i = 0; i < b->c.npages; i++)
@@ -343,15 +351,15 @@ static int write_site(struct build *b, const char *out_dir, struct build_stats *
 	int rc = 1;
 	for (size_t i = 0; i < b->c.npages; i++)
 		for (size_t k = 0; k < b->r[i].nout; k++)
-			files[n++] = (struct out_file){ b->r[i].out[k].rel, b->r[i].out[k].data, b->r[i].out[k].len,
-			                                NULL, b->c.pages[i]->path };
+			files[n++] = b->r[i].out[k];
 	for (size_t i = 0; i < b->c.nfiles; i++)
-		files[n++] = (struct out_file){ b->c.files[i].rel, NULL, 0, b->c.files[i].path, b->c.files[i].path };
+		files[n++] = (struct out_file){ .rel = b->c.files[i].rel, .copy_from = b->c.files[i].path,
+		                                .src = b->c.files[i].path };
 	for (size_t i = 0; i < b->theme.nfiles; i++)
-		files[n++] = (struct out_file){ b->theme.files[i].rel, NULL, 0, b->theme.files[i].path, NULL };
+		files[n++] = (struct out_file){ .rel = b->theme.files[i].rel, .copy_from = b->theme.files[i].path };
 	for (size_t i = 0; i < nextra; i++)
 		if (extra[i].rel)
-			files[n++] = (struct out_file){ extra[i].rel, extra[i].data, extra[i].len, NULL, NULL };
+			files[n++] = extra[i];
 	st->pages = n - b->c.nfiles - b->theme.nfiles;
 	qsort(files, n, sizeof *files, cmp_out);
 	size_t errs = b->d->nerrors;
@@ -577,19 +585,21 @@ static void make_unit_pages(struct build *b)
 }
 
 /* Renders a made-up page (no source, no Markdown) with template name, in arena a. */
-static void render_made_page(struct build *b, struct arena *a, struct page *p, const char *name,
-                             const char *key, const struct value *data, struct page_out *po)
+static void render_made_page(struct build *b, int worker, struct page *p, const char *name,
+                             const char *key, const struct value *data, struct out_file *po)
 {
+	struct arena *a = b->sa[worker];
 	struct value *ctx = ctx_page(a, &b->env, p, p->url, 0, p->nchildren, 1, 1);
 	if (key && data)
 		value_setc(a, value_get(ctx, "page"), key, (struct value *)data);
-	render_in(b, a, name, ctx, p->out, po);
+	render_in(b, worker, name, ctx, p->out, po);
+	arena_reset(a);
 }
 
 struct unit_job {
 	struct build *b;
 	const struct value *units;   /* site.units */
-	struct page_out *out;        /* one slot per unit page */
+	struct out_file *out;        /* one slot per unit page */
 };
 
 /* Unit pages list many tasks each: rendered on the pool like content pages. */
@@ -604,7 +614,7 @@ static void unit_one(void *ctx, size_t k, int worker)
 		const char *us = value_str(value_get(u, "slug"), "");
 		size_t n = strlen(us);
 		if (strncmp(slug, us, n) == 0 && slug[n] == '/' && slug[n + 1] == '\0') {
-			render_made_page(b, b->ta[worker], b->units[k], "unit", "unit", u, &j->out[k]);
+			render_made_page(b, worker, b->units[k], "unit", "unit", u, &j->out[k]);
 			return;
 		}
 	}
@@ -731,9 +741,24 @@ static void add_model(struct build *b)
 	b->env.extra = b->model.by_page;
 }
 
+/* One pretty-printed JSON document, written on the worker pool. */
+struct json_doc {
+	const char *rel, *key;
+	struct value *list;
+	struct buf out;
+	struct value *doc;
+};
+
+static void json_one(void *ctx, size_t i, int worker)
+{
+	struct json_doc *jd = &((struct json_doc *)ctx)[i];
+	json_write(jd->doc, 1, &jd->out);
+	buf_putc(&jd->out, '\n');
+}
+
 /* data/tasks.json and data/plans.json: the computed state for reviewers and
  * other tools, pretty-printed one field per line, in a stable order. */
-static void data_files(struct build *b, struct page_out *tasks_out, struct page_out *plans_out)
+static void data_files(struct build *b, struct out_file *tasks_out, struct out_file *plans_out)
 {
 	struct arena *a = b->a;
 	struct pos nopos = { 0 };
@@ -756,27 +781,21 @@ static void data_files(struct build *b, struct page_out *tasks_out, struct page_
 		value_push(a, plist, copy);
 	}
 	struct value *as_of = value_get(site, "as_of");
-	struct buf out = BUF_INIT;
-	struct value *doc = value_table(a, nopos);
-	if (as_of)
-		value_setc(a, doc, "as_of", as_of);
-	value_setc(a, doc, "tasks", tasks);
-	json_write(doc, 1, &out);
-	buf_putc(&out, '\n');
-	tasks_out->rel = "data/tasks.json";
-	tasks_out->data = arena_strndup(a, out.data, out.len);
-	tasks_out->len = out.len;
-	buf_reset(&out);
-	doc = value_table(a, nopos);
-	if (as_of)
-		value_setc(a, doc, "as_of", as_of);
-	value_setc(a, doc, "plans", plist);
-	json_write(doc, 1, &out);
-	buf_putc(&out, '\n');
-	plans_out->rel = "data/plans.json";
-	plans_out->data = arena_strndup(a, out.data, out.len);
-	plans_out->len = out.len;
-	buf_free(&out);
+	struct json_doc docs[2] = { { "data/tasks.json", "tasks", tasks, BUF_INIT, NULL },
+	                            { "data/plans.json", "plans", plist, BUF_INIT, NULL } };
+	struct out_file *outs[2] = { tasks_out, plans_out };
+	for (int k = 0; k < 2; k++) {
+		docs[k].doc = value_table(a, nopos);
+		if (as_of)
+			value_setc(a, docs[k].doc, "as_of", as_of);
+		value_setc(a, docs[k].doc, docs[k].key, docs[k].list);
+	}
+	/* Each document is tens of MiB on a big site: one per worker. */
+	pool_run(2, b->jobs, json_one, docs);
+	for (int k = 0; k < 2; k++) {
+		emit(b, 0, outs[k], docs[k].rel, NULL, &docs[k].out);
+		buf_free(&docs[k].out);
+	}
 }
 
 static double now_ms(void)
@@ -810,9 +829,12 @@ int build_site(const struct build_opts *o, struct build_stats *st, struct diags 
 	b.a = arena_new();
 	b.jobs = o->jobs > 0 ? o->jobs : pool_cpus();
 	b.ta = xcalloc((size_t)b.jobs, sizeof *b.ta);
+	b.sa = xcalloc((size_t)b.jobs, sizeof *b.sa);
 	b.frags = xcalloc((size_t)b.jobs, sizeof *b.frags);
-	for (int i = 0; i < b.jobs; i++)
+	for (int i = 0; i < b.jobs; i++) {
 		b.ta[i] = arena_new();
+		b.sa[i] = arena_new();
+	}
 
 	const char *cfg_path = arena_printf(b.a, "%s/site.toml", o->site_dir);
 	const char *text;
@@ -847,6 +869,14 @@ int build_site(const struct build_opts *o, struct build_stats *st, struct diags 
 			rc = 0;
 			goto out;
 		}
+	}
+	if (!o->check_only) {
+		b.spill = xcalloc((size_t)b.jobs, sizeof *b.spill);
+		for (int i = 0; i < b.jobs; i++)
+			if (!(b.spill[i] = output_spill_new(out_dir, d))) {
+				rc = 2;
+				goto out;
+			}
 	}
 	b.cfg_src = text;
 	b.cfg_len = len;
@@ -898,7 +928,7 @@ int build_site(const struct build_opts *o, struct build_stats *st, struct diags 
 	/* Pages that are not content: 404 (served for any path, so it links from
 	 * the root), the Atom feed, and the sitemap when the site has an address. */
 	size_t nextra = 7 + (b.units_index ? 1 + b.nunits : 0);
-	struct page_out *extra = arena_alloc(b.a, nextra * sizeof *extra);
+	struct out_file *extra = arena_alloc(b.a, nextra * sizeof *extra);
 	if (b.history && theme_template(&b.theme, "changes") && b.c.home) {
 		struct page *ch = arena_alloc(b.a, sizeof *ch);
 		*ch = *b.c.home;
@@ -913,11 +943,11 @@ int build_site(const struct build_opts *o, struct build_stats *st, struct diags 
 		ch->children = NULL;
 		ch->nchildren = 0;
 		ch->meta = value_table(b.a, (struct pos){ 0 });
-		render_made_page(&b, b.a, ch, "changes", "changes", b.history, &extra[nextra - 1]);
+		render_made_page(&b, 0, ch, "changes", "changes", b.history, &extra[nextra - 1]);
 	}
 	if (b.units_index) {
 		const struct value *units = value_get(b.env.site, "units");
-		render_made_page(&b, b.a, b.units_index, "units", NULL, NULL, &extra[5]);
+		render_made_page(&b, 0, b.units_index, "units", NULL, NULL, &extra[5]);
 		struct unit_job uj = { &b, units, &extra[6] };
 		pool_run(b.nunits, b.jobs, unit_one, &uj);
 	}
@@ -963,9 +993,15 @@ out:
 	script_free(b.script);   /* after the last template that could call a lambda */
 	free(b.r);
 	free(b.md);
-	for (int i = 0; i < b.jobs; i++)
+	for (int i = 0; i < b.jobs; i++) {
 		arena_free(b.ta[i]);
+		arena_free(b.sa[i]);
+		if (b.spill)
+			output_spill_free(b.spill[i]);
+	}
+	free(b.spill);
 	free(b.ta);
+	free(b.sa);
 	free(b.frags);
 	arena_free(b.a);
 	return rc;

@@ -344,9 +344,12 @@ static void indent(struct buf *out, int pretty, int depth)
 {
 	if (!pretty)
 		return;
+	static const char spaces[] = "                                                                ";
+	size_t n = (size_t)depth * 2;
 	buf_putc(out, '\n');
-	for (int i = 0; i < depth; i++)
-		buf_puts(out, "  ");
+	for (; n > sizeof spaces - 1; n -= sizeof spaces - 1)
+		buf_put(out, spaces, sizeof spaces - 1);
+	buf_put(out, spaces, n);
 }
 
 static void write_value(const struct value *v, int pretty, int depth, struct buf *out)

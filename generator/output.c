@@ -1,4 +1,5 @@
 /* output.c: atomic, incremental writes of a built site, kept in step by a manifest. */
+#define _GNU_SOURCE   /* O_TMPFILE */
 #include "output.h"
 
 #include <dirent.h>
@@ -187,10 +188,13 @@ out:
 	return rc;
 }
 
+static int spill_into(int fd, const struct output_spill *s, unsigned long long off, size_t len);
+
 /* Writes data (or the file copy_from) to path through a temp file in the same
  * folder named ".NAME.tmp-PID-N"; with sync, durably. 0, or -1 with errno
  * set (and *read_err set when reading copy_from failed; read_err may be NULL). */
-static int write_atomic(const char *path, const char *data, size_t len, const char *copy_from, int sync,
+static int write_atomic(const char *path, const char *data, size_t len, const char *copy_from,
+                        const struct output_spill *spill, unsigned long long spill_off, int sync,
                         int *read_err)
 {
 	struct buf tmp = BUF_INIT;
@@ -208,7 +212,9 @@ static int write_atomic(const char *path, const char *data, size_t len, const ch
 		saved = errno;
 		goto out;
 	}
-	int bad = copy_from ? copy_into(fd, copy_from) : write_all(fd, data, len);
+	int bad = copy_from ? copy_into(fd, copy_from)
+	          : spill   ? spill_into(fd, spill, spill_off, len)
+	                    : write_all(fd, data, len);
 	if (!bad && sync)
 		bad = fsync(fd);
 	if (bad) {
@@ -238,7 +244,7 @@ out:
 
 int output_write_atomic(const char *path, const char *data, size_t len)
 {
-	return write_atomic(path, data, len, NULL, 1, NULL);
+	return write_atomic(path, data, len, NULL, NULL, 0, 1, NULL);
 }
 
 /* ---- comparing ------------------------------------------------------------------ */
@@ -380,6 +386,132 @@ void output_manifest_free(struct output_manifest *m)
 	memset(m, 0, sizeof *m);
 }
 
+/* ---- the spill -------------------------------------------------------------------- */
+
+struct output_spill {
+	int fd;
+	unsigned long long end;   /* bytes appended so far */
+	char *dir;                /* the output folder */
+	struct buf path;          /* scratch: dir/rel */
+};
+
+/* An unnamed temp file in folder, or -1 with errno set. */
+static int tmpfile_in(const char *folder)
+{
+	int fd = open(folder, O_RDWR | O_TMPFILE | O_CLOEXEC, 0600);
+	if (fd >= 0 || (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL))
+		return fd;
+	/* A file system without O_TMPFILE: a named file, unlinked at once. */
+	struct buf p = BUF_INIT;
+	buf_printf(&p, "%s/.planpress-spill.tmp-%ld-XXXXXX", folder, (long)getpid());
+	fd = mkstemp(p.data);
+	if (fd >= 0)
+		unlink(p.data);
+	buf_free(&p);
+	return fd;
+}
+
+struct output_spill *output_spill_new(const char *dir, struct diags *d)
+{
+	struct output_spill *s = xcalloc(1, sizeof *s);
+	char *folder = xstrdup(dir);
+	s->dir = xstrdup(dir);
+	s->fd = -1;
+	/* The output folder may not exist yet: the nearest folder above it. */
+	for (;;) {
+		s->fd = tmpfile_in(folder);
+		if (s->fd >= 0 || errno != ENOENT)
+			break;
+		char *slash = strrchr(folder, '/');
+		if (!slash) {
+			if (strcmp(folder, ".") == 0)
+				break;
+			free(folder);
+			folder = xstrdup(".");
+		} else if (slash == folder) {
+			if (!folder[1])
+				break;
+			folder[1] = '\0';
+		} else {
+			*slash = '\0';
+		}
+	}
+	if (s->fd < 0) {
+		diag_add(d, DIAG_ERROR, folder, 0, 0, NULL, 0, "cannot create a temp file: %s", diag_errstr(errno));
+		free(folder);
+		output_spill_free(s);
+		return NULL;
+	}
+	free(folder);
+	return s;
+}
+
+int output_spill_put(struct output_spill *s, struct out_file *f, const char *data, size_t len,
+                     struct diags *d)
+{
+	f->data = NULL;
+	f->len = len;
+	f->copy_from = NULL;
+	buf_reset(&s->path);
+	buf_printf(&s->path, "%s/%s", s->dir, f->rel);
+	if (same_content(s->path.data, data, len, NULL)) {
+		f->same = 1;
+		return 0;
+	}
+	size_t off = 0;
+	while (off < len) {
+		ssize_t w = pwrite(s->fd, data + off, len - off, (off_t)(s->end + off));
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0) {
+			diag_add(d, DIAG_ERROR, f->src ? f->src : s->path.data, 0, 0, NULL, 0,
+			         "cannot keep the output of '%s' in a temp file: %s", f->rel, diag_errstr(errno));
+			return -1;
+		}
+		off += (size_t)w;
+	}
+	f->spill = s;
+	f->spill_off = s->end;
+	s->end += len;
+	return 0;
+}
+
+void output_spill_free(struct output_spill *s)
+{
+	if (!s)
+		return;
+	if (s->fd >= 0)
+		close(s->fd);
+	free(s->dir);
+	buf_free(&s->path);
+	free(s);
+}
+
+/* Copies len bytes at off of the spill into fd. -1 on a write error, -2 on a read error. */
+static int spill_into(int fd, const struct output_spill *s, unsigned long long off, size_t len)
+{
+	char *chunk = xmalloc(OUTPUT_CHUNK);
+	int rc = 0;
+	size_t done = 0;
+	while (done < len && rc == 0) {
+		size_t want = len - done < OUTPUT_CHUNK ? len - done : OUTPUT_CHUNK;
+		ssize_t r = pread(s->fd, chunk, want, (off_t)(off + done));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			if (r == 0)
+				errno = EIO;
+			rc = -2;
+		} else if (write_all(fd, chunk, (size_t)r) < 0) {
+			rc = -1;
+		} else {
+			done += (size_t)r;
+		}
+	}
+	free(chunk);
+	return rc;
+}
+
 /* ---- the write -------------------------------------------------------------------- */
 
 struct job {
@@ -395,14 +527,18 @@ static void write_one(struct job *j, const struct out_file *f)
 {
 	struct buf path = BUF_INIT;
 	buf_printf(&path, "%s/%s", j->dir, f->rel);
-	if (same_content(path.data, f->data, f->len, f->copy_from)) {
+	/* A spilled file differed when it was made: no need to compare again. */
+	if (f->same || (!f->spill && same_content(path.data, f->data, f->len, f->copy_from))) {
 		atomic_fetch_add(&j->unchanged, 1);
 		goto out;
 	}
 	int read_err = 0;
-	if (write_atomic(path.data, f->data, f->len, f->copy_from, 0, &read_err) < 0) {
+	if (write_atomic(path.data, f->data, f->len, f->copy_from, f->spill, f->spill_off, 0, &read_err) < 0) {
 		int e = errno;
-		if (read_err)
+		if (read_err && f->spill)
+			diag_add(j->d, DIAG_ERROR, path.data, 0, 0, NULL, 0, "cannot read back from the temp file: %s",
+			         diag_errstr(e));
+		else if (read_err)
 			diag_add(j->d, DIAG_ERROR, f->copy_from, 0, 0, NULL, 0, "cannot read: %s", diag_errstr(e));
 		else
 			diag_add(j->d, DIAG_ERROR, path.data, 0, 0, NULL, 0, "cannot write: %s", diag_errstr(e));

@@ -15,7 +15,31 @@ struct out_file {
 	size_t len;
 	const char *copy_from;   /* a path on disk, or NULL */
 	const char *src;         /* for messages: the source file that makes it, or NULL */
+	/* Set by output_spill_put instead of data: */
+	int same;                /* the output folder holds exactly this already */
+	struct output_spill *spill;   /* the bytes wait in this spill, at spill_off */
+	unsigned long long spill_off;
 };
+
+/* A spill keeps rendered files out of memory until output_commit, so a
+ * build holds the pages in flight, not the whole site: each file is compared
+ * with what the output folder holds when it is made (the same: nothing is
+ * kept), or else appended to an unnamed temp file beside the output folder,
+ * which the kernel removes with the process however it ends, and which
+ * nobody else sees. One spill per thread: a spill is not shared. */
+struct output_spill;
+
+/* A spill for output folder dir (which need not exist yet: the file goes in
+ * the nearest folder above it that does). Returns NULL after recording the
+ * error in d. */
+struct output_spill *output_spill_new(const char *dir, struct diags *d);
+/* Fills f's same, spill and len from data (f->rel is set and names a
+ * file in the spill's folder; f->data stays NULL). The caller may free data
+ * afterwards. Returns 0, or -1 after recording the error in d. */
+int output_spill_put(struct output_spill *s, struct out_file *f, const char *data, size_t len,
+                     struct diags *d);
+/* Closes the temp file; accepts NULL. After output_commit. */
+void output_spill_free(struct output_spill *s);
 
 struct output_stats {
 	size_t written, unchanged, removed;
