@@ -128,6 +128,25 @@ void arena_reset(struct arena *a)
 	a->total = 0;
 }
 
+void arena_adopt(struct arena *into, struct arena *from)
+{
+	/* from's blocks go behind into's current block, whose free space stays in use. */
+	struct block *last = from->head;
+	if (last) {
+		while (last->next)
+			last = last->next;
+		if (into->head) {
+			last->next = into->head->next;
+			into->head->next = from->head;
+		} else {
+			into->head = from->head;
+		}
+	}
+	into->total += from->total;
+	from->head = NULL;
+	arena_free(from);
+}
+
 size_t arena_used(const struct arena *a)
 {
 	return a->total;

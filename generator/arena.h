@@ -23,6 +23,9 @@ char *arena_printf(struct arena *a, const char *fmt, ...)
  * (a per-page scratch arena: memory already touched, no new page faults).
  * Every pointer the arena handed out is invalid afterwards. */
 void arena_reset(struct arena *a);
+/* Makes into the owner of everything from handed out (for worker arenas
+ * whose results outlive the workers), and frees from itself. */
+void arena_adopt(struct arena *into, struct arena *from);
 /* Bytes handed out so far (for tests and memory budgets). */
 size_t arena_used(const struct arena *a);
 /* Frees every block; accepts NULL. */

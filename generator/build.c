@@ -71,7 +71,16 @@ struct build {
 	struct value **hook_page;     /* by page index: what on_page made of the page */
 	struct page *units_index;     /* units/ and one page per lead unit, made from site.units */
 	struct page **units;
+	const struct value **unit_data;   /* by unit page: its entry of site.units */
 	size_t nunits;
+	struct out_file *extra;       /* what the extra pages stage made (rel NULL: nothing) */
+	size_t nextra;
+	const char *out_dir;
+	struct build_stats *st;
+	struct buf inputs;            /* the stamp's record of this build's inputs */
+	int stamped;                  /* inputs were recorded: a good build saves the stamp */
+	int load_ok;                  /* theme and content loaded without errors */
+	int rc;                       /* build_site's answer */
 	struct value *history;        /* the publish repository's publications, newest first */
 	const char *cfg_src;          /* site.toml's text, for messages */
 	size_t cfg_len;
@@ -282,13 +291,6 @@ static void render_in(struct build *b, int worker, const char *name, struct valu
 	if (t && tpl_render(b->theme.tpl, t, ctx, &out, b->d) == 0)
 		emit(b, worker, po, rel, NULL, &out);
 	buf_free(&out);
-}
-
-/* The same outside the worker pool (the calling thread has worker 0's state). */
-static void render_extra(struct build *b, const char *name, struct value *ctx, const char *rel,
-                         struct out_file *po)
-{
-	render_in(b, 0, name, ctx, rel, po);
 }
 
 /* ---- output -------------------------------------------------------------------- */
@@ -539,6 +541,34 @@ static void relink_model(struct build *b)
 	b->env.extra = by_page;
 }
 
+/* ---- pages the build makes ------------------------------------------------------ */
+
+/* The one constructor of a page with no source file (units/, a unit's
+ * page, changes/, 404), in arena a: marked made, so it has no text, no date
+ * and no front matter of its own; it hangs under parent (NULL: nowhere). */
+static struct page *made_page(struct arena *a, enum page_kind kind, const char *dir, const char *url,
+                              const char *out, const char *title, const char *type, struct page *parent)
+{
+	struct page *p = arena_alloc(a, sizeof *p);
+	p->kind = kind;
+	p->made = 1;
+	p->dir = dir;
+	p->url = url;
+	p->out = out;
+	p->src = "";
+	p->meta = value_table(a, (struct pos){ 0 });
+	p->title = title;
+	p->type = type;
+	p->parent = parent;
+	p->index = (size_t)-1;
+	return p;
+}
+
+static const char *i18n(const struct build *b, const char *key)
+{
+	return value_str(value_get(b->theme.i18n, key), key);
+}
+
 /* units/ and units/<slug>/: pages made from site.units when the theme has
  * templates for them. They hang under home, like a section. */
 static void make_unit_pages(struct build *b)
@@ -547,44 +577,27 @@ static void make_unit_pages(struct build *b)
 	if (!units || units->kind != V_ARRAY || !units->u.arr.n || !b->c.home ||
 	    !theme_template(&b->theme, "units") || !theme_template(&b->theme, "unit"))
 		return;
-	struct pos nopos = { 0 };
-	struct page *idx = arena_alloc(b->a, sizeof *idx);
-	*idx = *b->c.home;
-	idx->kind = PAGE_SECTION;
-	idx->path = NULL;
-	idx->rel = NULL;
-	idx->dir = "units";
-	idx->url = "units/";
-	idx->out = "units/index.html";
-	idx->title = value_str(value_get(b->theme.i18n, "units"), "units");
-	idx->type = "units";
-	idx->parent = b->c.home;
-	idx->meta = value_table(b->a, nopos);
+	struct page *idx = made_page(b->a, PAGE_SECTION, "units", "units/", "units/index.html", i18n(b, "units"),
+	                             "units", b->c.home);
 	idx->children = arena_alloc(b->a, (units->u.arr.n + 1) * sizeof *idx->children);
-	idx->nchildren = 0;
 	b->units = arena_alloc(b->a, (units->u.arr.n + 1) * sizeof *b->units);
+	b->unit_data = arena_alloc(b->a, (units->u.arr.n + 1) * sizeof *b->unit_data);
 	for (size_t i = 0; i < units->u.arr.n; i++) {
 		const struct value *u = units->u.arr.v[i];
 		const char *slug = value_str(value_get(u, "slug"), NULL);
 		if (!slug || !*slug || strchr(slug, '/') || strstr(slug, ".."))
 			continue;
-		struct page *p = arena_alloc(b->a, sizeof *p);
-		*p = *idx;
-		p->kind = PAGE_PAGE;
-		p->url = arena_printf(b->a, "units/%s/", slug);
-		p->out = arena_printf(b->a, "units/%s/index.html", slug);
-		p->title = value_str(value_get(u, "name"), slug);
-		p->type = "unit";
-		p->parent = idx;
-		p->children = NULL;
-		p->nchildren = 0;
+		struct page *p = made_page(b->a, PAGE_PAGE, "units", arena_printf(b->a, "units/%s/", slug),
+		                           arena_printf(b->a, "units/%s/index.html", slug),
+		                           value_str(value_get(u, "name"), slug), "unit", idx);
+		b->unit_data[b->nunits] = u;
 		b->units[b->nunits++] = p;
 		idx->children[idx->nchildren++] = p;
 	}
 	b->units_index = idx;
 }
 
-/* Renders a made-up page (no source, no Markdown) with template name, in arena a. */
+/* Renders made page p with template name into po, its data (if any) as page.<key>. */
 static void render_made_page(struct build *b, int worker, struct page *p, const char *name,
                              const char *key, const struct value *data, struct out_file *po)
 {
@@ -596,28 +609,11 @@ static void render_made_page(struct build *b, int worker, struct page *p, const 
 	arena_reset(a);
 }
 
-struct unit_job {
-	struct build *b;
-	const struct value *units;   /* site.units */
-	struct out_file *out;        /* one slot per unit page */
-};
-
 /* Unit pages list many tasks each: rendered on the pool like content pages. */
 static void unit_one(void *ctx, size_t k, int worker)
 {
-	struct unit_job *j = ctx;
-	struct build *b = j->b;
-	const struct page *p = b->units[k];
-	const char *slug = p->url + 6;   /* "units/<slug>/" */
-	for (size_t i = 0; i < j->units->u.arr.n; i++) {
-		const struct value *u = j->units->u.arr.v[i];
-		const char *us = value_str(value_get(u, "slug"), "");
-		size_t n = strlen(us);
-		if (strncmp(slug, us, n) == 0 && slug[n] == '/' && slug[n + 1] == '\0') {
-			render_made_page(b, worker, b->units[k], "unit", "unit", u, &j->out[k]);
-			return;
-		}
-	}
+	struct build *b = ctx;
+	render_made_page(b, worker, b->units[k], "unit", "unit", b->unit_data[k], &b->extra[k]);
 }
 
 /* The publications so far, for the changes page and the print footer's
@@ -741,6 +737,90 @@ static void add_model(struct build *b)
 	b->env.extra = b->model.by_page;
 }
 
+/* ---- stage: extra pages ---------------------------------------------------------- */
+
+/* An extra page made from a theme template: the template, where it goes,
+ * and its context's builder, which returns NULL when this site has no such
+ * page. Builders run on the pool: they allocate in a, a worker's scratch. */
+struct extra_def {
+	const char *tpl;
+	const char *out;
+	struct value *(*context)(struct build *b, struct arena *a);
+};
+
+/* 404: served for any path, so it links from the root; it belongs nowhere. */
+static struct value *ctx_404(struct build *b, struct arena *a)
+{
+	struct page *p = made_page(a, PAGE_PAGE, "", "", "404.html", i18n(b, "not_found"), "", NULL);
+	return ctx_page(a, &b->env, p, "", 0, 0, 1, 1);
+}
+
+static struct value *ctx_feed_of(struct build *b, struct arena *a)
+{
+	return ctx_feed(a, &b->env, FEED_ENTRIES);
+}
+
+/* The sitemap names absolute addresses: only a site with base_url has one. */
+static struct value *ctx_sitemap_of(struct build *b, struct arena *a)
+{
+	return *b->cfg.base_url ? ctx_sitemap(a, &b->env) : NULL;
+}
+
+/* What every printed page's footer says lives in one stylesheet, so a new
+ * revision or as_of rewrites one file, not every page. */
+static struct value *ctx_print(struct build *b, struct arena *a)
+{
+	struct value *ctx = value_table(a, (struct pos){ 0 });
+	value_setc(a, ctx, "site", b->env.site);
+	value_setc(a, ctx, "i18n", (struct value *)b->theme.i18n);
+	return ctx;
+}
+
+/* changes/: the publications so far, when the site has a publish history. */
+static struct value *ctx_changes(struct build *b, struct arena *a)
+{
+	if (!b->history)
+		return NULL;
+	struct page *p = made_page(a, PAGE_SECTION, BUILD_CHANGES_DIR, BUILD_CHANGES_DIR "/",
+	                           BUILD_CHANGES_DIR "/index.html", i18n(b, "changes"), "changes", b->c.home);
+	struct value *ctx = ctx_page(a, &b->env, p, p->url, 0, 0, 1, 1);
+	value_setc(a, value_get(ctx, "page"), "changes", b->history);
+	return ctx;
+}
+
+/* units/: every lead unit, when on_site made unit pages. */
+static struct value *ctx_units(struct build *b, struct arena *a)
+{
+	const struct page *p = b->units_index;
+	return p ? ctx_page(a, &b->env, p, p->url, 0, p->nchildren, 1, 1) : NULL;
+}
+
+static const struct extra_def extras[] = {
+	{ "404", "404.html", ctx_404 },
+	{ "feed", "feed.xml", ctx_feed_of },
+	{ "sitemap", "sitemap.xml", ctx_sitemap_of },
+	{ "print", "print.css", ctx_print },
+	{ "changes", BUILD_CHANGES_DIR "/index.html", ctx_changes },
+	{ "units", "units/index.html", ctx_units },
+};
+#define NEXTRAS (sizeof extras / sizeof *extras)
+
+/* Slots of b->extra: one per unit page, then the table's, then data/ JSON files. */
+#define EXTRA_TABLE(b) ((b)->nunits)
+#define EXTRA_DATA(b) ((b)->nunits + NEXTRAS)
+
+static void extra_one(void *ctx, size_t i, int worker)
+{
+	struct build *b = ctx;
+	const struct extra_def *x = &extras[i];
+	if (!theme_template(&b->theme, x->tpl))
+		return;
+	struct value *pctx = x->context(b, b->sa[worker]);
+	if (pctx)
+		render_in(b, worker, x->tpl, pctx, x->out, &b->extra[EXTRA_TABLE(b) + i]);
+	arena_reset(b->sa[worker]);
+}
+
 /* One pretty-printed JSON document, written on the worker pool. */
 struct json_doc {
 	const char *rel, *key;
@@ -798,6 +878,118 @@ static void data_files(struct build *b, struct out_file *tasks_out, struct out_f
 	}
 }
 
+/* ---- the pipeline ---------------------------------------------------------------- */
+
+/* What a stage tells the pipeline. */
+enum { STAGE_NEXT, STAGE_SKIPPED, STAGE_STOP };
+
+/* The theme and every page: read, checked, front matter parsed (on the pool). */
+static int stage_load(struct build *b)
+{
+	int theme_ok = theme_load(b->a, b->o->site_dir, b->o->exe_dir, &b->cfg, &b->theme, b->d) == 0;
+	/* Content errors are worth reporting even when the theme is broken. */
+	int content_ok = content_load(b->a, b->o->site_dir, b->o->drafts, b->jobs, &b->c, b->d) == 0;
+	b->load_ok = theme_ok && content_ok;
+	return b->c.home ? STAGE_NEXT : STAGE_STOP;
+}
+
+/* Markdown and links are checked even after other errors, so one run
+ * reports every problem it can find. */
+static int stage_markdown(struct build *b)
+{
+	b->md = xcalloc(b->c.npages + 1, sizeof *b->md);
+	b->r = xcalloc(b->c.npages + 1, sizeof *b->r);
+	pool_run(b->c.npages, b->jobs, md_one, b);
+	check_fragments(b);
+	return STAGE_NEXT;
+}
+
+/* The progress model, the site's data for templates, the hooks loaded. */
+static int stage_model(struct build *b)
+{
+	model_load(b->a, &b->c, &b->cfg, &b->model, b->d);
+	if (resolve_menu(b) < 0 || !b->load_ok || b->d->nerrors)
+		return STAGE_STOP;
+	b->env = (struct ctx_env){
+		.cfg = &b->cfg, .lang = b->lang, .c = &b->c, .md = b->md, .i18n = b->theme.i18n,
+		.menu = b->nmenu ? b->menu : NULL, .nmenu = b->nmenu,
+		.has_feed = theme_template(&b->theme, "feed") != NULL,
+	};
+	b->env.site = ctx_site(b->a, &b->env);
+	add_model(b);
+	add_revision(b);
+	add_history(b);
+	return load_hooks(b) < 0 ? STAGE_STOP : STAGE_NEXT;
+}
+
+static int stage_on_page(struct build *b)
+{
+	if (!b->script)
+		return STAGE_SKIPPED;
+	run_on_page(b);
+	b->env.hook_page = b->hook_page;
+	return STAGE_NEXT;
+}
+
+static int stage_on_site(struct build *b)
+{
+	if (!b->script)
+		return STAGE_SKIPPED;
+	script_on_site(b->script, b->a, b->env.site, b->d);
+	if (b->d->nerrors)
+		return STAGE_STOP;
+	relink_model(b);
+	make_unit_pages(b);
+	return STAGE_NEXT;
+}
+
+/* Every content page: its context made, rendered and forgotten, the
+ * result into the spill (contexts live only as long as their page). */
+static int stage_templates(struct build *b)
+{
+	pool_run(b->c.npages, b->jobs, tpl_one, b);
+	return STAGE_NEXT;
+}
+
+/* Pages that are not content: the table above, the unit pages, data/ JSON files. */
+static int stage_extra(struct build *b)
+{
+	b->nextra = EXTRA_DATA(b) + 2;
+	b->extra = arena_alloc(b->a, b->nextra * sizeof *b->extra);
+	pool_run(NEXTRAS, b->jobs, extra_one, b);
+	pool_run(b->nunits, b->jobs, unit_one, b);
+	if (b->model.plans->u.arr.n)
+		data_files(b, &b->extra[EXTRA_DATA(b)], &b->extra[EXTRA_DATA(b) + 1]);
+	return b->d->nerrors ? STAGE_STOP : STAGE_NEXT;
+}
+
+static int stage_write(struct build *b)
+{
+	struct build_stats *st = b->st;
+	st->files = b->c.nfiles + b->theme.nfiles;
+	b->rc = write_site(b, b->out_dir, st, b->extra, b->nextra);
+	if (b->rc == 0 && !b->d->nerrors && b->stamped) {
+		struct stamp_counts c = { st->pages, st->files, st->written + st->unchanged };
+		stamp_save(b->o->site_dir, &b->inputs, b->out_dir, &c, b->d);
+	}
+	return STAGE_NEXT;
+}
+
+/* The pipeline, in order; --timings names each stage. */
+static const struct {
+	const char *name;
+	int (*run)(struct build *b);
+} pipeline[BUILD_STAGES] = {
+	{ "load", stage_load },
+	{ "markdown", stage_markdown },
+	{ "model", stage_model },
+	{ "on_page", stage_on_page },
+	{ "on_site", stage_on_site },
+	{ "templates", stage_templates },
+	{ "extra pages", stage_extra },
+	{ "write", stage_write },
+};
+
 static double now_ms(void)
 {
 	struct timespec ts;
@@ -814,18 +1006,69 @@ static void stage(struct build_stats *st, int k, const char *name, double *t)
 	*t = now;
 }
 
+/* site.toml, and the stamp's answer when nothing changed (stamp.h). Returns
+ * STAGE_NEXT to build, or STAGE_STOP with b->rc set. */
+static int prepare(struct build *b, double *t, int64_t t_start)
+{
+	const struct build_opts *o = b->o;
+	struct diags *d = b->d;
+	const char *cfg_path = arena_printf(b->a, "%s/site.toml", o->site_dir);
+	const char *text;
+	size_t len;
+	struct stat sst;
+	if (stat(cfg_path, &sst) < 0) {
+		diag_add(d, DIAG_ERROR, NULL, 0, 0, NULL, 0,
+		         "no site.toml in %s (run planpress in a site folder, or use -C DIR)", o->site_dir);
+		b->rc = 2;
+		return STAGE_STOP;
+	}
+	if (content_read_text(b->a, cfg_path, "site.toml", &text, &len, d) < 0 ||
+	    config_load(b->a, "site.toml", text, len, &b->cfg, d) < 0)
+		return STAGE_STOP;
+	b->out_dir = o->out_dir ? o->out_dir : arena_printf(b->a, "%s/public", o->site_dir);
+	if (!o->check_only && !o->publishing) {
+		const char *repo = b->cfg.publish.repo;
+		if (repo && repo[0] != '/')
+			repo = arena_printf(b->a, "%s/%s", o->site_dir, repo);
+		struct stamp_key k = { .site_dir = o->site_dir, .out_dir = b->out_dir, .exe_dir = o->exe_dir,
+		                       .repo = repo, .hooks = b->cfg.hooks, .nhooks = b->cfg.nhooks,
+		                       .drafts = o->drafts };
+		struct stamp_counts c;
+		b->stamped = stamp_inputs(&k, t_start, &b->inputs) == 0;
+		if (b->stamped && !o->force && stamp_check(o->site_dir, &b->inputs, b->out_dir, &c, d)) {
+			b->st->pages = c.pages;
+			b->st->files = c.files;
+			b->st->unchanged = c.outputs;
+			b->st->up_to_date = 1;
+			stage(b->st, 0, "up to date", t);
+			b->rc = 0;
+			return STAGE_STOP;
+		}
+	}
+	if (!o->check_only) {
+		b->spill = xcalloc((size_t)b->jobs, sizeof *b->spill);
+		for (int i = 0; i < b->jobs; i++)
+			if (!(b->spill[i] = output_spill_new(b->out_dir, d))) {
+				b->rc = 2;
+				return STAGE_STOP;
+			}
+	}
+	b->cfg_src = text;
+	b->cfg_len = len;
+	b->env.cfg = &b->cfg;   /* links are resolved with it before the rest is known */
+	b->lang = lang_from_code(b->cfg.language);
+	return STAGE_NEXT;
+}
+
 /* ---- the whole build ----------------------------------------------------------- */
 
 int build_site(const struct build_opts *o, struct build_stats *st, struct diags *d)
 {
-	struct build b = { .o = o, .d = d };
-	int rc = 1;
+	struct build b = { .o = o, .d = d, .st = st, .rc = 1 };
 	memset(st, 0, sizeof *st);
 	double t = now_ms();
 	/* Before the first file is read: the stamp's guard against racy times. */
 	int64_t t_start = stamp_now_ns();
-	struct buf inputs = BUF_INIT;
-	int stamped = 0;
 	b.a = arena_new();
 	b.jobs = o->jobs > 0 ? o->jobs : pool_cpus();
 	b.ta = xcalloc((size_t)b.jobs, sizeof *b.ta);
@@ -835,160 +1078,19 @@ int build_site(const struct build_opts *o, struct build_stats *st, struct diags 
 		b.ta[i] = arena_new();
 		b.sa[i] = arena_new();
 	}
-
-	const char *cfg_path = arena_printf(b.a, "%s/site.toml", o->site_dir);
-	const char *text;
-	size_t len;
-	struct stat sst;
-	if (stat(cfg_path, &sst) < 0) {
-		diag_add(d, DIAG_ERROR, NULL, 0, 0, NULL, 0,
-		         "no site.toml in %s (run planpress in a site folder, or use -C DIR)", o->site_dir);
-		rc = 2;
-		goto out;
-	}
-	if (content_read_text(b.a, cfg_path, "site.toml", &text, &len, d) < 0 ||
-	    config_load(b.a, "site.toml", text, len, &b.cfg, d) < 0)
-		goto out;
-	const char *out_dir = o->out_dir ? o->out_dir : arena_printf(b.a, "%s/public", o->site_dir);
-	/* Nothing changed since the last build: its answer stands (stamp.h). */
-	if (!o->check_only && !o->publishing) {
-		const char *repo = b.cfg.publish.repo;
-		if (repo && repo[0] != '/')
-			repo = arena_printf(b.a, "%s/%s", o->site_dir, repo);
-		struct stamp_key k = { .site_dir = o->site_dir, .out_dir = out_dir, .exe_dir = o->exe_dir,
-		                       .repo = repo, .hooks = b.cfg.hooks, .nhooks = b.cfg.nhooks,
-		                       .drafts = o->drafts };
-		struct stamp_counts c;
-		stamped = stamp_inputs(&k, t_start, &inputs) == 0;
-		if (stamped && !o->force && stamp_check(o->site_dir, &inputs, out_dir, &c, d)) {
-			st->pages = c.pages;
-			st->files = c.files;
-			st->unchanged = c.outputs;
-			st->up_to_date = 1;
-			stage(st, 0, "up to date", &t);
-			rc = 0;
-			goto out;
+	if (prepare(&b, &t, t_start) == STAGE_NEXT) {
+		for (int k = 0; k < BUILD_STAGES; k++) {
+			int r = pipeline[k].run(&b);
+			if (r != STAGE_SKIPPED)
+				stage(st, k, pipeline[k].name, &t);
+			if (r == STAGE_STOP)
+				break;
 		}
 	}
-	if (!o->check_only) {
-		b.spill = xcalloc((size_t)b.jobs, sizeof *b.spill);
-		for (int i = 0; i < b.jobs; i++)
-			if (!(b.spill[i] = output_spill_new(out_dir, d))) {
-				rc = 2;
-				goto out;
-			}
-	}
-	b.cfg_src = text;
-	b.cfg_len = len;
-	b.env.cfg = &b.cfg;   /* links are resolved with it before the rest is known */
-	b.lang = lang_from_code(b.cfg.language);
-	int theme_ok = theme_load(b.a, o->site_dir, o->exe_dir, &b.cfg, &b.theme, d) == 0;
-	/* Content errors are worth reporting even when the theme is broken. */
-	int content_ok = content_load(b.a, o->site_dir, o->drafts, &b.c, d) == 0;
-	stage(st, 0, "load", &t);
-	if (!b.c.home)
-		goto out;
-	/* Markdown and links are checked even after other errors, so one run
-	 * reports every problem it can find. */
-	b.md = xcalloc(b.c.npages + 1, sizeof *b.md);
-	b.r = xcalloc(b.c.npages + 1, sizeof *b.r);
-	pool_run(b.c.npages, b.jobs, md_one, &b);
-	check_fragments(&b);
-	stage(st, 1, "markdown", &t);
-	model_load(b.a, &b.c, &b.cfg, &b.model, d);
-	if (resolve_menu(&b) < 0 || !theme_ok || !content_ok || d->nerrors)
-		goto out;
-
-	b.env = (struct ctx_env){
-		.cfg = &b.cfg, .lang = b.lang, .c = &b.c, .md = b.md, .i18n = b.theme.i18n,
-		.menu = b.nmenu ? b.menu : NULL, .nmenu = b.nmenu,
-		.has_feed = theme_template(&b.theme, "feed") != NULL,
-	};
-	b.env.site = ctx_site(b.a, &b.env);
-	add_model(&b);
-	add_revision(&b);
-	add_history(&b);
-	if (load_hooks(&b) < 0)
-		goto out;
-	stage(st, 2, "model", &t);
-	if (b.script) {
-		run_on_page(&b);
-		stage(st, 3, "on_page", &t);
-		b.env.hook_page = b.hook_page;
-		script_on_site(b.script, b.a, b.env.site, d);
-		if (d->nerrors)
-			goto out;
-		relink_model(&b);
-		make_unit_pages(&b);
-		stage(st, 4, "on_site", &t);
-	}
-	pool_run(b.c.npages, b.jobs, tpl_one, &b);
-	stage(st, 5, "templates", &t);
-
-	/* Pages that are not content: 404 (served for any path, so it links from
-	 * the root), the Atom feed, and the sitemap when the site has an address. */
-	size_t nextra = 7 + (b.units_index ? 1 + b.nunits : 0);
-	struct out_file *extra = arena_alloc(b.a, nextra * sizeof *extra);
-	if (b.history && theme_template(&b.theme, "changes") && b.c.home) {
-		struct page *ch = arena_alloc(b.a, sizeof *ch);
-		*ch = *b.c.home;
-		ch->kind = PAGE_SECTION;
-		ch->path = ch->rel = NULL;
-		ch->dir = "changes";
-		ch->url = BUILD_CHANGES_DIR "/";
-		ch->out = BUILD_CHANGES_DIR "/index.html";
-		ch->title = value_str(value_get(b.theme.i18n, "changes"), "changes");
-		ch->type = "changes";
-		ch->parent = b.c.home;
-		ch->children = NULL;
-		ch->nchildren = 0;
-		ch->meta = value_table(b.a, (struct pos){ 0 });
-		render_made_page(&b, 0, ch, "changes", "changes", b.history, &extra[nextra - 1]);
-	}
-	if (b.units_index) {
-		const struct value *units = value_get(b.env.site, "units");
-		render_made_page(&b, 0, b.units_index, "units", NULL, NULL, &extra[5]);
-		struct unit_job uj = { &b, units, &extra[6] };
-		pool_run(b.nunits, b.jobs, unit_one, &uj);
-	}
-	if (b.model.plans->u.arr.n) {
-		data_files(&b, &extra[3], &extra[4]);
-	}
-	if (b.c.home) {
-		struct page nf = *b.c.home;
-		nf.kind = PAGE_PAGE;
-		nf.title = value_str(value_get(b.theme.i18n, "not_found"), "404");
-		nf.children = NULL;
-		nf.nchildren = 0;
-		nf.meta = value_table(b.a, (struct pos){ 0 });
-		render_extra(&b, "404", ctx_page(b.a, &b.env, &nf, "", 0, 0, 1, 1), "404.html", &extra[0]);
-	}
-	if (b.env.has_feed)
-		render_extra(&b, "feed", ctx_feed(b.a, &b.env, FEED_ENTRIES), "feed.xml", &extra[1]);
-	if (*b.cfg.base_url)
-		render_extra(&b, "sitemap", ctx_sitemap(b.a, &b.env), "sitemap.xml", &extra[2]);
-	/* What every printed page's footer says lives in one stylesheet, so a
-	 * new revision or as_of rewrites one file, not every page. */
-	if (theme_template(&b.theme, "print")) {
-		struct value *pctx = value_table(b.a, (struct pos){ 0 });
-		value_setc(b.a, pctx, "site", b.env.site);
-		value_setc(b.a, pctx, "i18n", (struct value *)b.theme.i18n);
-		render_extra(&b, "print", pctx, "print.css", &extra[nextra - 2]);
-	}
-	if (d->nerrors)
-		goto out;
-	stage(st, 6, "extra pages", &t);
-	st->files = b.c.nfiles + b.theme.nfiles;
-	rc = write_site(&b, out_dir, st, extra, nextra);
-	if (rc == 0 && !d->nerrors && stamped) {
-		struct stamp_counts c = { st->pages, st->files, st->written + st->unchanged };
-		stamp_save(o->site_dir, &inputs, out_dir, &c, d);
-	}
-	stage(st, 7, "write", &t);
-out:
+	int rc = b.rc;
 	if (rc == 0 && d->nerrors)
 		rc = 1;
-	buf_free(&inputs);
+	buf_free(&b.inputs);
 	theme_free(&b.theme);
 	script_free(b.script);   /* after the last template that could call a lambda */
 	free(b.r);

@@ -12,6 +12,7 @@
 
 #include "buf.h"
 #include "frontmatter.h"
+#include "pool.h"
 #include "utf8.h"
 #include "walk.h"
 #include "xalloc.h"
@@ -166,9 +167,6 @@ static int is_draft(const struct page *p)
 	return v && v->kind == V_BOOL && v->u.b;
 }
 
-/* dir: content-relative folder ("" for the root). Returns the folder's section page, or NULL. */
-static struct page *load_dir(struct load *w, const char *dir);
-
 static struct page *make_section(struct load *w, const char *dir)
 {
 	struct page *s = arena_alloc(w->a, sizeof *s);
@@ -184,16 +182,22 @@ static struct page *make_section(struct load *w, const char *dir)
 	return s;
 }
 
-static int load_page(struct load *w, struct page *p, const char *disk)
-{
-	if (content_read_text(w->a, disk, p->path, &p->src, &p->len, w->d) < 0)
-		return -1;
-	if (fm_parse(w->a, p->path, p->src, p->len, &p->meta, &p->body_off, w->d) < 0)
-		return -1;
-	return 0;
-}
+/* ---- the walk: what is there, in order (one thread; walk.h's rules) ---------- */
 
-static struct page *load_dir(struct load *w, const char *dir)
+/* One name of a folder, in the walk's order: a page to parse, or a folder. */
+struct entry {
+	struct page *p;          /* a Markdown file, or NULL */
+	const char *stem, *disk, *shown;
+	struct dir_node *sub;    /* a folder, or NULL */
+};
+
+struct dir_node {
+	const char *dir;         /* content-relative ("" for the root) */
+	struct entry *v;
+	size_t n;
+};
+
+static struct dir_node *scan_dir(struct load *w, const char *dir)
 {
 	const char *disk_dir = *dir ? arena_printf(w->a, "%s/content/%s", w->site_dir, dir)
 	                            : arena_printf(w->a, "%s/content", w->site_dir);
@@ -206,10 +210,9 @@ static struct page *load_dir(struct load *w, const char *dir)
 		walk_leave(&w->r);
 		return NULL;
 	}
-
-	struct page *section = NULL;
-	struct page **kids = NULL;
-	size_t nkids = 0, kcap = 0;
+	struct dir_node *node = arena_alloc(w->a, sizeof *node);
+	node->dir = dir;
+	node->v = arena_alloc(w->a, (n + 1) * sizeof *node->v);
 	for (size_t i = 0; i < n; i++) {
 		const char *name = names[i];
 		const char *rel = *dir ? arena_printf(w->a, "%s/%s", dir, name) : arena_strdup(w->a, name);
@@ -218,9 +221,10 @@ static struct page *load_dir(struct load *w, const char *dir)
 		struct stat st;
 		if (walk_stat(&w->r, disk, shown, &st) < 0)
 			continue;
-		struct page *kid = NULL;
+		struct entry *e = &node->v[node->n];
 		if (S_ISDIR(st.st_mode)) {
-			kid = load_dir(w, rel);
+			if ((e->sub = scan_dir(w, rel)))
+				node->n++;
 		} else if (!S_ISREG(st.st_mode)) {
 			diag_add(w->d, DIAG_WARNING, shown, 0, 0, NULL, 0, "not a regular file; skipped");
 		} else if (ends_with(name, ".md") || ends_with(name, ".markdown")) {
@@ -229,25 +233,102 @@ static struct page *load_dir(struct load *w, const char *dir)
 			p->rel = rel;
 			p->dir = dir;
 			size_t stemlen = strlen(name) - (ends_with(name, ".md") ? 3 : 9);
-			char *stem = arena_strndup(w->a, name, stemlen);
-			if (load_page(w, p, disk) < 0 || page_fields(w, p, stem) < 0) {
-				p->failed = 1;
-				if (!p->meta)
-					p->meta = value_table(w->a, (struct pos){ 0 });
-				if (!p->src) {
-					p->src = "";
-					p->len = p->body_off = 0;
-				}
-				if (!p->title)
-					p->title = stem;
-				if (!p->type)
-					p->type = "";
-			} else if (is_draft(p) && !w->drafts) {
-				continue;
+			e->p = p;
+			e->stem = arena_strndup(w->a, name, stemlen);
+			e->disk = disk;
+			e->shown = shown;
+			node->n++;
+		} else {
+			if (w->nfiles == w->fcap) {
+				w->fcap = w->fcap ? w->fcap * 2 : 32;
+				w->files = xrealloc(w->files, w->fcap * sizeof *w->files);
 			}
+			w->files[w->nfiles].path = disk;
+			w->files[w->nfiles].rel = rel;
+			w->nfiles++;
+		}
+	}
+	walk_names_free(names, n);
+	walk_leave(&w->r);
+	return node;
+}
+
+/* ---- reading and parsing every page (on the worker pool) ---------------------- */
+
+struct parse_job {
+	struct load *w;
+	struct entry **pages;
+	struct arena **ta;       /* one per worker; adopted by w->a afterwards */
+};
+
+static int load_page(struct arena *a, struct load *w, struct page *p, const char *disk)
+{
+	if (content_read_text(a, disk, p->path, &p->src, &p->len, w->d) < 0)
+		return -1;
+	if (fm_parse(a, p->path, p->src, p->len, &p->meta, &p->body_off, w->d) < 0)
+		return -1;
+	return 0;
+}
+
+static void parse_one(void *ctx, size_t i, int worker)
+{
+	struct parse_job *j = ctx;
+	struct entry *e = j->pages[i];
+	struct page *p = e->p;
+	struct arena *a = j->ta[worker];
+	if (load_page(a, j->w, p, e->disk) < 0 || page_fields(j->w, p, e->stem) < 0) {
+		p->failed = 1;
+		if (!p->meta)
+			p->meta = value_table(a, (struct pos){ 0 });
+		if (!p->src) {
+			p->src = "";
+			p->len = p->body_off = 0;
+		}
+		if (!p->title)
+			p->title = e->stem;
+		if (!p->type)
+			p->type = "";
+	}
+}
+
+static void collect_pages(struct dir_node *node, struct entry ***v, size_t *n, size_t *cap)
+{
+	for (size_t i = 0; i < node->n; i++) {
+		struct entry *e = &node->v[i];
+		if (e->sub) {
+			collect_pages(e->sub, v, n, cap);
+			continue;
+		}
+		if (*n == *cap) {
+			*cap = *cap ? *cap * 2 : 256;
+			*v = xrealloc(*v, *cap * sizeof **v);
+		}
+		(*v)[(*n)++] = e;
+	}
+}
+
+/* ---- sections, drafts and output paths (one thread, in the walk's order) ------ */
+
+/* Returns the folder's section page, or NULL. */
+static struct page *assemble_dir(struct load *w, const struct dir_node *node)
+{
+	const char *dir = node->dir;
+	struct page *section = NULL;
+	struct page **kids = NULL;
+	size_t nkids = 0, kcap = 0;
+	for (size_t i = 0; i < node->n; i++) {
+		const struct entry *e = &node->v[i];
+		struct page *kid = NULL;
+		if (e->sub) {
+			kid = assemble_dir(w, e->sub);
+		} else {
+			struct page *p = e->p;
+			const char *stem = e->stem;
+			if (!p->failed && is_draft(p) && !w->drafts)
+				continue;
 			if (strcmp(stem, "_index") == 0 || strcmp(stem, "index") == 0) {
 				if (section) {
-					diag_add(w->d, DIAG_ERROR, shown, 0, 0, NULL, 0,
+					diag_add(w->d, DIAG_ERROR, e->shown, 0, 0, NULL, 0,
 					         "output path '%s' is also written by %s", section->out, section->path);
 					continue;
 				}
@@ -267,14 +348,6 @@ static struct page *load_dir(struct load *w, const char *dir)
 			p->out = arena_printf(w->a, "%sindex.html", p->url);
 			kid = p;
 			add_page(w, p);
-		} else {
-			if (w->nfiles == w->fcap) {
-				w->fcap = w->fcap ? w->fcap * 2 : 32;
-				w->files = xrealloc(w->files, w->fcap * sizeof *w->files);
-			}
-			w->files[w->nfiles].path = disk;
-			w->files[w->nfiles].rel = rel;
-			w->nfiles++;
 		}
 		if (kid) {
 			if (nkids == kcap) {
@@ -284,8 +357,6 @@ static struct page *load_dir(struct load *w, const char *dir)
 			kids[nkids++] = kid;
 		}
 	}
-	walk_names_free(names, n);
-	walk_leave(&w->r);
 
 	/* A folder becomes a section when it has an _index.md or pages in it. */
 	if (!section && (nkids > 0 || !*dir))
@@ -302,6 +373,28 @@ static struct page *load_dir(struct load *w, const char *dir)
 	}
 	free(kids);
 	return section;
+}
+
+/* The three passes over content/: walk, parse (parallel), assemble. */
+static struct page *load_tree(struct load *w, int jobs)
+{
+	struct dir_node *root = scan_dir(w, "");
+	if (!root)
+		return NULL;
+	struct parse_job j = { .w = w };
+	size_t n = 0, cap = 0;
+	collect_pages(root, &j.pages, &n, &cap);
+	if (jobs < 1)
+		jobs = pool_cpus();
+	j.ta = xcalloc((size_t)jobs, sizeof *j.ta);
+	for (int i = 0; i < jobs; i++)
+		j.ta[i] = arena_new();
+	pool_run(n, jobs, parse_one, &j);
+	for (int i = 0; i < jobs; i++)
+		arena_adopt(w->a, j.ta[i]);
+	free(j.ta);
+	free(j.pages);
+	return assemble_dir(w, root);
 }
 
 static int cmp_url(const void *a, const void *b)
@@ -361,7 +454,7 @@ static int cmp_file(const void *a, const void *b)
 	return strcmp(((const struct static_file *)a)->rel, ((const struct static_file *)b)->rel);
 }
 
-int content_load(struct arena *a, const char *site_dir, int drafts, struct content *c,
+int content_load(struct arena *a, const char *site_dir, int drafts, int jobs, struct content *c,
                  struct diags *d)
 {
 	struct load w = { .a = a, .site_dir = site_dir, .drafts = drafts, .d = d };
@@ -378,7 +471,7 @@ int content_load(struct arena *a, const char *site_dir, int drafts, struct conte
 		walk_close(&w.r);
 		return -1;
 	}
-	c->home = load_dir(&w, "");
+	c->home = load_tree(&w, jobs);
 	walk_close(&w.r);
 
 	c->npages = w.npages;

@@ -31,6 +31,8 @@ struct page {
 	struct page **children; /* sections: pages and subsections, in list order */
 	size_t nchildren;
 	size_t index;           /* position in content.pages */
+	int made;               /* made by the build (units/, a unit, changes/, 404): no source, no text;
+	                         * index is not a position in content.pages */
 	int failed;             /* could not be read or its front matter is bad: kept so that links to it
 	                         * resolve and later stages can report other pages' errors, never rendered */
 	void *render;           /* owned by the build: what rendering made of it */
@@ -55,9 +57,10 @@ struct content {
  * hidden files and editor backups skipped and listed in one note; names that
  * cannot be published, links leaving the site, loops and folders reached
  * twice are errors), skips drafts unless drafts, reads and checks every page
- * (UTF-8, front matter) and decides output paths. Records every problem in
- * d; returns 0 or -1. Everything is owned by arena a. */
-int content_load(struct arena *a, const char *site_dir, int drafts, struct content *c,
+ * (UTF-8, front matter) on up to jobs threads (0: one per processor) and
+ * decides output paths. Records every problem in d; returns 0 or -1.
+ * Everything is owned by arena a. */
+int content_load(struct arena *a, const char *site_dir, int drafts, int jobs, struct content *c,
                  struct diags *d);
 /* The page whose source is content-relative rel ("plans/x/_index.md"), or NULL. */
 struct page *content_page(const struct content *c, const char *rel);

@@ -75,9 +75,10 @@ static struct value *page_ref(struct arena *a, const struct ctx_env *e, const ch
 	value_setc(a, t, "is_home", value_bool(a, p->kind == PAGE_HOME, nopos));
 	if (p->has_date)
 		set_date(e, a, t, &p->date);
-	const struct markdown_result *md = &e->md[p->index];
-	/* Left out when empty: an empty string is true in a Mustache section. */
-	if (md->summary_len)
+	/* A made page (a unit's) has no text; others their summary, left out
+	 * when empty: an empty string is true in a Mustache section. */
+	const struct markdown_result *md = p->made ? NULL : &e->md[p->index];
+	if (md && md->summary_len)
 		value_setc(a, t, "summary", value_string_ref(a, md->summary, md->summary_len, nopos));
 	value_setc(a, t, "params", p->meta);
 	return t;
@@ -156,7 +157,7 @@ struct value *ctx_page(struct arena *a, const struct ctx_env *e, const struct pa
 {
 	/* A page made by the build (404, units, changes) has no text of its own. */
 	static const struct markdown_result none;
-	int real = p->index < e->c->npages && e->c->pages[p->index] == p;
+	int real = !p->made && p->index < e->c->npages && e->c->pages[p->index] == p;
 	const struct markdown_result *md = real ? &e->md[p->index] : &none;
 	struct value *pg = value_table(a, nopos);
 	static const char *const kinds[] = { "home", "section", "page" };

@@ -42,7 +42,7 @@ int main(void)
 	struct diags d;
 	diags_init(&d);
 	struct content c;
-	CHECK(content_load(a, site, 0, &c, &d) == 0);
+	CHECK(content_load(a, site, 0, 0, &c, &d) == 0);
 	CHECK_INT(d.nerrors, 0);
 	CHECK(c.home && c.home->kind == PAGE_HOME);
 	CHECK_STR(c.home->title, "首页");
@@ -71,7 +71,7 @@ int main(void)
 
 	/* With --drafts the draft is there. */
 	a = arena_new();
-	CHECK(content_load(a, site, 1, &c, &d) == 0);
+	CHECK(content_load(a, site, 1, 0, &c, &d) == 0);
 	CHECK(content_page(&c, "notices/draft.md") != NULL);
 	arena_free(a);
 

@@ -32,7 +32,7 @@ static int load(struct arena *a, struct model *m)
 	struct content c;
 	config_defaults(&cfg);
 	/* As the build does: the model is read even when some pages failed. */
-	int rc = content_load(a, site, 0, &c, &D);
+	int rc = content_load(a, site, 0, 0, &c, &D);
 	return model_load(a, &c, &cfg, m, &D) < 0 ? -1 : rc;
 }
 

@@ -11,6 +11,7 @@
 #include "output.h"
 
 static char dir[256];
+static char cmd_ls[600];
 
 static int exists(const char *rel)
 {
@@ -35,9 +36,9 @@ int main(void)
 	snprintf(dir, sizeof dir, "%s/pp-output-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
 	CHECK(mkdtemp(dir) != NULL);
 	struct out_file v1[] = {
-		{ "a/b/index.html", "<p>一</p>\n", 11, NULL, NULL },
-		{ "c/index.html", "c", 1, NULL, NULL },
-		{ "index.html", "home", 4, NULL, NULL },
+		{ .rel = "a/b/index.html", .data = "<p>一</p>\n", .len = 11 },
+		{ .rel = "c/index.html", .data = "c", .len = 1 },
+		{ .rel = "index.html", .data = "home", .len = 4 },
 	};
 	CHECK(output_commit(dir, v1, 3, 2, &st, &d) == 0);
 	CHECK_INT(st.written, 3);
@@ -52,8 +53,8 @@ int main(void)
 	fclose(f);
 
 	struct out_file v2[] = {
-		{ "c/index.html", "c2", 2, NULL, NULL },
-		{ "index.html", "home", 4, NULL, NULL },
+		{ .rel = "c/index.html", .data = "c2", .len = 2 },
+		{ .rel = "index.html", .data = "home", .len = 4 },
 	};
 	CHECK(output_commit(dir, v2, 2, 1, &st, &d) == 0);
 	CHECK_INT(st.written, 1);
@@ -67,7 +68,7 @@ int main(void)
 
 	/* Copying a file that is not there is an error; the two files the last
 	 * build wrote are gone by then, so it also says the site is partly replaced. */
-	struct out_file v3[] = { { "x.pdf", NULL, 0, "/nonexistent/x.pdf", NULL } };
+	struct out_file v3[] = { { .rel = "x.pdf", .copy_from = "/nonexistent/x.pdf" } };
 	CHECK(output_commit(dir, v3, 1, 1, &st, &d) < 0);
 	CHECK_INT(d.nerrors, 2);
 	CHECK(st.partial);
@@ -90,6 +91,50 @@ int main(void)
 	fclose(f);
 	CHECK(output_manifest_read(dir, &m) < 0 && errno == EINVAL);
 	output_manifest_free(NULL);
+
+	/* A spill: rendered files wait in an unnamed temp file, not in memory.
+	 * One the folder holds already is marked the same and keeps nothing. */
+	{
+		char sub[512];
+		snprintf(sub, sizeof sub, "%s/not/yet", dir);   /* not there: the spill goes above it */
+		struct output_spill *sp = output_spill_new(sub, &d);
+		CHECK(sp != NULL);
+		output_spill_free(sp);
+		sp = output_spill_new(dir, &d);
+		struct out_file s1[3] = { { .rel = "p/index.html" }, { .rel = "q/index.html" }, { .rel = "x.pdf" } };
+		char page[3000];
+		memset(page, 'x', sizeof page);
+		CHECK_INT(output_spill_put(sp, &s1[0], page, sizeof page, &d), 0);
+		CHECK_INT(output_spill_put(sp, &s1[1], "<p>二</p>", 10, &d), 0);
+		CHECK(s1[0].spill == sp && !s1[0].same && s1[0].data == NULL && s1[0].len == sizeof page);
+		CHECK(s1[1].spill == sp && s1[1].spill_off == sizeof page);
+		s1[2].copy_from = NULL;
+		s1[2].data = "";
+		s1[2].len = 0;
+		CHECK(output_commit(dir, s1, 3, 2, &st, &d) == 0);
+		CHECK_INT(st.written, 3);
+		struct buf got = BUF_INIT;
+		char p[600];
+		snprintf(p, sizeof p, "%s/q/index.html", dir);
+		CHECK(buf_read_file(&got, p) == 0 && got.len == 10 && memcmp(got.data, "<p>二</p>", 10) == 0);
+		buf_reset(&got);
+		snprintf(p, sizeof p, "%s/p/index.html", dir);
+		CHECK(buf_read_file(&got, p) == 0 && got.len == sizeof page && memcmp(got.data, page, sizeof page) == 0);
+		buf_free(&got);
+		/* The same again: nothing kept, nothing written. */
+		struct out_file s2 = { .rel = "q/index.html" };
+		CHECK_INT(output_spill_put(sp, &s2, "<p>二</p>", 10, &d), 0);
+		CHECK(s2.same && s2.spill == NULL);
+		CHECK(output_commit(dir, &s2, 1, 1, &st, &d) == 0);
+		CHECK_INT(st.written, 0);
+		CHECK_INT(st.unchanged, 1);
+		output_spill_free(sp);
+		output_spill_free(NULL);
+		/* The spill left no file behind. */
+		snprintf(cmd_ls, sizeof cmd_ls, "ls -A '%s' | grep -q spill", dir);
+		CHECK(system(cmd_ls) != 0);
+	}
+	CHECK_INT(d.nerrors, 2);
 
 	char cmd[600];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);

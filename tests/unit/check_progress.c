@@ -107,7 +107,7 @@ static int run_with(struct run *r, struct value *params, const char *language,
 	diags_init(&r->d);
 	if (content_read_text(r->a, SITE "/site.toml", "site.toml", &text, &n, &r->d) < 0 ||
 	    config_load(r->a, "site.toml", text, n, &r->cfg, &r->d) < 0 ||
-	    content_load(r->a, SITE, 0, &r->c, &r->d) < 0 ||
+	    content_load(r->a, SITE, 0, 0, &r->c, &r->d) < 0 ||
 	    model_load(r->a, &r->c, &r->cfg, &r->m, &r->d) < 0)
 		goto out;
 	if (language)

@@ -71,6 +71,22 @@ static void test_datetime(void)
 	buf_reset(&b);
 	value_format_double(0.1 + 0.2, &b);
 	CHECK_STR(buf_cstr(&b), "0.30000000000000004");
+	/* The fewest digits that read back, as trying 1, 2, ... 17 in turn finds
+	 * (powers of two take that path; the rest a binary search). */
+	static const struct { double f; const char *want; } fs[] = {
+		{ 80.0, "8e+01" }, { 21.6, "21.6" }, { 0.8352941176470589, "0.8352941176470589" },
+		{ 0.5, "0.5" }, { 1024.0, "1024" }, { 0.125, "0.125" }, { -2.5, "-2.5" }, { 0.0, "0" },
+		{ 1e300, "1e+300" }, { 9.313225746154785e-10, "9.313225746154785e-10" }, { 100.0, "1e+02" },
+	};
+	for (size_t i = 0; i < sizeof fs / sizeof *fs; i++) {
+		buf_reset(&b);
+		value_format_double(fs[i].f, &b);
+		CHECK_STR(buf_cstr(&b), fs[i].want);
+	}
+	buf_reset(&b);
+	struct datetime day = { .kind = DT_DATE, .year = 2018, .month = 12, .day = 1 };
+	datetime_format(&day, &b);
+	CHECK_STR(buf_cstr(&b), "2018-12-01");
 	buf_free(&b);
 }
 
