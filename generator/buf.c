@@ -2,9 +2,13 @@
 #define _GNU_SOURCE   /* memmem */
 #include "buf.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "xalloc.h"
 
@@ -86,7 +90,7 @@ void buf_put_int(struct buf *b, long long i)
 	}
 }
 
-void buf_put_html(struct buf *b, const char *s, size_t n)
+void buf_put_escaped(struct buf *b, const char *s, size_t n, int flags)
 {
 	size_t start = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -96,7 +100,11 @@ void buf_put_html(struct buf *b, const char *s, size_t n)
 		case '<': rep = "&lt;"; break;
 		case '>': rep = "&gt;"; break;
 		case '"': rep = "&quot;"; break;
-		case '\'': rep = "&#39;"; break;
+		case '\'':
+			if (!(flags & BUF_ESC_APOS))
+				continue;
+			rep = "&#39;";
+			break;
 		default: continue;
 		}
 		buf_put(b, s + start, i - start);
@@ -104,6 +112,11 @@ void buf_put_html(struct buf *b, const char *s, size_t n)
 		start = i + 1;
 	}
 	buf_put(b, s + start, n - start);
+}
+
+void buf_put_html(struct buf *b, const char *s, size_t n)
+{
+	buf_put_escaped(b, s, n, BUF_ESC_APOS);
 }
 
 size_t buf_find(const char *h, size_t hn, const char *s, size_t sn, size_t from)
@@ -155,16 +168,51 @@ void buf_free(struct buf *b)
 	b->len = b->cap = 0;
 }
 
+int buf_read_file_max(struct buf *b, const char *path, size_t max)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	struct stat st;
+	size_t start = b->len;
+	/* A regular file is read straight into the buffer, sized once. */
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+		if ((unsigned long long)st.st_size > max) {
+			close(fd);
+			errno = EFBIG;
+			return -1;
+		}
+		buf_grow(b, (size_t)st.st_size + 1);
+	}
+	for (;;) {
+		if (b->cap - b->len < 4096)
+			buf_grow(b, 65536);
+		ssize_t r = read(fd, b->data + b->len, b->cap - b->len - 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			int e = errno;
+			close(fd);
+			b->data[b->len] = '\0';
+			errno = e;
+			return -1;
+		}
+		if (r == 0)
+			break;
+		b->len += (size_t)r;
+		if (b->len - start > max) {
+			close(fd);
+			b->data[b->len] = '\0';
+			errno = EFBIG;
+			return -1;
+		}
+	}
+	b->data[b->len] = '\0';
+	close(fd);
+	return 0;
+}
+
 int buf_read_file(struct buf *b, const char *path)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return -1;
-	char chunk[65536];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		buf_put(b, chunk, n);
-	int err = ferror(f);
-	fclose(f);
-	return err ? -1 : 0;
+	return buf_read_file_max(b, path, (size_t)-1);
 }

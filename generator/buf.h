@@ -27,7 +27,11 @@ void buf_put_int(struct buf *b, long long i);
 /* Appends i in decimal with at least width digits, zeros in front ("%0*d");
  * i >= 0, width <= 20. */
 void buf_put_uint_padded(struct buf *b, unsigned long long i, int width);
-/* Appends s with & < > " ' escaped for HTML text and attributes. */
+/* The one HTML escaper: appends s with & < > " escaped, and ' too with
+ * BUF_ESC_APOS (templates escape it; CommonMark's renderers do not). */
+#define BUF_ESC_APOS 1
+void buf_put_escaped(struct buf *b, const char *s, size_t n, int flags);
+/* buf_put_escaped with BUF_ESC_APOS: for HTML text and attributes. */
 void buf_put_html(struct buf *b, const char *s, size_t n);
 void buf_truncate(struct buf *b, size_t len);
 /* Offset of the first s (sn bytes) in h (hn bytes) at or after from, or
@@ -40,8 +44,13 @@ const char *buf_cstr(struct buf *b);
 /* Hands the memory to the caller (free() it); the buffer is left empty. */
 char *buf_detach(struct buf *b, size_t *len);
 void buf_free(struct buf *b);
-/* Appends the whole file at path, read in chunks. Returns 0, or -1 with
- * errno set (the buffer may hold part of the file then). */
+/* The one file reader: appends the whole file at path (a regular file in
+ * one read, sized by its status; anything else in chunks). Returns 0, or -1
+ * with errno set: EFBIG when it holds more than max bytes. The buffer may
+ * hold part of the file after an error. UTF-8 is the caller's to check
+ * (utf8.h), once, where the text enters the model. */
+int buf_read_file_max(struct buf *b, const char *path, size_t max);
+/* The same without a size limit. */
 int buf_read_file(struct buf *b, const char *path);
 
 #endif

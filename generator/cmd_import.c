@@ -1,4 +1,5 @@
 /* cmd_import.c: the import command: an official plan document into a plan's content files. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,16 +36,11 @@ static struct value *read_expect(struct arena *a, const char *path, struct diags
 {
 	struct buf b = BUF_INIT;
 	struct value *v = NULL;
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		diag_add(d, DIAG_ERROR, path, 0, 0, NULL, 0, "cannot read");
+	if (buf_read_file(&b, path) < 0) {
+		diag_add(d, DIAG_ERROR, path, 0, 0, NULL, 0, "cannot read: %s", diag_errstr(errno));
+		buf_free(&b);
 		return NULL;
 	}
-	char chunk[8192];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		buf_put(&b, chunk, n);
-	fclose(f);
 	v = json_parse(a, path, b.data ? b.data : "", b.len, d);
 	buf_free(&b);
 	return v;

@@ -42,25 +42,18 @@ int content_read_text(struct arena *a, const char *disk_path, const char *shown_
                       const char **text, size_t *len, struct diags *d)
 {
 	int rc = -1;
-	FILE *f = fopen(disk_path, "rb");
+	struct buf file = BUF_INIT;
 	char *data = NULL;
-	if (!f) {
-		diag_add(d, DIAG_ERROR, shown_path, 0, 0, NULL, 0, "cannot read: %s", diag_errstr(errno));
-		return -1;
-	}
-	struct stat st;
-	if (fstat(fileno(f), &st) < 0 || st.st_size > CONTENT_MAX_FILE) {
-		diag_add(d, DIAG_ERROR, shown_path, 0, 0, NULL, 0, "file too large (over %ld MiB)",
-		         CONTENT_MAX_FILE >> 20);
+	if (buf_read_file_max(&file, disk_path, CONTENT_MAX_FILE) < 0) {
+		if (errno == EFBIG)
+			diag_add(d, DIAG_ERROR, shown_path, 0, 0, NULL, 0, "file too large (over %ld MiB)",
+			         CONTENT_MAX_FILE >> 20);
+		else
+			diag_add(d, DIAG_ERROR, shown_path, 0, 0, NULL, 0, "cannot read: %s", diag_errstr(errno));
 		goto out;
 	}
-	size_t n = (size_t)st.st_size;
-	data = arena_alloc(a, n + 1);
-	if (n && fread(data, 1, n, f) != n) {
-		diag_add(d, DIAG_ERROR, shown_path, 0, 0, NULL, 0, "cannot read: %s", diag_errstr(errno));
-		goto out;
-	}
-	data[n] = '\0';
+	size_t n = file.len;
+	data = arena_strndup(a, file.data ? file.data : "", n);
 	size_t bad = utf8_invalid_at(data, n);
 	if (bad < n) {
 		int line, col;
@@ -85,7 +78,7 @@ int content_read_text(struct arena *a, const char *disk_path, const char *shown_
 	*len = n;
 	rc = 0;
 out:
-	fclose(f);
+	buf_free(&file);
 	return rc;
 }
 

@@ -29,30 +29,14 @@
 
 static int slurp(const char *path, struct buf *out, struct diags *d)
 {
-	int rc = -1;
-	FILE *f = fopen(path, "rb");
-	if (!f) {
+	if (buf_read_file_max(out, path, IMPORT_MAX_INPUT) == 0)
+		return 0;
+	if (errno == EFBIG)
+		diag_add(d, DIAG_ERROR, path, 0, 0, NULL, 0, "larger than %u bytes: not a plan document",
+		         IMPORT_MAX_INPUT);
+	else
 		diag_add(d, DIAG_ERROR, path, 0, 0, NULL, 0, "cannot read: %s", diag_errstr(errno));
-		return -1;
-	}
-	char chunk[65536];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-		if (out->len + n > IMPORT_MAX_INPUT) {
-			diag_add(d, DIAG_ERROR, path, 0, 0, NULL, 0,
-			         "larger than %u bytes: not a plan document", IMPORT_MAX_INPUT);
-			goto out;
-		}
-		buf_put(out, chunk, n);
-	}
-	if (ferror(f)) {
-		diag_add(d, DIAG_ERROR, path, 0, 0, NULL, 0, "cannot read: %s", diag_errstr(errno));
-		goto out;
-	}
-	rc = 0;
-out:
-	fclose(f);
-	return rc;
+	return -1;
 }
 
 /* GB18030 to UTF-8; returns 0 or -1. */
@@ -935,20 +919,6 @@ static int generated_by_us(const char *path)
 	return found;
 }
 
-static int mkdir_parents(char *path)
-{
-	for (char *p = path + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		int r = mkdir(path, 0755);
-		*p = '/';
-		if (r < 0 && errno != EEXIST)
-			return -1;
-	}
-	return 0;
-}
-
 static int in_import(const struct import_files *f, const char *rel)
 {
 	for (size_t i = 0; i < f->n; i++)
@@ -1033,7 +1003,11 @@ int import_files_write(const struct import_files *f, const char *site_dir, int f
 		buf_reset(&p);
 		buf_printf(&p, "%s/%s", site_dir, f->v[i].path);
 		char *path = buf_detach(&p, NULL);
-		if (mkdir_parents(path) < 0 || output_write_atomic(path, f->v[i].data, f->v[i].len) < 0)
+		char *slash = strrchr(path, '/');
+		*slash = '\0';
+		int bad = output_mkdirs(path) < 0;
+		*slash = '/';
+		if (bad || output_write_atomic(path, f->v[i].data, f->v[i].len) < 0)
 			diag_add(d, DIAG_ERROR, f->v[i].path, 0, 0, NULL, 0, "cannot write: %s",
 			         diag_errstr(errno));
 		free(path);

@@ -130,21 +130,7 @@ static const char *strip(const struct mdr *r, struct buf *scratch, const char *s
 /* cmark's escaping of text and attributes: & < > " only. */
 static void put_esc(struct buf *b, const char *s, size_t n)
 {
-	size_t start = 0;
-	for (size_t i = 0; i < n; i++) {
-		const char *rep;
-		switch (s[i]) {
-		case '&': rep = "&amp;"; break;
-		case '<': rep = "&lt;"; break;
-		case '>': rep = "&gt;"; break;
-		case '"': rep = "&quot;"; break;
-		default: continue;
-		}
-		buf_put(b, s + start, i - start);
-		buf_puts(b, rep);
-		start = i + 1;
-	}
-	buf_put(b, s + start, n - start);
+	buf_put_escaped(b, s, n, 0);
 }
 
 /* The characters cmark (houdini) writes as they are in an href. */

@@ -107,6 +107,40 @@ void output_catch_signals(void)
 
 /* ---- atomic writes ------------------------------------------------------------ */
 
+int output_mkdirs(const char *path)
+{
+	struct stat st;
+	if (mkdir(path, 0755) == 0)
+		return 0;
+	if (errno == EEXIST)
+		return stat(path, &st) == 0 && S_ISDIR(st.st_mode) ? 0 : (errno = ENOTDIR, -1);
+	if (errno != ENOENT)
+		return -1;
+	/* A parent is missing: the whole chain, top down. */
+	char *p = xstrdup(path);
+	int rc = 0;
+	for (char *s = p + 1; *s && rc == 0; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(p, 0755) < 0 && errno != EEXIST)
+			rc = -1;
+		else if (errno == EEXIST && (stat(p, &st) < 0 || !S_ISDIR(st.st_mode)))
+			rc = (errno = ENOTDIR, -1);
+		*s = '/';
+	}
+	if (rc == 0 && mkdir(path, 0755) < 0) {
+		if (errno != EEXIST)
+			rc = -1;
+		else if (stat(path, &st) < 0 || !S_ISDIR(st.st_mode))
+			rc = (errno = ENOTDIR, -1);
+	}
+	int e = errno;
+	free(p);
+	errno = e;
+	return rc;
+}
+
 /* Syncs the folder holding path, so a rename into it survives a power loss. */
 static int sync_parent(const char *path)
 {
@@ -660,23 +694,9 @@ int output_commit(const char *dir, const struct out_file *files, size_t n, int j
 	char **sorted_dirs = NULL;
 	size_t ndirs = 0;
 	memset(st, 0, sizeof *st);
-	if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
-		struct buf p = BUF_INIT;
-		buf_puts(&p, dir);
-		int bad = 0;
-		for (char *s = p.data + 1; *s && !bad; s++)
-			if (*s == '/') {
-				*s = '\0';
-				bad = mkdir(p.data, 0755) < 0 && errno != EEXIST;
-				*s = '/';
-			}
-		bad = bad || (mkdir(dir, 0755) < 0 && errno != EEXIST);
-		int e = errno;
-		buf_free(&p);
-		if (bad) {
-			diag_add(d, DIAG_ERROR, dir, 0, 0, NULL, 0, "cannot create output folder: %s", diag_errstr(e));
-			return -1;
-		}
+	if (output_mkdirs(dir) < 0) {
+		diag_add(d, DIAG_ERROR, dir, 0, 0, NULL, 0, "cannot create output folder: %s", diag_errstr(errno));
+		return -1;
 	}
 	buf_printf(&manifest_path, "%s/%s", dir, OUTPUT_MANIFEST);
 	/* None on a first build; one an older planpress wrote (newline separated,
@@ -721,27 +741,13 @@ int output_commit(const char *dir, const struct out_file *files, size_t n, int j
 			continue;
 		struct buf p = BUF_INIT;
 		buf_printf(&p, "%s/%s", dir, sorted_dirs[i]);
-		int made = 0;
-		/* One call per folder; the whole chain only when a parent is missing. */
-		if (mkdir(p.data, 0755) == 0) {
-			made = 1;
-		} else if (errno == ENOENT) {
-			for (char *s = p.data + strlen(dir) + 1; *s; s++)
-				if (*s == '/') {
-					*s = '\0';
-					(void)mkdir(p.data, 0755);
-					*s = '/';
-				}
-			made = mkdir(p.data, 0755) == 0;
-		}
-		if (!made) {
-			struct stat sb;
-			if (errno != EEXIST || stat(p.data, &sb) < 0 || !S_ISDIR(sb.st_mode))
-				diag_add(d, DIAG_ERROR, p.data, 0, 0, NULL, 0, "cannot create folder: %s",
-				         diag_errstr(errno == EEXIST ? ENOTDIR : errno));
-			else
-				remove_stale_tmp(p.data);
-		}
+		/* A folder that was there may hold a dead build's temp files. */
+		struct stat sb;
+		int existed = lstat(p.data, &sb) == 0 && S_ISDIR(sb.st_mode);
+		if (!existed && output_mkdirs(p.data) < 0)
+			diag_add(d, DIAG_ERROR, p.data, 0, 0, NULL, 0, "cannot create folder: %s", diag_errstr(errno));
+		else if (existed)
+			remove_stale_tmp(p.data);
 		buf_free(&p);
 	}
 	if (d->nerrors > errs)

@@ -79,6 +79,11 @@ void output_manifest_free(struct output_manifest *m);
 int output_commit(const char *dir, const struct out_file *files, size_t n, int jobs,
                   struct output_stats *st, struct diags *d);
 
+/* The one `mkdir -p`: makes folder path (0755) and every missing folder
+ * above it; one call when only the last is missing. Returns 0, or -1 with
+ * errno set (ENOTDIR when a part of the path is not a folder). */
+int output_mkdirs(const char *path);
+
 /* Writes data to path atomically and durably (temp file in the same folder,
  * synced, renamed, then the folder synced). Returns 0 or -1 with errno set. */
 int output_write_atomic(const char *path, const char *data, size_t len);
