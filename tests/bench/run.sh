@@ -231,22 +231,23 @@ if [ "$only" != build ]; then
 	echo "== publish: $pages pages in $p"
 	h_mean=-
 	h_sd=-
-	timed "publish: build" "$p/build.log" "$pp" -C "$p/twin" build
+	# ptimed TOOL LOG CMD...: timed, then a row; t_wall is kept for the summary.
+	ptimed() {
+		pt_tool=$1
+		shift
+		timed "$pt_tool" "$@"
+		[ "$t_rc" -eq 0 ] || failed=1
+		row "$pages" "$pt_tool" "$(find "$p/twin/public" -name '*.html' 2>/dev/null | wc -l | tr -d ' ')"
+	}
+	ptimed "build (for publish)" "$p/build.log" "$pp" -C "$p/twin" build
 	b1=$t_wall
-	[ "$t_rc" -eq 0 ] || failed=1
-	out=$(find "$p/twin/public" -name '*.html' 2>/dev/null | wc -l | tr -d ' ')
-	row "$pages" "build (for publish)" "$out"
 	cp -R "$p/twin/public" "$p/git1" || exit 2
 	# $gitenv unquoted: its words start the command (BENCH_DIR without spaces)
-	timed "git init+add+commit" "$p/git1.log" $gitenv \
+	ptimed "git init+add+commit" "$p/git1.log" $gitenv \
 		sh -c 'cd "$1" && git init -q && git add -A && git commit -qm bench' sh "$p/git1"
 	g1=$t_wall
-	[ "$t_rc" -eq 0 ] || failed=1
-	row "$pages" "git init+add+commit" "$out"
-	timed "publish, first" "$p/publish1.log" "$pp" -C "$p/site" publish -m bench
+	ptimed "publish, first" "$p/publish1.log" "$pp" -C "$p/site" publish -m bench
 	p1=$t_wall
-	[ "$t_rc" -eq 0 ] || failed=1
-	row "$pages" "publish, first" "$out"
 	echo "   build ${b1}s, git init+add+commit ${g1}s, first publish ${p1}s"
 
 	# One task page's progress moves by one point, in the site and its twin.
@@ -258,23 +259,17 @@ if [ "$only" != build ]; then
 	done
 	sleep 1.2   # out of the build stamp's racy window, as above
 	touch "$p/changed"
-	timed "publish: build after one change" "$p/build2.log" "$pp" -C "$p/twin" build
+	ptimed "build, one change" "$p/build2.log" "$pp" -C "$p/twin" build
 	b2=$t_wall
-	[ "$t_rc" -eq 0 ] || failed=1
-	row "$pages" "build, one change" "$out"
 	# git's turn: the files that build rewrote, copied over its first commit.
 	(cd "$p/twin/public" && find . -type f -newer "$p/changed" | while IFS= read -r f; do
 		cp "$f" "$p/git1/$f"
 	done)
-	timed "git add+commit, one change" "$p/git2.log" $gitenv \
+	ptimed "git add+commit, change" "$p/git2.log" $gitenv \
 		sh -c 'cd "$1" && git add -A && git commit -qm bench' sh "$p/git1"
 	g2=$t_wall
-	[ "$t_rc" -eq 0 ] || failed=1
-	row "$pages" "git add+commit, change" "$out"
-	timed "publish, one change" "$p/publish2.log" "$pp" -C "$p/site" publish -m bench
+	ptimed "publish, one change" "$p/publish2.log" "$pp" -C "$p/site" publish -m bench
 	p2=$t_wall
-	[ "$t_rc" -eq 0 ] || failed=1
-	row "$pages" "publish, one change" "$out"
 	echo "   build ${b2}s, git add+commit ${g2}s, publish ${p2}s after one change"
 	pub_summary=$(awk -v n="$pages" -v b1="$b1" -v g1="$g1" -v p1="$p1" -v b2="$b2" -v p2="$p2" 'BEGIN {
 		f = p1 - b1; r = p2 - b2
