@@ -13,7 +13,7 @@
 #define BUILD_CHANGES_DIR "changes"
 
 /* Reads the publish history of repo's branch for the changes page
- * (publish_history_lang in publish.h has this shape): the commands pass it
+ * (history_read_lang in history.h has this shape): the commands pass it
  * in, so that building does not depend on publishing. */
 typedef int (*build_history_fn)(struct arena *a, const char *repo, const char *branch, enum lang l,
                                 struct value **out, struct diags *d);

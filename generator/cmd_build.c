@@ -7,7 +7,7 @@
 #include "build.h"
 #include "cli.h"
 #include "diag.h"
-#include "publish.h"
+#include "history.h"
 
 static double now_ms(void)
 {
@@ -54,7 +54,7 @@ static int run(const struct cli *cli, int argc, char **argv, int check)
 		.jobs = jobs,
 		.check_only = check,
 		.force = force,
-		.history = publish_history_lang,
+		.history = history_read_lang,
 	};
 	struct build_stats st;
 	struct diags d;

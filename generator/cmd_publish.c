@@ -13,9 +13,12 @@
 #include "config.h"
 #include "content.h"
 #include "diag.h"
+#include "history.h"
 #include "json.h"
 #include "publish.h"
+#include "push.h"
 #include "revdiff.h"
+#include "worktree.h"
 
 /* How long the race test hook waits for its go-ahead before giving up. */
 #define TEST_PAUSE_SECONDS 60
@@ -71,7 +74,7 @@ static void test_pause(void)
 static int push(const struct config *c, struct diags *d)
 {
 	int uptodate = 0;
-	int rc = publish_push(c->publish.repo, c->publish.branch, c->publish.remote, &uptodate, d);
+	int rc = push_branch(c->publish.repo, c->publish.branch, c->publish.remote, &uptodate, d);
 	if (rc == 0)
 		printf(uptodate ? "planpress: %s is up to date\n" : "planpress: pushed to %s\n", c->publish.remote);
 	else
@@ -127,7 +130,7 @@ int cmd_publish(const struct cli *cli, int argc, char **argv)
 		goto out;
 	struct build_opts bo = { .site_dir = ".", .out_dir = stage.dir, .exe_dir = cli->exe_dir,
 	                         .publishing = 1, .pending_message = message,
-	                         .history = publish_history_lang };
+	                         .history = history_read_lang };
 	struct build_stats bs;
 	rc = build_site(&bo, &bs, &d);
 	if (rc) {
@@ -177,7 +180,7 @@ int cmd_publish(const struct cli *cli, int argc, char **argv)
 	if (c.publish.worktree) {
 		struct diags wd;
 		diags_init(&wd);
-		int w = publish_worktree(c.publish.repo, c.publish.branch, c.publish.worktree, &wd);
+		int w = worktree_update(c.publish.repo, c.publish.branch, c.publish.worktree, &wd);
 		diags_print(&wd, stderr);
 		diags_free(&wd);
 		if (w == 0 && !quiet)
@@ -208,7 +211,7 @@ int cmd_log(const struct cli *cli, int argc, char **argv)
 	if (rc)
 		goto out;
 	enum lang l = lang_from_code(c.language);
-	if ((rc = publish_history_lang(a, c.publish.repo, c.publish.branch, l, &h, &d)) != 0)
+	if ((rc = history_read_lang(a, c.publish.repo, c.publish.branch, l, &h, &d)) != 0)
 		goto out;
 	if (!h->u.arr.n)
 		printf(l == LANG_EN ? "No publications yet.\n" : "尚无发布记录。\n");
@@ -275,7 +278,7 @@ int cmd_diff(const struct cli *cli, int argc, char **argv)
 		ra = revs[0];
 		rb = NULL;
 	}
-	if ((rc = publish_diff(a, c.publish.repo, c.publish.branch, nrevs ? ra : NULL, rb, &o, &rd, &la, &lb, &d)) != 0)
+	if ((rc = history_diff(a, c.publish.repo, c.publish.branch, nrevs ? ra : NULL, rb, &o, &rd, &la, &lb, &d)) != 0)
 		goto out;
 	if (strcmp(format, "json") == 0) {
 		struct value *v = revdiff_to_value(a, &rd, l);

@@ -1,28 +1,24 @@
 /* publish.c: the output folder committed to a bare repository with libgit2: blobs straight
  * into the object database (unchanged files known by their stat), trees from an in-memory
- * index, the branch moved by compare-and-swap; push, worktree, history and diffs. */
+ * index, the branch moved by compare-and-swap, then tagged. */
 #include "publish.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <pthread.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/file.h>
-#include <sys/wait.h>
-#include <signal.h>
 #include <sys/stat.h>
 #include <time.h>
 
 #include <git2.h>
 
 #include "buf.h"
-#include "json.h"
+#include "gitutil.h"
 #include "output.h"
 #include "pool.h"
 #include "utf8.h"
@@ -37,93 +33,6 @@
  * change again within the same mtime tick: it is hashed next time (git's
  * "racy" entries). */
 #define STAT_CACHE_RACY 2
-/* The changes page lists at most this many publications: each one costs a
- * tree comparison at build time. */
-#define PUBLISH_HISTORY_MAX 1000
-
-/* Records the failed operation with libgit2's reason. */
-static void gfail(struct diags *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void gfail(struct diags *d, const char *fmt, ...)
-{
-	struct buf b = BUF_INIT;
-	va_list ap;
-	va_start(ap, fmt);
-	buf_vprintf(&b, fmt, ap);
-	va_end(ap);
-	const git_error *e = git_error_last();
-	if (e && e->message)
-		buf_printf(&b, ": %s", e->message);
-	diag_add(d, DIAG_ERROR, NULL, 0, 0, NULL, 0, "%s", buf_cstr(&b));
-	buf_free(&b);
-}
-
-static void oid_hex(const git_oid *id, char out[41])
-{
-	git_oid_tostr(out, 41, id);
-}
-
-static void short_hex(const git_oid *id, char out[8])
-{
-	git_oid_tostr(out, 8, id);
-}
-
-/* Opens repo; when create is set and nothing exists at the path, creates it
- * bare with branch as its initial branch. *missing is set (and 0 returned)
- * when it does not exist and create is not set. */
-static int open_repo(const char *path, int create, const char *branch, git_repository **r,
-                     int *missing, struct diags *d)
-{
-	struct stat st;
-	*r = NULL;
-	if (missing)
-		*missing = 0;
-	if (stat(path, &st) < 0 && errno == ENOENT) {
-		if (!create) {
-			if (missing)
-				*missing = 1;
-			return 0;
-		}
-		git_repository_init_options io;
-		git_repository_init_options_init(&io, GIT_REPOSITORY_INIT_OPTIONS_VERSION);
-		io.flags = GIT_REPOSITORY_INIT_BARE | GIT_REPOSITORY_INIT_MKPATH | GIT_REPOSITORY_INIT_NO_REINIT;
-		io.initial_head = branch;
-		if (git_repository_init_ext(r, path, &io) < 0) {
-			gfail(d, "cannot create the publish repository %s", path);
-			return 2;
-		}
-		return 0;
-	}
-	if (git_repository_open_ext(r, path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0) {
-		gfail(d, "cannot open the publish repository %s", path);
-		return 2;
-	}
-	return 0;
-}
-
-static const char *branch_ref(struct arena *a, const char *branch)
-{
-	return arena_printf(a, "refs/heads/%s", branch);
-}
-
-/* The branch tip; 0 with *found = 0 when the branch does not exist. */
-static int branch_tip(git_repository *r, const char *refname, git_oid *tip, int *found, struct diags *d)
-{
-	git_reference *ref = NULL, *res = NULL;
-	*found = 0;
-	int e = git_reference_lookup(&ref, r, refname);
-	if (e == GIT_ENOTFOUND)
-		return 0;
-	if (e < 0 || git_reference_resolve(&res, ref) < 0) {
-		gfail(d, "cannot read %s", refname);
-		git_reference_free(ref);
-		return 2;
-	}
-	git_oid_cpy(tip, git_reference_target(res));
-	*found = 1;
-	git_reference_free(res);
-	git_reference_free(ref);
-	return 0;
-}
 
 /* ---- a lock on the branch -------------------------------------------------------- */
 
@@ -254,20 +163,20 @@ int publish_begin(const char *repo, const char *branch, struct publish_start *st
 	struct arena *a = arena_new();
 	git_repository *r = NULL;
 	st->id[0] = '\0';
-	int rc = open_repo(repo, 1, branch, &r, NULL, d);
+	int rc = gitutil_open(repo, 1, branch, &r, NULL, d);
 	if (rc)
 		goto out;
 	int valid = 0;
-	if (git_reference_name_is_valid(&valid, branch_ref(a, branch)) < 0 || !valid) {
+	if (git_reference_name_is_valid(&valid, gitutil_branch_ref(a, branch)) < 0 || !valid) {
 		diag_add(d, DIAG_ERROR, "site.toml", 0, 0, NULL, 0, "[publish] branch '%s' is not a valid branch name", branch);
 		rc = 2;
 		goto out;
 	}
 	git_oid tip;
 	int found;
-	rc = branch_tip(r, branch_ref(a, branch), &tip, &found, d);
+	rc = gitutil_branch_tip(r, gitutil_branch_ref(a, branch), &tip, &found, d);
 	if (!rc && found)
-		oid_hex(&tip, st->id);
+		gitutil_hex(&tip, st->id);
 	/* A stale lock would only fail the commit after the whole build. */
 	if (!rc && branch_lock(a, r, repo, branch, 0, d) == 1)
 		rc = 1;
@@ -366,7 +275,7 @@ int publish_stage_open(const char *repo, struct publish_stage *s, struct diags *
 	s->lock_fd = -1;
 	int rc = 2;
 	if (git_repository_open_ext(&r, repo, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0) {
-		gfail(d, "cannot open the publish repository %s", repo);
+		gitutil_fail(d, "cannot open the publish repository %s", repo);
 		goto out;
 	}
 	const char *gitdir = git_repository_path(r);   /* ends in '/' */
@@ -507,14 +416,14 @@ static void cache_save(const char *path, const struct cache *c, const git_oid *c
 {
 	struct buf b = BUF_INIT;
 	char hex[41];
-	oid_hex(commit, hex);
+	gitutil_hex(commit, hex);
 	buf_printf(&b, "%s %s\n", STAT_CACHE_MAGIC, hex);
 	long long now = (long long)time(NULL);
 	for (size_t i = 0; i < c->n; i++) {
 		const struct centry *e = &c->v[i];
 		if (e->sec >= now - STAT_CACHE_RACY)
 			continue;
-		oid_hex(&e->id, hex);
+		gitutil_hex(&e->id, hex);
 		buf_printf(&b, "%s %lld %lld %lld %llu %s\n", hex, e->size, e->sec, e->nsec, e->ino, e->path);
 	}
 	/* Losing the cache only costs time: a failed write is not an error. */
@@ -522,7 +431,7 @@ static void cache_save(const char *path, const struct cache *c, const git_oid *c
 	buf_free(&b);
 }
 
-/* ---- the files of the output and of a tree ------------------------------------- */
+/* ---- the files of the output ---------------------------------------------------- */
 
 static int bad_path(const char *p)
 {
@@ -540,92 +449,6 @@ static int bad_path(const char *p)
 	return 0;
 }
 
-struct files {
-	struct revdiff_file *v;
-	size_t n, cap;
-};
-
-static void files_push(struct arena *a, struct files *f, const char *path, const git_oid *id)
-{
-	if (f->n == f->cap) {
-		size_t cap = f->cap ? 2 * f->cap : 256;
-		f->v = arena_realloc(a, f->v, f->cap * sizeof *f->v, cap * sizeof *f->v);
-		f->cap = cap;
-	}
-	char *hex = arena_alloc(a, 41);
-	oid_hex(id, hex);
-	f->v[f->n++] = (struct revdiff_file){ path, hex };
-}
-
-static int cmp_file(const void *x, const void *y)
-{
-	return strcmp(((const struct revdiff_file *)x)->path, ((const struct revdiff_file *)y)->path);
-}
-
-struct reader {
-	git_repository *r;
-	struct arena *a;
-};
-
-static int read_blob(void *ud, int side, const struct revdiff_file *f, const char **data, size_t *len,
-                     struct diags *d)
-{
-	struct reader *rd = ud;
-	git_oid id;
-	git_blob *b = NULL;
-	if (git_oid_fromstr(&id, f->id) < 0 || git_blob_lookup(&b, rd->r, &id) < 0) {
-		gfail(d, "cannot read %s (%s)", f->path, f->id);
-		return -1;
-	}
-	*len = (size_t)git_blob_rawsize(b);
-	*data = arena_strndup(rd->a, git_blob_rawcontent(b), *len);
-	git_blob_free(b);
-	return 0;
-}
-
-/* The files that differ between old and new (either may be NULL: none), each
- * side sorted by path: a full walk of both trees costs every file of the site
- * (tens of thousands), while libgit2's diff skips folders whose tree id is
- * the same. revdiff_compare passes over equal files anyway, so it gives the
- * same answer from these lists as from the whole trees. */
-static int changed_files(struct arena *a, git_repository *r, git_tree *old, git_tree *new,
-                         struct files *fo, struct files *fn, struct diags *d)
-{
-	git_diff *diff = NULL;
-	memset(fo, 0, sizeof *fo);
-	memset(fn, 0, sizeof *fn);
-	if (git_diff_tree_to_tree(&diff, r, old, new, NULL) < 0) {
-		gfail(d, "cannot compare two trees");
-		return 2;
-	}
-	size_t n = git_diff_num_deltas(diff);
-	for (size_t i = 0; i < n; i++) {
-		const git_diff_delta *dd = git_diff_get_delta(diff, i);
-		if (dd->status != GIT_DELTA_ADDED && (dd->old_file.mode & 0170000) == 0100000)
-			files_push(a, fo, arena_strdup(a, dd->old_file.path), &dd->old_file.id);
-		if (dd->status != GIT_DELTA_DELETED && (dd->new_file.mode & 0170000) == 0100000)
-			files_push(a, fn, arena_strdup(a, dd->new_file.path), &dd->new_file.id);
-	}
-	git_diff_free(diff);
-	/* git orders a folder as if its name ended in '/'; revdiff wants strcmp order. */
-	if (fo->n)
-		qsort(fo->v, fo->n, sizeof *fo->v, cmp_file);
-	if (fn->n)
-		qsort(fn->v, fn->n, sizeof *fn->v, cmp_file);
-	return 0;
-}
-
-static int compare_trees(struct arena *a, git_repository *r, git_tree *old, git_tree *new,
-                         const struct revdiff_opts *o, struct revdiff *out, struct diags *d)
-{
-	struct files fo, fn;
-	int rc = changed_files(a, r, old, new, &fo, &fn, d);
-	if (rc)
-		return rc;
-	struct reader rd = { r, a };
-	struct revdiff_source src = { read_blob, &rd };
-	return revdiff_compare(a, fo.v, fo.n, fn.v, fn.n, &src, o, out, d) < 0 ? 2 : 0;
-}
 
 /* ---- committing ---------------------------------------------------------------- */
 
@@ -662,7 +485,7 @@ static int author(const struct publish_opts *o, git_signature **sig, struct diag
 		e = git_signature_now(sig, name, email);
 	}
 	if (e < 0) {
-		gfail(d, "invalid author '%s <%s>'", name, email);
+		gitutil_fail(d, "invalid author '%s <%s>'", name, email);
 		return 2;
 	}
 	return 0;
@@ -801,12 +624,12 @@ static int add_files(struct arena *a, git_repository *r, const struct publish_op
 		goto out;
 	}
 	if (git_repository_odb(&odb, r) < 0) {
-		gfail(d, "cannot open the object database");
+		gitutil_fail(d, "cannot open the object database");
 		goto out;
 	}
 	git_oid tip;
 	int trusted = 0;
-	if (old->has_commit && git_reference_name_to_id(&tip, r, branch_ref(a, o->branch)) == 0)
+	if (old->has_commit && git_reference_name_to_id(&tip, r, gitutil_branch_ref(a, o->branch)) == 0)
 		trusted = git_oid_equal(&tip, &old->commit);
 	for (size_t k = 0; k < man.n; k++) {
 		const char *rel = arena_strndup(a, man.rel[k], strlen(man.rel[k]));
@@ -837,7 +660,7 @@ static int add_files(struct arena *a, git_repository *r, const struct publish_op
 				goto out;
 			}
 			if (sr == -2) {
-				gfail(d, "cannot store %s", rel);
+				gitutil_fail(d, "cannot store %s", rel);
 				goto out;
 			}
 			res->hashed++;
@@ -850,7 +673,7 @@ static int add_files(struct arena *a, git_repository *r, const struct publish_op
 		ie.path = rel;
 		ie.file_size = (uint32_t)st.st_size;
 		if (git_index_add(idx, &ie) < 0) {
-			gfail(d, "cannot add %s", rel);
+			gitutil_fail(d, "cannot add %s", rel);
 			goto out;
 		}
 	}
@@ -899,14 +722,14 @@ int publish_commit(struct arena *a, const struct publish_opts *o, const struct p
 	git_object *cobj = NULL;
 	struct buf msg = BUF_INIT;
 	memset(res, 0, sizeof *res);
-	if ((rc = open_repo(o->repo, 1, o->branch, &r, NULL, d)) != 0)
+	if ((rc = gitutil_open(o->repo, 1, o->branch, &r, NULL, d)) != 0)
 		goto out;
 	rc = 2;
 	const char *cache_path = arena_printf(a, "%s%s", git_repository_path(r), STAT_CACHE);
 	struct cache old, now = { 0 };
 	cache_load(a, cache_path, &old);
 	if (git_index_new(&idx) < 0) {
-		gfail(d, "cannot make an index");
+		gitutil_fail(d, "cannot make an index");
 		goto out;
 	}
 	if ((rc = add_files(a, r, o, &old, &now, idx, res, d)) != 0)
@@ -920,17 +743,17 @@ int publish_commit(struct arena *a, const struct publish_opts *o, const struct p
 	int we = git_index_write_tree_to(&tree_id, idx, r);
 	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_OBJECT_CREATION, 1);
 	if (we < 0 || git_tree_lookup(&tree, r, &tree_id) < 0) {
-		gfail(d, "cannot write the tree");
+		gitutil_fail(d, "cannot write the tree");
 		goto out;
 	}
 	int has_start = st->id[0] != '\0';
 	if (has_start) {
 		if (git_oid_fromstr(&start, st->id) < 0 || git_commit_lookup(&parent, r, &start) < 0 ||
 		    git_commit_tree(&ptree, parent) < 0) {
-			gfail(d, "cannot read the branch tip %s", st->id);
+			gitutil_fail(d, "cannot read the branch tip %s", st->id);
 			goto out;
 		}
-		oid_hex(&start, res->parent);
+		gitutil_hex(&start, res->parent);
 		int same = git_oid_equal(git_tree_id(ptree), &tree_id);
 		if (same || only_changes_page(r, ptree, tree)) {
 			res->nothing = 1;
@@ -947,7 +770,7 @@ int publish_commit(struct arena *a, const struct publish_opts *o, const struct p
 	}
 	struct revdiff rd;
 	struct revdiff_opts ro = { 1, o->lang };
-	if ((rc = compare_trees(a, r, ptree, tree, &ro, &rd, d)) != 0)
+	if ((rc = gitutil_compare_trees(a, r, ptree, tree, &ro, &rd, d)) != 0)
 		goto out;
 	rc = 2;
 	if (o->message && *o->message)
@@ -989,18 +812,18 @@ int publish_commit(struct arena *a, const struct publish_opts *o, const struct p
 	}
 	const git_commit *parents[1] = { parent };
 	if (git_commit_create(&cid, r, NULL, sig, sig, NULL, buf_cstr(&msg), tree, has_start ? 1 : 0, parents) < 0) {
-		gfail(d, "cannot create the commit");
+		gitutil_fail(d, "cannot create the commit");
 		rc = 2;
 		goto out;
 	}
 	/* Compare-and-swap: the branch moves only from where this publication started. */
-	const char *refname = branch_ref(a, o->branch);
+	const char *refname = gitutil_branch_ref(a, o->branch);
 	const char *logmsg = "planpress publish";
 	int e = has_start ? git_reference_create_matching(&ref, r, refname, &cid, 1, &start, logmsg)
 	                  : git_reference_create(&ref, r, refname, &cid, 0, logmsg);
 	if (e == GIT_ELOCKED) {
 		if (!branch_lock(a, r, o->repo, o->branch, 1, d))
-			gfail(d, "branch '%s' of %s was locked by another writer; nothing was published "
+			gitutil_fail(d, "branch '%s' of %s was locked by another writer; nothing was published "
 			      "(run planpress publish again)", o->branch, o->repo);
 		rc = 1;
 		goto out;
@@ -1009,10 +832,10 @@ int publish_commit(struct arena *a, const struct publish_opts *o, const struct p
 		git_oid cur;
 		char curhex[41] = "";
 		if (git_reference_name_to_id(&cur, r, refname) == 0)
-			oid_hex(&cur, curhex);
+			gitutil_hex(&cur, curhex);
 		if (has_start && strcmp(curhex, st->id) == 0) {
 			/* It did not move: something else refused the update. */
-			gfail(d, "cannot move branch '%s' of %s; nothing was published", o->branch, o->repo);
+			gitutil_fail(d, "cannot move branch '%s' of %s; nothing was published", o->branch, o->repo);
 			branch_lock(a, r, o->repo, o->branch, 1, d);
 		} else {
 			diag_add(d, DIAG_ERROR, NULL, 0, 0, NULL, 0,
@@ -1023,11 +846,11 @@ int publish_commit(struct arena *a, const struct publish_opts *o, const struct p
 		rc = 1;
 		goto out;
 	} else if (e < 0) {
-		gfail(d, "cannot move branch '%s'", o->branch);
+		gitutil_fail(d, "cannot move branch '%s'", o->branch);
 		rc = 2;
 		goto out;
 	}
-	oid_hex(&cid, res->commit);
+	gitutil_hex(&cid, res->commit);
 	res->message = arena_strndup(a, msg.data, msg.len);
 	if (!o->no_stat_cache)
 		cache_save(cache_path, &now, &cid);
@@ -1038,7 +861,7 @@ int publish_commit(struct arena *a, const struct publish_opts *o, const struct p
 		                                res->message);
 		if (git_object_lookup(&cobj, r, &cid, GIT_OBJECT_COMMIT) < 0 ||
 		    git_tag_create(&tid, r, tag, cobj, sig, tmsg, 0) < 0) {
-			gfail(d, "published %.7s, but cannot create tag '%s'", res->commit, tag);
+			gitutil_fail(d, "published %.7s, but cannot create tag '%s'", res->commit, tag);
 			rc = 1;
 			goto out;
 		}
@@ -1054,751 +877,6 @@ out:
 	git_tree_free(ptree);
 	git_tree_free(tree);
 	git_index_free(idx);
-	git_repository_free(r);
-	git_libgit2_shutdown();
-	return rc;
-}
-
-/* ---- push ---------------------------------------------------------------------- */
-
-/* A remote for url. The URL is spelled out in site.toml, so url.*.insteadOf
- * is not applied (libgit2 1.5 also leaks its regex matches doing that). */
-static int make_remote(git_remote **out, git_repository *r, const char *name, const char *url)
-{
-	git_remote_create_options ro;
-	git_remote_create_options_init(&ro, GIT_REMOTE_CREATE_OPTIONS_VERSION);
-	ro.repository = r;
-	ro.name = name;
-	ro.flags = GIT_REMOTE_CREATE_SKIP_INSTEADOF;
-	return git_remote_create_with_opts(out, url, &ro);
-}
-
-static int clone_remote_cb(git_remote **out, git_repository *r, const char *name, const char *url, void *ud)
-{
-	return make_remote(out, r, name, url);
-}
-
-struct pushstate {
-	struct diags *d;
-	const char *url;
-	int refused;
-};
-
-static int push_ref_cb(const char *refname, const char *status, void *ud)
-{
-	struct pushstate *ps = ud;
-	if (status) {
-		diag_add(ps->d, DIAG_ERROR, NULL, 0, 0, NULL, 0, "%s refused %s: %s", ps->url, refname, status);
-		ps->refused = 1;
-	}
-	return 0;
-}
-
-static int cred_cb(git_credential **out, const char *url, const char *user, unsigned int allowed, void *ud)
-{
-	if (allowed & GIT_CREDENTIAL_SSH_KEY)
-		return git_credential_ssh_key_from_agent(out, user ? user : "git");
-	if (allowed & GIT_CREDENTIAL_USERNAME)
-		return git_credential_username_new(out, user ? user : "git");
-	return GIT_PASSTHROUGH;
-}
-
-static const git_remote_head *remote_head(const git_remote_head **heads, size_t n, const char *name)
-{
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(heads[i]->name, name) == 0)
-			return heads[i];
-	return NULL;
-}
-
-/* ---- hooks of a local remote ---------------------------------------------------- */
-
-/* The git folder of a remote on this machine (file:// URL or a path), or NULL. */
-static char *local_gitdir(const char *url)
-{
-	const char *path = strncmp(url, "file://", 7) == 0 ? url + 7 : url;
-	if (strstr(url, "://") && path == url)
-		return NULL;   /* ssh:// and the like: the server runs its own hooks */
-	git_repository *rr = NULL;
-	if (git_repository_open_ext(&rr, path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0)
-		return NULL;
-	char *dir = xstrdup(git_repository_path(rr));
-	git_repository_free(rr);
-	return dir;
-}
-
-/* Runs hook name of the repository at gitdir with input on its standard
- * input, as git receive-pack would (libgit2's local transport runs none).
- * Its output goes into out. Returns its exit status, or -1 when there is no
- * such executable hook. */
-static int run_hook(const char *gitdir, const char *name, const char *input, struct buf *out)
-{
-	struct buf path = BUF_INIT;
-	buf_printf(&path, "%shooks/%s", gitdir, name);
-	int rc = -1;
-	int in[2] = { -1, -1 }, outp[2] = { -1, -1 };
-	if (access(path.data, X_OK) != 0)
-		goto done;
-	if (pipe(in) < 0 || pipe(outp) < 0)
-		goto done;
-	pid_t pid = fork();
-	if (pid < 0)
-		goto done;
-	if (pid == 0) {
-		dup2(in[0], 0);
-		dup2(outp[1], 1);
-		dup2(outp[1], 2);
-		close(in[0]);
-		close(in[1]);
-		close(outp[0]);
-		close(outp[1]);
-		if (chdir(gitdir) < 0)
-			_exit(127);
-		setenv("GIT_DIR", ".", 1);
-		execl(path.data, name, (char *)NULL);
-		_exit(127);
-	}
-	close(in[0]);
-	close(outp[1]);
-	in[0] = outp[1] = -1;
-	/* A hook need not read its input: a write it refuses is not an error. */
-	(void)publish_write_pipe(in[1], input, strlen(input));
-	close(in[1]);
-	in[1] = -1;
-	char chunk[4096];
-	ssize_t r;
-	while ((r = read(outp[0], chunk, sizeof chunk)) > 0)
-		buf_put(out, chunk, (size_t)r);
-	int status = 0;
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	rc = WIFEXITED(status) ? WEXITSTATUS(status) : 128;
-done:
-	for (int i = 0; i < 2; i++) {
-		if (in[i] >= 0)
-			close(in[i]);
-		if (outp[i] >= 0)
-			close(outp[i]);
-	}
-	buf_free(&path);
-	return rc;
-}
-
-/* A hook's output as notes under the error, one per line, like git's "remote:". */
-static void hook_notes(struct diags *d, const struct buf *out)
-{
-	const char *p = out->data, *end = out->data + out->len;
-	while (p && p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
-		if (n)
-			diag_add(d, DIAG_NOTE, NULL, 0, 0, NULL, 0, "remote: %.*s", (int)n, p);
-		p = nl ? nl + 1 : NULL;
-	}
-}
-
-int publish_push(const char *repo, const char *branch, const char *url, int *uptodate, struct diags *d)
-{
-	git_libgit2_init();
-	struct arena *a = arena_new();
-	git_repository *r = NULL;
-	git_remote *rem = NULL;
-	git_strarray tags = { 0 };
-	int rc = open_repo(repo, 0, branch, &r, NULL, d);
-	*uptodate = 0;
-	if (rc || !r) {
-		if (!rc)
-			diag_add(d, DIAG_ERROR, NULL, 0, 0, NULL, 0, "no publish repository at %s: nothing to push", repo);
-		rc = 2;
-		goto out;
-	}
-	rc = 2;
-	const char *refname = branch_ref(a, branch);
-	git_oid tip;
-	int found;
-	if (branch_tip(r, refname, &tip, &found, d))
-		goto out;
-	if (!found) {
-		diag_add(d, DIAG_ERROR, NULL, 0, 0, NULL, 0, "branch '%s' of %s does not exist: nothing to push", branch, repo);
-		goto out;
-	}
-	struct pushstate ps = { d, url, 0 };
-	git_remote_callbacks cb;
-	git_remote_init_callbacks(&cb, GIT_REMOTE_CALLBACKS_VERSION);
-	cb.credentials = cred_cb;
-	cb.push_update_reference = push_ref_cb;
-	cb.payload = &ps;
-	if (make_remote(&rem, r, NULL, url) < 0 ||
-	    git_remote_connect(rem, GIT_DIRECTION_PUSH, &cb, NULL, NULL) < 0) {
-		gfail(d, "cannot reach the remote %s", url);
-		goto out;
-	}
-	const git_remote_head **heads;
-	size_t nheads;
-	if (git_remote_ls(&heads, &nheads, rem) < 0) {
-		gfail(d, "cannot list the references of %s", url);
-		goto out;
-	}
-	/* Never force: the remote's branch must be an ancestor of ours, and a
-	 * tag it has must be the same tag. (libgit2's file:// transport would
-	 * overwrite, so this is checked here for every transport.) */
-	rc = 1;
-	const char **specs = arena_alloc(a, sizeof *specs);
-	size_t nspecs = 0;
-	const git_remote_head *h = remote_head(heads, nheads, refname);
-	if (h && !git_oid_equal(&h->oid, &tip)) {
-		git_odb *odb = NULL;
-		int known = git_repository_odb(&odb, r) == 0 && git_odb_exists(odb, &h->oid);
-		git_odb_free(odb);
-		if (!known || git_graph_descendant_of(r, &tip, &h->oid) != 1) {
-			char hex[8];
-			short_hex(&h->oid, hex);
-			diag_add(d, DIAG_ERROR, NULL, 0, 0, NULL, 0,
-			         "%s refused %s: its branch is at %s, which is not part of this repository's history "
-			         "(someone else pushed there); nothing was forced", url, refname, hex);
-			goto out;
-		}
-	}
-	if (!h || !git_oid_equal(&h->oid, &tip))
-		specs[nspecs++] = arena_printf(a, "%s:%s", refname, refname);
-	if (git_tag_list(&tags, r) < 0) {
-		gfail(d, "cannot list tags");
-		goto out;
-	}
-	specs = arena_realloc(a, specs, sizeof *specs, (tags.count + 1) * sizeof *specs);
-	for (size_t i = 0; i < tags.count; i++) {
-		const char *tref = arena_printf(a, "refs/tags/%s", tags.strings[i]);
-		git_oid tid;
-		if (git_reference_name_to_id(&tid, r, tref) < 0)
-			continue;
-		const git_remote_head *th = remote_head(heads, nheads, tref);
-		if (th && !git_oid_equal(&th->oid, &tid)) {
-			diag_add(d, DIAG_ERROR, NULL, 0, 0, NULL, 0,
-			         "%s refused %s: it has another tag of that name; nothing was forced", url, tref);
-			goto out;
-		}
-		if (!th)
-			specs[nspecs++] = arena_printf(a, "%s:%s", tref, tref);
-	}
-	if (!nspecs) {
-		*uptodate = 1;
-		rc = 0;
-		goto out;
-	}
-	/* What receive-pack would tell the hooks: "<old> <new> <ref>" per line. */
-	struct buf updates = BUF_INIT, hookout = BUF_INIT;
-	for (size_t i = 0; i < nspecs; i++) {
-		const char *ref = specs[i] + strlen(specs[i]) / 2 + 1;   /* "ref:ref" */
-		git_oid now;
-		char oldhex[GIT_OID_HEXSZ + 1] = "0000000000000000000000000000000000000000";
-		char newhex[GIT_OID_HEXSZ + 1];
-		const git_remote_head *rh = remote_head(heads, nheads, ref);
-		if (rh)
-			git_oid_tostr(oldhex, sizeof oldhex, &rh->oid);
-		if (git_reference_name_to_id(&now, r, ref) < 0)
-			continue;
-		git_oid_tostr(newhex, sizeof newhex, &now);
-		buf_printf(&updates, "%s %s %s\n", oldhex, newhex, ref);
-	}
-	char *gitdir = local_gitdir(url);
-	if (gitdir) {
-		int hs = run_hook(gitdir, "pre-receive", buf_cstr(&updates), &hookout);
-		if (hs > 0) {
-			diag_add(d, DIAG_ERROR, NULL, 0, 0, NULL, 0,
-			         "%s refused the push: its pre-receive hook exited with %d; nothing was pushed", url, hs);
-			hook_notes(d, &hookout);
-			free(gitdir);
-			buf_free(&updates);
-			buf_free(&hookout);
-			goto out;
-		}
-		buf_reset(&hookout);
-	}
-	git_strarray sa = { (char **)specs, nspecs };
-	git_push_options po;
-	git_push_options_init(&po, GIT_PUSH_OPTIONS_VERSION);
-	po.callbacks = cb;
-	if (git_remote_push(rem, &sa, &po) < 0) {
-		gfail(d, "pushing to %s failed", url);
-		free(gitdir);
-		buf_free(&updates);
-		buf_free(&hookout);
-		goto out;
-	}
-	rc = ps.refused ? 1 : 0;
-	/* A deployment hook on the remote runs as after any push to it. */
-	if (gitdir && !ps.refused) {
-		int hs = run_hook(gitdir, "post-receive", buf_cstr(&updates), &hookout);
-		if (hs > 0) {
-			diag_add(d, DIAG_WARNING, NULL, 0, 0, NULL, 0, "%s: its post-receive hook exited with %d", url, hs);
-			hook_notes(d, &hookout);
-		}
-	}
-	free(gitdir);
-	buf_free(&updates);
-	buf_free(&hookout);
-out:
-	git_strarray_dispose(&tags);
-	git_remote_free(rem);
-	git_repository_free(r);
-	arena_free(a);
-	git_libgit2_shutdown();
-	return rc;
-}
-
-int publish_write_pipe(int fd, const char *data, size_t len)
-{
-	sigset_t pipe_only, pending, old;
-	sigemptyset(&pipe_only);
-	sigaddset(&pipe_only, SIGPIPE);
-	/* A SIGPIPE pending before this call is someone else's: it stays pending. */
-	sigemptyset(&pending);
-	sigpending(&pending);
-	int was_pending = sigismember(&pending, SIGPIPE) == 1;
-	pthread_sigmask(SIG_BLOCK, &pipe_only, &old);
-	int rc = 0, err = 0;
-	size_t off = 0;
-	while (off < len) {
-		ssize_t w = write(fd, data + off, len - off);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			err = w < 0 ? errno : EIO;
-			rc = -1;
-			break;
-		}
-		off += (size_t)w;
-	}
-	if (err == EPIPE && !was_pending) {
-		/* The write raised SIGPIPE for this thread, blocked: take it back. */
-		struct timespec zero = { 0, 0 };
-		while (sigtimedwait(&pipe_only, NULL, &zero) < 0 && errno == EINTR)
-			;
-	}
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	errno = err;
-	return rc;
-}
-
-/* ---- worktree ------------------------------------------------------------------ */
-
-static int dir_is_empty(const char *path)
-{
-	DIR *dir = opendir(path);
-	if (!dir)
-		return 0;
-	int empty = 1;
-	struct dirent *e;
-	while (empty && (e = readdir(dir)) != NULL)
-		empty = strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0;
-	closedir(dir);
-	return empty;
-}
-
-int publish_worktree(const char *repo, const char *branch, const char *path, struct diags *d)
-{
-	git_libgit2_init();
-	struct arena *a = arena_new();
-	git_repository *wt = NULL, *r = NULL;
-	git_status_list *sl = NULL;
-	git_remote *rem = NULL;
-	git_object *target = NULL;
-	git_reference *head = NULL, *nref = NULL;
-	int rc = 2;
-	char *abs = realpath(repo, NULL);
-	if (!abs) {
-		diag_add(d, DIAG_ERROR, NULL, 0, 0, NULL, 0, "no publish repository at %s", repo);
-		goto out;
-	}
-	struct stat st;
-	if (stat(path, &st) < 0 || dir_is_empty(path)) {
-		git_clone_options co;
-		git_clone_options_init(&co, GIT_CLONE_OPTIONS_VERSION);
-		co.checkout_branch = branch;
-		co.remote_cb = clone_remote_cb;
-		if (git_clone(&wt, abs, path, &co) < 0) {
-			gfail(d, "cannot check out the publication into %s", path);
-			goto out;
-		}
-		rc = 0;
-		goto out;
-	}
-	if (git_repository_open_ext(&wt, path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0 || git_repository_is_bare(wt)) {
-		diag_add(d, DIAG_WARNING, path, 0, 0, NULL, 0,
-		         "[publish] worktree is not a checkout made by planpress; left alone");
-		rc = 1;
-		goto out;
-	}
-	git_status_options so;
-	git_status_options_init(&so, GIT_STATUS_OPTIONS_VERSION);
-	so.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
-	so.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS;
-	if (git_status_list_new(&sl, wt, &so) < 0) {
-		gfail(d, "cannot read the state of %s", path);
-		goto out;
-	}
-	size_t n = git_status_list_entrycount(sl);
-	if (n) {
-		const git_status_entry *e = git_status_byindex(sl, 0);
-		const char *first = e->index_to_workdir ? e->index_to_workdir->new_file.path
-		                  : e->head_to_index ? e->head_to_index->new_file.path : "?";
-		diag_add(d, DIAG_WARNING, path, 0, 0, NULL, 0,
-		         "the worktree has local modifications (%zu file%s, e.g. %s); it was left as it is",
-		         n, n == 1 ? "" : "s", first);
-		rc = 1;
-		goto out;
-	}
-	char *spec = (char *)arena_printf(a, "+refs/heads/%s:refs/remotes/origin/%s", branch, branch);
-	git_strarray fs = { &spec, 1 };
-	if (make_remote(&rem, wt, NULL, abs) < 0 || git_remote_fetch(rem, &fs, NULL, NULL) < 0) {
-		gfail(d, "cannot fetch the publication into %s", path);
-		goto out;
-	}
-	const char *refname = branch_ref(a, branch);
-	git_oid tip;
-	int found;
-	if ((rc = open_repo(abs, 0, branch, &r, NULL, d)) != 0 || !r || (rc = branch_tip(r, refname, &tip, &found, d)) != 0)
-		goto out;
-	rc = 2;
-	if (!found || git_object_lookup(&target, wt, &tip, GIT_OBJECT_COMMIT) < 0) {
-		gfail(d, "cannot find the publication in %s", path);
-		goto out;
-	}
-	git_checkout_options cko;
-	git_checkout_options_init(&cko, GIT_CHECKOUT_OPTIONS_VERSION);
-	cko.checkout_strategy = GIT_CHECKOUT_SAFE;
-	if (git_checkout_tree(wt, target, &cko) < 0) {
-		gfail(d, "cannot update %s", path);
-		goto out;
-	}
-	if (git_repository_head(&head, wt) == 0 && git_reference_is_branch(head)) {
-		if (git_reference_set_target(&nref, head, &tip, "planpress publish") < 0) {
-			gfail(d, "cannot move the branch of %s", path);
-			goto out;
-		}
-	} else if (git_repository_set_head_detached(wt, &tip) < 0) {
-		gfail(d, "cannot move HEAD of %s", path);
-		goto out;
-	}
-	rc = 0;
-out:
-	free(abs);
-	git_reference_free(nref);
-	git_reference_free(head);
-	git_object_free(target);
-	git_remote_free(rem);
-	git_status_list_free(sl);
-	git_repository_free(r);
-	git_repository_free(wt);
-	arena_free(a);
-	git_libgit2_shutdown();
-	return rc;
-}
-
-/* ---- history and diffs --------------------------------------------------------- */
-
-static struct value *commit_date(struct arena *a, const git_commit *c)
-{
-	int64_t off = git_commit_time_offset(c);
-	int64_t t = (int64_t)git_commit_time(c) + off * 60;
-	int64_t days = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
-	int64_t secs = t - days * 86400;
-	struct datetime dt = { .kind = DT_OFFSET, .offset_min = (int)off };
-	datetime_from_days(days, &dt.year, &dt.month, &dt.day);
-	dt.hour = (int)(secs / 3600);
-	dt.minute = (int)(secs / 60 % 60);
-	dt.second = (int)(secs % 60);
-	return value_datetime(a, &dt, (struct pos){ 0 });
-}
-
-/* The history cache: what each publication changed (the page counts and the
- * task changes in words) depends only on its commit, its parent and the
- * language, so it is kept in the repository's folder and worked out once.
- * Without it every build would compare each of up to PUBLISH_HISTORY_MAX
- * commits with its parent again, parsing a data/tasks.json of megabytes
- * twice for each. The version names planpress's, whose wording it holds: a
- * cache from another version, or one that does not parse, is ignored. */
-#define HISTORY_CACHE "planpress-history-cache"
-#define HISTORY_CACHE_MAGIC "planpress-history-cache 1 " PP_VERSION
-
-/* Entries kept: the history shown in a few languages. */
-#define HISTORY_CACHE_MAX (4 * PUBLISH_HISTORY_MAX)
-
-struct hentry {
-	char key[48];               /* commit id, ':', language */
-	const struct value *v;      /* {added, changed, removed, task_changes} */
-};
-
-struct hcache {
-	struct hentry *v;
-	size_t n, cap;
-	int dirty;
-};
-
-static int cmp_hentry(const void *x, const void *y)
-{
-	return strcmp(((const struct hentry *)x)->key, ((const struct hentry *)y)->key);
-}
-
-static void hcache_push(struct arena *a, struct hcache *c, const char *key, const struct value *v)
-{
-	if (c->n == c->cap) {
-		size_t cap = c->cap ? 2 * c->cap : 64;
-		c->v = arena_realloc(a, c->v, c->cap * sizeof *c->v, cap * sizeof *c->v);
-		c->cap = cap;
-	}
-	snprintf(c->v[c->n].key, sizeof c->v[c->n].key, "%s", key);
-	c->v[c->n++].v = v;
-}
-
-static void hcache_load(struct arena *a, const char *path, struct hcache *c)
-{
-	struct buf b = BUF_INIT;
-	memset(c, 0, sizeof *c);
-	if (buf_read_file(&b, path) < 0 || !b.len)
-		goto out;
-	struct diags quiet;
-	diags_init(&quiet);
-	struct value *root = json_parse(a, path, b.data, b.len, &quiet);
-	diags_free(&quiet);
-	const struct value *e = value_get(root, "entries");
-	if (strcmp(value_str(value_get(root, "format"), ""), HISTORY_CACHE_MAGIC) != 0 || !value_is(e, V_ARRAY))
-		goto out;
-	for (size_t i = 0; i < e->u.arr.n; i++) {
-		const struct value *x = e->u.arr.v[i], *tc = value_get(x, "task_changes");
-		const char *key = value_str(value_get(x, "key"), NULL);
-		if (!key || strlen(key) >= sizeof c->v[0].key || !value_is(tc, V_ARRAY))
-			continue;
-		hcache_push(a, c, key, x);
-	}
-	qsort(c->v, c->n, sizeof *c->v, cmp_hentry);
-out:
-	buf_free(&b);
-}
-
-static const struct value *hcache_find(const struct hcache *c, const char *key)
-{
-	struct hentry k;
-	snprintf(k.key, sizeof k.key, "%s", key);
-	const struct hentry *e = c->n ? bsearch(&k, c->v, c->n, sizeof *c->v, cmp_hentry) : NULL;
-	return e ? e->v : NULL;
-}
-
-/* Keeps what old has for other languages or commits, with now's entries. */
-static void hcache_save(struct arena *a, const char *path, const struct hcache *old, const struct hcache *now)
-{
-	struct pos p = { 0 };
-	struct value *root = value_table(a, p), *arr = value_array(a, p);
-	value_setc(a, root, "format", value_cstring(a, HISTORY_CACHE_MAGIC, p));
-	struct hcache all = { 0 };
-	for (size_t i = 0; i < now->n; i++)
-		hcache_push(a, &all, now->v[i].key, now->v[i].v);
-	for (size_t i = 0; i < old->n; i++)
-		if (all.n < HISTORY_CACHE_MAX && !hcache_find(now, old->v[i].key))
-			hcache_push(a, &all, old->v[i].key, old->v[i].v);
-	qsort(all.v, all.n, sizeof *all.v, cmp_hentry);
-	for (size_t i = 0; i < all.n; i++) {
-		const struct value *x = all.v[i].v;
-		struct value *e = value_table(a, p);
-		value_setc(a, e, "key", value_cstring(a, all.v[i].key, p));
-		value_setc(a, e, "added", value_int(a, value_i64(value_get(x, "added"), 0), p));
-		value_setc(a, e, "changed", value_int(a, value_i64(value_get(x, "changed"), 0), p));
-		value_setc(a, e, "removed", value_int(a, value_i64(value_get(x, "removed"), 0), p));
-		value_setc(a, e, "task_changes", (struct value *)value_get(x, "task_changes"));
-		value_push(a, arr, e);
-	}
-	value_setc(a, root, "entries", arr);
-	struct buf b = BUF_INIT;
-	json_write(root, 0, &b);
-	buf_putc(&b, '\n');
-	/* Losing the cache only costs time: a failed write is not an error. */
-	(void)output_write_atomic(path, b.data, b.len);
-	buf_free(&b);
-}
-
-int publish_history_lang(struct arena *a, const char *repo_path, const char *branch, enum lang l,
-                         struct value **out, struct diags *d)
-{
-	git_libgit2_init();
-	struct pos p = { 0 };
-	git_repository *r = NULL;
-	git_revwalk *w = NULL;
-	int missing = 0;
-	*out = value_array(a, p);
-	int rc = open_repo(repo_path, 0, branch, &r, &missing, d);
-	if (rc || missing)
-		goto out;
-	git_oid tip, id;
-	int found;
-	if ((rc = branch_tip(r, branch_ref(a, branch), &tip, &found, d)) != 0 || !found)
-		goto out;
-	rc = 2;
-	if (git_revwalk_new(&w, r) < 0 || git_revwalk_push(w, &tip) < 0) {
-		gfail(d, "cannot walk the history of %s", repo_path);
-		goto out;
-	}
-	git_revwalk_simplify_first_parent(w);
-	const char *hpath = arena_printf(a, "%s%s", git_repository_path(r), HISTORY_CACHE);
-	struct hcache hold, hnow = { 0 };
-	hcache_load(a, hpath, &hold);
-	for (size_t k = 0; k < PUBLISH_HISTORY_MAX && git_revwalk_next(&id, w) == 0; k++) {
-		git_commit *c = NULL, *pc = NULL;
-		git_tree *t = NULL, *pt = NULL;
-		char hex[41], sh[8];
-		oid_hex(&id, hex);
-		short_hex(&id, sh);
-		const char *key = arena_printf(a, "%s:%d", hex, (int)l);
-		const struct value *known = hcache_find(&hold, key);
-		int e = git_commit_lookup(&c, r, &id) < 0 ||
-		        (!known && (git_commit_tree(&t, c) < 0 ||
-		                    (git_commit_parentcount(c) && (git_commit_parent(&pc, c, 0) < 0 ||
-		                                                   git_commit_tree(&pt, pc) < 0))));
-		if (e)
-			gfail(d, "cannot read a commit of %s", repo_path);
-		struct value *sum = NULL, *tc = NULL;
-		if (!e && known) {
-			sum = value_table(a, p);
-			value_setc(a, sum, "added", value_int(a, value_i64(value_get(known, "added"), 0), p));
-			value_setc(a, sum, "changed", value_int(a, value_i64(value_get(known, "changed"), 0), p));
-			value_setc(a, sum, "removed", value_int(a, value_i64(value_get(known, "removed"), 0), p));
-			tc = (struct value *)value_get(known, "task_changes");
-			hcache_push(a, &hnow, key, known);
-		} else if (!e) {
-			struct revdiff rd;
-			struct revdiff_opts ro = { 0, l };
-			if (compare_trees(a, r, pt, t, &ro, &rd, d) == 0) {
-				sum = value_table(a, p);
-				tc = value_array(a, p);
-				value_setc(a, sum, "added", value_int(a, (int64_t)rd.added, p));
-				value_setc(a, sum, "changed", value_int(a, (int64_t)rd.changed, p));
-				value_setc(a, sum, "removed", value_int(a, (int64_t)rd.removed, p));
-				for (size_t i = 0; i < rd.ntasks; i++) {
-					struct buf b = BUF_INIT;
-					revdiff_task_words(&rd, &rd.tasks[i], l, &b);
-					value_push(a, tc, value_string(a, b.data ? b.data : "", b.len, p));
-					buf_free(&b);
-				}
-				struct value *ce = value_table(a, p);
-				value_setc(a, ce, "added", value_get(sum, "added"));
-				value_setc(a, ce, "changed", value_get(sum, "changed"));
-				value_setc(a, ce, "removed", value_get(sum, "removed"));
-				value_setc(a, ce, "task_changes", tc);
-				hcache_push(a, &hnow, key, ce);
-				hnow.dirty = 1;
-			} else {
-				e = 1;
-			}
-		}
-		if (!e) {
-			struct value *v = value_table(a, p);
-			const git_signature *au = git_commit_author(c);
-			const char *body = git_commit_body(c);
-			value_setc(a, v, "id", value_cstring(a, hex, p));
-			value_setc(a, v, "short_id", value_cstring(a, sh, p));
-			value_setc(a, v, "date", commit_date(a, c));
-			value_setc(a, v, "author", value_cstring(a, au->name, p));
-			value_setc(a, v, "email", value_cstring(a, au->email, p));
-			value_setc(a, v, "message", value_cstring(a, git_commit_summary(c) ? git_commit_summary(c) : "", p));
-			value_setc(a, v, "body", value_cstring(a, body ? body : "", p));
-			value_setc(a, v, "summary", sum);
-			value_setc(a, v, "task_changes", tc);
-			value_push(a, *out, v);
-		}
-		git_tree_free(pt);
-		git_tree_free(t);
-		git_commit_free(pc);
-		git_commit_free(c);
-		if (e)
-			goto out;
-	}
-	if (hnow.dirty) {
-		qsort(hnow.v, hnow.n, sizeof *hnow.v, cmp_hentry);
-		hcache_save(a, hpath, &hold, &hnow);
-	}
-	rc = 0;
-out:
-	git_revwalk_free(w);
-	git_repository_free(r);
-	git_libgit2_shutdown();
-	return rc;
-}
-
-int publish_history(struct arena *a, const char *repo_path, const char *branch,
-                    struct value **out, struct diags *d)
-{
-	return publish_history_lang(a, repo_path, branch, LANG_ZH, out, d);
-}
-
-static const char *label(struct arena *a, git_commit *c)
-{
-	char sh[8];
-	struct buf b = BUF_INIT;
-	short_hex(git_commit_id(c), sh);
-	value_to_text(commit_date(a, c), &b);
-	const char *s = arena_printf(a, "%s (%.10s)", sh, buf_cstr(&b));
-	buf_free(&b);
-	return s;
-}
-
-static int resolve(git_repository *r, const char *spec, git_commit **c, struct diags *d)
-{
-	git_object *o = NULL;
-	if (git_revparse_single(&o, r, spec) < 0) {
-		diag_add(d, DIAG_ERROR, NULL, 0, 0, NULL, 0, "unknown revision '%s'", spec);
-		return 1;
-	}
-	int e = git_object_peel((git_object **)c, o, GIT_OBJECT_COMMIT);
-	git_object_free(o);
-	if (e < 0) {
-		diag_add(d, DIAG_ERROR, NULL, 0, 0, NULL, 0, "'%s' is not a publication", spec);
-		return 1;
-	}
-	return 0;
-}
-
-int publish_diff(struct arena *a, const char *repo_path, const char *branch,
-                 const char *rev_a, const char *rev_b, const struct revdiff_opts *o,
-                 struct revdiff *out, const char **label_a, const char **label_b, struct diags *d)
-{
-	git_libgit2_init();
-	git_repository *r = NULL;
-	git_commit *ca = NULL, *cb = NULL;
-	git_tree *ta = NULL, *tb = NULL;
-	int missing = 0;
-	int rc = open_repo(repo_path, 0, branch, &r, &missing, d);
-	if (rc)
-		goto out;
-	rc = 1;
-	if (missing) {
-		diag_add(d, DIAG_ERROR, NULL, 0, 0, NULL, 0, "no publish repository at %s (run planpress publish first)", repo_path);
-		goto out;
-	}
-	if (rev_b) {
-		if (resolve(r, rev_b, &cb, d))
-			goto out;
-	} else {
-		if (resolve(r, branch_ref(a, branch), &cb, d))
-			goto out;
-	}
-	if (rev_a) {
-		if (resolve(r, rev_a, &ca, d))
-			goto out;
-	} else if (git_commit_parentcount(cb) && git_commit_parent(&ca, cb, 0) < 0) {
-		gfail(d, "cannot read the parent of %s", rev_b ? rev_b : branch);
-		goto out;
-	}
-	if ((ca && git_commit_tree(&ta, ca) < 0) || git_commit_tree(&tb, cb) < 0) {
-		gfail(d, "cannot read a tree");
-		goto out;
-	}
-	*label_a = ca ? label(a, ca) : (o->lang == LANG_EN ? "(nothing)" : "（空）");
-	*label_b = label(a, cb);
-	rc = compare_trees(a, r, ta, tb, o, out, d);
-out:
-	git_tree_free(ta);
-	git_tree_free(tb);
-	git_commit_free(ca);
-	git_commit_free(cb);
 	git_repository_free(r);
 	git_libgit2_shutdown();
 	return rc;

@@ -1,5 +1,7 @@
 /* publish.h: a built site committed to a git repository with libgit2 (no git
- * processes), and the history and differences of what was published. */
+ * processes): the branch tip recorded, a private build folder, the commit and
+ * its tag. Pushing is in push.h, the checkout in worktree.h, reading back what
+ * was published in history.h. */
 #ifndef PP_PUBLISH_H
 #define PP_PUBLISH_H
 
@@ -9,13 +11,11 @@
 #include "build.h"
 #include "diag.h"
 #include "lang.h"
-#include "revdiff.h"
-#include "value.h"
 
 /* Every function returns 0 on success, 1 when the content or the state of a
- * repository refuses the operation (a race lost, a push refused, a tag that
- * exists), 2 on environment errors (a repository that cannot be opened or
- * created, no author); the reasons are recorded in d. */
+ * repository refuses the operation (a race lost, a tag that exists), 2 on
+ * environment errors (a repository that cannot be opened or created, no
+ * author); the reasons are recorded in d. */
 
 /* The branch tip a publication starts from, recorded before the build:
  * the branch moves only if it still points there. id is "" when the branch
@@ -77,47 +77,12 @@ void publish_stage_close(struct publish_stage *s);
 int publish_commit(struct arena *a, const struct publish_opts *o, const struct publish_start *st,
                    struct publish_result *res, struct diags *d);
 
-/* Pushes the branch and the tags to url, refusing (1) when the remote has
- * commits or tags this repository does not: nothing is ever forced. 2 when
- * the remote cannot be reached. *uptodate is set when there was nothing to push. */
-int publish_push(const char *repo, const char *branch, const char *url, int *uptodate,
-                 struct diags *d);
-
-/* Updates (or clones) the checkout at path to the branch tip. 1 when it has
- * local modifications: then it is left as it is (and d says which files). */
-int publish_worktree(const char *repo, const char *branch, const char *path, struct diags *d);
-
-/* The publications of the branch, newest first, following first parents:
- * [{id, short_id, date (ISO 8601 with offset), author, email, message (first
- * line), body (the rest), summary: {added, changed, removed},
- * task_changes: [words]}], owned by arena a. A repository or branch that does
- * not exist gives an empty array. Task changes are worded in Chinese. */
 /* The folder of the site's changes page, which publish ignores when it asks
  * whether anything changed (see only_changes_page in publish.c). */
 #define PUBLISH_CHANGES_DIR BUILD_CHANGES_DIR
 
-int publish_history(struct arena *a, const char *repo_path, const char *branch,
-                    struct value **out, struct diags *d);
-/* The same, with task changes worded in language l. */
-int publish_history_lang(struct arena *a, const char *repo_path, const char *branch, enum lang l,
-                         struct value **out, struct diags *d);
-
-/* Compares two revisions (anything git rev-parse understands: ids, tags,
- * main~1). rev_b NULL: the branch tip; rev_a NULL: rev_b's first parent (an
- * empty site for the first publication). Stores in label_a/label_b the short
- * ids and dates compared. Everything is owned by arena a. */
-int publish_diff(struct arena *a, const char *repo_path, const char *branch,
-                 const char *rev_a, const char *rev_b, const struct revdiff_opts *o,
-                 struct revdiff *out, const char **label_a, const char **label_b, struct diags *d);
-
 /* Expands a tag pattern: {date} is as_of (else the commit date), {seq} the
  * publication's number on the branch. Owned by a. */
 const char *publish_tag_name(struct arena *a, const char *pattern, const char *date, size_t seq);
-
-/* Writes all of data to fd, a pipe whose reader may have gone: then -1 with
- * errno EPIPE, and no SIGPIPE is delivered (it is blocked in the calling
- * thread and taken back), so the process's signal disposition and mask are
- * as they were. 0 when everything was written; -1 with errno on other errors. */
-int publish_write_pipe(int fd, const char *data, size_t len);
 
 #endif

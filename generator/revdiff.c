@@ -357,19 +357,41 @@ static void compare_tasks(struct arena *a, const struct tasklist *o, const struc
 
 /* ---- comparing ----------------------------------------------------------------- */
 
+/* The files a page was read from, kept until its title is read. */
+struct pagefiles {
+	const struct revdiff_file *of, *nf;
+};
+
 struct pagevec {
 	struct revdiff_page *v;
+	struct pagefiles *f;
 	size_t n, cap;
 };
 
-static void pv_push(struct arena *a, struct pagevec *pv, struct revdiff_page p)
+static void pv_push(struct arena *a, struct pagevec *pv, struct revdiff_page p,
+                    const struct revdiff_file *of, const struct revdiff_file *nf)
 {
 	if (pv->n == pv->cap) {
 		size_t cap = pv->cap ? 2 * pv->cap : 16;
 		pv->v = arena_realloc(a, pv->v, pv->cap * sizeof *pv->v, cap * sizeof *pv->v);
+		pv->f = arena_realloc(a, pv->f, pv->cap * sizeof *pv->f, cap * sizeof *pv->f);
 		pv->cap = cap;
 	}
+	pv->f[pv->n] = (struct pagefiles){ of, nf };
 	pv->v[pv->n++] = p;
+}
+
+/* Reads the title of page p from its newer side. 0, or -1 after recording why in d. */
+static int read_title(struct arena *a, const struct revdiff_source *src, struct revdiff_page *p,
+                      const struct pagefiles *f, struct diags *d)
+{
+	const char *data;
+	size_t len;
+	int side = f->nf != NULL;
+	if (src->read(src->ud, side, side ? f->nf : f->of, &data, &len, d) < 0)
+		return -1;
+	p->title = page_title(a, data, len);
+	return 0;
 }
 
 int revdiff_compare(struct arena *a, const struct revdiff_file *old, size_t nold,
@@ -405,21 +427,21 @@ int revdiff_compare(struct arena *a, const struct revdiff_file *old, size_t nold
 			continue;
 		}
 		struct revdiff_page p = { ch, path, page_url(a, path), "", NULL, 0 };
-		if (o->text) {
+		if (o->text > 1) {
 			const char *data[2] = { "", "" };
 			size_t len[2] = { 0, 0 };
 			if ((of && src->read(src->ud, 0, of, &data[0], &len[0], d) < 0) ||
 			    (nf && src->read(src->ud, 1, nf, &data[1], &len[1], d) < 0))
 				goto out;
 			p.title = page_title(a, data[nf ? 1 : 0], len[nf ? 1 : 0]);
-			if (ch == REVDIFF_CHANGED && o->text > 1) {
+			if (ch == REVDIFF_CHANGED) {
 				size_t tl[2];
 				const char *t0 = revdiff_page_text(a, data[0], len[0], &tl[0]);
 				const char *t1 = revdiff_page_text(a, data[1], len[1], &tl[1]);
 				p.nhunks = textdiff_text(a, t0, tl[0], t1, tl[1], REVDIFF_CONTEXT, &p.hunks);
 			}
 		}
-		pv_push(a, &pv[ch], p);
+		pv_push(a, &pv[ch], p, of, nf);
 	}
 	r->added = pv[REVDIFF_ADDED].n;
 	r->removed = pv[REVDIFF_REMOVED].n;
@@ -428,8 +450,14 @@ int revdiff_compare(struct arena *a, const struct revdiff_file *old, size_t nold
 	r->pages = arena_alloc(a, (r->npages + 1) * sizeof *r->pages);
 	size_t k = 0;
 	for (int c = 0; c < 3; c++)
-		for (size_t m = 0; m < pv[c].n; m++)
+		for (size_t m = 0; m < pv[c].n; m++) {
+			/* Text 1 reads only the titles a commit message names: reading
+			 * every page of a first publication costs seconds at 10k pages. */
+			if (o->text == 1 && k < REVDIFF_MESSAGE_PAGES &&
+			    read_title(a, src, &pv[c].v[m], &pv[c].f[m], d) < 0)
+				goto out;
 			r->pages[k++] = pv[c].v[m];
+		}
 	if ((tasks[0] || tasks[1]) && !(tasks[0] && tasks[1] && strcmp(tasks[0]->id, tasks[1]->id) == 0)) {
 		struct tasklist tl[2];
 		if (read_tasks(a, src, 0, tasks[0], &tl[0], d) < 0 || read_tasks(a, src, 1, tasks[1], &tl[1], d) < 0)

@@ -66,8 +66,9 @@ struct revdiff {
 };
 
 struct revdiff_opts {
-	int text;      /* 0: say which pages changed; 1: also read their titles;
-	                * 2: also compare their text */
+	int text;      /* 0: say which pages changed; 1: also read the titles of
+	                * the pages revdiff_message names (the first few); 2: read
+	                * every page's title and compare their text */
 	enum lang lang;
 };
 

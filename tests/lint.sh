@@ -6,7 +6,7 @@
 hits=$(grep -n 'strerror *(' generator/*.c | grep -v '^generator/diag\.c:' || true)
 if [ -z "$hits" ]; then ok; else not_ok "strerror outside diag.c:"; printf '%s\n' "$hits" >&2; fi
 # A process-wide signal disposition set in the library outlives the call that
-# wanted it (issue 9.23): publish blocks SIGPIPE in its own thread instead.
+# wanted it (issue 9.23): push blocks SIGPIPE in its own thread instead.
 hits=$(grep -n 'signal *( *SIGPIPE' generator/*.c || true)
 if [ -z "$hits" ]; then ok; else not_ok "process-wide SIGPIPE disposition:"; printf '%s\n' "$hits" >&2; fi
 for f in generator/*.c generator/*.h; do

@@ -10,6 +10,13 @@
 #   HUGO         the hugo to compare with        default hugo (skipped if absent)
 #   HYPERFINE    the hyperfine to use            default hyperfine (skipped if absent)
 #   BENCH_TIME   GNU time                        default /usr/bin/time
+#   BENCH_ONLY   "build" or "publish": that section alone   default both
+#
+# The publish section (issue 10, target 6) takes the largest corpus: its
+# first publish and its publish after one task page changed, each against
+# `git init && git add -A && git commit` of the same output folder (git from
+# PATH). publish builds first, so the builds alone are timed too, and the
+# figures compared are publish minus build.
 #
 # Needs /usr/bin/time (GNU time, Debian package `time`) for wall time and peak
 # memory. Hugo and hyperfine are optional: without them their columns read "-".
@@ -50,6 +57,14 @@ if [ ! -x "$timer" ] || ! "$timer" -v true >/dev/null 2>&1; then
 fi
 
 sizes=${BENCH_SIZES:-1000 10000}
+only=${BENCH_ONLY:-}
+case $only in
+'' | build | publish) ;;
+*)
+	echo "run.sh: BENCH_ONLY must be build or publish, got '$only'" >&2
+	exit 2
+	;;
+esac
 runs=${BENCH_RUNS:-5}
 hugo=${HUGO:-hugo}
 hyperfine=${HYPERFINE:-hyperfine}
@@ -137,6 +152,8 @@ for n in $sizes; do
 	# that the no-change rebuild below is what a user's would be.
 	sleep 1.2
 
+	[ "$only" = publish ] && continue
+
 	# A full build into an empty output folder. Old output is moved aside
 	# (one rename) and deleted at the end: deleting ten thousand folders
 	# right before a run makes the next run's file creation several times
@@ -186,6 +203,82 @@ for n in $sizes; do
 	rm -rf "$trash"
 done
 
+# Publishing (issue 10, target 6), on the largest corpus: the first publish,
+# then a publish after one task page's progress changed, each against
+# `git init && git add -A && git commit` of the same output. publish builds
+# before it commits, so the same builds are timed alone in a twin of the
+# site and the summary compares publish minus build. Everything happens in
+# fresh copies, so the corpus itself stays as generated.
+pub_summary=
+if [ "$only" != build ]; then
+	n=0
+	for s in $sizes; do [ "$s" -gt "$n" ] && n=$s; done
+	d="$bench/$n"
+	p="$bench/publish-$n"
+	rm -rf "$p"
+	mkdir -p "$p/site" "$p/twin" "$p/home" || exit 2
+	cp -R "$d/site.toml" "$d/content" "$p/site/" || exit 2
+	printf '\n[publish]\nrepo = "published.git"\nauthor_name = "bench"\nauthor_email = "bench@example.org"\n' \
+		>>"$p/site/site.toml"
+	cp -R "$p/site/." "$p/twin/" || exit 2
+	pages=$(find "$p/site/content" -name '*.md' | wc -l | tr -d ' ')
+	# git reads no configuration of this machine's users; its own defaults
+	# (gc.auto packing the loose objects of a first commit) are part of what
+	# it costs.
+	gitenv="env HOME=$p/home GIT_CONFIG_NOSYSTEM=1 GIT_AUTHOR_NAME=bench GIT_AUTHOR_EMAIL=bench@example.org
+		GIT_COMMITTER_NAME=bench GIT_COMMITTER_EMAIL=bench@example.org"
+	echo
+	echo "== publish: $pages pages in $p"
+	h_mean=-
+	h_sd=-
+	# ptimed TOOL LOG CMD...: timed, then a row; t_wall is kept for the summary.
+	ptimed() {
+		pt_tool=$1
+		shift
+		timed "$pt_tool" "$@"
+		[ "$t_rc" -eq 0 ] || failed=1
+		row "$pages" "$pt_tool" "$(find "$p/twin/public" -name '*.html' 2>/dev/null | wc -l | tr -d ' ')"
+	}
+	ptimed "build (for publish)" "$p/build.log" "$pp" -C "$p/twin" build
+	b1=$t_wall
+	cp -R "$p/twin/public" "$p/git1" || exit 2
+	# $gitenv unquoted: its words start the command (BENCH_DIR without spaces)
+	ptimed "git init+add+commit" "$p/git1.log" $gitenv \
+		sh -c 'cd "$1" && git init -q && git add -A && git commit -qm bench' sh "$p/git1"
+	g1=$t_wall
+	ptimed "publish, first" "$p/publish1.log" "$pp" -C "$p/site" publish -m bench
+	p1=$t_wall
+	echo "   build ${b1}s, git init+add+commit ${g1}s, first publish ${p1}s"
+
+	# One task page's progress moves by one point, in the site and its twin.
+	task=$(find "$p/site/content" -path '*/tasks/*.md' | LC_ALL=C sort | head -n 1)
+	rel=${task#"$p/site/"}
+	for s in site twin; do
+		awk '!done && /^progress: *[0-9]+ *$/ { v = $2 + 0; $0 = "progress: " (v < 100 ? v + 1 : v - 1); done = 1 } { print }' \
+			"$p/$s/$rel" >"$p/$s/$rel.new" && mv "$p/$s/$rel.new" "$p/$s/$rel"
+	done
+	sleep 1.2   # out of the build stamp's racy window, as above
+	touch "$p/changed"
+	ptimed "build, one change" "$p/build2.log" "$pp" -C "$p/twin" build
+	b2=$t_wall
+	# git's turn: the files that build rewrote, copied over its first commit.
+	(cd "$p/twin/public" && find . -type f -newer "$p/changed" | while IFS= read -r f; do
+		cp "$f" "$p/git1/$f"
+	done)
+	ptimed "git add+commit, change" "$p/git2.log" $gitenv \
+		sh -c 'cd "$1" && git add -A && git commit -qm bench' sh "$p/git1"
+	g2=$t_wall
+	ptimed "publish, one change" "$p/publish2.log" "$pp" -C "$p/site" publish -m bench
+	p2=$t_wall
+	echo "   build ${b2}s, git add+commit ${g2}s, publish ${p2}s after one change"
+	pub_summary=$(awk -v n="$pages" -v b1="$b1" -v g1="$g1" -v p1="$p1" -v b2="$b2" -v p2="$p2" 'BEGIN {
+		f = p1 - b1; r = p2 - b2
+		printf "%7s  publish, first: %.2f s - build %.2f s = %.2f s, %.0f %% of git init+add+commit %.2f s (target: at most 25 %%)\n",
+			n, p1, b1, f, (g1 > 0 ? 100 * f / g1 : 0), g1
+		printf "%7s  publish, one change: %.2f s - build %.2f s = %.2f s (target: at most 0.3 s)\n", n, p2, b2, r
+	}')
+fi
+
 # The table: pages/s from hyperfine's mean when there is one (5 runs), else
 # from the single timed run.
 echo
@@ -213,5 +306,6 @@ END {
 		printf "%7s  hugo / planpress = %.2f (above 1: planpress is faster)\n", n, hg[n] / pp[n]
 	}
 }' "$rows" | tee "$bench/results.txt"
+[ -z "$pub_summary" ] || printf '%s\n' "$pub_summary" | tee -a "$bench/results.txt"
 echo "(logs and hyperfine JSON in $bench; this table in $bench/results.txt)"
 exit "$failed"

@@ -1,9 +1,8 @@
-/* check_publish.c: commits from an output folder, the stat cache, compare-and-swap, history, diffs. */
+/* check_publish.c: commits from an output folder, the stat cache, compare-and-swap; then
+ * the history and diffs (history.h) of the commits it made. */
 #include "check.h"
 
-#include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <time.h>
 #include <sys/stat.h>
@@ -11,6 +10,7 @@
 
 #include "arena.h"
 #include "diag.h"
+#include "history.h"
 #include "output.h"
 #include "publish.h"
 
@@ -39,76 +39,8 @@ static void put(const char *rel, const char *text, long mtime)
 	utimensat(AT_FDCWD, p, ts, 0);
 }
 
-static volatile sig_atomic_t got_pipe;
-static void on_pipe(int sig)
-{
-	(void)sig;
-	got_pipe++;
-}
-
-/* A reader that went away: an error, no signal, and the signal state left as it was. */
-static void check_write_pipe(void)
-{
-	struct sigaction dfl, before, after;
-	memset(&dfl, 0, sizeof dfl);
-	dfl.sa_handler = SIG_DFL;
-	sigemptyset(&dfl.sa_mask);
-	CHECK_INT(sigaction(SIGPIPE, &dfl, NULL), 0);
-	int p[2];
-	CHECK_INT(pipe(p), 0);
-	close(p[0]);
-	errno = 0;
-	/* With SIGPIPE at its default this would end the test program. */
-	CHECK_INT(publish_write_pipe(p[1], "x\n", 2), -1);
-	CHECK_INT(errno, EPIPE);
-	CHECK_INT(sigaction(SIGPIPE, NULL, &after), 0);
-	CHECK(after.sa_handler == SIG_DFL);
-	sigset_t mask, pending;
-	sigprocmask(SIG_SETMASK, NULL, &mask);
-	CHECK(!sigismember(&mask, SIGPIPE));
-	sigpending(&pending);
-	CHECK(!sigismember(&pending, SIGPIPE));
-
-	/* A handler of the program's own is kept, and not called. */
-	struct sigaction mine;
-	memset(&mine, 0, sizeof mine);
-	mine.sa_handler = on_pipe;
-	sigemptyset(&mine.sa_mask);
-	CHECK_INT(sigaction(SIGPIPE, &mine, &before), 0);
-	CHECK_INT(publish_write_pipe(p[1], "x\n", 2), -1);
-	CHECK_INT(got_pipe, 0);
-	CHECK_INT(sigaction(SIGPIPE, NULL, &after), 0);
-	CHECK(after.sa_handler == on_pipe);
-
-	/* A SIGPIPE already pending (blocked by the program) stays pending. */
-	sigset_t only;
-	sigemptyset(&only);
-	sigaddset(&only, SIGPIPE);
-	sigprocmask(SIG_BLOCK, &only, NULL);
-	raise(SIGPIPE);
-	CHECK_INT(publish_write_pipe(p[1], "x\n", 2), -1);
-	sigpending(&pending);
-	CHECK(sigismember(&pending, SIGPIPE));
-	struct timespec zero = { 0, 0 };
-	CHECK_INT(sigtimedwait(&only, NULL, &zero), SIGPIPE);
-	sigprocmask(SIG_UNBLOCK, &only, NULL);
-	CHECK_INT(got_pipe, 0);
-	close(p[1]);
-
-	/* A reader that stays: everything is written. */
-	CHECK_INT(pipe(p), 0);
-	CHECK_INT(publish_write_pipe(p[1], "abc", 3), 0);
-	char got[4] = { 0 };
-	CHECK_INT(read(p[0], got, 3), 3);
-	CHECK_STR(got, "abc");
-	close(p[0]);
-	close(p[1]);
-	sigaction(SIGPIPE, &dfl, NULL);
-}
-
 int main(void)
 {
-	check_write_pipe();
 	struct diags d;
 	diags_init(&d);
 	struct arena *a = arena_new();
@@ -129,7 +61,7 @@ int main(void)
 
 	/* No repository yet: an empty history, not an error. */
 	struct value *h;
-	CHECK_INT(publish_history(a, repo, "main", &h, &d), 0);
+	CHECK_INT(history_read(a, repo, "main", &h, &d), 0);
 	CHECK(h && h->kind == V_ARRAY && h->u.arr.n == 0);
 
 	struct publish_start st;
@@ -195,7 +127,7 @@ int main(void)
 	CHECK_INT(publish_commit(a, &o, &now, &res, &d), 1);
 
 	/* History, newest first, and diffs. */
-	CHECK_INT(publish_history(a, repo, "main", &h, &d), 0);
+	CHECK_INT(history_read(a, repo, "main", &h, &d), 0);
 	CHECK_INT(h->u.arr.n, 3);
 	CHECK_STR(value_str(value_get(h->u.arr.v[1], "message"), ""), "6月进展");
 	CHECK_STR(value_str(value_get(h->u.arr.v[1], "id"), ""), second);
@@ -203,20 +135,20 @@ int main(void)
 	CHECK_INT(value_i64(value_path(h->u.arr.v[2], "summary.added"), -1), 2);
 	CHECK_STR(value_str(value_get(h->u.arr.v[0], "author"), ""), "李四");
 	CHECK(value_is(value_get(h->u.arr.v[0], "date"), V_DATETIME));
-	CHECK_INT(publish_history(a, repo, "nosuch", &h, &d), 0);
+	CHECK_INT(history_read(a, repo, "nosuch", &h, &d), 0);
 	CHECK_INT(h->u.arr.n, 0);
 
 	struct revdiff r;
 	struct revdiff_opts ro = { 2, LANG_ZH };
 	const char *la, *lb;
-	CHECK_INT(publish_diff(a, repo, "main", first, second, &ro, &r, &la, &lb, &d), 0);
+	CHECK_INT(history_diff(a, repo, "main", first, second, &ro, &r, &la, &lb, &d), 0);
 	CHECK_INT(r.changed, 1);
 	CHECK_INT(r.pages[0].nhunks, 1);
 	CHECK(strncmp(la, first, 7) == 0);
 	CHECK(strstr(lb, "2019-06-30") != NULL);
-	CHECK_INT(publish_diff(a, repo, "main", NULL, "main~2", &ro, &r, &la, &lb, &d), 0);
+	CHECK_INT(history_diff(a, repo, "main", NULL, "main~2", &ro, &r, &la, &lb, &d), 0);
 	CHECK_INT(r.added, 2);
-	CHECK_INT(publish_diff(a, repo, "main", "nosuch", NULL, &ro, &r, &la, &lb, &d), 1);
+	CHECK_INT(history_diff(a, repo, "main", "nosuch", NULL, &ro, &r, &la, &lb, &d), 1);
 
 	char cmd[600];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);

@@ -1,0 +1,41 @@
+/* history.h: what was published, read back from the publish repository: the
+ * publications of a branch with what each changed (for the changes page and
+ * planpress log), and the differences between two of them (planpress diff). */
+#ifndef PP_HISTORY_H
+#define PP_HISTORY_H
+
+#include "arena.h"
+#include "diag.h"
+#include "lang.h"
+#include "revdiff.h"
+#include "value.h"
+
+/* Every function returns 0 on success, 1 when a revision asked for (or, for
+ * history_diff, the repository) does not exist, 2 on other errors; the
+ * reasons are recorded in d. */
+
+/* The changes page lists at most this many publications: each one costs a
+ * tree comparison at build time (once: see the history cache in history.c). */
+#define HISTORY_MAX 1000
+
+/* The publications of the branch, newest first, following first parents, at
+ * most HISTORY_MAX: [{id, short_id, date (ISO 8601 with offset), author,
+ * email, message (first line), body (the rest), summary: {added, changed,
+ * removed}, task_changes: [words]}], owned by arena a. A repository or branch
+ * that does not exist gives an empty array. Task changes are worded in
+ * language l. Has the shape of build_history_fn (build.h). */
+int history_read_lang(struct arena *a, const char *repo_path, const char *branch, enum lang l,
+                      struct value **out, struct diags *d);
+/* The same, worded in Chinese. */
+int history_read(struct arena *a, const char *repo_path, const char *branch,
+                 struct value **out, struct diags *d);
+
+/* Compares two revisions (anything git rev-parse understands: ids, tags,
+ * main~1). rev_b NULL: the branch tip; rev_a NULL: rev_b's first parent (an
+ * empty site for the first publication). Stores in label_a/label_b the short
+ * ids and dates compared. Everything is owned by arena a. */
+int history_diff(struct arena *a, const char *repo_path, const char *branch,
+                 const char *rev_a, const char *rev_b, const struct revdiff_opts *o,
+                 struct revdiff *out, const char **label_a, const char **label_b, struct diags *d);
+
+#endif
