@@ -17,7 +17,9 @@ CSTD      := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 OPT       ?= -O2 -g
-CFLAGS_ALL = $(CSTD) $(WARN) $(OPT) -MMD -MP -DPP_VERSION='"$(VERSION)"' \
+# build/gen/: headers made from files of the repository (progress_lua.h).
+GEN_INC   := -Ibuild/gen
+CFLAGS_ALL = $(CSTD) $(WARN) $(OPT) $(GEN_INC) -MMD -MP -DPP_VERSION='"$(VERSION)"' \
              -DPP_DATADIR='"$(PREFIX)/share/planpress"' $(PKG_CFLAGS) $(CFLAGS)
 LIBS_ALL   = $(PKG_LIBS) -lpthread -lm $(LDLIBS)
 SAN       := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
@@ -53,6 +55,18 @@ deps:
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing
 
 # ---- the program -------------------------------------------------------------
+# The text of lua/progress.lua, compiled in: generator/progress.c stands in for
+# the installed file only while that file is this text, byte for byte.
+build/gen/progress_lua.h: lua/progress.lua
+	@mkdir -p build/gen
+	@{ echo '/* progress_lua.h: made from lua/progress.lua by the Makefile; do not edit. */'; \
+	  echo 'static const unsigned char progress_lua_text[] = {'; \
+	  od -An -v -tx1 lua/progress.lua | sed -e 's/ *\([0-9a-f][0-9a-f]\)/0x\1,/g'; \
+	  echo '0 };'; \
+	  echo "#define PROGRESS_LUA_LEN $$(wc -c <lua/progress.lua | tr -d ' ')"; } >$@.tmp && mv $@.tmp $@
+
+$(foreach d,build build/san build/fuzz build/tsan,$(d)/obj/progress.o): build/gen/progress_lua.h
+
 planpress: build/obj/main.o build/libplanpress.a
 	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LIBS_ALL)
 
@@ -118,7 +132,7 @@ test-plain: planpress $(TEST_BINS) $(SHIM)
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 8
 FUZZ_SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
-FUZZ_CFLAGS   = $(CSTD) $(WARN) -O1 -g -MMD -MP -DPP_VERSION='"$(VERSION)"' \
+FUZZ_CFLAGS   = $(CSTD) $(WARN) $(GEN_INC) -O1 -g -MMD -MP -DPP_VERSION='"$(VERSION)"' \
                 -DPP_DATADIR='"$(PREFIX)/share/planpress"' $(PKG_CFLAGS) $(FUZZ_SAN)
 # FUZZ_KNOWN_BUGS=1 (with make -B): also check what tests/fuzz/known/ lists.
 FUZZ_DEFS     = $(if $(FUZZ_KNOWN_BUGS),-DFUZZ_KNOWN_BUGS)
@@ -149,7 +163,7 @@ build/tsan/planpress: build/tsan/obj/main.o $(call objs,build/tsan)
 	$(CC) $(CFLAGS_ALL) $(TSAN) -o $@ $^ $(LIBS_ALL)
 
 build/tsan/obj/%.o: generator/%.c | build/tsan/obj
-	$(CC) $(CSTD) $(WARN) -O1 -g -MMD -MP -DPP_VERSION='"$(VERSION)"' \
+	$(CC) $(CSTD) $(WARN) $(GEN_INC) -O1 -g -MMD -MP -DPP_VERSION='"$(VERSION)"' \
 	  -DPP_DATADIR='"$(PREFIX)/share/planpress"' $(PKG_CFLAGS) $(CFLAGS) $(TSAN) -c -o $@ $<
 
 tsan: check-deps

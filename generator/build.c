@@ -22,6 +22,7 @@
 #include "model.h"
 #include "output.h"
 #include "pool.h"
+#include "progress.h"
 #include "script.h"
 #include "stamp.h"
 #include "template.h"
@@ -69,6 +70,7 @@ struct build {
 	struct model model;
 	struct script *script;        /* the Lua hooks, or NULL */
 	struct value **hook_page;     /* by page index: what on_page made of the page */
+	const char *native_progress;  /* the installed progress.lua, unchanged: run as C (progress.h) */
 	struct page *units_index;     /* units/ and one page per lead unit, made from site.units */
 	struct page **units;
 	const struct value **unit_data;   /* by unit page: its entry of site.units */
@@ -442,9 +444,19 @@ static const char *lua_lib_dir(struct build *b)
 	return f ? arena_strndup(b->a, f, strlen(f) - strlen("/progress.lua")) : NULL;
 }
 
+/* Whether the installed progress.lua at path is the one compiled in. */
+static int builtin_progress(const char *path)
+{
+	struct buf t = BUF_INIT;
+	int same = buf_read_file(&t, path) == 0 && progress_is_builtin(t.data, t.len);
+	buf_free(&t);
+	return same;
+}
+
 /* Hooks: site.toml's list, else the site's lua/progress.lua, else the one
- * installed with planpress, so that a new site gets progress summaries. */
-static int load_hooks(struct build *b)
+ * installed with planpress, so that a new site gets progress summaries. That
+ * one, unchanged, is run natively when native is 1 (b->native_progress). */
+static int load_hooks(struct build *b, int native)
 {
 	const char *lib = lua_lib_dir(b);
 	const char *site_progress = arena_printf(b->a, "%s/lua/progress.lua", b->o->site_dir);
@@ -452,12 +464,17 @@ static int load_hooks(struct build *b)
 	size_t n = b->cfg.nhooks;
 	const char *one[1];
 	if (b->cfg.nhooks == 0) {
-		if (is_file(site_progress))
+		const char *installed = lib ? arena_printf(b->a, "%s/progress.lua", lib) : NULL;
+		if (is_file(site_progress)) {
 			one[0] = "lua/progress.lua";
-		else if (lib)
-			one[0] = arena_printf(b->a, "%s/progress.lua", lib);
-		else
+		} else if (native && installed && installed[0] == '/' && builtin_progress(installed)) {
+			b->native_progress = installed;
 			return 0;
+		} else if (installed) {
+			one[0] = installed;
+		} else {
+			return 0;
+		}
 		hooks = one;
 		n = 1;
 	}
@@ -919,11 +936,13 @@ static int stage_model(struct build *b)
 	add_model(b);
 	add_revision(b);
 	add_history(b);
-	return load_hooks(b) < 0 ? STAGE_STOP : STAGE_NEXT;
+	return load_hooks(b, 1) < 0 ? STAGE_STOP : STAGE_NEXT;
 }
 
 static int stage_on_page(struct build *b)
 {
+	if (b->native_progress)
+		return STAGE_NEXT;   /* the installed rules have no on_page */
 	if (!b->script)
 		return STAGE_SKIPPED;
 	run_on_page(b);
@@ -933,6 +952,20 @@ static int stage_on_page(struct build *b)
 
 static int stage_on_site(struct build *b)
 {
+	if (b->native_progress) {
+		/* The installed rules in C (progress.h); a shape they do not take
+		 * on (they changed nothing then) goes to the same rules in Lua. */
+		struct progress_opts po = { .as_of = b->model.as_of, .language = b->cfg.language,
+		                            .hook_path = b->native_progress };
+		if (progress_on_site(b->a, b->env.site, &po, b->d) == 0) {
+			relink_model(b);
+			make_unit_pages(b);
+			return STAGE_NEXT;
+		}
+		b->native_progress = NULL;
+		if (load_hooks(b, 0) < 0 || stage_on_page(b) == STAGE_STOP)
+			return STAGE_STOP;
+	}
 	if (!b->script)
 		return STAGE_SKIPPED;
 	script_on_site(b->script, b->a, b->env.site, b->d);

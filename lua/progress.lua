@@ -9,6 +9,10 @@
 -- Dates are ISO strings ("2019-06-30"), so comparing two with < compares the
 -- days. Every list below is built from arrays in a fixed order, never from
 -- the order of a hash table, so two builds give the same output.
+--
+-- planpress runs this file as C (generator/progress.c) while the installed
+-- copy is unchanged: any change here must be mirrored there, and
+-- tests/progress_c.sh checks that the two give the same output.
 
 local P = planpress
 
