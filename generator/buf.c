@@ -90,22 +90,27 @@ void buf_put_int(struct buf *b, long long i)
 	}
 }
 
+/* Which bytes buf_put_escaped replaces: 1 always, 2 with BUF_ESC_APOS. */
+static const unsigned char esc_class[256] = {
+	['&'] = 1, ['<'] = 1, ['>'] = 1, ['"'] = 1, ['\''] = 2,
+};
+
 void buf_put_escaped(struct buf *b, const char *s, size_t n, int flags)
 {
+	/* Most text has nothing to escape: runs of plain bytes are copied whole. */
+	unsigned char stop = flags & BUF_ESC_APOS ? 3 : 1;
 	size_t start = 0;
 	for (size_t i = 0; i < n; i++) {
+		unsigned char c = esc_class[(unsigned char)s[i]];
+		if (!(c & stop))
+			continue;
 		const char *rep;
 		switch (s[i]) {
 		case '&': rep = "&amp;"; break;
 		case '<': rep = "&lt;"; break;
 		case '>': rep = "&gt;"; break;
 		case '"': rep = "&quot;"; break;
-		case '\'':
-			if (!(flags & BUF_ESC_APOS))
-				continue;
-			rep = "&#39;";
-			break;
-		default: continue;
+		default: rep = "&#39;"; break;
 		}
 		buf_put(b, s + start, i - start);
 		buf_puts(b, rep);

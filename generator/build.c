@@ -4,8 +4,10 @@
 #include "build.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <stdio.h>
@@ -1036,7 +1038,22 @@ static void stage(struct build_stats *st, int k, const char *name, double *t)
 	double now = now_ms();
 	st->stage_ms[k] = now - *t;
 	st->stage_name[k] = name;
+	struct rusage ru;
+	st->stage_peak_kib[k] = getrusage(RUSAGE_SELF, &ru) == 0 ? ru.ru_maxrss : 0;
 	*t = now;
+}
+
+struct output_record {
+	const char *dir;
+	struct buf out;
+	int rc;
+};
+
+static void *record_output(void *arg)
+{
+	struct output_record *r = arg;
+	r->rc = stamp_output(r->dir, &r->out);
+	return NULL;
 }
 
 /* site.toml, and the stamp's answer when nothing changed (stamp.h). Returns
@@ -1067,8 +1084,17 @@ static int prepare(struct build *b, double *t, int64_t t_start)
 		                       .repo = repo, .hooks = b->cfg.hooks, .nhooks = b->cfg.nhooks,
 		                       .drafts = o->drafts };
 		struct stamp_counts c;
+		/* The output folder's record on a second thread while the site's is made. */
+		struct output_record orec = { .dir = b->out_dir };
+		pthread_t th;
+		int threaded = !o->force && pthread_create(&th, NULL, record_output, &orec) == 0;
 		b->stamped = stamp_inputs(&k, t_start, &b->inputs) == 0;
-		if (b->stamped && !o->force && stamp_check(o->site_dir, &b->inputs, b->out_dir, &c, d)) {
+		if (threaded)
+			pthread_join(th, NULL);
+		int answered = b->stamped && threaded &&
+		               stamp_check_recorded(o->site_dir, &b->inputs, orec.rc == 0 ? &orec.out : NULL, &c, d);
+		buf_free(&orec.out);
+		if (answered) {
 			b->st->pages = c.pages;
 			b->st->files = c.files;
 			b->st->unchanged = c.outputs;

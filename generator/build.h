@@ -39,6 +39,7 @@ struct build_opts {
 struct build_stats {
 	double stage_ms[BUILD_STAGES];       /* wall time of each stage */
 	const char *stage_name[BUILD_STAGES];
+	long stage_peak_kib[BUILD_STAGES];   /* the process's peak memory when the stage ended */
 	size_t pages, files;                 /* pages rendered, files copied */
 	size_t written, unchanged, removed;  /* what happened in the output folder */
 	int partial;                         /* a write error left the output folder partly updated */

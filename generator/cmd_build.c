@@ -78,7 +78,8 @@ static int run(const struct cli *cli, int argc, char **argv, int check)
 	}
 	for (int k = 0; timings && k < BUILD_STAGES; k++)
 		if (st.stage_name[k])
-			fprintf(stderr, "planpress: %-12s %8.1f ms\n", st.stage_name[k], st.stage_ms[k]);
+			fprintf(stderr, "planpress: %-12s %8.1f ms %6ld MiB peak\n", st.stage_name[k], st.stage_ms[k],
+			        st.stage_peak_kib[k] / 1024);
 	diags_free(&d);
 	return rc;
 }

@@ -56,12 +56,23 @@ int64_t stamp_now_ns(void);
  * folders nested deeper than STAMP_MAX_DEPTH). */
 int stamp_inputs(const struct stamp_key *k, int64_t t0, struct buf *out);
 
+/* Appends to out the record of the output folder: the status of its
+ * manifest, of each file the manifest lists and of their folders. Returns
+ * 0, or -1 when there is no manifest or a status cannot be read (no stamp
+ * can answer then). It reads nothing stamp_inputs reads, so the two can run
+ * at once, on two threads. */
+int stamp_output(const char *out_dir, struct buf *out);
+
 /* 1 when the site's stamp was made from exactly these inputs and the output
  * folder is as that build left it: c gets its counts and d its warnings
  * and notes, as that build reported them. 0 otherwise (no stamp, a damaged
  * one, or anything differs). */
 int stamp_check(const char *site_dir, const struct buf *inputs, const char *out_dir,
                 struct stamp_counts *c, struct diags *d);
+/* The same with the output folder's record made already by stamp_output
+ * (NULL: it failed, and the stamp cannot answer). */
+int stamp_check_recorded(const char *site_dir, const struct buf *inputs, const struct buf *output,
+                         struct stamp_counts *c, struct diags *d);
 
 /* Records a successful build: its inputs, the output folder as it is now,
  * its counts and its diagnostics (d holds no errors). Best effort: a site

@@ -165,14 +165,14 @@ static struct value_pair *find_pair(const struct value *t, const char *key, size
 		size_t m = x->nslots - 1;
 		for (size_t k = (size_t)key_hash(key, keylen) & m; x->slots[k]; k = (k + 1) & m) {
 			struct value_pair *p = &t->u.tab.v[x->slots[k] - 1];
-			if (p->keylen == keylen && memcmp(p->key, key, keylen) == 0)
+			if (p->keylen == keylen && (!keylen || p->key[0] == key[0]) && memcmp(p->key, key, keylen) == 0)
 				return p;
 		}
 		from = x->count;
 	}
 	for (size_t i = from; i < t->u.tab.n; i++) {
 		struct value_pair *p = &t->u.tab.v[i];
-		if (p->keylen == keylen && memcmp(p->key, key, keylen) == 0)
+		if (p->keylen == keylen && (!keylen || p->key[0] == key[0]) && memcmp(p->key, key, keylen) == 0)
 			return p;
 	}
 	return NULL;

@@ -1,7 +1,10 @@
 #!/bin/sh
 # tests/bench/gen.sh: writes a deterministic synthetic site of N task pages, plus a Hugo site over the same content, for build benchmarks.
 #
-# usage: sh tests/bench/gen.sh N DIR
+# usage: sh tests/bench/gen.sh N DIR [plain]
+#
+# With plain, the same pages keep only title, date and weight in their
+# front matter: a site of plain pages, with no plans, tasks or dashboards.
 #
 # DIR/site.toml                      title and language only
 # DIR/content/_index.md              home
@@ -22,13 +25,18 @@ LC_ALL=C
 export LC_ALL
 
 usage() {
-	echo "usage: sh tests/bench/gen.sh N DIR   (N: number of task pages, 1..1000000)" >&2
+	echo "usage: sh tests/bench/gen.sh N DIR [plain]   (N: number of task pages, 1..1000000)" >&2
 	exit 2
 }
 
-[ $# -eq 2 ] || usage
+[ $# -eq 2 ] || [ $# -eq 3 ] || usage
 n=$1
 dir=$2
+plain=0
+if [ $# -eq 3 ]; then
+	[ "$3" = plain ] || usage
+	plain=1
+fi
 # A million pages is far beyond any benchmark here; the bound keeps a typo
 # (an extra zero or two) from filling the disk. The length test comes first
 # so that test(1) never sees a number too big for it.
@@ -87,7 +95,16 @@ weight: 1
 按编号排列的示例行动计划，每个计划包含100项任务。
 EOF
 
-awk -v n="$n" '
+awk -v n="$n" -v plain="$plain" '
+# A front matter line; a plain site keeps title, date and weight, and a
+# task start date becomes its date.
+function fm(s, f) {
+	sub(/\n$/, "", s)
+	if (plain && s ~ /^start: /)
+		s = "date: " substr(s, 8)
+	if (!plain || s ~ /^(title|date|weight): /)
+		print s > f
+}
 # Park-Miller "minimal standard" generator: every product stays below 2^53,
 # so awk doubles compute it exactly in gawk, mawk and busybox awk alike.
 function rnd(k) { seed = (seed * 16807) % 2147483647; return seed % k }
@@ -117,21 +134,21 @@ BEGIN {
 		last = p * 100 > n ? n : p * 100
 		f = sprintf("%s/content/plans/p%04d/_index.md", dir, p)
 		print "---" > f
-		print "type: plan" > f
-		printf "id: p%04d\n", p > f
-		printf "title: 第%d号街道加强党的基层组织建设三年行动计划（%d—%d年）\n", p, y, y + 2 > f
-		printf "issuer: 中共示范区第%d街道工作委员会\n", p > f
-		printf "doc_no: 示街党〔%d〕%d号\n", y, p > f
-		printf "date: %s\n", ymd(y, 1 + rnd(6), 1 + rnd(28)) > f
-		printf "weight: %d\n", p > f
-		printf "period: [%d, %d]\n", y, y + 2 > f
+		fm("type: plan", f)
+		fm(sprintf("id: p%04d\n", p), f)
+		fm(sprintf("title: 第%d号街道加强党的基层组织建设三年行动计划（%d—%d年）\n", p, y, y + 2), f)
+		fm(sprintf("issuer: 中共示范区第%d街道工作委员会\n", p), f)
+		fm(sprintf("doc_no: 示街党〔%d〕%d号\n", y, p), f)
+		fm(sprintf("date: %s\n", ymd(y, 1 + rnd(6), 1 + rnd(28))), f)
+		fm(sprintf("weight: %d\n", p), f)
+		fm(sprintf("period: [%d, %d]\n", y, y + 2), f)
 		for (k = 0; k < 3; k++)
 			yt[k] = theme[1 + 2 * k + rnd(2)]
-		printf "yearly_themes: {\"%d\": %s, \"%d\": %s, \"%d\": %s}\n", y, yt[0], y + 1, yt[1], y + 2, yt[2] > f
-		print "sections:" > f
-		print "  - {number: 一, title: 总体要求}" > f
+		fm(sprintf("yearly_themes: {\"%d\": %s, \"%d\": %s, \"%d\": %s}\n", y, yt[0], y + 1, yt[1], y + 2, yt[2]), f)
+		fm("sections:", f)
+		fm("  - {number: 一, title: 总体要求}", f)
 		for (s = 2; s <= 5; s++)
-			printf "  - {number: %s, title: %s%s}\n", cn[s], pick(verb, nv), pick(obj, no) > f
+			fm(sprintf("  - {number: %s, title: %s%s}\n", cn[s], pick(verb, nv), pick(obj, no)), f)
 		print "---" > f
 		print "" > f
 		printf "为推动全面从严治党向基层延伸，结合第%d街道实际，制定本行动计划。\n", p > f
@@ -180,18 +197,18 @@ BEGIN {
 			sec = cn[2 + int((k - 1) * 4 / 100)]
 
 			print "---" > f
-			print "type: task" > f
-			printf "number: %d\n", k > f
-			printf "title: %s%s\n", v, o > f
-			printf "section: %s\n", sec > f
-			printf "lead: [%s]\n", lead > f
-			printf "support: [%s, %s]\n", s1, s2 > f
-			printf "start: %s\n", ymd(y, sm, 1) > f
-			printf "due: %s\n", ymd(dy, dm, mdays(dm)) > f
-			printf "weight: %d\n", k > f
-			printf "status: %s\n", st > f
-			printf "progress: %d\n", pr > f
-			print "milestones:" > f
+			fm("type: task", f)
+			fm(sprintf("number: %d\n", k), f)
+			fm(sprintf("title: %s%s\n", v, o), f)
+			fm(sprintf("section: %s\n", sec), f)
+			fm(sprintf("lead: [%s]\n", lead), f)
+			fm(sprintf("support: [%s, %s]\n", s1, s2), f)
+			fm(sprintf("start: %s\n", ymd(y, sm, 1)), f)
+			fm(sprintf("due: %s\n", ymd(dy, dm, mdays(dm))), f)
+			fm(sprintf("weight: %d\n", k), f)
+			fm(sprintf("status: %s\n", st), f)
+			fm(sprintf("progress: %d\n", pr), f)
+			fm("milestones:", f)
 			nms = 1 + rnd(3)
 			for (i = 1; i <= nms; i++) {
 				mm = sm + int(span * i / nms)
@@ -199,11 +216,11 @@ BEGIN {
 				mm = (mm - 1) % 12 + 1
 				if (my > dy || (my == dy && mm > dm)) { my = dy; mm = dm }
 				done = (st == "done" || (i == 1 && pr >= 50)) ? "true" : "false"
-				printf "  - {due: %s, what: 完成%s第%d阶段工作, done: %s}\n", ymd(my, mm, mdays(mm)), o, i, done > f
+				fm(sprintf("  - {due: %s, what: 完成%s第%d阶段工作, done: %s}\n", ymd(my, mm, mdays(mm)), o, i, done), f)
 			}
-			print "targets:" > f
-			printf "  - {metric: %s, target: %d, unit: \"%%\", actual: %d}\n", m, tg, ac > f
-			printf "  - {metric: 共建项目, target: %d, unit: 个, actual: %d}\n", 10 + rnd(20), rnd(10) > f
+			fm("targets:", f)
+			fm(sprintf("  - {metric: %s, target: %d, unit: \"%%\", actual: %d}\n", m, tg, ac), f)
+			fm(sprintf("  - {metric: 共建项目, target: %d, unit: 个, actual: %d}\n", 10 + rnd(20), rnd(10)), f)
 			print "---" > f
 			print "" > f
 			print "## 工作目标" > f

@@ -1,5 +1,5 @@
 #!/bin/sh
-# tests/bench/run.sh: times planpress (and Hugo, when installed) on generated corpora of 1,000 and 10,000 pages and prints a table.
+# tests/bench/run.sh: times planpress (and Hugo, when installed) on generated corpora of 1,000 and 10,000 pages and prints a table, then the speed issue's six targets as measured.
 #
 # usage: sh tests/bench/run.sh [PLANPRESS]       (default ./planpress; `make bench` runs it)
 #
@@ -200,7 +200,59 @@ for n in $sizes; do
 		row "$pages" "hugo" "$hout"
 		echo "   hugo:      ${t_wall}s wall, $((t_rss / 1024)) MiB peak, $hout html files"
 	fi
-	rm -rf "$trash"
+
+	# One bulletin that updates 100 tasks (target 4), dated on the site's
+	# as_of so that as_of stays: what changes is what the bulletin touches.
+	# It goes in last, so every run above saw the corpus as generated.
+	asof=$(sed -n 's/^  "as_of": "\(.*\)",$/\1/p' "$d/public/data/tasks.json" 2>/dev/null | head -n 1)
+	if [ "$pp_rc" -eq 0 ] && [ -n "$asof" ]; then
+		mkdir -p "$d/content/bulletins"
+		printf -- '---\ntitle: 工作进展通报\n---\n' >"$d/content/bulletins/_index.md"
+		awk -v n="$n" -v asof="$asof" 'BEGIN {
+			print "---"; print "type: bulletin"; print "date: " asof; print "title: 工作进展通报"
+			print "updates:"
+			for (t = 1; t <= 100 && t <= n; t++)
+				printf "  - {task: \"p%04d/%d\", progress: 100, status: done}\n", int((t - 1) / 100) + 1, (t - 1) % 100 + 1
+			print "---"; print ""; print "一百项任务完成。"
+		}' >"$d/content/bulletins/$asof.md"
+		sleep 1.2
+		h_mean=-
+		h_sd=-
+		timed "planpress, one bulletin" "$d/planpress-bulletin.log" "$pp" -C "$d" build --timings --out "$d/public"
+		[ "$t_rc" -eq 0 ] || failed=1
+		row "$pages" "planpress (one bulletin)" "$out"
+		echo "   one bulletin (100 tasks): ${t_wall}s wall"
+		rm -rf "$d/content/bulletins"
+	fi
+
+	# The same pages as plain pages: no plans, no tasks, no dashboards (target 2).
+	pd="$bench/plain-$n"
+	if sh "$here/gen.sh" "$n" "$pd" plain; then
+		sleep 1.2
+		eval "$(aside "$pd/public")"
+		h_mean=-
+		h_sd=-
+		timed "planpress plain" "$pd/planpress.log" "$pp" -C "$pd" build --out "$pd/public"
+		[ "$t_rc" -eq 0 ] || failed=1
+		if [ "$t_rc" -eq 0 ]; then
+			fine "planpress-plain-$n" "$(aside "$pd/public")" \
+				"$(q "$pp") -C $(q "$pd") build --out $(q "$pd/public")"
+		fi
+		row "$pages" "planpress, plain" "$(find "$pd/public" -name '*.html' | wc -l | tr -d ' ')"
+		echo "   planpress, plain pages: ${t_wall}s wall, $((t_rss / 1024)) MiB peak"
+		if [ -n "$hugo" ]; then
+			eval "$(aside "$pd/hugo/public")"
+			h_mean=-
+			h_sd=-
+			timed "hugo plain" "$pd/hugo.log" "$hugo" -s "$pd/hugo" --quiet
+			if [ "$t_rc" -eq 0 ]; then
+				fine "hugo-plain-$n" "$(aside "$pd/hugo/public")" "$(q "$hugo") -s $(q "$pd/hugo") --quiet"
+			fi
+			row "$pages" "hugo, plain" "$(find "$pd/hugo/public" -name '*.html' | wc -l | tr -d ' ')"
+			echo "   hugo, plain pages:      ${t_wall}s wall, $((t_rss / 1024)) MiB peak"
+		fi
+	fi
+	rm -rf "$trash" "$pd/.trash"
 done
 
 # Publishing (issue 10, target 6), on the largest corpus: the first publish,
@@ -271,6 +323,8 @@ if [ "$only" != build ]; then
 	ptimed "publish, one change" "$p/publish2.log" "$pp" -C "$p/site" publish -m bench
 	p2=$t_wall
 	echo "   build ${b2}s, git add+commit ${g2}s, publish ${p2}s after one change"
+	pub_first=$(awk -v b1="$b1" -v g1="$g1" -v p1="$p1" 'BEGIN { if (g1 > 0) printf "%.0f", 100 * (p1 - b1) / g1 }')
+	pub_again=$(awk -v b2="$b2" -v p2="$p2" 'BEGIN { printf "%.2f", p2 - b2 }')
 	pub_summary=$(awk -v n="$pages" -v b1="$b1" -v g1="$g1" -v p1="$p1" -v b2="$b2" -v p2="$p2" 'BEGIN {
 		f = p1 - b1; r = p2 - b2
 		printf "%7s  publish, first: %.2f s - build %.2f s = %.2f s, %.0f %% of git init+add+commit %.2f s (target: at most 25 %%)\n",
@@ -307,5 +361,46 @@ END {
 	}
 }' "$rows" | tee "$bench/results.txt"
 [ -z "$pub_summary" ] || printf '%s\n' "$pub_summary" | tee -a "$bench/results.txt"
+
+# The six targets of the speed issue, at the largest size measured (and
+# 100k against 10k for the scale target, when both were measured).
+echo
+awk -F'\t' -v pub_first="${pub_first:-}" -v pub_again="${pub_again:-}" '
+{
+	if ($9 != 0) next
+	secs = $7 != "-" ? $7 + 0 : $3 + 0
+	t[$1, $2] = secs
+	m[$1, $2] = $6 / 1024
+	if ($1 + 0 > big) big = $1 + 0
+}
+function have(n, tool) { return (n, tool) in t }
+function verdict(ok) { return ok ? "met" : "not met" }
+END {
+	n = big
+	printf "%-44s %-34s %s\n", "target (issue 10)", "wanted", "measured at " n " pages"
+	if (have(n, "planpress") && have(n, "hugo"))
+		printf "%-44s %-34s %.1fx Hugo, %.0f %% of its memory: %s\n", "1. plan site, full build", ">= 10x Hugo, <= 25 % memory",
+			t[n, "hugo"] / t[n, "planpress"], 100 * m[n, "planpress"] / m[n, "hugo"],
+			verdict(t[n, "hugo"] / t[n, "planpress"] >= 10 && m[n, "planpress"] <= 0.25 * m[n, "hugo"])
+	if (have(n, "planpress, plain") && have(n, "hugo, plain"))
+		printf "%-44s %-34s %.1fx Hugo, %.0f %% of its memory: %s\n", "2. plain site, full build", ">= 15x Hugo, <= 10 % memory",
+			t[n, "hugo, plain"] / t[n, "planpress, plain"], 100 * m[n, "planpress, plain"] / m[n, "hugo, plain"],
+			verdict(t[n, "hugo, plain"] / t[n, "planpress, plain"] >= 15 && m[n, "planpress, plain"] <= 0.10 * m[n, "hugo, plain"])
+	if (have(n, "planpress") && have(n, "planpress (no change)"))
+		printf "%-44s %-34s %.1f %% of the full build: %s\n", "3. no-op rebuild", "<= 5 % of the full build",
+			100 * t[n, "planpress (no change)"] / t[n, "planpress"], verdict(t[n, "planpress (no change)"] <= 0.05 * t[n, "planpress"])
+	if (have(n, "planpress") && have(n, "planpress (one bulletin)"))
+		printf "%-44s %-34s %.0f %% of the full build: %s\n", "4. one bulletin updating 100 tasks", "<= 15 % of the full build",
+			100 * t[n, "planpress (one bulletin)"] / t[n, "planpress"], verdict(t[n, "planpress (one bulletin)"] <= 0.15 * t[n, "planpress"])
+	if (have(100000, "planpress") && have(10000, "planpress"))
+		printf "%-44s %-34s %.2fx the time per page, %.0f MiB: %s\n", "5. scale, 100k against 10k pages", "<= 1.3x per page, <= 1024 MiB",
+			(t[100000, "planpress"] / 100000) / (t[10000, "planpress"] / 10000), m[100000, "planpress"],
+			verdict((t[100000, "planpress"] / 100000) <= 1.3 * (t[10000, "planpress"] / 10000) && m[100000, "planpress"] <= 1024)
+	else
+		printf "%-44s %-34s %s\n", "5. scale, 100k against 10k pages", "<= 1.3x per page, <= 1024 MiB", "not measured (BENCH_SIZES=\"10000 100000\")"
+	if (pub_first != "")
+		printf "%-44s %-34s %s %% of git; %s s after one change: %s\n", "6. publish (minus its build)", "<= 25 % of git; <= 0.3 s",
+			pub_first, pub_again, verdict(pub_first + 0 <= 25 && pub_again + 0 <= 0.3)
+}' "$rows" | tee -a "$bench/results.txt"
 echo "(logs and hyperfine JSON in $bench; this table in $bench/results.txt)"
 exit "$failed"
