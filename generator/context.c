@@ -242,15 +242,8 @@ struct value *ctx_page(struct arena *a, const struct ctx_env *e, const struct pa
 	value_setc(a, pg, "menu", menu(a, e, p, here));
 	if (real && e->extra && e->extra[p->index] && *p->type)
 		value_setc(a, pg, p->type, e->extra[p->index]);
-	if (real && e->hook_page && e->hook_page[p->index]) {
-		struct value_iter it = value_iter_init(e->hook_page[p->index]);
-		const char *key;
-		size_t keylen;
-		struct value *val;
-		while (value_next(&it, &key, &keylen, &val))
-			if (!value_getn(pg, key, keylen))
-				value_set(a, pg, key, keylen, val);
-	}
+	if (real && e->hook_page && e->hook_page[p->index])
+		value_fill(a, pg, e->hook_page[p->index]);
 
 	struct value *ctx = value_table(a, nopos);
 	value_setc(a, ctx, "site", e->site);

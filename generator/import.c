@@ -339,13 +339,7 @@ static struct value *complete(struct arena *a, struct value *t, const struct fie
 		}
 		value_setc(a, out, f->key, v);
 	}
-	struct value_iter it = value_iter_init(t);
-	const char *key;
-	size_t keylen;
-	struct value *val;
-	while (value_next(&it, &key, &keylen, &val))
-		if (!value_getn(out, key, keylen))
-			value_set(a, out, key, keylen, val);
+	value_fill(a, out, t);
 	return out;
 }
 

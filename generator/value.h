@@ -108,6 +108,10 @@ void value_append(struct arena *a, struct value *t, const char *key, size_t keyl
  * table in the same or a longer-lived arena). */
 void value_append_key(struct arena *a, struct value *t, const char *key, size_t keylen,
                       struct value *v);
+/* Sets in table t each key of table from that t does not have yet, in
+ * from's order. The keys are copied, the values shared (not copied). A from
+ * that is NULL or not a table adds nothing. */
+void value_fill(struct arena *a, struct value *t, const struct value *from);
 /* The value at key, or NULL. t may be NULL or not a table (then NULL).
  * Tables of more than VALUE_INDEX_MIN keys are looked up through a hash
  * index, so that building or reading a mapping of n keys costs O(n), not

@@ -185,6 +185,20 @@ static void test_accessors(void)
 	while (value_next(&it, NULL, NULL, &val))
 		seen = seen * 10 + val->u.i;
 	CHECK_INT(seen, 423);
+
+	/* value_fill: only the keys t lacks, in from's order, values shared */
+	struct value *f = value_table(a, p);
+	value_setc(a, f, "mid", value_int(a, 9, p));
+	value_setc(a, f, "new", arr);
+	value_setc(a, f, "last", s);
+	value_fill(a, t, f);
+	value_fill(a, t, NULL);
+	value_fill(a, t, arr);
+	CHECK_INT(value_len(t), 5);
+	CHECK_INT(value_get(t, "mid")->u.i, 3);
+	CHECK_STR(value_pair_at(t, 3)->key, "new");
+	CHECK(value_pair_at(t, 3)->val == arr);
+	CHECK_STR(value_pair_at(t, 4)->key, "last");
 	arena_free(a);
 }
 
