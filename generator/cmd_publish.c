@@ -213,11 +213,11 @@ int cmd_log(const struct cli *cli, int argc, char **argv)
 	enum lang l = lang_from_code(c.language);
 	if ((rc = history_read_lang(a, c.publish.repo, c.publish.branch, l, &h, &d)) != 0)
 		goto out;
-	if (!h->u.arr.n)
+	if (!value_len(h))
 		printf(l == LANG_EN ? "No publications yet.\n" : "尚无发布记录。\n");
 	struct buf b = BUF_INIT;
-	for (size_t i = 0; i < h->u.arr.n; i++) {
-		const struct value *e = h->u.arr.v[i], *s = value_get(e, "summary");
+	for (size_t i = 0; i < value_len(h); i++) {
+		const struct value *e = value_at(h, i), *s = value_get(e, "summary");
 		buf_reset(&b);
 		value_to_text(value_get(e, "date"), &b);
 		printf("%s  %.16s  %s <%s>\n    %s\n", value_str(value_get(e, "short_id"), ""),
@@ -228,8 +228,8 @@ int cmd_log(const struct cli *cli, int argc, char **argv)
 		       (long long)value_i64(value_get(s, "added"), 0), (long long)value_i64(value_get(s, "changed"), 0),
 		       (long long)value_i64(value_get(s, "removed"), 0));
 		const struct value *tc = value_get(e, "task_changes");
-		for (size_t k = 0; tc && k < tc->u.arr.n; k++)
-			printf("    %s\n", value_str(tc->u.arr.v[k], ""));
+		for (size_t k = 0; k < value_len(tc); k++)
+			printf("    %s\n", value_str(value_at(tc, k), ""));
 	}
 	buf_free(&b);
 out:

@@ -129,15 +129,15 @@ static int kind_ok(enum key_kind k, const struct value *v)
 	case K_STRINGS:
 		if (v->kind != V_ARRAY)
 			return 0;
-		for (size_t i = 0; i < v->u.arr.n; i++)
-			if (v->u.arr.v[i]->kind != V_STRING)
+		for (size_t i = 0; i < value_len(v); i++)
+			if (value_at(v, i)->kind != V_STRING)
 				return 0;
 		return 1;
 	case K_MENU:
 		if (v->kind != V_ARRAY)
 			return 0;
-		for (size_t i = 0; i < v->u.arr.n; i++)
-			if (v->u.arr.v[i]->kind != V_TABLE)
+		for (size_t i = 0; i < value_len(v); i++)
+			if (value_at(v, i)->kind != V_TABLE)
 				return 0;
 		return 1;
 	default: return v->kind == V_TABLE;
@@ -183,10 +183,10 @@ static int check_menu(const struct value *items, const char *path, const char *s
                       struct diags *d)
 {
 	int rc = 0;
-	for (size_t i = 0; i < items->u.arr.n; i++) {
-		const struct value *it = items->u.arr.v[i];
-		for (size_t k = 0; k < it->u.tab.n; k++) {
-			const struct value_pair *p = &it->u.tab.v[k];
+	for (size_t i = 0; i < value_len(items); i++) {
+		const struct value *it = value_at(items, i);
+		for (size_t k = 0; k < value_len(it); k++) {
+			const struct value_pair *p = value_pair_at(it, k);
 			if ((strcmp(p->key, "name") && strcmp(p->key, "url")) || p->val->kind != V_STRING) {
 				struct pos kp = key_pos(src, len, p);
 				err_at(d, path, src, len, &kp, "a menu entry has a string 'name' and a string 'url', not '%s'",
@@ -211,8 +211,8 @@ static int check_table(const char *table, const struct value *t, const char *pat
 	for (size_t i = 0; i < sizeof schema / sizeof schema[0]; i++)
 		if (strcmp(schema[i].table, table) == 0)
 			known[nknown++] = schema[i].name;
-	for (size_t i = 0; i < t->u.tab.n; i++) {
-		const struct value_pair *p = &t->u.tab.v[i];
+	for (size_t i = 0; i < value_len(t); i++) {
+		const struct value_pair *p = value_pair_at(t, i);
 		const struct key_rule *rule = NULL;
 		for (size_t k = 0; k < sizeof schema / sizeof schema[0]; k++)
 			if (strcmp(schema[k].table, table) == 0 && strcmp(schema[k].name, p->key) == 0)
@@ -300,10 +300,10 @@ int config_load(struct arena *a, const char *path, const char *src, size_t len,
 	if ((v = value_path(root, "markdown.unsafe_html")))
 		c->unsafe_html = v->u.b;
 	if ((v = value_path(root, "lua.hooks"))) {
-		c->nhooks = v->u.arr.n;
-		c->hooks = arena_alloc(a, (v->u.arr.n + 1) * sizeof(char *));
-		for (size_t i = 0; i < v->u.arr.n; i++)
-			c->hooks[i] = v->u.arr.v[i]->u.str.s;
+		c->nhooks = value_len(v);
+		c->hooks = arena_alloc(a, (value_len(v) + 1) * sizeof(char *));
+		for (size_t i = 0; i < value_len(v); i++)
+			c->hooks[i] = value_at(v, i)->u.str.s;
 	}
 	if ((v = value_path(root, "lua.budget"))) {
 		if (v->u.i < 1000)

@@ -211,7 +211,7 @@ struct value *ctx_page(struct arena *a, const struct ctx_env *e, const struct pa
 	while (depth > 0)
 		value_push(a, crumbs, page_ref(a, e, here, chain[--depth]));
 	value_setc(a, pg, "breadcrumbs", crumbs);
-	value_setc(a, pg, "has_breadcrumbs", value_bool(a, crumbs->u.arr.n > 0, nopos));
+	value_setc(a, pg, "has_breadcrumbs", value_bool(a, value_len(crumbs) > 0, nopos));
 	if (p->parent) {
 		const struct page *par = p->parent;
 		value_setc(a, pg, "section", page_ref(a, e, here, par));
@@ -236,18 +236,14 @@ struct value *ctx_page(struct arena *a, const struct ctx_env *e, const struct pa
 	for (size_t i = first; i < first + count && i < p->nchildren; i++)
 		value_push(a, pages, page_ref(a, e, here, p->children[i]));
 	value_setc(a, pg, "pages", pages);
-	value_setc(a, pg, "has_pages", value_bool(a, pages->u.arr.n > 0, nopos));
+	value_setc(a, pg, "has_pages", value_bool(a, value_len(pages) > 0, nopos));
 	if (total > 1)
 		value_setc(a, pg, "paginator", paginator(a, e, p, here, number, total));
 	value_setc(a, pg, "menu", menu(a, e, p, here));
 	if (real && e->extra && e->extra[p->index] && *p->type)
 		value_setc(a, pg, p->type, e->extra[p->index]);
-	if (real && e->hook_page && e->hook_page[p->index]) {
-		const struct value *h = e->hook_page[p->index];
-		for (size_t i = 0; i < h->u.tab.n; i++)
-			if (!value_getn(pg, h->u.tab.v[i].key, h->u.tab.v[i].keylen))
-				value_set(a, pg, h->u.tab.v[i].key, h->u.tab.v[i].keylen, h->u.tab.v[i].val);
-	}
+	if (real && e->hook_page && e->hook_page[p->index])
+		value_fill(a, pg, e->hook_page[p->index]);
 
 	struct value *ctx = value_table(a, nopos);
 	value_setc(a, ctx, "site", e->site);

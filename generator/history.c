@@ -78,8 +78,8 @@ static void hcache_load(struct arena *a, const char *path, struct hcache *c)
 	const struct value *e = value_get(root, "entries");
 	if (strcmp(value_str(value_get(root, "format"), ""), HISTORY_CACHE_MAGIC) != 0 || !value_is(e, V_ARRAY))
 		goto out;
-	for (size_t i = 0; i < e->u.arr.n; i++) {
-		const struct value *x = e->u.arr.v[i], *tc = value_get(x, "task_changes");
+	for (size_t i = 0; i < value_len(e); i++) {
+		const struct value *x = value_at(e, i), *tc = value_get(x, "task_changes");
 		const char *key = value_str(value_get(x, "key"), NULL);
 		if (!key || strlen(key) >= sizeof c->v[0].key || !value_is(tc, V_ARRAY))
 			continue;

@@ -259,28 +259,29 @@ static struct value *reorder(struct arena *a, struct value *v, const char *key, 
 		return NULL;
 	}
 	if (v->kind == V_ARRAY) {
-		if (v->u.arr.n == 0 && empty_is_table(key))
+		if (value_len(v) == 0 && empty_is_table(key))
 			return value_table(a, pos);
 		struct value *arr = value_array(a, pos);
-		for (size_t i = 0; i < v->u.arr.n; i++) {
-			struct value *c = reorder(a, v->u.arr.v[i], NULL, depth + 1, rules, d);
+		for (size_t i = 0; i < value_len(v); i++) {
+			struct value *c = reorder(a, value_at(v, i), NULL, depth + 1, rules, d);
 			if (!c)
 				return NULL;
 			value_push(a, arr, c);
 		}
 		return arr;
 	}
-	size_t nk = v->u.tab.n;
+	size_t nk = value_len(v);
 	struct kv *kvs = xmalloc((nk + 1) * sizeof *kvs);
 	for (size_t i = 0; i < nk; i++) {
-		kvs[i].key = v->u.tab.v[i].key;
-		kvs[i].len = v->u.tab.v[i].keylen;
+		const struct value_pair *p = value_pair_at(v, i);
+		kvs[i].key = p->key;
+		kvs[i].len = p->keylen;
 		kvs[i].idx = (int)i;
 	}
 	qsort(kvs, nk, sizeof *kvs, kv_cmp);
 	struct value *t = value_table(a, pos);
 	for (size_t i = 0; i < nk; i++) {
-		struct value *c = reorder(a, v->u.tab.v[kvs[i].idx].val, kvs[i].key, depth + 1, rules, d);
+		struct value *c = reorder(a, value_pair_at(v, (size_t)kvs[i].idx)->val, kvs[i].key, depth + 1, rules, d);
 		if (!c) {
 			t = NULL;
 			break;
@@ -327,7 +328,7 @@ static struct value *complete(struct arena *a, struct value *t, const struct fie
 		t = value_table(a, pos);
 	for (; f->key; f++) {
 		struct value *v = value_get(t, f->key);
-		if (!v || (v->kind == V_ARRAY && f->kind == V_TABLE && v->u.arr.n == 0)) {
+		if (!v || (v->kind == V_ARRAY && f->kind == V_TABLE && value_len(v) == 0)) {
 			switch (f->kind) {
 			case V_ARRAY: v = value_array(a, pos); break;
 			case V_TABLE: v = value_table(a, pos); break;
@@ -338,9 +339,7 @@ static struct value *complete(struct arena *a, struct value *t, const struct fie
 		}
 		value_setc(a, out, f->key, v);
 	}
-	for (size_t i = 0; i < t->u.tab.n; i++)
-		if (!value_getn(out, t->u.tab.v[i].key, t->u.tab.v[i].keylen))
-			value_set(a, out, t->u.tab.v[i].key, t->u.tab.v[i].keylen, t->u.tab.v[i].val);
+	value_fill(a, out, t);
 	return out;
 }
 
@@ -348,14 +347,14 @@ static void complete_tasks(struct arena *a, struct value *tasks)
 {
 	if (!value_is(tasks, V_ARRAY))
 		return;
-	for (size_t i = 0; i < tasks->u.arr.n; i++) {
-		struct value *t = complete(a, tasks->u.arr.v[i], task_fields);
+	for (size_t i = 0; i < value_len(tasks); i++) {
+		struct value *t = complete(a, value_at(tasks, i), task_fields);
 		struct value *dl = value_get(t, "deadlines"), *tg = value_get(t, "targets");
-		for (size_t k = 0; value_is(dl, V_ARRAY) && k < dl->u.arr.n; k++)
-			dl->u.arr.v[k] = complete(a, dl->u.arr.v[k], deadline_fields);
-		for (size_t k = 0; value_is(tg, V_ARRAY) && k < tg->u.arr.n; k++)
-			tg->u.arr.v[k] = complete(a, tg->u.arr.v[k], target_fields);
-		tasks->u.arr.v[i] = t;
+		for (size_t k = 0; value_is(dl, V_ARRAY) && k < value_len(dl); k++)
+			dl->u.arr.v[k] = complete(a, value_at(dl, k), deadline_fields);   /* writes in place */
+		for (size_t k = 0; value_is(tg, V_ARRAY) && k < value_len(tg); k++)
+			tg->u.arr.v[k] = complete(a, value_at(tg, k), target_fields);   /* writes in place */
+		tasks->u.arr.v[i] = t;   /* writes in place */
 	}
 }
 
@@ -470,16 +469,19 @@ static struct value *strip(struct arena *a, const struct value *v)
 	struct pos pos = { NULL, 0, 0 };
 	if (v->kind == V_ARRAY) {
 		struct value *arr = value_array(a, pos);
-		for (size_t i = 0; i < v->u.arr.n; i++)
-			value_push(a, arr, strip(a, v->u.arr.v[i]));
+		for (size_t i = 0; i < value_len(v); i++)
+			value_push(a, arr, strip(a, value_at(v, i)));
 		return arr;
 	}
 	if (v->kind == V_TABLE) {
 		struct value *t = value_table(a, pos);
-		for (size_t i = 0; i < v->u.tab.n; i++)
-			if (!internal_key(v->u.tab.v[i].key))
-				value_set(a, t, v->u.tab.v[i].key, v->u.tab.v[i].keylen,
-				          strip(a, v->u.tab.v[i].val));
+		struct value_iter it = value_iter_init(v);
+		const char *key;
+		size_t keylen;
+		struct value *val;
+		while (value_next(&it, &key, &keylen, &val))
+			if (!internal_key(key))
+				value_set(a, t, key, keylen, strip(a, val));
 		return t;
 	}
 	return (struct value *)v;
@@ -507,42 +509,42 @@ static const char *str_or(const struct value *v, const char *fallback)
 
 static void put_list(struct buf *out, const struct value *arr, const char *sep)
 {
-	for (size_t i = 0; value_is(arr, V_ARRAY) && i < arr->u.arr.n; i++) {
+	for (size_t i = 0; value_is(arr, V_ARRAY) && i < value_len(arr); i++) {
 		if (i)
 			buf_puts(out, sep);
-		value_to_text(arr->u.arr.v[i], out);
+		value_to_text(value_at(arr, i), out);
 	}
 }
 
 static void report_tasks(const struct value *tasks, struct buf *out)
 {
-	for (size_t i = 0; value_is(tasks, V_ARRAY) && i < tasks->u.arr.n; i++) {
-		const struct value *t = tasks->u.arr.v[i];
+	for (size_t i = 0; value_is(tasks, V_ARRAY) && i < value_len(tasks); i++) {
+		const struct value *t = value_at(tasks, i);
 		buf_puts(out, "  ");
 		value_to_text(value_get(t, "number"), out);
 		buf_printf(out, ". %s\n", str_or(value_get(t, "title"), ""));
 		const struct value *lead = value_get(t, "lead"), *sup = value_get(t, "support");
-		if (value_is(lead, V_ARRAY) && lead->u.arr.n) {
+		if (value_is(lead, V_ARRAY) && value_len(lead)) {
 			buf_puts(out, "      牵头: ");
 			put_list(out, lead, "、");
 			buf_putc(out, '\n');
 		}
-		if (value_is(sup, V_ARRAY) && sup->u.arr.n) {
+		if (value_is(sup, V_ARRAY) && value_len(sup)) {
 			buf_puts(out, "      配合: ");
 			put_list(out, sup, "、");
 			buf_putc(out, '\n');
 		}
 		const struct value *dl = value_get(t, "deadlines");
-		for (size_t k = 0; value_is(dl, V_ARRAY) && k < dl->u.arr.n; k++) {
-			const struct value *x = dl->u.arr.v[k];
+		for (size_t k = 0; value_is(dl, V_ARRAY) && k < value_len(dl); k++) {
+			const struct value *x = value_at(dl, k);
 			buf_printf(out, "      时限: %s (%s%s) %s\n", str_or(value_get(x, "date"), "?"),
 			           str_or(value_get(x, "text"), ""),
 			           value_truthy(value_get(x, "relative")) ? ", 年份据上下文" : "",
 			           str_or(value_get(x, "what"), ""));
 		}
 		const struct value *tg = value_get(t, "targets");
-		for (size_t k = 0; value_is(tg, V_ARRAY) && k < tg->u.arr.n; k++) {
-			const struct value *x = tg->u.arr.v[k];
+		for (size_t k = 0; value_is(tg, V_ARRAY) && k < value_len(tg); k++) {
+			const struct value *x = value_at(tg, k);
 			buf_puts(out, "      指标: ");
 			value_to_text(value_get(x, "value"), out);
 			buf_printf(out, " %s [%s] %s\n", str_or(value_get(x, "unit"), ""),
@@ -560,35 +562,37 @@ void import_report(const struct value *doc, struct buf *out)
 	buf_printf(out, "date:          %s\n", str_or(value_get(doc, "date"), "-"));
 	const struct value *p = value_get(doc, "period");
 	buf_puts(out, "period:        ");
-	if (value_is(p, V_ARRAY) && p->u.arr.n == 2) {
-		value_to_text(p->u.arr.v[0], out);
+	if (value_is(p, V_ARRAY) && value_len(p) == 2) {
+		value_to_text(value_at(p, 0), out);
 		buf_puts(out, "-");
-		value_to_text(p->u.arr.v[1], out);
+		value_to_text(value_at(p, 1), out);
 	} else {
 		buf_puts(out, "-");
 	}
 	buf_putc(out, '\n');
 	const struct value *th = value_get(doc, "yearly_themes");
-	for (size_t i = 0; value_is(th, V_TABLE) && i < th->u.tab.n; i++)
-		buf_printf(out, "theme %s:    %s\n", th->u.tab.v[i].key, str_or(th->u.tab.v[i].val, ""));
+	for (size_t i = 0; value_is(th, V_TABLE) && i < value_len(th); i++) {
+		const struct value_pair *kv = value_pair_at(th, i);
+		buf_printf(out, "theme %s:    %s\n", kv->key, str_or(kv->val, ""));
+	}
 	const struct value *secs = value_get(doc, "sections");
-	for (size_t i = 0; value_is(secs, V_ARRAY) && i < secs->u.arr.n; i++)
-		buf_printf(out, "section %s、%s\n", str_or(value_get(secs->u.arr.v[i], "number"), ""),
-		           str_or(value_get(secs->u.arr.v[i], "title"), ""));
+	for (size_t i = 0; value_is(secs, V_ARRAY) && i < value_len(secs); i++)
+		buf_printf(out, "section %s、%s\n", str_or(value_get(value_at(secs, i), "number"), ""),
+		           str_or(value_get(value_at(secs, i), "title"), ""));
 	const struct value *tasks = value_get(doc, "tasks");
-	buf_printf(out, "tasks:         %zu\n", value_is(tasks, V_ARRAY) ? tasks->u.arr.n : 0);
+	buf_printf(out, "tasks:         %zu\n", value_is(tasks, V_ARRAY) ? value_len(tasks) : 0);
 	report_tasks(tasks, out);
 	const struct value *an = value_get(doc, "annex_tasks");
-	if (value_is(an, V_ARRAY) && an->u.arr.n) {
+	if (value_is(an, V_ARRAY) && value_len(an)) {
 		buf_printf(out, "annex:         %s\n", str_or(value_get(doc, "annex_title"), ""));
-		buf_printf(out, "annex tasks:   %zu\n", an->u.arr.n);
+		buf_printf(out, "annex tasks:   %zu\n", value_len(an));
 		report_tasks(an, out);
 	}
 	const struct value *un = value_get(doc, "unplaced");
-	size_t nun = value_is(un, V_ARRAY) ? un->u.arr.n : 0;
+	size_t nun = value_is(un, V_ARRAY) ? value_len(un) : 0;
 	buf_printf(out, "unplaced:      %zu line%s\n", nun, nun == 1 ? "" : "s");
 	for (size_t i = 0; i < nun; i++)
-		buf_printf(out, "  %s\n", str_or(un->u.arr.v[i], ""));
+		buf_printf(out, "  %s\n", str_or(value_at(un, i), ""));
 }
 
 /* ---- YAML ----------------------------------------------------------------- */
@@ -671,10 +675,10 @@ static void yaml_scalar(struct buf *out, const struct value *v)
 static void yaml_list(struct buf *out, const struct value *arr)
 {
 	buf_putc(out, '[');
-	for (size_t i = 0; value_is(arr, V_ARRAY) && i < arr->u.arr.n; i++) {
+	for (size_t i = 0; value_is(arr, V_ARRAY) && i < value_len(arr); i++) {
 		if (i)
 			buf_puts(out, ", ");
-		yaml_scalar(out, arr->u.arr.v[i]);
+		yaml_scalar(out, value_at(arr, i));
 	}
 	buf_putc(out, ']');
 }
@@ -736,31 +740,32 @@ static void plan_front(struct buf *b, const struct value *doc, const char *id, c
 	const struct value *date = value_get(doc, "date");
 	if (is_iso_date(date))
 		buf_printf(b, "date: %s\n", date->u.str.s);
-	if (value_is(period, V_ARRAY) && period->u.arr.n == 2) {
+	if (value_is(period, V_ARRAY) && value_len(period) == 2) {
 		buf_puts(b, "period: ");
 		yaml_list(b, period);
 		buf_putc(b, '\n');
 	}
 	const struct value *th = value_get(doc, "yearly_themes");
-	if (!parent && value_is(th, V_TABLE) && th->u.tab.n) {
+	if (!parent && value_is(th, V_TABLE) && value_len(th)) {
 		buf_puts(b, "yearly_themes: {");
-		for (size_t i = 0; i < th->u.tab.n; i++) {
+		for (size_t i = 0; i < value_len(th); i++) {
+			const struct value_pair *p = value_pair_at(th, i);
 			if (i)
 				buf_puts(b, ", ");
-			import_yaml_string(th->u.tab.v[i].key, th->u.tab.v[i].keylen, b);
+			import_yaml_string(p->key, p->keylen, b);
 			buf_puts(b, ": ");
-			yaml_str(b, th->u.tab.v[i].val);
+			yaml_str(b, p->val);
 		}
 		buf_puts(b, "}\n");
 	}
 	const struct value *secs = value_get(doc, "sections");
-	if (!parent && value_is(secs, V_ARRAY) && secs->u.arr.n) {
+	if (!parent && value_is(secs, V_ARRAY) && value_len(secs)) {
 		buf_puts(b, "sections:\n");
-		for (size_t i = 0; i < secs->u.arr.n; i++) {
+		for (size_t i = 0; i < value_len(secs); i++) {
 			buf_puts(b, "  - {number: ");
-			yaml_str(b, value_get(secs->u.arr.v[i], "number"));
+			yaml_str(b, value_get(value_at(secs, i), "number"));
 			buf_puts(b, ", title: ");
-			yaml_str(b, value_get(secs->u.arr.v[i], "title"));
+			yaml_str(b, value_get(value_at(secs, i), "title"));
 			buf_puts(b, "}\n");
 		}
 	}
@@ -796,8 +801,8 @@ static void task_front(struct buf *b, const struct value *t, size_t weight)
 	/* due: the latest dated deadline. */
 	const struct value *dl = value_get(t, "deadlines"), *due = NULL;
 	size_t ndated = 0;
-	for (size_t k = 0; value_is(dl, V_ARRAY) && k < dl->u.arr.n; k++) {
-		const struct value *d = value_get(dl->u.arr.v[k], "date");
+	for (size_t k = 0; value_is(dl, V_ARRAY) && k < value_len(dl); k++) {
+		const struct value *d = value_get(value_at(dl, k), "date");
 		if (!is_iso_date(d))
 			continue;
 		ndated++;
@@ -809,8 +814,8 @@ static void task_front(struct buf *b, const struct value *t, size_t weight)
 	buf_printf(b, "weight: %zu\nstatus: not_started\nprogress: 0\n", weight);
 	if (ndated) {
 		buf_puts(b, "milestones:\n");
-		for (size_t k = 0; k < dl->u.arr.n; k++) {
-			const struct value *x = dl->u.arr.v[k], *d = value_get(x, "date");
+		for (size_t k = 0; k < value_len(dl); k++) {
+			const struct value *x = value_at(dl, k), *d = value_get(x, "date");
 			if (!is_iso_date(d))
 				continue;
 			buf_printf(b, "  - {due: %s, what: ", d->u.str.s);
@@ -820,10 +825,10 @@ static void task_front(struct buf *b, const struct value *t, size_t weight)
 		}
 	}
 	const struct value *tg = value_get(t, "targets");
-	if (value_is(tg, V_ARRAY) && tg->u.arr.n) {
+	if (value_is(tg, V_ARRAY) && value_len(tg)) {
 		buf_puts(b, "targets:\n");
-		for (size_t k = 0; k < tg->u.arr.n; k++) {
-			const struct value *x = tg->u.arr.v[k];
+		for (size_t k = 0; k < value_len(tg); k++) {
+			const struct value *x = value_at(tg, k);
 			buf_puts(b, "  - {metric: ");
 			yaml_str(b, value_get(x, "text"));
 			buf_puts(b, ", target: ");
@@ -848,12 +853,12 @@ static void make_plan(struct import_files *f, const struct value *doc, const cha
 	add_file(f, buf_detach(&p, NULL), &b);
 
 	buf_puts(&b, "---\ntitle: 任务清单\n" IMPORT_MARK "\n---\n\n");
-	buf_printf(&b, "《%s》共%zu项任务。\n", title, value_is(tasks, V_ARRAY) ? tasks->u.arr.n : 0);
+	buf_printf(&b, "《%s》共%zu项任务。\n", title, value_is(tasks, V_ARRAY) ? value_len(tasks) : 0);
 	buf_printf(&p, "content/plans/%s/tasks/_index.md", id);
 	add_file(f, buf_detach(&p, NULL), &b);
 
-	for (size_t i = 0; value_is(tasks, V_ARRAY) && i < tasks->u.arr.n; i++) {
-		const struct value *t = tasks->u.arr.v[i];
+	for (size_t i = 0; value_is(tasks, V_ARRAY) && i < value_len(tasks); i++) {
+		const struct value *t = value_at(tasks, i);
 		task_front(&b, t, i + 1);
 		buf_puts(&b, str_or(value_get(t, "body"), ""));
 		buf_putc(&b, '\n');
@@ -875,7 +880,7 @@ void import_files_make(const struct value *doc, const char *plan_id, const char 
 	          str_or(value_get(doc, "body"), ""), value_get(doc, "tasks"), NULL, source);
 	const struct value *annex = value_get(doc, "annex");
 	const struct value *at = value_get(doc, "annex_tasks");
-	if (value_is(annex, V_TABLE) && value_is(at, V_ARRAY) && at->u.arr.n) {
+	if (value_is(annex, V_TABLE) && value_is(at, V_ARRAY) && value_len(at)) {
 		struct buf id = BUF_INIT;
 		buf_printf(&id, "%s-annex", plan_id);
 		make_plan(f, doc, buf_cstr(&id), str_or(value_get(annex, "title"), "附件"),
@@ -1052,8 +1057,8 @@ static int expect_at(const struct value *got, const struct value *want, struct b
 			buf_printf(out, "%s: expected an object\n", where->len ? buf_cstr(where) : "(top)");
 			return 1;
 		}
-		for (size_t i = 0; i < want->u.tab.n; i++) {
-			const struct value_pair *p = &want->u.tab.v[i];
+		for (size_t i = 0; i < value_len(want); i++) {
+			const struct value_pair *p = value_pair_at(want, i);
 			buf_truncate(where, mark);
 			buf_printf(where, "%s%s", mark ? "." : "", p->key);
 			const struct value *g = value_getn(got, p->key, p->keylen);
@@ -1069,16 +1074,16 @@ static int expect_at(const struct value *got, const struct value *want, struct b
 			buf_printf(out, "%s: expected an array\n", buf_cstr(where));
 			return 1;
 		}
-		if (got->u.arr.n != want->u.arr.n) {
-			buf_printf(out, "%s: expected %zu items, got %zu\n", buf_cstr(where), want->u.arr.n,
-			           got->u.arr.n);
+		if (value_len(got) != value_len(want)) {
+			buf_printf(out, "%s: expected %zu items, got %zu\n", buf_cstr(where), value_len(want),
+			           value_len(got));
 			diffs++;
 		}
-		size_t n = got->u.arr.n < want->u.arr.n ? got->u.arr.n : want->u.arr.n;
+		size_t n = value_len(got) < value_len(want) ? value_len(got) : value_len(want);
 		for (size_t i = 0; i < n; i++) {
 			buf_truncate(where, mark);
 			buf_printf(where, "[%zu]", i);
-			diffs += expect_at(got->u.arr.v[i], want->u.arr.v[i], where, out);
+			diffs += expect_at(value_at(got, i), value_at(want, i), where, out);
 		}
 	} else if (!got || !scalar_equal(got, want)) {
 		struct buf g = BUF_INIT, w = BUF_INIT;

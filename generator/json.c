@@ -385,27 +385,28 @@ static void write_value(const struct value *v, int pretty, int depth, struct buf
 	}
 	case V_ARRAY:
 		buf_putc(out, '[');
-		for (size_t i = 0; i < v->u.arr.n; i++) {
+		for (size_t i = 0; i < value_len(v); i++) {
 			if (i)
 				buf_putc(out, ',');
 			indent(out, pretty, depth + 1);
-			write_value(v->u.arr.v[i], pretty, depth + 1, out);
+			write_value(value_at(v, i), pretty, depth + 1, out);
 		}
-		if (v->u.arr.n)
+		if (value_len(v))
 			indent(out, pretty, depth);
 		buf_putc(out, ']');
 		break;
 	case V_TABLE:
 		buf_putc(out, '{');
-		for (size_t i = 0; i < v->u.tab.n; i++) {
+		for (size_t i = 0; i < value_len(v); i++) {
+			const struct value_pair *p = value_pair_at(v, i);
 			if (i)
 				buf_putc(out, ',');
 			indent(out, pretty, depth + 1);
-			json_write_string(v->u.tab.v[i].key, v->u.tab.v[i].keylen, out);
+			json_write_string(p->key, p->keylen, out);
 			buf_puts(out, pretty ? ": " : ":");
-			write_value(v->u.tab.v[i].val, pretty, depth + 1, out);
+			write_value(p->val, pretty, depth + 1, out);
 		}
-		if (v->u.tab.n)
+		if (value_len(v))
 			indent(out, pretty, depth);
 		buf_putc(out, '}');
 		break;

@@ -328,22 +328,23 @@ static void push_value(lua_State *L, struct luaval_conv *cv, const struct value 
 	if (depth >= LUAVAL_MAX_DEPTH)
 		luaL_error(L, "data nested deeper than %d levels at %s", LUAVAL_MAX_DEPTH, cv->where);
 	if (v->kind == V_ARRAY) {
-		lua_createtable(L, v->u.arr.n > INT32_MAX ? 0 : (int)v->u.arr.n, 0);
+		lua_createtable(L, value_len(v) > INT32_MAX ? 0 : (int)value_len(v), 0);
 		t = lua_gettop(L);
-		for (size_t i = 0; i < v->u.arr.n; i++) {
+		for (size_t i = 0; i < value_len(v); i++) {
+			const struct value *e = value_at(v, i);
 			size_t old = where_push(cv, "[%lld]", NULL, 0, (lua_Integer)i + 1);
 			lua_pushinteger(L, (lua_Integer)i + 1);
-			push_value(L, cv, v->u.arr.v[i], depth + 1);
-			if (v->u.arr.v[i]->kind != V_ARRAY && v->u.arr.v[i]->kind != V_TABLE)
-				note_field_pos(L, cv, t, t + 1, &v->u.arr.v[i]->pos);
+			push_value(L, cv, e, depth + 1);
+			if (e->kind != V_ARRAY && e->kind != V_TABLE)
+				note_field_pos(L, cv, t, t + 1, &e->pos);
 			lua_rawset(L, t);
 			where_pop(cv, old);
 		}
 	} else {
-		lua_createtable(L, 0, v->u.tab.n > INT32_MAX ? 0 : (int)v->u.tab.n);
+		lua_createtable(L, 0, value_len(v) > INT32_MAX ? 0 : (int)value_len(v));
 		t = lua_gettop(L);
-		for (size_t i = 0; i < v->u.tab.n; i++) {
-			const struct value_pair *p = &v->u.tab.v[i];
+		for (size_t i = 0; i < value_len(v); i++) {
+			const struct value_pair *p = value_pair_at(v, i);
 			size_t old = where_push(cv, ".%.*s", p->key, p->keylen, 0);
 			lua_pushlstring(L, p->key, p->keylen);
 			push_value(L, cv, p->val, depth + 1);
@@ -465,7 +466,7 @@ static struct value *table_to_value(lua_State *L, struct luaval_conv *cv, int t,
 	if (n == 0)
 		isarr = !(orig && orig->kind == V_TABLE);   /* {} is an empty list unless it was a table */
 	int base = lua_gettop(L);
-	if (isarr && orig && orig->kind == V_ARRAY && orig->u.arr.n == (size_t)n) {
+	if (isarr && value_is(orig, V_ARRAY) && value_len(orig) == (size_t)n) {
 		/* the list it came from: kept as it is if no element changed, so
 		 * that a hook reading the whole site costs no copy of it */
 		struct value **kids = lua_newuserdatauv(L, (size_t)n * sizeof *kids + 1, 0);
@@ -473,8 +474,8 @@ static struct value *table_to_value(lua_State *L, struct luaval_conv *cv, int t,
 		for (lua_Integer i = 1; i <= n; i++) {
 			size_t old = where_push(cv, "[%lld]", NULL, 0, i);
 			lua_rawgeti(L, t, i);
-			kids[i - 1] = to_value(L, cv, lua_gettop(L), orig->u.arr.v[i - 1], depth + 1);
-			same &= kids[i - 1] == orig->u.arr.v[i - 1];
+			kids[i - 1] = to_value(L, cv, lua_gettop(L), value_at(orig, (size_t)i - 1), depth + 1);
+			same &= kids[i - 1] == value_at(orig, (size_t)i - 1);
 			lua_pop(L, 1);
 			where_pop(cv, old);
 		}
@@ -491,8 +492,7 @@ static struct value *table_to_value(lua_State *L, struct luaval_conv *cv, int t,
 		out = value_array(cv->a, table_pos(L, cv, t, orig));
 		value_reserve(cv->a, out, (size_t)n);
 		for (lua_Integer i = 1; i <= n; i++) {
-			const struct value *co = orig && orig->kind == V_ARRAY && (size_t)i <= orig->u.arr.n
-			                             ? orig->u.arr.v[i - 1] : NULL;
+			const struct value *co = value_at(orig, (size_t)i - 1);
 			size_t old = where_push(cv, "[%lld]", NULL, 0, i);
 			lua_rawgeti(L, t, i);
 			value_push(cv->a, out, to_value(L, cv, lua_gettop(L), co, depth + 1));
@@ -504,11 +504,11 @@ static struct value *table_to_value(lua_State *L, struct luaval_conv *cv, int t,
 		 * ones, sorted. A table whose fields are all as they came is the
 		 * original itself. */
 		lua_Integer placed = 0;
-		size_t no = orig && orig->kind == V_TABLE ? orig->u.tab.n : 0;
+		size_t no = value_is(orig, V_TABLE) ? value_len(orig) : 0;
 		struct value **kids = lua_newuserdatauv(L, no * sizeof *kids + 1, 0);
 		int same = 1;
 		for (size_t i = 0; i < no; i++) {
-			const struct value_pair *p = &orig->u.tab.v[i];
+			const struct value_pair *p = value_pair_at(orig, i);
 			kids[i] = NULL;
 			lua_pushlstring(L, p->key, p->keylen);
 			if (lua_rawget(L, t) != LUA_TNIL) {
@@ -530,9 +530,11 @@ static struct value *table_to_value(lua_State *L, struct luaval_conv *cv, int t,
 		}
 		out = value_table(cv->a, table_pos(L, cv, t, orig));
 		value_reserve(cv->a, out, (size_t)n);
-		for (size_t i = 0; i < no; i++)   /* orig's keys outlive out: not copied */
+		for (size_t i = 0; i < no; i++) {   /* orig's keys outlive out: not copied */
+			const struct value_pair *p = value_pair_at(orig, i);
 			if (kids[i])
-				value_append_key(cv->a, out, orig->u.tab.v[i].key, orig->u.tab.v[i].keylen, kids[i]);
+				value_append_key(cv->a, out, p->key, p->keylen, kids[i]);
+		}
 		lua_settop(L, base);
 		if (placed == n) {   /* no new keys: nothing to sort (most tables) */
 			lua_pushlightuserdata(L, out);

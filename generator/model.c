@@ -103,11 +103,12 @@ static void copy_units(struct ld *l, const struct page *p, struct value *t, cons
 	if (v && v->kind == V_STRING && v->u.str.len) {
 		value_push(l->a, arr, v);
 	} else if (v && v->kind == V_ARRAY) {
-		for (size_t i = 0; i < v->u.arr.n; i++) {
-			if (v->u.arr.v[i]->kind != V_STRING || !v->u.arr.v[i]->u.str.len)
-				err(l, p, v->u.arr.v[i], "'%s' must list units by name", key);
+		for (size_t i = 0; i < value_len(v); i++) {
+			struct value *unit = value_at(v, i);
+			if (unit->kind != V_STRING || !unit->u.str.len)
+				err(l, p, unit, "'%s' must list units by name", key);
 			else
-				value_push(l->a, arr, v->u.arr.v[i]);
+				value_push(l->a, arr, unit);
 		}
 	} else if (v) {
 		err(l, p, v, "'%s' must be a unit's name or a list of them", key);
@@ -188,8 +189,8 @@ static int cmp_plan(const void *x, const void *y)
 /* qsort's array may not be NULL, even for no elements. */
 static void sort_array(struct value *arr, int (*cmp)(const void *, const void *))
 {
-	if (arr->u.arr.n > 1)
-		qsort(arr->u.arr.v, arr->u.arr.n, sizeof(struct value *), cmp);
+	if (value_len(arr) > 1)
+		qsort(arr->u.arr.v, value_len(arr), sizeof(struct value *), cmp);   /* writes in place */
 }
 
 static int cmp_bulletin(const void *x, const void *y)
@@ -223,9 +224,10 @@ static struct value *plan_of_page(struct ld *l, const struct page *p)
 	copy_string(l, p, t, "notice_title", 0);
 	copy_date(l, p, t, p->meta, "date", 0);
 	if ((v = value_get(p->meta, "period"))) {
-		if (v->kind != V_ARRAY || v->u.arr.n != 2 || v->u.arr.v[0]->kind != V_INT ||
-		    v->u.arr.v[1]->kind != V_INT || v->u.arr.v[0]->u.i > v->u.arr.v[1]->u.i ||
-		    v->u.arr.v[0]->u.i < MODEL_MIN_YEAR || v->u.arr.v[1]->u.i > MODEL_MAX_YEAR)
+		const struct value *first = value_at(v, 0), *last = value_at(v, 1);
+		if (v->kind != V_ARRAY || value_len(v) != 2 || !value_is(first, V_INT) ||
+		    !value_is(last, V_INT) || first->u.i > last->u.i ||
+		    first->u.i < MODEL_MIN_YEAR || last->u.i > MODEL_MAX_YEAR)
 			err(l, p, v, "period must be two years, first to last, like [2018, 2020]");
 		else
 			value_setc(l->a, t, "period", v);
@@ -235,8 +237,8 @@ static struct value *plan_of_page(struct ld *l, const struct page *p)
 		if (v->kind != V_TABLE) {
 			err(l, p, v, "yearly_themes must map years to themes, like {\"2018\": 规范化建设}");
 		} else {
-			for (size_t i = 0; i < v->u.tab.n; i++) {
-				const struct value_pair *kv = &v->u.tab.v[i];
+			for (size_t i = 0; i < value_len(v); i++) {
+				const struct value_pair *kv = value_pair_at(v, i);
 				char *end;
 				long y = strtol(kv->key, &end, 10);
 				if (*end || y < MODEL_MIN_YEAR || y > MODEL_MAX_YEAR || kv->val->kind != V_STRING)
@@ -249,8 +251,8 @@ static struct value *plan_of_page(struct ld *l, const struct page *p)
 	value_setc(l->a, t, "yearly_themes", themes);
 	struct value *secs = value_array(l->a, nopos);
 	if ((v = value_get(p->meta, "sections"))) {
-		for (size_t i = 0; v->kind == V_ARRAY && i < v->u.arr.n; i++) {
-			const struct value *s = v->u.arr.v[i];
+		for (size_t i = 0; v->kind == V_ARRAY && i < value_len(v); i++) {
+			const struct value *s = value_at(v, i);
 			const struct value *n = value_get(s, "number");
 			const char *nt = n ? number_text(l, n) : NULL;
 			if (s->kind != V_TABLE || !nt || !value_is(value_get(s, "title"), V_STRING)) {
@@ -278,9 +280,9 @@ static struct value *find_plan(struct ld *l, const struct page *p, struct value 
 	struct value *v = value_get(p->meta, "plan");
 	if (v) {
 		if (v->kind == V_STRING)
-			for (size_t i = 0; i < l->m->plans->u.arr.n; i++)
-				if (strcmp(value_str(value_get(l->m->plans->u.arr.v[i], "id"), ""), v->u.str.s) == 0)
-					return l->m->plans->u.arr.v[i];
+			for (size_t i = 0; i < value_len(l->m->plans); i++)
+				if (strcmp(value_str(value_get(value_at(l->m->plans, i), "id"), ""), v->u.str.s) == 0)
+					return value_at(l->m->plans, i);
 		err(l, p, v, "task points at unknown plan '%s'", v->kind == V_STRING ? v->u.str.s : "?");
 		return NULL;
 	}
@@ -294,7 +296,7 @@ static struct value *find_plan(struct ld *l, const struct page *p, struct value 
 static int year_in(const struct value *plan, const struct datetime *dt)
 {
 	const struct value *per = value_get(plan, "period");
-	return !per || (dt->year >= per->u.arr.v[0]->u.i && dt->year <= per->u.arr.v[1]->u.i);
+	return !per || (dt->year >= value_at(per, 0)->u.i && dt->year <= value_at(per, 1)->u.i);
 }
 
 static struct value *task_of_page(struct ld *l, const struct page *p, struct value *plan)
@@ -314,9 +316,9 @@ static struct value *task_of_page(struct ld *l, const struct page *p, struct val
 	if ((v = value_get(p->meta, "section"))) {
 		const char *sn = number_text(l, v);
 		const struct value *secs = value_get(plan, "sections");
-		int known = secs->u.arr.n == 0;
-		for (size_t i = 0; sn && i < secs->u.arr.n; i++)
-			known |= strcmp(value_str(value_get(secs->u.arr.v[i], "number"), ""), sn) == 0;
+		int known = value_len(secs) == 0;
+		for (size_t i = 0; sn && i < value_len(secs); i++)
+			known |= strcmp(value_str(value_get(value_at(secs, i), "number"), ""), sn) == 0;
 		if (!sn || !known)
 			err(l, p, v, "section '%s' is not one of the plan's sections", sn ? sn : "?");
 		else
@@ -338,8 +340,8 @@ static struct value *task_of_page(struct ld *l, const struct page *p, struct val
 	copy_state(l, p, t, p->meta);
 	struct value *ms = value_array(l->a, nopos);
 	if ((v = value_get(p->meta, "milestones"))) {
-		for (size_t i = 0; v->kind == V_ARRAY && i < v->u.arr.n; i++) {
-			const struct value *m = v->u.arr.v[i];
+		for (size_t i = 0; v->kind == V_ARRAY && i < value_len(v); i++) {
+			const struct value *m = value_at(v, i);
 			struct value *o = value_table(l->a, m->pos);
 			if (m->kind != V_TABLE || !value_is(value_get(m, "what"), V_STRING)) {
 				err(l, p, m, "each milestone needs 'what' (text) and 'due' (a date)");
@@ -363,8 +365,8 @@ static struct value *task_of_page(struct ld *l, const struct page *p, struct val
 	value_setc(l->a, t, "milestones", ms);
 	struct value *ts = value_array(l->a, nopos);
 	if ((v = value_get(p->meta, "targets"))) {
-		for (size_t i = 0; v->kind == V_ARRAY && i < v->u.arr.n; i++) {
-			const struct value *g = v->u.arr.v[i];
+		for (size_t i = 0; v->kind == V_ARRAY && i < value_len(v); i++) {
+			const struct value *g = value_at(v, i);
 			if (g->kind != V_TABLE || !value_is(value_get(g, "metric"), V_STRING)) {
 				err(l, p, g, "each target needs 'metric' (text) and 'target' (a number)");
 				continue;
@@ -396,11 +398,11 @@ static struct value *task_of_page(struct ld *l, const struct page *p, struct val
 
 static struct value *find_task(struct ld *l, const char *id)
 {
-	for (size_t i = 0; i < l->m->plans->u.arr.n; i++) {
-		const struct value *tasks = value_get(l->m->plans->u.arr.v[i], "tasks");
-		for (size_t k = 0; k < tasks->u.arr.n; k++)
-			if (strcmp(value_str(value_get(tasks->u.arr.v[k], "id"), ""), id) == 0)
-				return tasks->u.arr.v[k];
+	for (size_t i = 0; i < value_len(l->m->plans); i++) {
+		const struct value *tasks = value_get(value_at(l->m->plans, i), "tasks");
+		for (size_t k = 0; k < value_len(tasks); k++)
+			if (strcmp(value_str(value_get(value_at(tasks, k), "id"), ""), id) == 0)
+				return value_at(tasks, k);
 	}
 	return NULL;
 }
@@ -416,8 +418,8 @@ static struct value *bulletin_of_page(struct ld *l, const struct page *p)
 	const char *plan = value_str(value_get(p->meta, "plan"), NULL);
 	struct value *ups = value_array(l->a, nopos);
 	struct value *v = value_get(p->meta, "updates");
-	for (size_t i = 0; v && v->kind == V_ARRAY && i < v->u.arr.n; i++) {
-		const struct value *u = v->u.arr.v[i];
+	for (size_t i = 0; v && v->kind == V_ARRAY && i < value_len(v); i++) {
+		const struct value *u = value_at(v, i);
 		const struct value *tv = value_get(u, "task");
 		const char *ref = tv ? number_text(l, tv) : NULL;
 		if (u->kind != V_TABLE || !ref) {
@@ -428,8 +430,8 @@ static struct value *bulletin_of_page(struct ld *l, const struct page *p)
 		if (!strchr(ref, '/')) {
 			if (plan)
 				id = arena_printf(l->a, "%s/%s", plan, ref);
-			else if (l->m->plans->u.arr.n == 1)
-				id = arena_printf(l->a, "%s/%s", value_str(value_get(l->m->plans->u.arr.v[0], "id"), ""), ref);
+			else if (value_len(l->m->plans) == 1)
+				id = arena_printf(l->a, "%s/%s", value_str(value_get(value_at(l->m->plans, 0), "id"), ""), ref);
 			else {
 				err(l, p, tv, "task '%s' is ambiguous: write \"plan-id/%s\" or give the bulletin a 'plan'", ref, ref);
 				continue;
@@ -450,8 +452,8 @@ static struct value *bulletin_of_page(struct ld *l, const struct page *p)
 		const struct value *act = value_get(u, "actuals");
 		if (act) {
 			int ok = act->kind == V_TABLE;
-			for (size_t k = 0; ok && k < act->u.tab.n; k++)
-				ok = is_number(act->u.tab.v[k].val);
+			for (size_t k = 0; ok && k < value_len(act); k++)
+				ok = is_number(value_pair_at(act, k)->val);
 			if (!ok)
 				err(l, p, act, "'actuals' must map metrics to numbers");
 			else
@@ -460,8 +462,8 @@ static struct value *bulletin_of_page(struct ld *l, const struct page *p)
 		const struct value *md = value_get(u, "milestones_done");
 		if (md) {
 			int ok = md->kind == V_ARRAY;
-			for (size_t k = 0; ok && k < md->u.arr.n; k++)
-				ok = md->u.arr.v[k]->kind == V_STRING;
+			for (size_t k = 0; ok && k < value_len(md); k++)
+				ok = value_at(md, k)->kind == V_STRING;
 			if (!ok)
 				err(l, p, md, "'milestones_done' must list milestones by their 'what'");
 			else
@@ -511,10 +513,10 @@ int model_load(struct arena *a, const struct content *c, const struct config *cf
 			continue;
 		}
 		struct value *plan = plan_of_page(&l, p);
-		for (size_t k = 0; k < m->plans->u.arr.n; k++)
-			if (strcmp(value_str(value_get(m->plans->u.arr.v[k], "id"), ""), value_str(value_get(plan, "id"), "")) == 0)
+		for (size_t k = 0; k < value_len(m->plans); k++)
+			if (strcmp(value_str(value_get(value_at(m->plans, k), "id"), ""), value_str(value_get(plan, "id"), "")) == 0)
 				err(&l, p, value_get(p->meta, "id"), "plan id '%s' is also used by %s",
-				    value_str(value_get(plan, "id"), ""), value_str(value_get(m->plans->u.arr.v[k], "source"), ""));
+				    value_str(value_get(plan, "id"), ""), value_str(value_get(value_at(m->plans, k), "source"), ""));
 		value_push(a, m->plans, plan);
 		m->by_page[i] = plan;
 	}
@@ -528,16 +530,16 @@ int model_load(struct arena *a, const struct content *c, const struct config *cf
 		struct value *task = task_of_page(&l, p, plan);
 		struct value *tasks = value_get(plan, "tasks");
 		const char *num = value_str(value_get(task, "number"), "");
-		for (size_t k = 0; k < tasks->u.arr.n; k++)
-			if (strcmp(value_str(value_get(tasks->u.arr.v[k], "number"), ""), num) == 0)
+		for (size_t k = 0; k < value_len(tasks); k++)
+			if (strcmp(value_str(value_get(value_at(tasks, k), "number"), ""), num) == 0)
 				err(&l, p, value_get(p->meta, "number"), "task %s is also in %s", num,
-				    value_str(value_get(tasks->u.arr.v[k], "source"), ""));
+				    value_str(value_get(value_at(tasks, k), "source"), ""));
 		value_push(a, tasks, task);
 		m->by_page[i] = task;
 	}
 	sort_array(m->plans, cmp_plan);
-	for (size_t i = 0; i < m->plans->u.arr.n; i++) {
-		struct value *tasks = value_get(m->plans->u.arr.v[i], "tasks");
+	for (size_t i = 0; i < value_len(m->plans); i++) {
+		struct value *tasks = value_get(value_at(m->plans, i), "tasks");
 		sort_array(tasks, cmp_task);
 	}
 	for (size_t i = 0; i < c->npages; i++) {
@@ -558,8 +560,8 @@ int model_load(struct arena *a, const struct content *c, const struct config *cf
 		m->as_of_from = "site.toml";
 	} else if (epoch_day(&m->as_of)) {
 		m->as_of_from = "SOURCE_DATE_EPOCH";
-	} else if (m->bulletins->u.arr.n) {
-		m->as_of = value_get(m->bulletins->u.arr.v[m->bulletins->u.arr.n - 1], "date")->u.dt;
+	} else if (value_len(m->bulletins)) {
+		m->as_of = value_get(value_at(m->bulletins, value_len(m->bulletins) - 1), "date")->u.dt;
 		m->as_of_from = "latest bulletin";
 	} else {
 		/* Never the clock: the newest date the content itself states. */

@@ -247,10 +247,10 @@ static const char *lead_text(struct arena *a, const struct value *t)
 	if (!value_is(l, V_ARRAY))
 		return NULL;
 	struct buf b = BUF_INIT;
-	for (size_t i = 0; i < l->u.arr.n; i++) {
+	for (size_t i = 0; i < value_len(l); i++) {
 		if (i)
 			buf_puts(&b, "、");
-		value_to_text(l->u.arr.v[i], &b);
+		value_to_text(value_at(l, i), &b);
 	}
 	const char *r = arena_strndup(a, b.data ? b.data : "", b.len);
 	buf_free(&b);
@@ -278,10 +278,10 @@ static int read_tasks(struct arena *a, const struct revdiff_source *src, int sid
 	tl->as_of = value_str(value_get(root, "as_of"), NULL);
 	if (!value_is(tasks, V_ARRAY))
 		return 0;
-	tl->v = arena_alloc(a, (tasks->u.arr.n + 1) * sizeof *tl->v);
-	for (size_t i = 0; i < tasks->u.arr.n; i++)
-		if (value_is(value_get(tasks->u.arr.v[i], "id"), V_STRING))
-			tl->v[tl->n++] = tasks->u.arr.v[i];
+	tl->v = arena_alloc(a, (value_len(tasks) + 1) * sizeof *tl->v);
+	for (size_t i = 0; i < value_len(tasks); i++)
+		if (value_is(value_get(value_at(tasks, i), "id"), V_STRING))
+			tl->v[tl->n++] = value_at(tasks, i);
 	qsort(tl->v, tl->n, sizeof *tl->v, cmp_task);
 	return 0;
 }

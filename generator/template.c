@@ -1233,8 +1233,8 @@ static int render_section(struct rs *st, const struct tpl *t, const struct op *o
 			rc = render_ops(st, lt, &lt->ops, cx, ind, ov);
 		tpl_free(lt);
 	} else if (v->kind == V_ARRAY) {
-		for (size_t i = 0; i < v->u.arr.n && rc == 0; i++) {
-			struct ctx c2 = { v->u.arr.v[i], cx };
+		for (size_t i = 0; i < value_len(v) && rc == 0; i++) {
+			struct ctx c2 = { value_at(v, i), cx };
 			rc = render_ops(st, t, &op->body, &c2, ind, ov);
 		}
 	} else {

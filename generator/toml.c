@@ -926,9 +926,9 @@ static void header(struct tp *p)
 				return;
 			v = table_at(p, pos_at(p, kp->off), TOML_IMPLICIT);
 			insert(p, t, kp->s, kp->len, v);
-		} else if (v->kind == V_ARRAY && (v->flags & TOML_AOT) && v->u.arr.n > 0) {
+		} else if (v->kind == V_ARRAY && (v->flags & TOML_AOT) && value_len(v) > 0) {
 			depth++;
-			v = v->u.arr.v[v->u.arr.n - 1];
+			v = value_at(v, value_len(v) - 1);
 		} else if (v->kind != V_TABLE || (v->flags & TOML_INLINE)) {
 			fail_at(p, kp->off, "cannot open a table inside '%.*s': it is %s (line %d)",
 			        quote_len(p, key_at, kp->end - key_at), p->s + key_at, held(v), v->pos.line);

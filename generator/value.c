@@ -227,6 +227,17 @@ void value_setc(struct arena *a, struct value *t, const char *key, struct value 
 	value_set(a, t, key, strlen(key), v);
 }
 
+void value_fill(struct arena *a, struct value *t, const struct value *from)
+{
+	if (!value_is(from, V_TABLE))
+		return;
+	for (size_t i = 0; i < from->u.tab.n; i++) {
+		const struct value_pair *p = &from->u.tab.v[i];
+		if (!value_getn(t, p->key, p->keylen))
+			value_set(a, t, p->key, p->keylen, p->val);
+	}
+}
+
 struct value *value_path(const struct value *t, const char *dotted)
 {
 	const struct value *v = t;

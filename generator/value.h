@@ -108,6 +108,10 @@ void value_append(struct arena *a, struct value *t, const char *key, size_t keyl
  * table in the same or a longer-lived arena). */
 void value_append_key(struct arena *a, struct value *t, const char *key, size_t keylen,
                       struct value *v);
+/* Sets in table t each key of table from that t does not have yet, in
+ * from's order. The keys are copied, the values shared (not copied). A from
+ * that is NULL or not a table adds nothing. */
+void value_fill(struct arena *a, struct value *t, const struct value *from);
 /* The value at key, or NULL. t may be NULL or not a table (then NULL).
  * Tables of more than VALUE_INDEX_MIN keys are looked up through a hash
  * index, so that building or reading a mapping of n keys costs O(n), not
@@ -117,6 +121,75 @@ struct value *value_get(const struct value *t, const char *key);
 struct value *value_getn(const struct value *t, const char *key, size_t keylen);
 /* Follows a dotted path ("site.params.x"); NULL where a step is missing. */
 struct value *value_path(const struct value *t, const char *dotted);
+
+/* Reading containers: modules outside value.c read arrays and tables through
+ * these, never through u.arr / u.tab, so the layout can change in one place.
+ * All accept NULL and values of any kind. The returned values and pairs are
+ * borrowed from the tree and valid until it next grows. */
+
+/* The number of elements of an array or pairs of a table; 0 for any other
+ * kind or NULL. */
+static inline size_t value_len(const struct value *v)
+{
+	if (!v)
+		return 0;
+	if (v->kind == V_ARRAY)
+		return v->u.arr.n;
+	if (v->kind == V_TABLE)
+		return v->u.tab.n;
+	return 0;
+}
+
+/* Element i of an array, or NULL when v is not an array or i is out of range. */
+static inline struct value *value_at(const struct value *v, size_t i)
+{
+	return v && v->kind == V_ARRAY && i < v->u.arr.n ? v->u.arr.v[i] : NULL;
+}
+
+/* Pair i of a table (insertion order), or NULL when t is not a table or i is
+ * out of range. */
+static inline const struct value_pair *value_pair_at(const struct value *t, size_t i)
+{
+	return t && t->kind == V_TABLE && i < t->u.tab.n ? &t->u.tab.v[i] : NULL;
+}
+
+/* Walks the elements of an array or the pairs of a table, in order:
+ *
+ *	struct value_iter it = value_iter_init(v);
+ *	while (value_next(&it, &key, &keylen, &val)) ...
+ *
+ * Any other kind or NULL walks nothing. The container must not grow during
+ * the walk (its storage may move); changing the values it holds is fine. */
+struct value_iter {
+	const struct value *v;
+	size_t i;   /* index of the next element or pair */
+};
+
+static inline struct value_iter value_iter_init(const struct value *v)
+{
+	struct value_iter it = { v, 0 };
+	return it;
+}
+
+/* Stores the next element or pair through the pointers that are not NULL and
+ * returns 1; returns 0 (storing nothing) at the end. An array element has no
+ * key: *key is NULL and *keylen 0. After a 1, it->i - 1 is the index of what
+ * was stored. */
+static inline int value_next(struct value_iter *it, const char **key, size_t *keylen,
+                             struct value **val)
+{
+	if (it->i >= value_len(it->v))
+		return 0;
+	size_t i = it->i++;
+	const struct value_pair *p = value_pair_at(it->v, i);
+	if (key)
+		*key = p ? p->key : NULL;
+	if (keylen)
+		*keylen = p ? p->keylen : 0;
+	if (val)
+		*val = p ? p->val : value_at(it->v, i);
+	return 1;
+}
 
 /* Accessors with a fallback when v is NULL or of another kind. */
 const char *value_str(const struct value *v, const char *fallback);

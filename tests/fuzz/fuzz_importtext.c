@@ -27,7 +27,7 @@ static void yaml_round_trip(struct arena *a, const char *s, size_t n)
 	diags_init(&d);
 	struct value *v = fm_yaml(a, "t.md", y.data, y.len, 0, y.len, &d);
 	const struct value *k = v ? value_get(v, "k") : NULL, *l = v ? value_get(v, "l") : NULL;
-	const struct value *l0 = value_is(l, V_ARRAY) && l->u.arr.n == 1 ? l->u.arr.v[0] : NULL;
+	const struct value *l0 = value_is(l, V_ARRAY) && value_len(l) == 1 ? value_at(l, 0) : NULL;
 	if (!value_is(k, V_STRING) || k->u.str.len != n || memcmp(k->u.str.s, s, n) != 0 ||
 	    !value_is(l0, V_STRING) || l0->u.str.len != n || memcmp(l0->u.str.s, s, n) != 0) {
 		fprintf(stderr, "YAML written: [%.*s]\n", (int)y.len, y.data);

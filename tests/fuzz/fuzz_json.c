@@ -17,12 +17,12 @@ static int has_neg_zero(const struct value *v)
 	if (v->kind == V_FLOAT)
 		return v->u.f == 0 && signbit(v->u.f);
 	if (v->kind == V_ARRAY)
-		for (size_t i = 0; i < v->u.arr.n; i++)
-			if (has_neg_zero(v->u.arr.v[i]))
+		for (size_t i = 0; i < value_len(v); i++)
+			if (has_neg_zero(value_at(v, i)))
 				return 1;
 	if (v->kind == V_TABLE)
-		for (size_t i = 0; i < v->u.tab.n; i++)
-			if (has_neg_zero(v->u.tab.v[i].val))
+		for (size_t i = 0; i < value_len(v); i++)
+			if (has_neg_zero(value_pair_at(v, i)->val))
 				return 1;
 	return 0;
 #endif

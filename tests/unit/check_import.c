@@ -42,7 +42,7 @@ static const char *js(const struct value *doc, const char *path)
 	for (char *p = strtok(tmp, "."); p && v; p = strtok(NULL, ".")) {
 		if (*p >= '0' && *p <= '9') {
 			size_t i = (size_t)atoi(p);
-			v = v->kind == V_ARRAY && i < v->u.arr.n ? v->u.arr.v[i] : NULL;
+			v = value_at(v, i);
 		} else {
 			v = value_get(v, p);
 		}
@@ -234,9 +234,9 @@ static void yaml_round_trip(const char *s)
 	if (v) {
 		CHECK_STR(value_str(value_get(v, "k"), "(not a string)"), s);
 		struct value *l = value_get(v, "l");
-		CHECK(value_is(l, V_ARRAY) && l->u.arr.n == 1);
-		if (value_is(l, V_ARRAY) && l->u.arr.n == 1)
-			CHECK_STR(value_str(l->u.arr.v[0], "(not a string)"), s);
+		CHECK(value_is(l, V_ARRAY) && value_len(l) == 1);
+		if (value_is(l, V_ARRAY) && value_len(l) == 1)
+			CHECK_STR(value_str(value_at(l, 0), "(not a string)"), s);
 	} else {
 		diags_print(&d, stderr);
 	}

@@ -37,9 +37,9 @@ static void test_late_positions(void)
 	CHECK_INT(d.n, 0);
 	const struct value *tasks = value_get(v, "tasks");
 	CHECK(value_is(tasks, V_ARRAY));
-	CHECK_INT(tasks ? tasks->u.arr.n : 0, NTASKS);
+	CHECK_INT(tasks ? value_len(tasks) : 0, NTASKS);
 	/* Task i starts on line 4 + 5 * (i - 1); its members follow. */
-	const struct value *last = tasks->u.arr.v[NTASKS - 1];
+	const struct value *last = value_at(tasks, NTASKS - 1);
 	CHECK_INT(last->pos.line, 4 + 5 * (NTASKS - 1));
 	CHECK_INT(last->pos.col, 5);
 	CHECK_INT(value_get(last, "progress")->pos.line, 4 + 5 * (NTASKS - 1) + 3);
@@ -47,7 +47,7 @@ static void test_late_positions(void)
 	/* The title's value after a line of Chinese: "      \"title\": " is 15 characters. */
 	CHECK_INT(value_get(last, "title")->pos.line, 4 + 5 * (NTASKS - 1) + 2);
 	CHECK_INT(value_get(last, "title")->pos.col, 16);
-	const struct value *mid = tasks->u.arr.v[NTASKS / 2 - 1];
+	const struct value *mid = value_at(tasks, NTASKS / 2 - 1);
 	CHECK_INT(value_get(mid, "id")->pos.line, 4 + 5 * (NTASKS / 2 - 1) + 1);
 	CHECK_STR(value_str(value_get(mid, "id"), ""), "p/10000");
 

@@ -88,24 +88,24 @@ int main(void)
 	struct model m;
 	CHECK_INT(load(a, &m), 0);
 	CHECK_INT(D.nerrors, 0);
-	CHECK_INT(m.plans->u.arr.n, 1);
-	const struct value *plan = m.plans->u.arr.v[0];
+	CHECK_INT(value_len(m.plans), 1);
+	const struct value *plan = value_at(m.plans, 0);
 	CHECK_STR(value_str(value_get(plan, "id"), ""), "p");
 	CHECK_STR(value_str(value_get(plan, "url"), ""), "plans/p/index.html");
 	const struct value *tasks = value_get(plan, "tasks");
-	CHECK_INT(tasks->u.arr.n, 3);
-	CHECK_STR(value_str(value_get(tasks->u.arr.v[0], "number"), ""), "1.1");
-	CHECK_STR(value_str(value_get(tasks->u.arr.v[1], "number"), ""), "2");
-	CHECK_STR(value_str(value_get(tasks->u.arr.v[2], "number"), ""), "10");
-	const struct value *t10 = tasks->u.arr.v[2];
+	CHECK_INT(value_len(tasks), 3);
+	CHECK_STR(value_str(value_get(value_at(tasks, 0), "number"), ""), "1.1");
+	CHECK_STR(value_str(value_get(value_at(tasks, 1), "number"), ""), "2");
+	CHECK_STR(value_str(value_get(value_at(tasks, 2), "number"), ""), "10");
+	const struct value *t10 = value_at(tasks, 2);
 	CHECK_STR(value_str(value_get(t10, "id"), ""), "p/10");
-	CHECK_INT(value_get(t10, "lead")->u.arr.n, 1);
-	CHECK_INT(value_get(t10, "support")->u.arr.n, 2);
+	CHECK_INT(value_len(value_get(t10, "lead")), 1);
+	CHECK_INT(value_len(value_get(t10, "support")), 2);
 	CHECK_INT(value_i64(value_get(t10, "progress"), -1), 40);
-	CHECK_INT(value_i64(value_get(tasks->u.arr.v[1], "weight"), -1), 1);   /* default */
-	CHECK_STR(value_str(value_get(tasks->u.arr.v[1], "status"), ""), "not_started");
-	CHECK_INT(m.bulletins->u.arr.n, 1);
-	CHECK_STR(value_str(value_get(value_get(m.bulletins->u.arr.v[0], "updates")->u.arr.v[0], "task"), ""), "p/10");
+	CHECK_INT(value_i64(value_get(value_at(tasks, 1), "weight"), -1), 1);   /* default */
+	CHECK_STR(value_str(value_get(value_at(tasks, 1), "status"), ""), "not_started");
+	CHECK_INT(value_len(m.bulletins), 1);
+	CHECK_STR(value_str(value_get(value_at(value_get(value_at(m.bulletins, 0), "updates"), 0), "task"), ""), "p/10");
 	/* as_of: the latest bulletin's date when nothing else says. */
 	CHECK(m.has_as_of && m.as_of.year == 2019 && m.as_of.month == 6 && m.as_of.day == 30);
 	CHECK_STR(m.as_of_from, "latest bulletin");

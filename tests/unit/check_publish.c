@@ -62,7 +62,7 @@ int main(void)
 	/* No repository yet: an empty history, not an error. */
 	struct value *h;
 	CHECK_INT(history_read(a, repo, "main", &h, &d), 0);
-	CHECK(h && h->kind == V_ARRAY && h->u.arr.n == 0);
+	CHECK(h && h->kind == V_ARRAY && value_len(h) == 0);
 
 	struct publish_start st;
 	CHECK_INT(publish_begin(repo, "main", &st, &d), 0);
@@ -128,15 +128,15 @@ int main(void)
 
 	/* History, newest first, and diffs. */
 	CHECK_INT(history_read(a, repo, "main", &h, &d), 0);
-	CHECK_INT(h->u.arr.n, 3);
-	CHECK_STR(value_str(value_get(h->u.arr.v[1], "message"), ""), "6月进展");
-	CHECK_STR(value_str(value_get(h->u.arr.v[1], "id"), ""), second);
-	CHECK_INT(value_i64(value_path(h->u.arr.v[1], "summary.changed"), -1), 1);
-	CHECK_INT(value_i64(value_path(h->u.arr.v[2], "summary.added"), -1), 2);
-	CHECK_STR(value_str(value_get(h->u.arr.v[0], "author"), ""), "李四");
-	CHECK(value_is(value_get(h->u.arr.v[0], "date"), V_DATETIME));
+	CHECK_INT(value_len(h), 3);
+	CHECK_STR(value_str(value_get(value_at(h, 1), "message"), ""), "6月进展");
+	CHECK_STR(value_str(value_get(value_at(h, 1), "id"), ""), second);
+	CHECK_INT(value_i64(value_path(value_at(h, 1), "summary.changed"), -1), 1);
+	CHECK_INT(value_i64(value_path(value_at(h, 2), "summary.added"), -1), 2);
+	CHECK_STR(value_str(value_get(value_at(h, 0), "author"), ""), "李四");
+	CHECK(value_is(value_get(value_at(h, 0), "date"), V_DATETIME));
 	CHECK_INT(history_read(a, repo, "nosuch", &h, &d), 0);
-	CHECK_INT(h->u.arr.n, 0);
+	CHECK_INT(value_len(h), 0);
 
 	struct revdiff r;
 	struct revdiff_opts ro = { 2, LANG_ZH };

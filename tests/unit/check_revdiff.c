@@ -160,7 +160,7 @@ int main(void)
 	CHECK(strstr(buf_cstr(&b), "src=") == NULL && strstr(buf_cstr(&b), "href=") == NULL);
 	struct value *v = revdiff_to_value(a, &r, LANG_ZH);
 	CHECK_INT(value_i64(value_path(v, "summary.changed"), -1), 1);
-	CHECK_INT(value_get(v, "tasks")->u.arr.n, 3);
+	CHECK_INT(value_len(value_get(v, "tasks")), 3);
 
 	/* Without text: titles and hunks are not read. */
 	o.text = 0;

@@ -100,7 +100,7 @@ static void test_on_page(void)
 	CHECK_INT(value_get(p, "due")->pos.line, 5);
 	CHECK_INT(value_get(p, "title")->pos.col, 8);
 	CHECK_INT(value_get(p, "tags")->pos.line, 4);
-	CHECK_INT(value_get(p, "tags")->u.arr.v[1]->pos.col, 11);
+	CHECK_INT(value_at(value_get(p, "tags"), 1)->pos.col, 11);
 	/* the fields it came with first, in their order, then new ones sorted */
 	json_write(p, 0, &b);
 	CHECK_STR(buf_cstr(&b), "{\"title\":\"总体要求\",\"progress\":40,\"tags\":[\"a\",\"b\"],"
@@ -152,20 +152,20 @@ static void test_on_site(void)
 	CHECK_INT(value_path(site, "summary.mean")->kind, V_FLOAT);
 	CHECK(value_path(site, "summary.mean")->u.f == 20.0);
 	CHECK_INT(value_get(site, "list")->kind, V_ARRAY);
-	CHECK_INT(value_get(site, "list")->u.arr.n, 3);
-	CHECK_INT(value_get(site, "list")->u.arr.v[0]->u.i, 3);
+	CHECK_INT(value_len(value_get(site, "list")), 3);
+	CHECK_INT(value_at(value_get(site, "list"), 0)->u.i, 3);
 	struct value *mixed = value_get(site, "mixed");
 	CHECK_INT(mixed->kind, V_TABLE);
-	CHECK_INT(mixed->u.tab.n, 3);
-	CHECK_STR(mixed->u.tab.v[0].key, "1");
-	CHECK_STR(mixed->u.tab.v[1].key, "2");
-	CHECK_STR(mixed->u.tab.v[2].key, "x");
+	CHECK_INT(value_len(mixed), 3);
+	CHECK_STR(value_pair_at(mixed, 0)->key, "1");
+	CHECK_STR(value_pair_at(mixed, 1)->key, "2");
+	CHECK_STR(value_pair_at(mixed, 2)->key, "x");
 	CHECK_INT(value_get(site, "nothing")->kind, V_NULL);
 	CHECK_INT(value_get(site, "when")->kind, V_DATETIME);
 	CHECK_INT(value_get(site, "when")->u.dt.day, 30);
-	CHECK_INT(value_get(site, "units")->u.tab.n, 3);
-	CHECK_STR(value_get(site, "units")->u.tab.v[0].key, "zeta");   /* its own order kept */
-	CHECK_INT(value_get(site, "tasks")->u.arr.v[2]->pos.line, 12);
+	CHECK_INT(value_len(value_get(site, "units")), 3);
+	CHECK_STR(value_pair_at(value_get(site, "units"), 0)->key, "zeta");   /* its own order kept */
+	CHECK_INT(value_at(value_get(site, "tasks"), 2)->pos.line, 12);
 	script_free(s);
 	diags_free(&d);
 	arena_free(a);

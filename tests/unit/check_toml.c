@@ -123,10 +123,10 @@ static void test_values_and_positions(void)
 	CHECK_INT(d.n, 0);
 	if (!root)
 		goto out;
-	CHECK_STR(root->u.tab.v[0].key, "title");
-	CHECK_STR(root->u.tab.v[1].key, "作者");
-	CHECK_STR(root->u.tab.v[2].key, "params");
-	CHECK_STR(root->u.tab.v[3].key, "plans");
+	CHECK_STR(value_pair_at(root, 0)->key, "title");
+	CHECK_STR(value_pair_at(root, 1)->key, "作者");
+	CHECK_STR(value_pair_at(root, 2)->key, "params");
+	CHECK_STR(value_pair_at(root, 3)->key, "plans");
 	struct value *v = value_get(root, "title");
 	CHECK_STR(value_str(v, ""), "关于印发《规划》的通知");
 	CHECK_INT(v->pos.line, 2);
@@ -154,11 +154,11 @@ static void test_values_and_positions(void)
 	CHECK_INT(v->pos.line, 6);
 	CHECK_INT(v->pos.col, 8);
 	struct value *tags = value_get(params, "tags");
-	CHECK_INT(tags->u.arr.n, 3);
+	CHECK_INT(value_len(tags), 3);
 	CHECK_INT(tags->pos.line, 7);
 	CHECK_INT(tags->pos.col, 8);
-	CHECK_INT(tags->u.arr.v[1]->pos.col, 16);
-	v = tags->u.arr.v[2];
+	CHECK_INT(value_at(tags, 1)->pos.col, 16);
+	v = value_at(tags, 2);
 	CHECK(v->kind == V_TABLE && v->flags == TOML_INLINE);
 	CHECK_INT(v->pos.line, 8);
 	CHECK_INT(v->pos.col, 10);
@@ -166,9 +166,9 @@ static void test_values_and_positions(void)
 	CHECK_INT(value_get(v, "k")->pos.col, 16);
 	struct value *plans = value_get(root, "plans");
 	CHECK(plans->kind == V_ARRAY && plans->flags == TOML_AOT);
-	CHECK_INT(plans->u.arr.n, 2);
-	CHECK_INT(plans->u.arr.v[1]->pos.line, 11);
-	v = value_get(plans->u.arr.v[0], "名");
+	CHECK_INT(value_len(plans), 2);
+	CHECK_INT(value_at(plans, 1)->pos.line, 11);
+	v = value_get(value_at(plans, 0), "名");
 	CHECK(v && v->flags == TOML_DOTTED);
 	CHECK_INT(v->pos.line, 10);
 	CHECK_INT(v->pos.col, 1);
@@ -259,7 +259,7 @@ static void test_front_matter(void)
 	struct value *fm = toml_parse(a, "content/plans/x/tasks/01.md", md, start, end, &d);
 	CHECK(fm != NULL);
 	if (fm) {
-		CHECK_INT(fm->u.tab.n, 2);
+		CHECK_INT(value_len(fm), 2);
 		CHECK_INT(value_get(fm, "title")->pos.line, 4);
 		CHECK_INT(value_get(fm, "title")->pos.col, 9);
 		CHECK_INT(value_get(fm, "progress")->pos.line, 5);
@@ -300,7 +300,7 @@ static void test_front_matter(void)
 	v = toml_parse(a, "x.toml", "\xef\xbb\xbf" "a = 1\n", 0, 9, &d);
 	CHECK(v && value_get(v, "a")->u.i == 1);
 	v = toml_parse(a, "x.toml", "", 0, 0, &d);
-	CHECK(v && v->kind == V_TABLE && v->u.tab.n == 0);
+	CHECK(v && v->kind == V_TABLE && value_len(v) == 0);
 	diags_free(&d);
 	arena_free(a);
 }

@@ -21,7 +21,7 @@ static void test_json_roundtrip(void)
 	struct buf out = BUF_INIT;
 	json_write(v, 0, &out);
 	CHECK_STR(buf_cstr(&out), "{\"b\":[1,1.21,true,null,\"x\xc3\xa9\\n\"],\"a\":{}}");
-	CHECK_INT(value_path(v, "b")->u.arr.n, 5);
+	CHECK_INT(value_len(value_path(v, "b")), 5);
 	CHECK_INT(value_get(v, "b")->pos.line, 1);
 	CHECK_INT(value_get(v, "b")->pos.col, 7);
 	buf_reset(&out);
@@ -101,7 +101,7 @@ static void test_arena_table(void)
 		value_setc(a, t, k, value_int(a, i, p));
 	}
 	value_setc(a, t, "k5", value_int(a, 500, p));
-	CHECK_INT(t->u.tab.n, 100);
+	CHECK_INT(value_len(t), 100);
 	CHECK_INT(value_get(t, "k5")->u.i, 500);
 	CHECK_INT(value_get(t, "k99")->u.i, 99);
 	CHECK(value_get(t, "nope") == NULL);
@@ -111,8 +111,100 @@ static void test_arena_table(void)
 	arena_free(a);
 }
 
+/* value_len, value_at, value_pair_at and the iterator: NULL, other kinds,
+ * out of range, empty containers, and order (a table's is insertion's). */
+static void test_accessors(void)
+{
+	struct arena *a = arena_new();
+	struct pos p = { 0 };
+	struct value *s = value_cstring(a, "abc", p), *arr = value_array(a, p), *t = value_table(a, p);
+	const char *key;
+	size_t keylen;
+	struct value *val;
+	struct value_iter it;
+
+	CHECK_INT(value_len(NULL), 0);
+	CHECK_INT(value_len(s), 0);   /* a string has no elements, whatever its length */
+	CHECK_INT(value_len(arr), 0);
+	CHECK_INT(value_len(t), 0);
+	CHECK(value_at(NULL, 0) == NULL);
+	CHECK(value_at(arr, 0) == NULL);
+	CHECK(value_pair_at(NULL, 0) == NULL);
+	CHECK(value_pair_at(t, 0) == NULL);
+	const struct value *none[] = { NULL, s, arr, t };
+	for (size_t i = 0; i < sizeof none / sizeof *none; i++) {
+		it = value_iter_init(none[i]);
+		CHECK(!value_next(&it, &key, &keylen, &val));
+		CHECK(!value_next(&it, NULL, NULL, NULL));   /* stays at the end */
+	}
+
+	for (int i = 0; i < 3; i++)
+		value_push(a, arr, value_int(a, 10 + i, p));
+	value_setc(a, t, "zeta", value_int(a, 1, p));
+	value_set(a, t, "a\0b", 3, value_int(a, 2, p));
+	value_setc(a, t, "mid", value_int(a, 3, p));
+	value_setc(a, t, "zeta", value_int(a, 4, p));   /* replaced in place, not moved */
+
+	CHECK_INT(value_len(arr), 3);
+	CHECK_INT(value_at(arr, 0)->u.i, 10);
+	CHECK_INT(value_at(arr, 2)->u.i, 12);
+	CHECK(value_at(arr, 3) == NULL);
+	CHECK(value_at(arr, (size_t)-1) == NULL);
+	CHECK(value_at(t, 0) == NULL);          /* a table has pairs, not elements */
+	CHECK(value_pair_at(arr, 0) == NULL);
+	CHECK_INT(value_len(t), 3);
+	CHECK_STR(value_pair_at(t, 0)->key, "zeta");
+	CHECK_INT(value_pair_at(t, 0)->val->u.i, 4);
+	CHECK_INT(value_pair_at(t, 1)->keylen, 3);
+	CHECK(memcmp(value_pair_at(t, 1)->key, "a\0b", 3) == 0);
+	CHECK_STR(value_pair_at(t, 2)->key, "mid");
+	CHECK(value_pair_at(t, 3) == NULL);
+
+	int64_t seen = 0;
+	it = value_iter_init(arr);
+	while (value_next(&it, &key, &keylen, &val)) {
+		CHECK(key == NULL);
+		CHECK_INT(keylen, 0);
+		CHECK(val == value_at(arr, it.i - 1));
+		seen = seen * 100 + val->u.i;
+	}
+	CHECK_INT(seen, 101112);
+	CHECK(!value_next(&it, &key, &keylen, &val));
+
+	static const char *const want[] = { "zeta", "a", "mid" };
+	static const size_t wantlen[] = { 4, 3, 3 };
+	size_t n = 0;
+	it = value_iter_init(t);
+	while (value_next(&it, &key, &keylen, NULL)) {
+		CHECK(n < 3 && strcmp(key, want[n]) == 0 && keylen == wantlen[n]);
+		n++;
+	}
+	CHECK_INT(n, 3);
+	seen = 0;
+	it = value_iter_init(t);
+	while (value_next(&it, NULL, NULL, &val))
+		seen = seen * 10 + val->u.i;
+	CHECK_INT(seen, 423);
+
+	/* value_fill: only the keys t lacks, in from's order, values shared */
+	struct value *f = value_table(a, p);
+	value_setc(a, f, "mid", value_int(a, 9, p));
+	value_setc(a, f, "new", arr);
+	value_setc(a, f, "last", s);
+	value_fill(a, t, f);
+	value_fill(a, t, NULL);
+	value_fill(a, t, arr);
+	CHECK_INT(value_len(t), 5);
+	CHECK_INT(value_get(t, "mid")->u.i, 3);
+	CHECK_STR(value_pair_at(t, 3)->key, "new");
+	CHECK(value_pair_at(t, 3)->val == arr);
+	CHECK_STR(value_pair_at(t, 4)->key, "last");
+	arena_free(a);
+}
+
 int main(void)
 {
+	test_accessors();
 	test_json_roundtrip();
 	test_utf8();
 	test_datetime();
