@@ -393,9 +393,9 @@ static int resolve_menu(struct build *b)
 	if (!items)
 		return 0;
 	int rc = 0;
-	b->menu = arena_alloc(b->a, (items->u.arr.n + 1) * sizeof *b->menu);
-	for (size_t i = 0; i < items->u.arr.n; i++) {
-		const struct value *it = items->u.arr.v[i];
+	b->menu = arena_alloc(b->a, (value_len(items) + 1) * sizeof *b->menu);
+	for (size_t i = 0; i < value_len(items); i++) {
+		const struct value *it = value_at(items, i);
 		const struct value *uv = value_get(it, "url");
 		struct ctx_menu_item *m = &b->menu[b->nmenu];
 		m->name = value_str(value_get(it, "name"), "");
@@ -526,10 +526,10 @@ static void run_on_page(struct build *b)
 		if (p->has_date)
 			value_setc(b->a, t, "date", value_datetime(b->a, &p->date, nopos));
 		value_setc(b->a, t, "params", p->meta);
-		size_t before = t->u.tab.n;
+		size_t before = value_len(t);
 		if (script_on_page(b->script, b->a, t, b->d) < 0)
 			return;
-		if (t->u.tab.n > before)
+		if (value_len(t) > before)
 			b->hook_page[i] = t;
 	}
 }
@@ -542,18 +542,18 @@ static void relink_model(struct build *b)
 	struct value **by_page = arena_alloc(b->a, (b->c.npages + 1) * sizeof *by_page);
 	const struct value *lists[2] = { value_get(site, "plans"), value_get(site, "bulletins") };
 	for (int l = 0; l < 2; l++) {
-		for (size_t i = 0; lists[l] && lists[l]->kind == V_ARRAY && i < lists[l]->u.arr.n; i++) {
-			struct value *t = lists[l]->u.arr.v[i];
+		for (size_t i = 0; lists[l] && lists[l]->kind == V_ARRAY && i < value_len(lists[l]); i++) {
+			struct value *t = value_at(lists[l], i);
 			const char *src = value_str(value_get(t, "source"), "");
 			const struct page *p = strncmp(src, "content/", 8) == 0 ? content_page(&b->c, src + 8) : NULL;
 			if (p)
 				by_page[p->index] = t;
 			const struct value *tasks = l == 0 ? value_get(t, "tasks") : NULL;
-			for (size_t k = 0; tasks && tasks->kind == V_ARRAY && k < tasks->u.arr.n; k++) {
-				src = value_str(value_get(tasks->u.arr.v[k], "source"), "");
+			for (size_t k = 0; tasks && tasks->kind == V_ARRAY && k < value_len(tasks); k++) {
+				src = value_str(value_get(value_at(tasks, k), "source"), "");
 				p = strncmp(src, "content/", 8) == 0 ? content_page(&b->c, src + 8) : NULL;
 				if (p)
-					by_page[p->index] = tasks->u.arr.v[k];
+					by_page[p->index] = value_at(tasks, k);
 			}
 		}
 	}
@@ -593,16 +593,16 @@ static const char *i18n(const struct build *b, const char *key)
 static void make_unit_pages(struct build *b)
 {
 	const struct value *units = value_get(b->env.site, "units");
-	if (!units || units->kind != V_ARRAY || !units->u.arr.n || !b->c.home ||
+	if (!units || units->kind != V_ARRAY || !value_len(units) || !b->c.home ||
 	    !theme_template(&b->theme, "units") || !theme_template(&b->theme, "unit"))
 		return;
 	struct page *idx = made_page(b->a, PAGE_SECTION, "units", "units/", "units/index.html", i18n(b, "units"),
 	                             "units", b->c.home);
-	idx->children = arena_alloc(b->a, (units->u.arr.n + 1) * sizeof *idx->children);
-	b->units = arena_alloc(b->a, (units->u.arr.n + 1) * sizeof *b->units);
-	b->unit_data = arena_alloc(b->a, (units->u.arr.n + 1) * sizeof *b->unit_data);
-	for (size_t i = 0; i < units->u.arr.n; i++) {
-		const struct value *u = units->u.arr.v[i];
+	idx->children = arena_alloc(b->a, (value_len(units) + 1) * sizeof *idx->children);
+	b->units = arena_alloc(b->a, (value_len(units) + 1) * sizeof *b->units);
+	b->unit_data = arena_alloc(b->a, (value_len(units) + 1) * sizeof *b->unit_data);
+	for (size_t i = 0; i < value_len(units); i++) {
+		const struct value *u = value_at(units, i);
 		const char *slug = value_str(value_get(u, "slug"), NULL);
 		if (!slug || !*slug || strchr(slug, '/') || strstr(slug, ".."))
 			continue;
@@ -652,8 +652,8 @@ static void add_history(struct build *b)
 		value_setc(b->a, b->env.site, "changes_url",
 		           value_cstring(b->a, b->cfg.index_links ? BUILD_CHANGES_DIR "/index.html" : BUILD_CHANGES_DIR "/", nopos));
 	}
-	for (size_t i = 0; i < b->history->u.arr.n; i++) {
-		struct value *h = b->history->u.arr.v[i];
+	for (size_t i = 0; i < value_len(b->history); i++) {
+		struct value *h = value_at(b->history, i);
 		const struct value *dv = value_get(h, "date");
 		if (dv && dv->kind == V_DATETIME) {
 			struct buf t = BUF_INIT;
@@ -661,16 +661,16 @@ static void add_history(struct build *b)
 			value_setc(b->a, h, "date_text", value_string(b->a, t.data, t.len, nopos));
 			buf_free(&t);
 		}
-		value_setc(b->a, h, "number", value_int(b->a, (int64_t)(b->history->u.arr.n - i), nopos));
+		value_setc(b->a, h, "number", value_int(b->a, (int64_t)(value_len(b->history) - i), nopos));
 		const struct value *tc = value_get(h, "task_changes");
-		value_setc(b->a, h, "has_task_changes", value_bool(b->a, tc && tc->kind == V_ARRAY && tc->u.arr.n, nopos));
+		value_setc(b->a, h, "has_task_changes", value_bool(b->a, tc && tc->kind == V_ARRAY && value_len(tc), nopos));
 	}
 	if (b->o->publishing) {
 		/* The publication being made comes first: its number, message and date. */
 		struct value *now = value_table(b->a, nopos);
 		struct value *all = value_array(b->a, nopos);
 		value_setc(b->a, now, "pending", value_bool(b->a, 1, nopos));
-		value_setc(b->a, now, "number", value_int(b->a, (int64_t)b->history->u.arr.n + 1, nopos));
+		value_setc(b->a, now, "number", value_int(b->a, (int64_t)value_len(b->history) + 1, nopos));
 		if (b->o->pending_message)
 			value_setc(b->a, now, "message", value_cstring(b->a, b->o->pending_message, nopos));
 		if (b->model.has_as_of) {
@@ -680,8 +680,8 @@ static void add_history(struct build *b)
 			buf_free(&t);
 		}
 		value_push(b->a, all, now);
-		for (size_t i = 0; i < b->history->u.arr.n; i++)
-			value_push(b->a, all, b->history->u.arr.v[i]);
+		for (size_t i = 0; i < value_len(b->history); i++)
+			value_push(b->a, all, value_at(b->history, i));
 		b->history = all;
 	}
 }
@@ -743,7 +743,7 @@ static void add_model(struct build *b)
 	value_setc(b->a, site, "plans", b->model.plans);
 	value_setc(b->a, site, "bulletins", b->model.bulletins);
 	/* A template cannot ask whether a list is empty. */
-	value_setc(b->a, site, "has_plans", value_bool(b->a, b->model.plans->u.arr.n > 0, nopos));
+	value_setc(b->a, site, "has_plans", value_bool(b->a, value_len(b->model.plans) > 0, nopos));
 	if (b->model.has_as_of && !b->cfg.has_as_of) {
 		struct buf t = BUF_INIT;
 		datetime_format(&b->model.as_of, &t);
@@ -865,14 +865,14 @@ static void data_files(struct build *b, struct out_file *tasks_out, struct out_f
 	const struct value *plans = value_get(site, "plans");
 	struct value *tasks = value_array(a, nopos);
 	struct value *plist = value_array(a, nopos);
-	for (size_t i = 0; plans && i < plans->u.arr.n; i++) {
-		const struct value *pl = plans->u.arr.v[i];
+	for (size_t i = 0; plans && i < value_len(plans); i++) {
+		const struct value *pl = value_at(plans, i);
 		struct value *copy = value_table(a, nopos);
-		for (size_t k = 0; k < pl->u.tab.n; k++) {
-			const struct value_pair *kv = &pl->u.tab.v[k];
+		for (size_t k = 0; k < value_len(pl); k++) {
+			const struct value_pair *kv = value_pair_at(pl, k);
 			if (strcmp(kv->key, "tasks") == 0) {
-				for (size_t t = 0; t < kv->val->u.arr.n; t++)
-					value_push(a, tasks, kv->val->u.arr.v[t]);
+				for (size_t t = 0; t < value_len(kv->val); t++)
+					value_push(a, tasks, value_at(kv->val, t));
 				continue;
 			}
 			value_set(a, copy, kv->key, kv->keylen, kv->val);
@@ -993,7 +993,7 @@ static int stage_extra(struct build *b)
 	b->extra = arena_alloc(b->a, b->nextra * sizeof *b->extra);
 	pool_run(NEXTRAS, b->jobs, extra_one, b);
 	pool_run(b->nunits, b->jobs, unit_one, b);
-	if (b->model.plans->u.arr.n)
+	if (value_len(b->model.plans))
 		data_files(b, &b->extra[EXTRA_DATA(b)], &b->extra[EXTRA_DATA(b) + 1]);
 	return b->d->nerrors ? STAGE_STOP : STAGE_NEXT;
 }

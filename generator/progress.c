@@ -536,8 +536,8 @@ static int read_task(struct run *r, struct plan *pl, struct value *tv, struct ta
 	t->lead = value_get(tv, "lead");
 	if (!t->lead || t->lead->kind != V_ARRAY)
 		return 0;
-	for (size_t i = 0; i < t->lead->u.arr.n; i++)
-		if (t->lead->u.arr.v[i]->kind != V_STRING)
+	for (size_t i = 0; i < value_len(t->lead); i++)
+		if (value_at(t->lead, i)->kind != V_STRING)
 			return 0;
 	if (!date_field(tv, "start", 0, &t->start) || !date_field(tv, "due", 0, &t->due))
 		return 0;
@@ -551,12 +551,12 @@ static int read_task(struct run *r, struct plan *pl, struct value *tv, struct ta
 	const struct value *ms = value_get(tv, "milestones"), *tg = value_get(tv, "targets");
 	if (!ms || ms->kind != V_ARRAY || !tg || tg->kind != V_ARRAY)
 		return 0;
-	t->nms = ms->u.arr.n;
+	t->nms = value_len(ms);
 	t->ms = arena_alloc(r->t, (t->nms + 1) * sizeof *t->ms);
 	for (size_t i = 0; i < t->nms; i++) {
 		struct milestone *m = &t->ms[i];
 		const struct value *done;
-		m->v = ms->u.arr.v[i];
+		m->v = value_at(ms, i);
 		if (m->v->kind != V_TABLE || !date_field(m->v, "due", 1, &m->due))
 			return 0;
 		m->what = str_field(m->v, "what", 1, &ok);
@@ -565,11 +565,11 @@ static int read_task(struct run *r, struct plan *pl, struct value *tv, struct ta
 			return 0;
 		m->done = done->u.b;
 	}
-	t->ntg = tg->u.arr.n;
+	t->ntg = value_len(tg);
 	t->tg = arena_alloc(r->t, (t->ntg + 1) * sizeof *t->tg);
 	for (size_t i = 0; i < t->ntg; i++) {
 		struct target *g = &t->tg[i];
-		g->v = tg->u.arr.v[i];
+		g->v = value_at(tg, i);
 		if (g->v->kind != V_TABLE)
 			return 0;
 		g->metric = str_field(g->v, "metric", 1, &ok);
@@ -589,12 +589,12 @@ static int read_plans(struct run *r, const struct value *plans)
 		return 1;
 	if (plans->kind != V_ARRAY)
 		return 0;
-	r->nplans = plans->u.arr.n;
+	r->nplans = value_len(plans);
 	r->plans = arena_alloc(r->t, (r->nplans + 1) * sizeof *r->plans);
 	for (size_t i = 0; i < r->nplans; i++) {
 		struct plan *pl = &r->plans[i];
 		int ok = 1;
-		pl->v = plans->u.arr.v[i];
+		pl->v = value_at(plans, i);
 		if (pl->v->kind != V_TABLE)
 			return 0;
 		pl->title = str_field(pl->v, "title", 0, &ok);
@@ -602,21 +602,21 @@ static int read_plans(struct run *r, const struct value *plans)
 		if (!ok || !date_field(pl->v, "date", 0, &pl->date))
 			return 0;
 		pl->period = value_get(pl->v, "period");
-		if (pl->period && (pl->period->kind != V_ARRAY || pl->period->u.arr.n != 2 ||
-		                   pl->period->u.arr.v[0]->kind != V_INT || pl->period->u.arr.v[1]->kind != V_INT ||
-		                   pl->period->u.arr.v[0]->u.i < 1000 || pl->period->u.arr.v[1]->u.i > 9999))
+		if (pl->period && (pl->period->kind != V_ARRAY || value_len(pl->period) != 2 ||
+		                   value_at(pl->period, 0)->kind != V_INT || value_at(pl->period, 1)->kind != V_INT ||
+		                   value_at(pl->period, 0)->u.i < 1000 || value_at(pl->period, 1)->u.i > 9999))
 			return 0;
 		pl->themes = value_get(pl->v, "yearly_themes");
 		if (pl->themes && pl->themes->kind != V_TABLE)
 			return 0;
-		for (size_t k = 0; pl->themes && k < pl->themes->u.tab.n; k++)
-			if (pl->themes->u.tab.v[k].val->kind != V_STRING)
+		for (size_t k = 0; pl->themes && k < value_len(pl->themes); k++)
+			if (value_pair_at(pl->themes, k)->val->kind != V_STRING)
 				return 0;
 		pl->sections = value_get(pl->v, "sections");
 		if (pl->sections && pl->sections->kind != V_ARRAY)
 			return 0;
-		for (size_t k = 0; pl->sections && k < pl->sections->u.arr.n; k++) {
-			const struct value *s = pl->sections->u.arr.v[k];
+		for (size_t k = 0; pl->sections && k < value_len(pl->sections); k++) {
+			const struct value *s = value_at(pl->sections, k);
 			const struct value *n = value_get(s, "number"), *t = value_get(s, "title");
 			if (s->kind != V_TABLE || !n || n->kind != V_STRING || strlen(n->u.str.s) != n->u.str.len ||
 			    (t && t->kind != V_STRING))
@@ -625,11 +625,11 @@ static int read_plans(struct run *r, const struct value *plans)
 		const struct value *tasks = value_get(pl->v, "tasks");
 		if (!tasks || tasks->kind != V_ARRAY)
 			return 0;
-		pl->ntasks = tasks->u.arr.n;
+		pl->ntasks = value_len(tasks);
 		pl->tasks = arena_alloc(r->t, (pl->ntasks + 1) * sizeof *pl->tasks);
 		for (size_t k = 0; k < pl->ntasks; k++) {
 			pl->tasks[k] = arena_alloc(r->t, sizeof *pl->tasks[k]);
-			if (!read_task(r, pl, tasks->u.arr.v[k], pl->tasks[k]))
+			if (!read_task(r, pl, value_at(tasks, k), pl->tasks[k]))
 				return 0;
 		}
 	}
@@ -642,12 +642,12 @@ static int read_bulletins(struct run *r, const struct value *buls)
 		return 1;
 	if (buls->kind != V_ARRAY)
 		return 0;
-	r->nbuls = buls->u.arr.n;
+	r->nbuls = value_len(buls);
 	r->buls = arena_alloc(r->t, (r->nbuls + 1) * sizeof *r->buls);
 	for (size_t i = 0; i < r->nbuls; i++) {
 		struct bulletin *b = &r->buls[i];
 		int ok = 1;
-		b->v = buls->u.arr.v[i];
+		b->v = value_at(buls, i);
 		if (b->v->kind != V_TABLE || !date_field(b->v, "date", 1, &b->date))
 			return 0;
 		b->title = str_field(b->v, "title", 0, &ok);
@@ -656,11 +656,11 @@ static int read_bulletins(struct run *r, const struct value *buls)
 		const struct value *ups = value_get(b->v, "updates");
 		if (!ok || (ups && ups->kind != V_ARRAY))
 			return 0;
-		b->nups = ups ? ups->u.arr.n : 0;
+		b->nups = ups ? value_len(ups) : 0;
 		b->ups = arena_alloc(r->t, (b->nups + 1) * sizeof *b->ups);
 		for (size_t k = 0; k < b->nups; k++) {
 			struct update *u = &b->ups[k];
-			u->v = ups->u.arr.v[k];
+			u->v = value_at(ups, k);
 			if (u->v->kind != V_TABLE || !str_field(u->v, "task", 1, &ok) || !ok)
 				return 0;
 			u->has_progress = value_get(u->v, "progress") != NULL;
@@ -677,13 +677,13 @@ static int read_bulletins(struct run *r, const struct value *buls)
 				return 0;
 			if (u->actuals && u->actuals->kind != V_TABLE)
 				return 0;
-			for (size_t j = 0; u->actuals && j < u->actuals->u.tab.n; j++)
-				if (u->actuals->u.tab.v[j].val->kind != V_INT && u->actuals->u.tab.v[j].val->kind != V_FLOAT)
+			for (size_t j = 0; u->actuals && j < value_len(u->actuals); j++)
+				if (value_pair_at(u->actuals, j)->val->kind != V_INT && value_pair_at(u->actuals, j)->val->kind != V_FLOAT)
 					return 0;
 			if (u->mdone && u->mdone->kind != V_ARRAY)
 				return 0;
-			for (size_t j = 0; u->mdone && j < u->mdone->u.arr.n; j++)
-				if (u->mdone->u.arr.v[j]->kind != V_STRING)
+			for (size_t j = 0; u->mdone && j < value_len(u->mdone); j++)
+				if (value_at(u->mdone, j)->kind != V_STRING)
 					return 0;
 		}
 	}
@@ -734,8 +734,8 @@ static void apply_bulletins(struct run *r, struct names *by_id)
 				t->status = u->status;
 			u->new_progress = t->progress;
 			u->new_status = t->status;
-			for (size_t j = 0; u->mdone && j < u->mdone->u.arr.n; j++) {
-				const struct value *what = u->mdone->u.arr.v[j];
+			for (size_t j = 0; u->mdone && j < value_len(u->mdone); j++) {
+				const struct value *what = value_at(u->mdone, j);
 				int found = 0;
 				for (size_t m = 0; m < t->nms; m++)
 					if (same_str(t->ms[m].what, what))
@@ -744,11 +744,11 @@ static void apply_bulletins(struct run *r, struct names *by_id)
 					warn(r, u->v, 0, arena_printf(r->t, "task %s has no milestone '%s'", t->id->u.str.s,
 					                              what->u.str.s));
 			}
-			if (u->actuals && u->actuals->u.tab.n) {
-				size_t n = u->actuals->u.tab.n;
+			if (u->actuals && value_len(u->actuals)) {
+				size_t n = value_len(u->actuals);
 				const struct value_pair **keys = arena_alloc(r->t, n * sizeof *keys);
 				for (size_t j = 0; j < n; j++)
-					keys[j] = &u->actuals->u.tab.v[j];
+					keys[j] = value_pair_at(u->actuals, j);
 				qsort(keys, n, sizeof *keys, actual_cmp);   /* pairs() in sorted order */
 				for (size_t j = 0; j < n; j++) {
 					int found = 0;
@@ -879,9 +879,9 @@ static struct value *table_merge(struct run *r, struct value *orig, struct kv *k
 		return orig;
 	qsort(kv, n, sizeof *kv, kv_cmp);
 	struct value *t = value_table(r->a, orig->pos);
-	value_reserve(r->a, t, orig->u.tab.n + nnew);
-	for (size_t i = 0; i < orig->u.tab.n; i++) {
-		const struct value_pair *p = &orig->u.tab.v[i];
+	value_reserve(r->a, t, value_len(orig) + nnew);
+	for (size_t i = 0; i < value_len(orig); i++) {
+		const struct value_pair *p = value_pair_at(orig, i);
 		struct value *v = p->val;
 		if (strlen(p->key) == p->keylen) {
 			struct kv key = { p->key, NULL }, *hit = bsearch(&key, kv, n, sizeof *kv, kv_cmp);
@@ -900,9 +900,9 @@ static struct value *table_merge(struct run *r, struct value *orig, struct kv *k
 /* A list that came in, its elements now kids: orig when none changed. */
 static struct value *array_merge(struct run *r, struct value *orig, struct value **kids, size_t n)
 {
-	int changed = n != orig->u.arr.n;
+	int changed = n != value_len(orig);
 	for (size_t i = 0; i < n && !changed; i++)
-		changed = kids[i] != orig->u.arr.v[i];
+		changed = kids[i] != value_at(orig, i);
 	if (!changed)
 		return orig;
 	struct value *a = value_array(r->a, orig->pos);
@@ -957,7 +957,7 @@ static struct value *ticks(struct run *r, const struct date *first, const struct
 				value_push(r->a, out, table_new(r, kv, 2));
 			}
 		}
-		if (pass == 1 || out->u.arr.n >= 2)
+		if (pass == 1 || value_len(out) >= 2)
 			return out;
 		out = array_new(r);
 	}
@@ -1123,8 +1123,8 @@ static struct unit_group *group_units(struct run *r, struct task **tasks, size_t
 	names_init(&idx, 16);
 	for (size_t i = 0; i < n; i++) {
 		const struct value *lead = tasks[i]->lead;
-		for (size_t k = 0; k < lead->u.arr.n; k++) {
-			const struct value *u = lead->u.arr.v[k];
+		for (size_t k = 0; k < value_len(lead); k++) {
+			const struct value *u = value_at(lead, k);
 			void **hit = names_get(&idx, u->u.str.s, u->u.str.len);
 			size_t gi;
 			if (hit) {
@@ -1155,7 +1155,7 @@ static const char *unit_url(struct run *r, const char *slug)
 
 static struct value *by_section(struct run *r, struct plan *pl)
 {
-	size_t nsec = pl->sections ? pl->sections->u.arr.n : 0;
+	size_t nsec = pl->sections ? value_len(pl->sections) : 0;
 	size_t cap = nsec + pl->ntasks + 1, norder = 0, ngroups = 0;
 	struct group {
 		const char *number, *title;
@@ -1166,7 +1166,7 @@ static struct value *by_section(struct run *r, struct plan *pl)
 	struct names idx;
 	names_init(&idx, cap);
 	for (size_t i = 0; i < nsec; i++) {
-		const struct value *s = pl->sections->u.arr.v[i];
+		const struct value *s = value_at(pl->sections, i);
 		const char *num = value_get(s, "number")->u.str.s;
 		order[norder++] = num;
 		struct group *gr = &groups[ngroups++];
@@ -1371,7 +1371,7 @@ static struct value *plan_value(struct run *r, struct plan *pl, struct names *sl
 	struct num expected = nint(0);
 	const char *period_text = NULL;
 	if (pl->period) {
-		int64_t p1 = pl->period->u.arr.v[0]->u.i, p2 = pl->period->u.arr.v[1]->u.i;
+		int64_t p1 = value_at(pl->period, 0)->u.i, p2 = value_at(pl->period, 1)->u.i;
 		struct date from, to;
 		if (p1 == p2)
 			period_text = r->en ? arena_printf(a, "%lld", (long long)p1) : arena_printf(a, "%lld年", (long long)p1);
@@ -1581,7 +1581,7 @@ static int compute(struct run *r, struct value *site, struct value **out)
 	struct value *latest = array_new(r);
 	for (size_t i = r->nbuls; i-- > 0;) {
 		struct bulletin *b = &r->buls[i];
-		if (dcmp(&b->date, &r->as_of) <= 0 && latest->u.arr.n < LATEST_BULLETINS) {
+		if (dcmp(&b->date, &r->as_of) <= 0 && value_len(latest) < LATEST_BULLETINS) {
 			struct kv kv[] = { { "date", vdate(r, &b->date) }, { "date_text", vcstr(r, b->date_text) },
 			                   { "title", vstr(r, b->title) }, { "url", vstr(r, b->url) },
 			                   { "unit", vstr(r, b->unit) } };

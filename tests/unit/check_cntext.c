@@ -4,6 +4,7 @@
 
 #include "check.h"
 #include "cntext.h"
+#include "value.h"
 
 static char got[512];
 
