@@ -6,7 +6,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -17,6 +16,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "pool.h"
 #include "xalloc.h"
 
 /* Files are compared and copied in chunks of this size, so a large static
@@ -552,7 +552,6 @@ struct job {
 	const char *dir;
 	const struct out_file *files;
 	size_t n;
-	atomic_size_t next;
 	atomic_size_t written, unchanged;
 	struct diags *d;
 };
@@ -583,16 +582,12 @@ out:
 	buf_free(&path);
 }
 
-static void *worker(void *arg)
+/* pool.h's loop body: file i. */
+static void write_nth(void *ctx, size_t i, int worker)
 {
-	struct job *j = arg;
-	for (;;) {
-		size_t i = atomic_fetch_add(&j->next, 1);
-		if (i >= j->n)
-			break;
-		write_one(j, &j->files[i]);
-	}
-	return NULL;
+	struct job *j = ctx;
+	(void)worker;
+	write_one(j, &j->files[i]);
 }
 
 static int cmp_cstr(const void *a, const void *b)
@@ -754,21 +749,7 @@ int output_commit(const char *dir, const struct out_file *files, size_t n, int j
 		goto fail;
 
 	struct job j = { .dir = dir, .files = files, .n = n, .d = d };
-	if (jobs < 1)
-		jobs = 1;
-	if ((size_t)jobs > n)
-		jobs = n ? (int)n : 1;
-	pthread_t *th = xmalloc((size_t)jobs * sizeof *th);
-	int started = 0;
-	for (int i = 1; i < jobs; i++)
-		if (pthread_create(&th[i], NULL, worker, &j) == 0)
-			started = i;
-		else
-			break;
-	worker(&j);
-	for (int i = 1; i <= started; i++)
-		pthread_join(th[i], NULL);
-	free(th);
+	pool_run(n, jobs, write_nth, &j);
 	st->written = atomic_load(&j.written);
 	st->unchanged = atomic_load(&j.unchanged);
 	if (st->written)
