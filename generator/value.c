@@ -324,7 +324,15 @@ void value_format_double(double f, struct buf *out)
 				break;
 		}
 	} else {
+		/* Most computed ratios need 16 or 17 digits: those are tried first. */
 		int lo = 1, hi = 17;
+		snprintf(tmp, sizeof tmp, "%.15g", f);
+		if (strtod(tmp, NULL) == f) {
+			hi = 15;
+		} else {
+			snprintf(tmp, sizeof tmp, "%.16g", f);
+			lo = hi = strtod(tmp, NULL) == f ? 16 : 17;
+		}
 		while (lo < hi) {
 			int mid = (lo + hi) / 2;
 			snprintf(tmp, sizeof tmp, "%.*g", mid, f);
@@ -333,7 +341,8 @@ void value_format_double(double f, struct buf *out)
 			else
 				lo = mid + 1;
 		}
-		snprintf(tmp, sizeof tmp, "%.*g", lo, f);
+		if (lo != 16)
+			snprintf(tmp, sizeof tmp, "%.*g", lo, f);
 	}
 	buf_puts(out, tmp);
 }
