@@ -840,19 +840,36 @@ static void extra_one(void *ctx, size_t i, int worker)
 	arena_reset(b->sa[worker]);
 }
 
-/* One pretty-printed JSON document, written on the worker pool. */
+/* One pretty-printed JSON document, written on the worker pool straight
+ * into that worker's spill, a piece at a time: tasks.json alone is tens of
+ * MiB on a big site, and is never whole in memory. */
 struct json_doc {
+	struct build *b;
 	const char *rel, *key;
 	struct value *list;
-	struct buf out;
 	struct value *doc;
+	struct out_file *f;
+	struct output_spill *spill;   /* while it is written */
 };
+
+static void json_flush(void *ud, struct buf *out)
+{
+	struct json_doc *jd = ud;
+	output_spill_append(jd->spill, out->data, out->len, jd->b->d);
+	buf_reset(out);
+}
 
 static void json_one(void *ctx, size_t i, int worker)
 {
 	struct json_doc *jd = &((struct json_doc *)ctx)[i];
-	json_write(jd->doc, 1, &jd->out);
-	buf_putc(&jd->out, '\n');
+	struct buf out = BUF_INIT;
+	jd->f->rel = jd->rel;
+	jd->spill = jd->b->spill[worker];
+	output_spill_begin(jd->spill, jd->f);
+	json_write_stream(jd->doc, 1, &out, json_flush, jd);
+	output_spill_append(jd->spill, "\n", 1, jd->b->d);
+	output_spill_end(jd->spill, jd->b->d);
+	buf_free(&out);
 }
 
 /* data/tasks.json and data/plans.json: the computed state for reviewers and
@@ -880,21 +897,17 @@ static void data_files(struct build *b, struct out_file *tasks_out, struct out_f
 		value_push(a, plist, copy);
 	}
 	struct value *as_of = value_get(site, "as_of");
-	struct json_doc docs[2] = { { "data/tasks.json", "tasks", tasks, BUF_INIT, NULL },
-	                            { "data/plans.json", "plans", plist, BUF_INIT, NULL } };
-	struct out_file *outs[2] = { tasks_out, plans_out };
+	struct json_doc docs[2] = { { .b = b, .rel = "data/tasks.json", .key = "tasks", .list = tasks, .f = tasks_out },
+	                            { .b = b, .rel = "data/plans.json", .key = "plans", .list = plist, .f = plans_out } };
 	for (int k = 0; k < 2; k++) {
 		docs[k].doc = value_table(a, nopos);
 		if (as_of)
 			value_setc(a, docs[k].doc, "as_of", as_of);
 		value_setc(a, docs[k].doc, docs[k].key, docs[k].list);
 	}
-	/* Each document is tens of MiB on a big site: one per worker. */
-	pool_run(2, b->jobs, json_one, docs);
-	for (int k = 0; k < 2; k++) {
-		emit(b, 0, outs[k], docs[k].rel, NULL, &docs[k].out);
-		buf_free(&docs[k].out);
-	}
+	/* A check writes nothing: the documents are not made. */
+	if (b->spill)
+		pool_run(2, b->jobs, json_one, docs);
 }
 
 /* ---- the pipeline ---------------------------------------------------------------- */

@@ -352,8 +352,19 @@ static void indent(struct buf *out, int pretty, int depth)
 	buf_put(out, spaces, n);
 }
 
-static void write_value(const struct value *v, int pretty, int depth, struct buf *out)
+/* Where write_value writes: out, handed to flush (when set) whenever it
+ * holds JSON_FLUSH_BYTES, at the end of an element. */
+struct jw {
+	struct buf *out;
+	int pretty;
+	void (*flush)(void *ud, struct buf *out);
+	void *ud;
+};
+
+static void write_value(struct jw *w, const struct value *v, int depth)
 {
+	struct buf *out = w->out;
+	int pretty = w->pretty;
 	if (!v) {
 		buf_puts(out, "null");
 		return;
@@ -389,7 +400,9 @@ static void write_value(const struct value *v, int pretty, int depth, struct buf
 			if (i)
 				buf_putc(out, ',');
 			indent(out, pretty, depth + 1);
-			write_value(value_at(v, i), pretty, depth + 1, out);
+			write_value(w, value_at(v, i), depth + 1);
+			if (w->flush && out->len >= JSON_FLUSH_BYTES)
+				w->flush(w->ud, out);
 		}
 		if (value_len(v))
 			indent(out, pretty, depth);
@@ -404,7 +417,9 @@ static void write_value(const struct value *v, int pretty, int depth, struct buf
 			indent(out, pretty, depth + 1);
 			json_write_string(p->key, p->keylen, out);
 			buf_puts(out, pretty ? ": " : ":");
-			write_value(p->val, pretty, depth + 1, out);
+			write_value(w, p->val, depth + 1);
+			if (w->flush && out->len >= JSON_FLUSH_BYTES)
+				w->flush(w->ud, out);
 		}
 		if (value_len(v))
 			indent(out, pretty, depth);
@@ -415,5 +430,15 @@ static void write_value(const struct value *v, int pretty, int depth, struct buf
 
 void json_write(const struct value *v, int pretty, struct buf *out)
 {
-	write_value(v, pretty, 0, out);
+	struct jw w = { out, pretty, NULL, NULL };
+	write_value(&w, v, 0);
+}
+
+void json_write_stream(const struct value *v, int pretty, struct buf *out,
+                       void (*flush)(void *ud, struct buf *out), void *ud)
+{
+	struct jw w = { out, pretty, flush, ud };
+	write_value(&w, v, 0);
+	if (out->len)
+		flush(ud, out);
 }

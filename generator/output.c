@@ -427,6 +427,10 @@ struct output_spill {
 	unsigned long long end;   /* bytes appended so far */
 	char *dir;                /* the output folder */
 	struct buf path;          /* scratch: dir/rel */
+	/* Between output_spill_begin and _end: */
+	struct out_file *cur;     /* the file being made */
+	int old_fd;               /* the output folder's file, compared as pieces come; -1: none or differs */
+	char *chunk;              /* scratch for the comparison */
 };
 
 /* An unnamed temp file in folder, or -1 with errno set. */
@@ -451,6 +455,7 @@ struct output_spill *output_spill_new(const char *dir, struct diags *d)
 	char *folder = xstrdup(dir);
 	s->dir = xstrdup(dir);
 	s->fd = -1;
+	s->old_fd = -1;
 	/* The output folder may not exist yet: the nearest folder above it. */
 	for (;;) {
 		s->fd = tmpfile_in(folder);
@@ -480,6 +485,77 @@ struct output_spill *output_spill_new(const char *dir, struct diags *d)
 	return s;
 }
 
+/* Appends len bytes of data to the spill's temp file; 0 or -1 with errno set. */
+static int spill_write(struct output_spill *s, const char *data, size_t len)
+{
+	size_t off = 0;
+	while (off < len) {
+		ssize_t w = pwrite(s->fd, data + off, len - off, (off_t)(s->end + off));
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return -1;
+		off += (size_t)w;
+	}
+	s->end += len;
+	return 0;
+}
+
+void output_spill_begin(struct output_spill *s, struct out_file *f)
+{
+	f->data = NULL;
+	f->copy_from = NULL;
+	f->len = 0;
+	f->same = 0;
+	f->spill = s;
+	f->spill_off = s->end;
+	s->cur = f;
+	buf_reset(&s->path);
+	buf_printf(&s->path, "%s/%s", s->dir, f->rel);
+	struct stat st;
+	s->old_fd = lstat(s->path.data, &st) == 0 && S_ISREG(st.st_mode) ? open(s->path.data, O_RDONLY | O_CLOEXEC) : -1;
+	if (!s->chunk)
+		s->chunk = xmalloc(OUTPUT_CHUNK);
+}
+
+int output_spill_append(struct output_spill *s, const char *data, size_t len, struct diags *d)
+{
+	struct out_file *f = s->cur;
+	for (size_t done = 0; s->old_fd >= 0 && done < len;) {
+		size_t want = len - done < OUTPUT_CHUNK ? len - done : OUTPUT_CHUNK;
+		if (read_full(s->old_fd, s->chunk, want) != (ssize_t)want || memcmp(s->chunk, data + done, want) != 0) {
+			close(s->old_fd);
+			s->old_fd = -1;
+		}
+		done += want;
+	}
+	if (spill_write(s, data, len) < 0) {
+		diag_add(d, DIAG_ERROR, f->src ? f->src : s->path.data, 0, 0, NULL, 0,
+		         "cannot keep the output of '%s' in a temp file: %s", f->rel, diag_errstr(errno));
+		return -1;
+	}
+	f->len += len;
+	return 0;
+}
+
+int output_spill_end(struct output_spill *s, struct diags *d)
+{
+	struct out_file *f = s->cur;
+	(void)d;
+	if (s->old_fd >= 0) {
+		/* Every piece matched: the same when the old file ends here too. */
+		char c;
+		if (read_full(s->old_fd, &c, 1) == 0) {
+			f->same = 1;
+			f->spill = NULL;
+		}
+		close(s->old_fd);
+		s->old_fd = -1;
+	}
+	s->cur = NULL;
+	return 0;
+}
+
 int output_spill_put(struct output_spill *s, struct out_file *f, const char *data, size_t len,
                      struct diags *d)
 {
@@ -492,21 +568,14 @@ int output_spill_put(struct output_spill *s, struct out_file *f, const char *dat
 		f->same = 1;
 		return 0;
 	}
-	size_t off = 0;
-	while (off < len) {
-		ssize_t w = pwrite(s->fd, data + off, len - off, (off_t)(s->end + off));
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0) {
-			diag_add(d, DIAG_ERROR, f->src ? f->src : s->path.data, 0, 0, NULL, 0,
-			         "cannot keep the output of '%s' in a temp file: %s", f->rel, diag_errstr(errno));
-			return -1;
-		}
-		off += (size_t)w;
+	unsigned long long at = s->end;
+	if (spill_write(s, data, len) < 0) {
+		diag_add(d, DIAG_ERROR, f->src ? f->src : s->path.data, 0, 0, NULL, 0,
+		         "cannot keep the output of '%s' in a temp file: %s", f->rel, diag_errstr(errno));
+		return -1;
 	}
 	f->spill = s;
-	f->spill_off = s->end;
-	s->end += len;
+	f->spill_off = at;
 	return 0;
 }
 
@@ -516,6 +585,9 @@ void output_spill_free(struct output_spill *s)
 		return;
 	if (s->fd >= 0)
 		close(s->fd);
+	if (s->cur && s->old_fd >= 0)
+		close(s->old_fd);
+	free(s->chunk);
 	free(s->dir);
 	buf_free(&s->path);
 	free(s);

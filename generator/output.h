@@ -38,6 +38,15 @@ struct output_spill *output_spill_new(const char *dir, struct diags *d);
  * afterwards. Returns 0, or -1 after recording the error in d. */
 int output_spill_put(struct output_spill *s, struct out_file *f, const char *data, size_t len,
                      struct diags *d);
+/* A file made in pieces (a document of tens of MiB): output_spill_begin,
+ * then output_spill_append for each piece, then output_spill_end, which
+ * fills f's same, spill and len as output_spill_put does (the pieces are
+ * compared with the output folder's file as they come). Nothing else may be
+ * put in the spill between begin and end. Each returns 0, or -1 after
+ * recording the error in d. */
+void output_spill_begin(struct output_spill *s, struct out_file *f);
+int output_spill_append(struct output_spill *s, const char *data, size_t len, struct diags *d);
+int output_spill_end(struct output_spill *s, struct diags *d);
 /* Closes the temp file; accepts NULL. After output_commit. */
 void output_spill_free(struct output_spill *s);
 

@@ -128,6 +128,35 @@ int main(void)
 		CHECK(output_commit(dir, &s2, 1, 1, &st, &d) == 0);
 		CHECK_INT(st.written, 0);
 		CHECK_INT(st.unchanged, 1);
+		/* A file made in pieces: the same as the folder's (nothing kept),
+		 * then one piece different, then a prefix of it (shorter), then longer. */
+		static const char *const variants[][3] = {
+			{ "<p>", "二", "</p>" },       /* what q/index.html holds */
+			{ "<p>", "三", "</p>" },
+			{ "<p>", "二", "" },
+			{ "<p>", "二", "</p>!" },
+		};
+		for (int v = 0; v < 4; v++) {
+			struct out_file s3 = { .rel = "q/index.html" };
+			output_spill_begin(sp, &s3);
+			for (int k = 0; k < 3; k++)
+				CHECK_INT(output_spill_append(sp, variants[v][k], strlen(variants[v][k]), &d), 0);
+			CHECK_INT(output_spill_end(sp, &d), 0);
+			if (v == 0)
+				CHECK(s3.same && s3.spill == NULL);
+			else
+				CHECK(!s3.same && s3.spill == sp && s3.len == strlen(variants[v][0]) + strlen(variants[v][1]) +
+				                                     strlen(variants[v][2]));
+			if (v == 3) {
+				CHECK(output_commit(dir, &s3, 1, 1, &st, &d) == 0);
+				CHECK_INT(st.written, 1);
+				struct buf g = BUF_INIT;
+				snprintf(p, sizeof p, "%s/q/index.html", dir);
+				CHECK(buf_read_file(&g, p) == 0);
+				CHECK_STR(buf_cstr(&g), "<p>二</p>!");
+				buf_free(&g);
+			}
+		}
 		output_spill_free(sp);
 		output_spill_free(NULL);
 		/* The spill left no file behind. */
