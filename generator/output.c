@@ -752,6 +752,29 @@ static int write_manifest(const char *path, const struct out_file *files, size_t
 	return rc;
 }
 
+struct dir_job {
+	const char *dir;
+	char **rel;
+	struct diags *d;
+};
+
+/* Folder i of the output: made when missing; when it was there, it may
+ * hold a dead build's temp files, which go. */
+static void make_dir(void *ctx, size_t i, int worker)
+{
+	struct dir_job *j = ctx;
+	struct buf p = BUF_INIT;
+	struct stat sb;
+	(void)worker;
+	buf_printf(&p, "%s/%s", j->dir, j->rel[i]);
+	int existed = lstat(p.data, &sb) == 0 && S_ISDIR(sb.st_mode);
+	if (!existed && output_mkdirs(p.data) < 0)
+		diag_add(j->d, DIAG_ERROR, p.data, 0, 0, NULL, 0, "cannot create folder: %s", diag_errstr(errno));
+	else if (existed)
+		remove_stale_tmp(p.data);
+	buf_free(&p);
+}
+
 int output_commit(const char *dir, const struct out_file *files, size_t n, int jobs,
                   struct output_stats *st, struct diags *d)
 {
@@ -802,21 +825,18 @@ int output_commit(const char *dir, const struct out_file *files, size_t n, int j
 			sorted_dirs[ndirs++] = xstrndup(files[i].rel, (size_t)(slash - files[i].rel));
 	}
 	qsort(sorted_dirs, ndirs, sizeof *sorted_dirs, cmp_cstr);
-	remove_stale_tmp(dir);
+	size_t nuniq = 0;
 	for (size_t i = 0; i < ndirs; i++) {
-		if (i && strcmp(sorted_dirs[i], sorted_dirs[i - 1]) == 0)
-			continue;
-		struct buf p = BUF_INIT;
-		buf_printf(&p, "%s/%s", dir, sorted_dirs[i]);
-		/* A folder that was there may hold a dead build's temp files. */
-		struct stat sb;
-		int existed = lstat(p.data, &sb) == 0 && S_ISDIR(sb.st_mode);
-		if (!existed && output_mkdirs(p.data) < 0)
-			diag_add(d, DIAG_ERROR, p.data, 0, 0, NULL, 0, "cannot create folder: %s", diag_errstr(errno));
-		else if (existed)
-			remove_stale_tmp(p.data);
-		buf_free(&p);
+		if (nuniq && strcmp(sorted_dirs[i], sorted_dirs[nuniq - 1]) == 0)
+			free(sorted_dirs[i]);
+		else
+			sorted_dirs[nuniq++] = sorted_dirs[i];
 	}
+	ndirs = nuniq;
+	remove_stale_tmp(dir);
+	/* On the pool: output_mkdirs takes a parent another worker made as made. */
+	struct dir_job dj = { dir, sorted_dirs, d };
+	pool_run(ndirs, jobs, make_dir, &dj);
 	if (d->nerrors > errs)
 		goto fail;
 
