@@ -367,6 +367,11 @@ static int write_site(struct build *b, const char *out_dir, struct build_stats *
 		if (extra[i].rel)
 			files[n++] = extra[i];
 	st->pages = n - b->c.nfiles - b->theme.nfiles;
+	for (size_t i = 0; i < n; i++)
+		if (files[i].same || files[i].spill) {
+			st->rendered++;
+			st->rendered_same += files[i].same;
+		}
 	qsort(files, n, sizeof *files, cmp_out);
 	size_t errs = b->d->nerrors;
 	check_clashes(b, files, n);

@@ -44,6 +44,7 @@ struct build_stats {
 	size_t written, unchanged, removed;  /* what happened in the output folder */
 	int partial;                         /* a write error left the output folder partly updated */
 	int up_to_date;                      /* nothing changed since the last build: it was not redone */
+	size_t rendered, rendered_same;      /* files rendered; of those, the same as the output folder's */
 };
 
 /* Builds the site. Every problem found is recorded in d (the build goes on

@@ -80,6 +80,12 @@ static int run(const struct cli *cli, int argc, char **argv, int check)
 		if (st.stage_name[k])
 			fprintf(stderr, "planpress: %-12s %8.1f ms %6ld MiB peak\n", st.stage_name[k], st.stage_ms[k],
 			        st.stage_peak_kib[k] / 1024);
+	/* What the render did and why: every page is rendered (no per-page
+	 * cache yet); those that came out as the folder holds them are not written. */
+	if (timings && st.rendered)
+		fprintf(stderr, "planpress: rendered %zu files (every page; no page cache): %zu differ from the "
+		        "output folder and are written, %zu are the same\n",
+		        st.rendered, st.rendered - st.rendered_same, st.rendered_same);
 	diags_free(&d);
 	return rc;
 }

@@ -105,4 +105,14 @@ check "installed program builds a site of its own" test $? -eq 0
 check "installed theme used" test -s "$other/public/css/style.css"
 check "installed progress.lua computed the plan" grep -q '"rag"' "$other/public/data/plans.json"
 
+# --timings: the pipeline's stages in order, each with its peak memory, then
+# what the render did. A second build renders every page again and writes none.
+"$PP_BIN" -C "$other" build --force --timings >"$PP_TMP/out" 2>"$PP_TMP/err"
+stages=$(sed -n 's/^planpress: \([a-z_ ]*[a-z]\) *[0-9.]* ms *[0-9]* MiB peak$/\1/p' "$PP_TMP/err" | tr '\n' ',')
+check "--timings lists the stages in order" test "$stages" = "load,markdown,model,on_page,on_site,templates,extra pages,write,"
+check "--timings says what the render did" \
+	grep -q '^planpress: rendered [0-9]* files (every page; no page cache): 0 differ from the output folder and are written, [0-9]* are the same$' "$PP_TMP/err"
+"$PP_BIN" -C "$other" check --timings >"$PP_TMP/out" 2>"$PP_TMP/err"
+check "check --timings times the stages" grep -q '^planpress: templates .* MiB peak$' "$PP_TMP/err"
+
 pp_done e2e
