@@ -11,7 +11,14 @@
  * integers and divisions give floats, as Lua 5.4's arithmetic does; one Lua
  * table stored in several places is one value. The work is done in three
  * passes: read the tree (declining what the model never makes), compute,
- * then build the new values, so that declining leaves the site untouched. */
+ * then build the new values, so that declining leaves the site untouched.
+ *
+ * Nothing changes the result once it is built (templates and data/ *.json
+ * only read it), so a scalar made many times over (labels, statuses, dates
+ * and their text, small integers, booleans, a field copied into several
+ * tables) is made once per run and shared, and so is a chart made of the
+ * same points: Lua's copies would be equal values, and equal is all a
+ * reader can see. */
 #include "progress.h"
 
 #include <math.h>
@@ -32,6 +39,10 @@
 #define SOON 30
 #define LATER 90
 #define LATEST_BULLETINS 5
+/* Integers shared as one value each (progress, counts, days left): a
+ * 64 KiB table covers a decade of days either side of as_of. */
+#define SHARED_INT_MIN (-4096)
+#define SHARED_INT_MAX 4096
 /* LUA_IDSIZE: how much of a chunk's name Lua shows in a message. */
 #define CHUNK_ID_SIZE 60
 
@@ -181,8 +192,9 @@ struct milestone {
 	const struct value *what;
 	struct date due;
 	int done;
-	const char *due_text;
+	struct value *due_text;
 	int missed;
+	struct value *swhat;   /* what, as a new value: made once */
 };
 
 struct target {
@@ -195,11 +207,11 @@ struct target {
 
 struct point {
 	struct date date;
-	const char *date_text;
+	struct value *date_text;
 	struct num progress;
 	const char *status;
-	const struct value *note;            /* NULL: none */
-	const struct value *btitle, *burl;   /* NULL: the first point */
+	const struct value *note;   /* NULL: none */
+	struct bulletin *b;         /* NULL: the first point */
 };
 
 struct plan;
@@ -229,6 +241,8 @@ struct task {
 	struct value *chart;
 	struct value *ref;      /* task_ref(t): one value in every list */
 	struct value *out;      /* the task table built */
+	/* its fields as new values, made once (vstr_once) */
+	struct value *sid, *snumber, *stitle, *surl, *splan_id;
 };
 
 struct update {
@@ -246,10 +260,11 @@ struct update {
 struct bulletin {
 	struct value *v;
 	struct date date;
-	const char *date_text;
+	struct value *date_text;
 	const struct value *title, *url, *unit;
 	struct update *ups;
 	size_t nups;
+	struct value *stitle, *surl;   /* as new values, made once */
 };
 
 struct plan {
@@ -258,6 +273,7 @@ struct plan {
 	struct date date;
 	struct task **tasks;
 	size_t ntasks;
+	struct value *stitle, *surl;   /* as new values, made once */
 };
 
 struct unit_group {
@@ -267,6 +283,69 @@ struct unit_group {
 	size_t n, cap;
 	const char *slug;
 };
+
+/* A hash of names: tasks by id, units by name, slugs in use, shared strings. */
+struct names {
+	struct name_slot {
+		const char *k;
+		size_t len;
+		void *val;
+	} *v;
+	size_t cap, n;
+};
+
+static uint64_t hash(const char *s, size_t n)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+	return h;
+}
+
+static struct name_slot *names_slot(struct names *m, const char *k, size_t len)
+{
+	size_t i = (size_t)hash(k, len) & (m->cap - 1);
+	while (m->v[i].k && (m->v[i].len != len || memcmp(m->v[i].k, k, len) != 0))
+		i = (i + 1) & (m->cap - 1);
+	return &m->v[i];
+}
+
+static void names_init(struct names *m, size_t n)
+{
+	m->cap = 16;
+	while (m->cap < 2 * n + 2)
+		m->cap *= 2;
+	m->n = 0;
+	m->v = xcalloc(m->cap, sizeof *m->v);
+}
+
+static void **names_get(struct names *m, const char *k, size_t len)
+{
+	struct name_slot *s = names_slot(m, k, len);
+	return s->k ? &s->val : NULL;
+}
+
+static void names_put(struct names *m, const char *k, size_t len, void *val)
+{
+	struct name_slot *s = names_slot(m, k, len);
+	if (!s->k) {
+		if (2 * (m->n + 1) > m->cap) {
+			struct names bigger;
+			names_init(&bigger, m->n + 1);
+			for (size_t i = 0; i < m->cap; i++)
+				if (m->v[i].k)
+					*names_slot(&bigger, m->v[i].k, m->v[i].len) = m->v[i];
+			free(m->v);
+			bigger.n = m->n;
+			*m = bigger;
+			s = names_slot(m, k, len);
+		}
+		s->k = k;
+		s->len = len;
+		m->n++;
+	}
+	s->val = val;
+}
 
 struct warning {
 	const char *path;
@@ -294,6 +373,12 @@ struct run {
 	struct warning *warns;
 	size_t nwarns, capwarns, warn_bytes;
 	struct buf tmp;
+	/* shared values (see the top of the file) */
+	struct names strs;       /* text -> struct value * */
+	struct names days;       /* ISO date -> struct day */
+	struct names charts;     /* first, last and points -> chart table */
+	struct value *bools[2];
+	struct value **ints;     /* SHARED_INT_MIN .. SHARED_INT_MAX - 1, made when first used */
 };
 
 static void *grow(struct arena *a, void *p, size_t *cap, size_t n, size_t size)
@@ -334,33 +419,68 @@ static int closed(const char *status)
 	return strcmp(status, "done") == 0 || strcmp(status, "cancelled") == 0;
 }
 
-/* P.format_date(d) in the site's language. */
-static const char *date_text(struct run *r, const struct date *d)
+/* ---- shared values ------------------------------------------------------------------- */
+
+/* The one value of the text s (n bytes) in this run, made when first asked
+ * for; in arena r->a, like the result. */
+static struct value *intern(struct run *r, const char *s, size_t n)
 {
-	struct datetime dt = { .kind = DT_DATE, .year = d->y, .month = d->m, .day = d->d };
-	buf_reset(&r->tmp);
-	lang_date(r->fmt_lang, &dt, &r->tmp);
-	return arena_strndup(r->a, r->tmp.data, r->tmp.len);
+	void **hit = names_get(&r->strs, s, n);
+	if (hit)
+		return *hit;
+	struct value *v = value_string(r->a, s, n, nopos);
+	names_put(&r->strs, v->u.str.s, n, v);
+	return v;
 }
 
-static const char *month_text(struct run *r, int y, int m)
+/* A day's two texts, made once per run. */
+struct day {
+	struct value *iso;    /* "2019-06-30" */
+	struct value *text;   /* P.format_date(d) in the site's language */
+};
+
+static const struct day *day_of(struct run *r, const struct date *d)
+{
+	void **hit = names_get(&r->days, d->s, 10);
+	if (hit)
+		return *hit;
+	struct day *dy = arena_alloc(r->t, sizeof *dy);
+	struct datetime dt = { .kind = DT_DATE, .year = d->y, .month = d->m, .day = d->d };
+	struct buf b = BUF_INIT;
+	lang_date(r->fmt_lang, &dt, &b);
+	dy->text = intern(r, b.data, b.len);
+	buf_free(&b);
+	dy->iso = intern(r, d->s, 10);
+	names_put(&r->days, dy->iso->u.str.s, 10, dy);
+	return dy;
+}
+
+/* date_text(d): NULL for no date (nil). */
+static struct value *date_text(struct run *r, const struct date *d)
+{
+	return d->s[0] ? day_of(r, d)->text : NULL;
+}
+
+static struct value *month_text(struct run *r, int y, int m)
 {
 	static const char *const months[] = { "January", "February", "March", "April", "May", "June",
 	                                      "July", "August", "September", "October", "November",
 	                                      "December" };
-	if (r->en)
-		return arena_printf(r->a, "%s %d", months[m - 1], y);
-	return arena_printf(r->a, "%d年%d月", y, m);
+	char s[64];
+	int n = r->en ? snprintf(s, sizeof s, "%s %d", months[m - 1], y) : snprintf(s, sizeof s, "%d年%d月", y, m);
+	return intern(r, s, (size_t)n);
 }
 
-/* string.format("%.1f", x) with a trailing ".0" cut, then tonumber() of it. */
-static const char *coord(struct run *r, double x)
+/* Room for "%.1f" of any double (DBL_MAX has 309 digits). */
+#define COORD_SIZE 400
+
+/* string.format("%.1f", x) with a trailing ".0" cut, into s. */
+static const char *coord(char s[COORD_SIZE], double x)
 {
-	char s[400];
-	int n = snprintf(s, sizeof s, "%.1f", x);
+	int n = snprintf(s, COORD_SIZE, "%.1f", x);
 	if (n >= 2 && s[n - 2] == '.' && s[n - 1] == '0')
-		s[n -= 2] = '\0';
-	return arena_strndup(r->a, s, (size_t)n);
+		s[n - 2] = '\0';
+	return s;
 }
 
 static struct num tonumber(const char *s)
@@ -452,69 +572,6 @@ static int date_field(const struct value *t, const char *k, int required, struct
 	if (!v)
 		return !required;
 	return date_of(v, o);
-}
-
-/* A hash of names: tasks by id, units by name, slugs in use. */
-struct names {
-	struct name_slot {
-		const char *k;
-		size_t len;
-		void *val;
-	} *v;
-	size_t cap, n;
-};
-
-static uint64_t hash(const char *s, size_t n)
-{
-	uint64_t h = 1469598103934665603ULL;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
-	return h;
-}
-
-static struct name_slot *names_slot(struct names *m, const char *k, size_t len)
-{
-	size_t i = (size_t)hash(k, len) & (m->cap - 1);
-	while (m->v[i].k && (m->v[i].len != len || memcmp(m->v[i].k, k, len) != 0))
-		i = (i + 1) & (m->cap - 1);
-	return &m->v[i];
-}
-
-static void names_init(struct names *m, size_t n)
-{
-	m->cap = 16;
-	while (m->cap < 2 * n + 2)
-		m->cap *= 2;
-	m->n = 0;
-	m->v = xcalloc(m->cap, sizeof *m->v);
-}
-
-static void **names_get(struct names *m, const char *k, size_t len)
-{
-	struct name_slot *s = names_slot(m, k, len);
-	return s->k ? &s->val : NULL;
-}
-
-static void names_put(struct names *m, const char *k, size_t len, void *val)
-{
-	struct name_slot *s = names_slot(m, k, len);
-	if (!s->k) {
-		if (2 * (m->n + 1) > m->cap) {
-			struct names bigger;
-			names_init(&bigger, m->n + 1);
-			for (size_t i = 0; i < m->cap; i++)
-				if (m->v[i].k)
-					*names_slot(&bigger, m->v[i].k, m->v[i].len) = m->v[i];
-			free(m->v);
-			bigger.n = m->n;
-			*m = bigger;
-			s = names_slot(m, k, len);
-		}
-		s->k = k;
-		s->len = len;
-		m->n++;
-	}
-	s->val = val;
 }
 
 static int read_task(struct run *r, struct plan *pl, struct value *tv, struct task *t)
@@ -765,7 +822,7 @@ static void apply_bulletins(struct run *r, struct names *by_id)
 				}
 			}
 			struct point p = { .date = b->date, .date_text = b->date_text, .progress = t->progress,
-			                   .status = t->status, .note = u->note, .btitle = b->title, .burl = b->url };
+			                   .status = t->status, .note = u->note, .b = b };
 			push_point(r, t, &p);
 			/* #tb == 0 or tb[#tb].url ~= b.url */
 			const struct value *lu = t->nbul ? t->bul[t->nbul - 1]->url : NULL;
@@ -780,7 +837,7 @@ static void apply_bulletins(struct run *r, struct names *by_id)
 /* ---- building values ---------------------------------------------------------------- */
 
 struct kv {
-	const char *k;
+	const char *k;     /* a string literal: tables keep it without a copy */
 	struct value *v;   /* NULL: nil */
 };
 
@@ -796,35 +853,61 @@ static struct value *vstr(struct run *r, const struct value *s)
 	return s ? value_string_ref(r->a, s->u.str.s, s->u.str.len, nopos) : NULL;
 }
 
+/* vstr(s), made once into *slot: a field copied into several tables. */
+static struct value *vstr_once(struct run *r, struct value **slot, const struct value *s)
+{
+	if (!*slot)
+		*slot = vstr(r, s);
+	return *slot;
+}
+
 static struct value *vcstr(struct run *r, const char *s)
 {
-	return s ? value_string_ref(r->a, s, strlen(s), nopos) : NULL;
+	return s ? intern(r, s, strlen(s)) : NULL;
 }
 
 static struct value *vdate(struct run *r, const struct date *d)
 {
-	return d->s[0] ? value_string(r->a, d->s, 10, nopos) : NULL;
+	return d->s[0] ? day_of(r, d)->iso : NULL;
+}
+
+static struct value *vint(struct run *r, int64_t i)
+{
+	if (i < SHARED_INT_MIN || i >= SHARED_INT_MAX)
+		return value_int(r->a, i, nopos);
+	if (!r->ints)
+		r->ints = arena_alloc(r->t, (SHARED_INT_MAX - SHARED_INT_MIN) * sizeof *r->ints);
+	struct value **v = &r->ints[i - SHARED_INT_MIN];
+	if (!*v)
+		*v = value_int(r->a, i, nopos);
+	return *v;
 }
 
 static struct value *vnum(struct run *r, struct num n)
 {
-	return n.isint ? value_int(r->a, n.i, nopos) : value_float(r->a, n.f, nopos);
+	return n.isint ? vint(r, n.i) : value_float(r->a, n.f, nopos);
 }
 
 static struct value *vbool(struct run *r, int b)
 {
-	return value_bool(r->a, b, nopos);
+	struct value **v = &r->bools[b != 0];
+	if (!*v)
+		*v = value_bool(r->a, b, nopos);
+	return *v;
 }
 
 /* A new Lua table: its keys sorted (all are strings). */
 static struct value *table_new(struct run *r, struct kv *kv, size_t n)
 {
 	struct value *t = value_table(r->a, nopos);
+	size_t len = 0;
 	qsort(kv, n, sizeof *kv, kv_cmp);
-	value_reserve(r->a, t, n);
+	for (size_t i = 0; i < n; i++)
+		len += kv[i].v != NULL;
+	value_reserve(r->a, t, len);
 	for (size_t i = 0; i < n; i++)
 		if (kv[i].v)
-			value_append(r->a, t, kv[i].k, strlen(kv[i].k), kv[i].v);
+			value_append_key(r->a, t, kv[i].k, strlen(kv[i].k), kv[i].v);
 	return t;
 }
 
@@ -863,10 +946,14 @@ static int same(const struct value *orig, const struct value *nv)
 static struct value *table_merge(struct run *r, struct value *orig, struct kv *kv, size_t n)
 {
 	int changed = 0;
-	size_t nnew = 0;
+	size_t nnew = 0, ndrop = 0;
+	uint64_t old = 0;   /* bit i: orig has kv[i]'s key (the first 64: callers set 20 at most) */
+	qsort(kv, n, sizeof *kv, kv_cmp);
 	for (size_t i = 0; i < n; i++) {
 		struct value *ov = value_get(orig, kv[i].k);
 		if (ov) {
+			old |= i < 64 ? (uint64_t)1 << i : 0;
+			ndrop += !kv[i].v;
 			if (same(ov, kv[i].v))
 				kv[i].v = ov;
 			else
@@ -877,9 +964,8 @@ static struct value *table_merge(struct run *r, struct value *orig, struct kv *k
 	}
 	if (!changed && !nnew)
 		return orig;
-	qsort(kv, n, sizeof *kv, kv_cmp);
 	struct value *t = value_table(r->a, orig->pos);
-	value_reserve(r->a, t, value_len(orig) + nnew);
+	value_reserve(r->a, t, value_len(orig) - ndrop + nnew);
 	for (size_t i = 0; i < value_len(orig); i++) {
 		const struct value_pair *p = value_pair_at(orig, i);
 		struct value *v = p->val;
@@ -892,8 +978,8 @@ static struct value *table_merge(struct run *r, struct value *orig, struct kv *k
 			value_append_key(r->a, t, p->key, p->keylen, v);
 	}
 	for (size_t i = 0; i < n; i++)
-		if (kv[i].v && !value_get(orig, kv[i].k))
-			value_append(r->a, t, kv[i].k, strlen(kv[i].k), kv[i].v);
+		if (kv[i].v && !(i < 64 ? old >> i & 1 : value_get(orig, kv[i].k) != NULL))
+			value_append_key(r->a, t, kv[i].k, strlen(kv[i].k), kv[i].v);
 	return t;
 }
 
@@ -949,10 +1035,11 @@ static struct value *ticks(struct run *r, const struct date *first, const struct
 				date_set(&d, y, m, 1);
 				if (dcmp(&d, first) < 0 || dcmp(&d, last) > 0)
 					continue;
+				char x[COORD_SIZE], year[32];
 				struct kv kv[] = {
-					{ "x", vnum(r, tonumber(coord(r, (double)(100 * (d.days - first->days)) / (double)span))) },
-					{ "label", vcstr(r, pass ? month_text(r, y, m)
-					                         : r->en ? arena_printf(r->a, "%d", y) : arena_printf(r->a, "%d年", y)) },
+					{ "x", vnum(r, tonumber(coord(x, (double)(100 * (d.days - first->days)) / (double)span))) },
+					{ "label", pass ? month_text(r, y, m)
+					                : intern(r, year, (size_t)snprintf(year, sizeof year, r->en ? "%d" : "%d年", y)) },
 				};
 				value_push(r->a, out, table_new(r, kv, 2));
 			}
@@ -972,22 +1059,33 @@ static struct value *chart(struct run *r, struct task *t)
 	int64_t span = last.days - first.days;
 	if (span < 1)
 		span = 1;
+	/* The key of the chart: first and last day, then the points, all the
+	 * chart is made of (the ticks come from the days). */
 	buf_reset(&r->tmp);
-	const char *x = NULL, *y = NULL;
+	buf_printf(&r->tmp, "%s %s ", first.s, last.s);
+	size_t at = r->tmp.len;
+	char x[COORD_SIZE] = "", y[COORD_SIZE] = "";
 	for (size_t i = 0; i < t->nhist; i++) {
-		x = coord(r, (double)(100 * (t->hist[i].date.days - first.days)) / (double)span);
-		y = coord(r, ndbl(nsub(nint(100), t->hist[i].progress)));
+		coord(x, (double)(100 * (t->hist[i].date.days - first.days)) / (double)span);
+		coord(y, ndbl(nsub(nint(100), t->hist[i].progress)));
 		if (i)
 			buf_putc(&r->tmp, ' ');
 		buf_printf(&r->tmp, "%s,%s", x, y);
 	}
+	void **hit = names_get(&r->charts, r->tmp.data, r->tmp.len);
+	if (hit)
+		return *hit;
+	size_t keylen = r->tmp.len;
+	const char *key = arena_strndup(r->t, r->tmp.data, keylen);
 	struct kv kv[] = {
-		{ "points", value_string(r->a, r->tmp.data, r->tmp.len, nopos) },
+		{ "points", value_string(r->a, key + at, keylen - at, nopos) },
 		{ "last_x", vnum(r, tonumber(x)) },
 		{ "last_y", vnum(r, tonumber(y)) },
 		{ "ticks", ticks(r, &first, &last, span) },
 	};
-	return table_new(r, kv, 4);
+	struct value *c = table_new(r, kv, 4);
+	names_put(&r->charts, key, keylen, c);
+	return c;
 }
 
 static void finish_task(struct run *r, struct task *t)
@@ -1020,10 +1118,10 @@ static void finish_task(struct run *r, struct task *t)
 static struct value *task_ref(struct run *r, struct task *t)
 {
 	struct kv kv[] = {
-		{ "id", vstr(r, t->id) }, { "plan", vstr(r, t->plan_id) }, { "plan_title", vstr(r, t->plan->title) },
-		{ "number", vstr(r, t->number) }, { "title", vstr(r, t->title) }, { "url", vstr(r, t->url) },
+		{ "id", vstr_once(r, &t->sid, t->id) }, { "plan", vstr_once(r, &t->splan_id, t->plan_id) }, { "plan_title", vstr_once(r, &t->plan->stitle, t->plan->title) },
+		{ "number", vstr_once(r, &t->snumber, t->number) }, { "title", vstr_once(r, &t->stitle, t->title) }, { "url", vstr_once(r, &t->surl, t->url) },
 		{ "lead", (struct value *)t->lead }, { "due", vdate(r, &t->due) },
-		{ "due_text", t->due.s[0] ? vcstr(r, date_text(r, &t->due)) : NULL },
+		{ "due_text", date_text(r, &t->due) },
 		{ "progress", vnum(r, t->progress) }, { "status", vcstr(r, t->status) },
 		{ "status_text", vcstr(r, label(r, t->status)) }, { "rag", vcstr(r, t->rag) },
 	};
@@ -1040,19 +1138,20 @@ static struct value *task_value(struct run *r, struct task *t)
 	for (size_t i = 0; i < t->nhist; i++) {
 		const struct point *p = &t->hist[i];
 		struct kv kv[] = {
-			{ "date", vdate(r, &p->date) }, { "date_text", vcstr(r, p->date_text) },
+			{ "date", vdate(r, &p->date) }, { "date_text", p->date_text },
 			{ "progress", vnum(r, p->progress) }, { "status", vcstr(r, p->status) },
 			{ "status_text", vcstr(r, label(r, p->status)) }, { "note", vstr(r, p->note) },
-			{ "bulletin_title", vstr(r, p->btitle) }, { "bulletin_url", vstr(r, p->burl) },
+			{ "bulletin_title", p->b ? vstr_once(r, &p->b->stitle, p->b->title) : NULL },
+			{ "bulletin_url", p->b ? vstr_once(r, &p->b->surl, p->b->url) : NULL },
 		};
 		value_push(a, hist, table_new(r, kv, sizeof kv / sizeof *kv));
 	}
 	struct value *bul = array_new(r);
 	for (size_t i = 0; i < t->nbul; i++) {
-		const struct bulletin *b = t->bul[i];
+		struct bulletin *b = t->bul[i];
 		struct kv kv[] = {
-			{ "date", vdate(r, &b->date) }, { "date_text", vcstr(r, b->date_text) },
-			{ "title", vstr(r, b->title) }, { "url", vstr(r, b->url) },
+			{ "date", vdate(r, &b->date) }, { "date_text", b->date_text },
+			{ "title", vstr_once(r, &b->stitle, b->title) }, { "url", vstr_once(r, &b->surl, b->url) },
 		};
 		value_push(a, bul, table_new(r, kv, 4));
 	}
@@ -1061,7 +1160,7 @@ static struct value *task_value(struct run *r, struct task *t)
 	kids = arena_alloc(r->t, (t->nms + t->ntg + 1) * sizeof *kids);
 	for (size_t i = 0; i < t->nms; i++) {
 		struct milestone *m = &t->ms[i];
-		struct kv kv[] = { { "done", vbool(r, m->done) }, { "due_text", vcstr(r, m->due_text) },
+		struct kv kv[] = { { "done", vbool(r, m->done) }, { "due_text", m->due_text },
 		                   { "missed", vbool(r, m->missed) } };
 		kids[i] = table_merge(r, m->v, kv, 3);
 	}
@@ -1092,14 +1191,14 @@ static struct value *task_value(struct run *r, struct task *t)
 		{ "milestones", ms }, { "targets", tg }, { "weight", vnum(r, t->weight) },
 		{ "progress", vnum(r, t->progress) }, { "status", vcstr(r, t->status) },
 		{ "status_text", vcstr(r, label(r, t->status)) },
-		{ "start_text", t->start.s[0] ? vcstr(r, date_text(r, &t->start)) : NULL },
-		{ "due_text", t->due.s[0] ? vcstr(r, date_text(r, &t->due)) : NULL },
+		{ "start_text", date_text(r, &t->start) },
+		{ "due_text", date_text(r, &t->due) },
 		{ "expected", t->has_expected ? vnum(r, t->expected) : NULL },
 		{ "days_left", t->has_days_left ? value_int(a, t->days_left, nopos) : NULL },
 		{ "overdue", vbool(r, t->overdue) }, { "at_risk", vbool(r, t->at_risk) },
 		{ "rag", vcstr(r, t->rag) }, { "rag_text", vcstr(r, label(r, t->rag)) },
-		{ "chart", t->chart }, { "plan_title", vstr(r, t->plan->title) },
-		{ "plan_url", vstr(r, t->plan->url) },
+		{ "chart", t->chart }, { "plan_title", vstr_once(r, &t->plan->stitle, t->plan->title) },
+		{ "plan_url", vstr_once(r, &t->plan->surl, t->plan->url) },
 	};
 	return table_merge(r, t->v, kv, sizeof kv / sizeof *kv);
 }
@@ -1303,8 +1402,8 @@ static void milestone_lists(struct run *r, struct plan *pl, struct kv *soon, str
 			if (ms->done)
 				continue;
 			int64_t days = ms->due.days - r->as_of.days;
-			struct kv kv[] = { { "what", vstr(r, ms->what) }, { "due", vdate(r, &ms->due) },
-			                   { "due_text", vcstr(r, ms->due_text) },
+			struct kv kv[] = { { "what", vstr_once(r, &ms->swhat, ms->what) }, { "due", vdate(r, &ms->due) },
+			                   { "due_text", ms->due_text },
 			                   { "days", value_int(r->a, days, nopos) }, { "task", t->ref } };
 			struct dated it = { &ms->due, table_new(r, kv, 5), NULL };
 			if (days < 0) {
@@ -1334,15 +1433,15 @@ static struct value *timeline(struct run *r, struct plan *pl)
 			continue;
 		for (size_t k = 0; k < t->nms; k++) {
 			struct milestone *m = &t->ms[k];
-			struct kv kv[] = { { "kind", vcstr(r, "milestone") }, { "title", vstr(r, m->what) },
-			                   { "due", vdate(r, &m->due) }, { "due_text", vcstr(r, m->due_text) },
-			                   { "done", vbool(r, m->done) }, { "url", vstr(r, t->url) } };
+			struct kv kv[] = { { "kind", vcstr(r, "milestone") }, { "title", vstr_once(r, &m->swhat, m->what) },
+			                   { "due", vdate(r, &m->due) }, { "due_text", m->due_text },
+			                   { "done", vbool(r, m->done) }, { "url", vstr_once(r, &t->surl, t->url) } };
 			items[n++] = (struct dated){ &m->due, table_new(r, kv, 6), NULL };
 		}
 		if (t->due.s[0]) {
-			struct kv kv[] = { { "kind", vcstr(r, "task") }, { "title", vstr(r, t->title) },
-			                   { "due", vdate(r, &t->due) }, { "due_text", vcstr(r, date_text(r, &t->due)) },
-			                   { "done", vbool(r, strcmp(t->status, "done") == 0) }, { "url", vstr(r, t->url) } };
+			struct kv kv[] = { { "kind", vcstr(r, "task") }, { "title", vstr_once(r, &t->stitle, t->title) },
+			                   { "due", vdate(r, &t->due) }, { "due_text", date_text(r, &t->due) },
+			                   { "done", vbool(r, strcmp(t->status, "done") == 0) }, { "url", vstr_once(r, &t->surl, t->url) } };
 			items[n++] = (struct dated){ &t->due, table_new(r, kv, 6), NULL };
 		}
 	}
@@ -1355,7 +1454,7 @@ static struct value *timeline(struct run *r, struct plan *pl)
 			cur = d;
 			cur_items = array_new(r);
 			struct kv kv[] = { { "month", value_string(r->a, d->s, 7, nopos) },
-			                   { "month_text", vcstr(r, month_text(r, d->y, d->m)) },
+			                   { "month_text", month_text(r, d->y, d->m) },
 			                   { "items", cur_items } };
 			value_push(r->a, out, table_new(r, kv, 3));
 		}
@@ -1414,7 +1513,7 @@ static struct value *plan_value(struct run *r, struct plan *pl, struct names *sl
 	struct kv kv[] = {
 		{ "tasks", array_merge(r, value_get(pl->v, "tasks"), kids, pl->ntasks) },
 		{ "progress", vnum(r, progress) }, { "counts", counts(r, pl->tasks, pl->ntasks) },
-		{ "date_text", pl->date.s[0] ? vcstr(r, date_text(r, &pl->date)) : NULL },
+		{ "date_text", date_text(r, &pl->date) },
 		{ "period_text", vcstr(r, period_text) }, { "expected", pl->period ? vnum(r, expected) : NULL },
 		{ "rag", vcstr(r, rag) }, { "rag_text", vcstr(r, label(r, rag)) },
 		{ "by_section", by_section(r, pl) }, { "by_unit", by_unit }, { "by_theme", by_theme(r, pl) },
@@ -1434,8 +1533,8 @@ static struct value *update_value(struct run *r, struct update *u)
 		return u->v;
 	struct task *t = u->t;
 	struct kv kv[] = {
-		{ "task_number", vstr(r, t->number) }, { "task_title", vstr(r, t->title) },
-		{ "task_url", vstr(r, t->url) }, { "previous_progress", vnum(r, u->prev_progress) },
+		{ "task_number", vstr_once(r, &t->snumber, t->number) }, { "task_title", vstr_once(r, &t->stitle, t->title) },
+		{ "task_url", vstr_once(r, &t->surl, t->url) }, { "previous_progress", vnum(r, u->prev_progress) },
 		{ "previous_status", vcstr(r, u->prev_status) },
 		{ "previous_status_text", vcstr(r, label(r, u->prev_status)) },
 		{ "progress", vnum(r, u->new_progress) }, { "status", vcstr(r, u->new_status) },
@@ -1450,7 +1549,7 @@ static struct value *bulletin_value(struct run *r, struct bulletin *b)
 	struct value *ups = value_get(b->v, "updates");
 	for (size_t i = 0; i < b->nups; i++)
 		kids[i] = update_value(r, &b->ups[i]);
-	struct kv kv[] = { { "date_text", vcstr(r, b->date_text) },
+	struct kv kv[] = { { "date_text", b->date_text },
 	                   { "updates", ups ? array_merge(r, ups, kids, b->nups) : NULL } };
 	return table_merge(r, b->v, kv, 2);
 }
@@ -1582,8 +1681,8 @@ static int compute(struct run *r, struct value *site, struct value **out)
 	for (size_t i = r->nbuls; i-- > 0;) {
 		struct bulletin *b = &r->buls[i];
 		if (dcmp(&b->date, &r->as_of) <= 0 && value_len(latest) < LATEST_BULLETINS) {
-			struct kv kv[] = { { "date", vdate(r, &b->date) }, { "date_text", vcstr(r, b->date_text) },
-			                   { "title", vstr(r, b->title) }, { "url", vstr(r, b->url) },
+			struct kv kv[] = { { "date", vdate(r, &b->date) }, { "date_text", b->date_text },
+			                   { "title", vstr_once(r, &b->stitle, b->title) }, { "url", vstr_once(r, &b->surl, b->url) },
 			                   { "unit", vstr(r, b->unit) } };
 			value_push(a, latest, table_new(r, kv, 5));
 		}
@@ -1610,6 +1709,9 @@ int progress_on_site(struct arena *a, struct value *site, const struct progress_
 	if (!site || site->kind != V_TABLE)
 		return 1;
 	r.t = arena_new();
+	names_init(&r.strs, 64);
+	names_init(&r.days, 64);
+	names_init(&r.charts, 64);
 	r.fmt_lang = lang_from_code(o->language ? o->language : "zh-CN");
 	if (!read_site(&r, site) || !compute(&r, site, &out))
 		goto out;
@@ -1624,6 +1726,9 @@ int progress_on_site(struct arena *a, struct value *site, const struct progress_
 	rc = 0;
 out:
 	buf_free(&r.tmp);
+	free(r.strs.v);
+	free(r.days.v);
+	free(r.charts.v);
 	arena_free(r.t);
 	return rc;
 }
