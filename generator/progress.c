@@ -376,8 +376,9 @@ struct run {
 	/* shared values (see the top of the file) */
 	struct names strs;       /* text -> struct value * */
 	struct names days;       /* ISO date -> struct day */
-	struct names charts;     /* first, last and points -> chart table */
+	struct names tables;     /* a text saying all a table holds -> the table (shared()) */
 	struct value *bools[2];
+	struct value *empty;     /* {} as a list */
 	struct value **ints;     /* SHARED_INT_MIN .. SHARED_INT_MAX - 1, made when first used */
 };
 
@@ -471,6 +472,9 @@ static struct value *month_text(struct run *r, int y, int m)
 	return intern(r, s, (size_t)n);
 }
 
+/* table_merge's bookkeeping on the stack up to this many pairs (a task
+ * table has about 30), in the run's arena beyond. */
+#define MERGE_STACK 64
 /* Room for "%.1f" of any double (DBL_MAX has 309 digits). */
 #define COORD_SIZE 400
 
@@ -896,6 +900,11 @@ static struct value *vbool(struct run *r, int b)
 	return *v;
 }
 
+static struct value *array_new(struct run *r)
+{
+	return value_array(r->a, nopos);
+}
+
 /* A new Lua table: its keys sorted (all are strings). */
 static struct value *table_new(struct run *r, struct kv *kv, size_t n)
 {
@@ -909,6 +918,36 @@ static struct value *table_new(struct run *r, struct kv *kv, size_t n)
 		if (kv[i].v)
 			value_append_key(r->a, t, kv[i].k, strlen(kv[i].k), kv[i].v);
 	return t;
+}
+
+/* A table the rules make many times over (a chart, a history of one
+ * point), shared: the slot for the table r->tmp says all of, NULL until the
+ * caller makes it. The slot is valid until the next call. */
+static struct value **shared(struct run *r)
+{
+	void **hit = names_get(&r->tables, r->tmp.data, r->tmp.len);
+	if (!hit) {
+		const char *key = arena_strndup(r->t, r->tmp.data, r->tmp.len);
+		names_put(&r->tables, key, r->tmp.len, NULL);
+		hit = names_get(&r->tables, key, r->tmp.len);
+	}
+	return (struct value **)hit;
+}
+
+/* Appends n to r->tmp exactly (a key of shared()). */
+static void key_num(struct run *r, struct num n)
+{
+	if (n.isint)
+		buf_printf(&r->tmp, " i%lld", (long long)n.i);
+	else
+		buf_printf(&r->tmp, " f%a", n.f);
+}
+
+static struct value *empty_array(struct run *r)
+{
+	if (!r->empty)
+		r->empty = array_new(r);
+	return r->empty;
 }
 
 /* Whether the Lua value nv put where orig was comes back as orig. */
@@ -946,40 +985,47 @@ static int same(const struct value *orig, const struct value *nv)
 static struct value *table_merge(struct run *r, struct value *orig, struct kv *kv, size_t n)
 {
 	int changed = 0;
-	size_t nnew = 0, ndrop = 0;
-	uint64_t old = 0;   /* bit i: orig has kv[i]'s key (the first 64: callers set 20 at most) */
+	size_t nnew = 0, ndrop = 0, len = value_len(orig);
+	/* One pass over orig finds the field (if any) that replaces each pair:
+	 * hits[i] for pair i, old[k] when field k has a pair. */
+	struct kv *stack_hits[MERGE_STACK], **hits = stack_hits;
+	unsigned char stack_old[MERGE_STACK], *old = stack_old;
+	if (len > MERGE_STACK)
+		hits = arena_alloc(r->t, len * sizeof *hits);
+	if (n > MERGE_STACK)
+		old = arena_alloc(r->t, n);
+	memset(old, 0, n);
 	qsort(kv, n, sizeof *kv, kv_cmp);
-	for (size_t i = 0; i < n; i++) {
-		struct value *ov = value_get(orig, kv[i].k);
-		if (ov) {
-			old |= i < 64 ? (uint64_t)1 << i : 0;
-			ndrop += !kv[i].v;
-			if (same(ov, kv[i].v))
-				kv[i].v = ov;
-			else
-				changed = 1;
-		} else if (kv[i].v) {
-			nnew++;
-		}
+	for (size_t i = 0; i < len; i++) {
+		const struct value_pair *p = value_pair_at(orig, i);
+		struct kv key = { p->key, NULL }, *hit = NULL;
+		if (strlen(p->key) == p->keylen)
+			hit = bsearch(&key, kv, n, sizeof *kv, kv_cmp);
+		hits[i] = hit;
+		if (!hit || old[hit - kv])
+			continue;   /* the first pair of a key is the one value_get sees */
+		old[hit - kv] = 1;
+		ndrop += !hit->v;
+		if (same(p->val, hit->v))
+			hit->v = p->val;
+		else
+			changed = 1;
 	}
+	for (size_t k = 0; k < n; k++)
+		nnew += kv[k].v && !old[k];
 	if (!changed && !nnew)
 		return orig;
 	struct value *t = value_table(r->a, orig->pos);
-	value_reserve(r->a, t, value_len(orig) - ndrop + nnew);
-	for (size_t i = 0; i < value_len(orig); i++) {
+	value_reserve(r->a, t, len - ndrop + nnew);
+	for (size_t i = 0; i < len; i++) {
 		const struct value_pair *p = value_pair_at(orig, i);
-		struct value *v = p->val;
-		if (strlen(p->key) == p->keylen) {
-			struct kv key = { p->key, NULL }, *hit = bsearch(&key, kv, n, sizeof *kv, kv_cmp);
-			if (hit)
-				v = hit->v;
-		}
+		struct value *v = hits[i] ? hits[i]->v : p->val;
 		if (v)
 			value_append_key(r->a, t, p->key, p->keylen, v);
 	}
-	for (size_t i = 0; i < n; i++)
-		if (kv[i].v && !(i < 64 ? old >> i & 1 : value_get(orig, kv[i].k) != NULL))
-			value_append_key(r->a, t, kv[i].k, strlen(kv[i].k), kv[i].v);
+	for (size_t k = 0; k < n; k++)
+		if (kv[k].v && !old[k])
+			value_append_key(r->a, t, kv[k].k, strlen(kv[k].k), kv[k].v);
 	return t;
 }
 
@@ -996,11 +1042,6 @@ static struct value *array_merge(struct run *r, struct value *orig, struct value
 	for (size_t i = 0; i < n; i++)
 		value_push(r->a, a, kids[i]);
 	return a;
-}
-
-static struct value *array_new(struct run *r)
-{
-	return value_array(r->a, nopos);
 }
 
 static struct value *counts(struct run *r, struct task **tasks, size_t n)
@@ -1062,7 +1103,7 @@ static struct value *chart(struct run *r, struct task *t)
 	/* The key of the chart: first and last day, then the points, all the
 	 * chart is made of (the ticks come from the days). */
 	buf_reset(&r->tmp);
-	buf_printf(&r->tmp, "%s %s ", first.s, last.s);
+	buf_printf(&r->tmp, "chart %s %s ", first.s, last.s);
 	size_t at = r->tmp.len;
 	char x[COORD_SIZE] = "", y[COORD_SIZE] = "";
 	for (size_t i = 0; i < t->nhist; i++) {
@@ -1072,20 +1113,16 @@ static struct value *chart(struct run *r, struct task *t)
 			buf_putc(&r->tmp, ' ');
 		buf_printf(&r->tmp, "%s,%s", x, y);
 	}
-	void **hit = names_get(&r->charts, r->tmp.data, r->tmp.len);
-	if (hit)
-		return *hit;
-	size_t keylen = r->tmp.len;
-	const char *key = arena_strndup(r->t, r->tmp.data, keylen);
+	struct value **c = shared(r);
+	if (*c)
+		return *c;
 	struct kv kv[] = {
-		{ "points", value_string(r->a, key + at, keylen - at, nopos) },
+		{ "points", value_string(r->a, r->tmp.data + at, r->tmp.len - at, nopos) },
 		{ "last_x", vnum(r, tonumber(x)) },
 		{ "last_y", vnum(r, tonumber(y)) },
 		{ "ticks", ticks(r, &first, &last, span) },
 	};
-	struct value *c = table_new(r, kv, 4);
-	names_put(&r->charts, key, keylen, c);
-	return c;
+	return *c = table_new(r, kv, 4);
 }
 
 static void finish_task(struct run *r, struct task *t)
@@ -1132,21 +1169,35 @@ static struct value *task_value(struct run *r, struct task *t)
 {
 	struct arena *a = r->a;
 	struct value **kids;
-	/* history and the bulletins it came from */
-	struct value *hist = array_new(r);
-	value_reserve(a, hist, t->nhist);
-	for (size_t i = 0; i < t->nhist; i++) {
-		const struct point *p = &t->hist[i];
-		struct kv kv[] = {
-			{ "date", vdate(r, &p->date) }, { "date_text", p->date_text },
-			{ "progress", vnum(r, p->progress) }, { "status", vcstr(r, p->status) },
-			{ "status_text", vcstr(r, label(r, p->status)) }, { "note", vstr(r, p->note) },
-			{ "bulletin_title", p->b ? vstr_once(r, &p->b->stitle, p->b->title) : NULL },
-			{ "bulletin_url", p->b ? vstr_once(r, &p->b->surl, p->b->url) : NULL },
-		};
-		value_push(a, hist, table_new(r, kv, sizeof kv / sizeof *kv));
+	/* history and the bulletins it came from; a history of its first
+	 * point only (no news yet) is one of few */
+	struct value *hist = NULL, **one = NULL;
+	if (t->nhist == 1) {
+		buf_reset(&r->tmp);
+		buf_printf(&r->tmp, "history %s %s", t->hist[0].date.s, t->hist[0].status);
+		key_num(r, t->hist[0].progress);
+		one = shared(r);
+		hist = *one;
 	}
-	struct value *bul = array_new(r);
+	if (!hist) {
+		hist = array_new(r);
+		value_reserve(a, hist, t->nhist);
+		for (size_t i = 0; i < t->nhist; i++) {
+			const struct point *p = &t->hist[i];
+			struct kv kv[] = {
+				{ "date", vdate(r, &p->date) }, { "date_text", p->date_text },
+				{ "progress", vnum(r, p->progress) }, { "status", vcstr(r, p->status) },
+				{ "status_text", vcstr(r, label(r, p->status)) }, { "note", vstr(r, p->note) },
+				{ "bulletin_title", p->b ? vstr_once(r, &p->b->stitle, p->b->title) : NULL },
+				{ "bulletin_url", p->b ? vstr_once(r, &p->b->surl, p->b->url) : NULL },
+			};
+			value_push(a, hist, table_new(r, kv, sizeof kv / sizeof *kv));
+		}
+		if (one)
+			*one = hist;
+	}
+	struct value *bul = t->nbul ? array_new(r) : empty_array(r);
+	value_reserve(a, bul, t->nbul);
 	for (size_t i = 0; i < t->nbul; i++) {
 		struct bulletin *b = t->bul[i];
 		struct kv kv[] = {
@@ -1185,9 +1236,16 @@ static struct value *task_value(struct run *r, struct task *t)
 		kids[i] = table_merge(r, g->v, kv, n);
 	}
 	struct value *tg = array_merge(r, (struct value *)otg, kids, t->ntg);
-	struct kv init[] = { { "progress", vnum(r, t->init_progress) }, { "status", vcstr(r, t->init_status) } };
+	buf_reset(&r->tmp);
+	buf_printf(&r->tmp, "initial %s", t->init_status);
+	key_num(r, t->init_progress);
+	struct value **initial = shared(r);
+	if (!*initial) {
+		struct kv init[] = { { "progress", vnum(r, t->init_progress) }, { "status", vcstr(r, t->init_status) } };
+		*initial = table_new(r, init, 2);
+	}
 	struct kv kv[] = {
-		{ "initial", table_new(r, init, 2) }, { "history", hist }, { "bulletins", bul },
+		{ "initial", *initial }, { "history", hist }, { "bulletins", bul },
 		{ "milestones", ms }, { "targets", tg }, { "weight", vnum(r, t->weight) },
 		{ "progress", vnum(r, t->progress) }, { "status", vcstr(r, t->status) },
 		{ "status_text", vcstr(r, label(r, t->status)) },
@@ -1711,7 +1769,7 @@ int progress_on_site(struct arena *a, struct value *site, const struct progress_
 	r.t = arena_new();
 	names_init(&r.strs, 64);
 	names_init(&r.days, 64);
-	names_init(&r.charts, 64);
+	names_init(&r.tables, 64);
 	r.fmt_lang = lang_from_code(o->language ? o->language : "zh-CN");
 	if (!read_site(&r, site) || !compute(&r, site, &out))
 		goto out;
@@ -1728,7 +1786,7 @@ out:
 	buf_free(&r.tmp);
 	free(r.strs.v);
 	free(r.days.v);
-	free(r.charts.v);
+	free(r.tables.v);
 	arena_free(r.t);
 	return rc;
 }
