@@ -934,13 +934,14 @@ static struct value **shared(struct run *r)
 	return (struct value **)hit;
 }
 
-/* Appends n to r->tmp exactly (a key of shared()). */
+/* Appends n to r->tmp exactly, as bytes (a key of shared()). */
 static void key_num(struct run *r, struct num n)
 {
+	buf_putc(&r->tmp, n.isint ? 'i' : 'f');
 	if (n.isint)
-		buf_printf(&r->tmp, " i%lld", (long long)n.i);
+		buf_put(&r->tmp, &n.i, sizeof n.i);
 	else
-		buf_printf(&r->tmp, " f%a", n.f);
+		buf_put(&r->tmp, &n.f, sizeof n.f);
 }
 
 static struct value *empty_array(struct run *r)
@@ -1100,28 +1101,35 @@ static struct value *chart(struct run *r, struct task *t)
 	int64_t span = last.days - first.days;
 	if (span < 1)
 		span = 1;
-	/* The key of the chart: first and last day, then the points, all the
-	 * chart is made of (the ticks come from the days). */
+	/* The key of the chart: its first and last day and each point's day
+	 * and progress, all it is made of (the ticks come from the days). */
 	buf_reset(&r->tmp);
-	buf_printf(&r->tmp, "chart %s %s ", first.s, last.s);
-	size_t at = r->tmp.len;
+	buf_puts(&r->tmp, "chart");
+	buf_put(&r->tmp, &first.days, sizeof first.days);
+	buf_put(&r->tmp, &last.days, sizeof last.days);
+	for (size_t i = 0; i < t->nhist; i++) {
+		buf_put(&r->tmp, &t->hist[i].date.days, sizeof t->hist[i].date.days);
+		key_num(r, t->hist[i].progress);
+	}
+	struct value **c = shared(r);
+	if (*c)
+		return *c;
+	struct buf points = BUF_INIT;
 	char x[COORD_SIZE] = "", y[COORD_SIZE] = "";
 	for (size_t i = 0; i < t->nhist; i++) {
 		coord(x, (double)(100 * (t->hist[i].date.days - first.days)) / (double)span);
 		coord(y, ndbl(nsub(nint(100), t->hist[i].progress)));
 		if (i)
-			buf_putc(&r->tmp, ' ');
-		buf_printf(&r->tmp, "%s,%s", x, y);
+			buf_putc(&points, ' ');
+		buf_printf(&points, "%s,%s", x, y);
 	}
-	struct value **c = shared(r);
-	if (*c)
-		return *c;
 	struct kv kv[] = {
-		{ "points", value_string(r->a, r->tmp.data + at, r->tmp.len - at, nopos) },
+		{ "points", value_string(r->a, points.data, points.len, nopos) },
 		{ "last_x", vnum(r, tonumber(x)) },
 		{ "last_y", vnum(r, tonumber(y)) },
 		{ "ticks", ticks(r, &first, &last, span) },
 	};
+	buf_free(&points);
 	return *c = table_new(r, kv, 4);
 }
 
@@ -1174,7 +1182,10 @@ static struct value *task_value(struct run *r, struct task *t)
 	struct value *hist = NULL, **one = NULL;
 	if (t->nhist == 1) {
 		buf_reset(&r->tmp);
-		buf_printf(&r->tmp, "history %s %s", t->hist[0].date.s, t->hist[0].status);
+		buf_puts(&r->tmp, "history ");
+		buf_puts(&r->tmp, t->hist[0].date.s);
+		buf_puts(&r->tmp, t->hist[0].status);
+		buf_putc(&r->tmp, ' ');
 		key_num(r, t->hist[0].progress);
 		one = shared(r);
 		hist = *one;
@@ -1237,7 +1248,9 @@ static struct value *task_value(struct run *r, struct task *t)
 	}
 	struct value *tg = array_merge(r, (struct value *)otg, kids, t->ntg);
 	buf_reset(&r->tmp);
-	buf_printf(&r->tmp, "initial %s", t->init_status);
+	buf_puts(&r->tmp, "initial ");
+	buf_puts(&r->tmp, t->init_status);
+	buf_putc(&r->tmp, ' ');
 	key_num(r, t->init_progress);
 	struct value **initial = shared(r);
 	if (!*initial) {
@@ -1707,6 +1720,10 @@ static int compute(struct run *r, struct value *site, struct value **out)
 				d = t->hist[0].date;
 			struct point p = { .date = d, .date_text = date_text(r, &d), .progress = t->init_progress,
 			                   .status = t->init_status };
+			if (!t->caphist) {   /* no news: room for this point only */
+				t->hist = arena_alloc(r->t, sizeof *t->hist);
+				t->caphist = 1;
+			}
 			push_point(r, t, &p);
 			memmove(t->hist + 1, t->hist, (t->nhist - 1) * sizeof *t->hist);
 			t->hist[0] = p;
