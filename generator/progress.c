@@ -905,12 +905,24 @@ static struct value *array_new(struct run *r)
 	return value_array(r->a, nopos);
 }
 
+/* Sorts kv by key, the order Lua's new keys come in. The lists the rules
+ * make many of are written in that order: checking costs less than sorting. */
+static void kv_sort(struct kv *kv, size_t n)
+{
+	for (size_t i = 1; i < n; i++) {
+		if (strcmp(kv[i - 1].k, kv[i].k) > 0) {
+			qsort(kv, n, sizeof *kv, kv_cmp);
+			return;
+		}
+	}
+}
+
 /* A new Lua table: its keys sorted (all are strings). */
 static struct value *table_new(struct run *r, struct kv *kv, size_t n)
 {
 	struct value *t = value_table(r->a, nopos);
 	size_t len = 0;
-	qsort(kv, n, sizeof *kv, kv_cmp);
+	kv_sort(kv, n);
 	for (size_t i = 0; i < n; i++)
 		len += kv[i].v != NULL;
 	value_reserve(r->a, t, len);
@@ -920,18 +932,29 @@ static struct value *table_new(struct run *r, struct kv *kv, size_t n)
 	return t;
 }
 
-/* A table the rules make many times over (a chart, a history of one
- * point), shared: the slot for the table r->tmp says all of, NULL until the
- * caller makes it. The slot is valid until the next call. */
-static struct value **shared(struct run *r)
+/* A value the rules make many times over (a chart, its ticks, a history
+ * of one point) is shared by a key in r->tmp that says all it holds. */
+struct key {
+	const char *s;
+	size_t len;
+};
+
+/* The value made for r->tmp's key, or NULL with a lasting copy of the key
+ * in *k for shared_put once the caller has made it. */
+static struct value *shared_get(struct run *r, struct key *k)
 {
 	void **hit = names_get(&r->tables, r->tmp.data, r->tmp.len);
-	if (!hit) {
-		const char *key = arena_strndup(r->t, r->tmp.data, r->tmp.len);
-		names_put(&r->tables, key, r->tmp.len, NULL);
-		hit = names_get(&r->tables, key, r->tmp.len);
-	}
-	return (struct value **)hit;
+	if (hit)
+		return *hit;
+	k->s = arena_strndup(r->t, r->tmp.data, r->tmp.len);
+	k->len = r->tmp.len;
+	return NULL;
+}
+
+static struct value *shared_put(struct run *r, const struct key *k, struct value *v)
+{
+	names_put(&r->tables, k->s, k->len, v);
+	return v;
 }
 
 /* Appends n to r->tmp exactly, as bytes (a key of shared()). */
@@ -996,7 +1019,7 @@ static struct value *table_merge(struct run *r, struct value *orig, struct kv *k
 	if (n > MERGE_STACK)
 		old = arena_alloc(r->t, n);
 	memset(old, 0, n);
-	qsort(kv, n, sizeof *kv, kv_cmp);
+	kv_sort(kv, n);
 	for (size_t i = 0; i < len; i++) {
 		const struct value_pair *p = value_pair_at(orig, i);
 		struct kv key = { p->key, NULL }, *hit = NULL;
@@ -1057,10 +1080,10 @@ static struct value *counts(struct run *r, struct task **tasks, size_t n)
 		at_risk += tasks[i]->at_risk;
 	}
 	struct kv kv[] = {
-		{ "total", value_int(r->a, (int64_t)n, nopos) }, { "overdue", value_int(r->a, overdue, nopos) },
-		{ "at_risk", value_int(r->a, at_risk, nopos) }, { st[0], value_int(r->a, c[0], nopos) },
-		{ st[1], value_int(r->a, c[1], nopos) }, { st[2], value_int(r->a, c[2], nopos) },
-		{ st[3], value_int(r->a, c[3], nopos) }, { st[4], value_int(r->a, c[4], nopos) },
+		{ "total", vint(r, (int64_t)n) }, { "overdue", vint(r, overdue) },
+		{ "at_risk", vint(r, at_risk) }, { st[0], vint(r, c[0]) },
+		{ st[1], vint(r, c[1]) }, { st[2], vint(r, c[2]) },
+		{ st[3], vint(r, c[3]) }, { st[4], vint(r, c[4]) },
 	};
 	return table_new(r, kv, sizeof kv / sizeof *kv);
 }
@@ -1069,7 +1092,15 @@ static struct value *counts(struct run *r, struct task **tasks, size_t n)
 
 static struct value *ticks(struct run *r, const struct date *first, const struct date *last, int64_t span)
 {
-	struct value *out = array_new(r);
+	struct key k = { NULL, 0 };
+	buf_reset(&r->tmp);
+	buf_puts(&r->tmp, "ticks");
+	buf_put(&r->tmp, &first->days, sizeof first->days);
+	buf_put(&r->tmp, &last->days, sizeof last->days);
+	struct value *out = shared_get(r, &k);
+	if (out)
+		return out;
+	out = array_new(r);
 	for (int pass = 0; pass < 2; pass++) {
 		for (int y = first->y; y <= last->y; y++) {
 			for (int m = 1; m <= (pass ? 10 : 1); m += 3) {
@@ -1079,18 +1110,18 @@ static struct value *ticks(struct run *r, const struct date *first, const struct
 					continue;
 				char x[COORD_SIZE], year[32];
 				struct kv kv[] = {
-					{ "x", vnum(r, tonumber(coord(x, (double)(100 * (d.days - first->days)) / (double)span))) },
 					{ "label", pass ? month_text(r, y, m)
 					                : intern(r, year, (size_t)snprintf(year, sizeof year, r->en ? "%d" : "%d年", y)) },
+					{ "x", vnum(r, tonumber(coord(x, (double)(100 * (d.days - first->days)) / (double)span))) },
 				};
 				value_push(r->a, out, table_new(r, kv, 2));
 			}
 		}
 		if (pass == 1 || value_len(out) >= 2)
-			return out;
+			return shared_put(r, &k, out);
 		out = array_new(r);
 	}
-	return out;
+	return shared_put(r, &k, out);
 }
 
 static struct value *chart(struct run *r, struct task *t)
@@ -1111,9 +1142,10 @@ static struct value *chart(struct run *r, struct task *t)
 		buf_put(&r->tmp, &t->hist[i].date.days, sizeof t->hist[i].date.days);
 		key_num(r, t->hist[i].progress);
 	}
-	struct value **c = shared(r);
-	if (*c)
-		return *c;
+	struct key k = { NULL, 0 };
+	struct value *c = shared_get(r, &k);
+	if (c)
+		return c;
 	struct buf points = BUF_INIT;
 	char x[COORD_SIZE] = "", y[COORD_SIZE] = "";
 	for (size_t i = 0; i < t->nhist; i++) {
@@ -1124,13 +1156,13 @@ static struct value *chart(struct run *r, struct task *t)
 		buf_printf(&points, "%s,%s", x, y);
 	}
 	struct kv kv[] = {
-		{ "points", value_string(r->a, points.data, points.len, nopos) },
 		{ "last_x", vnum(r, tonumber(x)) },
 		{ "last_y", vnum(r, tonumber(y)) },
+		{ "points", value_string(r->a, points.data, points.len, nopos) },
 		{ "ticks", ticks(r, &first, &last, span) },
 	};
 	buf_free(&points);
-	return *c = table_new(r, kv, 4);
+	return shared_put(r, &k, table_new(r, kv, 4));
 }
 
 static void finish_task(struct run *r, struct task *t)
@@ -1163,12 +1195,13 @@ static void finish_task(struct run *r, struct task *t)
 static struct value *task_ref(struct run *r, struct task *t)
 {
 	struct kv kv[] = {
-		{ "id", vstr_once(r, &t->sid, t->id) }, { "plan", vstr_once(r, &t->splan_id, t->plan_id) }, { "plan_title", vstr_once(r, &t->plan->stitle, t->plan->title) },
-		{ "number", vstr_once(r, &t->snumber, t->number) }, { "title", vstr_once(r, &t->stitle, t->title) }, { "url", vstr_once(r, &t->surl, t->url) },
-		{ "lead", (struct value *)t->lead }, { "due", vdate(r, &t->due) },
-		{ "due_text", date_text(r, &t->due) },
-		{ "progress", vnum(r, t->progress) }, { "status", vcstr(r, t->status) },
-		{ "status_text", vcstr(r, label(r, t->status)) }, { "rag", vcstr(r, t->rag) },
+		{ "due", vdate(r, &t->due) }, { "due_text", date_text(r, &t->due) },
+		{ "id", vstr_once(r, &t->sid, t->id) }, { "lead", (struct value *)t->lead },
+		{ "number", vstr_once(r, &t->snumber, t->number) }, { "plan", vstr_once(r, &t->splan_id, t->plan_id) },
+		{ "plan_title", vstr_once(r, &t->plan->stitle, t->plan->title) }, { "progress", vnum(r, t->progress) },
+		{ "rag", vcstr(r, t->rag) }, { "status", vcstr(r, t->status) },
+		{ "status_text", vcstr(r, label(r, t->status)) }, { "title", vstr_once(r, &t->stitle, t->title) },
+		{ "url", vstr_once(r, &t->surl, t->url) },
 	};
 	return table_new(r, kv, sizeof kv / sizeof *kv);
 }
@@ -1179,7 +1212,8 @@ static struct value *task_value(struct run *r, struct task *t)
 	struct value **kids;
 	/* history and the bulletins it came from; a history of its first
 	 * point only (no news yet) is one of few */
-	struct value *hist = NULL, **one = NULL;
+	struct value *hist = NULL;
+	struct key one = { NULL, 0 };
 	if (t->nhist == 1) {
 		buf_reset(&r->tmp);
 		buf_puts(&r->tmp, "history ");
@@ -1187,8 +1221,7 @@ static struct value *task_value(struct run *r, struct task *t)
 		buf_puts(&r->tmp, t->hist[0].status);
 		buf_putc(&r->tmp, ' ');
 		key_num(r, t->hist[0].progress);
-		one = shared(r);
-		hist = *one;
+		hist = shared_get(r, &one);
 	}
 	if (!hist) {
 		hist = array_new(r);
@@ -1196,16 +1229,16 @@ static struct value *task_value(struct run *r, struct task *t)
 		for (size_t i = 0; i < t->nhist; i++) {
 			const struct point *p = &t->hist[i];
 			struct kv kv[] = {
-				{ "date", vdate(r, &p->date) }, { "date_text", p->date_text },
-				{ "progress", vnum(r, p->progress) }, { "status", vcstr(r, p->status) },
-				{ "status_text", vcstr(r, label(r, p->status)) }, { "note", vstr(r, p->note) },
 				{ "bulletin_title", p->b ? vstr_once(r, &p->b->stitle, p->b->title) : NULL },
 				{ "bulletin_url", p->b ? vstr_once(r, &p->b->surl, p->b->url) : NULL },
+				{ "date", vdate(r, &p->date) }, { "date_text", p->date_text },
+				{ "note", vstr(r, p->note) }, { "progress", vnum(r, p->progress) },
+				{ "status", vcstr(r, p->status) }, { "status_text", vcstr(r, label(r, p->status)) },
 			};
 			value_push(a, hist, table_new(r, kv, sizeof kv / sizeof *kv));
 		}
-		if (one)
-			*one = hist;
+		if (one.s)
+			shared_put(r, &one, hist);
 	}
 	struct value *bul = t->nbul ? array_new(r) : empty_array(r);
 	value_reserve(a, bul, t->nbul);
@@ -1252,24 +1285,25 @@ static struct value *task_value(struct run *r, struct task *t)
 	buf_puts(&r->tmp, t->init_status);
 	buf_putc(&r->tmp, ' ');
 	key_num(r, t->init_progress);
-	struct value **initial = shared(r);
-	if (!*initial) {
+	struct key ik = { NULL, 0 };
+	struct value *initial = shared_get(r, &ik);
+	if (!initial) {
 		struct kv init[] = { { "progress", vnum(r, t->init_progress) }, { "status", vcstr(r, t->init_status) } };
-		*initial = table_new(r, init, 2);
+		initial = shared_put(r, &ik, table_new(r, init, 2));
 	}
 	struct kv kv[] = {
-		{ "initial", *initial }, { "history", hist }, { "bulletins", bul },
-		{ "milestones", ms }, { "targets", tg }, { "weight", vnum(r, t->weight) },
-		{ "progress", vnum(r, t->progress) }, { "status", vcstr(r, t->status) },
-		{ "status_text", vcstr(r, label(r, t->status)) },
-		{ "start_text", date_text(r, &t->start) },
+		{ "at_risk", vbool(r, t->at_risk) }, { "bulletins", bul }, { "chart", t->chart },
+		{ "days_left", t->has_days_left ? vint(r, t->days_left) : NULL },
 		{ "due_text", date_text(r, &t->due) },
 		{ "expected", t->has_expected ? vnum(r, t->expected) : NULL },
-		{ "days_left", t->has_days_left ? value_int(a, t->days_left, nopos) : NULL },
-		{ "overdue", vbool(r, t->overdue) }, { "at_risk", vbool(r, t->at_risk) },
-		{ "rag", vcstr(r, t->rag) }, { "rag_text", vcstr(r, label(r, t->rag)) },
-		{ "chart", t->chart }, { "plan_title", vstr_once(r, &t->plan->stitle, t->plan->title) },
+		{ "history", hist }, { "initial", initial }, { "milestones", ms },
+		{ "overdue", vbool(r, t->overdue) },
+		{ "plan_title", vstr_once(r, &t->plan->stitle, t->plan->title) },
 		{ "plan_url", vstr_once(r, &t->plan->surl, t->plan->url) },
+		{ "progress", vnum(r, t->progress) }, { "rag", vcstr(r, t->rag) },
+		{ "rag_text", vcstr(r, label(r, t->rag)) }, { "start_text", date_text(r, &t->start) },
+		{ "status", vcstr(r, t->status) }, { "status_text", vcstr(r, label(r, t->status)) },
+		{ "targets", tg }, { "weight", vnum(r, t->weight) },
 	};
 	return table_merge(r, t->v, kv, sizeof kv / sizeof *kv);
 }
@@ -1370,7 +1404,7 @@ static struct value *by_section(struct run *r, struct plan *pl)
 			continue;
 		struct kv kv[] = { { "number", vcstr(r, gr->number) }, { "title", vcstr(r, gr->title) },
 		                   { "progress", vnum(r, summary(gr->tasks, gr->n)) },
-		                   { "count", value_int(r->a, (int64_t)gr->n, nopos) } };
+		                   { "count", vint(r, (int64_t)gr->n) } };
 		value_push(r->a, out, table_new(r, kv, 4));
 	}
 	free(idx.v);
@@ -1413,10 +1447,10 @@ static struct value *by_theme(struct run *r, struct plan *pl)
 		for (size_t i = 0; i < pl->ntasks; i++)
 			if (pl->tasks[i]->due.s[0] && pl->tasks[i]->due.y == years[k])
 				g[n++] = pl->tasks[i];
-		struct kv kv[] = { { "year", value_int(r->a, years[k], nopos) },
+		struct kv kv[] = { { "year", vint(r, years[k]) },
 		                   { "theme", vstr(r, value_get(pl->themes, key)) },
 		                   { "progress", vnum(r, summary(g, n)) },
-		                   { "count", value_int(r->a, (int64_t)n, nopos) } };
+		                   { "count", vint(r, (int64_t)n) } };
 		value_push(r->a, out, table_new(r, kv, 4));
 	}
 	return out;
@@ -1473,9 +1507,9 @@ static void milestone_lists(struct run *r, struct plan *pl, struct kv *soon, str
 			if (ms->done)
 				continue;
 			int64_t days = ms->due.days - r->as_of.days;
-			struct kv kv[] = { { "what", vstr_once(r, &ms->swhat, ms->what) }, { "due", vdate(r, &ms->due) },
-			                   { "due_text", ms->due_text },
-			                   { "days", value_int(r->a, days, nopos) }, { "task", t->ref } };
+			struct kv kv[] = { { "days", vint(r, days) }, { "due", vdate(r, &ms->due) },
+			                   { "due_text", ms->due_text }, { "task", t->ref },
+			                   { "what", vstr_once(r, &ms->swhat, ms->what) } };
 			struct dated it = { &ms->due, table_new(r, kv, 5), NULL };
 			if (days < 0) {
 				m[nm++] = it;
@@ -1504,15 +1538,15 @@ static struct value *timeline(struct run *r, struct plan *pl)
 			continue;
 		for (size_t k = 0; k < t->nms; k++) {
 			struct milestone *m = &t->ms[k];
-			struct kv kv[] = { { "kind", vcstr(r, "milestone") }, { "title", vstr_once(r, &m->swhat, m->what) },
-			                   { "due", vdate(r, &m->due) }, { "due_text", m->due_text },
-			                   { "done", vbool(r, m->done) }, { "url", vstr_once(r, &t->surl, t->url) } };
+			struct kv kv[] = { { "done", vbool(r, m->done) }, { "due", vdate(r, &m->due) },
+			                   { "due_text", m->due_text }, { "kind", vcstr(r, "milestone") },
+			                   { "title", vstr_once(r, &m->swhat, m->what) }, { "url", vstr_once(r, &t->surl, t->url) } };
 			items[n++] = (struct dated){ &m->due, table_new(r, kv, 6), NULL };
 		}
 		if (t->due.s[0]) {
-			struct kv kv[] = { { "kind", vcstr(r, "task") }, { "title", vstr_once(r, &t->stitle, t->title) },
-			                   { "due", vdate(r, &t->due) }, { "due_text", date_text(r, &t->due) },
-			                   { "done", vbool(r, strcmp(t->status, "done") == 0) }, { "url", vstr_once(r, &t->surl, t->url) } };
+			struct kv kv[] = { { "done", vbool(r, strcmp(t->status, "done") == 0) }, { "due", vdate(r, &t->due) },
+			                   { "due_text", date_text(r, &t->due) }, { "kind", vcstr(r, "task") },
+			                   { "title", vstr_once(r, &t->stitle, t->title) }, { "url", vstr_once(r, &t->surl, t->url) } };
 			items[n++] = (struct dated){ &t->due, table_new(r, kv, 6), NULL };
 		}
 	}
@@ -1568,7 +1602,7 @@ static struct value *plan_value(struct run *r, struct plan *pl, struct names *sl
 		struct kv kv[] = { { "unit", value_string_ref(a, units[i].name, units[i].len, nopos) },
 		                   { "slug", vcstr(r, slug) }, { "url", vcstr(r, unit_url(r, slug)) },
 		                   { "progress", vnum(r, summary(units[i].tasks, units[i].n)) },
-		                   { "count", value_int(a, (int64_t)units[i].n, nopos) } };
+		                   { "count", vint(r, (int64_t)units[i].n) } };
 		value_push(a, by_unit, table_new(r, kv, 5));
 	}
 	struct value *overdue = array_new(r), *at_risk = array_new(r);
