@@ -11,7 +11,14 @@
  * integers and divisions give floats, as Lua 5.4's arithmetic does; one Lua
  * table stored in several places is one value. The work is done in three
  * passes: read the tree (declining what the model never makes), compute,
- * then build the new values, so that declining leaves the site untouched. */
+ * then build the new values, so that declining leaves the site untouched.
+ *
+ * Nothing changes the result once it is built (templates and data/ *.json
+ * only read it), so a scalar made many times over (labels, statuses, dates
+ * and their text, small integers, booleans, a field copied into several
+ * tables) is made once per run and shared, and so is a chart made of the
+ * same points: Lua's copies would be equal values, and equal is all a
+ * reader can see. */
 #include "progress.h"
 
 #include <math.h>
@@ -32,6 +39,10 @@
 #define SOON 30
 #define LATER 90
 #define LATEST_BULLETINS 5
+/* Integers shared as one value each (progress, counts, days left): a
+ * 64 KiB table covers a decade of days either side of as_of. */
+#define SHARED_INT_MIN (-4096)
+#define SHARED_INT_MAX 4096
 /* LUA_IDSIZE: how much of a chunk's name Lua shows in a message. */
 #define CHUNK_ID_SIZE 60
 
@@ -181,8 +192,9 @@ struct milestone {
 	const struct value *what;
 	struct date due;
 	int done;
-	const char *due_text;
+	struct value *due_text;
 	int missed;
+	struct value *swhat;   /* what, as a new value: made once */
 };
 
 struct target {
@@ -195,11 +207,11 @@ struct target {
 
 struct point {
 	struct date date;
-	const char *date_text;
+	struct value *date_text;
 	struct num progress;
 	const char *status;
-	const struct value *note;            /* NULL: none */
-	const struct value *btitle, *burl;   /* NULL: the first point */
+	const struct value *note;   /* NULL: none */
+	struct bulletin *b;         /* NULL: the first point */
 };
 
 struct plan;
@@ -229,6 +241,8 @@ struct task {
 	struct value *chart;
 	struct value *ref;      /* task_ref(t): one value in every list */
 	struct value *out;      /* the task table built */
+	/* its fields as new values, made once (vstr_once) */
+	struct value *sid, *snumber, *stitle, *surl, *splan_id;
 };
 
 struct update {
@@ -246,10 +260,11 @@ struct update {
 struct bulletin {
 	struct value *v;
 	struct date date;
-	const char *date_text;
+	struct value *date_text;
 	const struct value *title, *url, *unit;
 	struct update *ups;
 	size_t nups;
+	struct value *stitle, *surl;   /* as new values, made once */
 };
 
 struct plan {
@@ -258,6 +273,7 @@ struct plan {
 	struct date date;
 	struct task **tasks;
 	size_t ntasks;
+	struct value *stitle, *surl;   /* as new values, made once */
 };
 
 struct unit_group {
@@ -267,6 +283,69 @@ struct unit_group {
 	size_t n, cap;
 	const char *slug;
 };
+
+/* A hash of names: tasks by id, units by name, slugs in use, shared strings. */
+struct names {
+	struct name_slot {
+		const char *k;
+		size_t len;
+		void *val;
+	} *v;
+	size_t cap, n;
+};
+
+static uint64_t hash(const char *s, size_t n)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+	return h;
+}
+
+static struct name_slot *names_slot(struct names *m, const char *k, size_t len)
+{
+	size_t i = (size_t)hash(k, len) & (m->cap - 1);
+	while (m->v[i].k && (m->v[i].len != len || memcmp(m->v[i].k, k, len) != 0))
+		i = (i + 1) & (m->cap - 1);
+	return &m->v[i];
+}
+
+static void names_init(struct names *m, size_t n)
+{
+	m->cap = 16;
+	while (m->cap < 2 * n + 2)
+		m->cap *= 2;
+	m->n = 0;
+	m->v = xcalloc(m->cap, sizeof *m->v);
+}
+
+static void **names_get(struct names *m, const char *k, size_t len)
+{
+	struct name_slot *s = names_slot(m, k, len);
+	return s->k ? &s->val : NULL;
+}
+
+static void names_put(struct names *m, const char *k, size_t len, void *val)
+{
+	struct name_slot *s = names_slot(m, k, len);
+	if (!s->k) {
+		if (2 * (m->n + 1) > m->cap) {
+			struct names bigger;
+			names_init(&bigger, m->n + 1);
+			for (size_t i = 0; i < m->cap; i++)
+				if (m->v[i].k)
+					*names_slot(&bigger, m->v[i].k, m->v[i].len) = m->v[i];
+			free(m->v);
+			bigger.n = m->n;
+			*m = bigger;
+			s = names_slot(m, k, len);
+		}
+		s->k = k;
+		s->len = len;
+		m->n++;
+	}
+	s->val = val;
+}
 
 struct warning {
 	const char *path;
@@ -294,6 +373,13 @@ struct run {
 	struct warning *warns;
 	size_t nwarns, capwarns, warn_bytes;
 	struct buf tmp;
+	/* shared values (see the top of the file) */
+	struct names strs;       /* text -> struct value * */
+	struct names days;       /* ISO date -> struct day */
+	struct names tables;     /* a text saying all a table holds -> the table (shared()) */
+	struct value *bools[2];
+	struct value *empty;     /* {} as a list */
+	struct value **ints;     /* SHARED_INT_MIN .. SHARED_INT_MAX - 1, made when first used */
 };
 
 static void *grow(struct arena *a, void *p, size_t *cap, size_t n, size_t size)
@@ -334,33 +420,71 @@ static int closed(const char *status)
 	return strcmp(status, "done") == 0 || strcmp(status, "cancelled") == 0;
 }
 
-/* P.format_date(d) in the site's language. */
-static const char *date_text(struct run *r, const struct date *d)
+/* ---- shared values ------------------------------------------------------------------- */
+
+/* The one value of the text s (n bytes) in this run, made when first asked
+ * for; in arena r->a, like the result. */
+static struct value *intern(struct run *r, const char *s, size_t n)
 {
-	struct datetime dt = { .kind = DT_DATE, .year = d->y, .month = d->m, .day = d->d };
-	buf_reset(&r->tmp);
-	lang_date(r->fmt_lang, &dt, &r->tmp);
-	return arena_strndup(r->a, r->tmp.data, r->tmp.len);
+	void **hit = names_get(&r->strs, s, n);
+	if (hit)
+		return *hit;
+	struct value *v = value_string(r->a, s, n, nopos);
+	names_put(&r->strs, v->u.str.s, n, v);
+	return v;
 }
 
-static const char *month_text(struct run *r, int y, int m)
+/* A day's two texts, made once per run. */
+struct day {
+	struct value *iso;    /* "2019-06-30" */
+	struct value *text;   /* P.format_date(d) in the site's language */
+};
+
+static const struct day *day_of(struct run *r, const struct date *d)
+{
+	void **hit = names_get(&r->days, d->s, 10);
+	if (hit)
+		return *hit;
+	struct day *dy = arena_alloc(r->t, sizeof *dy);
+	struct datetime dt = { .kind = DT_DATE, .year = d->y, .month = d->m, .day = d->d };
+	struct buf b = BUF_INIT;
+	lang_date(r->fmt_lang, &dt, &b);
+	dy->text = intern(r, b.data, b.len);
+	buf_free(&b);
+	dy->iso = intern(r, d->s, 10);
+	names_put(&r->days, dy->iso->u.str.s, 10, dy);
+	return dy;
+}
+
+/* date_text(d): NULL for no date (nil). */
+static struct value *date_text(struct run *r, const struct date *d)
+{
+	return d->s[0] ? day_of(r, d)->text : NULL;
+}
+
+static struct value *month_text(struct run *r, int y, int m)
 {
 	static const char *const months[] = { "January", "February", "March", "April", "May", "June",
 	                                      "July", "August", "September", "October", "November",
 	                                      "December" };
-	if (r->en)
-		return arena_printf(r->a, "%s %d", months[m - 1], y);
-	return arena_printf(r->a, "%d年%d月", y, m);
+	char s[64];
+	int n = r->en ? snprintf(s, sizeof s, "%s %d", months[m - 1], y) : snprintf(s, sizeof s, "%d年%d月", y, m);
+	return intern(r, s, (size_t)n);
 }
 
-/* string.format("%.1f", x) with a trailing ".0" cut, then tonumber() of it. */
-static const char *coord(struct run *r, double x)
+/* table_merge's bookkeeping on the stack up to this many pairs (a task
+ * table has about 30), in the run's arena beyond. */
+#define MERGE_STACK 64
+/* Room for "%.1f" of any double (DBL_MAX has 309 digits). */
+#define COORD_SIZE 400
+
+/* string.format("%.1f", x) with a trailing ".0" cut, into s. */
+static const char *coord(char s[COORD_SIZE], double x)
 {
-	char s[400];
-	int n = snprintf(s, sizeof s, "%.1f", x);
+	int n = snprintf(s, COORD_SIZE, "%.1f", x);
 	if (n >= 2 && s[n - 2] == '.' && s[n - 1] == '0')
-		s[n -= 2] = '\0';
-	return arena_strndup(r->a, s, (size_t)n);
+		s[n - 2] = '\0';
+	return s;
 }
 
 static struct num tonumber(const char *s)
@@ -452,69 +576,6 @@ static int date_field(const struct value *t, const char *k, int required, struct
 	if (!v)
 		return !required;
 	return date_of(v, o);
-}
-
-/* A hash of names: tasks by id, units by name, slugs in use. */
-struct names {
-	struct name_slot {
-		const char *k;
-		size_t len;
-		void *val;
-	} *v;
-	size_t cap, n;
-};
-
-static uint64_t hash(const char *s, size_t n)
-{
-	uint64_t h = 1469598103934665603ULL;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
-	return h;
-}
-
-static struct name_slot *names_slot(struct names *m, const char *k, size_t len)
-{
-	size_t i = (size_t)hash(k, len) & (m->cap - 1);
-	while (m->v[i].k && (m->v[i].len != len || memcmp(m->v[i].k, k, len) != 0))
-		i = (i + 1) & (m->cap - 1);
-	return &m->v[i];
-}
-
-static void names_init(struct names *m, size_t n)
-{
-	m->cap = 16;
-	while (m->cap < 2 * n + 2)
-		m->cap *= 2;
-	m->n = 0;
-	m->v = xcalloc(m->cap, sizeof *m->v);
-}
-
-static void **names_get(struct names *m, const char *k, size_t len)
-{
-	struct name_slot *s = names_slot(m, k, len);
-	return s->k ? &s->val : NULL;
-}
-
-static void names_put(struct names *m, const char *k, size_t len, void *val)
-{
-	struct name_slot *s = names_slot(m, k, len);
-	if (!s->k) {
-		if (2 * (m->n + 1) > m->cap) {
-			struct names bigger;
-			names_init(&bigger, m->n + 1);
-			for (size_t i = 0; i < m->cap; i++)
-				if (m->v[i].k)
-					*names_slot(&bigger, m->v[i].k, m->v[i].len) = m->v[i];
-			free(m->v);
-			bigger.n = m->n;
-			*m = bigger;
-			s = names_slot(m, k, len);
-		}
-		s->k = k;
-		s->len = len;
-		m->n++;
-	}
-	s->val = val;
 }
 
 static int read_task(struct run *r, struct plan *pl, struct value *tv, struct task *t)
@@ -765,7 +826,7 @@ static void apply_bulletins(struct run *r, struct names *by_id)
 				}
 			}
 			struct point p = { .date = b->date, .date_text = b->date_text, .progress = t->progress,
-			                   .status = t->status, .note = u->note, .btitle = b->title, .burl = b->url };
+			                   .status = t->status, .note = u->note, .b = b };
 			push_point(r, t, &p);
 			/* #tb == 0 or tb[#tb].url ~= b.url */
 			const struct value *lu = t->nbul ? t->bul[t->nbul - 1]->url : NULL;
@@ -780,7 +841,7 @@ static void apply_bulletins(struct run *r, struct names *by_id)
 /* ---- building values ---------------------------------------------------------------- */
 
 struct kv {
-	const char *k;
+	const char *k;     /* a string literal: tables keep it without a copy */
 	struct value *v;   /* NULL: nil */
 };
 
@@ -796,36 +857,121 @@ static struct value *vstr(struct run *r, const struct value *s)
 	return s ? value_string_ref(r->a, s->u.str.s, s->u.str.len, nopos) : NULL;
 }
 
+/* vstr(s), made once into *slot: a field copied into several tables. */
+static struct value *vstr_once(struct run *r, struct value **slot, const struct value *s)
+{
+	if (!*slot)
+		*slot = vstr(r, s);
+	return *slot;
+}
+
 static struct value *vcstr(struct run *r, const char *s)
 {
-	return s ? value_string_ref(r->a, s, strlen(s), nopos) : NULL;
+	return s ? intern(r, s, strlen(s)) : NULL;
 }
 
 static struct value *vdate(struct run *r, const struct date *d)
 {
-	return d->s[0] ? value_string(r->a, d->s, 10, nopos) : NULL;
+	return d->s[0] ? day_of(r, d)->iso : NULL;
+}
+
+static struct value *vint(struct run *r, int64_t i)
+{
+	if (i < SHARED_INT_MIN || i >= SHARED_INT_MAX)
+		return value_int(r->a, i, nopos);
+	if (!r->ints)
+		r->ints = arena_alloc(r->t, (SHARED_INT_MAX - SHARED_INT_MIN) * sizeof *r->ints);
+	struct value **v = &r->ints[i - SHARED_INT_MIN];
+	if (!*v)
+		*v = value_int(r->a, i, nopos);
+	return *v;
 }
 
 static struct value *vnum(struct run *r, struct num n)
 {
-	return n.isint ? value_int(r->a, n.i, nopos) : value_float(r->a, n.f, nopos);
+	return n.isint ? vint(r, n.i) : value_float(r->a, n.f, nopos);
 }
 
 static struct value *vbool(struct run *r, int b)
 {
-	return value_bool(r->a, b, nopos);
+	struct value **v = &r->bools[b != 0];
+	if (!*v)
+		*v = value_bool(r->a, b, nopos);
+	return *v;
+}
+
+static struct value *array_new(struct run *r)
+{
+	return value_array(r->a, nopos);
+}
+
+/* Sorts kv by key, the order Lua's new keys come in. The lists the rules
+ * make many of are written in that order: checking costs less than sorting. */
+static void kv_sort(struct kv *kv, size_t n)
+{
+	for (size_t i = 1; i < n; i++) {
+		if (strcmp(kv[i - 1].k, kv[i].k) > 0) {
+			qsort(kv, n, sizeof *kv, kv_cmp);
+			return;
+		}
+	}
 }
 
 /* A new Lua table: its keys sorted (all are strings). */
 static struct value *table_new(struct run *r, struct kv *kv, size_t n)
 {
 	struct value *t = value_table(r->a, nopos);
-	qsort(kv, n, sizeof *kv, kv_cmp);
-	value_reserve(r->a, t, n);
+	size_t len = 0;
+	kv_sort(kv, n);
+	for (size_t i = 0; i < n; i++)
+		len += kv[i].v != NULL;
+	value_reserve(r->a, t, len);
 	for (size_t i = 0; i < n; i++)
 		if (kv[i].v)
-			value_append(r->a, t, kv[i].k, strlen(kv[i].k), kv[i].v);
+			value_append_key(r->a, t, kv[i].k, strlen(kv[i].k), kv[i].v);
 	return t;
+}
+
+/* A value the rules make many times over (a chart, its ticks, a history
+ * of one point) is shared by a key in r->tmp that says all it holds. */
+struct key {
+	const char *s;
+	size_t len;
+};
+
+/* The value made for r->tmp's key, or NULL with a lasting copy of the key
+ * in *k for shared_put once the caller has made it. */
+static struct value *shared_get(struct run *r, struct key *k)
+{
+	void **hit = names_get(&r->tables, r->tmp.data, r->tmp.len);
+	if (hit)
+		return *hit;
+	k->s = arena_strndup(r->t, r->tmp.data, r->tmp.len);
+	k->len = r->tmp.len;
+	return NULL;
+}
+
+static struct value *shared_put(struct run *r, const struct key *k, struct value *v)
+{
+	names_put(&r->tables, k->s, k->len, v);
+	return v;
+}
+
+/* Appends n to r->tmp exactly, as bytes (a key of shared()). */
+static void key_num(struct run *r, struct num n)
+{
+	buf_putc(&r->tmp, n.isint ? 'i' : 'f');
+	if (n.isint)
+		buf_put(&r->tmp, &n.i, sizeof n.i);
+	else
+		buf_put(&r->tmp, &n.f, sizeof n.f);
+}
+
+static struct value *empty_array(struct run *r)
+{
+	if (!r->empty)
+		r->empty = array_new(r);
+	return r->empty;
 }
 
 /* Whether the Lua value nv put where orig was comes back as orig. */
@@ -863,37 +1009,47 @@ static int same(const struct value *orig, const struct value *nv)
 static struct value *table_merge(struct run *r, struct value *orig, struct kv *kv, size_t n)
 {
 	int changed = 0;
-	size_t nnew = 0;
-	for (size_t i = 0; i < n; i++) {
-		struct value *ov = value_get(orig, kv[i].k);
-		if (ov) {
-			if (same(ov, kv[i].v))
-				kv[i].v = ov;
-			else
-				changed = 1;
-		} else if (kv[i].v) {
-			nnew++;
-		}
+	size_t nnew = 0, ndrop = 0, len = value_len(orig);
+	/* One pass over orig finds the field (if any) that replaces each pair:
+	 * hits[i] for pair i, old[k] when field k has a pair. */
+	struct kv *stack_hits[MERGE_STACK], **hits = stack_hits;
+	unsigned char stack_old[MERGE_STACK], *old = stack_old;
+	if (len > MERGE_STACK)
+		hits = arena_alloc(r->t, len * sizeof *hits);
+	if (n > MERGE_STACK)
+		old = arena_alloc(r->t, n);
+	memset(old, 0, n);
+	kv_sort(kv, n);
+	for (size_t i = 0; i < len; i++) {
+		const struct value_pair *p = value_pair_at(orig, i);
+		struct kv key = { p->key, NULL }, *hit = NULL;
+		if (strlen(p->key) == p->keylen)
+			hit = bsearch(&key, kv, n, sizeof *kv, kv_cmp);
+		hits[i] = hit;
+		if (!hit || old[hit - kv])
+			continue;   /* the first pair of a key is the one value_get sees */
+		old[hit - kv] = 1;
+		ndrop += !hit->v;
+		if (same(p->val, hit->v))
+			hit->v = p->val;
+		else
+			changed = 1;
 	}
+	for (size_t k = 0; k < n; k++)
+		nnew += kv[k].v && !old[k];
 	if (!changed && !nnew)
 		return orig;
-	qsort(kv, n, sizeof *kv, kv_cmp);
 	struct value *t = value_table(r->a, orig->pos);
-	value_reserve(r->a, t, value_len(orig) + nnew);
-	for (size_t i = 0; i < value_len(orig); i++) {
+	value_reserve(r->a, t, len - ndrop + nnew);
+	for (size_t i = 0; i < len; i++) {
 		const struct value_pair *p = value_pair_at(orig, i);
-		struct value *v = p->val;
-		if (strlen(p->key) == p->keylen) {
-			struct kv key = { p->key, NULL }, *hit = bsearch(&key, kv, n, sizeof *kv, kv_cmp);
-			if (hit)
-				v = hit->v;
-		}
+		struct value *v = hits[i] ? hits[i]->v : p->val;
 		if (v)
 			value_append_key(r->a, t, p->key, p->keylen, v);
 	}
-	for (size_t i = 0; i < n; i++)
-		if (kv[i].v && !value_get(orig, kv[i].k))
-			value_append(r->a, t, kv[i].k, strlen(kv[i].k), kv[i].v);
+	for (size_t k = 0; k < n; k++)
+		if (kv[k].v && !old[k])
+			value_append_key(r->a, t, kv[k].k, strlen(kv[k].k), kv[k].v);
 	return t;
 }
 
@@ -912,11 +1068,6 @@ static struct value *array_merge(struct run *r, struct value *orig, struct value
 	return a;
 }
 
-static struct value *array_new(struct run *r)
-{
-	return value_array(r->a, nopos);
-}
-
 static struct value *counts(struct run *r, struct task **tasks, size_t n)
 {
 	int64_t c[5] = { 0 }, overdue = 0, at_risk = 0;
@@ -929,10 +1080,10 @@ static struct value *counts(struct run *r, struct task **tasks, size_t n)
 		at_risk += tasks[i]->at_risk;
 	}
 	struct kv kv[] = {
-		{ "total", value_int(r->a, (int64_t)n, nopos) }, { "overdue", value_int(r->a, overdue, nopos) },
-		{ "at_risk", value_int(r->a, at_risk, nopos) }, { st[0], value_int(r->a, c[0], nopos) },
-		{ st[1], value_int(r->a, c[1], nopos) }, { st[2], value_int(r->a, c[2], nopos) },
-		{ st[3], value_int(r->a, c[3], nopos) }, { st[4], value_int(r->a, c[4], nopos) },
+		{ "total", vint(r, (int64_t)n) }, { "overdue", vint(r, overdue) },
+		{ "at_risk", vint(r, at_risk) }, { st[0], vint(r, c[0]) },
+		{ st[1], vint(r, c[1]) }, { st[2], vint(r, c[2]) },
+		{ st[3], vint(r, c[3]) }, { st[4], vint(r, c[4]) },
 	};
 	return table_new(r, kv, sizeof kv / sizeof *kv);
 }
@@ -941,7 +1092,15 @@ static struct value *counts(struct run *r, struct task **tasks, size_t n)
 
 static struct value *ticks(struct run *r, const struct date *first, const struct date *last, int64_t span)
 {
-	struct value *out = array_new(r);
+	struct key k = { NULL, 0 };
+	buf_reset(&r->tmp);
+	buf_puts(&r->tmp, "ticks");
+	buf_put(&r->tmp, &first->days, sizeof first->days);
+	buf_put(&r->tmp, &last->days, sizeof last->days);
+	struct value *out = shared_get(r, &k);
+	if (out)
+		return out;
+	out = array_new(r);
 	for (int pass = 0; pass < 2; pass++) {
 		for (int y = first->y; y <= last->y; y++) {
 			for (int m = 1; m <= (pass ? 10 : 1); m += 3) {
@@ -949,19 +1108,20 @@ static struct value *ticks(struct run *r, const struct date *first, const struct
 				date_set(&d, y, m, 1);
 				if (dcmp(&d, first) < 0 || dcmp(&d, last) > 0)
 					continue;
+				char x[COORD_SIZE], year[32];
 				struct kv kv[] = {
-					{ "x", vnum(r, tonumber(coord(r, (double)(100 * (d.days - first->days)) / (double)span))) },
-					{ "label", vcstr(r, pass ? month_text(r, y, m)
-					                         : r->en ? arena_printf(r->a, "%d", y) : arena_printf(r->a, "%d年", y)) },
+					{ "label", pass ? month_text(r, y, m)
+					                : intern(r, year, (size_t)snprintf(year, sizeof year, r->en ? "%d" : "%d年", y)) },
+					{ "x", vnum(r, tonumber(coord(x, (double)(100 * (d.days - first->days)) / (double)span))) },
 				};
 				value_push(r->a, out, table_new(r, kv, 2));
 			}
 		}
 		if (pass == 1 || value_len(out) >= 2)
-			return out;
+			return shared_put(r, &k, out);
 		out = array_new(r);
 	}
-	return out;
+	return shared_put(r, &k, out);
 }
 
 static struct value *chart(struct run *r, struct task *t)
@@ -972,22 +1132,37 @@ static struct value *chart(struct run *r, struct task *t)
 	int64_t span = last.days - first.days;
 	if (span < 1)
 		span = 1;
+	/* The key of the chart: its first and last day and each point's day
+	 * and progress, all it is made of (the ticks come from the days). */
 	buf_reset(&r->tmp);
-	const char *x = NULL, *y = NULL;
+	buf_puts(&r->tmp, "chart");
+	buf_put(&r->tmp, &first.days, sizeof first.days);
+	buf_put(&r->tmp, &last.days, sizeof last.days);
 	for (size_t i = 0; i < t->nhist; i++) {
-		x = coord(r, (double)(100 * (t->hist[i].date.days - first.days)) / (double)span);
-		y = coord(r, ndbl(nsub(nint(100), t->hist[i].progress)));
+		buf_put(&r->tmp, &t->hist[i].date.days, sizeof t->hist[i].date.days);
+		key_num(r, t->hist[i].progress);
+	}
+	struct key k = { NULL, 0 };
+	struct value *c = shared_get(r, &k);
+	if (c)
+		return c;
+	struct buf points = BUF_INIT;
+	char x[COORD_SIZE] = "", y[COORD_SIZE] = "";
+	for (size_t i = 0; i < t->nhist; i++) {
+		coord(x, (double)(100 * (t->hist[i].date.days - first.days)) / (double)span);
+		coord(y, ndbl(nsub(nint(100), t->hist[i].progress)));
 		if (i)
-			buf_putc(&r->tmp, ' ');
-		buf_printf(&r->tmp, "%s,%s", x, y);
+			buf_putc(&points, ' ');
+		buf_printf(&points, "%s,%s", x, y);
 	}
 	struct kv kv[] = {
-		{ "points", value_string(r->a, r->tmp.data, r->tmp.len, nopos) },
 		{ "last_x", vnum(r, tonumber(x)) },
 		{ "last_y", vnum(r, tonumber(y)) },
+		{ "points", value_string(r->a, points.data, points.len, nopos) },
 		{ "ticks", ticks(r, &first, &last, span) },
 	};
-	return table_new(r, kv, 4);
+	buf_free(&points);
+	return shared_put(r, &k, table_new(r, kv, 4));
 }
 
 static void finish_task(struct run *r, struct task *t)
@@ -1020,12 +1195,13 @@ static void finish_task(struct run *r, struct task *t)
 static struct value *task_ref(struct run *r, struct task *t)
 {
 	struct kv kv[] = {
-		{ "id", vstr(r, t->id) }, { "plan", vstr(r, t->plan_id) }, { "plan_title", vstr(r, t->plan->title) },
-		{ "number", vstr(r, t->number) }, { "title", vstr(r, t->title) }, { "url", vstr(r, t->url) },
-		{ "lead", (struct value *)t->lead }, { "due", vdate(r, &t->due) },
-		{ "due_text", t->due.s[0] ? vcstr(r, date_text(r, &t->due)) : NULL },
-		{ "progress", vnum(r, t->progress) }, { "status", vcstr(r, t->status) },
-		{ "status_text", vcstr(r, label(r, t->status)) }, { "rag", vcstr(r, t->rag) },
+		{ "due", vdate(r, &t->due) }, { "due_text", date_text(r, &t->due) },
+		{ "id", vstr_once(r, &t->sid, t->id) }, { "lead", (struct value *)t->lead },
+		{ "number", vstr_once(r, &t->snumber, t->number) }, { "plan", vstr_once(r, &t->splan_id, t->plan_id) },
+		{ "plan_title", vstr_once(r, &t->plan->stitle, t->plan->title) }, { "progress", vnum(r, t->progress) },
+		{ "rag", vcstr(r, t->rag) }, { "status", vcstr(r, t->status) },
+		{ "status_text", vcstr(r, label(r, t->status)) }, { "title", vstr_once(r, &t->stitle, t->title) },
+		{ "url", vstr_once(r, &t->surl, t->url) },
 	};
 	return table_new(r, kv, sizeof kv / sizeof *kv);
 }
@@ -1034,25 +1210,43 @@ static struct value *task_value(struct run *r, struct task *t)
 {
 	struct arena *a = r->a;
 	struct value **kids;
-	/* history and the bulletins it came from */
-	struct value *hist = array_new(r);
-	value_reserve(a, hist, t->nhist);
-	for (size_t i = 0; i < t->nhist; i++) {
-		const struct point *p = &t->hist[i];
-		struct kv kv[] = {
-			{ "date", vdate(r, &p->date) }, { "date_text", vcstr(r, p->date_text) },
-			{ "progress", vnum(r, p->progress) }, { "status", vcstr(r, p->status) },
-			{ "status_text", vcstr(r, label(r, p->status)) }, { "note", vstr(r, p->note) },
-			{ "bulletin_title", vstr(r, p->btitle) }, { "bulletin_url", vstr(r, p->burl) },
-		};
-		value_push(a, hist, table_new(r, kv, sizeof kv / sizeof *kv));
+	/* history and the bulletins it came from; a history of its first
+	 * point only (no news yet) is one of few */
+	struct value *hist = NULL;
+	struct key one = { NULL, 0 };
+	if (t->nhist == 1) {
+		buf_reset(&r->tmp);
+		buf_puts(&r->tmp, "history ");
+		buf_puts(&r->tmp, t->hist[0].date.s);
+		buf_puts(&r->tmp, t->hist[0].status);
+		buf_putc(&r->tmp, ' ');
+		key_num(r, t->hist[0].progress);
+		hist = shared_get(r, &one);
 	}
-	struct value *bul = array_new(r);
+	if (!hist) {
+		hist = array_new(r);
+		value_reserve(a, hist, t->nhist);
+		for (size_t i = 0; i < t->nhist; i++) {
+			const struct point *p = &t->hist[i];
+			struct kv kv[] = {
+				{ "bulletin_title", p->b ? vstr_once(r, &p->b->stitle, p->b->title) : NULL },
+				{ "bulletin_url", p->b ? vstr_once(r, &p->b->surl, p->b->url) : NULL },
+				{ "date", vdate(r, &p->date) }, { "date_text", p->date_text },
+				{ "note", vstr(r, p->note) }, { "progress", vnum(r, p->progress) },
+				{ "status", vcstr(r, p->status) }, { "status_text", vcstr(r, label(r, p->status)) },
+			};
+			value_push(a, hist, table_new(r, kv, sizeof kv / sizeof *kv));
+		}
+		if (one.s)
+			shared_put(r, &one, hist);
+	}
+	struct value *bul = t->nbul ? array_new(r) : empty_array(r);
+	value_reserve(a, bul, t->nbul);
 	for (size_t i = 0; i < t->nbul; i++) {
-		const struct bulletin *b = t->bul[i];
+		struct bulletin *b = t->bul[i];
 		struct kv kv[] = {
-			{ "date", vdate(r, &b->date) }, { "date_text", vcstr(r, b->date_text) },
-			{ "title", vstr(r, b->title) }, { "url", vstr(r, b->url) },
+			{ "date", vdate(r, &b->date) }, { "date_text", b->date_text },
+			{ "title", vstr_once(r, &b->stitle, b->title) }, { "url", vstr_once(r, &b->surl, b->url) },
 		};
 		value_push(a, bul, table_new(r, kv, 4));
 	}
@@ -1061,7 +1255,7 @@ static struct value *task_value(struct run *r, struct task *t)
 	kids = arena_alloc(r->t, (t->nms + t->ntg + 1) * sizeof *kids);
 	for (size_t i = 0; i < t->nms; i++) {
 		struct milestone *m = &t->ms[i];
-		struct kv kv[] = { { "done", vbool(r, m->done) }, { "due_text", vcstr(r, m->due_text) },
+		struct kv kv[] = { { "done", vbool(r, m->done) }, { "due_text", m->due_text },
 		                   { "missed", vbool(r, m->missed) } };
 		kids[i] = table_merge(r, m->v, kv, 3);
 	}
@@ -1086,20 +1280,30 @@ static struct value *task_value(struct run *r, struct task *t)
 		kids[i] = table_merge(r, g->v, kv, n);
 	}
 	struct value *tg = array_merge(r, (struct value *)otg, kids, t->ntg);
-	struct kv init[] = { { "progress", vnum(r, t->init_progress) }, { "status", vcstr(r, t->init_status) } };
+	buf_reset(&r->tmp);
+	buf_puts(&r->tmp, "initial ");
+	buf_puts(&r->tmp, t->init_status);
+	buf_putc(&r->tmp, ' ');
+	key_num(r, t->init_progress);
+	struct key ik = { NULL, 0 };
+	struct value *initial = shared_get(r, &ik);
+	if (!initial) {
+		struct kv init[] = { { "progress", vnum(r, t->init_progress) }, { "status", vcstr(r, t->init_status) } };
+		initial = shared_put(r, &ik, table_new(r, init, 2));
+	}
 	struct kv kv[] = {
-		{ "initial", table_new(r, init, 2) }, { "history", hist }, { "bulletins", bul },
-		{ "milestones", ms }, { "targets", tg }, { "weight", vnum(r, t->weight) },
-		{ "progress", vnum(r, t->progress) }, { "status", vcstr(r, t->status) },
-		{ "status_text", vcstr(r, label(r, t->status)) },
-		{ "start_text", t->start.s[0] ? vcstr(r, date_text(r, &t->start)) : NULL },
-		{ "due_text", t->due.s[0] ? vcstr(r, date_text(r, &t->due)) : NULL },
+		{ "at_risk", vbool(r, t->at_risk) }, { "bulletins", bul }, { "chart", t->chart },
+		{ "days_left", t->has_days_left ? vint(r, t->days_left) : NULL },
+		{ "due_text", date_text(r, &t->due) },
 		{ "expected", t->has_expected ? vnum(r, t->expected) : NULL },
-		{ "days_left", t->has_days_left ? value_int(a, t->days_left, nopos) : NULL },
-		{ "overdue", vbool(r, t->overdue) }, { "at_risk", vbool(r, t->at_risk) },
-		{ "rag", vcstr(r, t->rag) }, { "rag_text", vcstr(r, label(r, t->rag)) },
-		{ "chart", t->chart }, { "plan_title", vstr(r, t->plan->title) },
-		{ "plan_url", vstr(r, t->plan->url) },
+		{ "history", hist }, { "initial", initial }, { "milestones", ms },
+		{ "overdue", vbool(r, t->overdue) },
+		{ "plan_title", vstr_once(r, &t->plan->stitle, t->plan->title) },
+		{ "plan_url", vstr_once(r, &t->plan->surl, t->plan->url) },
+		{ "progress", vnum(r, t->progress) }, { "rag", vcstr(r, t->rag) },
+		{ "rag_text", vcstr(r, label(r, t->rag)) }, { "start_text", date_text(r, &t->start) },
+		{ "status", vcstr(r, t->status) }, { "status_text", vcstr(r, label(r, t->status)) },
+		{ "targets", tg }, { "weight", vnum(r, t->weight) },
 	};
 	return table_merge(r, t->v, kv, sizeof kv / sizeof *kv);
 }
@@ -1200,7 +1404,7 @@ static struct value *by_section(struct run *r, struct plan *pl)
 			continue;
 		struct kv kv[] = { { "number", vcstr(r, gr->number) }, { "title", vcstr(r, gr->title) },
 		                   { "progress", vnum(r, summary(gr->tasks, gr->n)) },
-		                   { "count", value_int(r->a, (int64_t)gr->n, nopos) } };
+		                   { "count", vint(r, (int64_t)gr->n) } };
 		value_push(r->a, out, table_new(r, kv, 4));
 	}
 	free(idx.v);
@@ -1243,10 +1447,10 @@ static struct value *by_theme(struct run *r, struct plan *pl)
 		for (size_t i = 0; i < pl->ntasks; i++)
 			if (pl->tasks[i]->due.s[0] && pl->tasks[i]->due.y == years[k])
 				g[n++] = pl->tasks[i];
-		struct kv kv[] = { { "year", value_int(r->a, years[k], nopos) },
+		struct kv kv[] = { { "year", vint(r, years[k]) },
 		                   { "theme", vstr(r, value_get(pl->themes, key)) },
 		                   { "progress", vnum(r, summary(g, n)) },
-		                   { "count", value_int(r->a, (int64_t)n, nopos) } };
+		                   { "count", vint(r, (int64_t)n) } };
 		value_push(r->a, out, table_new(r, kv, 4));
 	}
 	return out;
@@ -1303,9 +1507,9 @@ static void milestone_lists(struct run *r, struct plan *pl, struct kv *soon, str
 			if (ms->done)
 				continue;
 			int64_t days = ms->due.days - r->as_of.days;
-			struct kv kv[] = { { "what", vstr(r, ms->what) }, { "due", vdate(r, &ms->due) },
-			                   { "due_text", vcstr(r, ms->due_text) },
-			                   { "days", value_int(r->a, days, nopos) }, { "task", t->ref } };
+			struct kv kv[] = { { "days", vint(r, days) }, { "due", vdate(r, &ms->due) },
+			                   { "due_text", ms->due_text }, { "task", t->ref },
+			                   { "what", vstr_once(r, &ms->swhat, ms->what) } };
 			struct dated it = { &ms->due, table_new(r, kv, 5), NULL };
 			if (days < 0) {
 				m[nm++] = it;
@@ -1334,15 +1538,15 @@ static struct value *timeline(struct run *r, struct plan *pl)
 			continue;
 		for (size_t k = 0; k < t->nms; k++) {
 			struct milestone *m = &t->ms[k];
-			struct kv kv[] = { { "kind", vcstr(r, "milestone") }, { "title", vstr(r, m->what) },
-			                   { "due", vdate(r, &m->due) }, { "due_text", vcstr(r, m->due_text) },
-			                   { "done", vbool(r, m->done) }, { "url", vstr(r, t->url) } };
+			struct kv kv[] = { { "done", vbool(r, m->done) }, { "due", vdate(r, &m->due) },
+			                   { "due_text", m->due_text }, { "kind", vcstr(r, "milestone") },
+			                   { "title", vstr_once(r, &m->swhat, m->what) }, { "url", vstr_once(r, &t->surl, t->url) } };
 			items[n++] = (struct dated){ &m->due, table_new(r, kv, 6), NULL };
 		}
 		if (t->due.s[0]) {
-			struct kv kv[] = { { "kind", vcstr(r, "task") }, { "title", vstr(r, t->title) },
-			                   { "due", vdate(r, &t->due) }, { "due_text", vcstr(r, date_text(r, &t->due)) },
-			                   { "done", vbool(r, strcmp(t->status, "done") == 0) }, { "url", vstr(r, t->url) } };
+			struct kv kv[] = { { "done", vbool(r, strcmp(t->status, "done") == 0) }, { "due", vdate(r, &t->due) },
+			                   { "due_text", date_text(r, &t->due) }, { "kind", vcstr(r, "task") },
+			                   { "title", vstr_once(r, &t->stitle, t->title) }, { "url", vstr_once(r, &t->surl, t->url) } };
 			items[n++] = (struct dated){ &t->due, table_new(r, kv, 6), NULL };
 		}
 	}
@@ -1355,7 +1559,7 @@ static struct value *timeline(struct run *r, struct plan *pl)
 			cur = d;
 			cur_items = array_new(r);
 			struct kv kv[] = { { "month", value_string(r->a, d->s, 7, nopos) },
-			                   { "month_text", vcstr(r, month_text(r, d->y, d->m)) },
+			                   { "month_text", month_text(r, d->y, d->m) },
 			                   { "items", cur_items } };
 			value_push(r->a, out, table_new(r, kv, 3));
 		}
@@ -1398,7 +1602,7 @@ static struct value *plan_value(struct run *r, struct plan *pl, struct names *sl
 		struct kv kv[] = { { "unit", value_string_ref(a, units[i].name, units[i].len, nopos) },
 		                   { "slug", vcstr(r, slug) }, { "url", vcstr(r, unit_url(r, slug)) },
 		                   { "progress", vnum(r, summary(units[i].tasks, units[i].n)) },
-		                   { "count", value_int(a, (int64_t)units[i].n, nopos) } };
+		                   { "count", vint(r, (int64_t)units[i].n) } };
 		value_push(a, by_unit, table_new(r, kv, 5));
 	}
 	struct value *overdue = array_new(r), *at_risk = array_new(r);
@@ -1414,7 +1618,7 @@ static struct value *plan_value(struct run *r, struct plan *pl, struct names *sl
 	struct kv kv[] = {
 		{ "tasks", array_merge(r, value_get(pl->v, "tasks"), kids, pl->ntasks) },
 		{ "progress", vnum(r, progress) }, { "counts", counts(r, pl->tasks, pl->ntasks) },
-		{ "date_text", pl->date.s[0] ? vcstr(r, date_text(r, &pl->date)) : NULL },
+		{ "date_text", date_text(r, &pl->date) },
 		{ "period_text", vcstr(r, period_text) }, { "expected", pl->period ? vnum(r, expected) : NULL },
 		{ "rag", vcstr(r, rag) }, { "rag_text", vcstr(r, label(r, rag)) },
 		{ "by_section", by_section(r, pl) }, { "by_unit", by_unit }, { "by_theme", by_theme(r, pl) },
@@ -1434,8 +1638,8 @@ static struct value *update_value(struct run *r, struct update *u)
 		return u->v;
 	struct task *t = u->t;
 	struct kv kv[] = {
-		{ "task_number", vstr(r, t->number) }, { "task_title", vstr(r, t->title) },
-		{ "task_url", vstr(r, t->url) }, { "previous_progress", vnum(r, u->prev_progress) },
+		{ "task_number", vstr_once(r, &t->snumber, t->number) }, { "task_title", vstr_once(r, &t->stitle, t->title) },
+		{ "task_url", vstr_once(r, &t->surl, t->url) }, { "previous_progress", vnum(r, u->prev_progress) },
 		{ "previous_status", vcstr(r, u->prev_status) },
 		{ "previous_status_text", vcstr(r, label(r, u->prev_status)) },
 		{ "progress", vnum(r, u->new_progress) }, { "status", vcstr(r, u->new_status) },
@@ -1450,7 +1654,7 @@ static struct value *bulletin_value(struct run *r, struct bulletin *b)
 	struct value *ups = value_get(b->v, "updates");
 	for (size_t i = 0; i < b->nups; i++)
 		kids[i] = update_value(r, &b->ups[i]);
-	struct kv kv[] = { { "date_text", vcstr(r, b->date_text) },
+	struct kv kv[] = { { "date_text", b->date_text },
 	                   { "updates", ups ? array_merge(r, ups, kids, b->nups) : NULL } };
 	return table_merge(r, b->v, kv, 2);
 }
@@ -1550,6 +1754,10 @@ static int compute(struct run *r, struct value *site, struct value **out)
 				d = t->hist[0].date;
 			struct point p = { .date = d, .date_text = date_text(r, &d), .progress = t->init_progress,
 			                   .status = t->init_status };
+			if (!t->caphist) {   /* no news: room for this point only */
+				t->hist = arena_alloc(r->t, sizeof *t->hist);
+				t->caphist = 1;
+			}
 			push_point(r, t, &p);
 			memmove(t->hist + 1, t->hist, (t->nhist - 1) * sizeof *t->hist);
 			t->hist[0] = p;
@@ -1582,8 +1790,8 @@ static int compute(struct run *r, struct value *site, struct value **out)
 	for (size_t i = r->nbuls; i-- > 0;) {
 		struct bulletin *b = &r->buls[i];
 		if (dcmp(&b->date, &r->as_of) <= 0 && value_len(latest) < LATEST_BULLETINS) {
-			struct kv kv[] = { { "date", vdate(r, &b->date) }, { "date_text", vcstr(r, b->date_text) },
-			                   { "title", vstr(r, b->title) }, { "url", vstr(r, b->url) },
+			struct kv kv[] = { { "date", vdate(r, &b->date) }, { "date_text", b->date_text },
+			                   { "title", vstr_once(r, &b->stitle, b->title) }, { "url", vstr_once(r, &b->surl, b->url) },
 			                   { "unit", vstr(r, b->unit) } };
 			value_push(a, latest, table_new(r, kv, 5));
 		}
@@ -1610,6 +1818,9 @@ int progress_on_site(struct arena *a, struct value *site, const struct progress_
 	if (!site || site->kind != V_TABLE)
 		return 1;
 	r.t = arena_new();
+	names_init(&r.strs, 64);
+	names_init(&r.days, 64);
+	names_init(&r.tables, 64);
 	r.fmt_lang = lang_from_code(o->language ? o->language : "zh-CN");
 	if (!read_site(&r, site) || !compute(&r, site, &out))
 		goto out;
@@ -1624,6 +1835,9 @@ int progress_on_site(struct arena *a, struct value *site, const struct progress_
 	rc = 0;
 out:
 	buf_free(&r.tmp);
+	free(r.strs.v);
+	free(r.days.v);
+	free(r.tables.v);
 	arena_free(r.t);
 	return rc;
 }
