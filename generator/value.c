@@ -104,11 +104,15 @@ void value_push(struct arena *a, struct value *arr, struct value *v)
 
 /* The hash index of a table's first count pairs: open addressing, slots
  * hold pair number + 1 (0 is empty), at most half full. */
+/* The most pairs a table's index numbers: beyond, lookups scan. */
+#define VALUE_MAX_PAIRS ((size_t)UINT32_MAX - 1)
+
 struct value_index {
 	const struct value *owner;   /* a struct copy of a table does not own it */
 	size_t count;     /* pairs indexed: u.tab.v[0 .. count) */
 	size_t nslots;    /* a power of two */
-	size_t *slots;
+	uint32_t *slots;  /* pair number + 1, 0: empty; a table's pairs are far fewer than 2^32
+	                   * (VALUE_MAX_PAIRS), and half the memory of size_t slots */
 };
 
 static uint64_t key_hash(const char *k, size_t n)
@@ -127,7 +131,7 @@ static void index_put(struct value_index *x, const struct value_pair *v, size_t 
 	size_t k = (size_t)key_hash(v[i].key, v[i].keylen) & m;
 	while (x->slots[k])
 		k = (k + 1) & m;
-	x->slots[k] = i + 1;
+	x->slots[k] = (uint32_t)(i + 1);
 }
 
 /* Brings t's index up to date with its pairs (arena a holds it). */
@@ -135,8 +139,8 @@ static void index_update(struct arena *a, struct value *t)
 {
 	size_t n = t->u.tab.n;
 	struct value_index *x = t->u.tab.idx;
-	if (n <= VALUE_INDEX_MIN)
-		return;
+	if (n <= VALUE_INDEX_MIN || n >= VALUE_MAX_PAIRS)
+		return;   /* small: a scan is as quick; past the slots' range: scanned (never in practice) */
 	if (x && x->owner != t)
 		x = t->u.tab.idx = NULL;
 	if (!x || 2 * n > x->nslots) {
