@@ -18,7 +18,7 @@ static struct value *commit_date(struct arena *a, const git_commit *c)
 	int64_t days = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
 	int64_t secs = t - days * 86400;
 	struct datetime dt = { .kind = DT_OFFSET, .offset_min = (int)off };
-	datetime_from_days(days, &dt.year, &dt.month, &dt.day);
+	datetime_set_days(&dt, days);
 	dt.hour = (int)(secs / 3600);
 	dt.minute = (int)(secs / 60 % 60);
 	dt.second = (int)(secs % 60);

@@ -644,8 +644,12 @@ static struct value *to_value(lua_State *L, struct luaval_conv *cv, int idx, con
 		if (luaval_is_date(L, idx)) {
 			struct datetime dt = { .kind = DT_DATE };
 			const char *why;
-			if (!luaval_get_date(L, idx, &dt.year, &dt.month, &dt.day, &why))
+			int y, m, d;
+			if (!luaval_get_date(L, idx, &y, &m, &d, &why))
 				luaL_error(L, "the %s stored a bad date at %s: %s", cv->who, cv->where, why);
+			dt.year = y;
+			dt.month = (int8_t)m;
+			dt.day = (int8_t)d;
 			if (orig && orig->kind == V_DATETIME && orig->u.dt.kind == DT_DATE &&
 			    datetime_cmp(&orig->u.dt, &dt) == 0)
 				return (struct value *)orig;

@@ -490,7 +490,7 @@ static int epoch_day(struct datetime *dt)
 		return 0;
 	memset(dt, 0, sizeof *dt);
 	dt->kind = DT_DATE;
-	datetime_from_days(e / 86400, &dt->year, &dt->month, &dt->day);
+	datetime_set_days(dt, e / 86400);
 	return 1;
 }
 

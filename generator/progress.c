@@ -134,7 +134,7 @@ static int num_of(const struct value *v, struct num *n)
 /* ---- dates: ISO strings, as the Lua side sees them ---------------------------- */
 
 struct date {
-	char s[11];     /* "2019-06-30"; s[0] == 0: none (nil) */
+	char s[16];     /* "2019-06-30" (room for any int fields, so snprintf never truncates); s[0] == 0: none (nil) */
 	int y, m, d;
 	int64_t days;
 };

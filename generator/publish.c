@@ -791,8 +791,7 @@ int publish_commit(struct arena *a, const struct publish_opts *o, const struct p
 			snprintf(date, sizeof date, "%.10s", o->as_of);
 		else {
 			struct datetime dt = { 0 };
-			datetime_from_days((sig->when.time + sig->when.offset * 60) / 86400,
-			                   &dt.year, &dt.month, &dt.day);
+			datetime_set_days(&dt, (sig->when.time + sig->when.offset * 60) / 86400);
 			snprintf(date, sizeof date, "%04d-%02d-%02d", dt.year, dt.month, dt.day);
 		}
 		tag = publish_tag_name(a, o->tag, date, (has_start ? chain_length(r, &start) : 0) + 1);

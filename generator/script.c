@@ -88,8 +88,11 @@ static int pp_format_date(lua_State *L)
 	struct script *s = S(L);
 	static const char *const styles[] = { "zh", "en", "iso", NULL };
 	struct datetime dt = { .kind = DT_DATE };
-	int style;
-	luaval_check_date(L, 1, &dt.year, &dt.month, &dt.day);
+	int style, y, m, d;
+	luaval_check_date(L, 1, &y, &m, &d);
+	dt.year = y;
+	dt.month = (int8_t)m;
+	dt.day = (int8_t)d;
 	style = lua_isnoneornil(L, 2) ? (s->lang == LANG_EN) : luaL_checkoption(L, 2, NULL, styles);
 	if (style == 2) {
 		lua_settop(L, 1);

@@ -414,6 +414,15 @@ void datetime_from_days(int64_t z, int *year, int *month, int *day)
 	*day = d;
 }
 
+void datetime_set_days(struct datetime *dt, int64_t days)
+{
+	int y, m, d;
+	datetime_from_days(days, &y, &m, &d);
+	dt->year = y;
+	dt->month = (int8_t)m;
+	dt->day = (int8_t)d;
+}
+
 int datetime_month_days(int year, int month)
 {
 	static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };

@@ -34,12 +34,16 @@ enum datetime_kind {
 	DT_OFFSET,   /* 2019-06-30T10:32:00+08:00 */
 };
 
+/* Packed into 24 bytes, so that a value is 48 (a site holds millions of
+ * values): every field holds its valid range, which parsers check on ints
+ * before they store. */
 struct datetime {
-	enum datetime_kind kind;
-	int year, month, day;
-	int hour, minute, second;
-	int nanos;        /* fraction of a second */
-	int offset_min;   /* DT_OFFSET: minutes east of UTC */
+	uint8_t kind;               /* enum datetime_kind */
+	int32_t year;
+	int8_t month, day;
+	int8_t hour, minute, second;
+	int32_t nanos;              /* fraction of a second */
+	int16_t offset_min;         /* DT_OFFSET: minutes east of UTC */
 };
 
 struct value;
@@ -68,11 +72,13 @@ struct value {
 		double f;
 		struct { const char *s; size_t len; } str;   /* NUL-terminated too */
 		struct datetime dt;
-		struct { struct value **v; size_t n, cap; } arr;
+		/* Counts are 32-bit (a value is 48 bytes): no array or table comes
+		 * near 2^32 elements, as every input is bounded far below that. */
+		struct { struct value **v; uint32_t n, cap; } arr;
 		/* In insertion order. idx, when not NULL, is a hash index of the
 		 * first idx's count pairs (value.c; kept by value_set/value_append):
 		 * code that appends pairs by hand leaves a tail that lookups scan. */
-		struct { struct value_pair *v; size_t n, cap; struct value_index *idx; } tab;
+		struct { struct value_pair *v; uint32_t n, cap; struct value_index *idx; } tab;
 		struct value_func fn;
 	} u;
 };
@@ -212,6 +218,8 @@ void value_format_double(double f, struct buf *out);
 void datetime_format(const struct datetime *dt, struct buf *out);
 /* Days since 1970-01-01 of a calendar date (proleptic Gregorian). */
 int64_t datetime_days(int year, int month, int day);
+/* Sets dt's year, month and day to the day that is days after 1970-01-01. */
+void datetime_set_days(struct datetime *dt, int64_t days);
 void datetime_from_days(int64_t days, int *year, int *month, int *day);
 int datetime_valid_date(int year, int month, int day);
 /* Days in a month of the proleptic Gregorian calendar (0 for a bad month). */

@@ -168,8 +168,8 @@ static void run_spec(const char *dir)
 		o.plain = 1;
 		o.unsafe_html = 1;
 		int exact = 0, norm = 0, bad = 0, kn = 0;
-		for (size_t i = 0; i < spec->u.arr.n; i++) {
-			struct value *ex = spec->u.arr.v[i];
+		for (size_t i = 0; i < value_len(spec); i++) {
+			struct value *ex = value_at(spec, i);
 			struct value *md = value_get(ex, "markdown"), *html = value_get(ex, "html");
 			int num = (int)value_i64(value_get(ex, "example"), 0);
 			int rc = run_one(&o, md->u.str.s, md->u.str.len, html->u.str.s, html->u.str.len, 0, &got);
@@ -194,7 +194,7 @@ static void run_spec(const char *dir)
 			}
 		}
 		fprintf(stderr, "%s: %d/%zu byte-exact, %d/%zu after normalising, %d failed, %d known failures\n",
-		        engines[e].name, exact, spec->u.arr.n, norm, spec->u.arr.n, bad, kn);
+		        engines[e].name, exact, value_len(spec), norm, value_len(spec), bad, kn);
 	}
 out:
 	buf_free(&path);

@@ -90,13 +90,13 @@ static struct value *tagged(struct arena *a, const struct value *v)
 	switch (v->kind) {
 	case V_TABLE:
 		r = value_table(a, p);
-		for (size_t k = 0; k < v->u.tab.n; k++)
-			value_set(a, r, v->u.tab.v[k].key, v->u.tab.v[k].keylen, tagged(a, v->u.tab.v[k].val));
+		for (size_t k = 0; k < value_len(v); k++)
+			value_set(a, r, value_pair_at(v, k)->key, value_pair_at(v, k)->keylen, tagged(a, value_pair_at(v, k)->val));
 		return r;
 	case V_ARRAY:
 		r = value_array(a, p);
-		for (size_t k = 0; k < v->u.arr.n; k++)
-			value_push(a, r, tagged(a, v->u.arr.v[k]));
+		for (size_t k = 0; k < value_len(v); k++)
+			value_push(a, r, tagged(a, value_at(v, k)));
 		return r;
 	case V_STRING:
 		return tagged_scalar(a, "string", v->u.str.s, v->u.str.len);
@@ -136,7 +136,7 @@ static struct value *tagged(struct arena *a, const struct value *v)
 /* toml-test's isValue: an object with exactly the keys type and value. */
 static int is_value(const struct value *v)
 {
-	return v->kind == V_TABLE && v->u.tab.n == 2 && value_is(value_get(v, "type"), V_STRING) &&
+	return v->kind == V_TABLE && value_len(v) == 2 && value_is(value_get(v, "type"), V_STRING) &&
 	       value_is(value_get(v, "value"), V_STRING);
 }
 
@@ -272,26 +272,26 @@ static int same(const struct value *want, const struct value *got, struct buf *w
 		return 0;
 	}
 	if (want->kind == V_ARRAY) {
-		if (want->u.arr.n != got->u.arr.n) {
-			buf_printf(where, ": want %zu elements, got %zu", want->u.arr.n, got->u.arr.n);
+		if (value_len(want) != value_len(got)) {
+			buf_printf(where, ": want %zu elements, got %zu", value_len(want), value_len(got));
 			return 0;
 		}
-		for (size_t k = 0; k < want->u.arr.n; k++) {
+		for (size_t k = 0; k < value_len(want); k++) {
 			size_t mark = where->len;
 			buf_printf(where, "[%zu]", k);
-			if (!same(want->u.arr.v[k], got->u.arr.v[k], where))
+			if (!same(value_at(want, k), value_at(got, k), where))
 				return 0;
 			buf_truncate(where, mark);
 		}
 		return 1;
 	}
 	if (want->kind == V_TABLE) {
-		if (want->u.tab.n != got->u.tab.n) {
-			buf_printf(where, ": want %zu keys, got %zu", want->u.tab.n, got->u.tab.n);
+		if (value_len(want) != value_len(got)) {
+			buf_printf(where, ": want %zu keys, got %zu", value_len(want), value_len(got));
 			return 0;
 		}
-		for (size_t k = 0; k < want->u.tab.n; k++) {
-			const struct value_pair *kv = &want->u.tab.v[k];
+		for (size_t k = 0; k < value_len(want); k++) {
+			const struct value_pair *kv = value_pair_at(want, k);
 			size_t mark = where->len;
 			buf_putc(where, '.');
 			buf_put(where, kv->key, kv->keylen);
