@@ -155,7 +155,7 @@ static int sync_parent(const char *path)
 	return rc;
 }
 
-static int write_all(int fd, const char *data, size_t len)
+int output_write_all(int fd, const char *data, size_t len)
 {
 	size_t off = 0;
 	while (off < len) {
@@ -203,7 +203,7 @@ static int copy_into(int fd, const char *from)
 				goto out;
 			hole = 1;
 		} else {
-			if (write_all(fd, chunk, (size_t)r) < 0)
+			if (output_write_all(fd, chunk, (size_t)r) < 0)
 				goto out;
 			hole = 0;
 		}
@@ -248,7 +248,7 @@ static int write_atomic(const char *path, const char *data, size_t len, const ch
 	}
 	int bad = copy_from ? copy_into(fd, copy_from)
 	          : spill   ? spill_into(fd, spill, spill_off, len)
-	                    : write_all(fd, data, len);
+	                    : output_write_all(fd, data, len);
 	if (!bad && sync)
 		bad = fsync(fd);
 	if (bad) {
@@ -536,7 +536,7 @@ static int spill_into(int fd, const struct output_spill *s, unsigned long long o
 			if (r == 0)
 				errno = EIO;
 			rc = -2;
-		} else if (write_all(fd, chunk, (size_t)r) < 0) {
+		} else if (output_write_all(fd, chunk, (size_t)r) < 0) {
 			rc = -1;
 		} else {
 			done += (size_t)r;

@@ -88,6 +88,10 @@ int output_mkdirs(const char *path);
  * synced, renamed, then the folder synced). Returns 0 or -1 with errno set. */
 int output_write_atomic(const char *path, const char *data, size_t len);
 
+/* Writes all len bytes of data to fd, again after EINTR. Returns 0 or -1
+ * with errno set. */
+int output_write_all(int fd, const char *data, size_t len);
+
 /* Installs handlers for SIGINT, SIGTERM and SIGHUP that remove the temp
  * files being written at that moment and then die of the same signal. */
 void output_catch_signals(void);
