@@ -14,6 +14,8 @@ struct out_file {
 	const char *data;
 	size_t len;
 	const char *copy_from;   /* a path on disk, or NULL */
+	int link;                /* copy_from may be hard-linked instead of copied, as nothing
+	                          * changes it in place (publish's private build folder) */
 	const char *src;         /* for messages: the source file that makes it, or NULL */
 	/* Set by output_spill_put instead of data: */
 	int same;                /* the output folder holds exactly this already */

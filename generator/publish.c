@@ -30,10 +30,13 @@
  * size, mtime and inode did not change is not read and hashed again. */
 #define STAT_CACHE "planpress-stat-cache"
 #define STAT_CACHE_MAGIC "planpress-stat-cache 1"
-/* A file modified within this many seconds of the cache being written may
- * change again within the same mtime tick: it is hashed next time (git's
- * "racy" entries). */
+/* A file written less than a tick of its file system's clock before it was
+ * read may change again within the same mtime tick, unseen: it is hashed
+ * next time (git's "racy" entries). Whole-second mtimes mean a coarse file
+ * system (FAT counts in 2 s); otherwise the kernel stamps files from a clock
+ * that moves every jiffy (at most 10 ms), and this leaves ten times that. */
 #define STAT_CACHE_RACY 2
+#define STAT_CACHE_RACY_NS 100000000LL
 
 /* ---- a lock on the branch -------------------------------------------------------- */
 
@@ -327,7 +330,8 @@ int publish_stage_export(const struct publish_stage *s, const char *out_dir, str
 	struct arena *a = arena_new();
 	struct out_file *files = arena_alloc(a, (man.n + 1) * sizeof *files);
 	for (size_t i = 0; i < man.n; i++)
-		files[i] = (struct out_file){ .rel = man.rel[i], .copy_from = arena_printf(a, "%s/%s", s->dir, man.rel[i]) };
+		files[i] = (struct out_file){ .rel = man.rel[i], .copy_from = arena_printf(a, "%s/%s", s->dir, man.rel[i]),
+		                            .link = 1 };
 	struct output_stats os;
 	int rc = output_commit(out_dir, files, man.n, pool_cpus(), &os, d);
 	arena_free(a);
@@ -360,6 +364,7 @@ struct cache {
 	size_t n, cap;
 	git_oid commit;     /* the tip the cache was written for */
 	int has_commit;
+	struct timespec read_from;   /* files were read from this moment on */
 };
 
 static void cache_push(struct arena *a, struct cache *c, const struct centry *e)
@@ -419,10 +424,11 @@ static void cache_save(const char *path, const struct cache *c, const git_oid *c
 	char hex[41];
 	gitutil_hex(commit, hex);
 	buf_printf(&b, "%s %s\n", STAT_CACHE_MAGIC, hex);
-	long long now = (long long)time(NULL);
+	long long from = (long long)c->read_from.tv_sec, from_ns = from * 1000000000LL + c->read_from.tv_nsec;
 	for (size_t i = 0; i < c->n; i++) {
 		const struct centry *e = &c->v[i];
-		if (e->sec >= now - STAT_CACHE_RACY)
+		if (e->nsec ? e->sec * 1000000000LL + e->nsec > from_ns - STAT_CACHE_RACY_NS
+		            : e->sec >= from - STAT_CACHE_RACY)
 			continue;
 		gitutil_hex(&e->id, hex);
 		buf_printf(&b, "%s %lld %lld %lld %llu %s\n", hex, e->size, e->sec, e->nsec, e->ino, e->path);
@@ -799,6 +805,7 @@ static int add_files(struct arena *a, git_repository *r, const struct publish_op
 	if (old->has_commit && git_reference_name_to_id(&tip, r, gitutil_branch_ref(a, o->branch)) == 0)
 		trusted = git_oid_equal(&tip, &old->commit);
 	todo = xcalloc(man.n ? man.n : 1, sizeof *todo);
+	clock_gettime(CLOCK_REALTIME, &now->read_from);
 	for (size_t k = 0; k < man.n; k++) {
 		const char *rel = arena_strndup(a, man.rel[k], strlen(man.rel[k]));
 		if (bad_path(rel)) {
