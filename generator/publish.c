@@ -20,6 +20,7 @@
 #include "buf.h"
 #include "gitpack.h"
 #include "gitutil.h"
+#include "history.h"
 #include "output.h"
 #include "pool.h"
 #include "utf8.h"
@@ -32,7 +33,8 @@
 #define STAT_CACHE_MAGIC "planpress-stat-cache 1"
 /* A file written less than a tick of its file system's clock before it was
  * read may change again within the same mtime tick, unseen: it is hashed
- * next time (git's "racy" entries). Whole-second mtimes mean a coarse file
+ * next time (git's "racy" entries), unless it is in the build folder of the
+ * repository, which no one changes in place (publish_opts.own_folder). Whole-second mtimes mean a coarse file
  * system (FAT counts in 2 s); otherwise the kernel stamps files from a clock
  * that moves every jiffy (at most 10 ms), and this leaves ten times that. */
 #define STAT_CACHE_RACY 2
@@ -365,6 +367,7 @@ struct cache {
 	git_oid commit;     /* the tip the cache was written for */
 	int has_commit;
 	struct timespec read_from;   /* files were read from this moment on */
+	int keep_racy;               /* no file is racy (publish_opts.own_folder) */
 };
 
 static void cache_push(struct arena *a, struct cache *c, const struct centry *e)
@@ -375,6 +378,21 @@ static void cache_push(struct arena *a, struct cache *c, const struct centry *e)
 		c->cap = cap;
 	}
 	c->v[c->n++] = *e;
+}
+
+/* A blank and a number of a cache line (s up to end), by hand: sscanf
+ * costs more than the rest of reading ten thousand lines. The position of
+ * the blank after it, or NULL. */
+static const char *cache_number(const char *s, const char *end, unsigned long long *v)
+{
+	if (s >= end || *s != ' ' || ++s == end || !IS_ASCII_DIGIT(*s))
+		return NULL;
+	for (*v = 0; s < end && IS_ASCII_DIGIT(*s); s++) {
+		if (*v > (ULLONG_MAX - 9) / 10)
+			return NULL;
+		*v = *v * 10 + (unsigned long long)(*s - '0');
+	}
+	return s < end && *s == ' ' ? s : NULL;
 }
 
 /* A damaged or foreign cache is only a slower publish: it is ignored. */
@@ -396,11 +414,19 @@ static void cache_load(struct arena *a, const char *path, struct cache *c)
 		if (!nl)
 			break;
 		struct centry e;
-		int off = 0;
-		if (nl - s < 41 || git_oid_fromstrn(&e.id, s, 40) < 0 ||
-		    sscanf(s + 40, " %lld %lld %lld %llu %n", &e.size, &e.sec, &e.nsec, &e.ino, &off) != 4 || !off)
+		const char *p = s + 40;
+		unsigned long long f[4];
+		if (nl - s < 41 || git_oid_fromstrn(&e.id, s, 40) < 0)
 			break;
-		e.path = arena_strndup(a, s + 40 + off, (size_t)(nl - (s + 40 + off)));
+		for (int k = 0; k < 4 && p; k++)
+			p = cache_number(p, nl, &f[k]);
+		if (!p || p + 1 >= nl)
+			break;
+		e.size = (long long)f[0];
+		e.sec = (long long)f[1];
+		e.nsec = (long long)f[2];
+		e.ino = f[3];
+		e.path = arena_strndup(a, p + 1, (size_t)(nl - (p + 1)));
 		cache_push(a, c, &e);
 	}
 out:
@@ -427,8 +453,9 @@ static void cache_save(const char *path, const struct cache *c, const git_oid *c
 	long long from = (long long)c->read_from.tv_sec, from_ns = from * 1000000000LL + c->read_from.tv_nsec;
 	for (size_t i = 0; i < c->n; i++) {
 		const struct centry *e = &c->v[i];
-		if (e->nsec ? e->sec * 1000000000LL + e->nsec > from_ns - STAT_CACHE_RACY_NS
-		            : e->sec >= from - STAT_CACHE_RACY)
+		int racy = e->nsec ? e->sec * 1000000000LL + e->nsec > from_ns - STAT_CACHE_RACY_NS
+		                   : e->sec >= from - STAT_CACHE_RACY;
+		if (racy && !c->keep_racy)
 			continue;
 		gitutil_hex(&e->id, hex);
 		buf_printf(&b, "%s %lld %lld %lld %llu %s\n", hex, e->size, e->sec, e->nsec, e->ino, e->path);
@@ -806,6 +833,7 @@ static int add_files(struct arena *a, git_repository *r, const struct publish_op
 		trusted = git_oid_equal(&tip, &old->commit);
 	todo = xcalloc(man.n ? man.n : 1, sizeof *todo);
 	clock_gettime(CLOCK_REALTIME, &now->read_from);
+	now->keep_racy = o->own_folder;
 	for (size_t k = 0; k < man.n; k++) {
 		const char *rel = arena_strndup(a, man.rel[k], strlen(man.rel[k]));
 		if (bad_path(rel)) {
@@ -1034,6 +1062,7 @@ int publish_commit(struct arena *a, const struct publish_opts *o, const struct p
 	res->message = arena_strndup(a, msg.data, msg.len);
 	if (!o->no_stat_cache)
 		cache_save(cache_path, &now, &cid);
+	history_remember(a, git_repository_path(r), res->commit, o->lang, &rd);
 	if (tag) {
 		git_oid tid;
 		const char *nl = strchr(res->message, '\n');
