@@ -349,19 +349,28 @@ static size_t skim_ws(const char *s, size_t len, size_t i)
 	return i;
 }
 
-/* s[*i] is '"': *i ends past the closing quote. */
+/* s[*i] is '"': *i ends past the closing quote (memchr finds the quotes:
+ * a task file is mostly text inside strings). */
 static int skim_string(const char *s, size_t len, size_t *i)
 {
-	for (size_t k = *i + 1; k < len; k++) {
-		if (s[k] == '\\')
-			k++;
-		else if (s[k] == '"') {
-			*i = k + 1;
+	for (size_t k = *i + 1; k < len;) {
+		const char *q = memchr(s + k, '"', len - k);
+		if (!q)
+			return -1;
+		size_t at = (size_t)(q - s), bs = 0;
+		while (at - bs > *i + 1 && s[at - bs - 1] == '\\')
+			bs++;
+		k = at + 1;
+		if (bs % 2 == 0) {   /* not escaped */
+			*i = k;
 			return 0;
 		}
 	}
 	return -1;
 }
+
+/* The bytes that matter between strings in a container: quotes and brackets. */
+static const unsigned char skim_stop[256] = { ['"'] = 1, ['{'] = 1, ['['] = 1, ['}'] = 1, [']'] = 1 };
 
 /* Any value at s[*i]; *i ends past it. */
 static int skim_value(const char *s, size_t len, size_t *i)
@@ -380,6 +389,10 @@ static int skim_value(const char *s, size_t len, size_t *i)
 		return 0;
 	}
 	while (k < len) {
+		while (k < len && !skim_stop[(unsigned char)s[k]])
+			k++;
+		if (k == len)
+			break;
 		char c = s[k];
 		if (c == '"') {
 			if (skim_string(s, len, &k) < 0)
