@@ -10,36 +10,28 @@ static uint32_t be32(const unsigned char *p)
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
+/* One round: the schedule kept as a ring of 16 words (FIPS 180-4, 6.1.3). */
+#define W(t) (t < 16 ? w[t] : (w[t & 15] = ROL(w[(t + 13) & 15] ^ w[(t + 8) & 15] ^ w[(t + 2) & 15] ^ w[t & 15], 1)))
+#define ROUND(t, f, k) do { \
+	uint32_t tmp = ROL(a, 5) + (f) + e + (k) + W(t); \
+	e = d; d = c; c = ROL(b, 30); b = a; a = tmp; \
+} while (0)
+
 static void compress(uint32_t h[5], const unsigned char *p)
 {
-	uint32_t w[80];
+	uint32_t w[16];
 	for (int t = 0; t < 16; t++)
 		w[t] = be32(p + 4 * t);
-	for (int t = 16; t < 80; t++)
-		w[t] = ROL(w[t - 3] ^ w[t - 8] ^ w[t - 14] ^ w[t - 16], 1);
 	uint32_t a = h[0], b = h[1], c = h[2], d = h[3], e = h[4];
-	for (int t = 0; t < 80; t++) {
-		uint32_t f, k;
-		if (t < 20) {
-			f = (b & c) | (~b & d);
-			k = 0x5a827999;
-		} else if (t < 40) {
-			f = b ^ c ^ d;
-			k = 0x6ed9eba1;
-		} else if (t < 60) {
-			f = (b & c) | (b & d) | (c & d);
-			k = 0x8f1bbcdc;
-		} else {
-			f = b ^ c ^ d;
-			k = 0xca62c1d6;
-		}
-		uint32_t tmp = ROL(a, 5) + f + e + k + w[t];
-		e = d;
-		d = c;
-		c = ROL(b, 30);
-		b = a;
-		a = tmp;
-	}
+	/* Four loops of twenty, one per function, so no round branches. */
+	for (int t = 0; t < 20; t++)
+		ROUND(t, d ^ (b & (c ^ d)), 0x5a827999);
+	for (int t = 20; t < 40; t++)
+		ROUND(t, b ^ c ^ d, 0x6ed9eba1);
+	for (int t = 40; t < 60; t++)
+		ROUND(t, (b & c) | (d & (b | c)), 0x8f1bbcdc);
+	for (int t = 60; t < 80; t++)
+		ROUND(t, b ^ c ^ d, 0xca62c1d6);
 	h[0] += a;
 	h[1] += b;
 	h[2] += c;
