@@ -438,9 +438,14 @@ static int skim(const char *s, size_t len, size_t *pos, char open,
 		size_t v0 = i;
 		if (skim_value(s, len, &i) < 0)
 			return -1;
-		if (open == '{' ? member && member(ud, s + k0 + 1, klen, v0, i) < 0
-		                : element && element(ud, v0, i) < 0)
+		int r = open == '{' ? member ? member(ud, s + k0 + 1, klen, v0, i) : 0
+		                    : element ? element(ud, v0, i) : 0;
+		if (r < 0)
 			return -1;
+		if (r > 0) {
+			*pos = i;   /* the caller has what it wanted */
+			return 0;
+		}
 		i = skim_ws(s, len, i);
 		if (i < len && s[i] == ',') {
 			i = skim_ws(s, len, i + 1);

@@ -392,7 +392,7 @@ static int task_member(void *ud, const char *key, size_t klen, size_t v0, size_t
 		t->plan = str;
 		t->planlen = n;
 	}
-	return 0;
+	return t->id && t->plan;   /* both found: the rest is not needed */
 }
 
 static int task_element(void *ud, size_t v0, size_t v1)
