@@ -209,7 +209,7 @@ int history_read_lang(struct arena *a, const char *repo_path, const char *branch
 		} else if (!e) {
 			struct revdiff rd;
 			struct revdiff_opts ro = { 0, l };
-			if (gitutil_compare_trees(a, r, pt, t, &ro, &rd, d) == 0) {
+			if (gitutil_compare_trees(a, r, pt, t, NULL, &ro, &rd, d) == 0) {
 				struct value *ce = hentry_of(a, &rd, l);
 				sum = value_table(a, p);
 				value_setc(a, sum, "added", value_get(ce, "added"));
@@ -326,7 +326,7 @@ int history_diff(struct arena *a, const char *repo_path, const char *branch,
 	}
 	*label_a = ca ? label(a, ca) : (o->lang == LANG_EN ? "(nothing)" : "（空）");
 	*label_b = label(a, cb);
-	rc = gitutil_compare_trees(a, r, ta, tb, o, out, d);
+	rc = gitutil_compare_trees(a, r, ta, tb, NULL, o, out, d);
 out:
 	git_tree_free(ta);
 	git_tree_free(tb);

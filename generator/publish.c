@@ -978,7 +978,7 @@ int publish_commit(struct arena *a, const struct publish_opts *o, const struct p
 	}
 	struct revdiff rd;
 	struct revdiff_opts ro = { 1, o->lang };
-	if ((rc = gitutil_compare_trees(a, r, ptree, tree, &ro, &rd, d)) != 0)
+	if ((rc = gitutil_compare_trees(a, r, ptree, tree, o->own_folder ? o->out_dir : NULL, &ro, &rd, d)) != 0)
 		goto out;
 	rc = 2;
 	if (o->message && *o->message)
