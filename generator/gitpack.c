@@ -27,9 +27,20 @@
 /* An offset from this one on needs the index's 64-bit table. */
 #define IDX_LARGE_OFFSET 0x80000000u
 
+/* The size of a piece of a big object (see gitpack_pieces): big enough that
+ * the 32 KiB priming each costs nothing, small enough that two threads share
+ * a 4 MiB file. */
+#define PACK_PIECE (1u << 20)
+/* deflate's window: what a piece is primed with. */
+#define PACK_WINDOW 32768u
+
 struct gitpack_zip {
 	z_stream zs;
+	z_stream raw;       /* headerless, for pieces; set up on first use */
+	int has_raw;
 };
+
+static void put32(struct buf *b, uint32_t v);
 
 struct gitpack_zip *gitpack_zip_new(void)
 {
@@ -44,28 +55,88 @@ void gitpack_zip_free(struct gitpack_zip *z)
 	if (!z)
 		return;
 	deflateEnd(&z->zs);
+	if (z->has_raw)
+		deflateEnd(&z->raw);
 	free(z);
+}
+
+/* Appends to out what zs makes of data (len bytes), ending with flush
+ * (Z_FINISH, or Z_SYNC_FLUSH: a piece's end, on a byte boundary). */
+static void deflate_into(z_stream *zs, const void *data, size_t len, int flush, struct buf *out)
+{
+	zs->next_in = (Bytef *)(uintptr_t)data;
+	int r;
+	for (;;) {
+		/* uInt-sized steps: a file over 4 GiB goes through in pieces. */
+		size_t in = len - (size_t)((const char *)zs->next_in - (const char *)data);
+		int last = in <= UINT_MAX;
+		zs->avail_in = last ? (uInt)in : UINT_MAX;
+		size_t room = deflateBound(zs, zs->avail_in) + 64;
+		buf_grow(out, room);
+		zs->next_out = (Bytef *)out->data + out->len;
+		zs->avail_out = (uInt)room;
+		r = deflate(zs, last ? flush : Z_NO_FLUSH);
+		out->len += room - zs->avail_out;
+		if (r == Z_STREAM_END || (last && r == Z_OK && flush == Z_SYNC_FLUSH && zs->avail_out))
+			return;
+		if (r != Z_OK && r != Z_BUF_ERROR)
+			xalloc_oom(len);   /* deflate into enough room fails only for want of memory */
+	}
 }
 
 void gitpack_deflate(struct gitpack_zip *z, const void *data, size_t len, struct buf *out)
 {
 	buf_reset(out);
 	deflateReset(&z->zs);
-	z->zs.next_in = (Bytef *)(uintptr_t)data;
-	int r;
-	do {
-		/* uInt-sized steps: a file over 4 GiB goes through in pieces. */
-		size_t in = len - (size_t)((const char *)z->zs.next_in - (const char *)data);
-		z->zs.avail_in = in > UINT_MAX ? UINT_MAX : (uInt)in;
-		size_t room = deflateBound(&z->zs, z->zs.avail_in) + 64;
-		buf_grow(out, room);
-		z->zs.next_out = (Bytef *)out->data + out->len;
-		z->zs.avail_out = (uInt)room;
-		r = deflate(&z->zs, in > UINT_MAX ? Z_NO_FLUSH : Z_FINISH);
-		out->len += room - z->zs.avail_out;
-	} while (r == Z_OK || r == Z_BUF_ERROR);
-	if (r != Z_STREAM_END)
-		xalloc_oom(len);   /* deflate into enough room fails only for want of memory */
+	deflate_into(&z->zs, data, len, Z_FINISH, out);
+}
+
+size_t gitpack_pieces(size_t len)
+{
+	return len <= PACK_PIECE ? 1 : (len + PACK_PIECE - 1) / PACK_PIECE;
+}
+
+void gitpack_deflate_piece(struct gitpack_zip *z, const void *data, size_t len, size_t k, struct buf *out)
+{
+	if (gitpack_pieces(len) == 1) {
+		gitpack_deflate(z, data, len, out);
+		return;
+	}
+	if (!z->has_raw) {
+		if (deflateInit2(&z->raw, PACK_ZLIB_LEVEL, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+			xalloc_oom(sizeof z->raw);
+		z->has_raw = 1;
+	}
+	buf_reset(out);
+	deflateReset(&z->raw);
+	const unsigned char *p = data;
+	size_t at = k * PACK_PIECE, n = len - at < PACK_PIECE ? len - at : PACK_PIECE;
+	if (at) {
+		size_t dict = at < PACK_WINDOW ? at : PACK_WINDOW;
+		deflateSetDictionary(&z->raw, p + at - dict, (uInt)dict);
+	}
+	deflate_into(&z->raw, p + at, n, at + n == len ? Z_FINISH : Z_SYNC_FLUSH, out);
+}
+
+void gitpack_join(const void *data, size_t len, const struct buf *pieces, size_t n, struct buf *out)
+{
+	if (n == 1) {   /* gitpack_deflate's stream already */
+		buf_reset(out);
+		buf_put(out, pieces[0].data, pieces[0].len);
+		return;
+	}
+	/* RFC 1950: deflate with a 32 KiB window, fastest level; the Adler-32 of the whole. */
+	buf_reset(out);
+	buf_put(out, "\x78\x01", 2);
+	for (size_t k = 0; k < n; k++)
+		buf_put(out, pieces[k].data, pieces[k].len);
+	uLong ad = adler32(0, Z_NULL, 0);
+	for (size_t done = 0; done < len;) {
+		size_t step = len - done > UINT_MAX ? UINT_MAX : len - done;
+		ad = adler32(ad, (const Bytef *)data + done, (uInt)step);
+		done += step;
+	}
+	put32(out, (uint32_t)ad);
 }
 
 struct entry {

@@ -20,6 +20,15 @@ void gitpack_zip_free(struct gitpack_zip *z);
 /* out = the zlib stream of data (len bytes), as a pack holds it. */
 void gitpack_deflate(struct gitpack_zip *z, const void *data, size_t len, struct buf *out);
 
+/* A big object is compressed on several threads at once: its contents cut
+ * into pieces deflated apart, each primed with the 32 KiB before it (as pigz
+ * does), then joined into one zlib stream. The pieces of len bytes: */
+size_t gitpack_pieces(size_t len);
+/* out = piece k of data (len bytes in all), as gitpack_join wants it. */
+void gitpack_deflate_piece(struct gitpack_zip *z, const void *data, size_t len, size_t k, struct buf *out);
+/* out = the zlib stream of data from its n pieces, in order. */
+void gitpack_join(const void *data, size_t len, const struct buf *pieces, size_t n, struct buf *out);
+
 struct gitpack;
 
 /* Starts a pack in gitdir's objects/pack (gitdir ends in '/'), as a temp

@@ -645,8 +645,16 @@ static int store_blob(git_odb *odb, const char *path, size_t size, git_oid *id, 
  * lookup tries each pack in turn. More go in as one pack, which costs one
  * file instead of one per object. */
 #define PACK_MIN_OBJECTS 64
+/* So many new bytes go in as a pack too, however few the files: its big
+ * contents are compressed on every thread (gitpack_pieces), where libgit2
+ * compresses a loose object on one. */
+#define PACK_MIN_BYTES (4u << 20)
+/* Files up to this size go into a pack read whole; bigger ones are streamed
+ * into loose objects, so that memory stays bounded. */
+#define PACK_WHOLE_MAX (64u << 20)
 /* Files read, hashed and compressed together on the worker threads before
- * they are appended to the pack: the memory held for them at once. */
+ * they are appended to the pack: the memory held for them at once (or one
+ * file up to PACK_WHOLE_MAX). */
 #define PACK_BATCH_BYTES (8u << 20)
 #define PACK_BATCH_FILES 1024
 
@@ -687,11 +695,19 @@ struct job {
 	int err;              /* errno of a failed read; EIO: it changed size */
 	int fresh;            /* neither the repository nor the pack has it */
 	struct buf data, z;
+	struct buf *pieces;   /* compressed, gitpack_pieces of them */
+};
+
+/* A piece of a job's file to compress. */
+struct piece {
+	struct job *j;
+	size_t k;
 };
 
 struct batch {
 	struct job *v;
 	struct gitpack_zip **zips;   /* one per worker */
+	struct piece *pieces;
 };
 
 static void job_hash(void *ctx, size_t i, int worker)
@@ -707,12 +723,11 @@ static void job_hash(void *ctx, size_t i, int worker)
 		j->err = EINVAL;
 }
 
-static void job_deflate(void *ctx, size_t i, int worker)
+static void piece_deflate(void *ctx, size_t i, int worker)
 {
 	struct batch *b = ctx;
-	struct job *j = &b->v[i];
-	if (j->fresh)
-		gitpack_deflate(b->zips[worker], j->data.data, j->data.len, &j->z);
+	struct piece *p = &b->pieces[i];
+	gitpack_deflate_piece(b->zips[worker], p->j->data.data, p->j->data.len, p->k, &p->j->pieces[p->k]);
 }
 
 /* Stores the files of jobs v[0..n) as blobs in s's pack, in batches hashed
@@ -727,7 +742,7 @@ static int store_batched(struct store *s, struct job *v, size_t n, struct cache 
 		size_t bytes = 0;
 		for (hi = lo; hi < n && hi - lo < PACK_BATCH_FILES && (hi == lo || bytes + v[hi].size <= PACK_BATCH_BYTES); hi++)
 			bytes += v[hi].size;
-		struct batch b = { v + lo, zips };
+		struct batch b = { v + lo, zips, NULL };
 		pool_run(hi - lo, jobs, job_hash, &b);
 		for (size_t i = lo; i < hi; i++) {
 			struct job *j = &v[i];
@@ -746,12 +761,34 @@ static int store_batched(struct store *s, struct job *v, size_t n, struct cache 
 				if (v[e].fresh && git_oid_equal(&v[e].id, &j->id))
 					j->fresh = 0;
 		}
+		size_t np = 0;
+		for (size_t i = lo; i < hi && !rc; i++)
+			np += v[i].fresh ? gitpack_pieces(v[i].data.len) : 0;
+		b.pieces = xcalloc(np ? np : 1, sizeof *b.pieces);
+		np = 0;
+		for (size_t i = lo; i < hi && !rc; i++) {
+			size_t pn = v[i].fresh ? gitpack_pieces(v[i].data.len) : 0;
+			v[i].pieces = pn ? xcalloc(pn, sizeof *v[i].pieces) : NULL;
+			for (size_t k = 0; k < pn; k++)
+				b.pieces[np++] = (struct piece){ &v[i], k };
+		}
 		if (!rc)
-			pool_run(hi - lo, jobs, job_deflate, &b);
+			pool_run(np, jobs, piece_deflate, &b);
+		free(b.pieces);
 		for (size_t i = lo; i < hi; i++) {
 			struct job *j = &v[i];
-			if (!rc && j->fresh)
-				rc = gitpack_add(s->pack, &j->id, GIT_OBJECT_BLOB, j->data.len, j->z.data, j->z.len, d);
+			size_t pn = j->pieces ? gitpack_pieces(j->data.len) : 0;
+			const struct buf *z = &j->z;
+			if (pn > 1)
+				gitpack_join(j->data.data, j->data.len, j->pieces, pn, &j->z);
+			else if (pn == 1)
+				z = &j->pieces[0];
+			if (!rc && pn)
+				rc = gitpack_add(s->pack, &j->id, GIT_OBJECT_BLOB, j->data.len, z->data, z->len, d);
+			for (size_t k = 0; k < pn; k++)
+				buf_free(&j->pieces[k]);
+			free(j->pieces);
+			j->pieces = NULL;
 			buf_free(&j->data);
 			buf_free(&j->z);
 		}
@@ -812,7 +849,7 @@ static int add_files(struct arena *a, git_repository *r, const struct publish_op
 	int rc = 2;
 	struct store s = { 0 };
 	struct job *todo = NULL;
-	size_t ntodo = 0, nsmall = 0;
+	size_t ntodo = 0, nsmall = 0, small_bytes = 0;
 	struct output_manifest man = { 0 };
 	const char *mpath = arena_printf(a, "%s/%s", o->out_dir, OUTPUT_MANIFEST);
 	if (output_manifest_read(o->out_dir, &man) < 0) {
@@ -859,21 +896,22 @@ static int add_files(struct arena *a, git_repository *r, const struct publish_op
 		} else {
 			todo[ntodo++] = (struct job){ .full = full, .size = (size_t)st.st_size, .k = now->n };
 			nsmall += (size_t)st.st_size <= STREAM_WHOLE_MAX;
+			small_bytes += (size_t)st.st_size <= PACK_WHOLE_MAX ? (size_t)st.st_size : 0;
 			res->hashed++;
 		}
 		cache_push(a, now, &e);
 	}
-	if (nsmall >= PACK_MIN_OBJECTS) {
+	if (nsmall >= PACK_MIN_OBJECTS || small_bytes >= PACK_MIN_BYTES) {
 		if (!(s.pack = gitpack_open(git_repository_path(r), d)))
 			goto out;
 		s.zip = gitpack_zip_new();
 	}
-	/* Big files are streamed into loose objects (see STREAM_WHOLE_MAX); the
-	 * rest go into the pack, when there is one, at the end. */
+	/* Big files are streamed into loose objects (see STREAM_WHOLE_MAX and
+	 * PACK_WHOLE_MAX); the rest go into the pack, when there is one, at the end. */
 	size_t nbatch = 0;
 	for (size_t t = 0; t < ntodo; t++) {
 		struct job *j = &todo[t];
-		if (s.pack && j->size <= STREAM_WHOLE_MAX) {
+		if (s.pack && j->size <= PACK_WHOLE_MAX) {
 			todo[nbatch++] = *j;
 			continue;
 		}
