@@ -158,6 +158,7 @@ int cmd_publish(const struct cli *cli, int argc, char **argv)
 		.as_of = c.has_as_of ? as_of : NULL,
 		.lang = lang_from_code(c.language),
 		.no_stat_cache = stage.temporary,
+		.own_folder = 1,
 	};
 	struct publish_result res;
 	rc = publish_commit(a, &po, &start, &res, &d);

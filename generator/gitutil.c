@@ -127,6 +127,7 @@ static int cmp_file(const void *x, const void *y)
 struct reader {
 	git_repository *r;
 	struct arena *a;
+	const char *new_dir;
 };
 
 static int read_blob(void *ud, int side, const struct revdiff_file *f, const char **data, size_t *len,
@@ -135,6 +136,18 @@ static int read_blob(void *ud, int side, const struct revdiff_file *f, const cha
 	struct reader *rd = ud;
 	git_oid id;
 	git_blob *b = NULL;
+	if (side == 1 && rd->new_dir) {
+		struct buf fb = BUF_INIT;
+		const char *path = arena_printf(rd->a, "%s/%s", rd->new_dir, f->path);
+		if (buf_read_file(&fb, path) < 0) {
+			diag_add(d, DIAG_ERROR, path, 0, 0, NULL, 0, "cannot read: %s", diag_errstr(errno));
+			return -1;
+		}
+		*len = fb.len;
+		*data = arena_strndup(rd->a, fb.data ? fb.data : "", fb.len);
+		buf_free(&fb);
+		return 0;
+	}
 	if (git_oid_fromstr(&id, f->id) < 0 || git_blob_lookup(&b, rd->r, &id) < 0) {
 		gitutil_fail(d, "cannot read %s (%s)", f->path, f->id);
 		return -1;
@@ -177,14 +190,14 @@ static int changed_files(struct arena *a, git_repository *r, git_tree *old, git_
 	return 0;
 }
 
-int gitutil_compare_trees(struct arena *a, git_repository *r, git_tree *old, git_tree *new,
+int gitutil_compare_trees(struct arena *a, git_repository *r, git_tree *old, git_tree *new, const char *new_dir,
                           const struct revdiff_opts *o, struct revdiff *out, struct diags *d)
 {
 	struct files fo, fn;
 	int rc = changed_files(a, r, old, new, &fo, &fn, d);
 	if (rc)
 		return rc;
-	struct reader rd = { r, a };
+	struct reader rd = { r, a, new_dir };
 	struct revdiff_source src = { read_blob, &rd };
 	return revdiff_compare(a, fo.v, fo.n, fn.v, fn.n, &src, o, out, d) < 0 ? 2 : 0;
 }

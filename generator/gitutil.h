@@ -41,8 +41,10 @@ int gitutil_remote(git_remote **out, git_repository *r, const char *name, const 
 
 /* What changed between trees old and new (either may be NULL: an empty
  * site), as revdiff_compare words it; out and everything in it owned by a.
+ * new_dir, when not NULL, is the folder new was just made from, unchanged
+ * since: its files are read there rather than inflated from the repository.
  * 0, or 2 after recording why in d. */
-int gitutil_compare_trees(struct arena *a, git_repository *r, git_tree *old, git_tree *new,
+int gitutil_compare_trees(struct arena *a, git_repository *r, git_tree *old, git_tree *new, const char *new_dir,
                           const struct revdiff_opts *o, struct revdiff *out, struct diags *d);
 
 #endif

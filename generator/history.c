@@ -130,6 +130,35 @@ static void hcache_save(struct arena *a, const char *path, const struct hcache *
 	buf_free(&b);
 }
 
+/* A cache entry: {added, changed, removed, task_changes: [words in l]}. */
+static struct value *hentry_of(struct arena *a, const struct revdiff *rd, enum lang l)
+{
+	struct pos p = { 0 };
+	struct value *ce = value_table(a, p), *tc = value_array(a, p);
+	value_setc(a, ce, "added", value_int(a, (int64_t)rd->added, p));
+	value_setc(a, ce, "changed", value_int(a, (int64_t)rd->changed, p));
+	value_setc(a, ce, "removed", value_int(a, (int64_t)rd->removed, p));
+	struct buf b = BUF_INIT;
+	for (size_t i = 0; i < rd->ntasks; i++) {
+		buf_reset(&b);
+		revdiff_task_words(rd, &rd->tasks[i], l, &b);
+		value_push(a, tc, value_string(a, b.data ? b.data : "", b.len, p));
+	}
+	buf_free(&b);
+	value_setc(a, ce, "task_changes", tc);
+	return ce;
+}
+
+void history_remember(struct arena *a, const char *gitdir, const char *commit, enum lang l,
+                      const struct revdiff *rd)
+{
+	const char *hpath = arena_printf(a, "%s%s", gitdir, HISTORY_CACHE);
+	struct hcache hold, hnow = { 0 };
+	hcache_load(a, hpath, &hold);
+	hcache_push(a, &hnow, arena_printf(a, "%s:%d", commit, (int)l), hentry_of(a, rd, l));
+	hcache_save(a, hpath, &hold, &hnow);
+}
+
 int history_read_lang(struct arena *a, const char *repo_path, const char *branch, enum lang l,
                          struct value **out, struct diags *d)
 {
@@ -180,23 +209,13 @@ int history_read_lang(struct arena *a, const char *repo_path, const char *branch
 		} else if (!e) {
 			struct revdiff rd;
 			struct revdiff_opts ro = { 0, l };
-			if (gitutil_compare_trees(a, r, pt, t, &ro, &rd, d) == 0) {
+			if (gitutil_compare_trees(a, r, pt, t, NULL, &ro, &rd, d) == 0) {
+				struct value *ce = hentry_of(a, &rd, l);
 				sum = value_table(a, p);
-				tc = value_array(a, p);
-				value_setc(a, sum, "added", value_int(a, (int64_t)rd.added, p));
-				value_setc(a, sum, "changed", value_int(a, (int64_t)rd.changed, p));
-				value_setc(a, sum, "removed", value_int(a, (int64_t)rd.removed, p));
-				for (size_t i = 0; i < rd.ntasks; i++) {
-					struct buf b = BUF_INIT;
-					revdiff_task_words(&rd, &rd.tasks[i], l, &b);
-					value_push(a, tc, value_string(a, b.data ? b.data : "", b.len, p));
-					buf_free(&b);
-				}
-				struct value *ce = value_table(a, p);
-				value_setc(a, ce, "added", value_get(sum, "added"));
-				value_setc(a, ce, "changed", value_get(sum, "changed"));
-				value_setc(a, ce, "removed", value_get(sum, "removed"));
-				value_setc(a, ce, "task_changes", tc);
+				value_setc(a, sum, "added", value_get(ce, "added"));
+				value_setc(a, sum, "changed", value_get(ce, "changed"));
+				value_setc(a, sum, "removed", value_get(ce, "removed"));
+				tc = (struct value *)value_get(ce, "task_changes");
 				hcache_push(a, &hnow, key, ce);
 				hnow.dirty = 1;
 			} else {
@@ -307,7 +326,7 @@ int history_diff(struct arena *a, const char *repo_path, const char *branch,
 	}
 	*label_a = ca ? label(a, ca) : (o->lang == LANG_EN ? "(nothing)" : "（空）");
 	*label_b = label(a, cb);
-	rc = gitutil_compare_trees(a, r, ta, tb, o, out, d);
+	rc = gitutil_compare_trees(a, r, ta, tb, NULL, o, out, d);
 out:
 	git_tree_free(ta);
 	git_tree_free(tb);

@@ -26,6 +26,14 @@
  * language l. Has the shape of build_history_fn (build.h). */
 int history_read_lang(struct arena *a, const char *repo_path, const char *branch, enum lang l,
                       struct value **out, struct diags *d);
+/* Records in the history cache (in gitdir, the repository's folder, ending
+ * in '/') what commit (40 hex digits) changed from its first parent, as rd
+ * says, worded in l: publish has just compared them, and the next build need
+ * not again. rd must be what revdiff_compare gives for the two trees (any
+ * text level). Failing only costs time: nothing is reported. */
+void history_remember(struct arena *a, const char *gitdir, const char *commit, enum lang l,
+                      const struct revdiff *rd);
+
 /* The same, worded in Chinese. */
 int history_read(struct arena *a, const char *repo_path, const char *branch,
                  struct value **out, struct diags *d);

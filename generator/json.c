@@ -340,6 +340,139 @@ void json_write_string(const char *s, size_t n, struct buf *out)
 	buf_putc(out, '"');
 }
 
+/* ---- skimming ------------------------------------------------------------------ */
+
+static size_t skim_ws(const char *s, size_t len, size_t i)
+{
+	while (i < len && IS_ASCII_SPACE(s[i]))
+		i++;
+	return i;
+}
+
+/* s[*i] is '"': *i ends past the closing quote (memchr finds the quotes:
+ * a task file is mostly text inside strings). */
+static int skim_string(const char *s, size_t len, size_t *i)
+{
+	for (size_t k = *i + 1; k < len;) {
+		const char *q = memchr(s + k, '"', len - k);
+		if (!q)
+			return -1;
+		size_t at = (size_t)(q - s), bs = 0;
+		while (at - bs > *i + 1 && s[at - bs - 1] == '\\')
+			bs++;
+		k = at + 1;
+		if (bs % 2 == 0) {   /* not escaped */
+			*i = k;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* The bytes that matter between strings in a container: quotes and brackets. */
+static const unsigned char skim_stop[256] = { ['"'] = 1, ['{'] = 1, ['['] = 1, ['}'] = 1, [']'] = 1 };
+
+/* Any value at s[*i]; *i ends past it. */
+static int skim_value(const char *s, size_t len, size_t *i)
+{
+	size_t k = *i, depth = 0;
+	if (k >= len)
+		return -1;
+	if (s[k] == '"')
+		return skim_string(s, len, i);
+	if (s[k] != '{' && s[k] != '[') {
+		while (k < len && s[k] != ',' && s[k] != '}' && s[k] != ']' && !IS_ASCII_SPACE(s[k]))
+			k++;
+		if (k == *i)
+			return -1;
+		*i = k;
+		return 0;
+	}
+	while (k < len) {
+		while (k < len && !skim_stop[(unsigned char)s[k]])
+			k++;
+		if (k == len)
+			break;
+		char c = s[k];
+		if (c == '"') {
+			if (skim_string(s, len, &k) < 0)
+				return -1;
+			continue;
+		}
+		if (c == '{' || c == '[')
+			depth++;
+		else if ((c == '}' || c == ']') && --depth == 0) {
+			*i = k + 1;
+			return 0;
+		}
+		k++;
+	}
+	return -1;
+}
+
+/* The one loop of both skims: open is '{' or '['. */
+static int skim(const char *s, size_t len, size_t *pos, char open,
+                int (*member)(void *ud, const char *key, size_t klen, size_t v0, size_t v1),
+                int (*element)(void *ud, size_t v0, size_t v1), void *ud)
+{
+	char close = open == '{' ? '}' : ']';
+	size_t i = skim_ws(s, len, *pos);
+	if (i >= len || s[i] != open)
+		return -1;
+	i = skim_ws(s, len, i + 1);
+	if (i < len && s[i] == close) {
+		*pos = i + 1;
+		return 0;
+	}
+	for (;;) {
+		size_t k0 = i, klen = 0;
+		if (open == '{') {
+			if (i >= len || s[i] != '"' || skim_string(s, len, &i) < 0)
+				return -1;
+			klen = i - k0 - 2;
+			i = skim_ws(s, len, i);
+			if (i >= len || s[i] != ':')
+				return -1;
+			i = skim_ws(s, len, i + 1);
+		}
+		size_t v0 = i;
+		if (skim_value(s, len, &i) < 0)
+			return -1;
+		int r = open == '{' ? member ? member(ud, s + k0 + 1, klen, v0, i) : 0
+		                    : element ? element(ud, v0, i) : 0;
+		if (r < 0)
+			return -1;
+		if (r > 0) {
+			*pos = i;   /* the caller has what it wanted */
+			return 0;
+		}
+		i = skim_ws(s, len, i);
+		if (i < len && s[i] == ',') {
+			i = skim_ws(s, len, i + 1);
+			continue;
+		}
+		if (i < len && s[i] == close) {
+			*pos = i + 1;
+			return 0;
+		}
+		return -1;
+	}
+}
+
+int json_skim_object(const char *src, size_t len, size_t *pos,
+                     int (*fn)(void *ud, const char *key, size_t klen, size_t v0, size_t v1), void *ud)
+{
+	return skim(src, len, pos, '{', fn, NULL, ud);
+}
+
+int json_skim_array(const char *src, size_t len, size_t *pos,
+                    int (*fn)(void *ud, size_t v0, size_t v1), void *ud)
+{
+	return skim(src, len, pos, '[', NULL, fn, ud);
+}
+
+/* ---- writing -------------------------------------------------------------------- */
+
 static void indent(struct buf *out, int pretty, int depth)
 {
 	if (!pretty)

@@ -15,6 +15,20 @@
 struct value *json_parse(struct arena *a, const char *path, const char *src, size_t len,
                          struct diags *d);
 
+/* Skimming: the members of an object, or the elements of an array, found
+ * without building values or checking them (strings are skipped over with
+ * their escapes, brackets counted), for a caller that parses only some of a
+ * big file. Each calls fn with the span [v0, v1) of each value (and a
+ * member's key as written, between its quotes, escapes undecoded); fn
+ * returning -1 stops the skim as a failure, 1 as a success, with *pos at the
+ * end of that value. *pos starts at the '{' or '[' (blanks before it
+ * skipped) and ends past its closing bracket. 0, or -1 when src is not
+ * shaped so there: json_parse says why. */
+int json_skim_object(const char *src, size_t len, size_t *pos,
+                     int (*fn)(void *ud, const char *key, size_t klen, size_t v0, size_t v1), void *ud);
+int json_skim_array(const char *src, size_t len, size_t *pos,
+                    int (*fn)(void *ud, size_t v0, size_t v1), void *ud);
+
 /* Appends v as JSON. pretty: two-space indent, one member per line, for
  * files reviewers diff. Dates become ISO strings; functions become null. */
 void json_write(const struct value *v, int pretty, struct buf *out);

@@ -155,7 +155,7 @@ static int sync_parent(const char *path)
 	return rc;
 }
 
-static int write_all(int fd, const char *data, size_t len)
+int output_write_all(int fd, const char *data, size_t len)
 {
 	size_t off = 0;
 	while (off < len) {
@@ -203,7 +203,7 @@ static int copy_into(int fd, const char *from)
 				goto out;
 			hole = 1;
 		} else {
-			if (write_all(fd, chunk, (size_t)r) < 0)
+			if (output_write_all(fd, chunk, (size_t)r) < 0)
 				goto out;
 			hole = 0;
 		}
@@ -224,6 +224,41 @@ out:
 
 static int spill_into(int fd, const struct output_spill *s, unsigned long long off, size_t len);
 
+/* tmp = the temp file path is written through: ".NAME.tmp-PID-N" beside it. */
+static void tmp_name(struct buf *tmp, const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	size_t dirlen = slash ? (size_t)(slash - path + 1) : 0;
+	buf_put(tmp, path, dirlen);
+	buf_printf(tmp, ".%s.tmp-%ld-%u", slash ? slash + 1 : path, (long)getpid(),
+	           atomic_fetch_add(&tmp_counter, 1));
+}
+
+/* Puts a hard link to from at path, atomically (a temp link renamed over
+ * it). 0, or -1 with errno set (EXDEV: another file system). */
+static int link_atomic(const char *path, const char *from)
+{
+	struct buf tmp = BUF_INIT;
+	tmp_name(&tmp, path);
+	int slot = inflight_add(buf_cstr(&tmp), tmp.len);
+	int rc = atomic_load(&dying) ? (errno = EINTR, -1) : link(from, tmp.data);
+	if (rc == 0 && (rc = rename(tmp.data, path)) < 0) {
+		int e = errno;
+		unlink(tmp.data);
+		errno = e;
+	}
+	inflight_drop(slot);
+	buf_free(&tmp);
+	return rc;
+}
+
+/* 1 when path and from are the same file (one a hard link of the other). */
+static int same_file(const char *path, const char *from)
+{
+	struct stat a, b;
+	return lstat(path, &a) == 0 && lstat(from, &b) == 0 && a.st_ino == b.st_ino && a.st_dev == b.st_dev;
+}
+
 /* Writes data (or the file copy_from) to path through a temp file in the same
  * folder named ".NAME.tmp-PID-N"; with sync, durably. 0, or -1 with errno
  * set (and *read_err set when reading copy_from failed; read_err may be NULL). */
@@ -232,11 +267,7 @@ static int write_atomic(const char *path, const char *data, size_t len, const ch
                         int *read_err)
 {
 	struct buf tmp = BUF_INIT;
-	const char *slash = strrchr(path, '/');
-	size_t dirlen = slash ? (size_t)(slash - path + 1) : 0;
-	buf_put(&tmp, path, dirlen);
-	buf_printf(&tmp, ".%s.tmp-%ld-%u", slash ? slash + 1 : path, (long)getpid(),
-	           atomic_fetch_add(&tmp_counter, 1));
+	tmp_name(&tmp, path);
 	int rc = -1, saved = 0;
 	/* Listed before it exists, so a signal between open and rename removes it. */
 	int slot = inflight_add(buf_cstr(&tmp), tmp.len);
@@ -248,7 +279,7 @@ static int write_atomic(const char *path, const char *data, size_t len, const ch
 	}
 	int bad = copy_from ? copy_into(fd, copy_from)
 	          : spill   ? spill_into(fd, spill, spill_off, len)
-	                    : write_all(fd, data, len);
+	                    : output_write_all(fd, data, len);
 	if (!bad && sync)
 		bad = fsync(fd);
 	if (bad) {
@@ -608,7 +639,7 @@ static int spill_into(int fd, const struct output_spill *s, unsigned long long o
 			if (r == 0)
 				errno = EIO;
 			rc = -2;
-		} else if (write_all(fd, chunk, (size_t)r) < 0) {
+		} else if (output_write_all(fd, chunk, (size_t)r) < 0) {
 			rc = -1;
 		} else {
 			done += (size_t)r;
@@ -633,11 +664,16 @@ static void write_one(struct job *j, const struct out_file *f)
 	struct buf path = BUF_INIT;
 	buf_printf(&path, "%s/%s", j->dir, f->rel);
 	/* A spilled file differed when it was made: no need to compare again. */
-	if (f->same || (!f->spill && same_content(path.data, f->data, f->len, f->copy_from))) {
+	if (f->same || (f->link && same_file(path.data, f->copy_from)) ||
+	    (!f->spill && same_content(path.data, f->data, f->len, f->copy_from))) {
 		atomic_fetch_add(&j->unchanged, 1);
 		goto out;
 	}
 	int read_err = 0;
+	if (f->link && link_atomic(path.data, f->copy_from) == 0) {
+		atomic_fetch_add(&j->written, 1);
+		goto out;
+	}
 	if (write_atomic(path.data, f->data, f->len, f->copy_from, f->spill, f->spill_off, 0, &read_err) < 0) {
 		int e = errno;
 		if (read_err && f->spill)

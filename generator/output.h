@@ -14,6 +14,8 @@ struct out_file {
 	const char *data;
 	size_t len;
 	const char *copy_from;   /* a path on disk, or NULL */
+	int link;                /* copy_from may be hard-linked instead of copied, as nothing
+	                          * changes it in place (publish's private build folder) */
 	const char *src;         /* for messages: the source file that makes it, or NULL */
 	/* Set by output_spill_put instead of data: */
 	int same;                /* the output folder holds exactly this already */
@@ -96,6 +98,10 @@ int output_mkdirs(const char *path);
 /* Writes data to path atomically and durably (temp file in the same folder,
  * synced, renamed, then the folder synced). Returns 0 or -1 with errno set. */
 int output_write_atomic(const char *path, const char *data, size_t len);
+
+/* Writes all len bytes of data to fd, again after EINTR. Returns 0 or -1
+ * with errno set. */
+int output_write_all(int fd, const char *data, size_t len);
 
 /* Installs handlers for SIGINT, SIGTERM and SIGHUP that remove the temp
  * files being written at that moment and then die of the same signal. */

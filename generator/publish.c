@@ -1,6 +1,6 @@
-/* publish.c: the output folder committed to a bare repository with libgit2: blobs straight
- * into the object database (unchanged files known by their stat), trees from an in-memory
- * index, the branch moved by compare-and-swap, then tagged. */
+/* publish.c: the output folder committed to a bare repository: new blobs and trees as one
+ * pack (or a few loose objects; unchanged files known by their stat), the commit with
+ * libgit2, the branch moved by compare-and-swap, then tagged. */
 #include "publish.h"
 
 #include <dirent.h>
@@ -18,7 +18,9 @@
 #include <git2.h>
 
 #include "buf.h"
+#include "gitpack.h"
 #include "gitutil.h"
+#include "history.h"
 #include "output.h"
 #include "pool.h"
 #include "utf8.h"
@@ -29,10 +31,14 @@
  * size, mtime and inode did not change is not read and hashed again. */
 #define STAT_CACHE "planpress-stat-cache"
 #define STAT_CACHE_MAGIC "planpress-stat-cache 1"
-/* A file modified within this many seconds of the cache being written may
- * change again within the same mtime tick: it is hashed next time (git's
- * "racy" entries). */
+/* A file written less than a tick of its file system's clock before it was
+ * read may change again within the same mtime tick, unseen: it is hashed
+ * next time (git's "racy" entries), unless it is in the build folder of the
+ * repository, which no one changes in place (publish_opts.own_folder). Whole-second mtimes mean a coarse file
+ * system (FAT counts in 2 s); otherwise the kernel stamps files from a clock
+ * that moves every jiffy (at most 10 ms), and this leaves ten times that. */
 #define STAT_CACHE_RACY 2
+#define STAT_CACHE_RACY_NS 100000000LL
 
 /* ---- a lock on the branch -------------------------------------------------------- */
 
@@ -326,7 +332,8 @@ int publish_stage_export(const struct publish_stage *s, const char *out_dir, str
 	struct arena *a = arena_new();
 	struct out_file *files = arena_alloc(a, (man.n + 1) * sizeof *files);
 	for (size_t i = 0; i < man.n; i++)
-		files[i] = (struct out_file){ .rel = man.rel[i], .copy_from = arena_printf(a, "%s/%s", s->dir, man.rel[i]) };
+		files[i] = (struct out_file){ .rel = man.rel[i], .copy_from = arena_printf(a, "%s/%s", s->dir, man.rel[i]),
+		                            .link = 1 };
 	struct output_stats os;
 	int rc = output_commit(out_dir, files, man.n, pool_cpus(), &os, d);
 	arena_free(a);
@@ -359,6 +366,8 @@ struct cache {
 	size_t n, cap;
 	git_oid commit;     /* the tip the cache was written for */
 	int has_commit;
+	struct timespec read_from;   /* files were read from this moment on */
+	int keep_racy;               /* no file is racy (publish_opts.own_folder) */
 };
 
 static void cache_push(struct arena *a, struct cache *c, const struct centry *e)
@@ -369,6 +378,21 @@ static void cache_push(struct arena *a, struct cache *c, const struct centry *e)
 		c->cap = cap;
 	}
 	c->v[c->n++] = *e;
+}
+
+/* A blank and a number of a cache line (s up to end), by hand: sscanf
+ * costs more than the rest of reading ten thousand lines. The position of
+ * the blank after it, or NULL. */
+static const char *cache_number(const char *s, const char *end, unsigned long long *v)
+{
+	if (s >= end || *s != ' ' || ++s == end || !IS_ASCII_DIGIT(*s))
+		return NULL;
+	for (*v = 0; s < end && IS_ASCII_DIGIT(*s); s++) {
+		if (*v > (ULLONG_MAX - 9) / 10)
+			return NULL;
+		*v = *v * 10 + (unsigned long long)(*s - '0');
+	}
+	return s < end && *s == ' ' ? s : NULL;
 }
 
 /* A damaged or foreign cache is only a slower publish: it is ignored. */
@@ -390,11 +414,19 @@ static void cache_load(struct arena *a, const char *path, struct cache *c)
 		if (!nl)
 			break;
 		struct centry e;
-		int off = 0;
-		if (nl - s < 41 || git_oid_fromstrn(&e.id, s, 40) < 0 ||
-		    sscanf(s + 40, " %lld %lld %lld %llu %n", &e.size, &e.sec, &e.nsec, &e.ino, &off) != 4 || !off)
+		const char *p = s + 40;
+		unsigned long long f[4];
+		if (nl - s < 41 || git_oid_fromstrn(&e.id, s, 40) < 0)
 			break;
-		e.path = arena_strndup(a, s + 40 + off, (size_t)(nl - (s + 40 + off)));
+		for (int k = 0; k < 4 && p; k++)
+			p = cache_number(p, nl, &f[k]);
+		if (!p || p + 1 >= nl)
+			break;
+		e.size = (long long)f[0];
+		e.sec = (long long)f[1];
+		e.nsec = (long long)f[2];
+		e.ino = f[3];
+		e.path = arena_strndup(a, p + 1, (size_t)(nl - (p + 1)));
 		cache_push(a, c, &e);
 	}
 out:
@@ -418,10 +450,12 @@ static void cache_save(const char *path, const struct cache *c, const git_oid *c
 	char hex[41];
 	gitutil_hex(commit, hex);
 	buf_printf(&b, "%s %s\n", STAT_CACHE_MAGIC, hex);
-	long long now = (long long)time(NULL);
+	long long from = (long long)c->read_from.tv_sec, from_ns = from * 1000000000LL + c->read_from.tv_nsec;
 	for (size_t i = 0; i < c->n; i++) {
 		const struct centry *e = &c->v[i];
-		if (e->sec >= now - STAT_CACHE_RACY)
+		int racy = e->nsec ? e->sec * 1000000000LL + e->nsec > from_ns - STAT_CACHE_RACY_NS
+		                   : e->sec >= from - STAT_CACHE_RACY;
+		if (racy && !c->keep_racy)
 			continue;
 		gitutil_hex(&e->id, hex);
 		buf_printf(&b, "%s %lld %lld %lld %llu %s\n", hex, e->size, e->sec, e->nsec, e->ino, e->path);
@@ -604,16 +638,219 @@ static int store_blob(git_odb *odb, const char *path, size_t size, git_oid *id, 
 	return rc;
 }
 
-/* Adds every file of the manifest to idx, hashing only those the stat cache
- * does not vouch for. */
+/* ---- storing objects ------------------------------------------------------------- */
+
+/* Fewer new files than this go in as loose objects (a file each, written by
+ * libgit2): a pack for every small publication would pile packs up, and a
+ * lookup tries each pack in turn. More go in as one pack, which costs one
+ * file instead of one per object. */
+#define PACK_MIN_OBJECTS 64
+/* So many new bytes go in as a pack too, however few the files: its big
+ * contents are compressed on every thread (gitpack_pieces), where libgit2
+ * compresses a loose object on one. */
+#define PACK_MIN_BYTES (4u << 20)
+/* Files up to this size go into a pack read whole; bigger ones are streamed
+ * into loose objects, so that memory stays bounded. */
+#define PACK_WHOLE_MAX (64u << 20)
+/* Files read, hashed and compressed together on the worker threads before
+ * they are appended to the pack: the memory held for them at once (or one
+ * file up to PACK_WHOLE_MAX). */
+#define PACK_BATCH_BYTES (8u << 20)
+#define PACK_BATCH_FILES 1024
+
+/* Where new objects go: the pack (NULL: loose objects) and what writing
+ * them needs on this thread. */
+struct store {
+	git_odb *odb;
+	struct gitpack *pack;
+	struct gitpack_zip *zip;
+	struct buf z;
+};
+
+/* Stores an object of the main thread unless the repository or the pack has
+ * it already. 0, or -1 after recording why in d. */
+static int store_object(struct store *s, const git_oid *id, git_object_t type, const void *data, size_t len,
+                        struct diags *d)
+{
+	if ((s->pack && gitpack_has(s->pack, id)) || git_odb_exists_ext(s->odb, id, GIT_ODB_LOOKUP_NO_REFRESH))
+		return 0;
+	if (!s->pack) {
+		git_oid got;
+		if (git_odb_write(&got, s->odb, data, len, type) < 0) {
+			gitutil_fail(d, "cannot store an object");
+			return -1;
+		}
+		return 0;
+	}
+	gitpack_deflate(s->zip, data, len, &s->z);
+	return gitpack_add(s->pack, id, type, len, s->z.data, s->z.len, d);
+}
+
+/* A file to hash: read, hashed and (when new) compressed on a worker. */
+struct job {
+	const char *full;
+	size_t size;          /* by lstat */
+	size_t k;             /* its entry in the cache being made */
+	git_oid id;
+	int err;              /* errno of a failed read; EIO: it changed size */
+	int fresh;            /* neither the repository nor the pack has it */
+	struct buf data, z;
+	struct buf *pieces;   /* compressed, gitpack_pieces of them */
+};
+
+/* A piece of a job's file to compress. */
+struct piece {
+	struct job *j;
+	size_t k;
+};
+
+struct batch {
+	struct job *v;
+	struct gitpack_zip **zips;   /* one per worker */
+	struct piece *pieces;
+};
+
+static void job_hash(void *ctx, size_t i, int worker)
+{
+	struct job *j = &((struct batch *)ctx)->v[i];
+	if (buf_read_file(&j->data, j->full) < 0) {
+		j->err = errno;
+		return;
+	}
+	if (j->data.len != j->size)
+		j->err = EIO;   /* it changed under us */
+	else if (git_odb_hash(&j->id, j->data.data ? j->data.data : "", j->data.len, GIT_OBJECT_BLOB) < 0)
+		j->err = EINVAL;
+}
+
+static void piece_deflate(void *ctx, size_t i, int worker)
+{
+	struct batch *b = ctx;
+	struct piece *p = &b->pieces[i];
+	gitpack_deflate_piece(b->zips[worker], p->j->data.data, p->j->data.len, p->k, &p->j->pieces[p->k]);
+}
+
+/* Stores the files of jobs v[0..n) as blobs in s's pack, in batches hashed
+ * and compressed on the worker threads; sets each entry's id in now. */
+static int store_batched(struct store *s, struct job *v, size_t n, struct cache *now, struct diags *d)
+{
+	int jobs = pool_cpus(), rc = 0;
+	struct gitpack_zip **zips = xcalloc((size_t)jobs, sizeof *zips);
+	for (int w = 0; w < jobs; w++)
+		zips[w] = gitpack_zip_new();
+	for (size_t lo = 0, hi; lo < n && !rc; lo = hi) {
+		size_t bytes = 0;
+		for (hi = lo; hi < n && hi - lo < PACK_BATCH_FILES && (hi == lo || bytes + v[hi].size <= PACK_BATCH_BYTES); hi++)
+			bytes += v[hi].size;
+		struct batch b = { v + lo, zips, NULL };
+		pool_run(hi - lo, jobs, job_hash, &b);
+		for (size_t i = lo; i < hi; i++) {
+			struct job *j = &v[i];
+			if (j->err) {
+				errno = j->err;
+				diag_add(d, DIAG_ERROR, j->full, 0, 0, NULL, 0, "cannot read: %s",
+				         j->err == EIO ? "it changed while it was read" : diag_errstr(j->err));
+				rc = -1;
+				break;
+			}
+			now->v[j->k].id = j->id;
+			/* The same contents twice in one batch: the second is not new. */
+			j->fresh = !gitpack_has(s->pack, &j->id) &&
+			           !git_odb_exists_ext(s->odb, &j->id, GIT_ODB_LOOKUP_NO_REFRESH);
+			for (size_t e = lo; j->fresh && e < i; e++)
+				if (v[e].fresh && git_oid_equal(&v[e].id, &j->id))
+					j->fresh = 0;
+		}
+		size_t np = 0;
+		for (size_t i = lo; i < hi && !rc; i++)
+			np += v[i].fresh ? gitpack_pieces(v[i].data.len) : 0;
+		b.pieces = xcalloc(np ? np : 1, sizeof *b.pieces);
+		np = 0;
+		for (size_t i = lo; i < hi && !rc; i++) {
+			size_t pn = v[i].fresh ? gitpack_pieces(v[i].data.len) : 0;
+			v[i].pieces = pn ? xcalloc(pn, sizeof *v[i].pieces) : NULL;
+			for (size_t k = 0; k < pn; k++)
+				b.pieces[np++] = (struct piece){ &v[i], k };
+		}
+		if (!rc)
+			pool_run(np, jobs, piece_deflate, &b);
+		free(b.pieces);
+		for (size_t i = lo; i < hi; i++) {
+			struct job *j = &v[i];
+			size_t pn = j->pieces ? gitpack_pieces(j->data.len) : 0;
+			const struct buf *z = &j->z;
+			if (pn > 1)
+				gitpack_join(j->data.data, j->data.len, j->pieces, pn, &j->z);
+			else if (pn == 1)
+				z = &j->pieces[0];
+			if (!rc && pn)
+				rc = gitpack_add(s->pack, &j->id, GIT_OBJECT_BLOB, j->data.len, z->data, z->len, d);
+			for (size_t k = 0; k < pn; k++)
+				buf_free(&j->pieces[k]);
+			free(j->pieces);
+			j->pieces = NULL;
+			buf_free(&j->data);
+			buf_free(&j->z);
+		}
+	}
+	for (int w = 0; w < jobs; w++)
+		gitpack_zip_free(zips[w]);
+	free(zips);
+	return rc;
+}
+
+/* Writes the tree of the entries v[lo..hi) of c (sorted by path: their
+ * order is git's, a folder sorting as its name and '/'), all inside the
+ * folder whose path with its '/' is the first plen bytes of each; *id is set.
+ * Only trees that are new are stored. */
+static int write_tree(struct store *s, const struct cache *c, size_t lo, size_t hi, size_t plen, git_oid *id,
+                      struct diags *d)
+{
+	struct buf b = BUF_INIT;
+	int rc = 0;
+	for (size_t i = lo; i < hi && !rc;) {
+		const char *name = c->v[i].path + plen, *slash = strchr(name, '/');
+		if (!slash) {
+			buf_puts(&b, "100644 ");
+			buf_put(&b, name, strlen(name) + 1);
+			buf_put(&b, c->v[i].id.id, GIT_OID_RAWSZ);
+			i++;
+			continue;
+		}
+		size_t nl = (size_t)(slash - name) + 1, j = i + 1;
+		while (j < hi && strncmp(c->v[j].path + plen, name, nl) == 0)
+			j++;
+		git_oid sub;
+		rc = write_tree(s, c, i, j, plen + nl, &sub, d);
+		buf_puts(&b, "40000 ");
+		buf_put(&b, name, nl - 1);
+		buf_putc(&b, '\0');
+		buf_put(&b, sub.id, GIT_OID_RAWSZ);
+		i = j;
+	}
+	if (!rc && git_odb_hash(id, b.data ? b.data : "", b.len, GIT_OBJECT_TREE) < 0) {
+		gitutil_fail(d, "cannot hash a tree");
+		rc = -1;
+	}
+	if (!rc)
+		rc = store_object(s, id, GIT_OBJECT_TREE, b.data ? b.data : "", b.len, d);
+	buf_free(&b);
+	return rc;
+}
+
+/* Stores every file of the manifest and the trees above them, hashing only
+ * the files the stat cache does not vouch for, and sets *tree_id to the
+ * site's tree. Many new objects go in as one pack (synced before this
+ * returns), a few as loose objects. */
 static int add_files(struct arena *a, git_repository *r, const struct publish_opts *o,
-                     const struct cache *old, struct cache *now, git_index *idx,
+                     const struct cache *old, struct cache *now, git_oid *tree_id,
                      struct publish_result *res, struct diags *d)
 {
 	int rc = 2;
-	struct buf data = BUF_INIT;
+	struct store s = { 0 };
+	struct job *todo = NULL;
+	size_t ntodo = 0, nsmall = 0, small_bytes = 0;
 	struct output_manifest man = { 0 };
-	git_odb *odb = NULL;
 	const char *mpath = arena_printf(a, "%s/%s", o->out_dir, OUTPUT_MANIFEST);
 	if (output_manifest_read(o->out_dir, &man) < 0) {
 		int e = errno;
@@ -623,7 +860,7 @@ static int add_files(struct arena *a, git_repository *r, const struct publish_op
 			rc = 1;   /* like a manifest path that cannot be published */
 		goto out;
 	}
-	if (git_repository_odb(&odb, r) < 0) {
+	if (git_repository_odb(&s.odb, r) < 0) {
 		gitutil_fail(d, "cannot open the object database");
 		goto out;
 	}
@@ -631,6 +868,9 @@ static int add_files(struct arena *a, git_repository *r, const struct publish_op
 	int trusted = 0;
 	if (old->has_commit && git_reference_name_to_id(&tip, r, gitutil_branch_ref(a, o->branch)) == 0)
 		trusted = git_oid_equal(&tip, &old->commit);
+	todo = xcalloc(man.n ? man.n : 1, sizeof *todo);
+	clock_gettime(CLOCK_REALTIME, &now->read_from);
+	now->keep_racy = o->own_folder;
 	for (size_t k = 0; k < man.n; k++) {
 		const char *rel = arena_strndup(a, man.rel[k], strlen(man.rel[k]));
 		if (bad_path(rel)) {
@@ -650,39 +890,56 @@ static int add_files(struct arena *a, git_repository *r, const struct publish_op
 		                    (long long)st.st_mtim.tv_nsec, (unsigned long long)st.st_ino };
 		const struct centry *c = cache_find(old, rel);
 		if (c && c->size == e.size && c->sec == e.sec && c->nsec == e.nsec && c->ino == e.ino &&
-		    (trusted || git_odb_exists(odb, &c->id))) {
+		    (trusted || git_odb_exists(s.odb, &c->id))) {
 			e.id = c->id;
 			res->reused++;
 		} else {
-			int sr = store_blob(odb, full, (size_t)st.st_size, &e.id, &data);
-			if (sr == -1) {
-				diag_add(d, DIAG_ERROR, full, 0, 0, NULL, 0, "cannot read: %s", diag_errstr(errno));
-				goto out;
-			}
-			if (sr == -2) {
-				gitutil_fail(d, "cannot store %s", rel);
-				goto out;
-			}
+			todo[ntodo++] = (struct job){ .full = full, .size = (size_t)st.st_size, .k = now->n };
+			nsmall += (size_t)st.st_size <= STREAM_WHOLE_MAX;
+			small_bytes += (size_t)st.st_size <= PACK_WHOLE_MAX ? (size_t)st.st_size : 0;
 			res->hashed++;
 		}
 		cache_push(a, now, &e);
-		git_index_entry ie;
-		memset(&ie, 0, sizeof ie);
-		ie.mode = GIT_FILEMODE_BLOB;
-		ie.id = e.id;
-		ie.path = rel;
-		ie.file_size = (uint32_t)st.st_size;
-		if (git_index_add(idx, &ie) < 0) {
-			gitutil_fail(d, "cannot add %s", rel);
+	}
+	if (nsmall >= PACK_MIN_OBJECTS || small_bytes >= PACK_MIN_BYTES) {
+		if (!(s.pack = gitpack_open(git_repository_path(r), d)))
+			goto out;
+		s.zip = gitpack_zip_new();
+	}
+	/* Big files are streamed into loose objects (see STREAM_WHOLE_MAX and
+	 * PACK_WHOLE_MAX); the rest go into the pack, when there is one, at the end. */
+	size_t nbatch = 0;
+	for (size_t t = 0; t < ntodo; t++) {
+		struct job *j = &todo[t];
+		if (s.pack && j->size <= PACK_WHOLE_MAX) {
+			todo[nbatch++] = *j;
+			continue;
+		}
+		int sr = store_blob(s.odb, j->full, j->size, &now->v[j->k].id, &s.z);
+		if (sr == -1) {
+			diag_add(d, DIAG_ERROR, j->full, 0, 0, NULL, 0, "cannot read: %s", diag_errstr(errno));
+			goto out;
+		}
+		if (sr == -2) {
+			gitutil_fail(d, "cannot store %s", now->v[j->k].path);
 			goto out;
 		}
 	}
+	if (s.pack && store_batched(&s, todo, nbatch, now, d) < 0)
+		goto out;
 	qsort(now->v, now->n, sizeof *now->v, cmp_centry);
+	if (write_tree(&s, now, 0, now->n, 0, tree_id, d) < 0)
+		goto out;
+	if (s.pack && (gitpack_finish(s.pack, d) < 0 || git_odb_refresh(s.odb) < 0))
+		goto out;
 	rc = 0;
 out:
-	git_odb_free(odb);
+	gitpack_free(s.pack);
+	gitpack_zip_free(s.zip);
+	buf_free(&s.z);
+	free(todo);
+	git_odb_free(s.odb);
 	output_manifest_free(&man);
-	buf_free(&data);
 	return rc;
 }
 
@@ -714,7 +971,6 @@ int publish_commit(struct arena *a, const struct publish_opts *o, const struct p
 	git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 1);
 	int rc = 2;
 	git_repository *r = NULL;
-	git_index *idx = NULL;
 	git_tree *tree = NULL, *ptree = NULL;
 	git_commit *parent = NULL;
 	git_signature *sig = NULL;
@@ -728,22 +984,12 @@ int publish_commit(struct arena *a, const struct publish_opts *o, const struct p
 	const char *cache_path = arena_printf(a, "%s%s", git_repository_path(r), STAT_CACHE);
 	struct cache old, now = { 0 };
 	cache_load(a, cache_path, &old);
-	if (git_index_new(&idx) < 0) {
-		gitutil_fail(d, "cannot make an index");
-		goto out;
-	}
-	if ((rc = add_files(a, r, o, &old, &now, idx, res, d)) != 0)
+	git_oid tree_id, start, cid;
+	if ((rc = add_files(a, r, o, &old, &now, &tree_id, res, d)) != 0)
 		goto out;
 	rc = 2;
-	git_oid tree_id, start, cid;
-	/* Every blob of idx was just written, or verified to be in the repository
-	 * (see add_files): libgit2 need not look each of them up again, which
-	 * costs an open and an inflate per file of the site. */
-	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_OBJECT_CREATION, 0);
-	int we = git_index_write_tree_to(&tree_id, idx, r);
-	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_OBJECT_CREATION, 1);
-	if (we < 0 || git_tree_lookup(&tree, r, &tree_id) < 0) {
-		gitutil_fail(d, "cannot write the tree");
+	if (git_tree_lookup(&tree, r, &tree_id) < 0) {
+		gitutil_fail(d, "cannot read the tree just written");
 		goto out;
 	}
 	int has_start = st->id[0] != '\0';
@@ -770,7 +1016,7 @@ int publish_commit(struct arena *a, const struct publish_opts *o, const struct p
 	}
 	struct revdiff rd;
 	struct revdiff_opts ro = { 1, o->lang };
-	if ((rc = gitutil_compare_trees(a, r, ptree, tree, &ro, &rd, d)) != 0)
+	if ((rc = gitutil_compare_trees(a, r, ptree, tree, o->own_folder ? o->out_dir : NULL, &ro, &rd, d)) != 0)
 		goto out;
 	rc = 2;
 	if (o->message && *o->message)
@@ -853,6 +1099,7 @@ int publish_commit(struct arena *a, const struct publish_opts *o, const struct p
 	res->message = arena_strndup(a, msg.data, msg.len);
 	if (!o->no_stat_cache)
 		cache_save(cache_path, &now, &cid);
+	history_remember(a, git_repository_path(r), res->commit, o->lang, &rd);
 	if (tag) {
 		git_oid tid;
 		const char *nl = strchr(res->message, '\n');
@@ -875,7 +1122,6 @@ out:
 	git_commit_free(parent);
 	git_tree_free(ptree);
 	git_tree_free(tree);
-	git_index_free(idx);
 	git_repository_free(r);
 	git_libgit2_shutdown();
 	return rc;

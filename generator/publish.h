@@ -35,6 +35,10 @@ struct publish_opts {
 	const char *as_of;         /* "2019-06-30", or NULL */
 	enum lang lang;
 	int no_stat_cache;         /* out_dir is a one-off folder: its stats are not kept */
+	int own_folder;            /* out_dir is the repository's build folder (publish_stage_open),
+	                            * whose files are only ever replaced (a new file renamed into
+	                            * place: a new inode), never changed in place: the stat cache
+	                            * keeps even files written a moment ago */
 };
 
 struct publish_result {

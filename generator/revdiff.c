@@ -6,6 +6,7 @@
 
 #include "json.h"
 #include "utf8.h"
+#include "xalloc.h"
 
 /* A commit message names at most this many pages and tasks one by one; past
  * that a count says how many more (a theme change touches every page). */
@@ -257,16 +258,13 @@ static const char *lead_text(struct arena *a, const struct value *t)
 	return r;
 }
 
-static int read_tasks(struct arena *a, const struct revdiff_source *src, int side,
-                      const struct revdiff_file *f, struct tasklist *tl, struct diags *d)
+/* The tasks of one side's data/tasks.json (data, len; f NULL: none), parsed whole. */
+static void read_tasks(struct arena *a, int side, const struct revdiff_file *f, const char *data, size_t len,
+                       struct tasklist *tl, struct diags *d)
 {
 	memset(tl, 0, sizeof *tl);
 	if (!f)
-		return 0;
-	const char *data;
-	size_t len;
-	if (src->read(src->ud, side, f, &data, &len, d) < 0)
-		return -1;
+		return;
 	struct diags quiet;
 	diags_init(&quiet);
 	struct value *root = json_parse(a, f->path, data, len, &quiet);
@@ -277,13 +275,12 @@ static int read_tasks(struct arena *a, const struct revdiff_source *src, int sid
 	struct value *tasks = value_get(root, "tasks");
 	tl->as_of = value_str(value_get(root, "as_of"), NULL);
 	if (!value_is(tasks, V_ARRAY))
-		return 0;
+		return;
 	tl->v = arena_alloc(a, (value_len(tasks) + 1) * sizeof *tl->v);
 	for (size_t i = 0; i < value_len(tasks); i++)
 		if (value_is(value_get(value_at(tasks, i), "id"), V_STRING))
 			tl->v[tl->n++] = value_at(tasks, i);
 	qsort(tl->v, tl->n, sizeof *tl->v, cmp_task);
-	return 0;
 }
 
 static const char *opt_str(const struct value *t, const char *key)
@@ -353,6 +350,186 @@ static void compare_tasks(struct arena *a, const struct tasklist *o, const struc
 		}
 		r->tasks[r->ntasks++] = t;
 	}
+}
+
+/* ---- task data: only the tasks whose text differs ----------------------------- */
+
+/* data/tasks.json holds every task of the site (25 MB at 10k tasks), and a
+ * publication usually changes a few: tasks whose text is the same in both
+ * revisions are not parsed. A task as text: its span, and its "id" and
+ * "plan" strings as written (NULL when not strings). */
+struct taskspan {
+	const char *s;
+	size_t len;
+	const char *id, *plan;
+	size_t idlen, planlen;
+	int same;          /* the other revision has it, byte for byte */
+	int escaped;       /* id or plan holds an escape: only a parse compares them */
+};
+
+struct taskspans {
+	const char *s;
+	struct taskspan *v;
+	size_t n, cap;
+	size_t tasks0, tasks1;   /* the span of the root's "tasks" value */
+	int has_tasks;
+};
+
+static int task_member(void *ud, const char *key, size_t klen, size_t v0, size_t v1)
+{
+	struct taskspans *ts = ud;
+	struct taskspan *t = &ts->v[ts->n - 1];
+	int id = klen == 2 && memcmp(key, "id", 2) == 0, plan = klen == 4 && memcmp(key, "plan", 4) == 0;
+	if ((!id && !plan) || ts->s[v0] != '"')
+		return 0;
+	const char *str = ts->s + v0 + 1;
+	size_t n = v1 - v0 - 2;
+	t->escaped |= memchr(str, '\\', n) != NULL;
+	if (id) {
+		t->id = str;
+		t->idlen = n;
+	} else {
+		t->plan = str;
+		t->planlen = n;
+	}
+	return t->id && t->plan;   /* both found: the rest is not needed */
+}
+
+static int task_element(void *ud, size_t v0, size_t v1)
+{
+	struct taskspans *ts = ud;
+	if (ts->s[v0] != '{')
+		return 0;   /* not a task: read_tasks leaves it out too */
+	if (ts->n == ts->cap) {
+		ts->cap = ts->cap ? 2 * ts->cap : 1024;
+		ts->v = xrealloc(ts->v, ts->cap * sizeof *ts->v);
+	}
+	ts->v[ts->n++] = (struct taskspan){ ts->s + v0, v1 - v0, NULL, NULL, 0, 0, 0, 0 };
+	size_t p = v0;
+	return json_skim_object(ts->s, v1, &p, task_member, ts);
+}
+
+static int root_member(void *ud, const char *key, size_t klen, size_t v0, size_t v1)
+{
+	struct taskspans *ts = ud;
+	if (klen != 5 || memcmp(key, "tasks", 5) != 0)
+		return 0;
+	if (ts->has_tasks || ts->s[v0] != '[')
+		return -1;   /* twice, or not a list: left to the parser */
+	ts->has_tasks = 1;
+	ts->tasks0 = v0;
+	ts->tasks1 = v1;
+	size_t p = v0;
+	return json_skim_array(ts->s, v1, &p, task_element, ts);
+}
+
+static int cmp_span_id(const void *x, const void *y)
+{
+	const struct taskspan *a = x, *b = y;
+	if (!a->id || !b->id)
+		return (a->id != NULL) - (b->id != NULL);   /* those without first */
+	int c = memcmp(a->id, b->id, a->idlen < b->idlen ? a->idlen : b->idlen);
+	return c ? c : (a->idlen > b->idlen) - (a->idlen < b->idlen);
+}
+
+/* The tasks of one side's text whose text the other side does not have,
+ * and its as_of, into tl. 0, or -1 when a part does not parse. */
+static int parse_tasks(struct arena *a, const char *path, const char *data, size_t len,
+                       const struct taskspans *ts, struct tasklist *tl)
+{
+	struct diags quiet;
+	diags_init(&quiet);
+	memset(tl, 0, sizeof *tl);
+	int rc = -1;
+	/* The root without its tasks: as_of and whatever else it holds. */
+	struct buf skel = BUF_INIT;
+	buf_put(&skel, data, ts->tasks0);
+	buf_puts(&skel, "[]");
+	buf_put(&skel, data + ts->tasks1, len - ts->tasks1);
+	struct value *root = json_parse(a, path, skel.data, skel.len, &quiet);
+	buf_free(&skel);
+	if (!root)
+		goto out;
+	tl->as_of = value_str(value_get(root, "as_of"), NULL);
+	tl->v = arena_alloc(a, (ts->n + 1) * sizeof *tl->v);
+	for (size_t i = 0; i < ts->n; i++) {
+		if (ts->v[i].same)
+			continue;
+		struct value *t = json_parse(a, path, ts->v[i].s, ts->v[i].len, &quiet);
+		if (!t)
+			goto out;
+		if (value_is(value_get(t, "id"), V_STRING))
+			tl->v[tl->n++] = t;
+	}
+	qsort(tl->v, tl->n, sizeof *tl->v, cmp_task);
+	rc = 0;
+out:
+	diags_free(&quiet);
+	return rc;
+}
+
+/* Compares the task data of two revisions by the tasks whose text differs;
+ * r->tasks, as_of and multi_plan as compare_tasks sets them from whole
+ * parses. 1 when the texts are not shaped for this (duplicate ids, escapes
+ * in ids or plans, not an object with a "tasks" list of objects) or a part
+ * does not parse: the caller parses them whole. */
+static int compare_task_texts(struct arena *a, const char *path, const char *data[2], const size_t len[2],
+                              struct revdiff *r)
+{
+	struct taskspans ts[2] = { { .s = data[0] }, { .s = data[1] } };
+	int rc = 1;
+	for (int side = 0; side < 2; side++) {
+		size_t p = 0;
+		if (json_skim_object(data[side], len[side], &p, root_member, &ts[side]) < 0 || !ts[side].has_tasks)
+			goto out;
+		for (size_t i = 0; i < ts[side].n; i++)
+			if (ts[side].v[i].escaped)
+				goto out;
+			else if (!ts[side].v[i].id)
+				ts[side].v[i].same = 1;   /* no id: not a task read_tasks keeps */
+		qsort(ts[side].v, ts[side].n, sizeof *ts[side].v, cmp_span_id);
+	}
+	/* Side by side in id order; multi_plan as compare_tasks counts it: the
+	 * new revision's plan of each task, the old one's of a removed task. */
+	const char *plan = NULL;
+	size_t planlen = 0;
+	int multi = 0;
+	for (size_t i = 0, j = 0; i < ts[0].n || j < ts[1].n;) {
+		struct taskspan *o = i < ts[0].n ? &ts[0].v[i] : NULL, *n = j < ts[1].n ? &ts[1].v[j] : NULL;
+		if ((o && !o->id) || (n && !n->id)) {
+			i += o && !o->id;
+			j += n && !n->id;
+			continue;
+		}
+		int c = !o ? 1 : !n ? -1 : cmp_span_id(o, n);
+		if ((c <= 0 && i + 1 < ts[0].n && ts[0].v[i + 1].id && cmp_span_id(o, o + 1) == 0) ||
+		    (c >= 0 && j + 1 < ts[1].n && ts[1].v[j + 1].id && cmp_span_id(n, n + 1) == 0))
+			goto out;   /* an id twice */
+		const struct taskspan *t = c >= 0 ? n : o;
+		if (t->plan) {
+			if (plan && (planlen != t->planlen || memcmp(plan, t->plan, planlen) != 0))
+				multi = 1;
+			plan = t->plan;
+			planlen = t->planlen;
+		}
+		if (c == 0 && o->len == n->len && memcmp(o->s, n->s, o->len) == 0)
+			o->same = n->same = 1;
+		i += c <= 0;
+		j += c >= 0;
+	}
+	struct tasklist tl[2];
+	for (int side = 0; side < 2; side++)
+		if (parse_tasks(a, path, data[side], len[side], &ts[side], &tl[side]) < 0)
+			goto out;
+	r->as_of[0] = tl[0].as_of;
+	r->as_of[1] = tl[1].as_of;
+	compare_tasks(a, &tl[0], &tl[1], r);
+	r->multi_plan = multi;
+	rc = 0;
+out:
+	free(ts[0].v);
+	free(ts[1].v);
+	return rc;
 }
 
 /* ---- comparing ----------------------------------------------------------------- */
@@ -459,12 +636,19 @@ int revdiff_compare(struct arena *a, const struct revdiff_file *old, size_t nold
 			r->pages[k++] = pv[c].v[m];
 		}
 	if ((tasks[0] || tasks[1]) && !(tasks[0] && tasks[1] && strcmp(tasks[0]->id, tasks[1]->id) == 0)) {
-		struct tasklist tl[2];
-		if (read_tasks(a, src, 0, tasks[0], &tl[0], d) < 0 || read_tasks(a, src, 1, tasks[1], &tl[1], d) < 0)
-			goto out;
-		r->as_of[0] = tl[0].as_of;
-		r->as_of[1] = tl[1].as_of;
-		compare_tasks(a, &tl[0], &tl[1], r);
+		const char *data[2] = { NULL, NULL };
+		size_t len[2] = { 0, 0 };
+		for (int side = 0; side < 2; side++)
+			if (tasks[side] && src->read(src->ud, side, tasks[side], &data[side], &len[side], d) < 0)
+				goto out;
+		if (!tasks[0] || !tasks[1] || compare_task_texts(a, tasks[1]->path, data, len, r) != 0) {
+			struct tasklist tl[2];
+			read_tasks(a, 0, tasks[0], data[0], len[0], &tl[0], d);
+			read_tasks(a, 1, tasks[1], data[1], len[1], &tl[1], d);
+			r->as_of[0] = tl[0].as_of;
+			r->as_of[1] = tl[1].as_of;
+			compare_tasks(a, &tl[0], &tl[1], r);
+		}
 	}
 	rc = 0;
 out:

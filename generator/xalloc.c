@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void oom(size_t n)
+void xalloc_oom(size_t n)
 {
 	fprintf(stderr, "planpress: fatal: out of memory (%zu bytes)\n", n);
 	exit(2);
@@ -15,7 +15,7 @@ void *xmalloc(size_t n)
 {
 	void *p = malloc(n ? n : 1);
 	if (!p)
-		oom(n);
+		xalloc_oom(n);
 	return p;
 }
 
@@ -23,7 +23,7 @@ void *xcalloc(size_t n, size_t size)
 {
 	void *p = calloc(n ? n : 1, size ? size : 1);
 	if (!p)
-		oom(n * size);
+		xalloc_oom(n * size);
 	return p;
 }
 
@@ -31,7 +31,7 @@ void *xrealloc(void *p, size_t n)
 {
 	void *q = realloc(p, n ? n : 1);
 	if (!q)
-		oom(n);
+		xalloc_oom(n);
 	return q;
 }
 

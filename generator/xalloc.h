@@ -11,5 +11,7 @@ void *xrealloc(void *p, size_t n);
 /* A NUL-terminated copy of the n bytes at s. */
 char *xstrndup(const char *s, size_t n);
 char *xstrdup(const char *s);
+/* Exits as out of memory: for libraries that allocate themselves (zlib). */
+void xalloc_oom(size_t n) __attribute__((noreturn));
 
 #endif

@@ -59,5 +59,29 @@ for round in 1 2; do
 	check "and the output folder after it" synced_after "$site/public" "/public/\\.planpress-manifest$"
 done
 check "the history cache synced before its rename" synced_before "/planpress-history-cache$"
+
+# Enough new pages for one pack (generator/gitpack.c): the pack and its index
+# synced before they are named, their folder after, all before the ref.
+mkdir -p "$site/content/notes"
+i=1
+while [ $i -le 80 ]; do
+	printf -- '---\ntitle: 第%d篇\n---\n正文%d。\n' $i $i >"$site/content/notes/n$i.md"
+	i=$((i + 1))
+done
+spy -C "$site" publish; rc=$?
+check "a publish of 80 new pages under the shim exits 0" test $rc -eq 0
+[ $rc -eq 0 ] || cat "$PP_TMP/err" >&2
+check "its pack synced before it is named" synced_before "/objects/pack/pack-[0-9a-f]*\\.pack$"
+check "its index synced before it is named" synced_before "/objects/pack/pack-[0-9a-f]*\\.idx$"
+check "the index named after the pack" awk '
+	$1 == "rename" && $3 ~ /\.pack$/ { p = NR }
+	$1 == "rename" && $3 ~ /\.idx$/ { i = NR }
+	END { exit !(p && i > p) }' "$log"
+check "the pack folder synced after both" synced_after "$repo/objects/pack" "/objects/pack/pack-"
+check "the pack synced before the ref" awk -v lock="$repo/refs/heads/main.lock" '
+	$1 == "fsync" && $2 == lock { seen = 1 }
+	$1 == "fsync" && $2 ~ /\/objects\/pack/ && seen { bad = 1 }
+	$1 == "fsync" && $2 ~ /\/objects\/pack\/tmp_pack_/ { packed = 1 }
+	END { exit bad || !seen || !packed }' "$log"
 check "the repository passes fsck" git -c safe.directory='*' -C "$repo" fsck --strict
 pp_done sync

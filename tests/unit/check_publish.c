@@ -11,6 +11,7 @@
 #include "arena.h"
 #include "diag.h"
 #include "history.h"
+#include "json.h"
 #include "output.h"
 #include "publish.h"
 
@@ -73,7 +74,7 @@ int main(void)
 	put("index.html", "<title>首页</title>\n<p>完成60%</p>\n", 1500000000);
 	put("about/index.html", "<title>关于</title>\n<p>关于</p>\n", 1500000000);
 	put(OUTPUT_MANIFEST, "about/index.html\nindex.html\n", 1500000000);
-	struct publish_opts o = { repo, "main", out, NULL, "张三", "zs@example.org", NULL, "2019-06-30", LANG_ZH, 0 };
+	struct publish_opts o = { repo, "main", out, NULL, "张三", "zs@example.org", NULL, "2019-06-30", LANG_ZH, 0, 0 };
 	struct publish_result res;
 	CHECK_INT(publish_commit(a, &o, &st, &res, &d), 0);
 	CHECK(!res.nothing);
@@ -150,7 +151,54 @@ int main(void)
 	CHECK_INT(r.added, 2);
 	CHECK_INT(history_diff(a, repo, "main", "nosuch", NULL, &ro, &r, &la, &lb, &d), 1);
 
-	char cmd[600];
+	/* publish records what each commit changed, worded as history_read
+	 * words it from the commits themselves. */
+	char cmd[600], hpath[400];
+	snprintf(hpath, sizeof hpath, "%s/planpress-history-cache", repo);
+	unlink(hpath);
+	put(OUTPUT_MANIFEST, "about/index.html\nindex.html\n", 1500000000);
+	CHECK_INT(publish_begin(repo, "main", &now, &d), 0);
+	put("about/index.html", "<title>关于</title>\n<p>关于我们</p>\n", 1500000300);
+	CHECK_INT(publish_commit(a, &o, &now, &res, &d), 0);
+	struct value *remembered, *computed;
+	CHECK_INT(history_read(a, repo, "main", &remembered, &d), 0);
+	CHECK(access(hpath, F_OK) == 0);
+	unlink(hpath);
+	CHECK_INT(history_read(a, repo, "main", &computed, &d), 0);
+	struct buf j1 = BUF_INIT, j2 = BUF_INIT;
+	json_write(value_get(value_at(remembered, 0), "summary"), 0, &j1);
+	json_write(value_get(value_at(computed, 0), "summary"), 0, &j2);
+	CHECK_STR(buf_cstr(&j1), buf_cstr(&j2));
+	CHECK_STR(buf_cstr(&j1), "{\"added\":0,\"changed\":1,\"removed\":0}");
+	buf_free(&j1);
+	buf_free(&j2);
+
+	/* The stat cache keeps a file written a moment ago only from the
+	 * repository's own build folder, where nothing changes a file in place. */
+	put("index.html", "<title>首页</title>\n<p>完成90%</p>\n", 1500000400);
+	snprintf(cmd, sizeof cmd, "%s/out/index.html", dir);
+	/* Written "now" as the publish reads it, however slow the run (ASan):
+	 * a second ahead, to the nanosecond. */
+	struct timespec fresh[2];
+	clock_gettime(CLOCK_REALTIME, &fresh[0]);
+	fresh[0].tv_sec += 1;
+	fresh[0].tv_nsec |= 1;
+	fresh[1] = fresh[0];
+	utimensat(AT_FDCWD, cmd, fresh, 0);
+	CHECK_INT(publish_begin(repo, "main", &now, &d), 0);
+	CHECK_INT(publish_commit(a, &o, &now, &res, &d), 0);
+	CHECK_INT(res.hashed, 1);
+	CHECK_INT(publish_begin(repo, "main", &now, &d), 0);
+	CHECK_INT(publish_commit(a, &o, &now, &res, &d), 0);
+	CHECK(res.nothing);
+	CHECK_INT(res.hashed, 1);   /* racy: read again */
+	o.own_folder = 1;
+	CHECK_INT(publish_commit(a, &o, &now, &res, &d), 0);
+	CHECK_INT(res.hashed, 1);
+	CHECK_INT(publish_commit(a, &o, &now, &res, &d), 0);
+	CHECK_INT(res.hashed, 0);   /* kept */
+	o.own_folder = 0;
+
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
 	CHECK_INT(system(cmd), 0);
 	diags_free(&d);

@@ -53,6 +53,34 @@ static const char *hunk_text(const struct textdiff_hunk *h, struct buf *b)
 	return buf_cstr(b);
 }
 
+/* Two revisions of data/tasks.json alone: ud is their texts. */
+static int rd_texts(void *ud, int side, const struct revdiff_file *f, const char **data, size_t *len,
+                    struct diags *d)
+{
+	*data = ((const char **)ud)[side];
+	*len = strlen(*data);
+	return 0;
+}
+
+static int tasks_diff(struct arena *a, const char *old, const char *new, struct revdiff *r, struct diags *d)
+{
+	const char *texts[2] = { old, new };
+	struct revdiff_file fo = { "data/tasks.json", "o" }, fn = { "data/tasks.json", "n" };
+	struct revdiff_source src = { rd_texts, texts };
+	struct revdiff_opts o = { 1, LANG_ZH };
+	return revdiff_compare(a, &fo, 1, &fn, 1, &src, &o, r, d);
+}
+
+/* One task's words, owned by a. */
+static const char *task_words(struct arena *a, const struct revdiff *r, size_t i)
+{
+	struct buf b = BUF_INIT;
+	revdiff_task_words(r, &r->tasks[i], LANG_ZH, &b);
+	const char *s = arena_strndup(a, b.data ? b.data : "", b.len);
+	buf_free(&b);
+	return s;
+}
+
 int main(void)
 {
 	struct arena *a = arena_new();
@@ -157,6 +185,7 @@ int main(void)
 	revdiff_write_html(&r, LANG_ZH, "A <到> B", &b);
 	CHECK(strstr(buf_cstr(&b), "<title>A &lt;到&gt; B</title>") != NULL);
 	CHECK(strstr(buf_cstr(&b), "<del>60</del><ins>80</ins>") != NULL);
+
 	CHECK(strstr(buf_cstr(&b), "src=") == NULL && strstr(buf_cstr(&b), "href=") == NULL);
 	struct value *v = revdiff_to_value(a, &r, LANG_ZH);
 	CHECK_INT(value_i64(value_path(v, "summary.changed"), -1), 1);
@@ -186,6 +215,49 @@ int main(void)
 	CHECK_STR(revdiff_status_word("delayed", LANG_ZH), "已延期");
 	CHECK_STR(revdiff_status_word("odd", LANG_ZH), "odd");
 
+	struct revdiff tr;
+	struct diags td;
+	diags_init(&td);
+	/* Task data as a build writes it, one task a block: only the blocks
+	 * that differ are parsed, with the same answer as whole parses (the
+	 * plan is named: the unchanged tasks are of two plans). */
+	const char *tj0 = "{\n  \"as_of\": \"2019-03-31\",\n  \"tasks\": [\n"
+	    "    {\n      \"id\": \"a/1\",\n      \"plan\": \"a\",\n      \"number\": \"1\",\n      \"title\": \"甲\",\n      \"progress\": 10,\n      \"milestones\": [{\"id\": \"zz\", \"what\": \"}]\\\"\"}]\n    },\n"
+	    "    {\n      \"id\": \"b/2\",\n      \"plan\": \"b\",\n      \"number\": \"2\",\n      \"title\": \"乙\",\n      \"progress\": 20\n    },\n"
+	    "    {\n      \"id\": \"b/3\",\n      \"plan\": \"b\",\n      \"number\": \"3\",\n      \"title\": \"丙\",\n      \"progress\": 30\n    },\n"
+	    "    7\n  ]\n}\n";
+	const char *tj1 = "{\n  \"as_of\": \"2019-06-30\",\n  \"tasks\": [\n"
+	    "    {\n      \"id\": \"a/1\",\n      \"plan\": \"a\",\n      \"number\": \"1\",\n      \"title\": \"甲\",\n      \"progress\": 10,\n      \"milestones\": [{\"id\": \"zz\", \"what\": \"}]\\\"\"}]\n    },\n"
+	    "    {\n      \"id\": \"b/2\",\n      \"plan\": \"b\",\n      \"number\": \"2\",\n      \"title\": \"乙\",\n      \"progress\": 25\n    },\n"
+	    "    {\n      \"id\": \"b/4\",\n      \"plan\": \"b\",\n      \"number\": \"4\",\n      \"title\": \"丁\",\n      \"progress\": 0\n    }\n  ]\n}\n";
+	CHECK_INT(tasks_diff(a, tj0, tj1, &tr, &td), 0);
+	CHECK_INT(tr.ntasks, 3);
+	CHECK(tr.multi_plan);
+	CHECK_STR(tr.as_of[0], "2019-03-31");
+	CHECK_STR(tr.as_of[1], "2019-06-30");
+	CHECK_STR(task_words(a, &tr, 0), "b 任务2 进度 20% → 25%");
+	CHECK_STR(task_words(a, &tr, 1), "b 任务3 删除：丙");
+	CHECK_STR(task_words(a, &tr, 2), "b 任务4 新增：丁");
+	/* The same task twice, or an escape in an id: parsed whole, same answetr. */
+	const char *dup0 = "{\"tasks\": [{\"id\": \"b/2\", \"plan\": \"b\", \"progress\": 20}, {\"id\": \"b/2\", \"plan\": \"b\", \"progress\": 20}]}";
+	const char *dup1 = "{\"tasks\": [{\"id\": \"b/2\", \"plan\": \"b\", \"progress\": 30}, {\"id\": \"b/2\", \"plan\": \"b\", \"progress\": 20}]}";
+	CHECK_INT(tasks_diff(a, dup0, dup1, &tr, &td), 0);
+	CHECK_INT(tr.ntasks, 1);
+	CHECK(!tr.multi_plan);
+	const char *esc0 = "{\"tasks\": [{\"id\": \"b\\/2\", \"plan\": \"b\", \"number\": \"2\", \"progress\": 20}]}";
+	const char *esc1 = "{\"tasks\": [{\"id\": \"b/2\", \"plan\": \"b\", \"number\": \"2\", \"progress\": 30}]}";
+	CHECK_INT(tasks_diff(a, esc0, esc1, &tr, &td), 0);
+	CHECK_INT(tr.ntasks, 1);
+	CHECK_STR(task_words(a, &tr, 0), "任务2 进度 20% → 30%");
+	/* A block that does not parse: whole parses say so, and leave its side out. */
+	size_t warns = td.n;
+	const char *bad1 = "{\"tasks\": [{\"id\": \"b/2\", \"plan\": \"b\", \"progress\": 3x}]}";
+	CHECK_INT(tasks_diff(a, esc1, bad1, &tr, &td), 0);
+	CHECK_INT(td.n, warns + 1);
+	CHECK(strstr(td.v[td.n - 1].msg, "task data of the new revision left out") != NULL);
+	CHECK_INT(tr.ntasks, 1);
+	CHECK(tr.tasks[0].change == REVDIFF_REMOVED);
+	diags_free(&td);
 	buf_free(&b);
 	diags_free(&d);
 	arena_free(a);
