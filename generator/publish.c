@@ -848,8 +848,8 @@ static int add_files(struct arena *a, git_repository *r, const struct publish_op
 {
 	int rc = 2;
 	struct store s = { 0 };
-	struct job *todo = NULL;
-	size_t ntodo = 0, nsmall = 0, small_bytes = 0;
+	struct job *pending = NULL;
+	size_t npending = 0, nsmall = 0, small_bytes = 0;
 	struct output_manifest man = { 0 };
 	const char *mpath = arena_printf(a, "%s/%s", o->out_dir, OUTPUT_MANIFEST);
 	if (output_manifest_read(o->out_dir, &man) < 0) {
@@ -868,7 +868,7 @@ static int add_files(struct arena *a, git_repository *r, const struct publish_op
 	int trusted = 0;
 	if (old->has_commit && git_reference_name_to_id(&tip, r, gitutil_branch_ref(a, o->branch)) == 0)
 		trusted = git_oid_equal(&tip, &old->commit);
-	todo = xcalloc(man.n ? man.n : 1, sizeof *todo);
+	pending = xcalloc(man.n ? man.n : 1, sizeof *pending);
 	clock_gettime(CLOCK_REALTIME, &now->read_from);
 	now->keep_racy = o->own_folder;
 	for (size_t k = 0; k < man.n; k++) {
@@ -894,7 +894,7 @@ static int add_files(struct arena *a, git_repository *r, const struct publish_op
 			e.id = c->id;
 			res->reused++;
 		} else {
-			todo[ntodo++] = (struct job){ .full = full, .size = (size_t)st.st_size, .k = now->n };
+			pending[npending++] = (struct job){ .full = full, .size = (size_t)st.st_size, .k = now->n };
 			nsmall += (size_t)st.st_size <= STREAM_WHOLE_MAX;
 			small_bytes += (size_t)st.st_size <= PACK_WHOLE_MAX ? (size_t)st.st_size : 0;
 			res->hashed++;
@@ -909,10 +909,10 @@ static int add_files(struct arena *a, git_repository *r, const struct publish_op
 	/* Big files are streamed into loose objects (see STREAM_WHOLE_MAX and
 	 * PACK_WHOLE_MAX); the rest go into the pack, when there is one, at the end. */
 	size_t nbatch = 0;
-	for (size_t t = 0; t < ntodo; t++) {
-		struct job *j = &todo[t];
+	for (size_t t = 0; t < npending; t++) {
+		struct job *j = &pending[t];
 		if (s.pack && j->size <= PACK_WHOLE_MAX) {
-			todo[nbatch++] = *j;
+			pending[nbatch++] = *j;
 			continue;
 		}
 		int sr = store_blob(s.odb, j->full, j->size, &now->v[j->k].id, &s.z);
@@ -925,7 +925,7 @@ static int add_files(struct arena *a, git_repository *r, const struct publish_op
 			goto out;
 		}
 	}
-	if (s.pack && store_batched(&s, todo, nbatch, now, d) < 0)
+	if (s.pack && store_batched(&s, pending, nbatch, now, d) < 0)
 		goto out;
 	qsort(now->v, now->n, sizeof *now->v, cmp_centry);
 	if (write_tree(&s, now, 0, now->n, 0, tree_id, d) < 0)
@@ -937,7 +937,7 @@ out:
 	gitpack_free(s.pack);
 	gitpack_zip_free(s.zip);
 	buf_free(&s.z);
-	free(todo);
+	free(pending);
 	git_odb_free(s.odb);
 	output_manifest_free(&man);
 	return rc;

@@ -1,0 +1,97 @@
+/* check_gitpack.c: objects written as one pack read back through libgit2, whole and compressed in pieces. */
+#include "check.h"
+
+#include <stdlib.h>
+
+#include <git2.h>
+
+#include "buf.h"
+#include "diag.h"
+#include "gitpack.h"
+
+/* Adds data as a blob, compressed whole or (pieces) in pieces joined. */
+static int add_blob(struct gitpack *p, struct gitpack_zip *z, const char *data, size_t len, int pieces,
+                    git_oid *id, struct diags *d)
+{
+	struct buf out = BUF_INIT;
+	git_odb_hash(id, data, len, GIT_OBJECT_BLOB);
+	if (pieces) {
+		size_t n = gitpack_pieces(len);
+		struct buf *parts = calloc(n, sizeof *parts);
+		for (size_t k = 0; k < n; k++)
+			gitpack_deflate_piece(z, data, len, k, &parts[k]);
+		gitpack_join(data, len, parts, n, &out);
+		for (size_t k = 0; k < n; k++)
+			buf_free(&parts[k]);
+		free(parts);
+	} else {
+		gitpack_deflate(z, data, len, &out);
+	}
+	int rc = gitpack_add(p, id, GIT_OBJECT_BLOB, len, out.data, out.len, d);
+	buf_free(&out);
+	return rc;
+}
+
+int main(void)
+{
+	struct diags d;
+	diags_init(&d);
+	git_libgit2_init();
+	char dir[256], gitdir[300];
+	snprintf(dir, sizeof dir, "%s/pp-gitpack-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	CHECK(mkdtemp(dir) != NULL);
+	git_repository *r = NULL;
+	CHECK(git_repository_init(&r, dir, 1) == 0);
+	snprintf(gitdir, sizeof gitdir, "%s/", dir);
+
+	/* A small text, an empty blob, and 3 MiB (several pieces) of varied bytes. */
+	const char *small = "# 第一季度工作进展通报\n";
+	size_t big_len = 3u << 20;
+	char *big = malloc(big_len);
+	unsigned x = 12345;
+	for (size_t i = 0; i < big_len; i++) {
+		x = x * 1103515245u + 12345u;
+		big[i] = (char)(i % 7 == 0 ? (x >> 16) : 'a' + i % 26);
+	}
+	struct gitpack_zip *z = gitpack_zip_new();
+	struct gitpack *p = gitpack_open(gitdir, &d);
+	CHECK(p != NULL);
+	git_oid ids[4];
+	CHECK_INT(add_blob(p, z, small, strlen(small), 0, &ids[0], &d), 0);
+	CHECK_INT(add_blob(p, z, "", 0, 0, &ids[1], &d), 0);
+	CHECK(gitpack_pieces(big_len) > 1);
+	CHECK_INT(add_blob(p, z, big, big_len, 1, &ids[2], &d), 0);
+	CHECK_INT(add_blob(p, z, small, strlen(small), 0, &ids[3], &d), 0);   /* again: skipped */
+	CHECK(gitpack_has(p, &ids[0]));
+	CHECK_INT(gitpack_count(p), 3);
+	CHECK_INT(gitpack_finish(p, &d), 0);
+	gitpack_free(p);
+
+	git_odb *odb = NULL;
+	CHECK(git_repository_odb(&odb, r) == 0);
+	git_odb_refresh(odb);
+	const char *want[3] = { small, "", big };
+	size_t wlen[3] = { strlen(small), 0, big_len };
+	for (int i = 0; i < 3; i++) {
+		git_odb_object *o = NULL;
+		CHECK(git_odb_read(&o, odb, &ids[i]) == 0);
+		CHECK(o && git_odb_object_size(o) == wlen[i] && memcmp(git_odb_object_data(o), want[i], wlen[i]) == 0);
+		git_odb_object_free(o);
+	}
+	/* A pack of nothing leaves nothing behind. */
+	p = gitpack_open(gitdir, &d);
+	CHECK_INT(gitpack_finish(p, &d), 0);
+	gitpack_free(p);
+	CHECK_INT(d.nerrors, 0);
+
+	git_odb_free(odb);
+	git_repository_free(r);
+	gitpack_zip_free(z);
+	free(big);
+	char cmd[600];
+	snprintf(cmd, sizeof cmd, "test $(ls '%s/objects/pack' | grep -c '\\.pack$') = 1 && rm -rf '%s'", dir, dir);
+	CHECK(system(cmd) == 0);
+	git_libgit2_shutdown();
+	diags_free(&d);
+	return CHECK_DONE("check_gitpack");
+}
