@@ -25,6 +25,7 @@
 #include "output.h"
 #include "pool.h"
 #include "progress.h"
+#include "rcache.h"
 #include "script.h"
 #include "stamp.h"
 #include "template.h"
@@ -78,6 +79,7 @@ struct build {
 	const struct value **unit_data;   /* by unit page: its entry of site.units */
 	size_t nunits;
 	struct out_file *extra;       /* what the extra pages stage made (rel NULL: nothing) */
+	struct rcache *cache;         /* the render cache, or NULL (rcache.h) */
 	size_t nextra;
 	const char *out_dir;
 	struct build_stats *st;
@@ -241,6 +243,28 @@ static void emit(struct build *b, int worker, struct out_file *f, const char *re
 		output_spill_put(b->spill[worker], f, out->data ? out->data : "", out->len, b->d);
 }
 
+/* Renders template t with ctx into rel (emitted into f), unless the render
+ * cache vouches for the output folder's file: then f keeps it as it is.
+ * name is the template's name. Returns 0 or -1 (a render error, recorded). */
+static int render_file(struct build *b, int worker, const struct tpl *t, const char *name,
+                       const struct value *ctx, const char *rel, const char *src, struct out_file *f)
+{
+	struct rcache_page pg;
+	if (b->cache && rcache_probe(b->cache, worker, &pg, rel, name, ctx) == RCACHE_REUSED) {
+		*f = (struct out_file){ .rel = rel, .src = src, .same = 1, .reused = 1 };
+		return 0;
+	}
+	struct buf out = BUF_INIT;
+	int rc = tpl_render_traced(b->theme.tpl, t, ctx, b->cache ? &pg.trace : NULL, &out, b->d);
+	if (rc == 0) {
+		if (b->cache)
+			rcache_put(&pg);
+		emit(b, worker, f, rel, src, &out);
+	}
+	buf_free(&out);
+	return rc;
+}
+
 /* Renders page i, and each page of its list when the list spans several. */
 static void tpl_one(void *ctx, size_t i, int worker)
 {
@@ -267,23 +291,20 @@ static void tpl_one(void *ctx, size_t i, int worker)
 	int total = p->kind != PAGE_PAGE && n > per ? (int)((n + per - 1) / per) : 1;
 	struct rendered *r = &b->r[i];
 	r->out = arena_alloc(a, (size_t)total * sizeof *r->out);
-	struct buf out = BUF_INIT;
 	/* The context is scratch: made, rendered and forgotten page by page. */
 	struct arena *scratch = b->sa[worker];
 	for (int k = 1; k <= total; k++) {
 		const char *here = ctx_pager_url(a, p, k);
 		size_t first = total > 1 ? (size_t)(k - 1) * per : 0;
 		size_t count = total > 1 ? per : n;
-		buf_reset(&out);
-		int bad = tpl_render(b->theme.tpl, t, ctx_page(scratch, &b->env, p, here, first, count, k, total),
-		                     &out, b->d) < 0;
+		const char *rel = k == 1 ? p->out : arena_printf(a, "%sindex.html", here);
+		int bad = render_file(b, worker, t, name, ctx_page(scratch, &b->env, p, here, first, count, k, total),
+		                      rel, p->path, &r->out[r->nout]) < 0;
 		arena_reset(scratch);
 		if (bad)
 			break;
-		emit(b, worker, &r->out[r->nout++], k == 1 ? p->out : arena_printf(a, "%sindex.html", here), p->path,
-		     &out);
+		r->nout++;
 	}
-	buf_free(&out);
 }
 
 /* Renders template name (if the theme has it) with ctx into rel, on worker's spill. */
@@ -291,10 +312,9 @@ static void render_in(struct build *b, int worker, const char *name, struct valu
                       const char *rel, struct out_file *po)
 {
 	const struct tpl *t = theme_template(&b->theme, name);
-	struct buf out = BUF_INIT;
-	if (t && tpl_render(b->theme.tpl, t, ctx, &out, b->d) == 0)
-		emit(b, worker, po, rel, NULL, &out);
-	buf_free(&out);
+	struct out_file f;
+	if (t && render_file(b, worker, t, name, ctx, rel, NULL, &f) == 0)
+		*po = f;
 }
 
 /* ---- output -------------------------------------------------------------------- */
@@ -368,7 +388,7 @@ static int write_site(struct build *b, const char *out_dir, struct build_stats *
 			files[n++] = extra[i];
 	st->pages = n - b->c.nfiles - b->theme.nfiles;
 	for (size_t i = 0; i < n; i++)
-		if (files[i].same || files[i].spill) {
+		if ((files[i].same && !files[i].reused) || files[i].spill) {
 			st->rendered++;
 			st->rendered_same += files[i].same;
 		}
@@ -855,6 +875,7 @@ struct json_doc {
 	struct value *doc;
 	struct out_file *f;
 	struct output_spill *spill;   /* while it is written */
+	struct value *from;           /* what the document is made from, for the render cache */
 };
 
 static void json_flush(void *ud, struct buf *out)
@@ -867,13 +888,22 @@ static void json_flush(void *ud, struct buf *out)
 static void json_one(void *ctx, size_t i, int worker)
 {
 	struct json_doc *jd = &((struct json_doc *)ctx)[i];
+	struct build *b = jd->b;
+	struct rcache_page pg;
+	if (b->cache && rcache_probe(b->cache, worker, &pg, jd->rel, "json", jd->from) == RCACHE_REUSED) {
+		*jd->f = (struct out_file){ .rel = jd->rel, .same = 1, .reused = 1 };
+		return;
+	}
 	struct buf out = BUF_INIT;
 	jd->f->rel = jd->rel;
-	jd->spill = jd->b->spill[worker];
+	jd->spill = b->spill[worker];
 	output_spill_begin(jd->spill, jd->f);
 	json_write_stream(jd->doc, 1, &out, json_flush, jd);
-	output_spill_append(jd->spill, "\n", 1, jd->b->d);
-	output_spill_end(jd->spill, jd->b->d);
+	buf_puts(&out, "\n");
+	json_flush(jd, &out);
+	output_spill_end(jd->spill, b->d);
+	if (b->cache)
+		rcache_put(&pg);
 	buf_free(&out);
 }
 
@@ -904,7 +934,15 @@ static void data_files(struct build *b, struct out_file *tasks_out, struct out_f
 	struct value *as_of = value_get(site, "as_of");
 	struct json_doc docs[2] = { { .b = b, .rel = "data/tasks.json", .key = "tasks", .list = tasks, .f = tasks_out },
 	                            { .b = b, .rel = "data/plans.json", .key = "plans", .list = plist, .f = plans_out } };
+	/* Both documents are made from the plans and as_of alone: their
+	 * render cache key, cheaper to digest than the documents (whose copies
+	 * of the plans' tables are not the shared tables themselves). */
+	struct value *from = value_table(a, nopos);
+	value_setc(a, from, "plans", (struct value *)plans);
+	if (as_of)
+		value_setc(a, from, "as_of", as_of);
 	for (int k = 0; k < 2; k++) {
+		docs[k].from = from;
 		docs[k].doc = value_table(a, nopos);
 		if (as_of)
 			value_setc(a, docs[k].doc, "as_of", as_of);
@@ -996,10 +1034,54 @@ static int stage_on_site(struct build *b)
 	return STAGE_NEXT;
 }
 
+/* The render cache, for a build that writes (not a check), renders every
+ * page anew (no --force), and runs no Lua hook, whose lambdas and fields
+ * no digest can stand for. Its records hold for these templates and labels,
+ * under this program. */
+static void open_cache(struct build *b)
+{
+	if (!b->spill || b->o->force || b->script)
+		return;
+	struct digest h = b->theme.tpl_digest;
+	unsigned char g[DIGEST_LEN];
+	digest_feed(&h, "planpress " PP_VERSION, sizeof "planpress " PP_VERSION);
+	/* A planpress rebuilt with the same version may render otherwise. */
+	struct stat pst;
+	if (stat("/proc/self/exe", &pst) == 0) {
+		int64_t f[] = { (int64_t)pst.st_dev, (int64_t)pst.st_ino, (int64_t)pst.st_size,
+		                (int64_t)pst.st_mtim.tv_sec, pst.st_mtim.tv_nsec };
+		digest_feed(&h, f, sizeof f);
+	}
+	value_digest(b->theme.i18n, &h, NULL);
+	digest_final(&h, g);
+	/* Front matter first, then task tables, then what holds them (plans). */
+	size_t n = b->c.npages, k = 0, cap = 2 * n + 1;
+	for (size_t i = 0; i < value_len(b->env.site); i++)
+		cap += value_len(value_pair_at(b->env.site, i)->val);
+	const struct value **shared = xcalloc(cap, sizeof *shared);
+	for (size_t i = 0; i < n; i++)
+		shared[k++] = b->c.pages[i]->meta;
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; b->env.extra && i < n; i++)
+			if (b->env.extra[i] && (strcmp(b->c.pages[i]->type, "task") == 0) == (pass == 0))
+				shared[k++] = b->env.extra[i];
+	/* The entries of the site's lists (plans, bulletins, units) stand in
+	 * many pages too: a unit's page, the data files. */
+	for (size_t i = 0; i < value_len(b->env.site); i++) {
+		const struct value *l = value_pair_at(b->env.site, i)->val;
+		for (size_t j = 0; l->kind == V_ARRAY && j < value_len(l); j++)
+			shared[k++] = value_at(l, j);
+	}
+	b->cache = rcache_open(b->o->site_dir, b->out_dir, g, b->env.site, b->theme.i18n, shared, k, b->jobs);
+	free(shared);
+	b->st->cache_used = 1;
+}
+
 /* Every content page: its context made, rendered and forgotten, the
  * result into the spill (contexts live only as long as their page). */
 static int stage_templates(struct build *b)
 {
+	open_cache(b);
 	pool_run(b->c.npages, b->jobs, tpl_one, b);
 	return STAGE_NEXT;
 }
@@ -1021,6 +1103,23 @@ static int stage_write(struct build *b)
 	struct build_stats *st = b->st;
 	st->files = b->c.nfiles + b->theme.nfiles;
 	b->rc = write_site(b, b->out_dir, st, b->extra, b->nextra);
+	if (b->cache) {
+		rcache_counts(b->cache, st->why);
+		struct buf ch = BUF_INIT;
+		rcache_changed_keys(b->cache, &ch);
+		if (ch.len >= sizeof st->site_changed) {
+			size_t cut = sizeof st->site_changed - 4;
+			while (cut > 0 && ((unsigned char)ch.data[cut] & 0xc0) == 0x80)
+				cut--;   /* never inside a character */
+			buf_truncate(&ch, cut);
+			buf_puts(&ch, "...");
+		}
+		memcpy(st->site_changed, ch.data ? ch.data : "", ch.len);
+		st->site_changed[ch.len] = '\0';
+		buf_free(&ch);
+		if (b->rc == 0 && !b->d->nerrors)
+			rcache_save(b->cache);
+	}
 	if (b->rc == 0 && !b->d->nerrors && b->stamped) {
 		struct stamp_counts c = { st->pages, st->files, st->written + st->unchanged };
 		stamp_save(b->o->site_dir, &b->inputs, b->out_dir, &c, b->d);
@@ -1170,6 +1269,7 @@ int build_site(const struct build_opts *o, struct build_stats *st, struct diags 
 	buf_free(&b.inputs);
 	theme_free(&b.theme);
 	script_free(b.script);   /* after the last template that could call a lambda */
+	rcache_free(b.cache);
 	free(b.r);
 	free(b.md);
 	for (int i = 0; i < b.jobs; i++) {

@@ -7,6 +7,7 @@
 #include "arena.h"
 #include "diag.h"
 #include "lang.h"
+#include "rcache.h"
 #include "value.h"
 
 /* The folder of the site's changes page (the publish history). */
@@ -25,7 +26,8 @@ struct build_opts {
 	int drafts;             /* include draft: true pages */
 	int jobs;               /* threads; 0: one per processor */
 	int check_only;         /* validate everything, write nothing */
-	int force;              /* build even when the stamp says nothing changed (stamp.h) */
+	int force;              /* build even when the stamp says nothing changed (stamp.h), and
+	                         * render every page (no render cache, rcache.h) */
 	/* Set by publish: the publication being made, shown first on the
 	 * changes page (its commit id cannot be known yet). */
 	int publishing;
@@ -45,6 +47,12 @@ struct build_stats {
 	int partial;                         /* a write error left the output folder partly updated */
 	int up_to_date;                      /* nothing changed since the last build: it was not redone */
 	size_t rendered, rendered_same;      /* files rendered; of those, the same as the output folder's */
+	/* The render cache (rcache.h): files by why they were rendered or not,
+	 * indexed by enum rcache_why; and the keys of the site data that changed
+	 * since the last build ("plans, bulletins"; cut short with "..."). */
+	int cache_used;
+	size_t why[RCACHE_NWHY];
+	char site_changed[160];
 };
 
 /* Builds the site. Every problem found is recorded in d (the build goes on

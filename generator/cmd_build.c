@@ -80,12 +80,32 @@ static int run(const struct cli *cli, int argc, char **argv, int check)
 		if (st.stage_name[k])
 			fprintf(stderr, "planpress: %-12s %8.1f ms %6ld MiB peak\n", st.stage_name[k], st.stage_ms[k],
 			        st.stage_peak_kib[k] / 1024);
-	/* What the render did and why: every page is rendered (no per-page
-	 * cache yet); those that came out as the folder holds them are not written. */
+	/* What the render did and why (rcache.h); rendered files that came out
+	 * as the folder holds them are not written. */
+	if (timings && st.cache_used) {
+		fprintf(stderr, "planpress: rendered %zu of %zu files; %zu reused from the render cache\n",
+		        st.rendered, st.rendered + st.why[RCACHE_REUSED], st.why[RCACHE_REUSED]);
+		static const char *const why[RCACHE_NWHY] = {
+			[RCACHE_NEW] = "new, or not in the cache",
+			[RCACHE_PAGE] = "their own data changed (page, task, text, links)",
+			[RCACHE_SITE] = "site data they show changed",
+			[RCACHE_OUTPUT] = "the output folder's file was missing or changed",
+			[RCACHE_UNCACHED] = "their data holds a function",
+		};
+		for (int k = 0; k < RCACHE_NWHY; k++) {
+			if (!why[k] || !st.why[k])
+				continue;
+			if (k == RCACHE_SITE && *st.site_changed)
+				fprintf(stderr, "planpress:   %6zu %s (%s)\n", st.why[k], why[k], st.site_changed);
+			else
+				fprintf(stderr, "planpress:   %6zu %s\n", st.why[k], why[k]);
+		}
+	}
 	if (timings && st.rendered)
-		fprintf(stderr, "planpress: rendered %zu files (every page; no page cache): %zu differ from the "
-		        "output folder and are written, %zu are the same\n",
-		        st.rendered, st.rendered - st.rendered_same, st.rendered_same);
+		fprintf(stderr, "planpress: rendered %zu files%s: %zu differ from the output folder and are written, "
+		        "%zu are the same\n",
+		        st.rendered, st.cache_used ? "" : " (every page: no render cache with Lua hooks or --force)",
+		        st.rendered - st.rendered_same, st.rendered_same);
 	diags_free(&d);
 	return rc;
 }

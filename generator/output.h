@@ -19,6 +19,7 @@ struct out_file {
 	const char *src;         /* for messages: the source file that makes it, or NULL */
 	/* Set by output_spill_put instead of data: */
 	int same;                /* the output folder holds exactly this already */
+	int reused;              /* with same: known without rendering, from the render cache (rcache.h) */
 	struct output_spill *spill;   /* the bytes wait in this spill, at spill_off */
 	unsigned long long spill_off;
 };

@@ -1019,6 +1019,7 @@ struct rs {
 	struct diags *d;
 	int depth;
 	int pending;                /* at the start of a template line: indentation is due */
+	const struct tpl_trace *tr; /* or NULL */
 };
 
 static int render_ops(struct rs *st, const struct tpl *t, const struct ops *ops,
@@ -1071,22 +1072,37 @@ static int enter(struct rs *st, const struct tpl *t, size_t off)
 }
 
 /* Name lookup: walk the context stack for the first part, then descend. */
-static const struct value *lookup(const struct ctx *cx, const char *name, size_t len)
+/* Name lookup: walk the context stack for the first part, then descend.
+ * Every step into the traced table, and the table itself as a result, is
+ * reported to the trace. */
+static const struct value *get(const struct rs *st, const struct value *t, const char *key, size_t len)
 {
-	if (len == 1 && name[0] == '.')
-		return cx ? cx->v : NULL;
+	if (st->tr && t == st->tr->watch)
+		st->tr->read(st->tr->ud, key, len);
+	return value_getn(t, key, len);
+}
+
+static const struct value *lookup(const struct rs *st, const struct ctx *cx, const char *name, size_t len)
+{
+	const struct value *v = NULL;
+	if (len == 1 && name[0] == '.') {
+		v = cx ? cx->v : NULL;
+		goto out;
+	}
 	const char *dot = memchr(name, '.', len);
 	size_t part = dot ? (size_t)(dot - name) : len;
-	const struct value *v = NULL;
 	for (; cx && !v; cx = cx->up)
-		v = value_getn(cx->v, name, part);
+		v = get(st, cx->v, name, part);
 	while (v && dot) {
 		len -= part + 1;
 		name = dot + 1;
 		dot = memchr(name, '.', len);
 		part = dot ? (size_t)(dot - name) : len;
-		v = value_getn(v, name, part);
+		v = get(st, v, name, part);
 	}
+out:
+	if (st->tr && v && v == st->tr->watch)
+		st->tr->read(st->tr->ud, NULL, 0);
 	return v;
 }
 
@@ -1105,7 +1121,7 @@ static int resolve(struct rs *st, const struct tpl *t, const struct op *op, cons
 	if (*to)
 		return 0;
 	if (op->flags & OPF_DYNAMIC) {
-		const struct value *v = lookup(cx, op->s, op->len);
+		const struct value *v = lookup(st, cx, op->s, op->len);
 		if (!v || v->kind == V_FUNC)
 			goto out;
 		value_to_text(v, &name);
@@ -1165,7 +1181,7 @@ out:
 static int render_var(struct rs *st, const struct tpl *t, const struct op *op, const struct ctx *cx,
                       const struct ovr *ov)
 {
-	const struct value *v = lookup(cx, op->s, op->len);
+	const struct value *v = lookup(st, cx, op->s, op->len);
 	int esc = op->kind == OP_VAR;
 	if (!v)
 		return 0;
@@ -1211,7 +1227,7 @@ static int render_var(struct rs *st, const struct tpl *t, const struct op *op, c
 static int render_section(struct rs *st, const struct tpl *t, const struct op *op, const struct ctx *cx,
                           const struct ind *ind, const struct ovr *ov)
 {
-	const struct value *v = lookup(cx, op->s, op->len);
+	const struct value *v = lookup(st, cx, op->s, op->len);
 	int rc = 0;
 	if (op->kind == OP_INVERTED) {
 		if (value_truthy(v))   /* a lambda counts as true */
@@ -1336,10 +1352,20 @@ int tpl_render2(const struct tpl_set *s, const struct tpl *t, const struct value
                 const struct value *top, struct buf *out, struct diags *d)
 {
 	struct ctx c0 = { base, NULL }, c1 = { top, &c0 };
-	struct rs st = { s, out, d, 0, 1 };
+	struct rs st = { s, out, d, 0, 1, NULL };
 	if (!t)
 		return -1;
 	return render_ops(&st, t, &t->ops, top ? &c1 : &c0, NULL, NULL);
+}
+
+int tpl_render_traced(const struct tpl_set *s, const struct tpl *t, const struct value *ctx,
+                      const struct tpl_trace *tr, struct buf *out, struct diags *d)
+{
+	struct ctx c0 = { ctx, NULL };
+	struct rs st = { s, out, d, 0, 1, tr };
+	if (!t)
+		return -1;
+	return render_ops(&st, t, &t->ops, &c0, NULL, NULL);
 }
 
 int tpl_render(const struct tpl_set *s, const struct tpl *t, const struct value *ctx,

@@ -64,7 +64,20 @@ int tpl_render(const struct tpl_set *s, const struct tpl *t, const struct value 
 int tpl_render2(const struct tpl_set *s, const struct tpl *t, const struct value *base,
                 const struct value *top, struct buf *out, struct diags *d);
 
-/* Accepts NULL. */
+/* What a render reads of one table (the site data every page shares), for a
+ * cache that must know what a page depends on: read() is called with each
+ * key looked up in watch, found or not, and with key NULL when watch itself
+ * is the value of a tag (used whole). Called from the rendering thread. */
+struct tpl_trace {
+	const struct value *watch;
+	void (*read)(void *ud, const char *key, size_t len);
+	void *ud;
+};
+
+/* tpl_render, reporting to tr (which may be NULL). */
+int tpl_render_traced(const struct tpl_set *s, const struct tpl *t, const struct value *ctx,
+                      const struct tpl_trace *tr, struct buf *out, struct diags *d);
+
 /* Calls fn for every name a variable or section tag of the set's templates
  * looks up (partial and block names excluded), with the template's path and
  * source and the tag's byte offset in it, so callers can check names
@@ -74,6 +87,7 @@ void tpl_set_names(const struct tpl_set *s,
                               const char *src, size_t srclen, size_t off),
                    void *ud);
 
+/* Accepts NULL. */
 void tpl_set_free(struct tpl_set *s);
 
 #endif

@@ -121,6 +121,9 @@ static int add_templates(struct arena *a, struct theme *t, struct walk_root *r, 
 		}
 		if (tpl_set_add(t->tpl, name, path, text, len, d) < 0)
 			rc = -1;
+		digest_update(&t->tpl_digest, name, strlen(name) + 1);
+		digest_u64(&t->tpl_digest, len);
+		digest_update(&t->tpl_digest, text, len);
 		if (!overriding)
 			names_add(seen, name);
 	}
@@ -280,6 +283,7 @@ int theme_load(struct arena *a, const char *site_dir, const char *exe_dir,
 		return -1;
 	}
 	t->tpl = tpl_set_new(1);
+	digest_init(&t->tpl_digest);
 	const char *shown = arena_printf(a, "themes/%s", c->theme);
 	/* A theme of the site keeps its links inside the site; an installed
 	 * one (found elsewhere) inside its own folder. */

@@ -9,6 +9,7 @@
 #include "config.h"
 #include "content.h"
 #include "diag.h"
+#include "digest.h"
 #include "template.h"
 #include "value.h"
 
@@ -19,6 +20,7 @@ struct theme {
 	struct value *i18n;         /* labels for the site's language (i18n/<lang>.toml), or an empty table */
 	struct static_file *files;  /* static/ of the theme, then the site's, overrides replacing; sorted by rel */
 	size_t nfiles;
+	struct digest tpl_digest;   /* of every template and partial added, names and text, in order */
 };
 
 /* Looks for theme c->theme (a plain folder name) in site_dir/themes, then

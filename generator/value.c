@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "digest.h"
+
 struct value *value_new(struct arena *a, enum value_kind kind, struct pos pos)
 {
 	struct value *v = arena_alloc(a, sizeof *v);
@@ -505,4 +507,68 @@ struct value *value_copy(struct arena *a, const struct value *v)
 		break;
 	}
 	return c;
+}
+
+int value_digest(const struct value *v, struct digest *h, const struct value_memo *memo)
+{
+	if (!v) {
+		digest_u64(h, 0xff);
+		return 0;
+	}
+	const unsigned char *known = memo && v->kind >= V_ARRAY ? memo->find(memo->ud, v) : NULL;
+	if (known) {
+		digest_u64(h, 0x100);
+		digest_feed(h, known, 16);
+		return 0;
+	}
+	/* The kind and a length or a scalar in one word where they fit. */
+	switch (v->kind) {
+	case V_NULL:
+		digest_u64(h, V_NULL);
+		return 0;
+	case V_BOOL:
+		digest_u64(h, V_BOOL | (uint64_t)(v->u.b != 0) << 8);
+		return 0;
+	case V_INT:
+		digest_u64(h, V_INT);
+		digest_u64(h, (uint64_t)v->u.i);
+		return 0;
+	case V_FLOAT: {
+		uint64_t bits;
+		memcpy(&bits, &v->u.f, sizeof bits);
+		digest_u64(h, V_FLOAT);
+		digest_u64(h, bits);
+		return 0;
+	}
+	case V_STRING:
+		digest_u64(h, V_STRING | (uint64_t)v->u.str.len << 8);
+		digest_update(h, v->u.str.s, v->u.str.len);
+		return 0;
+	case V_DATETIME: {
+		const struct datetime *d = &v->u.dt;
+		int64_t f[] = { V_DATETIME | (int64_t)d->kind << 8, d->year, d->month, d->day, d->hour, d->minute,
+		                d->second, d->nanos, d->offset_min };
+		digest_feed(h, f, sizeof f);
+		return 0;
+	}
+	case V_ARRAY:
+		digest_u64(h, V_ARRAY | (uint64_t)v->u.arr.n << 8);
+		for (uint32_t i = 0; i < v->u.arr.n; i++)
+			if (value_digest(v->u.arr.v[i], h, memo) < 0)
+				return -1;
+		return 0;
+	case V_TABLE:
+		digest_u64(h, V_TABLE | (uint64_t)v->u.tab.n << 8);
+		for (uint32_t i = 0; i < v->u.tab.n; i++) {
+			const struct value_pair *p = &v->u.tab.v[i];
+			digest_u64(h, p->keylen);
+			digest_update(h, p->key, p->keylen);
+			if (value_digest(p->val, h, memo) < 0)
+				return -1;
+		}
+		return 0;
+	case V_FUNC:
+		return -1;
+	}
+	return -1;
 }

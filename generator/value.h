@@ -128,6 +128,20 @@ struct value *value_getn(const struct value *t, const char *key, size_t keylen);
 /* Follows a dotted path ("site.params.x"); NULL where a step is missing. */
 struct value *value_path(const struct value *t, const char *dotted);
 
+struct digest;
+/* Digests made once for values that many trees share: find returns the 16
+ * bytes (digest.h) standing for v, or NULL to walk v. */
+struct value_memo {
+	const unsigned char *(*find)(const void *ud, const struct value *v);
+	const void *ud;
+};
+/* Feeds h with what v says: kinds, lengths, contents, tables in their
+ * order (positions are not part of it); a value memo knows (memo may be
+ * NULL) feeds its digest instead. Returns 0, or -1 when v holds a
+ * function, whose result no digest can stand for. Recursion is bounded by
+ * the depth of the tree, which every parser bounds. */
+int value_digest(const struct value *v, struct digest *h, const struct value_memo *memo);
+
 /* Reading containers: modules outside value.c read arrays and tables through
  * these, never through u.arr / u.tab, so the layout can change in one place.
  * All accept NULL and values of any kind. The returned values and pairs are

@@ -111,7 +111,19 @@ check "installed progress.lua computed the plan" grep -q '"rag"' "$other/public/
 stages=$(sed -n 's/^planpress: \([a-z_ ]*[a-z]\) *[0-9.]* ms *[0-9]* MiB peak$/\1/p' "$PP_TMP/err" | tr '\n' ',')
 check "--timings lists the stages in order" test "$stages" = "load,markdown,model,on_page,on_site,templates,extra pages,write,"
 check "--timings says what the render did" \
-	grep -q '^planpress: rendered [0-9]* files (every page; no page cache): 0 differ from the output folder and are written, [0-9]* are the same$' "$PP_TMP/err"
+	grep -q '^planpress: rendered [0-9]* files (every page: no render cache with Lua hooks or --force): 0 differ from the output folder and are written, [0-9]* are the same$' "$PP_TMP/err"
+# Without --force, after one page changed (twice: the first build fills the
+# render cache): the render cache says what it reused, and why each other
+# file was rendered.
+for text in 一段新的正文。 又一段新的正文。; do
+	sleep 1.1
+	printf '\n%s\n' "$text" >>"$other/content/_index.md"
+	"$PP_BIN" -C "$other" build --timings >"$PP_TMP/out" 2>"$PP_TMP/err"
+done
+check "--timings: how many files the render cache gave" \
+	grep -q '^planpress: rendered [1-9][0-9]* of [0-9]* files; [1-9][0-9]* reused from the render cache$' "$PP_TMP/err"
+check "--timings: why a file was rendered" \
+	grep -q '^planpress: *[1-9][0-9]* their own data changed (page, task, text, links)$' "$PP_TMP/err"
 "$PP_BIN" -C "$other" check --timings >"$PP_TMP/out" 2>"$PP_TMP/err"
 check "check --timings times the stages" grep -q '^planpress: templates .* MiB peak$' "$PP_TMP/err"
 

@@ -2,7 +2,8 @@
 # tests/stamp.sh PLANPRESS: a rebuild of an unchanged site is answered from
 # the build stamp (issue 10), and every kind of change makes a real rebuild
 # whose output equals a clean build of a copy, byte for byte, on both Markdown
-# engines. Each change is made more than STAMP_RACY_NS (1 s) before the build
+# engines; where a change leaves most pages as they were, the rebuild takes
+# them from the render cache (rcache.h), so the equality checks the cache. Each change is made more than STAMP_RACY_NS (1 s) before the build
 # that must notice it, so that the stamp's comparison, not its racy guard, is
 # what is tested; then a second build must be answered from the stamp.
 . tests/lib.sh
@@ -22,14 +23,23 @@ same() {
 	"$PP_BIN" -C "$W/copy" build --force $drafts >/dev/null 2>"$W/copy.err" &&
 		diff -r "$1/public" "$W/copy/public" >"$W/diff"
 }
-# after DESCRIPTION: the change was made; wait out the racy window, rebuild,
-# and check that the build was real, equals a clean one, and is then stamped.
+# reused: how many files the last build took from the render cache (rcache.h).
+reused() { sed -n 's/^planpress: rendered [0-9]* of [0-9]* files; \([0-9]*\) reused from the render cache$/\1/p' "$W/err"; }
+# after DESCRIPTION [reuse]: the change was made; wait out the racy window,
+# rebuild, and check that the build was real, equals a clean one (built with
+# --force: no render cache), and is then stamped. With "reuse", the change
+# is one that leaves most pages as they were: the rebuild must have taken
+# some from the render cache, which the equality then checks.
 after() {
 	sleep 1.1
 	build "$site" $drafts; rc=$?
 	check "$engine: $1: rebuild exits 0" test $rc -eq 0
 	[ $rc -eq 0 ] || cat "$W/err" >&2
 	check "$engine: $1: noticed (a real build)" fresh
+	if [ "${2-}" = reuse ]; then
+		n=$(reused)
+		check "$engine: $1: unchanged pages reused from the render cache (${n:-none})" test "${n:-0}" -gt 0
+	fi
 	check "$engine: $1: output equals a clean build" same "$site"
 	[ -s "$W/diff" ] && head -n 20 "$W/diff" >&2
 	build "$site" $drafts
@@ -75,24 +85,24 @@ one_engine() {
 	check "$engine: --force builds anyway" fresh
 
 	sed -i 's/各社区党委/各社区党委（改）/' "$site/content/plans/xinhe-2018/tasks/01.md"
-	after "front matter"
+	after "front matter" reuse
 	printf '\n补充一段正文。\n' >>"$site/content/plans/xinhe-2018/tasks/02.md"
-	after "page body"
+	after "page body" reuse
 	sed -i 's/progress: 50, status: in_progress, note: 上半年/progress: 65, status: in_progress, note: 上半年/' \
 		"$site/content/bulletins/2019-06-30.md"
-	after "a bulletin's update"
+	after "a bulletin's update" reuse
 	sed -i 's/^title = .*/title = "改过的站点名称"/' "$site/site.toml"
 	after "site.toml"
 	printf -- '---\ntitle: 新页\n---\n新的一页。\n' >"$site/content/new-page.md"
-	after "a new page"
+	after "a new page" reuse
 	rm "$site/content/new-page.md"
-	after "a page removed"
+	after "a page removed" reuse
 	printf -- '---\ntitle: 草稿\ndraft: true\n---\n草稿。\n' >"$site/content/draft.md"
-	after "a draft added"
+	after "a draft added" reuse
 	drafts=--drafts
-	after "--drafts"
+	after "--drafts" reuse
 	drafts=
-	after "without --drafts"
+	after "without --drafts" reuse
 	sed -i 's/跳到正文/跳至正文/' "$data/themes/default/i18n/zh-CN.toml"
 	after "an installed theme's i18n file"
 	printf '<footer>本站页脚</footer>\n' >>"$data/themes/default/partials/footer.html"
@@ -116,24 +126,24 @@ one_engine() {
 	after "the site's own progress hook"
 	mkdir -p "$site/static"
 	printf 'User-agent: *\n' >"$site/static/robots.txt"
-	after "a static file added"
+	after "a static file added" reuse
 	printf 'Disallow: /x\n' >>"$site/static/robots.txt"
-	after "a static file changed"
+	after "a static file changed" reuse
 	mkdir -p "$site/shared"
 	printf -- '---\ntitle: 链接页\n---\n链接的正文。\n' >"$site/shared/linked.md"
 	ln -s ../shared/linked.md "$site/content/linked.md"
-	after "a page through a symbolic link"
+	after "a page through a symbolic link" reuse
 	printf '改过。\n' >>"$site/shared/linked.md"
-	after "the file a link leads to"
+	after "the file a link leads to" reuse
 	"$PP_BIN" -C "$site" publish -q >/dev/null 2>&1
 	check "$engine: publish exits 0" test $? -eq 0
 	after "a publication (the changes page)"
 	rm "$site/public/index.html"
-	after "an output file removed"
+	after "an output file removed" reuse
 	printf 'x' >>"$site/public/404.html"
-	after "an output file edited"
+	after "an output file edited" reuse
 	: >"$site/public/.index.html.tmp-99999999-1"
-	after "a stale temp file in the output"
+	after "a stale temp file in the output" reuse
 	check "$engine: and the stale temp file is gone" test ! -e "$site/public/.index.html.tmp-99999999-1"
 	SOURCE_DATE_EPOCH=1600000000
 	after "SOURCE_DATE_EPOCH"

@@ -481,8 +481,60 @@ static void test_threads(void)
 	arena_free(a);
 }
 
+/* The trace: each key looked up in the watched table, found or not, and
+ * NULL when the table itself is a tag's value. */
+static void on_read(void *ud, const char *key, size_t len)
+{
+	struct buf *b = ud;
+	if (key)
+		buf_printf(b, "%.*s,", (int)len, key);
+	else
+		buf_puts(b, "*,");
+}
+
+static const char *traced(const char *src, const char *json)
+{
+	static char text[1024];
+	struct arena *a = arena_new();
+	struct tpl_set *s = tpl_set_new(0);
+	struct diags d;
+	diags_init(&d);
+	struct buf reads = BUF_INIT, out = BUF_INIT;
+	struct value *ctx = J(a, json);
+	struct tpl_trace tr = { value_get(ctx, "site"), on_read, &reads };
+	if (add(s, "t", src, &d) == 0 && tpl_set_link(s, &d) == 0 &&
+	    tpl_render_traced(s, tpl_set_get(s, "t"), ctx, &tr, &out, &d) == 0)
+		snprintf(text, sizeof text, "%s|%s", buf_cstr(&out), buf_cstr(&reads));
+	else
+		snprintf(text, sizeof text, "(error)");
+	buf_free(&reads);
+	buf_free(&out);
+	diags_free(&d);
+	tpl_set_free(s);
+	arena_free(a);
+	return text;
+}
+
+static void test_trace(void)
+{
+	const char *ctx = "{\"site\":{\"title\":\"T\",\"plans\":[{\"n\":1},{\"n\":2}],\"x\":{\"y\":\"Y\"}},"
+	                  "\"page\":{\"title\":\"P\"}}";
+	CHECK_STR(traced("{{page.title}}", ctx), "P|");
+	CHECK_STR(traced("{{site.title}}/{{page.title}}", ctx), "T/P|title,");
+	CHECK_STR(traced("{{#site.plans}}{{n}}{{/site.plans}}", ctx), "12|plans,");
+	CHECK_STR(traced("{{site.x.y}}", ctx), "Y|x,");
+	/* A key the site lacks is a dependency too: it may appear. */
+	CHECK_STR(traced("{{site.nope}}-", ctx), "-|nope,");
+	/* Inside {{#site}}, names are looked up in the site first. */
+	CHECK_STR(traced("{{#site}}{{title}}{{/site}}", ctx), "T|*,title,");
+	/* A name found above the site on the stack never reaches it. */
+	CHECK_STR(traced("{{#site.x}}{{y}}{{/site.x}}", ctx), "Y|x,");
+	CHECK_STR(traced("{{#page}}{{title}}{{/page}}", ctx), "P|");
+}
+
 int main(void)
 {
+	test_trace();
 	test_basics();
 	test_chinese();
 	test_syntax_errors();

@@ -6,6 +6,7 @@
 #include "arena.h"
 #include "buf.h"
 #include "diag.h"
+#include "digest.h"
 #include "json.h"
 #include "utf8.h"
 #include "value.h"
@@ -202,8 +203,79 @@ static void test_accessors(void)
 	arena_free(a);
 }
 
+/* The digest of the JSON text as a value (memo may be NULL), as 32 hex digits. */
+static const char *vdig(struct arena *a, const char *json, const struct value_memo *memo)
+{
+	static char hex[2 * DIGEST_LEN + 1];
+	struct diags d;
+	diags_init(&d);
+	struct value *v = json_parse(a, "t.json", json, strlen(json), &d);
+	diags_free(&d);
+	struct digest h;
+	unsigned char out[DIGEST_LEN];
+	digest_init(&h);
+	if (!v || value_digest(v, &h, memo) < 0)
+		return "(none)";
+	digest_final(&h, out);
+	for (int i = 0; i < DIGEST_LEN; i++)
+		snprintf(hex + 2 * i, 3, "%02x", out[i]);
+	return hex;
+}
+
+static const struct value *memo_target;
+static const unsigned char memo_digest[DIGEST_LEN] = { 1, 2, 3 };
+
+static const unsigned char *memo_find(const void *ud, const struct value *v)
+{
+	(void)ud;
+	return v == memo_target ? memo_digest : NULL;
+}
+
+static void test_digest(void)
+{
+	struct arena *a = arena_new();
+	char first[2 * DIGEST_LEN + 1];
+	snprintf(first, sizeof first, "%s", vdig(a, "{\"a\": [1, \"x\", true, null, 1.5]}", NULL));
+	CHECK_STR(vdig(a, "{\"a\": [1, \"x\", true, null, 1.5]}", NULL), first);   /* the same again */
+	/* Whatever differs, differs: a value, a kind, an order, a key, nesting. */
+	const char *other[] = {
+		"{\"a\": [1, \"x\", true, null, 1.25]}", "{\"a\": [\"1\", \"x\", true, null, 1.5]}",
+		"{\"a\": [\"x\", 1, true, null, 1.5]}", "{\"b\": [1, \"x\", true, null, 1.5]}",
+		"{\"a\": [[1, \"x\"], true, null, 1.5]}", "{\"a\": [1, \"x\", false, null, 1.5]}",
+		"{\"a\": [1, \"x\", true, 1.5]}", "{\"a\": [1, \"x\", true, null, 1.5], \"c\": {}}",
+	};
+	for (size_t i = 0; i < sizeof other / sizeof *other; i++)
+		CHECK(strcmp(vdig(a, other[i], NULL), first) != 0);
+	/* Strings that only concatenate alike stay apart. */
+	snprintf(first, sizeof first, "%s", vdig(a, "[\"ab\", \"c\"]", NULL));
+	CHECK(strcmp(vdig(a, "[\"a\", \"bc\"]", NULL), first) != 0);
+	/* A value the memo knows feeds its digest, not its contents. */
+	struct diags d;
+	diags_init(&d);
+	const char *src = "{\"k\": {\"big\": [1, 2, 3]}}";
+	struct value *v = json_parse(a, "t.json", src, strlen(src), &d);
+	memo_target = value_get(v, "k");
+	struct value_memo memo = { memo_find, NULL };
+	struct digest h1, h2;
+	digest_init(&h1);
+	digest_init(&h2);
+	CHECK(value_digest(v, &h1, &memo) == 0);
+	CHECK(value_digest(v, &h2, NULL) == 0);
+	unsigned char d1[DIGEST_LEN], d2[DIGEST_LEN];
+	digest_final(&h1, d1);
+	digest_final(&h2, d2);
+	CHECK(memcmp(d1, d2, DIGEST_LEN) != 0);
+	/* A function has no digest. */
+	struct value *f = value_new(a, V_FUNC, (struct pos){ 0 });
+	value_setc(a, v, "f", f);
+	CHECK(value_digest(v, &h1, NULL) == -1);
+	diags_free(&d);
+	arena_free(a);
+}
+
 int main(void)
 {
+	test_digest();
 	test_accessors();
 	test_json_roundtrip();
 	test_utf8();

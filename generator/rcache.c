@@ -1,0 +1,776 @@
+/* rcache.c: the render cache's records: read once at the start of the
+ * templates stage, probed and added to by the rendering threads (each its
+ * own list), written back after the output folder is. The file is binary
+ * and private: a header and the global digest, the output folder, the site
+ * keys' digests, the sets of site keys pages read, then one record per file. */
+#include "rcache.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "output.h"
+#include "stamp.h"
+#include "xalloc.h"
+
+/* A key of the site data and its digest. */
+struct skey {
+	const char *name;
+	uint32_t len;
+	unsigned char dig[DIGEST_LEN];
+};
+
+/* One output file's record. In a worker's list until save, set is an
+ * offset into the worker's set strings, which may still move. */
+struct rec {
+	const char *rel;
+	uint32_t rellen;
+	unsigned char key[DIGEST_LEN];
+	unsigned char sitedig[DIGEST_LEN];
+	const char *set;        /* the set of site keys read, canonical (see canon()) */
+	uint32_t setlen;
+	uint32_t setno;         /* a record read from the file: the set's index there */
+	uint64_t size, ino, dev;
+	int64_t mtime, ctime;
+	int racy;                  /* changed in the racy window: body vouches for it */
+	unsigned char body[DIGEST_LEN];
+};
+
+struct recs {
+	struct rec *v;
+	size_t n, cap;
+};
+
+/* A rendering thread's own state. */
+struct worker {
+	struct recs made;            /* records of this build */
+	struct buf sets;             /* set strings of made records (offsets until save) */
+	size_t count[RCACHE_NWHY];
+	/* The trace of the render under way: */
+	unsigned char *seen;         /* by site key */
+	uint32_t *seen_list;
+	size_t nseen;
+	struct buf absent;           /* names looked up and not found: u32 length + bytes each */
+	int whole;
+};
+
+struct rcache {
+	char *path;                  /* the cache file */
+	char *out_dir;
+	unsigned char global[DIGEST_LEN];
+	const struct value *site;
+	/* Digests of shared values, by address (value_memo): the site data and
+	 * the labels stand for nothing there (they are accounted apart), the
+	 * others for their contents. */
+	const struct value **mkey;
+	unsigned char (*mdig)[DIGEST_LEN];
+	size_t nmemo;              /* slots, a power of two */
+	struct value_memo memo;
+	struct skey *keys;           /* the site's, sorted by name */
+	size_t nkeys;
+	unsigned char whole[DIGEST_LEN];   /* the whole site data's digest */
+	/* The last build's, from the file: */
+	struct buf file;
+	struct skey *okeys;
+	size_t nokeys;
+	struct recs old;
+	size_t *slot;                /* hash of old records by rel: index + 1, 0 empty */
+	size_t nslot;
+	const char **setv;           /* old sets, with their digest under today's site data */
+	uint32_t *setlenv;
+	unsigned char (*setdig)[DIGEST_LEN];
+	size_t nsets;
+	int jobs;
+	struct worker *w;
+};
+
+#define WHOLE_LEN 0xffffffffu
+
+static int name_cmp(const char *a, size_t al, const char *b, size_t bl)
+{
+	int c = memcmp(a, b, al < bl ? al : bl);
+	return c ? c : al < bl ? -1 : al > bl;
+}
+
+static int skey_cmp(const void *x, const void *y)
+{
+	const struct skey *a = x, *b = y;
+	return name_cmp(a->name, a->len, b->name, b->len);
+}
+
+static const struct skey *find_key(const struct skey *k, size_t n, const char *name, size_t len)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = name_cmp(k[mid].name, k[mid].len, name, len);
+		if (c == 0)
+			return &k[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+static uint64_t fnv(const char *s, size_t n)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	for (size_t i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+static void put_u32(struct buf *b, uint32_t v)
+{
+	unsigned char x[4] = { (unsigned char)v, (unsigned char)(v >> 8), (unsigned char)(v >> 16),
+	                       (unsigned char)(v >> 24) };
+	buf_put(b, x, 4);
+}
+
+static void put_u64(struct buf *b, uint64_t v)
+{
+	put_u32(b, (uint32_t)v);
+	put_u32(b, (uint32_t)(v >> 32));
+}
+
+/* A reader over the cache file that stops at its end: every get fails
+ * once the file is short (a damaged file is an empty cache). */
+struct rd {
+	const unsigned char *p, *end;
+	int bad;
+};
+
+static const void *get_bytes(struct rd *r, size_t n)
+{
+	if (r->bad || (size_t)(r->end - r->p) < n) {
+		r->bad = 1;
+		return NULL;
+	}
+	const void *s = r->p;
+	r->p += n;
+	return s;
+}
+
+static uint32_t get_u32(struct rd *r)
+{
+	const unsigned char *x = get_bytes(r, 4);
+	return x ? (uint32_t)x[0] | (uint32_t)x[1] << 8 | (uint32_t)x[2] << 16 | (uint32_t)x[3] << 24 : 0;
+}
+
+static uint64_t get_u64(struct rd *r)
+{
+	uint64_t lo = get_u32(r);
+	return lo | (uint64_t)get_u32(r) << 32;
+}
+
+static const char *get_str(struct rd *r, uint32_t *len)
+{
+	*len = get_u32(r);
+	return get_bytes(r, *len);
+}
+
+static void get_dig(struct rd *r, unsigned char d[DIGEST_LEN])
+{
+	const void *x = get_bytes(r, DIGEST_LEN);
+	if (x)
+		memcpy(d, x, DIGEST_LEN);
+	else
+		memset(d, 0, DIGEST_LEN);
+}
+
+/* The digest of a set of names (u32 length + bytes each, WHOLE_LEN for the
+ * whole site) under today's site data. */
+static void set_digest(const struct rcache *c, const char *s, size_t n, unsigned char out[DIGEST_LEN])
+{
+	struct digest h;
+	digest_init(&h);
+	struct rd r = { (const unsigned char *)s, (const unsigned char *)s + n, 0 };
+	while (r.p < r.end && !r.bad) {
+		uint32_t len = get_u32(&r);
+		if (len == WHOLE_LEN) {
+			digest_u64(&h, WHOLE_LEN);
+			digest_feed(&h, c->whole, DIGEST_LEN);
+			continue;
+		}
+		const char *name = get_bytes(&r, len);
+		if (!name)
+			break;
+		const struct skey *k = find_key(c->keys, c->nkeys, name, len);
+		digest_u64(&h, len);
+		digest_update(&h, name, len);
+		digest_u64(&h, k != NULL);
+		if (k)
+			digest_feed(&h, k->dig, DIGEST_LEN);
+	}
+	digest_u64(&h, r.bad);
+	digest_final(&h, out);
+}
+
+static void recs_push(struct recs *rs, const struct rec *r)
+{
+	if (rs->n == rs->cap) {
+		rs->cap = rs->cap ? rs->cap * 2 : 256;
+		rs->v = xrealloc(rs->v, rs->cap * sizeof *rs->v);
+	}
+	rs->v[rs->n++] = *r;
+}
+
+/* Reads the last build's file; leaves the cache empty when it is not one
+ * of ours, for another output folder or other templates. */
+static void read_file(struct rcache *c)
+{
+	if (buf_read_file_max(&c->file, c->path, RCACHE_MAX_FILE) < 0)
+		goto empty;
+	size_t hl = strlen(RCACHE_HEADER);
+	if (c->file.len < hl || memcmp(c->file.data, RCACHE_HEADER, hl) != 0)
+		goto empty;
+	struct rd r = { (const unsigned char *)c->file.data + hl, (const unsigned char *)c->file.data + c->file.len, 0 };
+	unsigned char g[DIGEST_LEN];
+	get_dig(&r, g);
+	uint32_t ol;
+	const char *od = get_str(&r, &ol);
+	if (r.bad || memcmp(g, c->global, DIGEST_LEN) != 0 || ol != strlen(c->out_dir) ||
+	    memcmp(od, c->out_dir, ol) != 0)
+		goto empty;
+	uint32_t nk = get_u32(&r);
+	if (r.bad || nk > c->file.len)
+		goto empty;
+	c->okeys = xcalloc((size_t)nk + 1, sizeof *c->okeys);
+	for (uint32_t i = 0; i < nk && !r.bad; i++) {
+		c->okeys[i].name = get_str(&r, &c->okeys[i].len);
+		get_dig(&r, c->okeys[i].dig);
+	}
+	c->nokeys = nk;
+	uint32_t ns = get_u32(&r);
+	if (r.bad || ns > c->file.len)
+		goto empty;
+	c->setv = xcalloc((size_t)ns + 1, sizeof *c->setv);
+	c->setlenv = xcalloc((size_t)ns + 1, sizeof *c->setlenv);
+	c->setdig = xcalloc((size_t)ns + 1, sizeof *c->setdig);
+	for (uint32_t i = 0; i < ns && !r.bad; i++)
+		c->setv[i] = get_str(&r, &c->setlenv[i]);
+	c->nsets = ns;
+	uint32_t nr = get_u32(&r);
+	if (r.bad || nr > c->file.len)
+		goto empty;
+	for (uint32_t i = 0; i < nr && !r.bad; i++) {
+		struct rec e = { 0 };
+		e.rel = get_str(&r, &e.rellen);
+		get_dig(&r, e.key);
+		uint32_t set = get_u32(&r);
+		get_dig(&r, e.sitedig);
+		e.size = get_u64(&r);
+		e.ino = get_u64(&r);
+		e.dev = get_u64(&r);
+		e.mtime = (int64_t)get_u64(&r);
+		e.ctime = (int64_t)get_u64(&r);
+		e.racy = (int)get_u32(&r);
+		get_dig(&r, e.body);
+		if (r.bad || set >= ns)
+			goto empty;
+		e.setno = set;
+		e.set = c->setv[set];
+		e.setlen = c->setlenv[set];
+		recs_push(&c->old, &e);
+	}
+	if (r.bad || r.p != r.end)
+		goto empty;
+	return;
+empty:
+	c->old.n = 0;
+	c->nsets = 0;
+	c->nokeys = 0;
+}
+
+/* A hash of the old records by output path. */
+static void index_old(struct rcache *c)
+{
+	c->nslot = 16;
+	while (c->nslot < c->old.n * 2)
+		c->nslot *= 2;
+	c->slot = xcalloc(c->nslot, sizeof *c->slot);
+	for (size_t i = 0; i < c->old.n; i++) {
+		size_t h = (size_t)fnv(c->old.v[i].rel, c->old.v[i].rellen) & (c->nslot - 1);
+		while (c->slot[h])
+			h = (h + 1) & (c->nslot - 1);
+		c->slot[h] = i + 1;
+	}
+}
+
+static const struct rec *find_old(const struct rcache *c, const char *rel, size_t len)
+{
+	if (!c->old.n)
+		return NULL;
+	size_t h = (size_t)fnv(rel, len) & (c->nslot - 1);
+	for (; c->slot[h]; h = (h + 1) & (c->nslot - 1)) {
+		const struct rec *e = &c->old.v[c->slot[h] - 1];
+		if (e->rellen == len && memcmp(e->rel, rel, len) == 0)
+			return e;
+	}
+	return NULL;
+}
+
+static size_t ptr_hash(const struct value *v, size_t mask)
+{
+	uint64_t x = (uint64_t)(uintptr_t)v;
+	x ^= x >> 29;
+	x *= 0xbf58476d1ce4e5b9ULL;
+	x ^= x >> 32;
+	return (size_t)x & mask;
+}
+
+static const unsigned char *memo_find(const void *ud, const struct value *v)
+{
+	const struct rcache *c = ud;
+	for (size_t h = ptr_hash(v, c->nmemo - 1); c->mkey[h]; h = (h + 1) & (c->nmemo - 1))
+		if (c->mkey[h] == v)
+			return c->mdig[h];
+	return NULL;
+}
+
+/* Adds v with the digest of its contents (made with what the memo holds
+ * so far), or the digest given. A value that holds a function is left out:
+ * every tree holding it fails to digest. */
+static void memo_add(struct rcache *c, const struct value *v, const unsigned char *given)
+{
+	if (!v)
+		return;
+	size_t h = ptr_hash(v, c->nmemo - 1);
+	for (; c->mkey[h]; h = (h + 1) & (c->nmemo - 1))
+		if (c->mkey[h] == v)
+			return;
+	unsigned char d[DIGEST_LEN];
+	if (given) {
+		memcpy(d, given, DIGEST_LEN);
+	} else {
+		struct digest x;
+		digest_init(&x);
+		if (value_digest(v, &x, &c->memo) < 0)
+			return;
+		digest_final(&x, d);
+	}
+	c->mkey[h] = v;
+	memcpy(c->mdig[h], d, DIGEST_LEN);
+}
+
+struct rcache *rcache_open(const char *site_dir, const char *out_dir, const unsigned char global[DIGEST_LEN],
+                           const struct value *site, const struct value *i18n,
+                           const struct value *const *shared, size_t nshared, int jobs)
+{
+	struct rcache *c = xcalloc(1, sizeof *c);
+	struct buf p = BUF_INIT;
+	buf_printf(&p, "%s/%s", site_dir, RCACHE_FILE);
+	c->path = buf_detach(&p, NULL);
+	c->out_dir = xstrdup(out_dir);
+	memcpy(c->global, global, DIGEST_LEN);
+	c->site = site;
+	c->jobs = jobs > 0 ? jobs : 1;
+	c->nmemo = 64;
+	while (c->nmemo < (nshared + 2) * 2)
+		c->nmemo *= 2;
+	c->mkey = xcalloc(c->nmemo, sizeof *c->mkey);
+	c->mdig = xcalloc(c->nmemo, sizeof *c->mdig);
+	c->memo = (struct value_memo){ memo_find, c };
+	static const unsigned char site_mark[DIGEST_LEN] = { 's' }, i18n_mark[DIGEST_LEN] = { 'i' };
+	memo_add(c, site, site_mark);
+	memo_add(c, i18n, i18n_mark);
+	for (size_t i = 0; i < nshared; i++)
+		if (shared[i] && shared[i]->kind >= V_ARRAY)
+			memo_add(c, shared[i], NULL);
+	c->w = xcalloc((size_t)c->jobs, sizeof *c->w);
+	/* Today's site data, key by key. */
+	c->nkeys = value_len(site);
+	c->keys = xcalloc(c->nkeys + 1, sizeof *c->keys);
+	struct digest whole;
+	digest_init(&whole);
+	for (size_t i = 0; i < c->nkeys; i++) {
+		const struct value_pair *kv = value_pair_at(site, i);
+		struct digest h;
+		digest_init(&h);
+		/* A function has no digest: a key holding one never matches. */
+		if (value_digest(kv->val, &h, &c->memo) < 0)
+			digest_u64(&h, (uint64_t)(uintptr_t)c ^ (uint64_t)i);
+		c->keys[i] = (struct skey){ kv->key, (uint32_t)kv->keylen, { 0 } };
+		digest_final(&h, c->keys[i].dig);
+		digest_u64(&whole, kv->keylen);
+		digest_update(&whole, kv->key, kv->keylen);
+		digest_feed(&whole, c->keys[i].dig, DIGEST_LEN);
+	}
+	digest_final(&whole, c->whole);
+	qsort(c->keys, c->nkeys, sizeof *c->keys, skey_cmp);
+	for (int w = 0; w < c->jobs; w++) {
+		c->w[w].seen = xcalloc(c->nkeys + 1, 1);
+		c->w[w].seen_list = xcalloc(c->nkeys + 1, sizeof *c->w[w].seen_list);
+	}
+	read_file(c);
+	for (size_t i = 0; i < c->nsets; i++)
+		set_digest(c, c->setv[i], c->setlenv[i], c->setdig[i]);
+	index_old(c);
+	return c;
+}
+
+/* The trace's callback: one key of the site data looked up. */
+static void on_read(void *ud, const char *key, size_t len)
+{
+	struct rcache_page *pg = ud;
+	struct worker *w = &pg->c->w[pg->worker];
+	if (!key) {
+		w->whole = 1;
+		return;
+	}
+	const struct skey *k = find_key(pg->c->keys, pg->c->nkeys, key, len);
+	if (k) {
+		size_t i = (size_t)(k - pg->c->keys);
+		if (!w->seen[i]) {
+			w->seen[i] = 1;
+			w->seen_list[w->nseen++] = (uint32_t)i;
+		}
+		return;
+	}
+	put_u32(&w->absent, (uint32_t)len);
+	buf_put(&w->absent, key, len);
+}
+
+static void trace_reset(struct worker *w)
+{
+	for (size_t i = 0; i < w->nseen; i++)
+		w->seen[w->seen_list[i]] = 0;
+	w->nseen = 0;
+	buf_reset(&w->absent);
+	w->whole = 0;
+}
+
+static int stat_matches(const struct rec *e, const struct stat *st)
+{
+	return S_ISREG(st->st_mode) && (uint64_t)st->st_size == e->size && (uint64_t)st->st_ino == e->ino &&
+	       (uint64_t)st->st_dev == e->dev &&
+	       (int64_t)st->st_mtim.tv_sec * 1000000000LL + st->st_mtim.tv_nsec == e->mtime &&
+	       (int64_t)st->st_ctim.tv_sec * 1000000000LL + st->st_ctim.tv_nsec == e->ctime;
+}
+
+static void file_digest(const char *path, size_t size, unsigned char out[DIGEST_LEN])
+{
+	struct buf body = BUF_INIT;
+	struct digest h;
+	digest_init(&h);
+	if (buf_read_file_max(&body, path, size) == 0)
+		digest_feed(&h, body.data ? body.data : "", body.len);
+	else
+		digest_u64(&h, 0xbad);
+	digest_final(&h, out);
+	buf_free(&body);
+}
+
+/* The output folder's file is the one recorded: its status, and its bytes
+ * when it was racy. */
+static int output_holds(const struct rcache *c, const struct rec *e)
+{
+	struct buf path = BUF_INIT;
+	struct stat st;
+	buf_printf(&path, "%s/%.*s", c->out_dir, (int)e->rellen, e->rel);
+	int ok = lstat(buf_cstr(&path), &st) == 0 && stat_matches(e, &st);
+	if (ok && e->racy) {
+		unsigned char d[DIGEST_LEN];
+		file_digest(buf_cstr(&path), (size_t)st.st_size, d);
+		ok = memcmp(d, e->body, DIGEST_LEN) == 0;
+	}
+	buf_free(&path);
+	return ok;
+}
+
+enum rcache_why rcache_probe(struct rcache *c, int worker, struct rcache_page *pg, const char *rel,
+                             const char *tpl, const struct value *ctx)
+{
+	struct worker *w = &c->w[worker];
+	memset(pg, 0, sizeof *pg);
+	pg->c = c;
+	pg->worker = worker;
+	pg->rel = rel;
+	pg->trace = (struct tpl_trace){ c->site, on_read, pg };
+	trace_reset(w);
+	struct digest h;
+	digest_init(&h);
+	size_t rl = strlen(rel);
+	digest_u64(&h, rl);
+	digest_update(&h, rel, rl);
+	digest_update(&h, tpl, strlen(tpl) + 1);
+	enum rcache_why why;
+	if (value_digest(ctx, &h, &c->memo) < 0) {
+		why = RCACHE_UNCACHED;
+		goto out;
+	}
+	digest_final(&h, pg->key);
+	pg->keyed = 1;
+	const struct rec *e = find_old(c, rel, rl);
+	if (!e)
+		why = RCACHE_NEW;
+	else if (memcmp(e->key, pg->key, DIGEST_LEN) != 0)
+		why = RCACHE_PAGE;
+	else if (memcmp(c->setdig[e->setno], e->sitedig, DIGEST_LEN) != 0)
+		why = RCACHE_SITE;
+	else if (!output_holds(c, e))
+		why = RCACHE_OUTPUT;
+	else
+		why = RCACHE_REUSED;
+	if (why == RCACHE_REUSED) {
+		struct rec r = *e;
+		r.rel = rel;
+		r.rellen = (uint32_t)rl;
+		/* The set string: copied into the worker's, as the old file goes at save. */
+		size_t off = w->sets.len;
+		buf_put(&w->sets, e->set, e->setlen);
+		r.set = (const char *)(uintptr_t)off;
+		recs_push(&w->made, &r);
+	}
+out:
+	w->count[why]++;
+	return why;
+}
+
+/* The set of names w's trace read, canonical: sorted, each once, as u32
+ * length + bytes, WHOLE_LEN last when the whole site was used. */
+struct name {
+	const char *s;
+	uint32_t len;
+};
+
+static int namecmp(const void *x, const void *y)
+{
+	const struct name *a = x, *b = y;
+	return name_cmp(a->s, a->len, b->s, b->len);
+}
+
+static void canon(const struct rcache *c, const struct worker *w, struct buf *out)
+{
+	size_t nabs = 0;
+	for (size_t off = 0; off + 4 <= w->absent.len; nabs++) {
+		struct rd r = { (const unsigned char *)w->absent.data + off, (const unsigned char *)w->absent.data + w->absent.len, 0 };
+		off += 4 + get_u32(&r);
+	}
+	struct name *v = xmalloc((w->nseen + nabs + 1) * sizeof *v);
+	size_t n = 0;
+	for (size_t i = 0; i < w->nseen; i++)
+		v[n++] = (struct name){ c->keys[w->seen_list[i]].name, c->keys[w->seen_list[i]].len };
+	struct rd r = { (const unsigned char *)w->absent.data, (const unsigned char *)w->absent.data + w->absent.len, 0 };
+	while (r.p < r.end && !r.bad) {
+		uint32_t len;
+		const char *s = get_str(&r, &len);
+		if (s)
+			v[n++] = (struct name){ s, len };
+	}
+	qsort(v, n, sizeof *v, namecmp);
+	for (size_t i = 0; i < n; i++) {
+		if (i && namecmp(&v[i], &v[i - 1]) == 0)
+			continue;
+		put_u32(out, v[i].len);
+		buf_put(out, v[i].s, v[i].len);
+	}
+	if (w->whole)
+		put_u32(out, WHOLE_LEN);
+	free(v);
+}
+
+void rcache_put(struct rcache_page *pg)
+{
+	if (!pg->c || !pg->keyed)
+		return;
+	struct rcache *c = pg->c;
+	struct worker *w = &c->w[pg->worker];
+	struct rec r = { 0 };
+	r.rel = pg->rel;
+	r.rellen = (uint32_t)strlen(pg->rel);
+	memcpy(r.key, pg->key, DIGEST_LEN);
+	size_t off = w->sets.len;
+	canon(c, w, &w->sets);
+	r.setlen = (uint32_t)(w->sets.len - off);
+	set_digest(c, w->sets.data + off, r.setlen, r.sitedig);
+	r.set = (const char *)(uintptr_t)off;
+	recs_push(&w->made, &r);
+	trace_reset(w);
+}
+
+void rcache_counts(const struct rcache *c, size_t out[RCACHE_NWHY])
+{
+	memset(out, 0, RCACHE_NWHY * sizeof *out);
+	for (int w = 0; c && w < c->jobs; w++)
+		for (int k = 0; k < RCACHE_NWHY; k++)
+			out[k] += c->w[w].count[k];
+}
+
+void rcache_changed_keys(const struct rcache *c, struct buf *out)
+{
+	if (!c || !c->old.n)
+		return;
+	struct skey *o = xcalloc(c->nokeys + 1, sizeof *o);
+	memcpy(o, c->okeys, c->nokeys * sizeof *o);
+	qsort(o, c->nokeys, sizeof *o, skey_cmp);
+	size_t i = 0, j = 0;
+	const char *sep = "";
+	while (i < c->nkeys || j < c->nokeys) {
+		int cmp = i == c->nkeys ? 1 : j == c->nokeys ? -1 :
+		          name_cmp(c->keys[i].name, c->keys[i].len, o[j].name, o[j].len);
+		const struct skey *k = cmp <= 0 ? &c->keys[i] : &o[j];
+		if (cmp != 0 || memcmp(c->keys[i].dig, o[j].dig, DIGEST_LEN) != 0) {
+			buf_printf(out, "%s%.*s", sep, (int)k->len, k->name);
+			sep = ", ";
+		}
+		if (cmp <= 0)
+			i++;
+		if (cmp >= 0)
+			j++;
+	}
+	free(o);
+}
+
+static int rec_cmp(const void *x, const void *y)
+{
+	const struct rec *a = x, *b = y;
+	return name_cmp(a->rel, a->rellen, b->rel, b->rellen);
+}
+
+/* Set strings of the new file, each once: index by (hash of) content. */
+struct setidx {
+	size_t *slot;      /* index + 1 into v */
+	size_t nslot;
+	struct name *v;
+	size_t n;
+};
+
+static uint32_t set_intern(struct setidx *si, const char *s, uint32_t len)
+{
+	size_t h = (size_t)fnv(s, len) & (si->nslot - 1);
+	for (; si->slot[h]; h = (h + 1) & (si->nslot - 1)) {
+		const struct name *e = &si->v[si->slot[h] - 1];
+		if (e->len == len && memcmp(e->s, s, len) == 0)
+			return (uint32_t)(si->slot[h] - 1);
+	}
+	si->v[si->n] = (struct name){ s, len };
+	si->slot[h] = ++si->n;
+	return (uint32_t)(si->n - 1);
+}
+
+void rcache_save(struct rcache *c)
+{
+	if (!c)
+		return;
+	struct recs all = { 0 };
+	for (int w = 0; w < c->jobs; w++)
+		for (size_t i = 0; i < c->w[w].made.n; i++) {
+			struct rec r = c->w[w].made.v[i];
+			r.set = c->w[w].sets.data + (uintptr_t)r.set;
+			recs_push(&all, &r);
+		}
+	if (all.n)
+		qsort(all.v, all.n, sizeof *all.v, rec_cmp);
+	struct setidx si = { .nslot = 16 };
+	while (si.nslot < all.n * 2)
+		si.nslot *= 2;
+	si.slot = xcalloc(si.nslot, sizeof *si.slot);
+	si.v = xcalloc(all.n + 1, sizeof *si.v);
+	uint32_t *setof = xcalloc(all.n + 1, sizeof *setof);
+	for (size_t i = 0; i < all.n; i++)
+		setof[i] = set_intern(&si, all.v[i].set, all.v[i].setlen);
+	struct buf f = BUF_INIT, path = BUF_INIT;
+	buf_puts(&f, RCACHE_HEADER);
+	buf_put(&f, c->global, DIGEST_LEN);
+	put_u32(&f, (uint32_t)strlen(c->out_dir));
+	buf_puts(&f, c->out_dir);
+	put_u32(&f, (uint32_t)c->nkeys);
+	for (size_t i = 0; i < c->nkeys; i++) {
+		put_u32(&f, c->keys[i].len);
+		buf_put(&f, c->keys[i].name, c->keys[i].len);
+		buf_put(&f, c->keys[i].dig, DIGEST_LEN);
+	}
+	put_u32(&f, (uint32_t)si.n);
+	for (size_t i = 0; i < si.n; i++) {
+		put_u32(&f, si.v[i].len);
+		buf_put(&f, si.v[i].s, si.v[i].len);
+	}
+	/* Each file's status as the output folder holds it now. */
+	int64_t now = stamp_now_ns();
+	size_t nrec_at = f.len, nrec = 0;
+	put_u32(&f, 0);
+	for (size_t i = 0; i < all.n; i++) {
+		const struct rec *r = &all.v[i];
+		struct stat st;
+		buf_reset(&path);
+		buf_printf(&path, "%s/%.*s", c->out_dir, (int)r->rellen, r->rel);
+		if (lstat(buf_cstr(&path), &st) < 0 || !S_ISREG(st.st_mode))
+			continue;
+		int64_t ct = (int64_t)st.st_ctim.tv_sec * 1000000000LL + st.st_ctim.tv_nsec;
+		/* Changed so lately that a change to come could leave the status
+		 * as it is: its bytes vouch for it (git's racily-clean entries). */
+		int racy = ct > now - (st.st_ctim.tv_nsec ? RCACHE_RACY_NS : RCACHE_RACY_COARSE_NS);
+		unsigned char body[DIGEST_LEN] = { 0 };
+		if (racy)
+			file_digest(buf_cstr(&path), (size_t)st.st_size, body);
+		put_u32(&f, r->rellen);
+		buf_put(&f, r->rel, r->rellen);
+		buf_put(&f, r->key, DIGEST_LEN);
+		put_u32(&f, setof[i]);
+		buf_put(&f, r->sitedig, DIGEST_LEN);
+		put_u64(&f, (uint64_t)st.st_size);
+		put_u64(&f, (uint64_t)st.st_ino);
+		put_u64(&f, (uint64_t)st.st_dev);
+		put_u64(&f, (uint64_t)((int64_t)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec));
+		put_u64(&f, (uint64_t)ct);
+		put_u32(&f, (uint32_t)racy);
+		buf_put(&f, body, DIGEST_LEN);
+		nrec++;
+	}
+	for (int k = 0; k < 4; k++)
+		f.data[nrec_at + (size_t)k] = (char)(nrec >> (8 * k));
+	buf_reset(&path);
+	buf_put(&path, c->path, (size_t)(strrchr(c->path, '/') - c->path));
+	if ((mkdir(buf_cstr(&path), 0777) == 0 || errno == EEXIST) && output_write_atomic(c->path, f.data, f.len) < 0)
+		unlink(c->path);
+	buf_free(&f);
+	buf_free(&path);
+	free(setof);
+	free(si.slot);
+	free(si.v);
+	free(all.v);
+}
+
+void rcache_forget(const char *site_dir)
+{
+	struct buf path = BUF_INIT;
+	buf_printf(&path, "%s/%s", site_dir, RCACHE_FILE);
+	unlink(buf_cstr(&path));
+	buf_free(&path);
+}
+
+void rcache_free(struct rcache *c)
+{
+	if (!c)
+		return;
+	for (int w = 0; w < c->jobs; w++) {
+		free(c->w[w].made.v);
+		buf_free(&c->w[w].sets);
+		free(c->w[w].seen);
+		free(c->w[w].seen_list);
+		buf_free(&c->w[w].absent);
+	}
+	free(c->w);
+	free(c->keys);
+	free(c->okeys);
+	free(c->mkey);
+	free(c->mdig);
+	free(c->old.v);
+	free(c->slot);
+	free(c->setv);
+	free(c->setlenv);
+	free(c->setdig);
+	buf_free(&c->file);
+	free(c->path);
+	free(c->out_dir);
+	free(c);
+}
