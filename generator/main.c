@@ -27,9 +27,10 @@ static const struct cli_command commands[] = {
 	  "  --quiet, -q        print only errors\n"
 	  "  --timings          print how long each stage took\n" },
 	{ "new", "start a site, a plan, a task or a bulletin from a skeleton", cmd_new,
-	  "site DIR [--title T] | plan ID | task PLAN NUMBER | bulletin [--plan ID] [--date DATE]",
+	  "site DIR [--title T] [--language L] | plan ID | task PLAN NUMBER | bulletin [--plan ID] [--date DATE]",
 	  "  site DIR           a new site in DIR (a new or empty folder), ready to build\n"
 	  "  --title T          the new site's title\n"
+	  "  --language L       the new site's language: zh-CN (default) or en\n"
 	  "  plan ID            content/plans/ID/_index.md, every field shown\n"
 	  "  task PLAN NUMBER   a task of plan PLAN, every field shown\n"
 	  "  bulletin           content/bulletins/DATE.md with one update per open task\n"

@@ -411,10 +411,13 @@ static void update(struct buf *b, const struct value *plan, const struct value *
 	yq(b, value_str(value_get(t, "id"), ""));
 	buf_puts(b, en ? "\n    # Progress, 0 to 100.\n    progress: " : "\n    # 进度，0 到 100。\n    progress: ");
 	put_number(b, value_get(t, "progress"));
-	buf_puts(b, "\n    # ");
-	for (size_t i = 0; i < NSTATUS; i++)
-		buf_printf(b, en ? "%s%s (%s)" : "%s%s（%s）", i ? (en ? ", " : "、") : "", status_words[i][0],
-		           status_words[i][en ? 2 : 1]);
+	buf_puts(b, en ? "\n    # Status: " : "\n    # 状态：");
+	for (size_t i = 0; i < NSTATUS; i++) {
+		if (en)
+			buf_printf(b, "%s%s", i ? (i + 1 == NSTATUS ? " or " : ", ") : "", status_words[i][0]);
+		else
+			buf_printf(b, "%s%s（%s）", i ? "、" : "", status_words[i][0], status_words[i][1]);
+	}
 	buf_printf(b, "\n    status: %s\n", status);
 
 	const struct value *ms = value_get(t, "milestones");
