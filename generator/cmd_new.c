@@ -292,6 +292,18 @@ static int new_bulletin(const struct cli *cli, const struct opts *o)
 		         date.month, date.day);
 		goto out;
 	}
+	/* Without one, as_of is SOURCE_DATE_EPOCH's day when that is set (model.h). */
+	struct datetime epoch;
+	if (!c.has_as_of && getenv("SOURCE_DATE_EPOCH") && *getenv("SOURCE_DATE_EPOCH")) {
+		today(&epoch);
+		if (datetime_cmp(&date, &epoch) > 0) {
+			diag_add(&d, DIAG_ERROR, NULL, 0, 0, NULL, 0,
+			         "SOURCE_DATE_EPOCH is %04d-%02d-%02d, before the bulletin's date %04d-%02d-%02d: "
+			         "the build would refuse the bulletin", epoch.year, epoch.month, epoch.day, date.year,
+			         date.month, date.day);
+			goto out;
+		}
+	}
 	/* The tasks' state as the build computes it (progress rules and all), as of the new date. */
 	struct build_opts bo = { .site_dir = ".", .exe_dir = cli->exe_dir, .check_only = 1, .as_of = &date,
 	                         .computed = computed, .computed_ud = &j };
