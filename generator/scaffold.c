@@ -225,7 +225,11 @@ void scaffold_plan(struct scaffold *s, const char *id, int year, enum lang l)
 		yq(&b, en ? secs_en[k][1] : secs_zh[k][1]);
 		buf_putc(&b, '\n');
 	}
-	buf_puts(&b, "# 写 draft: true 则暂不发布（planpress build --drafts 可预览）。\n"
+	buf_puts(&b, "# 自定义字段写在 params: 下，原样交给模板。\n"
+	             "# Fields of your own go under params:, passed to templates as they are.\n"
+	             "# params:\n"
+	             "#   contact: \"联系人\"\n"
+	             "# 写 draft: true 则暂不发布（planpress build --drafts 可预览）。\n"
 	             "# draft: true keeps it unpublished (planpress build --drafts shows it).\n"
 	             "# draft: true\n"
 	             "---\n\n");
@@ -294,7 +298,13 @@ void scaffold_task(struct scaffold *s, const char *plan, const char *number,
 	             "# 任务编号，在计划内唯一（1、2、…，或 \"1.1\"）。\n"
 	             "# The task's number, unique in its plan (1, 2, ... or \"1.1\").\n"
 	             "number: ");
-	yq(&b, number);
+	int digits = 1;
+	for (const char *p = number; *p; p++)
+		digits &= IS_ASCII_DIGIT(*p);
+	if (digits && number[0] != '0')
+		buf_puts(&b, number);
+	else
+		yq(&b, number);
 	buf_puts(&b, "\n# 任务名称。\n# The task's title.\n"
 	             "title: ");
 	yq(&b, en ? "Task (title)" : "任务名称");
@@ -347,6 +357,10 @@ void scaffold_task(struct scaffold *s, const char *plan, const char *number,
 	buf_puts(&b, "\n    metric: ");
 	yq(&b, en ? "Coverage of the service" : "指标名称");
 	buf_puts(&b, "\n    target: 100\n    unit: \"%\"\n    actual: 0\n"
+	             "# 自定义字段写在 params: 下，原样交给模板。\n"
+	             "# Fields of your own go under params:, passed to templates as they are.\n"
+	             "# params:\n"
+	             "#   contact: \"联系人\"\n"
 	             "---\n\n");
 	buf_puts(&b, en ? "What the task is, how it will be done, and what it must achieve.\n"
 	                : "任务内容、工作措施和要达到的目标。\n");
