@@ -309,8 +309,12 @@ static int new_bulletin(const struct cli *cli, const struct opts *o)
 	                         .computed = computed, .computed_ud = &j };
 	struct build_stats bs;
 	rc = build_site(&bo, &bs, &d);
-	if (rc)
+	if (rc) {
+		diag_add(&d, DIAG_NOTE, NULL, 0, 0, NULL, 0,
+		         "a new bulletin is made from a site that checks without errors as of its date, "
+		         "%04d-%02d-%02d (so it comes after the latest bulletin)", date.year, date.month, date.day);
 		goto out;
+	}
 	if (d.n) {
 		/* The site's warnings and notes, shown once, before what follows. */
 		diags_sort(&d);

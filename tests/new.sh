@@ -178,6 +178,10 @@ check "every plan's open tasks" test "$n" -eq "$(awk '$2 != "done" && $2 != "can
 check "the wangge plan's too" grep -q '^  - task: "wangge-2019/' "$ex/content/bulletins/2020-06-30.md"
 pp -C "$ex" check; rc=$?
 clean "both new bulletins check with no diagnostics"
+pp -C "$ex" new bulletin --date 2020-05-01; rc=$?
+check "a bulletin before the latest one is refused" test $rc -eq 1
+check "it says why" grep -q 'comes after the latest bulletin' "$PP_TMP/err"
+check "and writes nothing" test ! -e "$ex/content/bulletins/2020-05-01.md"
 
 # 4. COMMAND --help for every command: exit 0, to stdout, options listed.
 cmds=$("$PP_BIN" --help | awk '/^commands:/ {c=1; next} c && /^$/ {exit} c {print $1}')
