@@ -371,6 +371,14 @@ void scaffold_task(struct scaffold *s, const char *plan, const char *number,
 
 /* ---- a bulletin ------------------------------------------------------------ */
 
+/* Text inside a YAML comment: a line break would end the comment, so every
+ * control character becomes a space. */
+static void put_comment(struct buf *b, const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		buf_putc(b, *p < 0x20 || *p == 0x7f ? ' ' : (char)*p);
+}
+
 static void put_number(struct buf *b, const struct value *v)
 {
 	if (v && v->kind == V_INT)
@@ -390,7 +398,7 @@ static void put_units(struct buf *b, const struct value *units, enum lang l)
 	for (size_t i = 0; i < value_len(units); i++) {
 		if (i)
 			buf_puts(b, l == LANG_EN ? ", " : "、");
-		buf_puts(b, value_str(value_at(units, i), ""));
+		put_comment(b, value_str(value_at(units, i), ""));
 	}
 }
 
@@ -408,9 +416,9 @@ static void update(struct buf *b, const struct value *plan, const struct value *
 	int en = l == LANG_EN;
 	const char *status = value_str(value_get(t, "status"), "not_started");
 	const char *status_text = value_str(value_get(t, "status_text"), status_label(status, l));
-	buf_printf(b, en ? "\n  # Task %s: %s (plan %s)\n" : "\n  # 任务%s：%s（计划 %s）\n",
-	           value_str(value_get(t, "number"), ""), value_str(value_get(t, "title"), ""),
-	           value_str(value_get(plan, "id"), ""));
+	buf_printf(b, en ? "\n  # Task %s: " : "\n  # 任务%s：", value_str(value_get(t, "number"), ""));
+	put_comment(b, value_str(value_get(t, "title"), ""));
+	buf_printf(b, en ? " (plan %s)\n" : "（计划 %s）\n", value_str(value_get(plan, "id"), ""));
 	buf_puts(b, en ? "  # Lead: " : "  # 牵头单位：");
 	put_units(b, value_get(t, "lead"), l);
 	buf_printf(b, en ? "\n  # As of %s: " : "\n  # 截至%s：进度", date_text);
@@ -476,8 +484,10 @@ static void update(struct buf *b, const struct value *plan, const struct value *
 		buf_puts(b, ": ");
 		put_number(b, act);
 		buf_puts(b, "   # ");
-		if (key != metric)
-			buf_printf(b, en ? "%s; " : "%s；", metric);
+		if (key != metric) {
+			put_comment(b, metric);
+			buf_puts(b, en ? "; " : "；");
+		}
 		buf_puts(b, en ? "target " : "目标");
 		put_number(b, value_get(g, "target"));
 		buf_puts(b, value_str(value_get(g, "unit"), ""));
