@@ -1081,6 +1081,8 @@ static void open_cache(struct build *b)
  * result into the spill (contexts live only as long as their page). */
 static int stage_templates(struct build *b)
 {
+	if (b->o->computed)
+		b->o->computed(b->o->computed_ud, b->env.site);
 	open_cache(b);
 	pool_run(b->c.npages, b->jobs, tpl_one, b);
 	return STAGE_NEXT;
@@ -1192,6 +1194,10 @@ static int prepare(struct build *b, double *t, int64_t t_start)
 	if (content_read_text(b->a, cfg_path, "site.toml", &text, &len, d) < 0 ||
 	    config_load(b->a, "site.toml", text, len, &b->cfg, d) < 0)
 		return STAGE_STOP;
+	if (o->as_of) {
+		b->cfg.as_of = *o->as_of;
+		b->cfg.has_as_of = 1;
+	}
 	b->out_dir = o->out_dir ? o->out_dir : arena_printf(b->a, "%s/public", o->site_dir);
 	if (!o->check_only && !o->publishing) {
 		const char *repo = b->cfg.publish.repo;

@@ -33,6 +33,13 @@ struct build_opts {
 	int publishing;
 	const char *pending_message;   /* NULL: the default message */
 	build_history_fn history;      /* NULL: no changes page */
+	/* For planpress new bulletin: the day to compute progress as of, in
+	 * place of site.toml's as_of (NULL: as usual), and a function handed
+	 * the site's data (site.plans with every task's computed state) once
+	 * the progress rules have run, while it is still alive. */
+	const struct datetime *as_of;
+	void (*computed)(void *ud, const struct value *site);
+	void *computed_ud;
 };
 
 /* Stages of a build, for --timings. */

@@ -9,18 +9,34 @@ enum { CLI_OK = 0, CLI_CONTENT = 1, CLI_USAGE = 2 };
 struct cli {
 	const char *exe_dir;   /* where the program lives, to find its themes and lua/ */
 	const char *prog;      /* argv[0] */
+	/* The folder planpress was started in, when it then moved up to the
+	 * site's root (the nearest folder with site.toml, as git finds .git);
+	 * NULL when it did not move. Paths the user names are relative to it. */
+	const char *start_dir;
 };
 
 /* A command: run(cli, argc, argv) gets argv[0] = the command's name and
- * returns an exit status. Each command parses its own options. */
+ * returns an exit status. Each command parses its own options. When
+ * options is set, main answers COMMAND --help with synopsis, summary and
+ * options; when it is NULL, --help goes to the command. */
 struct cli_command {
 	const char *name;
 	const char *summary;
 	int (*run)(const struct cli *cli, int argc, char **argv);
+	const char *synopsis;   /* what follows "planpress NAME" in the usage line */
+	const char *options;    /* one line per option, indented */
 };
 
 /* Prints "planpress: " + the message + a hint to stderr; returns CLI_USAGE. */
 int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* A path named on the command line, as the process (now in the site's
+ * root) must open it: arg itself when absolute or when planpress did not
+ * move, else the start folder joined to it. The caller frees the result. */
+char *cli_path(const struct cli *cli, const char *arg);
+
+/* "1 file", "2 files": the noun that fits n. */
+#define CLI_PLURAL(n, one, many) ((n) == 1 ? (one) : (many))
 
 /* Commands, each in its own file. */
 int cmd_build(const struct cli *cli, int argc, char **argv);
@@ -29,5 +45,6 @@ int cmd_import(const struct cli *cli, int argc, char **argv);
 int cmd_publish(const struct cli *cli, int argc, char **argv);
 int cmd_log(const struct cli *cli, int argc, char **argv);
 int cmd_diff(const struct cli *cli, int argc, char **argv);
+int cmd_new(const struct cli *cli, int argc, char **argv);
 
 #endif

@@ -18,14 +18,15 @@ static double now_ms(void)
 
 static int run(const struct cli *cli, int argc, char **argv, int check)
 {
-	const char *out = NULL;
+	const char *out_arg = NULL;
+	char *out = NULL;
 	int drafts = 0, jobs = 0, quiet = 0, timings = 0, force = 0;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		if (!check && (strcmp(a, "--out") == 0 || strcmp(a, "-o") == 0)) {
 			if (++i >= argc)
 				return cli_usage_error("%s needs a folder", a);
-			out = argv[i];
+			out_arg = argv[i];
 		} else if (strcmp(a, "--drafts") == 0) {
 			drafts = 1;
 		} else if (!check && strcmp(a, "--force") == 0) {
@@ -46,6 +47,9 @@ static int run(const struct cli *cli, int argc, char **argv, int check)
 			return cli_usage_error("%s: unknown option or argument '%s'", argv[0], a);
 		}
 	}
+	/* --out is a path the user names: from the folder planpress started in. */
+	if (out_arg)
+		out = cli_path(cli, out_arg);
 	struct build_opts o = {
 		.site_dir = ".",
 		.out_dir = out,
@@ -66,11 +70,14 @@ static int run(const struct cli *cli, int argc, char **argv, int check)
 	diags_print(&d, stderr);
 	if (rc == 0 && !quiet) {
 		if (check)
-			printf("planpress: checked %zu pages and %zu files: no errors\n", st.pages, st.files);
+			printf("planpress: checked %zu %s and %zu %s: no errors\n", st.pages,
+			       CLI_PLURAL(st.pages, "page", "pages"), st.files, CLI_PLURAL(st.files, "file", "files"));
 		else
-			printf("planpress: built %zu pages and %zu files into %s in %.0f ms "
+			printf("planpress: built %zu %s and %zu %s into %s in %.0f ms "
 			       "(%zu written, %zu unchanged, %zu removed)\n",
-			       st.pages, st.files, out ? out : "public", ms, st.written, st.unchanged, st.removed);
+			       st.pages, CLI_PLURAL(st.pages, "page", "pages"), st.files,
+			       CLI_PLURAL(st.files, "file", "files"), out_arg ? out_arg : "public", ms, st.written,
+			       st.unchanged, st.removed);
 	} else if (rc != 0) {
 		fprintf(stderr, "planpress: %zu error%s; %s\n", d.nerrors, d.nerrors == 1 ? "" : "s",
 		        st.partial ? "the output folder is partly updated: run the build again"
@@ -83,8 +90,9 @@ static int run(const struct cli *cli, int argc, char **argv, int check)
 	/* What the render did and why (rcache.h); rendered files that came out
 	 * as the folder holds them are not written. */
 	if (timings && st.cache_used) {
-		fprintf(stderr, "planpress: rendered %zu of %zu files; %zu reused from the render cache\n",
-		        st.rendered, st.rendered + st.why[RCACHE_REUSED], st.why[RCACHE_REUSED]);
+		fprintf(stderr, "planpress: rendered %zu of %zu %s; %zu reused from the render cache\n",
+		        st.rendered, st.rendered + st.why[RCACHE_REUSED],
+		        CLI_PLURAL(st.rendered + st.why[RCACHE_REUSED], "file", "files"), st.why[RCACHE_REUSED]);
 		static const char *const why[RCACHE_NWHY] = {
 			[RCACHE_NEW] = "new, or not in the cache",
 			[RCACHE_PAGE] = "their own data changed (page, task, text, links)",
@@ -102,11 +110,15 @@ static int run(const struct cli *cli, int argc, char **argv, int check)
 		}
 	}
 	if (timings && st.rendered)
-		fprintf(stderr, "planpress: rendered %zu files%s: %zu differ from the output folder and are written, "
-		        "%zu are the same\n",
-		        st.rendered, st.cache_used ? "" : " (every page: no render cache with Lua hooks or --force)",
-		        st.rendered - st.rendered_same, st.rendered_same);
+		fprintf(stderr, "planpress: rendered %zu %s%s: %zu %s from the output folder and %s written, "
+		        "%zu %s the same\n",
+		        st.rendered, CLI_PLURAL(st.rendered, "file", "files"),
+		        st.cache_used ? "" : " (every page: no render cache with Lua hooks or --force)",
+		        st.rendered - st.rendered_same, CLI_PLURAL(st.rendered - st.rendered_same, "differs", "differ"),
+		        CLI_PLURAL(st.rendered - st.rendered_same, "is", "are"), st.rendered_same,
+		        CLI_PLURAL(st.rendered_same, "is", "are"));
 	diags_free(&d);
+	free(out);
 	return rc;
 }
 

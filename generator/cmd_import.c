@@ -13,6 +13,8 @@
 #include "content.h"
 #include "import.h"
 #include "json.h"
+#include "lang.h"
+#include "scaffold.h"
 #include "utf8.h"
 
 static int valid_plan_id(const char *s)
@@ -29,6 +31,15 @@ static const char *base_name(const char *path)
 {
 	const char *slash = strrchr(path, '/');
 	return slash ? slash + 1 : path;
+}
+
+/* A path named on the command line, as the site's folder sees it (in a). */
+static const char *user_path(const struct cli *cli, struct arena *a, const char *arg)
+{
+	char *p = cli_path(cli, arg);
+	const char *r = arena_strdup(a, p);
+	free(p);
+	return r;
 }
 
 /* Reads and parses the --expect file into arena a; NULL after an error in d. */
@@ -48,7 +59,7 @@ static struct value *read_expect(struct arena *a, const char *path, struct diags
 
 int cmd_import(const struct cli *cli, int argc, char **argv)
 {
-	const char *input = NULL, *plan = NULL, *rules_opt = NULL, *format = "text", *expect = NULL;
+	const char *input_arg = NULL, *plan = NULL, *rules_opt = NULL, *format = "text", *expect = NULL;
 	int force = 0, dry = 0, quiet = 0;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -72,13 +83,13 @@ int cmd_import(const struct cli *cli, int argc, char **argv)
 			quiet = 1;
 		} else if (a[0] == '-' && a[1]) {
 			return cli_usage_error("import: unknown option '%s'", a);
-		} else if (!input) {
-			input = a;
+		} else if (!input_arg) {
+			input_arg = a;
 		} else {
 			return cli_usage_error("import: one document at a time ('%s' is extra)", a);
 		}
 	}
-	if (!input)
+	if (!input_arg)
 		return cli_usage_error("import needs a document: planpress import FILE --plan ID");
 	if (strcmp(format, "json") != 0 && strcmp(format, "text") != 0)
 		return cli_usage_error("--format is json or text, not '%s'", format);
@@ -90,12 +101,21 @@ int cmd_import(const struct cli *cli, int argc, char **argv)
 		return cli_usage_error("--plan '%s': use ASCII letters, digits, - _ and .", plan);
 	struct stat st;
 	if (writes && stat("site.toml", &st) != 0)
-		return cli_usage_error("import writes into a site: no site.toml here (use -C DIR)");
+		return cli_usage_error("import writes into a site: no site.toml here or in any folder above (use -C DIR)");
 
 	int rc = CLI_CONTENT;
 	struct diags d;
 	diags_init(&d);
 	struct arena *a = arena_new();
+	enum lang lang = LANG_ZH;
+	struct scaffold index = { NULL, 0 };
+	/* Paths the user names are from the folder planpress started in. */
+	char *input = cli_path(cli, input_arg);
+	const char *expect_arg = expect;
+	if (rules_opt)
+		rules_opt = user_path(cli, a, rules_opt);
+	if (expect)
+		expect = user_path(cli, a, expect);
 	struct buf text = BUF_INIT, out = BUF_INIT;
 	struct import_files files = { NULL, 0 };
 	char *rules = import_find_rules(rules_opt, ".", cli->exe_dir);
@@ -120,6 +140,7 @@ int cmd_import(const struct cli *cli, int argc, char **argv)
 		limits.budget = cfg.lua_budget;
 		limits.memory = cfg.lua_memory;
 		limits.seconds = cfg.lua_seconds;
+		lang = lang_from_code(cfg.language);
 	}
 	struct value *doc = import_run_limited(a, rules, text.data ? text.data : "", text.len,
 	                                       plan ? plan : "plan", &limits, &d);
@@ -133,11 +154,11 @@ int cmd_import(const struct cli *cli, int argc, char **argv)
 		fputs(buf_cstr(&out), stdout);
 		if (n) {
 			fprintf(stderr, "planpress: import: %d difference%s from %s\n", n, n == 1 ? "" : "s",
-			        expect);
+			        expect_arg);
 			goto out;
 		}
 		if (!quiet)
-			printf("planpress: import: %s matches %s\n", input, expect);
+			printf("planpress: import: %s matches %s\n", input_arg, expect_arg);
 		rc = CLI_OK;
 		goto out;
 	}
@@ -159,8 +180,15 @@ int cmd_import(const struct cli *cli, int argc, char **argv)
 	int n = import_files_write(&files, ".", force, &d);
 	if (n < 0)
 		goto out;
+	/* The plans' section gets its title, not the folder's name "plans". */
+	scaffold_plans_index(&index, lang);
+	int more = scaffold_write(&index, ".", &d);
+	if (more < 0)
+		goto out;
+	n += more;
 	if (!quiet)
-		printf("planpress: import: wrote %d files under content/plans/%s\n", n, plan);
+		printf("planpress: import: wrote %d %s under content/plans/%s\n", n, CLI_PLURAL(n, "file", "files"),
+		       plan);
 	rc = CLI_OK;
 out:
 	diags_sort(&d);
@@ -169,6 +197,8 @@ out:
 		fprintf(stderr, "planpress: import: %zu error%s; nothing was written\n", d.nerrors,
 		        d.nerrors == 1 ? "" : "s");
 	import_files_free(&files);
+	scaffold_free(&index);
+	free(input);
 	free(rules);
 	buf_free(&text);
 	buf_free(&out);

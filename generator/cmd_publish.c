@@ -39,7 +39,7 @@ static int load_config(struct arena *a, struct config *c, struct diags *d)
 	struct stat st;
 	if (stat("site.toml", &st) < 0) {
 		diag_add(d, DIAG_ERROR, NULL, 0, 0, NULL, 0,
-		         "no site.toml in . (run planpress in a site folder, or use -C DIR)");
+		         "no site.toml here or in any folder above (run planpress in a site folder, or use -C DIR)");
 		return CLI_USAGE;
 	}
 	if (content_read_text(a, "site.toml", "site.toml", &text, &len, d) < 0 ||

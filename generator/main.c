@@ -14,12 +14,47 @@
 #include "xalloc.h"
 
 static const struct cli_command commands[] = {
-	{ "build", "write the site into public/ (or --out DIR)", cmd_build },
-	{ "check", "validate site.toml, the theme and all content; write nothing", cmd_check },
-	{ "import", "turn a plan document (.txt) into a plan and task pages", cmd_import },
-	{ "publish", "build, then commit the site to the [publish] repository (-m MSG, --push-only)", cmd_publish },
-	{ "log", "the publications, newest first", cmd_log },
-	{ "diff", "what changed between two publications (default: the last two)", cmd_diff },
+	{ "build", "write the site into public/ (or --out DIR)", cmd_build, "[OPTIONS]",
+	  "  --out DIR, -o DIR  output folder (default: public/ in the site's folder)\n"
+	  "  --drafts           include pages with draft: true\n"
+	  "  --jobs N, -j N     threads to render with (default: one per processor)\n"
+	  "  --force            build even when nothing changed since the last build\n"
+	  "  --quiet, -q        print only errors\n"
+	  "  --timings          print how long each stage of the build took\n" },
+	{ "check", "validate site.toml, the theme and all content; write nothing", cmd_check, "[OPTIONS]",
+	  "  --drafts           include pages with draft: true\n"
+	  "  --jobs N, -j N     threads to check with (default: one per processor)\n"
+	  "  --quiet, -q        print only errors\n"
+	  "  --timings          print how long each stage took\n" },
+	{ "new", "start a site, a plan, a task or a bulletin from a skeleton", cmd_new,
+	  "site DIR [--title T] [--language L] | plan ID | task PLAN NUMBER | bulletin [--plan ID] [--date DATE]",
+	  "  site DIR           a new site in DIR (a new or empty folder), ready to build\n"
+	  "  --title T          the new site's title\n"
+	  "  --language L       the new site's language: zh-CN (default) or en\n"
+	  "  plan ID            content/plans/ID/_index.md, every field shown\n"
+	  "  task PLAN NUMBER   a task of plan PLAN, every field shown\n"
+	  "  bulletin           content/bulletins/DATE.md with one update per open task\n"
+	  "  --plan ID          only the tasks of this plan (default: every plan)\n"
+	  "  --date YYYY-MM-DD  the bulletin's date (default: today)\n"
+	  "  --quiet, -q        print nothing but errors\n" },
+	{ "import", "turn a plan document (.txt) into a plan and task pages", cmd_import, "FILE [OPTIONS]",
+	  "  --plan ID          the plan's id: writes content/plans/ID/\n"
+	  "  --rules FILE       import rules (default: the site's lua/import.lua, else the installed one)\n"
+	  "  --format text|json print what was read as text (default) or JSON; json writes nothing\n"
+	  "  --expect FILE      compare what was read with a JSON file; writes nothing\n"
+	  "  --dry-run, -n      print what was read; write nothing\n"
+	  "  --force            replace files an earlier import wrote\n"
+	  "  --quiet, -q        print only errors\n" },
+	{ "publish", "build, then commit the site to the [publish] repository (-m MSG, --push-only)", cmd_publish,
+	  "[OPTIONS]",
+	  "  -m MSG, --message MSG  the publication's message (one line)\n"
+	  "  --push-only        push the last publication to [publish] remote; build nothing\n"
+	  "  --quiet, -q        print only errors\n" },
+	{ "log", "the publications, newest first", cmd_log, "", "" },
+	{ "diff", "what changed between two publications (default: the last two)", cmd_diff,
+	  "[--format text|html|json] [REV [REV]]",
+	  "  --format F         text (default), html or json\n"
+	  "  REV                a publication (commit id, tag, HEAD~1); default: the last two\n" },
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
@@ -35,20 +70,76 @@ static void usage(FILE *f)
 		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
 	fputs("\n"
 	      "options before the command:\n"
-	      "  -C DIR         run as if started in DIR (the folder with site.toml)\n"
+	      "  -C DIR         run in DIR (the folder with site.toml); without it, planpress\n"
+	      "                 looks for site.toml here, then in each folder above\n"
 	      "  --help, -h     this help\n"
 	      "  --version, -V  the version\n"
 	      "\n"
-	      "options of build and check:\n"
-	      "  --out DIR      output folder for build (default: public)\n"
-	      "  --drafts       include pages with draft: true\n"
-	      "  --jobs N       threads to render with (default: one per processor)\n"
-	      "  --quiet, -q    print only errors\n"
-	      "  --timings      print how long each stage of the build took\n"
-	      "  --force        build even when nothing changed since the last build\n"
-	      "\n"
+	      "'planpress COMMAND --help' lists a command's options.\n"
 	      "Exit status: 0 success, 1 content or build errors, 2 usage or environment errors.\n"
 	      "See planpress(1), planpress(5) and planpress-content(7).\n", f);
+}
+
+/* planpress COMMAND --help. */
+static void command_usage(const struct cli_command *c, FILE *f)
+{
+	fprintf(f, "usage: planpress [-C DIR] %s%s%s\n\n%s.\n", c->name, *c->synopsis ? " " : "", c->synopsis,
+	        c->summary);
+	if (*c->options)
+		fprintf(f, "\noptions:\n%s", c->options);
+	fputs("  --help, -h         this help\n\nSee planpress(1).\n", f);
+}
+
+static int wants_help(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+			return 1;
+	return 0;
+}
+
+char *cli_path(const struct cli *cli, const char *arg)
+{
+	if (!cli->start_dir || arg[0] == '/')
+		return xstrdup(arg);
+	size_t n = strlen(cli->start_dir) + strlen(arg) + 2;
+	char *p = xmalloc(n);
+	snprintf(p, n, "%s/%s", cli->start_dir, arg);
+	return p;
+}
+
+/* Moves to the nearest folder, from here up, that holds site.toml (as git
+ * finds .git). Returns the folder started in (to free) when it moved, else
+ * NULL; without a site.toml anywhere it stays, and the command says so. */
+static char *find_site(void)
+{
+	char *start = getcwd(NULL, 0);
+	if (!start)
+		return NULL;
+	char *dir = xstrdup(start);
+	for (;;) {
+		size_t n = strlen(dir);
+		char *toml = xmalloc(n + sizeof "/site.toml");
+		snprintf(toml, n + sizeof "/site.toml", "%s/site.toml", strcmp(dir, "/") ? dir : "");
+		int found = access(toml, F_OK) == 0;
+		free(toml);
+		if (found)
+			break;
+		char *slash = strrchr(dir, '/');
+		if (!slash || n == 1) {
+			free(dir);
+			free(start);
+			return NULL;
+		}
+		slash[slash == dir ? 1 : 0] = '\0';
+	}
+	if (strcmp(dir, start) == 0 || chdir(dir) < 0) {
+		free(dir);
+		free(start);
+		return NULL;
+	}
+	free(dir);
+	return start;
 }
 
 int cli_usage_error(const char *fmt, ...)
@@ -105,16 +196,24 @@ int main(int argc, char **argv)
 			cmd = &commands[k];
 	if (!cmd)
 		return cli_usage_error("unknown command '%s'", argv[i]);
+	if (cmd->options && wants_help(argc - i, argv + i)) {
+		command_usage(cmd, stdout);
+		return CLI_OK;
+	}
 	char *exe = exe_dir();
+	char *start = NULL;
 	if (dir && chdir(dir) < 0) {
 		fprintf(stderr, "planpress: cannot enter %s: %s\n", dir, diag_errstr(errno));
 		free(exe);
 		return CLI_USAGE;
 	}
+	if (!dir)
+		start = find_site();
 	/* An interrupted build or publish leaves no temp files behind. */
 	output_catch_signals();
-	struct cli cli = { exe, argv[0] };
+	struct cli cli = { exe, argv[0], start };
 	int rc = cmd->run(&cli, argc - i, argv + i);
+	free(start);
 	free(exe);
 	return rc;
 }

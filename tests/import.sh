@@ -49,12 +49,16 @@ check "import exits 0" test $? -eq 0
 check "plan written" test -s "$site/content/plans/changgang-2018/_index.md"
 check "task 26 written" test -s "$site/content/plans/changgang-2018/tasks/26.md"
 check "task marked generated" grep -q '^generated_by: planpress import$' "$site/content/plans/changgang-2018/tasks/01.md"
+check "the plans section gets its _index.md" grep -q '^title: "行动计划"$' "$site/content/plans/_index.md"
+check "counted among the files written" grep -q 'wrote [0-9]* files under' "$PP_TMP/out"
 check "task 21 due is its last deadline" grep -q '^due: 2019-12-31$' "$site/content/plans/changgang-2018/tasks/21.md"
 pp -C "$site" import "$doc" --plan changgang-2018
 check "a second import without --force exits 1" test $? -eq 1
 check "it names the file" grep -q 'tasks/01.md' "$PP_TMP/err"
+printf -- '---\ntitle: 计划\n---\n' >"$site/content/plans/_index.md"
 pp -C "$site" import "$doc" --plan changgang-2018 --force
 check "--force replaces generated files" test $? -eq 0
+check "a plans/_index.md of one's own is kept" grep -q '^title: 计划$' "$site/content/plans/_index.md"
 printf -- '---\ntitle: 手写\n---\n' >"$site/content/plans/changgang-2018/tasks/02.md"
 pp -C "$site" import "$doc" --plan changgang-2018 --force
 check "--force leaves hand-written files alone" test $? -eq 1
