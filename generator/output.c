@@ -757,7 +757,9 @@ static void remove_stale_tmp(const char *folder)
 	DIR *dp = opendir(folder);
 	if (!dp)
 		return;
-	long self = (long)getpid();
+	static long self;
+	if (!self)
+		self = (long)getpid();
 	for (struct dirent *e; (e = readdir(dp));) {
 		long pid = tmp_pid(e->d_name);
 		if (pid <= 0)
@@ -791,11 +793,13 @@ static int write_manifest(const char *path, const struct out_file *files, size_t
 struct dir_job {
 	const char *dir;
 	char **rel;
+	int sweep;           /* look for a dead build's temp files */
 	struct diags *d;
 };
 
-/* Folder i of the output: made when missing; when it was there, it may
- * hold a dead build's temp files, which go. */
+/* Folder i of the output: made when missing; when it was there and the
+ * last build stopped while writing, it may hold that build's temp files,
+ * which go. */
 static void make_dir(void *ctx, size_t i, int worker)
 {
 	struct dir_job *j = ctx;
@@ -806,7 +810,7 @@ static void make_dir(void *ctx, size_t i, int worker)
 	int existed = lstat(p.data, &sb) == 0 && S_ISDIR(sb.st_mode);
 	if (!existed && output_mkdirs(p.data) < 0)
 		diag_add(j->d, DIAG_ERROR, p.data, 0, 0, NULL, 0, "cannot create folder: %s", diag_errstr(errno));
-	else if (existed)
+	else if (existed && j->sweep)
 		remove_stale_tmp(p.data);
 	buf_free(&p);
 }
@@ -815,7 +819,7 @@ int output_commit(const char *dir, const struct out_file *files, size_t n, int j
                   struct output_stats *st, struct diags *d)
 {
 	size_t errs = d->nerrors;
-	struct buf manifest_path = BUF_INIT;
+	struct buf manifest_path = BUF_INIT, marker = BUF_INIT;
 	struct output_manifest old = { 0 };
 	char **sorted_dirs = NULL;
 	size_t ndirs = 0;
@@ -853,11 +857,19 @@ int output_commit(const char *dir, const struct out_file *files, size_t n, int j
 		goto fail;
 	}
 
-	/* Every folder first, once, so the writers never race on mkdir. */
+	/* Every folder first, once, so the writers never race on mkdir: the
+	 * folders of files to write (a file known to be the same is there, in
+	 * its folder), or, after a build that stopped while writing, every
+	 * folder, each swept of that build's temp files. */
+	struct stat msb;
+	buf_printf(&marker, "%s/%s", dir, OUTPUT_WRITING);
+	int sweep = lstat(marker.data, &msb) == 0;
+	size_t nwrite = 0;
 	sorted_dirs = xmalloc((n + 1) * sizeof *sorted_dirs);
 	for (size_t i = 0; i < n; i++) {
+		nwrite += !files[i].same;
 		const char *slash = strrchr(files[i].rel, '/');
-		if (slash)
+		if (slash && (sweep || !files[i].same))
 			sorted_dirs[ndirs++] = xstrndup(files[i].rel, (size_t)(slash - files[i].rel));
 	}
 	qsort(sorted_dirs, ndirs, sizeof *sorted_dirs, cmp_cstr);
@@ -870,8 +882,18 @@ int output_commit(const char *dir, const struct out_file *files, size_t n, int j
 	}
 	ndirs = nuniq;
 	remove_stale_tmp(dir);
+	/* The marker goes before the first temp file can be made; the file
+	 * system orders the two creations, so temp files never outlive it. */
+	if (nwrite && !sweep) {
+		int fd = open(marker.data, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+		if (fd < 0) {
+			diag_add(d, DIAG_ERROR, marker.data, 0, 0, NULL, 0, "cannot write: %s", diag_errstr(errno));
+			goto fail;
+		}
+		close(fd);
+	}
 	/* On the pool: output_mkdirs takes a parent another worker made as made. */
-	struct dir_job dj = { dir, sorted_dirs, d };
+	struct dir_job dj = { dir, sorted_dirs, sweep, d };
 	pool_run(ndirs, jobs, make_dir, &dj);
 	if (d->nerrors > errs)
 		goto fail;
@@ -884,6 +906,8 @@ int output_commit(const char *dir, const struct out_file *files, size_t n, int j
 		st->partial = 1;
 	if (d->nerrors > errs)
 		goto fail;
+	if (nwrite || sweep)
+		unlink(marker.data);
 	goto out;
 fail:
 	if (st->partial)
@@ -895,6 +919,7 @@ out:
 	for (size_t i = 0; i < ndirs; i++)
 		free(sorted_dirs[i]);
 	free(sorted_dirs);
+	buf_free(&marker);
 	buf_free(&manifest_path);
 	output_manifest_free(&old);
 	return d->nerrors > errs ? -1 : 0;

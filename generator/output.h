@@ -59,6 +59,10 @@ struct output_stats {
 };
 
 #define OUTPUT_MANIFEST ".planpress-manifest"
+/* In the output folder while a build writes into it: one found when a build
+ * begins means the last stopped midway (killed, or the power failed), and
+ * every folder is looked through for its temp files. */
+#define OUTPUT_WRITING ".planpress-writing"
 /* The manifest's first line; records follow, each a path ended by a NUL
  * byte, so no byte of a name (a newline, say) can split or forge a record. */
 #define OUTPUT_MANIFEST_HEADER "planpress-manifest 2\n"
@@ -84,7 +88,9 @@ void output_manifest_free(struct output_manifest *m);
  * another: the caller checks) into dir with up to jobs threads. Before
  * writing, removes what the last build's manifest lists and this build does
  * not (regular files only, never through a symbolic link; then the folders
- * left empty) and the temp files of planpress processes that are gone. Files
+ * left empty) and the temp files of planpress processes that are gone (in
+ * dir itself, and in every folder when OUTPUT_WRITING says the last build
+ * stopped while writing). Files
  * are not synced to disk one by one: after a power loss the next build, which
  * compares every file, repairs the folder. Returns 0, or -1 after recording
  * I/O errors in d (st->partial says whether the folder was changed). */

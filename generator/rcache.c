@@ -92,7 +92,8 @@ struct rcache {
 
 static int name_cmp(const char *a, size_t al, const char *b, size_t bl)
 {
-	int c = memcmp(a, b, al < bl ? al : bl);
+	size_t n = al < bl ? al : bl;
+	int c = n ? memcmp(a, b, n) : 0;
 	return c ? c : al < bl ? -1 : al > bl;
 }
 
@@ -610,7 +611,8 @@ void rcache_changed_keys(const struct rcache *c, struct buf *out)
 	if (!c || !c->old.n)
 		return;
 	struct skey *o = xcalloc(c->nokeys + 1, sizeof *o);
-	memcpy(o, c->okeys, c->nokeys * sizeof *o);
+	if (c->nokeys)
+		memcpy(o, c->okeys, c->nokeys * sizeof *o);
 	qsort(o, c->nokeys, sizeof *o, skey_cmp);
 	size_t i = 0, j = 0;
 	const char *sep = "";
@@ -649,7 +651,7 @@ static uint32_t set_intern(struct setidx *si, const char *s, uint32_t len)
 	size_t h = (size_t)fnv(s, len) & (si->nslot - 1);
 	for (; si->slot[h]; h = (h + 1) & (si->nslot - 1)) {
 		const struct name *e = &si->v[si->slot[h] - 1];
-		if (e->len == len && memcmp(e->s, s, len) == 0)
+		if (e->len == len && (len == 0 || memcmp(e->s, s, len) == 0))
 			return (uint32_t)(si->slot[h] - 1);
 	}
 	si->v[si->n] = (struct name){ s, len };
@@ -665,7 +667,7 @@ void rcache_save(struct rcache *c)
 	for (int w = 0; w < c->jobs; w++)
 		for (size_t i = 0; i < c->w[w].made.n; i++) {
 			struct rec r = c->w[w].made.v[i];
-			r.set = c->w[w].sets.data + (uintptr_t)r.set;
+			r.set = c->w[w].sets.data ? c->w[w].sets.data + (uintptr_t)r.set : "";
 			recs_push(&all, &r);
 		}
 	if (all.n)

@@ -102,11 +102,14 @@ pp build; rc=$?
 check "the next build repairs it" test $rc -eq 0 -a -f "$out/b/index.html"
 check "the new home page is there" grep -q 新的正文 "$out/index.html"
 
-# 15. Temp files of dead processes go; those of a live one stay.
+# 15. Temp files of dead processes go; those of a live one stay. In the
+# output folder itself always; in its folders after a build that stopped
+# while writing (it leaves .planpress-writing behind).
 dead=999999
 while kill -0 "$dead" 2>/dev/null; do dead=$((dead + 1)); done
 echo x >"$out/.index.html.tmp-$dead-3"
 echo x >"$out/b/.index.html.tmp-$dead-0"
+: >"$out/.planpress-writing"
 echo x >"$out/.index.html.tmp-$$-7"
 echo x >"$out/.notes.tmp-x"
 pp build
@@ -114,6 +117,7 @@ check "stale temp file removed" test ! -e "$out/.index.html.tmp-$dead-3"
 check "stale temp file in a folder removed" test ! -e "$out/b/.index.html.tmp-$dead-0"
 check "a live process's temp file kept" test -e "$out/.index.html.tmp-$$-7"
 check "a name not of the pattern kept" test -e "$out/.notes.tmp-x"
+check "the marker of the stopped build is gone" test ! -e "$out/.planpress-writing"
 rm -f "$out/.index.html.tmp-$$-7" "$out/.notes.tmp-x"
 
 # 18. A static file larger than the memory limit is copied by streaming.
@@ -154,6 +158,8 @@ done
 check "the build was caught writing" test $caught -eq 1
 check "SIGTERM kills it with that signal" test $rc -eq 143
 check "SIGTERM leaves no temp file" test -z "$(find "$out" -name '.*.tmp-*')"
+find "$out" -name '.*.tmp-*' >&2
+check "and leaves the marker that it stopped while writing" test -e "$out/.planpress-writing"
 rm -f "$site/content/big.bin" "$out/big.bin"
 
 pp_done outdir

@@ -124,6 +124,11 @@ one_engine() {
 	mkdir -p "$site/lua"
 	sed 's/^local LATEST_BULLETINS = 4/local LATEST_BULLETINS = 2/' "$data/lua/progress.lua" >"$site/lua/progress.lua"
 	after "the site's own progress hook"
+	# Lua hooks render every page (no render cache): back to the rules as
+	# installed, which run as C, for the cases that follow.
+	rm -r "$site/lua"
+	cp "$PP_ROOT/lua/progress.lua" "$data/lua/progress.lua"
+	after "the progress hooks back as installed"
 	mkdir -p "$site/static"
 	printf 'User-agent: *\n' >"$site/static/robots.txt"
 	after "a static file added" reuse
@@ -142,8 +147,14 @@ one_engine() {
 	after "an output file removed" reuse
 	printf 'x' >>"$site/public/404.html"
 	after "an output file edited" reuse
+	# A build killed while writing leaves its marker and a temp file.
+	mkdir -p "$site/public/plans"
 	: >"$site/public/.index.html.tmp-99999999-1"
+	: >"$site/public/plans/.index.html.tmp-99999999-2"
+	: >"$site/public/.planpress-writing"
 	after "a stale temp file in the output" reuse
+	check "$engine: and the marker of the killed build is gone" test ! -e "$site/public/.planpress-writing"
+	check "$engine: and its temp file in a folder is gone" test ! -e "$site/public/plans/.index.html.tmp-99999999-2"
 	check "$engine: and the stale temp file is gone" test ! -e "$site/public/.index.html.tmp-99999999-1"
 	SOURCE_DATE_EPOCH=1600000000
 	after "SOURCE_DATE_EPOCH"
