@@ -25,6 +25,7 @@
 #include "output.h"
 #include "pool.h"
 #include "progress.h"
+#include "schema.h"
 #include "script.h"
 #include "stamp.h"
 #include "template.h"
@@ -530,7 +531,7 @@ static void run_on_page(struct build *b)
 		value_setc(b->a, t, "source", value_cstring(b->a, p->path ? p->path : "", nopos));
 		if (p->has_date)
 			value_setc(b->a, t, "date", value_datetime(b->a, &p->date, nopos));
-		value_setc(b->a, t, "params", p->meta);
+		value_setc(b->a, t, "params", schema_params(b->a, p));
 		size_t before = value_len(t);
 		if (script_on_page(b->script, b->a, t, b->d) < 0)
 			return;

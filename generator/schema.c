@@ -355,6 +355,21 @@ static void check_cascade(struct check *k)
 	}
 }
 
+struct value *schema_params(struct arena *a, const struct page *p)
+{
+	const struct value *extra = value_get(p->meta, "params");
+	if (!extra || extra->kind != V_TABLE || !value_len(extra))
+		return p->meta;
+	struct value *t = value_table(a, p->meta->pos);
+	value_fill(a, t, p->meta);
+	for (size_t i = 0; i < value_len(extra); i++) {
+		const struct value_pair *kv = value_pair_at(extra, i);
+		if (!value_getn(p->meta, kv->key, kv->keylen))
+			value_set(a, t, kv->key, kv->keylen, kv->val);
+	}
+	return t;
+}
+
 int schema_check(struct arena *a, struct content *c, struct diags *d)
 {
 	int failed = 0;

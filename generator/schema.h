@@ -66,6 +66,12 @@ const struct value *schema_mend(struct arena *a, enum schema_map m, const struct
  * recording errors in d. */
 int schema_check(struct arena *a, struct content *c, struct diags *d);
 
+/* What templates and hooks see as page.params: the front matter, with the
+ * fields of its "params:" map beside the other keys as Hugo puts them (a
+ * front matter key of the same name wins). p->meta itself when it has no
+ * params map; else a new table in arena a sharing p->meta's values. */
+struct value *schema_params(struct arena *a, const struct page *p);
+
 /* Where key (of a map in a page's front matter src) stands, when v is its
  * value: the line and column of the key itself, else of the value. */
 struct pos schema_key_pos(const char *src, size_t len, const char *key, size_t keylen,
