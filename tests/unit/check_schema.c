@@ -138,6 +138,46 @@ static void import_id(void)
 	buf_free(&b);
 }
 
+/* planpress-content(7) has one table per map, with exactly its keys. */
+static void man_page(void)
+{
+	static const struct { enum schema_map m; const char *name; } maps[] = {
+		{ SM_PAGE, "SM_PAGE" }, { SM_SECTION, "SM_SECTION" }, { SM_CASCADE, "SM_CASCADE" },
+		{ SM_PLAN, "SM_PLAN" }, { SM_PLAN_SECTION, "SM_PLAN_SECTION" }, { SM_TASK, "SM_TASK" },
+		{ SM_MILESTONE, "SM_MILESTONE" }, { SM_TARGET, "SM_TARGET" }, { SM_BULLETIN, "SM_BULLETIN" },
+		{ SM_UPDATE, "SM_UPDATE" },
+	};
+	struct buf man = BUF_INIT;
+	CHECK(buf_read_file(&man, "generator/planpress-content.7") == 0);
+	const char *text = buf_cstr(&man);
+	for (size_t i = 0; i < sizeof maps / sizeof maps[0]; i++) {
+		char marker[64];
+		snprintf(marker, sizeof marker, ".\\\" schema: %s ", maps[i].name);
+		const char *t = strstr(text, marker);
+		CHECK(t != NULL);
+		if (!t)
+			continue;
+		const char *end = strstr(t, "\n.TE\n");
+		CHECK(end != NULL);
+		size_t rows = 0, keys = 0;
+		for (const char *l = strstr(t, "\n_\n"); l && l < end; l = strchr(l + 1, '\n')) {
+			const char *tab = strchr(l + 1, '\t');
+			const char *nl = strchr(l + 1, '\n');
+			if (!tab || !nl || tab > nl || l[1] == 'T')
+				continue;
+			rows++;
+			const struct schema_key *k = schema_find(maps[i].m, l + 1, (size_t)(tab - l - 1));
+			if (!k)
+				fprintf(stderr, "%s: %.*s is not in the schema\n", maps[i].name, (int)(tab - l - 1), l + 1);
+			CHECK(k != NULL);
+		}
+		for (size_t k = 0; k < schema_nkeys; k++)
+			keys += schema_keys[k].map == maps[i].m;
+		CHECK_INT(rows, keys);
+	}
+	buf_free(&man);
+}
+
 /* Through content_load: cascade, the checks, page.params. */
 static void site_check(void)
 {
@@ -179,6 +219,7 @@ int main(void)
 	key_pos();
 	mend();
 	import_id();
+	man_page();
 	site_check();
 	char cmd[300];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", site);
