@@ -73,8 +73,6 @@ const struct schema_key schema_keys[] = {
 
 const size_t schema_nkeys = sizeof schema_keys / sizeof schema_keys[0];
 
-/* Keys the check looks up per map; more than any map has. */
-#define SCHEMA_MAX_MAP_KEYS 32
 /* How far before a value its key is looked for (a key and a long block of
  * comments between it and its value). */
 #define SCHEMA_KEY_LOOKBACK 4096
@@ -105,11 +103,12 @@ const char *schema_map_name(enum schema_map m)
 	}
 }
 
-/* The keys a map of kind m may hold: its own, and a page's own when m is a type. */
+/* The keys a map of kind m may hold: its own, and a page's own when m is a
+ * type. out has room for every key of the table. */
 static size_t known_keys(enum schema_map m, int section, const char **out)
 {
 	size_t n = 0;
-	for (size_t i = 0; i < schema_nkeys && n < SCHEMA_MAX_MAP_KEYS; i++) {
+	for (size_t i = 0; i < schema_nkeys; i++) {
 		enum schema_map k = schema_keys[i].map;
 		int page = m == SM_PLAN || m == SM_TASK || m == SM_BULLETIN;
 		if (k == m || (page && k == SM_PAGE) || (page && section && k == SM_SECTION))
@@ -120,7 +119,7 @@ static size_t known_keys(enum schema_map m, int section, const char **out)
 
 const char *schema_suggest(enum schema_map m, const char *key)
 {
-	const char *known[SCHEMA_MAX_MAP_KEYS];
+	const char *known[sizeof schema_keys / sizeof schema_keys[0]];
 	size_t n = known_keys(m, 1, known);
 	return config_suggest(key, known, n);
 }

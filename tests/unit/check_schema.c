@@ -95,6 +95,19 @@ static void key_pos(void)
 	kv = value_pair_at(v, 1);
 	p = schema_key_pos(src, strlen(src), kv->key, kv->keylen, kv->val);
 	CHECK_INT(p.col, 9);
+	/* A key further back than SCHEMA_KEY_LOOKBACK: the value's own place. */
+	struct buf big = BUF_INIT;
+	buf_puts(&big, "updates:\n");
+	for (int i = 0; i < 300; i++)
+		buf_puts(&big, "# 一行很长的注释文字\n");
+	buf_puts(&big, "  - {task: 5}\n");
+	v = yaml(a, buf_cstr(&big));
+	CHECK(v != NULL);
+	kv = value_pair_at(v, 0);
+	p = schema_key_pos(big.data, big.len, kv->key, kv->keylen, kv->val);
+	CHECK_INT(p.line, 302);
+	CHECK_INT(p.col, 3);
+	buf_free(&big);
 	arena_free(a);
 }
 
