@@ -1017,8 +1017,20 @@ static int stage_extra(struct build *b)
 	return b->d->nerrors ? STAGE_STOP : STAGE_NEXT;
 }
 
+/* A content file's text, for the lines of hooks' messages (diags_fill_lines). */
+static const char *page_text(void *ctx, const char *path, size_t *len)
+{
+	const struct build *b = ctx;
+	const struct page *p = strncmp(path, "content/", 8) == 0 ? content_page(&b->c, path + 8) : NULL;
+	if (!p || !p->src)
+		return NULL;
+	*len = p->len;
+	return p->src;
+}
+
 static int stage_write(struct build *b)
 {
+	diags_fill_lines(b->d, page_text, b);   /* before the stamp records them */
 	struct build_stats *st = b->st;
 	st->files = b->c.nfiles + b->theme.nfiles;
 	b->rc = write_site(b, b->out_dir, st, b->extra, b->nextra);
@@ -1165,6 +1177,7 @@ int build_site(const struct build_opts *o, struct build_stats *st, struct diags 
 				break;
 		}
 	}
+	diags_fill_lines(d, page_text, &b);
 	int rc = b.rc;
 	if (rc == 0 && d->nerrors)
 		rc = 1;
