@@ -302,10 +302,23 @@ static void check_map(struct check *k, enum schema_map m, const struct value *t)
 	}
 }
 
-/* A plain page: free, but a bulletin's own keys say it was meant to be one. */
-static void check_plain(struct check *k, const struct value *t)
+/* A plain page: free, but a bulletin's own keys say it was meant to be one,
+ * and so does a type one typo away from a known one with keys of that type. */
+static const char *check_plain(struct check *k, const struct value *t)
 {
+	static const char *const types[] = { "plan", "task", "bulletin" };
+	const char *meant = *k->p->type ? config_suggest(k->p->type, types, 3) : NULL;
 	const struct value_pair *kv;
+	for (size_t i = 0; meant && (kv = value_pair_at(t, i)); i++) {
+		if (schema_find(type_map(meant), kv->key, kv->keylen) && strcmp(kv->key, "updates") != 0) {
+			const struct value_pair *tk = NULL;
+			for (size_t j = 0; (tk = value_pair_at(t, j)) && strcmp(tk->key, "type"); j++)
+				;
+			key_error(k, tk ? tk : kv, "unknown page type '%s' for a page with '%s'; did you mean '%s'?",
+			          k->p->type, kv->key, meant);
+			return meant;   /* read as what was meant, for the rest of the check */
+		}
+	}
 	for (size_t i = 0; (kv = value_pair_at(t, i)); i++) {
 		if (strcmp(kv->key, "updates") != 0)
 			continue;
@@ -317,6 +330,7 @@ static void check_plain(struct check *k, const struct value *t)
 			          "'type: bulletin' to its front matter, or 'cascade: {type: bulletin}' to its "
 			          "section's _index.md");
 	}
+	return NULL;
 }
 
 /* cascade: {type: ...} on a section, checked, and what it gives. */
@@ -388,15 +402,18 @@ int schema_check(struct arena *a, struct content *c, struct diags *d)
 		}
 	}
 	for (size_t i = 0; i < c->npages; i++) {
-		const struct page *p = c->pages[i];
+		struct page *p = c->pages[i];
 		if (!p->meta || !p->src)
 			continue;
 		struct check k = { a, p, d, 0 };
 		enum schema_map m = type_map(p->type);
 		check_cascade(&k);
-		if (m == SM_NONE)
-			check_plain(&k, p->meta);
-		else
+		const char *meant = m == SM_NONE ? check_plain(&k, p->meta) : NULL;
+		if (meant) {
+			p->type = meant;
+			m = type_map(meant);
+		}
+		if (m != SM_NONE)
 			check_map(&k, m, p->meta);
 		failed |= k.failed;
 	}
