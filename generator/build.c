@@ -26,6 +26,7 @@
 #include "pool.h"
 #include "progress.h"
 #include "rcache.h"
+#include "schema.h"
 #include "script.h"
 #include "stamp.h"
 #include "template.h"
@@ -550,7 +551,7 @@ static void run_on_page(struct build *b)
 		value_setc(b->a, t, "source", value_cstring(b->a, p->path ? p->path : "", nopos));
 		if (p->has_date)
 			value_setc(b->a, t, "date", value_datetime(b->a, &p->date, nopos));
-		value_setc(b->a, t, "params", p->meta);
+		value_setc(b->a, t, "params", schema_params(b->a, p));
 		size_t before = value_len(t);
 		if (script_on_page(b->script, b->a, t, b->d) < 0)
 			return;
@@ -1100,8 +1101,20 @@ static int stage_extra(struct build *b)
 	return b->d->nerrors ? STAGE_STOP : STAGE_NEXT;
 }
 
+/* A content file's text, for the lines of hooks' messages (diags_fill_lines). */
+static const char *page_text(void *ctx, const char *path, size_t *len)
+{
+	const struct build *b = ctx;
+	const struct page *p = strncmp(path, "content/", 8) == 0 ? content_page(&b->c, path + 8) : NULL;
+	if (!p || !p->src)
+		return NULL;
+	*len = p->len;
+	return p->src;
+}
+
 static int stage_write(struct build *b)
 {
+	diags_fill_lines(b->d, page_text, b);   /* before the stamp records them */
 	struct build_stats *st = b->st;
 	st->files = b->c.nfiles + b->theme.nfiles;
 	b->rc = write_site(b, b->out_dir, st, b->extra, b->nextra);
@@ -1269,6 +1282,7 @@ int build_site(const struct build_opts *o, struct build_stats *st, struct diags 
 				break;
 		}
 	}
+	diags_fill_lines(d, page_text, &b);
 	int rc = b.rc;
 	if (rc == 0 && d->nerrors)
 		rc = 1;

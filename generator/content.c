@@ -12,6 +12,7 @@
 
 #include "buf.h"
 #include "frontmatter.h"
+#include "schema.h"
 #include "pool.h"
 #include "utf8.h"
 #include "walk.h"
@@ -485,6 +486,8 @@ int content_load(struct arena *a, const char *site_dir, int drafts, int jobs, st
 		if (c->pages[i]->rel)
 			c->by_rel[c->nby_rel++] = c->pages[i];
 	qsort(c->by_rel, c->nby_rel, sizeof *c->by_rel, cmp_rel);
+	/* Before lists are sorted: a cascaded type decides how a page sorts. */
+	schema_check(a, c, d);
 	for (size_t i = 0; i < c->npages; i++) {
 		struct page *p = c->pages[i];
 		p->index = i;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "schema.h"
 #include "url.h"
 
 static const struct pos nopos = { 0 };
@@ -80,7 +81,7 @@ static struct value *page_ref(struct arena *a, const struct ctx_env *e, const ch
 	const struct markdown_result *md = p->made ? NULL : &e->md[p->index];
 	if (md && md->summary_len)
 		value_setc(a, t, "summary", value_string_ref(a, md->summary, md->summary_len, nopos));
-	value_setc(a, t, "params", p->meta);
+	value_setc(a, t, "params", schema_params(a, p));
 	return t;
 }
 
@@ -198,7 +199,7 @@ struct value *ctx_page(struct arena *a, const struct ctx_env *e, const struct pa
 	}
 	value_setc(a, pg, "toc", toc);
 	value_setc(a, pg, "has_toc", value_bool(a, number <= 1 && md->ntoc >= 2, nopos));
-	value_setc(a, pg, "params", p->meta);
+	value_setc(a, pg, "params", schema_params(a, p));
 	if (p->path)
 		value_setc(a, pg, "source", str(a, p->path));
 

@@ -67,6 +67,20 @@ void diag_add(struct diags *d, enum diag_level level, const char *path,
 	va_end(ap);
 }
 
+void diags_fill_lines(struct diags *d, const char *(*text_of)(void *ctx, const char *path, size_t *len),
+                      void *ctx)
+{
+	for (size_t i = 0; i < d->n; i++) {
+		struct diag *g = &d->v[i];
+		size_t len = 0, s, e;
+		if (g->text || !g->path || g->line <= 0)
+			continue;
+		const char *src = text_of(ctx, g->path, &len);
+		if (src && diag_line_span(src, len, g->line, &s, &e))
+			g->text = xstrndup(src + s, e - s);
+	}
+}
+
 void diag_linecol(const char *src, size_t len, size_t off, int *line, int *col)
 {
 	int l = 1;

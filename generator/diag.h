@@ -63,6 +63,13 @@ void diag_cursor_at(struct diag_cursor *c, const char *src, size_t len, size_t o
  * its line ending. Returns 0 if src has no such line. */
 int diag_line_span(const char *src, size_t len, int line, size_t *start, size_t *end);
 
+/* Gives each diagnostic about a line of a file that came without that line
+ * (a hook's warning at a page's position) the line, from text_of (the whole
+ * file of path and its length, or NULL when it has none), so that every
+ * diagnostic shows its line and caret. */
+void diags_fill_lines(struct diags *d, const char *(*text_of)(void *ctx, const char *path, size_t *len),
+                      void *ctx);
+
 /* Sorts by path, line, column, then arrival, so that parallel stages report
  * in the same order every time. */
 void diags_sort(struct diags *d);

@@ -777,6 +777,50 @@ static void plan_front(struct buf *b, const struct value *doc, const char *id, c
 	buf_puts(b, IMPORT_MARK "\n---\n\n");
 }
 
+/* Up to IMPORT_ID_CHARS characters of s that are not punctuation or
+ * spaces; stops at a digit when stop_at_digit. */
+static void id_words(const char *s, size_t len, int stop_at_digit, struct buf *out)
+{
+	size_t i = 0, chars = 0;
+	while (i < len && chars < IMPORT_ID_CHARS) {
+		size_t n = 1;
+		uint32_t cp = utf8_decode(s + i, len - i, &n);
+		if (!n)
+			n = 1;
+		if (stop_at_digit && cp < 128 && IS_ASCII_DIGIT(cp))
+			break;
+		if (!(cp < 128 && (IS_ASCII_SPACE(cp) || IS_ASCII_PUNCT(cp))) && !utf8_is_punct(cp) && cp != 0x3000) {
+			buf_put(out, s + i, n);
+			chars++;
+		}
+		i += n;
+	}
+}
+
+void import_target_id(const char *metric, size_t len, char *const *ids, size_t n, struct buf *out)
+{
+	struct buf base = BUF_INIT;
+	id_words(metric, len, 1, &base);
+	if (utf8_count(base.data, base.len) < 2) {
+		base.len = 0;
+		id_words(metric, len, 0, &base);
+	}
+	if (!base.len)
+		buf_puts(&base, "指标");
+	for (int k = 1;; k++) {
+		buf_truncate(out, 0);
+		buf_put(out, base.data, base.len);
+		if (k > 1)
+			buf_printf(out, "%d", k);
+		size_t i = 0;
+		while (i < n && strcmp(ids[i], buf_cstr(out)) != 0)
+			i++;
+		if (i == n)
+			break;
+	}
+	buf_free(&base);
+}
+
 static void task_front(struct buf *b, const struct value *t, size_t weight)
 {
 	buf_puts(b, "---\ntype: task\nnumber: ");
@@ -827,9 +871,16 @@ static void task_front(struct buf *b, const struct value *t, size_t weight)
 	const struct value *tg = value_get(t, "targets");
 	if (value_is(tg, V_ARRAY) && value_len(tg)) {
 		buf_puts(b, "targets:\n");
+		char **ids = xcalloc(value_len(tg) + 1, sizeof *ids);
 		for (size_t k = 0; k < value_len(tg); k++) {
 			const struct value *x = value_at(tg, k);
-			buf_puts(b, "  - {metric: ");
+			const char *m = str_or(value_get(x, "text"), "");
+			struct buf id = BUF_INIT;
+			import_target_id(m, strlen(m), ids, k, &id);
+			buf_puts(b, "  - {id: ");
+			import_yaml_string(id.data, id.len, b);
+			ids[k] = buf_detach(&id, NULL);
+			buf_puts(b, ", metric: ");
 			yaml_str(b, value_get(x, "text"));
 			buf_puts(b, ", target: ");
 			yaml_scalar(b, value_get(x, "value"));
@@ -837,6 +888,9 @@ static void task_front(struct buf *b, const struct value *t, size_t weight)
 			yaml_scalar(b, value_get(x, "unit"));
 			buf_puts(b, "}\n");
 		}
+		for (size_t k = 0; k < value_len(tg); k++)
+			free(ids[k]);
+		free(ids);
 	}
 	buf_puts(b, IMPORT_MARK "\n---\n\n");
 }

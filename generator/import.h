@@ -64,6 +64,14 @@ void import_report(const struct value *doc, struct buf *out);
 void import_yaml_string(const char *s, size_t n, struct buf *out);
 
 /* One file to write, relative to the site folder. */
+/* The short id the importer gives a target (what actuals: may name it by):
+ * the metric's words before its first number, punctuation and spaces
+ * left out, at most IMPORT_ID_CHARS characters (never a character cut),
+ * else its first characters, else 指标; "2", "3", ... added when an
+ * earlier target of the task (ids[0..n)) has it. Written to out. */
+#define IMPORT_ID_CHARS 8
+void import_target_id(const char *metric, size_t len, char *const *ids, size_t n, struct buf *out);
+
 struct import_file {
 	char *path;
 	char *data;

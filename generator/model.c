@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "schema.h"
 #include "utf8.h"
 
 const char *const model_statuses[] = {
@@ -23,6 +24,7 @@ struct ld {
 	struct model *m;
 	struct diags *d;
 	int failed;
+	int quiet;   /* reading a page that already has an error: no more of its errors */
 };
 
 static const struct pos nopos = { 0 };
@@ -31,19 +33,40 @@ static void err(struct ld *l, const struct page *p, const struct value *v, const
 	__attribute__((format(printf, 4, 5)));
 
 /* An error at value v of page p (or at the page when v has no position). */
-static void err(struct ld *l, const struct page *p, const struct value *v, const char *fmt, ...)
+static void report(struct ld *l, enum diag_level level, const struct page *p, struct pos pos,
+                   const char *fmt, va_list ap)
 {
 	struct buf m = BUF_INIT;
-	va_list ap;
-	va_start(ap, fmt);
 	buf_vprintf(&m, fmt, ap);
-	va_end(ap);
-	struct pos pos = v ? v->pos : nopos;
 	size_t s = 0, e = 0;
 	int have = pos.line > 0 && diag_line_span(p->src, p->len, pos.line, &s, &e);
-	diag_add(l->d, DIAG_ERROR, p->path, pos.line, pos.col, have ? p->src + s : NULL, e - s, "%s", buf_cstr(&m));
+	diag_add(l->d, level, p->path, pos.line, pos.col, have ? p->src + s : NULL, e - s, "%s", buf_cstr(&m));
 	buf_free(&m);
+}
+
+static void err(struct ld *l, const struct page *p, const struct value *v, const char *fmt, ...)
+{
+	if (l->quiet)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	report(l, DIAG_ERROR, p, v ? v->pos : nopos, fmt, ap);
+	va_end(ap);
 	l->failed = 1;
+}
+
+static void warn(struct ld *l, const struct page *p, struct pos pos, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* A warning: the page still enters the model as written. */
+static void warn(struct ld *l, const struct page *p, struct pos pos, const char *fmt, ...)
+{
+	if (l->quiet)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	report(l, DIAG_WARNING, p, pos, fmt, ap);
+	va_end(ap);
 }
 
 static struct value *str(struct arena *a, const char *s)
@@ -134,28 +157,51 @@ static int valid_status(const char *s)
 	return 0;
 }
 
-/* status and progress, shared by tasks and bulletin updates. */
+/* The status a progress stands for (planpress-progress(7)). */
+static const char *status_of_progress(double pr)
+{
+	return pr <= 0 ? "not_started" : pr >= 100 ? "done" : "in_progress";
+}
+
+/* status and progress, shared by tasks and bulletin updates: progress
+ * without status gives the status; a status that says otherwise than its
+ * progress is a warning at the status. */
 static void copy_state(struct ld *l, const struct page *p, struct value *t, const struct value *src)
 {
-	struct value *v = value_get(src, "status");
-	if (v) {
-		if (v->kind != V_STRING || !valid_status(v->u.str.s))
-			err(l, p, v, "unknown status '%s' (use not_started, in_progress, done, delayed or cancelled)",
-			    v->kind == V_STRING ? v->u.str.s : value_kind_name(v->kind));
+	struct value *st = value_get(src, "status");
+	const char *status = NULL;
+	if (st) {
+		if (st->kind != V_STRING || !valid_status(st->u.str.s))
+			err(l, p, st, "unknown status '%s' (use not_started, in_progress, done, delayed or cancelled)",
+			    st->kind == V_STRING ? st->u.str.s : value_kind_name(st->kind));
 		else
-			value_setc(l->a, t, "status", v);
+			value_setc(l->a, t, "status", st), status = st->u.str.s;
 	}
-	v = value_get(src, "progress");
-	if (v) {
-		if (!is_number(v) || num(v) < 0 || num(v) > 100) {
-			struct buf b = BUF_INIT;
-			value_to_text(v, &b);
-			err(l, p, v, "progress must be 0..100, got %s", buf_cstr(&b));
-			buf_free(&b);
-		} else {
-			value_setc(l->a, t, "progress", v);
-		}
+	struct value *v = value_get(src, "progress");
+	if (!v)
+		return;
+	if (!is_number(v) || num(v) < 0 || num(v) > 100) {
+		struct buf b = BUF_INIT;
+		value_to_text(v, &b);
+		err(l, p, v, "progress must be 0..100, got %s", buf_cstr(&b));
+		buf_free(&b);
+		return;
 	}
+	value_setc(l->a, t, "progress", v);
+	const char *follows = status_of_progress(num(v));
+	if (!st) {
+		value_setc(l->a, t, "status", str(l->a, follows));
+		return;
+	}
+	/* delayed and cancelled go with any progress. */
+	if (!status || strcmp(status, follows) == 0 || strcmp(status, "delayed") == 0 ||
+	    strcmp(status, "cancelled") == 0)
+		return;
+	struct buf b = BUF_INIT;
+	value_to_text(v, &b);
+	warn(l, p, st->pos, "status %s with progress %s%%: progress %s%% means %s (leave status out and "
+	     "it follows from progress)", status, buf_cstr(&b), buf_cstr(&b), follows);
+	buf_free(&b);
 }
 
 static const char *number_text(struct ld *l, const struct value *v)
@@ -205,8 +251,10 @@ static const char *target(const struct ld *l, const struct page *p)
 	return l->cfg->index_links ? p->out : p->url;
 }
 
-static struct value *plan_of_page(struct ld *l, const struct page *p)
+static struct value *plan_of_page(struct ld *l, const struct page *page)
 {
+	struct page mended = *page, *p = &mended;
+	mended.meta = (struct value *)schema_mend(l->a, SM_PLAN, page->meta);
 	struct value *t = value_table(l->a, nopos);
 	struct value *v;
 	const char *slash = strrchr(p->dir, '/');
@@ -252,7 +300,7 @@ static struct value *plan_of_page(struct ld *l, const struct page *p)
 	struct value *secs = value_array(l->a, nopos);
 	if ((v = value_get(p->meta, "sections"))) {
 		for (size_t i = 0; v->kind == V_ARRAY && i < value_len(v); i++) {
-			const struct value *s = value_at(v, i);
+			const struct value *s = schema_mend(l->a, SM_PLAN_SECTION, value_at(v, i));
 			const struct value *n = value_get(s, "number");
 			const char *nt = n ? number_text(l, n) : NULL;
 			if (s->kind != V_TABLE || !nt || !value_is(value_get(s, "title"), V_STRING)) {
@@ -286,9 +334,12 @@ static struct value *find_plan(struct ld *l, const struct page *p, struct value 
 		err(l, p, v, "task points at unknown plan '%s'", v->kind == V_STRING ? v->u.str.s : "?");
 		return NULL;
 	}
-	for (const struct page *q = p->parent; q; q = q->parent)
+	for (const struct page *q = p->parent; q; q = q->parent) {
 		if (plan_of[q->index])
 			return plan_of[q->index];
+		if (q->failed && !*q->type)
+			return NULL;   /* maybe a plan that could not be read: its error says so */
+	}
 	err(l, p, NULL, "task belongs to no plan: put it under a plan's folder or say 'plan: <id>'");
 	return NULL;
 }
@@ -299,8 +350,10 @@ static int year_in(const struct value *plan, const struct datetime *dt)
 	return !per || (dt->year >= value_at(per, 0)->u.i && dt->year <= value_at(per, 1)->u.i);
 }
 
-static struct value *task_of_page(struct ld *l, const struct page *p, struct value *plan)
+static struct value *task_of_page(struct ld *l, const struct page *page, struct value *plan)
 {
+	struct page mended = *page, *p = &mended;
+	mended.meta = (struct value *)schema_mend(l->a, SM_TASK, page->meta);
 	struct value *t = value_table(l->a, nopos);
 	struct value *v = value_get(p->meta, "number");
 	const char *number = v ? number_text(l, v) : NULL;
@@ -341,7 +394,7 @@ static struct value *task_of_page(struct ld *l, const struct page *p, struct val
 	struct value *ms = value_array(l->a, nopos);
 	if ((v = value_get(p->meta, "milestones"))) {
 		for (size_t i = 0; v->kind == V_ARRAY && i < value_len(v); i++) {
-			const struct value *m = value_at(v, i);
+			const struct value *m = schema_mend(l->a, SM_MILESTONE, value_at(v, i));
 			struct value *o = value_table(l->a, m->pos);
 			if (m->kind != V_TABLE || !value_is(value_get(m, "what"), V_STRING)) {
 				err(l, p, m, "each milestone needs 'what' (text) and 'due' (a date)");
@@ -366,7 +419,7 @@ static struct value *task_of_page(struct ld *l, const struct page *p, struct val
 	struct value *ts = value_array(l->a, nopos);
 	if ((v = value_get(p->meta, "targets"))) {
 		for (size_t i = 0; v->kind == V_ARRAY && i < value_len(v); i++) {
-			const struct value *g = value_at(v, i);
+			const struct value *g = schema_mend(l->a, SM_TARGET, value_at(v, i));
 			if (g->kind != V_TABLE || !value_is(value_get(g, "metric"), V_STRING)) {
 				err(l, p, g, "each target needs 'metric' (text) and 'target' (a number)");
 				continue;
@@ -380,6 +433,19 @@ static struct value *task_of_page(struct ld *l, const struct page *p, struct val
 			value_setc(l->a, o, "metric", value_get(g, "metric"));
 			value_setc(l->a, o, "target", (struct value *)tv);
 			value_setc(l->a, o, "unit", value_get(g, "unit") ? value_get(g, "unit") : str(l->a, ""));
+			const struct value *id = value_get(g, "id");
+			if (id && (id->kind != V_STRING || !id->u.str.len)) {
+				err(l, p, id, "a target's 'id' must be a short name, like 覆盖率");
+			} else if (id) {
+				for (size_t k = 0; k < value_len(ts); k++) {
+					const struct value *h = value_at(ts, k);
+					if (strcmp(value_str(value_get(h, "id"), ""), id->u.str.s) == 0 ||
+					    strcmp(value_str(value_get(h, "metric"), ""), id->u.str.s) == 0)
+						err(l, p, id, "target id '%s' is also used by target '%s'", id->u.str.s,
+						    value_str(value_get(h, "metric"), ""));
+				}
+				value_setc(l->a, o, "id", (struct value *)id);
+			}
 			const struct value *act = value_get(g, "actual");
 			if (act && !is_number(act))
 				err(l, p, act, "'actual' must be a number");
@@ -407,8 +473,117 @@ static struct value *find_task(struct ld *l, const char *id)
 	return NULL;
 }
 
-static struct value *bulletin_of_page(struct ld *l, const struct page *p)
+/* The task that page p (one that could not be read) may be: a file named
+ * by its number ("05.md" for 5) inside the plan's folder. */
+static int unread_task(struct ld *l, const char *id)
 {
+	const char *slash = strrchr(id, '/');
+	if (!slash)
+		return 0;
+	const char *number = slash + 1;
+	while (*number == '0' && number[1])
+		number++;
+	/* A plan that could not be read: its folder's name is its id. */
+	for (size_t k = 0; k < l->c->npages; k++) {
+		const struct page *q = l->c->pages[k];
+		const char *base = strrchr(q->dir, '/');
+		base = base ? base + 1 : q->dir;
+		if (q->failed && q->kind != PAGE_PAGE && !*q->type && strlen(base) == (size_t)(slash - id) &&
+		    memcmp(base, id, (size_t)(slash - id)) == 0)
+			return 1;
+	}
+	for (size_t i = 0; i < value_len(l->m->plans); i++) {
+		const struct value *plan = value_at(l->m->plans, i);
+		const char *pid = value_str(value_get(plan, "id"), "");
+		if (strlen(pid) != (size_t)(slash - id) || memcmp(pid, id, (size_t)(slash - id)) != 0)
+			continue;
+		const char *src = value_str(value_get(plan, "source"), "");
+		const char *end = strrchr(src, '/');
+		size_t dirlen = end ? (size_t)(end - src + 1) : 0;
+		for (size_t k = 0; k < l->c->npages; k++) {
+			const struct page *q = l->c->pages[k];
+			if (!q->failed || !q->path || strncmp(q->path, src, dirlen) != 0 || (*q->type && strcmp(q->type, "task")))
+				continue;
+			const char *base = strrchr(q->path, '/');
+			base = base ? base + 1 : q->path;
+			while (*base == '0' && base[1] && base[1] != '.')
+				base++;
+			size_t n = strlen(number);
+			if (strncmp(base, number, n) == 0 && strcmp(base + n, ".md") == 0)
+				return 1;
+		}
+	}
+	return 0;
+}
+
+/* "'a', 'b'" of each table's key in list, or "none". */
+static const char *names_of(struct ld *l, const struct value *list, const char *key, const char *also)
+{
+	struct buf b = BUF_INIT;
+	for (size_t i = 0; i < value_len(list); i++) {
+		const struct value *t = value_at(list, i);
+		buf_printf(&b, "%s'%s'", i ? ", " : "", value_str(value_get(t, key), ""));
+		if (also && value_get(t, also))
+			buf_printf(&b, " (%s %s)", also, value_str(value_get(t, also), ""));
+	}
+	const char *s = b.len ? arena_strdup(l->a, buf_cstr(&b)) : "none";
+	buf_free(&b);
+	return s;
+}
+
+/* An update's actuals with each target named by its metric (an id is
+ * looked up); a name the task lacks is a warning, and left out. */
+static struct value *actuals_of(struct ld *l, const struct page *p, const struct value *task,
+                                const struct value *act)
+{
+	const struct value *targets = value_get(task, "targets");
+	struct value *out = value_table(l->a, act->pos);
+	for (size_t k = 0; k < value_len(act); k++) {
+		const struct value_pair *kv = value_pair_at(act, k);
+		const char *metric = NULL;
+		for (size_t i = 0; !metric && i < value_len(targets); i++) {
+			const struct value *g = value_at(targets, i);
+			const char *m = value_str(value_get(g, "metric"), "");
+			const char *id = value_str(value_get(g, "id"), NULL);
+			if (strcmp(kv->key, m) == 0 || (id && strcmp(kv->key, id) == 0))
+				metric = m;
+		}
+		if (!metric) {
+			warn(l, p, schema_key_pos(p->src, p->len, kv->key, kv->keylen, kv->val),
+			     "task %s has no target '%s'; its targets: %s", value_str(value_get(task, "id"), ""),
+			     kv->key, names_of(l, targets, "metric", "id"));
+			continue;
+		}
+		value_setc(l->a, out, metric, kv->val);
+	}
+	return out;
+}
+
+/* An update's milestones_done, each checked against the task's. */
+static struct value *milestones_of(struct ld *l, const struct page *p, const struct value *task,
+                                   const struct value *md)
+{
+	const struct value *ms = value_get(task, "milestones");
+	struct value *out = value_array(l->a, md->pos);
+	for (size_t k = 0; k < value_len(md); k++) {
+		const struct value *w = value_at(md, k);
+		int found = 0;
+		for (size_t i = 0; !found && i < value_len(ms); i++)
+			found = strcmp(value_str(value_get(value_at(ms, i), "what"), ""), w->u.str.s) == 0;
+		if (!found) {
+			warn(l, p, w->pos, "task %s has no milestone '%s'; its milestones: %s",
+			     value_str(value_get(task, "id"), ""), w->u.str.s, names_of(l, ms, "what", NULL));
+			continue;
+		}
+		value_push(l->a, out, (struct value *)w);
+	}
+	return out;
+}
+
+static struct value *bulletin_of_page(struct ld *l, const struct page *page)
+{
+	struct page mended = *page, *p = &mended;
+	mended.meta = (struct value *)schema_mend(l->a, SM_BULLETIN, page->meta);
 	struct value *t = value_table(l->a, nopos);
 	value_setc(l->a, t, "title", str(l->a, p->title));
 	copy_date(l, p, t, p->meta, "date", 1);
@@ -419,7 +594,7 @@ static struct value *bulletin_of_page(struct ld *l, const struct page *p)
 	struct value *ups = value_array(l->a, nopos);
 	struct value *v = value_get(p->meta, "updates");
 	for (size_t i = 0; v && v->kind == V_ARRAY && i < value_len(v); i++) {
-		const struct value *u = value_at(v, i);
+		const struct value *u = schema_mend(l->a, SM_UPDATE, value_at(v, i));
 		const struct value *tv = value_get(u, "task");
 		const char *ref = tv ? number_text(l, tv) : NULL;
 		if (u->kind != V_TABLE || !ref) {
@@ -437,8 +612,10 @@ static struct value *bulletin_of_page(struct ld *l, const struct page *p)
 				continue;
 			}
 		}
-		if (!find_task(l, id)) {
-			err(l, p, tv, "update of unknown task '%s'", id);
+		struct value *task = find_task(l, id);
+		if (!task) {
+			if (!unread_task(l, id))
+				err(l, p, tv, "update of unknown task '%s'", id);
 			continue;
 		}
 		struct value *o = value_table(l->a, u->pos);
@@ -455,9 +632,9 @@ static struct value *bulletin_of_page(struct ld *l, const struct page *p)
 			for (size_t k = 0; ok && k < value_len(act); k++)
 				ok = is_number(value_pair_at(act, k)->val);
 			if (!ok)
-				err(l, p, act, "'actuals' must map metrics to numbers");
+				err(l, p, act, "'actuals' must map targets (by id or metric) to numbers");
 			else
-				value_setc(l->a, o, "actuals", (struct value *)act);
+				value_setc(l->a, o, "actuals", actuals_of(l, p, task, act));
 		}
 		const struct value *md = value_get(u, "milestones_done");
 		if (md) {
@@ -467,7 +644,7 @@ static struct value *bulletin_of_page(struct ld *l, const struct page *p)
 			if (!ok)
 				err(l, p, md, "'milestones_done' must list milestones by their 'what'");
 			else
-				value_setc(l->a, o, "milestones_done", (struct value *)md);
+				value_setc(l->a, o, "milestones_done", milestones_of(l, p, task, md));
 		}
 		value_push(l->a, ups, o);
 	}
@@ -497,7 +674,7 @@ static int epoch_day(struct datetime *dt)
 int model_load(struct arena *a, const struct content *c, const struct config *cfg,
                struct model *m, struct diags *d)
 {
-	struct ld l = { a, c, cfg, m, d, 0 };
+	struct ld l = { a, c, cfg, m, d, 0, 0 };
 	memset(m, 0, sizeof *m);
 	m->plans = value_array(a, nopos);
 	m->bulletins = value_array(a, nopos);
@@ -506,28 +683,35 @@ int model_load(struct arena *a, const struct content *c, const struct config *cf
 	/* Plans first: tasks find theirs among them. */
 	for (size_t i = 0; i < c->npages; i++) {
 		const struct page *p = c->pages[i];
-		if (p->failed || strcmp(p->type, "plan"))
+		if (strcmp(p->type, "plan"))
 			continue;
 		if (p->kind == PAGE_PAGE) {
 			err(&l, p, value_get(p->meta, "type"), "a plan is a folder's _index.md, with its tasks inside");
 			continue;
 		}
+		/* As a task: a plan with an error still holds its tasks. */
+		l.quiet = p->failed;
 		struct value *plan = plan_of_page(&l, p);
 		for (size_t k = 0; k < value_len(m->plans); k++)
 			if (strcmp(value_str(value_get(value_at(m->plans, k), "id"), ""), value_str(value_get(plan, "id"), "")) == 0)
 				err(&l, p, value_get(p->meta, "id"), "plan id '%s' is also used by %s",
 				    value_str(value_get(plan, "id"), ""), value_str(value_get(value_at(m->plans, k), "source"), ""));
+		l.quiet = 0;
 		value_push(a, m->plans, plan);
 		m->by_page[i] = plan;
 	}
 	for (size_t i = 0; i < c->npages; i++) {
 		const struct page *p = c->pages[i];
-		if (p->failed || strcmp(p->type, "task"))
+		if (strcmp(p->type, "task"))
 			continue;
+		/* A task with an error in its front matter still stands for the
+		 * rest of the check (bulletins name it), but says nothing more. */
+		l.quiet = p->failed;
 		struct value *plan = find_plan(&l, p, m->by_page);
-		if (!plan)
+		struct value *task = plan ? task_of_page(&l, p, plan) : NULL;
+		l.quiet = 0;
+		if (!task)
 			continue;
-		struct value *task = task_of_page(&l, p, plan);
 		struct value *tasks = value_get(plan, "tasks");
 		const char *num = value_str(value_get(task, "number"), "");
 		for (size_t k = 0; k < value_len(tasks); k++)

@@ -1,7 +1,10 @@
 #!/bin/sh
 # tests/bad.sh PLANPRESS: every site under tests/bad/ must fail with the exit
 # status in its "expect" file and print each "error:" line listed there
-# (path:line:col: error: message), and must write nothing.
+# (path:line:col: error: message), and must write nothing; when the case
+# has a "stderr" file, the whole of stderr must be that, byte for byte (each
+# message, its line and its caret, warnings among errors, in order). A case
+# that expects exit 0 (warnings only) builds, so it may write.
 . tests/lib.sh
 for dir in tests/bad/*/; do
 	name=$(basename "$dir")
@@ -28,7 +31,12 @@ for dir in tests/bad/*/; do
 		*) not_ok "bad/$name: stderr lacks: ${r#fail }"; sed 's/^/    /' "$PP_TMP/err" >&2 ;;
 		esac
 	done <"$PP_TMP/lines"
-	if [ -e "$site/public" ]; then not_ok "bad/$name: wrote public/"; else ok; fi
+	if [ -f "$dir/stderr" ]; then
+		if diff -u "$dir/stderr" "$PP_TMP/err" >"$PP_TMP/diff"; then ok; else
+			not_ok "bad/$name: stderr differs"; sed 's/^/    /' "$PP_TMP/diff" >&2
+		fi
+	fi
+	if [ "$want_rc" != 0 ] && [ -e "$site/public" ]; then not_ok "bad/$name: wrote public/"; else ok; fi
 	# check must agree with build.
 	"$PP_BIN" -C "$site" check -q >/dev/null 2>&1
 	crc=$?

@@ -169,6 +169,34 @@ int main(void)
 	CHECK(has_error("content/plans/p/tasks/b.md:3:9: error: task 7 is also in content/plans/p/tasks/a.md"));
 	arena_free(a);
 
+	/* Status follows progress when it is not given; a contradiction is a
+	 * warning, not an error; actuals name a target by id or metric. */
+	reset();
+	put("content/plans/p/_index.md", "---\ntype: plan\ntitle: 计划\n---\n");
+	put("content/plans/p/tasks/1.md", "---\ntype: task\nnumber: 1\ntitle: 甲\nprogress: 100\n---\n");
+	put("content/plans/p/tasks/2.md", "---\ntype: task\nnumber: 2\ntitle: 乙\nprogress: 40\nstatus: done\n"
+	    "targets:\n  - {id: 覆盖率, metric: 党组织覆盖率, target: 90}\n---\n");
+	put("content/plans/p/tasks/3.md", "---\ntype: task\nnumber: 3\ntitle: 丙\nprogress: 40\nstatus: delayed\n---\n");
+	put("content/bulletins/b.md", "---\ntype: bulletin\ndate: 2019-06-30\ntitle: 通报\nupdates:\n"
+	    "  - {task: 1, progress: 0}\n  - {task: 2, progress: 60, actuals: {覆盖率: 70}}\n"
+	    "  - {task: 3, progress: 100, status: in_progress}\n---\n");
+	a = arena_new();
+	CHECK_INT(load(a, &m), 0);
+	CHECK_INT(D.nerrors, 0);
+	CHECK_INT(D.nwarnings, 2);
+	CHECK(has_error("content/plans/p/tasks/2.md:6:9: warning: status done with progress 40%: progress 40% means "
+	                "in_progress"));
+	CHECK(has_error("content/bulletins/b.md:8:38: warning: status in_progress with progress 100%"));
+	tasks = value_get(value_at(m.plans, 0), "tasks");
+	CHECK_STR(value_str(value_get(value_at(tasks, 0), "status"), ""), "done");
+	CHECK_STR(value_str(value_get(value_at(tasks, 1), "status"), ""), "done");   /* as written */
+	CHECK_STR(value_str(value_get(value_at(tasks, 2), "status"), ""), "delayed");
+	const struct value *ups = value_get(value_at(m.bulletins, 0), "updates");
+	CHECK_STR(value_str(value_get(value_at(ups, 0), "status"), ""), "not_started");
+	CHECK_STR(value_str(value_get(value_at(ups, 1), "status"), ""), "in_progress");
+	CHECK(value_get(value_get(value_at(ups, 1), "actuals"), "党组织覆盖率") != NULL);
+	arena_free(a);
+
 	char cmd[300];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", site);
 	CHECK(system(cmd) == 0);
