@@ -37,6 +37,7 @@ struct rec {
 	uint64_t size, ino, dev;
 	int64_t mtime, ctime;
 	int racy;                  /* changed in the racy window: body vouches for it */
+	int kept;                  /* reused: the output file is as its status says (no new lstat) */
 	unsigned char body[DIGEST_LEN];
 };
 
@@ -523,6 +524,7 @@ enum rcache_why rcache_probe(struct rcache *c, int worker, struct rcache_page *p
 		why = RCACHE_REUSED;
 	if (why == RCACHE_REUSED) {
 		struct rec r = *e;
+		r.kept = 1;
 		r.rel = rel;
 		r.rellen = (uint32_t)rl;
 		/* The set string: copied into the worker's, as the old file goes at save. */
@@ -705,14 +707,27 @@ void rcache_save(struct rcache *c)
 		struct stat st;
 		buf_reset(&path);
 		buf_printf(&path, "%s/%.*s", c->out_dir, (int)r->rellen, r->rel);
-		if (lstat(buf_cstr(&path), &st) < 0 || !S_ISREG(st.st_mode))
+		/* A reused file was found as recorded, and the build left it alone. */
+		if (r->kept) {
+			st.st_mode = S_IFREG;
+			st.st_size = (off_t)r->size;
+			st.st_ino = (ino_t)r->ino;
+			st.st_dev = (dev_t)r->dev;
+			st.st_mtim.tv_sec = r->mtime / 1000000000LL;
+			st.st_mtim.tv_nsec = r->mtime % 1000000000LL;
+			st.st_ctim.tv_sec = r->ctime / 1000000000LL;
+			st.st_ctim.tv_nsec = r->ctime % 1000000000LL;
+		} else if (lstat(buf_cstr(&path), &st) < 0 || !S_ISREG(st.st_mode)) {
 			continue;
+		}
 		int64_t ct = (int64_t)st.st_ctim.tv_sec * 1000000000LL + st.st_ctim.tv_nsec;
 		/* Changed so lately that a change to come could leave the status
 		 * as it is: its bytes vouch for it (git's racily-clean entries). */
 		int racy = ct > now - (st.st_ctim.tv_nsec ? RCACHE_RACY_NS : RCACHE_RACY_COARSE_NS);
 		unsigned char body[DIGEST_LEN] = { 0 };
-		if (racy)
+		if (racy && r->kept && r->racy)
+			memcpy(body, r->body, DIGEST_LEN);
+		else if (racy)
 			file_digest(buf_cstr(&path), (size_t)st.st_size, body);
 		put_u32(&f, r->rellen);
 		buf_put(&f, r->rel, r->rellen);

@@ -11,6 +11,7 @@
 # DIR/content/plans/_index.md        section page
 # DIR/content/plans/pNNNN/_index.md  one plan per 100 tasks
 # DIR/content/plans/pNNNN/tasks/NNN.md
+# DIR/content/bulletins/_index.md    an empty section for bulletins
 # DIR/hugo/                          config.toml and layouts/ for `hugo -s DIR/hugo`,
 #                                    reading DIR/content through contentDir
 #
@@ -93,6 +94,18 @@ weight: 1
 ---
 
 按编号排列的示例行动计划，每个计划包含100项任务。
+EOF
+
+# The bulletins section, empty: the one-bulletin benchmark adds a bulletin
+# to it, as staff do, without changing the site's menu.
+mkdir -p "$dir/content/bulletins"
+cat >"$dir/content/bulletins/_index.md" <<'EOF'
+---
+title: 工作进展通报
+weight: 2
+---
+
+各季度工作进展通报。
 EOF
 
 awk -v n="$n" -v plain="$plain" '

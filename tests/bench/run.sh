@@ -206,8 +206,6 @@ for n in $sizes; do
 	# It goes in last, so every run above saw the corpus as generated.
 	asof=$(sed -n 's/^  "as_of": "\(.*\)",$/\1/p' "$d/public/data/tasks.json" 2>/dev/null | head -n 1)
 	if [ "$pp_rc" -eq 0 ] && [ -n "$asof" ]; then
-		mkdir -p "$d/content/bulletins"
-		printf -- '---\ntitle: 工作进展通报\n---\n' >"$d/content/bulletins/_index.md"
 		awk -v n="$n" -v asof="$asof" 'BEGIN {
 			print "---"; print "type: bulletin"; print "date: " asof; print "title: 工作进展通报"
 			print "updates:"
@@ -222,7 +220,7 @@ for n in $sizes; do
 		[ "$t_rc" -eq 0 ] || failed=1
 		row "$pages" "planpress (one bulletin)" "$out"
 		echo "   one bulletin (100 tasks): ${t_wall}s wall"
-		rm -rf "$d/content/bulletins"
+		rm -f "$d/content/bulletins/$asof.md"
 	fi
 
 	# The same pages as plain pages: no plans, no tasks, no dashboards (target 2).
