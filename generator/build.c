@@ -24,6 +24,7 @@
 #include "model.h"
 #include "output.h"
 #include "pool.h"
+#include "pcache.h"
 #include "progress.h"
 #include "rcache.h"
 #include "schema.h"
@@ -81,6 +82,7 @@ struct build {
 	size_t nunits;
 	struct out_file *extra;       /* what the extra pages stage made (rel NULL: nothing) */
 	struct rcache *cache;         /* the render cache, or NULL (rcache.h) */
+	unsigned char program[DIGEST_LEN];   /* the program's identity, for the caches */
 	size_t nextra;
 	const char *out_dir;
 	struct build_stats *st;
@@ -959,12 +961,33 @@ static void data_files(struct build *b, struct out_file *tasks_out, struct out_f
 /* What a stage tells the pipeline. */
 enum { STAGE_NEXT, STAGE_SKIPPED, STAGE_STOP };
 
-/* The theme and every page: read, checked, front matter parsed (on the pool). */
+/* The program's identity for the caches: a planpress rebuilt with the same
+ * version may parse or render otherwise. */
+static void program_digest(unsigned char out[DIGEST_LEN])
+{
+	struct digest h;
+	struct stat pst;
+	digest_init(&h);
+	digest_feed(&h, "planpress " PP_VERSION, sizeof "planpress " PP_VERSION);
+	if (stat("/proc/self/exe", &pst) == 0) {
+		int64_t f[] = { (int64_t)pst.st_dev, (int64_t)pst.st_ino, (int64_t)pst.st_size,
+		                (int64_t)pst.st_mtim.tv_sec, pst.st_mtim.tv_nsec };
+		digest_feed(&h, f, sizeof f);
+	}
+	digest_final(&h, out);
+}
+
+/* The theme and every page: read, checked, front matter parsed (on the
+ * pool; a page whose text did not change from the parse cache, in a build
+ * that writes without --force). */
 static int stage_load(struct build *b)
 {
 	int theme_ok = theme_load(b->a, b->o->site_dir, b->o->exe_dir, &b->cfg, &b->theme, b->d) == 0;
+	struct pcache *pc = b->spill && !b->o->force ? pcache_open(b->o->site_dir, b->program, b->jobs) : NULL;
 	/* Content errors are worth reporting even when the theme is broken. */
-	int content_ok = content_load(b->a, b->o->site_dir, b->o->drafts, b->jobs, &b->c, b->d) == 0;
+	int content_ok = content_load_cached(b->a, b->o->site_dir, b->o->drafts, b->jobs, pc, &b->c, b->d) == 0;
+	pcache_save(pc);
+	pcache_free(pc);
 	b->load_ok = theme_ok && content_ok;
 	return b->c.home ? STAGE_NEXT : STAGE_STOP;
 }
@@ -1045,14 +1068,7 @@ static void open_cache(struct build *b)
 		return;
 	struct digest h = b->theme.tpl_digest;
 	unsigned char g[DIGEST_LEN];
-	digest_feed(&h, "planpress " PP_VERSION, sizeof "planpress " PP_VERSION);
-	/* A planpress rebuilt with the same version may render otherwise. */
-	struct stat pst;
-	if (stat("/proc/self/exe", &pst) == 0) {
-		int64_t f[] = { (int64_t)pst.st_dev, (int64_t)pst.st_ino, (int64_t)pst.st_size,
-		                (int64_t)pst.st_mtim.tv_sec, pst.st_mtim.tv_nsec };
-		digest_feed(&h, f, sizeof f);
-	}
+	digest_feed(&h, b->program, DIGEST_LEN);
 	value_digest(b->theme.i18n, &h, NULL);
 	digest_final(&h, g);
 	/* Front matter first, then task tables, then what holds them (plans). */
@@ -1266,6 +1282,7 @@ int build_site(const struct build_opts *o, struct build_stats *st, struct diags 
 	int64_t t_start = stamp_now_ns();
 	b.a = arena_new();
 	b.jobs = o->jobs > 0 ? o->jobs : pool_cpus();
+	program_digest(b.program);
 	b.ta = xcalloc((size_t)b.jobs, sizeof *b.ta);
 	b.sa = xcalloc((size_t)b.jobs, sizeof *b.sa);
 	b.frags = xcalloc((size_t)b.jobs, sizeof *b.frags);

@@ -12,6 +12,7 @@
 
 #include "buf.h"
 #include "frontmatter.h"
+#include "pcache.h"
 #include "schema.h"
 #include "pool.h"
 #include "utf8.h"
@@ -31,6 +32,7 @@ struct load {
 	size_t npages, cap;
 	struct static_file *files;
 	size_t nfiles, fcap;
+	struct pcache *pc;      /* the parse cache, or NULL */
 };
 
 static int ends_with(const char *s, const char *suf)
@@ -255,12 +257,17 @@ struct parse_job {
 	struct arena **ta;       /* one per worker; adopted by w->a afterwards */
 };
 
-static int load_page(struct arena *a, struct load *w, struct page *p, const char *disk)
+static int load_page(struct arena *a, struct load *w, int worker, struct page *p, const char *disk)
 {
+	struct pcache_key key;
 	if (content_read_text(a, disk, p->path, &p->src, &p->len, w->d) < 0)
 		return -1;
+	if (w->pc && pcache_get(w->pc, a, p->path, p->src, p->len, &key, &p->meta, &p->body_off))
+		return 0;
 	if (fm_parse(a, p->path, p->src, p->len, &p->meta, &p->body_off, w->d) < 0)
 		return -1;
+	if (w->pc)
+		pcache_put(w->pc, worker, p->path, &key, p->len, p->meta, p->body_off);
 	return 0;
 }
 
@@ -270,7 +277,7 @@ static void parse_one(void *ctx, size_t i, int worker)
 	struct entry *e = j->pages[i];
 	struct page *p = e->p;
 	struct arena *a = j->ta[worker];
-	if (load_page(a, j->w, p, e->disk) < 0 || page_fields(j->w, p, e->stem) < 0) {
+	if (load_page(a, j->w, worker, p, e->disk) < 0 || page_fields(j->w, p, e->stem) < 0) {
 		p->failed = 1;
 		if (!p->meta)
 			p->meta = value_table(a, (struct pos){ 0 });
@@ -451,7 +458,13 @@ static int cmp_file(const void *a, const void *b)
 int content_load(struct arena *a, const char *site_dir, int drafts, int jobs, struct content *c,
                  struct diags *d)
 {
-	struct load w = { .a = a, .site_dir = site_dir, .drafts = drafts, .d = d };
+	return content_load_cached(a, site_dir, drafts, jobs, NULL, c, d);
+}
+
+int content_load_cached(struct arena *a, const char *site_dir, int drafts, int jobs, struct pcache *pc,
+                        struct content *c, struct diags *d)
+{
+	struct load w = { .a = a, .site_dir = site_dir, .drafts = drafts, .d = d, .pc = pc };
 	size_t errors_before = d->nerrors;
 	memset(c, 0, sizeof *c);
 	if (walk_open(&w.r, site_dir, "the site", "content", d) < 0) {

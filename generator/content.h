@@ -62,6 +62,11 @@ struct content {
  * Everything is owned by arena a. */
 int content_load(struct arena *a, const char *site_dir, int drafts, int jobs, struct content *c,
                  struct diags *d);
+struct pcache;
+/* The same, taking each page's front matter from the parse cache pc when
+ * its text did not change, and recording the others there (pcache.h). */
+int content_load_cached(struct arena *a, const char *site_dir, int drafts, int jobs, struct pcache *pc,
+                        struct content *c, struct diags *d);
 /* The page whose source is content-relative rel ("plans/x/_index.md"), or NULL. */
 struct page *content_page(const struct content *c, const char *rel);
 /* The page or section whose output folder is url ("plans/x/"), or NULL. */

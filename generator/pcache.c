@@ -1,0 +1,409 @@
+/* pcache.c: the parse cache's file: a header and the program's digest, then
+ * one record per page: its path, the key of its text, where its body starts
+ * and its front matter as a tree (kind, flags, line and column, then the
+ * scalar or the elements), lengths and numbers as variable-length integers. */
+#include "pcache.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "output.h"
+#include "xalloc.h"
+
+/* A record of the file read at open. */
+struct rec {
+	const char *path;
+	size_t pathlen;
+	unsigned char key[DIGEST_LEN];
+	size_t body_off;
+	const unsigned char *tree;
+	size_t treelen;
+	unsigned char used;        /* looked up and found in this build */
+};
+
+struct pcache {
+	char *path;
+	unsigned char global[DIGEST_LEN];
+	struct buf file;
+	struct rec *rec;
+	size_t nrec;
+	size_t *slot;              /* by path: index + 1, 0 empty */
+	size_t nslot;
+	int jobs;
+	struct buf *made;          /* per thread: new records, in the file's form */
+	size_t *nmade;
+};
+
+static uint64_t fnv(const char *s, size_t n)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	for (size_t i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+/* ---- the record format ------------------------------------------------------ */
+
+static void put_var(struct buf *b, uint64_t v)
+{
+	unsigned char x[10];
+	size_t n = 0;
+	do {
+		x[n] = (unsigned char)(v & 0x7f);
+		v >>= 7;
+		if (v)
+			x[n] |= 0x80;
+		n++;
+	} while (v);
+	buf_put(b, x, n);
+}
+
+static void put_str(struct buf *b, const char *s, size_t n)
+{
+	put_var(b, n);
+	buf_put(b, s, n);
+}
+
+static uint64_t zig(int64_t v)
+{
+	return ((uint64_t)v << 1) ^ (uint64_t)(v >> 63);
+}
+
+static int64_t unzig(uint64_t v)
+{
+	return (int64_t)(v >> 1) ^ -(int64_t)(v & 1);
+}
+
+static void put_value(struct buf *b, const struct value *v)
+{
+	buf_putc(b, (char)v->kind);
+	put_var(b, v->flags);
+	put_var(b, (uint64_t)(v->pos.line > 0 ? v->pos.line : 0));
+	put_var(b, (uint64_t)(v->pos.col > 0 ? v->pos.col : 0));
+	switch (v->kind) {
+	case V_NULL:
+	case V_FUNC:
+		break;
+	case V_BOOL:
+		buf_putc(b, (char)(v->u.b != 0));
+		break;
+	case V_INT:
+		put_var(b, zig(v->u.i));
+		break;
+	case V_FLOAT:
+		buf_put(b, &v->u.f, sizeof v->u.f);
+		break;
+	case V_STRING:
+		put_str(b, v->u.str.s, v->u.str.len);
+		break;
+	case V_DATETIME: {
+		const struct datetime *d = &v->u.dt;
+		int64_t f[] = { d->kind, d->year, d->month, d->day, d->hour, d->minute, d->second, d->nanos, d->offset_min };
+		for (size_t i = 0; i < sizeof f / sizeof *f; i++)
+			put_var(b, zig(f[i]));
+		break;
+	}
+	case V_ARRAY:
+		put_var(b, value_len(v));
+		for (size_t i = 0; i < value_len(v); i++)
+			put_value(b, value_at(v, i));
+		break;
+	case V_TABLE:
+		put_var(b, value_len(v));
+		for (size_t i = 0; i < value_len(v); i++) {
+			const struct value_pair *kv = value_pair_at(v, i);
+			put_str(b, kv->key, kv->keylen);
+			put_value(b, kv->val);
+		}
+		break;
+	}
+}
+
+/* A reader that fails, and stays failed, at the end of its bytes. */
+struct rd {
+	const unsigned char *p, *end;
+	int bad;
+};
+
+static uint64_t get_var(struct rd *r)
+{
+	uint64_t v = 0;
+	for (int shift = 0; shift < 64; shift += 7) {
+		if (r->p >= r->end) {
+			r->bad = 1;
+			return 0;
+		}
+		unsigned char c = *r->p++;
+		v |= (uint64_t)(c & 0x7f) << shift;
+		if (!(c & 0x80))
+			return v;
+	}
+	r->bad = 1;
+	return 0;
+}
+
+static const void *get_bytes(struct rd *r, uint64_t n)
+{
+	if (r->bad || (uint64_t)(r->end - r->p) < n) {
+		r->bad = 1;
+		return NULL;
+	}
+	const void *s = r->p;
+	r->p += n;
+	return s;
+}
+
+static struct value *get_value(struct rd *r, struct arena *a, const char *path, int depth)
+{
+	const unsigned char *k = get_bytes(r, 1);
+	if (!k || depth > PCACHE_MAX_DEPTH) {
+		r->bad = 1;
+		return NULL;
+	}
+	uint64_t flags = get_var(r), line = get_var(r), col = get_var(r);
+	struct pos pos = { path, line <= 1u << 30 ? (int)line : 0, col <= 1u << 30 ? (int)col : 0 };
+	struct value *v = NULL;
+	switch (*k) {
+	case V_NULL:
+		v = value_null(a, pos);
+		break;
+	case V_BOOL: {
+		const unsigned char *x = get_bytes(r, 1);
+		v = value_bool(a, x && *x, pos);
+		break;
+	}
+	case V_INT:
+		v = value_int(a, unzig(get_var(r)), pos);
+		break;
+	case V_FLOAT: {
+		double f = 0;
+		const void *x = get_bytes(r, sizeof f);
+		if (x)
+			memcpy(&f, x, sizeof f);
+		v = value_float(a, f, pos);
+		break;
+	}
+	case V_STRING: {
+		uint64_t n = get_var(r);
+		const char *s = get_bytes(r, n);
+		v = value_string(a, s ? s : "", s ? (size_t)n : 0, pos);
+		break;
+	}
+	case V_DATETIME: {
+		struct datetime d = { 0 };
+		int64_t f[9];
+		for (size_t i = 0; i < 9; i++)
+			f[i] = unzig(get_var(r));
+		d.kind = (uint8_t)f[0];
+		d.year = (int32_t)f[1];
+		d.month = (int8_t)f[2];
+		d.day = (int8_t)f[3];
+		d.hour = (int8_t)f[4];
+		d.minute = (int8_t)f[5];
+		d.second = (int8_t)f[6];
+		d.nanos = (int32_t)f[7];
+		d.offset_min = (int16_t)f[8];
+		v = value_datetime(a, &d, pos);
+		break;
+	}
+	case V_ARRAY: {
+		uint64_t n = get_var(r);
+		if (n > (uint64_t)(r->end - r->p)) {   /* each element takes a byte at least */
+			r->bad = 1;
+			return NULL;
+		}
+		v = value_array(a, pos);
+		value_reserve(a, v, (size_t)n);
+		for (uint64_t i = 0; i < n && !r->bad; i++) {
+			struct value *e = get_value(r, a, path, depth + 1);
+			if (e)
+				value_push(a, v, e);
+		}
+		break;
+	}
+	case V_TABLE: {
+		uint64_t n = get_var(r);
+		if (n > (uint64_t)(r->end - r->p)) {
+			r->bad = 1;
+			return NULL;
+		}
+		v = value_table(a, pos);
+		value_reserve(a, v, (size_t)n);
+		for (uint64_t i = 0; i < n && !r->bad; i++) {
+			uint64_t kl = get_var(r);
+			const char *key = get_bytes(r, kl);
+			struct value *e = key ? get_value(r, a, path, depth + 1) : NULL;
+			if (e)
+				value_append(a, v, key, (size_t)kl, e);
+		}
+		break;
+	}
+	default:
+		r->bad = 1;
+		return NULL;
+	}
+	if (v)
+		v->flags = (unsigned)flags;
+	return r->bad ? NULL : v;
+}
+
+/* ---- the file ---------------------------------------------------------------- */
+
+/* One record from r into e; 0, or -1 when the bytes are not one. */
+static int get_rec(struct rd *r, struct rec *e)
+{
+	uint64_t pl = get_var(r);
+	e->path = get_bytes(r, pl);
+	e->pathlen = (size_t)pl;
+	const void *key = get_bytes(r, DIGEST_LEN);
+	if (key)
+		memcpy(e->key, key, DIGEST_LEN);
+	e->body_off = (size_t)get_var(r);
+	uint64_t tl = get_var(r);
+	e->tree = get_bytes(r, tl);
+	e->treelen = (size_t)tl;
+	e->used = 0;
+	return r->bad ? -1 : 0;
+}
+
+static void read_file(struct pcache *c)
+{
+	size_t hl = strlen(PCACHE_HEADER);
+	if (buf_read_file_max(&c->file, c->path, PCACHE_MAX_FILE) < 0 || c->file.len < hl + DIGEST_LEN ||
+	    memcmp(c->file.data, PCACHE_HEADER, hl) != 0 || memcmp(c->file.data + hl, c->global, DIGEST_LEN) != 0)
+		return;
+	struct rd r = { (const unsigned char *)c->file.data + hl + DIGEST_LEN,
+	                (const unsigned char *)c->file.data + c->file.len, 0 };
+	uint64_t n = get_var(&r);
+	if (r.bad || n > c->file.len)
+		return;
+	c->rec = xcalloc((size_t)n + 1, sizeof *c->rec);
+	for (uint64_t i = 0; i < n; i++)
+		if (get_rec(&r, &c->rec[i]) < 0)
+			return;
+	if (r.p != r.end)
+		return;
+	c->nrec = (size_t)n;
+}
+
+struct pcache *pcache_open(const char *site_dir, const unsigned char global[DIGEST_LEN], int jobs)
+{
+	struct pcache *c = xcalloc(1, sizeof *c);
+	struct buf p = BUF_INIT;
+	buf_printf(&p, "%s/%s", site_dir, PCACHE_FILE);
+	c->path = buf_detach(&p, NULL);
+	memcpy(c->global, global, DIGEST_LEN);
+	c->jobs = jobs > 0 ? jobs : 1;
+	c->made = xcalloc((size_t)c->jobs, sizeof *c->made);
+	c->nmade = xcalloc((size_t)c->jobs, sizeof *c->nmade);
+	read_file(c);
+	c->nslot = 16;
+	while (c->nslot < c->nrec * 2)
+		c->nslot *= 2;
+	c->slot = xcalloc(c->nslot, sizeof *c->slot);
+	for (size_t i = 0; i < c->nrec; i++) {
+		size_t h = (size_t)fnv(c->rec[i].path, c->rec[i].pathlen) & (c->nslot - 1);
+		while (c->slot[h])
+			h = (h + 1) & (c->nslot - 1);
+		c->slot[h] = i + 1;
+	}
+	return c;
+}
+
+int pcache_get(struct pcache *c, struct arena *a, const char *path, const char *src, size_t len,
+               struct pcache_key *key, struct value **meta, size_t *body_off)
+{
+	struct digest h;
+	size_t pl = strlen(path);
+	digest_init(&h);
+	digest_u64(&h, pl);
+	digest_feed(&h, path, pl);
+	digest_feed(&h, src, len);
+	digest_final(&h, key->d);
+	for (size_t s = (size_t)fnv(path, pl) & (c->nslot - 1); c->slot[s]; s = (s + 1) & (c->nslot - 1)) {
+		struct rec *e = &c->rec[c->slot[s] - 1];
+		if (e->pathlen != pl || memcmp(e->path, path, pl) != 0)
+			continue;
+		if (memcmp(e->key, key->d, DIGEST_LEN) != 0 || e->body_off > len)
+			return 0;
+		struct rd r = { e->tree, e->tree + e->treelen, 0 };
+		struct value *v = get_value(&r, a, path, 0);
+		if (!v || r.p != r.end || v->kind != V_TABLE)
+			return 0;
+		*meta = v;
+		*body_off = e->body_off;
+		e->used = 1;
+		return 1;
+	}
+	return 0;
+}
+
+void pcache_put(struct pcache *c, int worker, const char *path, const struct pcache_key *key,
+                size_t len, const struct value *meta, size_t body_off)
+{
+	struct buf tree = BUF_INIT;
+	put_value(&tree, meta);
+	if (tree.len <= PCACHE_MAX_GROWTH * (len + 64)) {
+		struct buf *b = &c->made[worker];
+		put_str(b, path, strlen(path));
+		buf_put(b, key->d, DIGEST_LEN);
+		put_var(b, body_off);
+		put_str(b, tree.data ? tree.data : "", tree.len);
+		c->nmade[worker]++;
+	}
+	buf_free(&tree);
+}
+
+void pcache_save(struct pcache *c)
+{
+	if (!c)
+		return;
+	size_t used = 0, made = 0;
+	for (size_t i = 0; i < c->nrec; i++)
+		used += c->rec[i].used;
+	for (int w = 0; w < c->jobs; w++)
+		made += c->nmade[w];
+	if (!made && used == c->nrec)
+		return;   /* the file holds exactly this build's pages */
+	struct buf f = BUF_INIT, dir = BUF_INIT;
+	buf_puts(&f, PCACHE_HEADER);
+	buf_put(&f, c->global, DIGEST_LEN);
+	put_var(&f, used + made);
+	for (size_t i = 0; i < c->nrec; i++) {
+		const struct rec *e = &c->rec[i];
+		if (!e->used)
+			continue;
+		put_str(&f, e->path, e->pathlen);
+		buf_put(&f, e->key, DIGEST_LEN);
+		put_var(&f, e->body_off);
+		put_str(&f, (const char *)e->tree, e->treelen);
+	}
+	for (int w = 0; w < c->jobs; w++)
+		buf_put(&f, c->made[w].data ? c->made[w].data : "", c->made[w].len);
+	buf_put(&dir, c->path, (size_t)(strrchr(c->path, '/') - c->path));
+	if ((mkdir(buf_cstr(&dir), 0777) == 0 || errno == EEXIST) && output_write_atomic(c->path, f.data, f.len) < 0)
+		unlink(c->path);
+	buf_free(&f);
+	buf_free(&dir);
+}
+
+void pcache_free(struct pcache *c)
+{
+	if (!c)
+		return;
+	for (int w = 0; w < c->jobs; w++)
+		buf_free(&c->made[w]);
+	free(c->made);
+	free(c->nmade);
+	free(c->rec);
+	free(c->slot);
+	buf_free(&c->file);
+	free(c->path);
+	free(c);
+}
