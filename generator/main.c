@@ -20,6 +20,7 @@ static const struct cli_command commands[] = {
 	{ "publish", "build, then commit the site to the [publish] repository (-m MSG, --push-only)", cmd_publish },
 	{ "log", "the publications, newest first", cmd_log },
 	{ "diff", "what changed between two publications (default: the last two)", cmd_diff },
+	{ "serve", "preview at http://127.0.0.1:1313/, rebuilt and reloaded on every change", cmd_serve },
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
