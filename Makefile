@@ -14,7 +14,8 @@ FUZZ_DEBS := clang libclang-rt-14-dev
 # make bench: GNU time for wall time and peak memory, hyperfine for repeated
 # runs, Hugo (Debian 12: 0.111) for the comparison.
 BENCH_DEBS := time hyperfine hugo
-TEST_DEBS := git chromium fonts-wqy-microhei $(FUZZ_DEBS)
+# curl: tests/serve.sh's HTTP client (and event-stream reader) for planpress serve.
+TEST_DEBS := git chromium fonts-wqy-microhei curl $(FUZZ_DEBS)
 
 WARN      := -Wall -Wextra -Wshadow -Wmissing-prototypes -Wstrict-prototypes -Wwrite-strings \
              -Wno-unused-parameter
