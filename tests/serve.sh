@@ -150,10 +150,15 @@ wait_for "$PP_TMP/events" '^event: reload' 4
 sleep 0.3
 printf -- '---\ntitle: 新栏目里的通知改过了\n---\n\n正文。\n' >"$site/content/notices/新栏目/n1.md"
 check "a file in a new folder is watched" wait_for "$PP_TMP/events" '^event: reload' 5
+rm -rf "$site/content/notices/新栏目"
+check "a folder removed" wait_for "$PP_TMP/events" '^event: reload' 6
 kill "$cpid" 2>/dev/null
 wait "$cpid" 2>/dev/null
-rm -rf "$site/content/notices/新栏目"
-wait_for "$PP_TMP/main.out" '^planpress: rebuilt' 4
+
+# Idle, it builds nothing more (its own stamp and output are not changes).
+n=$(grep -c '^planpress: rebuilt' "$PP_TMP/main.out")
+sleep 1
+check "idle, no rebuilds" test "$(grep -c '^planpress: rebuilt' "$PP_TMP/main.out")" = "$n"
 
 # ---- a clean stop -------------------------------------------------------------
 port=$(printf '%s' "$url" | sed 's|.*:\([0-9]*\)/$|\1|')
@@ -189,6 +194,26 @@ check "... a linked file too" test "$(get plans-site/site.toml)" = 404
 stop "$pid"
 check "the --out server stops with status 0" test "$stopped" = 0
 check "--out is kept" test -f "$out/index.html"
+
+# ---- a site broken from the start, options -------------------------------------
+sed '3s/^/bogus: [\n/' "$PP_TMP/bulletin.orig" >"$f"
+serve broken
+check "a broken site is served all the same" test -n "$url"
+check "... with the error page" test "$(get '')" = 500
+check "... naming the file" grep -q "content/bulletins/$bul:5:" "$PP_TMP/body"
+cp "$PP_TMP/bulletin.orig" "$f"
+check "the fix is built" wait_for "$PP_TMP/broken.out" '^planpress: rebuilt' 1
+check "... and served" test "$(get '')" = 200
+stop "$pid"
+check "serve --help exits 0" "$PP_BIN" serve --help
+check "... listing --base-path" sh -c "'$PP_BIN' serve --help | grep -q -- --base-path"
+"$PP_BIN" -C "$site" serve --port 99999 >/dev/null 2>&1
+check "a bad port is a usage error" test $? = 2
+"$PP_BIN" -C "$site" serve --base-path '/a/../b/' --port 0 >/dev/null 2>"$PP_TMP/base.err"
+check "a bad base path is an error" test $? = 2
+check "... that says so" grep -q -- '--base-path' "$PP_TMP/base.err"
+"$PP_BIN" -C "$PP_TMP/tmp" serve --port 0 >/dev/null 2>&1
+check "no site.toml: status 2" test $? = 2
 
 # ---- headless Chromium: an edit shows without a manual reload -------------------
 if ! [ -x "$CHROMIUM" ]; then
