@@ -461,8 +461,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
                                   void **con_cls)
 {
 	struct server *s = cls;
+	static int headers_seen;
 	if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 && strcmp(method, MHD_HTTP_METHOD_HEAD) != 0)
 		return reply_text(c, MHD_HTTP_METHOD_NOT_ALLOWED, "only GET and HEAD\n");
+	/* The first call comes with the headers: a response queued then would
+	 * close the connection (libmicrohttpd cannot know the request is whole),
+	 * so answer on the second, and keep the connection alive. */
+	if (*con_cls == NULL) {
+		*con_cls = &headers_seen;
+		return MHD_YES;
+	}
 	size_t ul = strlen(url), bl = strlen(s->base);
 	/* "/plans" and "/" lead to the site at "/plans/". */
 	if (bl > 1 && ((ul == bl - 1 && strncmp(url, s->base, ul) == 0) || strcmp(url, "/") == 0))

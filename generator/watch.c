@@ -74,7 +74,13 @@ static int add_tree(struct watch *w, const char *path, int top, int depth, struc
 		         errno == ENOSPC ? " (raise fs.inotify.max_user_watches)" : "");
 		return -1;
 	}
-	if (!find_wd(w, wd)) {
+	struct wdir *known = find_wd(w, wd);
+	if (known) {
+		/* The same folder, moved back under another name. */
+		free(known->path);
+		known->path = xstrdup(path);
+		known->top = top;
+	} else {
 		if (w->n >= WATCH_MAX_DIRS) {
 			inotify_rm_watch(w->fd, wd);
 			diag_add(d, DIAG_ERROR, path, 0, 0, NULL, 0,
