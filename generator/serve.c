@@ -188,6 +188,7 @@ void serve_error_page(const struct diags *d, const char *script, struct buf *out
 	         "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
 	         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
 	         "<title>构建失败 · Build failed</title>\n<style>\n"
+	         ":root{color-scheme:dark}\n"
 	         "body{margin:0;padding:2em;background:#1e1e1e;color:#eee;font:16px/1.5 sans-serif}\n"
 	         "h1{color:#ff6b6b;font-size:1.4em;margin:0 0 .5em}\n"
 	         "pre{background:#111;padding:1em;overflow-x:auto;border-left:4px solid #ff6b6b;"
