@@ -103,7 +103,8 @@ int cmd_serve(const struct cli *cli, int argc, char **argv)
 		} else if (strcmp(a, "--bind") == 0) {
 			if (++i >= argc)
 				return cli_usage_error("%s needs an address", a);
-			bind = argv[i];
+			/* The one name everybody types; others need a resolver serve has no use for. */
+			bind = strcmp(argv[i], "localhost") == 0 ? "127.0.0.1" : argv[i];
 		} else if (strcmp(a, "--base-path") == 0) {
 			if (++i >= argc)
 				return cli_usage_error("%s needs a path", a);
