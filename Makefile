@@ -5,13 +5,17 @@ CC        ?= gcc
 VERSION   := 0.1.0
 # zlib: publish writes its objects as one compressed git pack (gitpack.c);
 # libgit2 links it already, but offers no way to compress for a pack.
-PKGS      := md4c md4c-html libcmark lua5.4 libgit2 yaml-0.1 zlib
-DEB_PKGS  := libmd4c-dev libmd4c-html0-dev libcmark-dev liblua5.4-dev libgit2-dev libyaml-dev zlib1g-dev pkg-config
+# libmicrohttpd: planpress serve's HTTP server (serve.c), a small embeddable
+# server in Debian, rather than HTTP parsing of our own.
+PKGS      := md4c md4c-html libcmark lua5.4 libgit2 yaml-0.1 zlib libmicrohttpd
+DEB_PKGS  := libmd4c-dev libmd4c-html0-dev libcmark-dev liblua5.4-dev libgit2-dev libyaml-dev zlib1g-dev \
+             libmicrohttpd-dev pkg-config
 FUZZ_DEBS := clang libclang-rt-14-dev
 # make bench: GNU time for wall time and peak memory, hyperfine for repeated
 # runs, Hugo (Debian 12: 0.111) for the comparison.
 BENCH_DEBS := time hyperfine hugo
-TEST_DEBS := git chromium fonts-wqy-microhei $(FUZZ_DEBS)
+# curl: tests/serve.sh's HTTP client (and event-stream reader) for planpress serve.
+TEST_DEBS := git chromium fonts-wqy-microhei curl $(FUZZ_DEBS)
 
 WARN      := -Wall -Wextra -Wshadow -Wmissing-prototypes -Wstrict-prototypes -Wwrite-strings \
              -Wno-unused-parameter

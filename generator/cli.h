@@ -46,5 +46,6 @@ int cmd_publish(const struct cli *cli, int argc, char **argv);
 int cmd_log(const struct cli *cli, int argc, char **argv);
 int cmd_diff(const struct cli *cli, int argc, char **argv);
 int cmd_new(const struct cli *cli, int argc, char **argv);
+int cmd_serve(const struct cli *cli, int argc, char **argv);
 
 #endif

@@ -18,7 +18,7 @@ static const struct cli_command commands[] = {
 	  "  --out DIR, -o DIR  output folder (default: public/ in the site's folder)\n"
 	  "  --drafts           include pages with draft: true\n"
 	  "  --jobs N, -j N     threads to render with (default: one per processor)\n"
-	  "  --force            build even when nothing changed since the last build\n"
+	  "  --force            build and render every page even when nothing changed\n"
 	  "  --quiet, -q        print only errors\n"
 	  "  --timings          print how long each stage of the build took\n" },
 	{ "check", "validate site.toml, the theme and all content; write nothing", cmd_check, "[OPTIONS]",
@@ -55,6 +55,15 @@ static const struct cli_command commands[] = {
 	  "[--format text|html|json] [REV [REV]]",
 	  "  --format F         text (default), html or json\n"
 	  "  REV                a publication (commit id, tag, HEAD~1); default: the last two\n" },
+	{ "serve", "preview at http://127.0.0.1:1313/, rebuilt and reloaded on every change", cmd_serve,
+	  "[OPTIONS]",
+	  "  --port N, -p N     port to listen on (default 1313; 0: any free port)\n"
+	  "  --bind ADDR        address to listen on (default 127.0.0.1, this computer only)\n"
+	  "  --base-path PATH   serve the site under PATH, e.g. /plans/ (default /)\n"
+	  "  --drafts           include pages with draft: true\n"
+	  "  --out DIR          build into DIR instead of a private temporary folder\n"
+	  "  --jobs N, -j N     threads to render with (default: one per processor)\n"
+	  "  --quiet, -q        print only errors\n" },
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

@@ -10,13 +10,20 @@
 #   HUGO         the hugo to compare with        default hugo (skipped if absent)
 #   HYPERFINE    the hyperfine to use            default hyperfine (skipped if absent)
 #   BENCH_TIME   GNU time                        default /usr/bin/time
-#   BENCH_ONLY   "build" or "publish": that section alone   default both
+#   BENCH_ONLY   "build", "publish" or "serve": that section alone   default all
 #
 # The publish section (issue 10, target 6) takes the largest corpus: its
 # first publish and its publish after one task page changed, each against
 # `git init && git add -A && git commit` of the same output folder (git from
 # PATH). publish builds first, so the builds alone are timed too, and the
 # figures compared are publish minus build.
+#
+# The serve section (issue 11) runs planpress serve on the example site and
+# on the 1,000-page corpus (when BENCH_SIZES has 1000) and times, BENCH_RUNS
+# times each, from saving a bulletin to the reload event that an
+# event-stream client (curl) receives, and to the page fetched again after
+# it; the medians are set against the targets (300 ms example, 1 s at 1,000).
+# Needs curl; skipped without it.
 #
 # Needs /usr/bin/time (GNU time, Debian package `time`) for wall time and peak
 # memory. Hugo and hyperfine are optional: without them their columns read "-".
@@ -59,9 +66,9 @@ fi
 sizes=${BENCH_SIZES:-1000 10000}
 only=${BENCH_ONLY:-}
 case $only in
-'' | build | publish) ;;
+'' | build | publish | serve) ;;
 *)
-	echo "run.sh: BENCH_ONLY must be build or publish, got '$only'" >&2
+	echo "run.sh: BENCH_ONLY must be build, publish or serve, got '$only'" >&2
 	exit 2
 	;;
 esac
@@ -152,7 +159,7 @@ for n in $sizes; do
 	# that the no-change rebuild below is what a user's would be.
 	sleep 1.2
 
-	[ "$only" = publish ] && continue
+	{ [ "$only" = publish ] || [ "$only" = serve ]; } && continue
 
 	# A full build into an empty output folder. Old output is moved aside
 	# (one rename) and deleted at the end: deleting ten thousand folders
@@ -259,8 +266,102 @@ done
 # before it commits, so the same builds are timed alone in a twin of the
 # site and the summary compares publish minus build. Everything happens in
 # fresh copies, so the corpus itself stays as generated.
+# Serving (issue 11): from saving a bulletin to the reload event, and to the
+# page fetched again after it. Each site is a copy, so the corpus stays as
+# generated. serve_time TAG SITE BULLETIN PAGE: appends the medians to
+# $serve_summary; sets failed when the server does not start or a reload
+# does not come within 30 s.
+serve_summary=
+serve_time() {
+	st_dir="$bench/serve-$1"
+	st_out="$st_dir.out"
+	timeout 900 "$pp" -C "$2" serve --port 0 -q >"$st_out" 2>"$st_dir.err" &
+	st_pid=$!
+	st_url=
+	i=0
+	while [ $i -lt 600 ] && [ -z "$st_url" ]; do
+		st_url=$(grep -o 'http://[^ ]*' "$st_out" 2>/dev/null | head -n 1)
+		[ -n "$st_url" ] || sleep 0.1
+		i=$((i + 1))
+	done
+	if [ -z "$st_url" ]; then
+		echo "  serve $1 did not start; see $st_dir.err" >&2
+		kill "$st_pid" 2>/dev/null
+		failed=1
+		return
+	fi
+	# Each event line, stamped in nanoseconds as it arrives.
+	timeout 900 curl -sN "${st_url}__planpress/events" | while IFS= read -r line; do
+		case $line in event:*) date +%s%N ;; esac
+	done >"$st_dir.events" &
+	sleep 1
+	: >"$st_dir.ms"
+	k=1
+	while [ $k -le "$runs" ]; do
+		sleep 1.2   # a user's pause between saves, outside the stamp's racy window
+		before=$(wc -l <"$st_dir.events")
+		t0=$(date +%s%N)
+		printf '\n第 %d 次修改。\n' "$k" >>"$3"
+		i=0
+		while [ "$(wc -l <"$st_dir.events")" -le "$before" ] && [ $i -lt 3000 ]; do
+			sleep 0.01
+			i=$((i + 1))
+		done
+		if [ "$(wc -l <"$st_dir.events")" -le "$before" ]; then
+			echo "  serve $1: no reload event within 30 s" >&2
+			failed=1
+			break
+		fi
+		t1=$(tail -n 1 "$st_dir.events")
+		curl -s -o /dev/null "$st_url$4"
+		t2=$(date +%s%N)
+		echo "$(((t1 - t0) / 1000000)) $(((t2 - t0) / 1000000))" >>"$st_dir.ms"
+		k=$((k + 1))
+	done
+	kill "$st_pid" 2>/dev/null
+	wait "$st_pid" 2>/dev/null
+	pages=$(find "$2/content" -name '*.md' | wc -l | tr -d ' ')
+	median() { sort -n | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }'; }
+	ev=$(cut -d' ' -f1 "$st_dir.ms" | median)
+	pg=$(cut -d' ' -f2 "$st_dir.ms" | median)
+	[ -n "$pg" ] || return
+	line=$(awk -v tag="$1" -v pages="$pages" -v target="$5" -v ev="$ev" -v pg="$pg" -v n="$(wc -l <"$st_dir.ms")" 'BEGIN {
+		printf "serve %-8s %6s pages: save -> reload event %4d ms, -> page fetched %4d ms (median of %d; target %s ms): %s\n",
+			tag, pages, ev, pg, n, target, pg + 0 <= target + 0 ? "met" : "not met" }')
+	echo "   $line"
+	serve_summary="$serve_summary$line
+"
+}
+if [ -z "$only" ] || [ "$only" = serve ]; then
+	if ! command -v curl >/dev/null 2>&1; then
+		echo "run.sh: serve section skipped: curl not installed" >&2
+	else
+		echo
+		echo "== serve: save a bulletin -> reload"
+		sx="$bench/serve-example-site"
+		rm -rf "$sx"
+		mkdir -p "$sx"
+		cp -R content site.toml "$sx/" || exit 2
+		[ -d themes ] && cp -R themes "$sx/"
+		[ -d lua ] && cp -R lua "$sx/"
+		b=$(cd "$sx/content/bulletins" && ls ./*.md | grep -v _index | LC_ALL=C sort | head -n 1 | sed 's|^\./||')
+		serve_time example "$sx" "$sx/content/bulletins/$b" "bulletins/${b%.md}/" 300
+		if [ -d "$bench/1000/content" ]; then
+			sc="$bench/serve-1000-site"
+			rm -rf "$sc"
+			mkdir -p "$sc"
+			cp -R "$bench/1000/site.toml" "$bench/1000/content" "$sc/" || exit 2
+			mkdir -p "$sc/content/bulletins"
+			printf -- '---\ntitle: 工作进展通报\n---\n' >"$sc/content/bulletins/_index.md"
+			printf -- '---\ntype: bulletin\ndate: 2019-06-30\ntitle: 工作进展通报\nupdates:\n  - {task: "p0001/1", progress: 50, status: in_progress}\n---\n\n进展。\n' \
+				>"$sc/content/bulletins/2019-06-30.md"
+			serve_time 1000 "$sc" "$sc/content/bulletins/2019-06-30.md" "bulletins/2019-06-30/" 1000
+		fi
+	fi
+fi
+
 pub_summary=
-if [ "$only" != build ]; then
+if [ "$only" != build ] && [ "$only" != serve ]; then
 	n=0
 	for s in $sizes; do [ "$s" -gt "$n" ] && n=$s; done
 	d="$bench/$n"
@@ -359,6 +460,7 @@ END {
 	}
 }' "$rows" | tee "$bench/results.txt"
 [ -z "$pub_summary" ] || printf '%s\n' "$pub_summary" | tee -a "$bench/results.txt"
+[ -z "$serve_summary" ] || printf '%s' "$serve_summary" | tee -a "$bench/results.txt"
 
 # The six targets of the speed issue, at the largest size measured (and
 # 100k against 10k for the scale target, when both were measured).
