@@ -21,6 +21,7 @@
 #include "lang.h"
 #include "json.h"
 #include "markdown.h"
+#include "mcache.h"
 #include "model.h"
 #include "output.h"
 #include "pool.h"
@@ -82,6 +83,7 @@ struct build {
 	size_t nunits;
 	struct out_file *extra;       /* what the extra pages stage made (rel NULL: nothing) */
 	struct rcache *cache;         /* the render cache, or NULL (rcache.h) */
+	struct mcache *mcache;        /* the Markdown cache, or NULL; pages' HTML may live in it */
 	unsigned char program[DIGEST_LEN];   /* the program's identity, for the caches */
 	size_t nextra;
 	const char *out_dir;
@@ -104,6 +106,8 @@ struct link_ctx {
 	struct build *b;
 	const struct page *p;
 	int worker;
+	struct diags *d;               /* where its errors go */
+	struct mcache_trace *trace;    /* or NULL: what each link became, for the Markdown cache */
 };
 
 /* The output path a link to page t names. */
@@ -126,12 +130,12 @@ static int resolve_link(void *ud, const char *dest, size_t len, size_t off, stru
 	size_t taillen = len - plen;
 	const char *hash = memchr(dest, '#', len);
 	if (url_decode(dest, plen, &path) < 0) {
-		diag_at(b->d, DIAG_ERROR, p->path, p->src, p->len, off, "malformed %%-escape in link '%.*s'",
+		diag_at(lc->d, DIAG_ERROR, p->path, p->src, p->len, off, "malformed %%-escape in link '%.*s'",
 		        (int)len, dest);
 		goto out;
 	}
 	if (url_join(p->dir, buf_cstr(&path), path.len, &joined) < 0) {
-		diag_at(b->d, DIAG_ERROR, p->path, p->src, p->len, off, "link '%.*s' leads outside content/",
+		diag_at(lc->d, DIAG_ERROR, p->path, p->src, p->len, off, "link '%.*s' leads outside content/",
 		        (int)len, dest);
 		goto out;
 	}
@@ -149,7 +153,7 @@ static int resolve_link(void *ud, const char *dest, size_t len, size_t off, stru
 		t = content_page_at(&b->c, dir);
 	}
 	if (!t && !f) {
-		diag_at(b->d, DIAG_ERROR, p->path, p->src, p->len, off,
+		diag_at(lc->d, DIAG_ERROR, p->path, p->src, p->len, off,
 		        "link to missing page or file '%.*s' (no content/%s)", (int)plen, dest, rel);
 		goto out;
 	}
@@ -177,22 +181,68 @@ out:
 
 /* ---- stage: Markdown --------------------------------------------------------- */
 
+/* resolve_link, telling the Markdown cache what each link became. */
+static int resolve_traced(void *ud, const char *dest, size_t len, size_t off, struct buf *out)
+{
+	struct link_ctx *lc = ud;
+	int rc = resolve_link(ud, dest, len, off, out);
+	mcache_link(lc->trace, dest, len, off, rc, out);
+	return rc;
+}
+
+/* Moves the diagnostics of one page's conversion into the build's sink. */
+static void diags_into(struct diags *to, const struct diags *from)
+{
+	for (size_t k = 0; k < from->n; k++) {
+		const struct diag *g = &from->v[k];
+		diag_add(to, g->level, g->path, g->line, g->col, g->text, g->text ? strlen(g->text) : 0, "%s", g->msg);
+	}
+}
+
+/* Page i's text into HTML: from the Markdown cache when its text did not
+ * change and its links still lead where they did (mcache.h); otherwise
+ * converted, and recorded when the conversion said nothing. */
 static void md_one(void *ctx, size_t i, int worker)
 {
 	struct build *b = ctx;
 	const struct page *p = b->c.pages[i];
-	struct link_ctx lc = { b, p, worker };
+	const char *path = p->path ? p->path : p->url;
+	struct link_ctx lc = { b, p, worker, b->d, NULL };
+	unsigned char key[DIGEST_LEN];
 	if (p->failed)
 		return;
+	struct diags local;
+	struct mcache_trace trace = { BUF_INIT, 0 };
+	if (b->mcache) {
+		/* Links looked up again quietly: a link that now fails misses the
+		 * cache, and the conversion below reports it once. */
+		size_t mark = b->frags[worker].n;
+		diags_init(&local);
+		lc.d = &local;
+		int hit = mcache_get(b->mcache, b->ta[worker], path, p->src, p->len, resolve_link, &lc, key, &b->md[i]);
+		hit = hit && local.n == 0;
+		diags_free(&local);
+		if (hit)
+			return;
+		b->frags[worker].n = mark;
+		diags_init(&local);
+		lc.trace = &trace;
+	}
 	struct markdown_opts mo = {
 		.engine = b->cfg.engine == CONFIG_CMARK ? MARKDOWN_CMARK : MARKDOWN_MD4C,
 		.unsafe_html = b->cfg.unsafe_html,
 		.summary_chars = (size_t)b->cfg.summary_length,
-		.resolve = resolve_link,
+		.resolve = b->mcache ? resolve_traced : resolve_link,
 		.resolve_ud = &lc,
 	};
-	markdown_render(&mo, b->ta[worker], p->path ? p->path : p->url, p->src, p->len, p->body_off,
-	                &b->md[i], b->d);
+	markdown_render(&mo, b->ta[worker], path, p->src, p->len, p->body_off, &b->md[i], lc.d);
+	if (b->mcache) {
+		if (local.n == 0)
+			mcache_put(b->mcache, worker, path, key, &b->md[i], &trace);
+		diags_into(b->d, &local);
+		diags_free(&local);
+		buf_free(&trace.links);
+	}
 }
 
 static void check_fragments(struct build *b)
@@ -998,7 +1048,19 @@ static int stage_markdown(struct build *b)
 {
 	b->md = xcalloc(b->c.npages + 1, sizeof *b->md);
 	b->r = xcalloc(b->c.npages + 1, sizeof *b->r);
+	if (b->spill && !b->o->force) {
+		/* What a conversion depends on besides the page. */
+		struct digest h;
+		unsigned char g[DIGEST_LEN];
+		int64_t opts[] = { b->cfg.engine, b->cfg.unsafe_html, b->cfg.summary_length };
+		digest_init(&h);
+		digest_feed(&h, b->program, DIGEST_LEN);
+		digest_feed(&h, opts, sizeof opts);
+		digest_final(&h, g);
+		b->mcache = mcache_open(b->o->site_dir, g, b->jobs);
+	}
 	pool_run(b->c.npages, b->jobs, md_one, b);
+	mcache_save(b->mcache);
 	check_fragments(b);
 	return STAGE_NEXT;
 }
@@ -1307,6 +1369,7 @@ int build_site(const struct build_opts *o, struct build_stats *st, struct diags 
 	theme_free(&b.theme);
 	script_free(b.script);   /* after the last template that could call a lambda */
 	rcache_free(b.cache);
+	mcache_free(b.mcache);   /* after the last use of the pages' HTML */
 	free(b.r);
 	free(b.md);
 	for (int i = 0; i < b.jobs; i++) {

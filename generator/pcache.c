@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "binrec.h"
 #include "buf.h"
 #include "output.h"
 #include "xalloc.h"
@@ -50,26 +51,6 @@ static uint64_t fnv(const char *s, size_t n)
 
 /* ---- the record format ------------------------------------------------------ */
 
-static void put_var(struct buf *b, uint64_t v)
-{
-	unsigned char x[10];
-	size_t n = 0;
-	do {
-		x[n] = (unsigned char)(v & 0x7f);
-		v >>= 7;
-		if (v)
-			x[n] |= 0x80;
-		n++;
-	} while (v);
-	buf_put(b, x, n);
-}
-
-static void put_str(struct buf *b, const char *s, size_t n)
-{
-	put_var(b, n);
-	buf_put(b, s, n);
-}
-
 static uint64_t zig(int64_t v)
 {
 	return ((uint64_t)v << 1) ^ (uint64_t)(v >> 63);
@@ -83,9 +64,9 @@ static int64_t unzig(uint64_t v)
 static void put_value(struct buf *b, const struct value *v)
 {
 	buf_putc(b, (char)v->kind);
-	put_var(b, v->flags);
-	put_var(b, (uint64_t)(v->pos.line > 0 ? v->pos.line : 0));
-	put_var(b, (uint64_t)(v->pos.col > 0 ? v->pos.col : 0));
+	binrec_put_var(b, v->flags);
+	binrec_put_var(b, (uint64_t)(v->pos.line > 0 ? v->pos.line : 0));
+	binrec_put_var(b, (uint64_t)(v->pos.col > 0 ? v->pos.col : 0));
 	switch (v->kind) {
 	case V_NULL:
 	case V_FUNC:
@@ -94,79 +75,45 @@ static void put_value(struct buf *b, const struct value *v)
 		buf_putc(b, (char)(v->u.b != 0));
 		break;
 	case V_INT:
-		put_var(b, zig(v->u.i));
+		binrec_put_var(b, zig(v->u.i));
 		break;
 	case V_FLOAT:
 		buf_put(b, &v->u.f, sizeof v->u.f);
 		break;
 	case V_STRING:
-		put_str(b, v->u.str.s, v->u.str.len);
+		binrec_put_str(b, v->u.str.s, v->u.str.len);
 		break;
 	case V_DATETIME: {
 		const struct datetime *d = &v->u.dt;
 		int64_t f[] = { d->kind, d->year, d->month, d->day, d->hour, d->minute, d->second, d->nanos, d->offset_min };
 		for (size_t i = 0; i < sizeof f / sizeof *f; i++)
-			put_var(b, zig(f[i]));
+			binrec_put_var(b, zig(f[i]));
 		break;
 	}
 	case V_ARRAY:
-		put_var(b, value_len(v));
+		binrec_put_var(b, value_len(v));
 		for (size_t i = 0; i < value_len(v); i++)
 			put_value(b, value_at(v, i));
 		break;
 	case V_TABLE:
-		put_var(b, value_len(v));
+		binrec_put_var(b, value_len(v));
 		for (size_t i = 0; i < value_len(v); i++) {
 			const struct value_pair *kv = value_pair_at(v, i);
-			put_str(b, kv->key, kv->keylen);
+			binrec_put_str(b, kv->key, kv->keylen);
 			put_value(b, kv->val);
 		}
 		break;
 	}
 }
 
-/* A reader that fails, and stays failed, at the end of its bytes. */
-struct rd {
-	const unsigned char *p, *end;
-	int bad;
-};
-
-static uint64_t get_var(struct rd *r)
+static struct value *get_value(struct binrec_rd *r, struct arena *a, const char *path, int depth)
 {
-	uint64_t v = 0;
-	for (int shift = 0; shift < 64; shift += 7) {
-		if (r->p >= r->end) {
-			r->bad = 1;
-			return 0;
-		}
-		unsigned char c = *r->p++;
-		v |= (uint64_t)(c & 0x7f) << shift;
-		if (!(c & 0x80))
-			return v;
-	}
-	r->bad = 1;
-	return 0;
-}
-
-static const void *get_bytes(struct rd *r, uint64_t n)
-{
-	if (r->bad || (uint64_t)(r->end - r->p) < n) {
-		r->bad = 1;
-		return NULL;
-	}
-	const void *s = r->p;
-	r->p += n;
-	return s;
-}
-
-static struct value *get_value(struct rd *r, struct arena *a, const char *path, int depth)
-{
-	const unsigned char *k = get_bytes(r, 1);
+	const unsigned char *k = binrec_bytes(r, 1);
 	if (!k || depth > PCACHE_MAX_DEPTH) {
 		r->bad = 1;
 		return NULL;
 	}
-	uint64_t flags = get_var(r), line = get_var(r), col = get_var(r);
+	uint64_t flags = binrec_var(r), line = binrec_var(r), col = binrec_var(r);
 	struct pos pos = { path, line <= 1u << 30 ? (int)line : 0, col <= 1u << 30 ? (int)col : 0 };
 	struct value *v = NULL;
 	switch (*k) {
@@ -174,24 +121,24 @@ static struct value *get_value(struct rd *r, struct arena *a, const char *path, 
 		v = value_null(a, pos);
 		break;
 	case V_BOOL: {
-		const unsigned char *x = get_bytes(r, 1);
+		const unsigned char *x = binrec_bytes(r, 1);
 		v = value_bool(a, x && *x, pos);
 		break;
 	}
 	case V_INT:
-		v = value_int(a, unzig(get_var(r)), pos);
+		v = value_int(a, unzig(binrec_var(r)), pos);
 		break;
 	case V_FLOAT: {
 		double f = 0;
-		const void *x = get_bytes(r, sizeof f);
+		const void *x = binrec_bytes(r, sizeof f);
 		if (x)
 			memcpy(&f, x, sizeof f);
 		v = value_float(a, f, pos);
 		break;
 	}
 	case V_STRING: {
-		uint64_t n = get_var(r);
-		const char *s = get_bytes(r, n);
+		uint64_t n = binrec_var(r);
+		const char *s = binrec_bytes(r, n);
 		v = value_string(a, s ? s : "", s ? (size_t)n : 0, pos);
 		break;
 	}
@@ -199,7 +146,7 @@ static struct value *get_value(struct rd *r, struct arena *a, const char *path, 
 		struct datetime d = { 0 };
 		int64_t f[9];
 		for (size_t i = 0; i < 9; i++)
-			f[i] = unzig(get_var(r));
+			f[i] = unzig(binrec_var(r));
 		d.kind = (uint8_t)f[0];
 		d.year = (int32_t)f[1];
 		d.month = (int8_t)f[2];
@@ -213,7 +160,7 @@ static struct value *get_value(struct rd *r, struct arena *a, const char *path, 
 		break;
 	}
 	case V_ARRAY: {
-		uint64_t n = get_var(r);
+		uint64_t n = binrec_var(r);
 		if (n > (uint64_t)(r->end - r->p)) {   /* each element takes a byte at least */
 			r->bad = 1;
 			return NULL;
@@ -228,7 +175,7 @@ static struct value *get_value(struct rd *r, struct arena *a, const char *path, 
 		break;
 	}
 	case V_TABLE: {
-		uint64_t n = get_var(r);
+		uint64_t n = binrec_var(r);
 		if (n > (uint64_t)(r->end - r->p)) {
 			r->bad = 1;
 			return NULL;
@@ -236,8 +183,8 @@ static struct value *get_value(struct rd *r, struct arena *a, const char *path, 
 		v = value_table(a, pos);
 		value_reserve(a, v, (size_t)n);
 		for (uint64_t i = 0; i < n && !r->bad; i++) {
-			uint64_t kl = get_var(r);
-			const char *key = get_bytes(r, kl);
+			uint64_t kl = binrec_var(r);
+			const char *key = binrec_bytes(r, kl);
 			struct value *e = key ? get_value(r, a, path, depth + 1) : NULL;
 			if (e)
 				value_append(a, v, key, (size_t)kl, e);
@@ -256,17 +203,17 @@ static struct value *get_value(struct rd *r, struct arena *a, const char *path, 
 /* ---- the file ---------------------------------------------------------------- */
 
 /* One record from r into e; 0, or -1 when the bytes are not one. */
-static int get_rec(struct rd *r, struct rec *e)
+static int get_rec(struct binrec_rd *r, struct rec *e)
 {
-	uint64_t pl = get_var(r);
-	e->path = get_bytes(r, pl);
+	uint64_t pl = binrec_var(r);
+	e->path = binrec_bytes(r, pl);
 	e->pathlen = (size_t)pl;
-	const void *key = get_bytes(r, DIGEST_LEN);
+	const void *key = binrec_bytes(r, DIGEST_LEN);
 	if (key)
 		memcpy(e->key, key, DIGEST_LEN);
-	e->body_off = (size_t)get_var(r);
-	uint64_t tl = get_var(r);
-	e->tree = get_bytes(r, tl);
+	e->body_off = (size_t)binrec_var(r);
+	uint64_t tl = binrec_var(r);
+	e->tree = binrec_bytes(r, tl);
 	e->treelen = (size_t)tl;
 	e->used = 0;
 	return r->bad ? -1 : 0;
@@ -278,9 +225,9 @@ static void read_file(struct pcache *c)
 	if (buf_read_file_max(&c->file, c->path, PCACHE_MAX_FILE) < 0 || c->file.len < hl + DIGEST_LEN ||
 	    memcmp(c->file.data, PCACHE_HEADER, hl) != 0 || memcmp(c->file.data + hl, c->global, DIGEST_LEN) != 0)
 		return;
-	struct rd r = { (const unsigned char *)c->file.data + hl + DIGEST_LEN,
+	struct binrec_rd r = { (const unsigned char *)c->file.data + hl + DIGEST_LEN,
 	                (const unsigned char *)c->file.data + c->file.len, 0 };
-	uint64_t n = get_var(&r);
+	uint64_t n = binrec_var(&r);
 	if (r.bad || n > c->file.len)
 		return;
 	c->rec = xcalloc((size_t)n + 1, sizeof *c->rec);
@@ -332,7 +279,7 @@ int pcache_get(struct pcache *c, struct arena *a, const char *path, const char *
 			continue;
 		if (memcmp(e->key, key->d, DIGEST_LEN) != 0 || e->body_off > len)
 			return 0;
-		struct rd r = { e->tree, e->tree + e->treelen, 0 };
+		struct binrec_rd r = { e->tree, e->tree + e->treelen, 0 };
 		struct value *v = get_value(&r, a, path, 0);
 		if (!v || r.p != r.end || v->kind != V_TABLE)
 			return 0;
@@ -351,10 +298,10 @@ void pcache_put(struct pcache *c, int worker, const char *path, const struct pca
 	put_value(&tree, meta);
 	if (tree.len <= PCACHE_MAX_GROWTH * (len + 64)) {
 		struct buf *b = &c->made[worker];
-		put_str(b, path, strlen(path));
+		binrec_put_str(b, path, strlen(path));
 		buf_put(b, key->d, DIGEST_LEN);
-		put_var(b, body_off);
-		put_str(b, tree.data ? tree.data : "", tree.len);
+		binrec_put_var(b, body_off);
+		binrec_put_str(b, tree.data ? tree.data : "", tree.len);
 		c->nmade[worker]++;
 	}
 	buf_free(&tree);
@@ -374,15 +321,15 @@ void pcache_save(struct pcache *c)
 	struct buf f = BUF_INIT, dir = BUF_INIT;
 	buf_puts(&f, PCACHE_HEADER);
 	buf_put(&f, c->global, DIGEST_LEN);
-	put_var(&f, used + made);
+	binrec_put_var(&f, used + made);
 	for (size_t i = 0; i < c->nrec; i++) {
 		const struct rec *e = &c->rec[i];
 		if (!e->used)
 			continue;
-		put_str(&f, e->path, e->pathlen);
+		binrec_put_str(&f, e->path, e->pathlen);
 		buf_put(&f, e->key, DIGEST_LEN);
-		put_var(&f, e->body_off);
-		put_str(&f, (const char *)e->tree, e->treelen);
+		binrec_put_var(&f, e->body_off);
+		binrec_put_str(&f, (const char *)e->tree, e->treelen);
 	}
 	for (int w = 0; w < c->jobs; w++)
 		buf_put(&f, c->made[w].data ? c->made[w].data : "", c->made[w].len);

@@ -97,6 +97,21 @@ one_engine() {
 	after "a new page" reuse
 	rm "$site/content/new-page.md"
 	after "a page removed" reuse
+	# A page whose text stays the same while the page it links to moves: its
+	# HTML (from the Markdown cache) must follow the link's new address.
+	printf -- '---\ntitle: 链接\n---\n见[关于本站](about.md)。\n' >"$site/content/linker.md"
+	after "a page with a link" reuse
+	sed -i 's/^title: 关于本站$/title: 关于本站\nslug: guanyu/' "$site/content/about.md"
+	after "the page it links to moved" reuse
+	check "$engine: the link follows it" grep -q 'guanyu' "$site/public/linker/index.html"
+	mv "$site/content/about.md" "$W/about.md"
+	sleep 1.1
+	build "$site" $drafts
+	check "$engine: the page it links to removed: the link is an error again" \
+		grep -q "linker.md:4:.*link to missing page or file 'about.md'" "$W/err"
+	mv "$W/about.md" "$site/content/about.md"
+	rm "$site/content/linker.md"
+	after "the link and its page back as they were" reuse
 	printf -- '---\ntitle: 草稿\ndraft: true\n---\n草稿。\n' >"$site/content/draft.md"
 	after "a draft added" reuse
 	drafts=--drafts

@@ -1,0 +1,58 @@
+/* binrec.c: LEB128 numbers (seven bits a byte, low first) and
+ * length-prefixed bytes for the cache files. */
+#include "binrec.h"
+
+void binrec_put_var(struct buf *b, uint64_t v)
+{
+	unsigned char x[10];
+	size_t n = 0;
+	do {
+		x[n] = (unsigned char)(v & 0x7f);
+		v >>= 7;
+		if (v)
+			x[n] |= 0x80;
+		n++;
+	} while (v);
+	buf_put(b, x, n);
+}
+
+void binrec_put_str(struct buf *b, const void *s, size_t n)
+{
+	binrec_put_var(b, n);
+	if (n)
+		buf_put(b, s, n);
+}
+
+uint64_t binrec_var(struct binrec_rd *r)
+{
+	uint64_t v = 0;
+	for (int shift = 0; shift < 64 && !r->bad; shift += 7) {
+		if (r->p >= r->end)
+			break;
+		unsigned char c = *r->p++;
+		v |= (uint64_t)(c & 0x7f) << shift;
+		if (!(c & 0x80))
+			return v;
+	}
+	r->bad = 1;
+	return 0;
+}
+
+const void *binrec_bytes(struct binrec_rd *r, uint64_t n)
+{
+	if (r->bad || (uint64_t)(r->end - r->p) < n) {
+		r->bad = 1;
+		return NULL;
+	}
+	const void *s = r->p;
+	r->p += n;
+	return s;
+}
+
+const char *binrec_str(struct binrec_rd *r, size_t *len)
+{
+	uint64_t n = binrec_var(r);
+	const char *s = binrec_bytes(r, n);
+	*len = s ? (size_t)n : 0;
+	return s ? s : "";
+}
