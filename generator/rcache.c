@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "binrec.h"
 #include "buf.h"
 #include "output.h"
 #include "stamp.h"
@@ -130,58 +131,18 @@ static uint64_t fnv(const char *s, size_t n)
 	return h;
 }
 
-static void put_u32(struct buf *b, uint32_t v)
+/* The record format: binrec.h numbers and strings, digests as 16 bytes. */
+static const char *get_str(struct binrec_rd *r, uint32_t *len)
 {
-	unsigned char x[4] = { (unsigned char)v, (unsigned char)(v >> 8), (unsigned char)(v >> 16),
-	                       (unsigned char)(v >> 24) };
-	buf_put(b, x, 4);
-}
-
-static void put_u64(struct buf *b, uint64_t v)
-{
-	put_u32(b, (uint32_t)v);
-	put_u32(b, (uint32_t)(v >> 32));
-}
-
-/* A reader over the cache file that stops at its end: every get fails
- * once the file is short (a damaged file is an empty cache). */
-struct rd {
-	const unsigned char *p, *end;
-	int bad;
-};
-
-static const void *get_bytes(struct rd *r, size_t n)
-{
-	if (r->bad || (size_t)(r->end - r->p) < n) {
-		r->bad = 1;
-		return NULL;
-	}
-	const void *s = r->p;
-	r->p += n;
+	size_t n;
+	const char *s = binrec_str(r, &n);
+	*len = (uint32_t)n;
 	return s;
 }
 
-static uint32_t get_u32(struct rd *r)
+static void get_dig(struct binrec_rd *r, unsigned char d[DIGEST_LEN])
 {
-	const unsigned char *x = get_bytes(r, 4);
-	return x ? (uint32_t)x[0] | (uint32_t)x[1] << 8 | (uint32_t)x[2] << 16 | (uint32_t)x[3] << 24 : 0;
-}
-
-static uint64_t get_u64(struct rd *r)
-{
-	uint64_t lo = get_u32(r);
-	return lo | (uint64_t)get_u32(r) << 32;
-}
-
-static const char *get_str(struct rd *r, uint32_t *len)
-{
-	*len = get_u32(r);
-	return get_bytes(r, *len);
-}
-
-static void get_dig(struct rd *r, unsigned char d[DIGEST_LEN])
-{
-	const void *x = get_bytes(r, DIGEST_LEN);
+	const void *x = binrec_bytes(r, DIGEST_LEN);
 	if (x)
 		memcpy(d, x, DIGEST_LEN);
 	else
@@ -194,15 +155,15 @@ static void set_digest(const struct rcache *c, const char *s, size_t n, unsigned
 {
 	struct digest h;
 	digest_init(&h);
-	struct rd r = { (const unsigned char *)s, (const unsigned char *)s + n, 0 };
+	struct binrec_rd r = { (const unsigned char *)s, (const unsigned char *)s + n, 0 };
 	while (r.p < r.end && !r.bad) {
-		uint32_t len = get_u32(&r);
+		uint32_t len = (uint32_t)binrec_var(&r);
 		if (len == WHOLE_LEN) {
 			digest_u64(&h, WHOLE_LEN);
 			digest_feed(&h, c->whole, DIGEST_LEN);
 			continue;
 		}
-		const char *name = get_bytes(&r, len);
+		const char *name = binrec_bytes(&r, len);
 		if (!name)
 			break;
 		const struct skey *k = find_key(c->keys, c->nkeys, name, len);
@@ -234,7 +195,7 @@ static void read_file(struct rcache *c)
 	size_t hl = strlen(RCACHE_HEADER);
 	if (c->file.len < hl || memcmp(c->file.data, RCACHE_HEADER, hl) != 0)
 		goto empty;
-	struct rd r = { (const unsigned char *)c->file.data + hl, (const unsigned char *)c->file.data + c->file.len, 0 };
+	struct binrec_rd r = { (const unsigned char *)c->file.data + hl, (const unsigned char *)c->file.data + c->file.len, 0 };
 	unsigned char g[DIGEST_LEN];
 	get_dig(&r, g);
 	uint32_t ol;
@@ -242,7 +203,7 @@ static void read_file(struct rcache *c)
 	if (r.bad || memcmp(g, c->global, DIGEST_LEN) != 0 || ol != strlen(c->out_dir) ||
 	    memcmp(od, c->out_dir, ol) != 0)
 		goto empty;
-	uint32_t nk = get_u32(&r);
+	uint32_t nk = (uint32_t)binrec_var(&r);
 	if (r.bad || nk > c->file.len)
 		goto empty;
 	c->okeys = xcalloc((size_t)nk + 1, sizeof *c->okeys);
@@ -251,7 +212,7 @@ static void read_file(struct rcache *c)
 		get_dig(&r, c->okeys[i].dig);
 	}
 	c->nokeys = nk;
-	uint32_t ns = get_u32(&r);
+	uint32_t ns = (uint32_t)binrec_var(&r);
 	if (r.bad || ns > c->file.len)
 		goto empty;
 	c->setv = xcalloc((size_t)ns + 1, sizeof *c->setv);
@@ -260,21 +221,21 @@ static void read_file(struct rcache *c)
 	for (uint32_t i = 0; i < ns && !r.bad; i++)
 		c->setv[i] = get_str(&r, &c->setlenv[i]);
 	c->nsets = ns;
-	uint32_t nr = get_u32(&r);
+	uint32_t nr = (uint32_t)binrec_var(&r);
 	if (r.bad || nr > c->file.len)
 		goto empty;
 	for (uint32_t i = 0; i < nr && !r.bad; i++) {
 		struct rec e = { 0 };
 		e.rel = get_str(&r, &e.rellen);
 		get_dig(&r, e.key);
-		uint32_t set = get_u32(&r);
+		uint32_t set = (uint32_t)binrec_var(&r);
 		get_dig(&r, e.sitedig);
-		e.size = get_u64(&r);
-		e.ino = get_u64(&r);
-		e.dev = get_u64(&r);
-		e.mtime = (int64_t)get_u64(&r);
-		e.ctime = (int64_t)get_u64(&r);
-		e.racy = (int)get_u32(&r);
+		e.size = binrec_var(&r);
+		e.ino = binrec_var(&r);
+		e.dev = binrec_var(&r);
+		e.mtime = (int64_t)binrec_var(&r);
+		e.ctime = (int64_t)binrec_var(&r);
+		e.racy = (int)(uint32_t)binrec_var(&r);
 		get_dig(&r, e.body);
 		if (r.bad || set >= ns)
 			goto empty;
@@ -437,7 +398,7 @@ static void on_read(void *ud, const char *key, size_t len)
 		}
 		return;
 	}
-	put_u32(&w->absent, (uint32_t)len);
+	binrec_put_var(&w->absent, (uint32_t)len);
 	buf_put(&w->absent, key, len);
 }
 
@@ -553,31 +514,27 @@ static int namecmp(const void *x, const void *y)
 
 static void canon(const struct rcache *c, const struct worker *w, struct buf *out)
 {
-	size_t nabs = 0;
-	for (size_t off = 0; off + 4 <= w->absent.len; nabs++) {
-		struct rd r = { (const unsigned char *)w->absent.data + off, (const unsigned char *)w->absent.data + w->absent.len, 0 };
-		off += 4 + get_u32(&r);
-	}
-	struct name *v = xmalloc((w->nseen + nabs + 1) * sizeof *v);
+	/* Each absent name takes at least its length's byte. */
+	struct name *v = xmalloc((w->nseen + w->absent.len + 1) * sizeof *v);
 	size_t n = 0;
 	for (size_t i = 0; i < w->nseen; i++)
 		v[n++] = (struct name){ c->keys[w->seen_list[i]].name, c->keys[w->seen_list[i]].len };
-	struct rd r = { (const unsigned char *)w->absent.data, (const unsigned char *)w->absent.data + w->absent.len, 0 };
+	struct binrec_rd r = { (const unsigned char *)w->absent.data, (const unsigned char *)w->absent.data + w->absent.len, 0 };
 	while (r.p < r.end && !r.bad) {
 		uint32_t len;
 		const char *s = get_str(&r, &len);
-		if (s)
+		if (!r.bad)
 			v[n++] = (struct name){ s, len };
 	}
 	qsort(v, n, sizeof *v, namecmp);
 	for (size_t i = 0; i < n; i++) {
 		if (i && namecmp(&v[i], &v[i - 1]) == 0)
 			continue;
-		put_u32(out, v[i].len);
+		binrec_put_var(out, v[i].len);
 		buf_put(out, v[i].s, v[i].len);
 	}
 	if (w->whole)
-		put_u32(out, WHOLE_LEN);
+		binrec_put_var(out, WHOLE_LEN);
 	free(v);
 }
 
@@ -685,23 +642,23 @@ void rcache_save(struct rcache *c)
 	struct buf f = BUF_INIT, path = BUF_INIT;
 	buf_puts(&f, RCACHE_HEADER);
 	buf_put(&f, c->global, DIGEST_LEN);
-	put_u32(&f, (uint32_t)strlen(c->out_dir));
+	binrec_put_var(&f, (uint32_t)strlen(c->out_dir));
 	buf_puts(&f, c->out_dir);
-	put_u32(&f, (uint32_t)c->nkeys);
+	binrec_put_var(&f, (uint32_t)c->nkeys);
 	for (size_t i = 0; i < c->nkeys; i++) {
-		put_u32(&f, c->keys[i].len);
+		binrec_put_var(&f, c->keys[i].len);
 		buf_put(&f, c->keys[i].name, c->keys[i].len);
 		buf_put(&f, c->keys[i].dig, DIGEST_LEN);
 	}
-	put_u32(&f, (uint32_t)si.n);
+	binrec_put_var(&f, (uint32_t)si.n);
 	for (size_t i = 0; i < si.n; i++) {
-		put_u32(&f, si.v[i].len);
+		binrec_put_var(&f, si.v[i].len);
 		buf_put(&f, si.v[i].s, si.v[i].len);
 	}
 	/* Each file's status as the output folder holds it now. */
 	int64_t now = stamp_now_ns();
-	size_t nrec_at = f.len, nrec = 0;
-	put_u32(&f, 0);
+	size_t nrec = 0;
+	struct buf recs = BUF_INIT;
 	for (size_t i = 0; i < all.n; i++) {
 		const struct rec *r = &all.v[i];
 		struct stat st;
@@ -729,22 +686,24 @@ void rcache_save(struct rcache *c)
 			memcpy(body, r->body, DIGEST_LEN);
 		else if (racy)
 			file_digest(buf_cstr(&path), (size_t)st.st_size, body);
-		put_u32(&f, r->rellen);
-		buf_put(&f, r->rel, r->rellen);
-		buf_put(&f, r->key, DIGEST_LEN);
-		put_u32(&f, setof[i]);
-		buf_put(&f, r->sitedig, DIGEST_LEN);
-		put_u64(&f, (uint64_t)st.st_size);
-		put_u64(&f, (uint64_t)st.st_ino);
-		put_u64(&f, (uint64_t)st.st_dev);
-		put_u64(&f, (uint64_t)((int64_t)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec));
-		put_u64(&f, (uint64_t)ct);
-		put_u32(&f, (uint32_t)racy);
-		buf_put(&f, body, DIGEST_LEN);
+		binrec_put_var(&recs, r->rellen);
+		buf_put(&recs, r->rel, r->rellen);
+		buf_put(&recs, r->key, DIGEST_LEN);
+		binrec_put_var(&recs, setof[i]);
+		buf_put(&recs, r->sitedig, DIGEST_LEN);
+		binrec_put_var(&recs, (uint64_t)st.st_size);
+		binrec_put_var(&recs, (uint64_t)st.st_ino);
+		binrec_put_var(&recs, (uint64_t)st.st_dev);
+		binrec_put_var(&recs, (uint64_t)((int64_t)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec));
+		binrec_put_var(&recs, (uint64_t)ct);
+		binrec_put_var(&recs, (uint32_t)racy);
+		buf_put(&recs, body, DIGEST_LEN);
 		nrec++;
 	}
-	for (int k = 0; k < 4; k++)
-		f.data[nrec_at + (size_t)k] = (char)(nrec >> (8 * k));
+	binrec_put_var(&f, nrec);
+	if (recs.len)
+		buf_put(&f, recs.data, recs.len);
+	buf_free(&recs);
 	buf_reset(&path);
 	buf_put(&path, c->path, (size_t)(strrchr(c->path, '/') - c->path));
 	if ((mkdir(buf_cstr(&path), 0777) == 0 || errno == EEXIST) && output_write_atomic(c->path, f.data, f.len) < 0)
