@@ -2,6 +2,11 @@
  * length-prefixed bytes for the cache files. */
 #include "binrec.h"
 
+#include <string.h>
+#include <unistd.h>
+
+#include "output.h"
+
 void binrec_put_var(struct buf *b, uint64_t v)
 {
 	unsigned char x[10];
@@ -55,4 +60,20 @@ const char *binrec_str(struct binrec_rd *r, size_t *len)
 	const char *s = binrec_bytes(r, n);
 	*len = s ? (size_t)n : 0;
 	return s ? s : "";
+}
+
+int binrec_write(const char *path, const struct buf *data)
+{
+	struct buf dir = BUF_INIT;
+	const char *slash = strrchr(path, '/');
+	int rc = -1;
+	if (slash)
+		buf_put(&dir, path, (size_t)(slash - path));
+	if ((!slash || output_mkdirs(buf_cstr(&dir)) == 0) &&
+	    output_write_atomic(path, data->data ? data->data : "", data->len) == 0)
+		rc = 0;
+	else
+		unlink(path);
+	buf_free(&dir);
+	return rc;
 }

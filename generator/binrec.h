@@ -25,6 +25,11 @@ static inline struct binrec_rd binrec_rd(const void *p, size_t n)
 	return r;
 }
 
+/* Replaces the cache file at path with data: its folders made, written
+ * atomically (output.h); on failure no file is left at path, so a cache is
+ * never half old, half new. Returns 0 or -1. */
+int binrec_write(const char *path, const struct buf *data);
+
 /* Each returns 0 / NULL once r is bad. */
 uint64_t binrec_var(struct binrec_rd *r);
 /* The next n bytes, borrowed from the reader's buffer. */

@@ -228,7 +228,7 @@ void mcache_save(struct mcache *c)
 		made += c->nmade[w];
 	if (!made && used == c->nrec)
 		return;
-	struct buf f = BUF_INIT, dir = BUF_INIT;
+	struct buf f = BUF_INIT;
 	buf_puts(&f, MCACHE_HEADER);
 	buf_put(&f, c->global, DIGEST_LEN);
 	binrec_put_var(&f, used + made);
@@ -243,11 +243,8 @@ void mcache_save(struct mcache *c)
 	for (int w = 0; w < c->jobs; w++)
 		if (c->made[w].len)
 			buf_put(&f, c->made[w].data, c->made[w].len);
-	buf_put(&dir, c->path, (size_t)(strrchr(c->path, '/') - c->path));
-	if ((mkdir(buf_cstr(&dir), 0777) == 0 || errno == EEXIST) && output_write_atomic(c->path, f.data, f.len) < 0)
-		unlink(c->path);
+	(void)binrec_write(c->path, &f);
 	buf_free(&f);
-	buf_free(&dir);
 }
 
 void mcache_free(struct mcache *c)

@@ -318,7 +318,7 @@ void pcache_save(struct pcache *c)
 		made += c->nmade[w];
 	if (!made && used == c->nrec)
 		return;   /* the file holds exactly this build's pages */
-	struct buf f = BUF_INIT, dir = BUF_INIT;
+	struct buf f = BUF_INIT;
 	buf_puts(&f, PCACHE_HEADER);
 	buf_put(&f, c->global, DIGEST_LEN);
 	binrec_put_var(&f, used + made);
@@ -333,11 +333,8 @@ void pcache_save(struct pcache *c)
 	}
 	for (int w = 0; w < c->jobs; w++)
 		buf_put(&f, c->made[w].data ? c->made[w].data : "", c->made[w].len);
-	buf_put(&dir, c->path, (size_t)(strrchr(c->path, '/') - c->path));
-	if ((mkdir(buf_cstr(&dir), 0777) == 0 || errno == EEXIST) && output_write_atomic(c->path, f.data, f.len) < 0)
-		unlink(c->path);
+	(void)binrec_write(c->path, &f);
 	buf_free(&f);
-	buf_free(&dir);
 }
 
 void pcache_free(struct pcache *c)

@@ -5,7 +5,9 @@
  * keys' digests, the sets of site keys pages read, then one record per file. */
 #include "rcache.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,6 +64,7 @@ struct worker {
 
 struct rcache {
 	char *path;                  /* the cache file */
+	size_t dir_len;              /* path's folder, RCACHE_DIR, is its first dir_len bytes */
 	char *out_dir;
 	unsigned char global[DIGEST_LEN];
 	const struct value *site;
@@ -329,8 +332,18 @@ struct rcache *rcache_open(const char *site_dir, const char *out_dir, const unsi
                            const struct value *const *shared, size_t nshared, int jobs)
 {
 	struct rcache *c = xcalloc(1, sizeof *c);
+	/* One file per output folder: public/, publish's and serve's folders
+	 * each keep theirs, so that building into one does not undo another's. */
 	struct buf p = BUF_INIT;
-	buf_printf(&p, "%s/%s", site_dir, RCACHE_FILE);
+	struct digest od;
+	unsigned char odd[DIGEST_LEN];
+	digest_init(&od);
+	digest_feed(&od, out_dir, strlen(out_dir));
+	digest_final(&od, odd);
+	buf_printf(&p, "%s/%s/", site_dir, RCACHE_DIR);
+	for (int i = 0; i < 8; i++)
+		buf_printf(&p, "%02x", odd[i]);
+	c->dir_len = strlen(site_dir) + 1 + strlen(RCACHE_DIR);
 	c->path = buf_detach(&p, NULL);
 	c->out_dir = xstrdup(out_dir);
 	memcpy(c->global, global, DIGEST_LEN);
@@ -591,6 +604,47 @@ void rcache_changed_keys(const struct rcache *c, struct buf *out)
 	free(o);
 }
 
+/* Removes the caches of output folders that are gone (serve's private
+ * folders, a --out folder deleted since): each file names its folder. */
+static void forget_gone(const struct rcache *c)
+{
+	struct buf dir = BUF_INIT, f = BUF_INIT;
+	buf_put(&dir, c->path, c->dir_len);
+	DIR *dp = opendir(buf_cstr(&dir));
+	for (struct dirent *e; dp && (e = readdir(dp));) {
+		if (e->d_name[0] == '.')
+			continue;
+		buf_reset(&f);
+		buf_printf(&f, "%s/%s", buf_cstr(&dir), e->d_name);
+		if (strcmp(buf_cstr(&f), c->path) == 0)
+			continue;
+		/* The header, the global digest, then the folder's name. */
+		struct buf head = BUF_INIT;
+		int fd = open(buf_cstr(&f), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+		char h[4096 + 64];
+		ssize_t n = fd >= 0 ? read(fd, h, sizeof h) : -1;
+		if (fd >= 0)
+			close(fd);
+		size_t hl = strlen(RCACHE_HEADER);
+		if (n > (ssize_t)(hl + DIGEST_LEN) && memcmp(h, RCACHE_HEADER, hl) == 0) {
+			struct binrec_rd r = binrec_rd(h + hl + DIGEST_LEN, (size_t)n - hl - DIGEST_LEN);
+			size_t ol;
+			const char *od = binrec_str(&r, &ol);
+			struct stat st;
+			if (!r.bad) {
+				buf_put(&head, od, ol);
+				if (stat(buf_cstr(&head), &st) < 0 && errno == ENOENT)
+					unlink(buf_cstr(&f));
+			}
+		}
+		buf_free(&head);
+	}
+	if (dp)
+		closedir(dp);
+	buf_free(&dir);
+	buf_free(&f);
+}
+
 static int rec_cmp(const void *x, const void *y)
 {
 	const struct rec *a = x, *b = y;
@@ -704,24 +758,14 @@ void rcache_save(struct rcache *c)
 	if (recs.len)
 		buf_put(&f, recs.data, recs.len);
 	buf_free(&recs);
-	buf_reset(&path);
-	buf_put(&path, c->path, (size_t)(strrchr(c->path, '/') - c->path));
-	if ((mkdir(buf_cstr(&path), 0777) == 0 || errno == EEXIST) && output_write_atomic(c->path, f.data, f.len) < 0)
-		unlink(c->path);
+	(void)binrec_write(c->path, &f);
+	forget_gone(c);
 	buf_free(&f);
 	buf_free(&path);
 	free(setof);
 	free(si.slot);
 	free(si.v);
 	free(all.v);
-}
-
-void rcache_forget(const char *site_dir)
-{
-	struct buf path = BUF_INIT;
-	buf_printf(&path, "%s/%s", site_dir, RCACHE_FILE);
-	unlink(buf_cstr(&path));
-	buf_free(&path);
 }
 
 void rcache_free(struct rcache *c)

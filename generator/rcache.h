@@ -27,7 +27,8 @@
 #include "template.h"
 #include "value.h"
 
-#define RCACHE_FILE ".planpress/render-cache"
+/* One file per output folder, named by the digest of the folder's name. */
+#define RCACHE_DIR ".planpress/render"
 #define RCACHE_HEADER "planpress-render-cache 1\n"
 /* The racy window: twice the coarsest tick of the kernel clock that stamps
  * change times (HZ=100: 10 ms). A file system that keeps whole seconds
@@ -96,11 +97,9 @@ void rcache_changed_keys(const struct rcache *c, struct buf *out);
 
 /* After the output folder was written: records the status of each file
  * probed or put, as it is now, and replaces the cache file. Nothing is
- * recorded for what was neither. Failures are silent: the next build then
- * renders again. */
+ * recorded for what was neither. The caches of output folders that no
+ * longer exist go. Failures are silent: the next build then renders again. */
 void rcache_save(struct rcache *c);
-/* Removes site_dir's cache file (a build that failed to write its output). */
-void rcache_forget(const char *site_dir);
 /* Accepts NULL. */
 void rcache_free(struct rcache *c);
 

@@ -33,4 +33,25 @@ else
 	head -n 40 "$PP_TMP/diff" >&2
 	cat "$PP_TMP/err" >&2
 fi
+# Incremental or clean: after a change, a rebuild into the same folder (the
+# caches of .planpress/ in use, more threads) equals a clean build of the
+# changed site (--force: no cache) with one thread. Without a lua/ of the
+# site's own, whose hooks would make every page render.
+rm -rf "$fwd/lua"
+TZ=UTC LC_ALL=C SOURCE_DATE_EPOCH=1 "$PP_BIN" -C "$fwd" build --jobs 1 -q --out "$PP_TMP/a" >/dev/null 2>&1
+sleep 1.1
+f=$(cd "$fwd" && find content -name '*.md' | sort | sed -n 3p)
+printf '\n补充的一段正文。\n' >>"$fwd/$f"
+sleep 1.1
+TZ=UTC LC_ALL=C SOURCE_DATE_EPOCH=1 "$PP_BIN" -C "$fwd" build --jobs "${PP_JOBS:-7}" --timings --out "$PP_TMP/a" \
+	>/dev/null 2>"$PP_TMP/err"
+check "incremental build: pages reused from the render cache" \
+	grep -q '^planpress: rendered [0-9]* of [0-9]* files; [1-9][0-9]* reused from the render cache$' "$PP_TMP/err"
+TZ=UTC LC_ALL=C SOURCE_DATE_EPOCH=1 "$PP_BIN" -C "$fwd" build --jobs 1 --force -q --out "$PP_TMP/d" >/dev/null 2>&1
+if diff -r "$PP_TMP/a" "$PP_TMP/d" >"$PP_TMP/diff"; then
+	ok
+else
+	not_ok "incremental and clean builds differ"
+	head -n 40 "$PP_TMP/diff" >&2
+fi
 pp_done determinism

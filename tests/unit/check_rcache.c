@@ -12,6 +12,7 @@
 #include "arena.h"
 #include "buf.h"
 #include "diag.h"
+#include "digest.h"
 #include "json.h"
 #include "output.h"
 #include "rcache.h"
@@ -29,16 +30,29 @@ static struct value *J(struct arena *a, const char *json)
 	return v;
 }
 
-static void write_out(const char *rel, const char *text)
+static void write_out(const char *dir, const char *rel, const char *text)
 {
 	char path[600];
-	snprintf(path, sizeof path, "%s/%s", out, rel);
+	snprintf(path, sizeof path, "%s/%s", dir, rel);
 	FILE *f = fopen(path, "wb");
 	CHECK(f != NULL);
 	if (f) {
 		fputs(text, f);
 		fclose(f);
 	}
+}
+
+/* The cache file of output folder dir: named by the digest of its name. */
+static void cache_of(const char *dir, char *path, size_t n)
+{
+	struct digest h;
+	unsigned char d[DIGEST_LEN];
+	digest_init(&h);
+	digest_feed(&h, dir, strlen(dir));
+	digest_final(&h, d);
+	int k = snprintf(path, n, "%s/%s/", root, RCACHE_DIR);
+	for (int i = 0; i < 8 && k > 0 && (size_t)k + 3 < n; i++)
+		k += snprintf(path + k, n - (size_t)k, "%02x", d[i]);
 }
 
 /* Out of the racy window, so that the status alone vouches for the file. */
@@ -71,7 +85,7 @@ static enum rcache_why build(const char *site_json, const char *page_json, const
 			r += n + (e != NULL);
 		}
 		rcache_put(&pg);
-		write_out("p.html", page_json);
+		write_out(outdir, "p.html", page_json);
 		settle();
 	}
 	rcache_save(c);
@@ -106,7 +120,7 @@ int main(void)
 	CHECK_INT(build(site, "{\"title\": \"P2\"}", "title", out, global), RCACHE_PAGE);
 	CHECK_INT(build(site, "{\"title\": \"P2\"}", "title", out, global), RCACHE_REUSED);
 	/* The output file changed (even to the same size), or gone. */
-	write_out("p.html", "{\"title\": \"PX\"}");
+	write_out(out, "p.html", "{\"title\": \"PX\"}");
 	settle();
 	CHECK_INT(build(site, "{\"title\": \"P2\"}", "title", out, global), RCACHE_OUTPUT);
 	char path[600];
@@ -127,7 +141,7 @@ int main(void)
 		struct rcache_page pg;
 		CHECK_INT(rcache_probe(c, 0, &pg, "p.html", "page", ctx), RCACHE_PAGE);
 		rcache_put(&pg);
-		write_out("p.html", "{\"title\": \"R\"}");
+		write_out(out, "p.html", "{\"title\": \"R\"}");
 		rcache_save(c);   /* no settling: racy */
 		rcache_free(c);
 		arena_free(a);
@@ -141,11 +155,23 @@ int main(void)
 	snprintf(out2, sizeof out2, "%s/public2", root);
 	mkdir(out2, 0755);
 	CHECK_INT(build(site, "{\"title\": \"R\"}", "title", out2, other), RCACHE_NEW);
-	/* A damaged cache file (cut short, then garbage) is an empty cache. */
-	CHECK_INT(build(site, "{\"title\": \"R\"}", "title", out, other), RCACHE_NEW);
+	/* Each output folder keeps its own: building into one leaves the other's. */
 	CHECK_INT(build(site, "{\"title\": \"R\"}", "title", out, other), RCACHE_REUSED);
+	CHECK_INT(build(site, "{\"title\": \"R\"}", "title", out2, other), RCACHE_REUSED);
+	/* A folder that is gone loses its cache at the next save. */
+	char c2[600];
+	cache_of(out2, c2, sizeof c2);
+	CHECK(access(c2, F_OK) == 0);
+	char cmd2[700];
+	snprintf(cmd2, sizeof cmd2, "rm -rf '%s'", out2);
+	CHECK(system(cmd2) == 0);
+	CHECK_INT(build(site, "{\"title\": \"R\"}", "title", out, other), RCACHE_REUSED);
+	CHECK(access(c2, F_OK) != 0);
+	/* A damaged cache file (cut short, then garbage) is an empty cache. */
+	CHECK_INT(build(site, "{\"title\": \"R\"}", "title", out, other), RCACHE_REUSED);
+	/* The cache of public/. */
 	char cpath[600];
-	snprintf(cpath, sizeof cpath, "%s/%s", root, RCACHE_FILE);
+	cache_of(out, cpath, sizeof cpath);
 	struct buf f = BUF_INIT;
 	CHECK(buf_read_file(&f, cpath) == 0);
 	for (size_t cut = 0; cut < f.len; cut += 7) {
