@@ -1133,25 +1133,31 @@ static void open_cache(struct build *b)
 	digest_feed(&h, b->program, DIGEST_LEN);
 	value_digest(b->theme.i18n, &h, NULL);
 	digest_final(&h, g);
-	/* Front matter first, then task tables, then what holds them (plans). */
-	size_t n = b->c.npages, k = 0, cap = 2 * n + 1;
+	/* In layers: front matter; task tables; the other tables (plans,
+	 * bulletins), which hold tasks; the entries of the site's lists (plans,
+	 * bulletins, units), which stand in many pages too: a unit's page, the
+	 * data files. */
+	size_t n = b->c.npages, k = 0, cap = 2 * n + 1, layer_end[4];
 	for (size_t i = 0; i < value_len(b->env.site); i++)
 		cap += value_len(value_pair_at(b->env.site, i)->val);
 	const struct value **shared = xcalloc(cap, sizeof *shared);
 	for (size_t i = 0; i < n; i++)
 		shared[k++] = b->c.pages[i]->meta;
-	for (int pass = 0; pass < 2; pass++)
+	layer_end[0] = k;
+	for (int pass = 0; pass < 2; pass++) {
 		for (size_t i = 0; b->env.extra && i < n; i++)
 			if (b->env.extra[i] && (strcmp(b->c.pages[i]->type, "task") == 0) == (pass == 0))
 				shared[k++] = b->env.extra[i];
-	/* The entries of the site's lists (plans, bulletins, units) stand in
-	 * many pages too: a unit's page, the data files. */
+		layer_end[1 + pass] = k;
+	}
 	for (size_t i = 0; i < value_len(b->env.site); i++) {
 		const struct value *l = value_pair_at(b->env.site, i)->val;
 		for (size_t j = 0; l->kind == V_ARRAY && j < value_len(l); j++)
 			shared[k++] = value_at(l, j);
 	}
-	b->cache = rcache_open(b->o->site_dir, b->out_dir, g, b->env.site, b->theme.i18n, shared, k, b->jobs);
+	layer_end[3] = k;
+	b->cache = rcache_open(b->o->site_dir, b->out_dir, g, b->env.site, b->theme.i18n, shared, layer_end, 4,
+	                       b->jobs);
 	free(shared);
 	b->st->cache_used = 1;
 }

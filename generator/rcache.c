@@ -17,6 +17,7 @@
 #include "binrec.h"
 #include "buf.h"
 #include "output.h"
+#include "pool.h"
 #include "stamp.h"
 #include "xalloc.h"
 
@@ -73,6 +74,7 @@ struct rcache {
 	 * others for their contents. */
 	const struct value **mkey;
 	unsigned char (*mdig)[DIGEST_LEN];
+	unsigned char *mready;     /* 1: mdig holds it; 0: being made; 2: holds a function */
 	size_t nmemo;              /* slots, a power of two */
 	struct value_memo memo;
 	struct skey *keys;           /* the site's, sorted by name */
@@ -298,38 +300,72 @@ static const unsigned char *memo_find(const void *ud, const struct value *v)
 	const struct rcache *c = ud;
 	for (size_t h = ptr_hash(v, c->nmemo - 1); c->mkey[h]; h = (h + 1) & (c->nmemo - 1))
 		if (c->mkey[h] == v)
-			return c->mdig[h];
+			return c->mready[h] == 1 ? c->mdig[h] : NULL;
 	return NULL;
 }
 
-/* Adds v with the digest of its contents (made with what the memo holds
- * so far), or the digest given. A value that holds a function is left out:
- * every tree holding it fails to digest. */
-static void memo_add(struct rcache *c, const struct value *v, const unsigned char *given)
+/* The slot of v, taken when new (0: not ready). Returns the slot, or
+ * (size_t)-1 when v was there already. */
+static size_t memo_slot(struct rcache *c, const struct value *v)
 {
-	if (!v)
-		return;
 	size_t h = ptr_hash(v, c->nmemo - 1);
 	for (; c->mkey[h]; h = (h + 1) & (c->nmemo - 1))
 		if (c->mkey[h] == v)
-			return;
-	unsigned char d[DIGEST_LEN];
-	if (given) {
-		memcpy(d, given, DIGEST_LEN);
-	} else {
-		struct digest x;
-		digest_init(&x);
-		if (value_digest(v, &x, &c->memo) < 0)
-			return;
-		digest_final(&x, d);
-	}
+			return (size_t)-1;
 	c->mkey[h] = v;
-	memcpy(c->mdig[h], d, DIGEST_LEN);
+	return h;
+}
+
+struct memo_job {
+	struct rcache *c;
+	const size_t *slot;
+};
+
+/* The digest of one shared value, made with the layers before its own
+ * (ready); a value holding a function stays out (2: never found). */
+static void memo_one(void *ctx, size_t i, int worker)
+{
+	struct memo_job *j = ctx;
+	struct rcache *c = j->c;
+	size_t h = j->slot[i];
+	struct digest x;
+	(void)worker;
+	digest_init(&x);
+	if (value_digest(c->mkey[h], &x, &c->memo) < 0) {
+		c->mready[h] = 2;
+		return;
+	}
+	digest_final(&x, c->mdig[h]);
+}
+
+/* Digests the shared values layer by layer, each layer on the pool. */
+static void memo_layers(struct rcache *c, const struct value *const *shared, const size_t *layer_end,
+                        size_t nlayers, int jobs)
+{
+	size_t *slot = xcalloc(layer_end && nlayers ? layer_end[nlayers - 1] + 1 : 1, sizeof *slot);
+	size_t from = 0;
+	for (size_t k = 0; k < nlayers; k++) {
+		size_t n = 0;
+		for (size_t i = from; i < layer_end[k]; i++) {
+			if (!shared[i] || shared[i]->kind < V_ARRAY)
+				continue;
+			size_t h = memo_slot(c, shared[i]);
+			if (h != (size_t)-1)
+				slot[n++] = h;
+		}
+		struct memo_job j = { c, slot };
+		pool_run(n, jobs, memo_one, &j);
+		for (size_t i = 0; i < n; i++)
+			if (!c->mready[slot[i]])
+				c->mready[slot[i]] = 1;
+		from = layer_end[k];
+	}
+	free(slot);
 }
 
 struct rcache *rcache_open(const char *site_dir, const char *out_dir, const unsigned char global[DIGEST_LEN],
                            const struct value *site, const struct value *i18n,
-                           const struct value *const *shared, size_t nshared, int jobs)
+                           const struct value *const *shared, const size_t *layer_end, size_t nlayers, int jobs)
 {
 	struct rcache *c = xcalloc(1, sizeof *c);
 	/* One file per output folder: public/, publish's and serve's folders
@@ -350,17 +386,23 @@ struct rcache *rcache_open(const char *site_dir, const char *out_dir, const unsi
 	c->site = site;
 	c->jobs = jobs > 0 ? jobs : 1;
 	c->nmemo = 64;
+	size_t nshared = nlayers ? layer_end[nlayers - 1] : 0;
 	while (c->nmemo < (nshared + 2) * 2)
 		c->nmemo *= 2;
 	c->mkey = xcalloc(c->nmemo, sizeof *c->mkey);
 	c->mdig = xcalloc(c->nmemo, sizeof *c->mdig);
+	c->mready = xcalloc(c->nmemo, 1);
 	c->memo = (struct value_memo){ memo_find, c };
-	static const unsigned char site_mark[DIGEST_LEN] = { 's' }, i18n_mark[DIGEST_LEN] = { 'i' };
-	memo_add(c, site, site_mark);
-	memo_add(c, i18n, i18n_mark);
-	for (size_t i = 0; i < nshared; i++)
-		if (shared[i] && shared[i]->kind >= V_ARRAY)
-			memo_add(c, shared[i], NULL);
+	/* The site data and the labels stand for nothing in a page's digest. */
+	const struct value *marks[2] = { site, i18n };
+	for (int k = 0; k < 2; k++) {
+		size_t h = marks[k] ? memo_slot(c, marks[k]) : (size_t)-1;
+		if (h != (size_t)-1) {
+			c->mdig[h][0] = (unsigned char)('s' + k);
+			c->mready[h] = 1;
+		}
+	}
+	memo_layers(c, shared, layer_end, nlayers, c->jobs);
 	c->w = xcalloc((size_t)c->jobs, sizeof *c->w);
 	/* Today's site data, key by key. */
 	c->nkeys = value_len(site);
@@ -784,6 +826,7 @@ void rcache_free(struct rcache *c)
 	free(c->okeys);
 	free(c->mkey);
 	free(c->mdig);
+	free(c->mready);
 	free(c->old.v);
 	free(c->slot);
 	free(c->setv);

@@ -70,12 +70,14 @@ struct rcache_page {
  * site is the site data every context shares, i18n the labels: both are
  * accounted apart from a page's own digest. shared: values many contexts
  * hold (front matter; plan, task and bulletin tables), digested once here,
- * in this order (one may hold an earlier one). All of them are read-only
- * from now on. jobs: the threads that will probe and record. The caller
- * frees it with rcache_free. */
+ * in layers: shared[0, layer_end[0]) first, then up to layer_end[1], and so
+ * on; a value may hold values of earlier layers (digested once), not of its
+ * own. Each layer is digested on up to jobs threads, which will also probe
+ * and record. All of them are read-only from now on. The caller frees it
+ * with rcache_free. */
 struct rcache *rcache_open(const char *site_dir, const char *out_dir, const unsigned char global[DIGEST_LEN],
                            const struct value *site, const struct value *i18n,
-                           const struct value *const *shared, size_t nshared, int jobs);
+                           const struct value *const *shared, const size_t *layer_end, size_t nlayers, int jobs);
 
 /* Looks up output file rel (relative to the output folder), to be made with
  * template tpl from ctx, on thread worker. Returns RCACHE_REUSED when the

@@ -74,7 +74,7 @@ static enum rcache_why build(const char *site_json, const char *page_json, const
 	value_setc(a, ctx, "site", site);
 	value_setc(a, ctx, "i18n", i18n);
 	value_setc(a, ctx, "page", J(a, page_json));
-	struct rcache *c = rcache_open(root, outdir, g, site, i18n, NULL, 0, 1);
+	struct rcache *c = rcache_open(root, outdir, g, site, i18n, NULL, NULL, 0, 1);
 	struct rcache_page pg;
 	enum rcache_why why = rcache_probe(c, 0, &pg, "p.html", "page", ctx);
 	if (why != RCACHE_REUSED) {
@@ -137,7 +137,7 @@ int main(void)
 		value_setc(a, ctx, "site", s);
 		value_setc(a, ctx, "i18n", i18n);
 		value_setc(a, ctx, "page", J(a, "{\"title\": \"R\"}"));
-		struct rcache *c = rcache_open(root, out, global, s, i18n, NULL, 0, 1);
+		struct rcache *c = rcache_open(root, out, global, s, i18n, NULL, NULL, 0, 1);
 		struct rcache_page pg;
 		CHECK_INT(rcache_probe(c, 0, &pg, "p.html", "page", ctx), RCACHE_PAGE);
 		rcache_put(&pg);
@@ -178,7 +178,7 @@ int main(void)
 		CHECK(output_write_atomic(cpath, f.data, cut) == 0);
 		struct arena *a = arena_new();
 		struct value *s = J(a, site);
-		struct rcache *c = rcache_open(root, out, other, s, NULL, NULL, 0, 1);
+		struct rcache *c = rcache_open(root, out, other, s, NULL, NULL, NULL, 0, 1);
 		struct rcache_page pg;
 		CHECK_INT(rcache_probe(c, 0, &pg, "p.html", "page", s), RCACHE_NEW);
 		rcache_free(c);
@@ -195,7 +195,7 @@ int main(void)
 		struct value *s = J(a, site);
 		struct value *ctx = value_table(a, (struct pos){ 0 });
 		value_setc(a, ctx, "f", value_new(a, V_FUNC, (struct pos){ 0 }));
-		struct rcache *c = rcache_open(root, out, other, s, NULL, NULL, 0, 1);
+		struct rcache *c = rcache_open(root, out, other, s, NULL, NULL, NULL, 0, 1);
 		struct rcache_page pg;
 		CHECK_INT(rcache_probe(c, 0, &pg, "p.html", "page", ctx), RCACHE_UNCACHED);
 		size_t n[RCACHE_NWHY];
@@ -209,7 +209,7 @@ int main(void)
 	{
 		struct arena *a = arena_new();
 		struct value *s = J(a, "{\"title\": \"T\", \"plans\": [1], \"new\": 1}");
-		struct rcache *c = rcache_open(root, out, other, s, NULL, NULL, 0, 1);
+		struct rcache *c = rcache_open(root, out, other, s, NULL, NULL, NULL, 0, 1);
 		struct buf ch = BUF_INIT;
 		rcache_changed_keys(c, &ch);
 		CHECK_STR(buf_cstr(&ch), "new, plans");
