@@ -1,7 +1,6 @@
 /* cmd_serve.c: the serve command: build into a private folder, serve it, rebuild on every change, reload open pages. */
-#define _GNU_SOURCE   /* nftw, signalfd */
+#define _GNU_SOURCE   /* signalfd */
 #include <errno.h>
-#include <ftw.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -16,6 +15,7 @@
 #include "cli.h"
 #include "diag.h"
 #include "history.h"
+#include "output.h"
 #include "serve.h"
 #include "watch.h"
 #include "xalloc.h"
@@ -54,12 +54,6 @@ static void usage(FILE *f)
 	      "  --jobs N          threads to render with (default: one per processor)\n"
 	      "  --quiet, -q       print only errors\n"
 	      "  --help, -h        this help\n", f);
-}
-
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	remove(path);
-	return 0;
 }
 
 /* Runs one build; prints its diagnostics and a line saying what happened.
@@ -245,7 +239,7 @@ out:
 	serve_stop(srv);
 	watch_free(w);
 	if (tmp) {
-		nftw(tmp, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+		output_remove_tree(tmp);
 		free(tmp);
 	}
 	diags_free(&d);

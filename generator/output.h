@@ -102,6 +102,11 @@ int output_commit(const char *dir, const struct out_file *files, size_t n, int j
  * errno set (ENOTDIR when a part of the path is not a folder). */
 int output_mkdirs(const char *path);
 
+/* Removes path and everything under it, never following a symbolic link
+ * (one is removed, not what it leads to). For folders planpress made
+ * itself (serve's private folder, an old worktree's .git). Best effort. */
+void output_remove_tree(const char *path);
+
 /* Writes data to path atomically and durably (temp file in the same folder,
  * synced, renamed, then the folder synced). Returns 0 or -1 with errno set. */
 int output_write_atomic(const char *path, const char *data, size_t len);

@@ -1,14 +1,20 @@
-/* worktree.h: a checkout of the published branch ([publish] worktree), made
- * with libgit2 and kept at the branch tip after each publication. */
+/* worktree.h: the published branch as plain files for a web server
+ * ([publish] worktree), kept at the branch tip after each publication. The
+ * folder holds the site's files only: no .git, no manifest, no cache; what
+ * planpress knows of it is kept in the publish repository
+ * (planpress-worktrees/). */
 #ifndef PP_WORKTREE_H
 #define PP_WORKTREE_H
 
 #include "diag.h"
 
-/* Updates (or clones, when path does not exist or is an empty folder) the
- * checkout at path to the tip of branch in the repository repo. 1 when it
- * has local modifications or is not a checkout planpress made: then it is
- * left as it is (and d says why); 2 on other errors, recorded in d. */
+/* Writes the tip of branch of repository repo into the folder path (made
+ * when missing): the files that changed since the publication it holds are
+ * written (through temp files and renames), those gone are removed. 1 when
+ * the folder has local modifications (a file changed, added or removed by
+ * hand) or is not one planpress wrote: then it is left as it is and d says
+ * why. A folder an older planpress made as a git clone, clean, loses its
+ * .git (a note says so). 2 on other errors, recorded in d. */
 int worktree_update(const char *repo, const char *branch, const char *path, struct diags *d);
 
 #endif

@@ -233,6 +233,33 @@ pp -C "$site6" publish; check "publish with a modified worktree still publishes"
 check "modified worktree: says so" grep -q "local modifications" "$PP_TMP/err"
 check "modified worktree left alone" grep -q "local edit" "$PP_TMP/www/index.html"
 check "modified worktree not updated" sh -c "! cmp -s '$PP_TMP/www/about/index.html' '$site6/public/about/index.html'"
+# The worktree holds the site's files and nothing else: no .git, no
+# manifest, no cache (a web server would serve them).
+check "worktree: no dotfile in it" test -z "$(find "$PP_TMP/www" -name '.*' ! -name . | head -n 1)"
+check "worktree: what planpress knows of it is in the repository" test -n "$(ls "$PP_TMP/pub6.git/planpress-worktrees")"
+# The hand edit undone: the next publication writes it again.
+sed -i '/local edit/d' "$PP_TMP/www/index.html"
+pp -C "$site6" publish; check "worktree clean again: updated" cmp "$PP_TMP/www/about/index.html" "$site6/public/about/index.html"
+# A file added by hand is a local modification too.
+echo x >"$PP_TMP/www/extra.html"
+sed -i 's/关于本街道的页面/关于本街道的介绍页面/' "$site6/content/about.md"
+pp -C "$site6" publish; check "a file added to the worktree: says so" grep -q "local modifications (1 file, e.g. extra.html)" "$PP_TMP/err"
+rm "$PP_TMP/www/extra.html"
+# A folder planpress did not write is left alone.
+mkdir -p "$PP_TMP/www-other"
+echo mine >"$PP_TMP/www-other/keep.txt"
+sed -i "s#worktree = \"$PP_TMP/www\"#worktree = \"$PP_TMP/www-other\"#" "$site6/site.toml"
+pp -C "$site6" publish; check "a folder not written by planpress: says so" grep -q "not a folder planpress wrote" "$PP_TMP/err"
+check "and leaves it alone" test "$(ls "$PP_TMP/www-other")" = keep.txt
+# A worktree an older planpress made (a git clone of the branch): migrated,
+# its .git gone, its files the publication's.
+G clone -q -b main "$PP_TMP/pub6.git" "$PP_TMP/www-old"
+sed -i "s#worktree = \"$PP_TMP/www-other\"#worktree = \"$PP_TMP/www-old\"#" "$site6/site.toml"
+sed -i 's/关于本街道的介绍页面/关于本街道的简介/' "$site6/content/about.md"
+pp -C "$site6" publish; check "an old clone as worktree: publish exits 0" test $? -eq 0
+check "an old clone: its .git is gone" test ! -e "$PP_TMP/www-old/.git"
+check "an old clone: a note says so" grep -q "the .git an older planpress left there is gone" "$PP_TMP/err"
+check "an old clone: updated" cmp "$PP_TMP/www-old/about/index.html" "$site6/public/about/index.html"
 
 # The race: two publishers of one repository; B publishes while A is between build and commit.
 siteA=$PP_TMP/siteA siteB=$PP_TMP/siteB
