@@ -15,7 +15,9 @@ FUZZ_DEBS := clang libclang-rt-14-dev
 # runs, Hugo (Debian 12: 0.111) for the comparison.
 BENCH_DEBS := time hyperfine hugo
 # curl: tests/serve.sh's HTTP client (and event-stream reader) for planpress serve.
-TEST_DEBS := git chromium fonts-wqy-microhei curl $(FUZZ_DEBS)
+# nginx-light: tests/nginx.sh serves a published worktree under a sub-path,
+# as the intranet's web server does.
+TEST_DEBS := git chromium fonts-wqy-microhei curl nginx-light $(FUZZ_DEBS)
 
 WARN      := -Wall -Wextra -Wshadow -Wmissing-prototypes -Wstrict-prototypes -Wwrite-strings \
              -Wno-unused-parameter

@@ -849,7 +849,17 @@ struct extra_def {
 static struct value *ctx_404(struct build *b, struct arena *a)
 {
 	struct page *p = made_page(a, PAGE_PAGE, "", "", "404.html", i18n(b, "not_found"), "", NULL);
-	return ctx_page(a, &b->env, p, "", 0, 0, 1, 1);
+	struct value *ctx = ctx_page(a, &b->env, p, "", 0, 0, 1, 1);
+	/* Served for a missing page at any depth: its links start from the
+	 * site's address (base_url, a full URL or a path such as /plans/), or
+	 * from the root of the server when there is none. */
+	struct value *pg = value_get(ctx, "page");
+	const char *base = *b->cfg.base_url ? b->cfg.base_url : "/";
+	size_t bl = strlen(base);
+	const char *root = bl && base[bl - 1] == '/' ? base : arena_printf(a, "%s/", base);
+	value_setc(a, pg, "root", value_cstring(a, root, (struct pos){ 0 }));
+	value_setc(a, pg, "permalink", value_cstring(a, root, (struct pos){ 0 }));
+	return ctx;
 }
 
 static struct value *ctx_feed_of(struct build *b, struct arena *a)
@@ -857,10 +867,11 @@ static struct value *ctx_feed_of(struct build *b, struct arena *a)
 	return ctx_feed(a, &b->env, FEED_ENTRIES);
 }
 
-/* The sitemap names absolute addresses: only a site with base_url has one. */
+/* The sitemap names absolute addresses: only a site whose base_url is a
+ * full URL has one. */
 static struct value *ctx_sitemap_of(struct build *b, struct arena *a)
 {
-	return *b->cfg.base_url ? ctx_sitemap(a, &b->env) : NULL;
+	return url_has_scheme(b->cfg.base_url, strlen(b->cfg.base_url)) ? ctx_sitemap(a, &b->env) : NULL;
 }
 
 /* What every printed page's footer says lives in one stylesheet, so a new
@@ -1295,6 +1306,8 @@ static int prepare(struct build *b, double *t, int64_t t_start)
 		b->cfg.as_of = *o->as_of;
 		b->cfg.has_as_of = 1;
 	}
+	if (o->base_url)
+		b->cfg.base_url = o->base_url;
 	b->out_dir = o->out_dir ? o->out_dir : arena_printf(b->a, "%s/public", o->site_dir);
 	if (!o->check_only && !o->publishing) {
 		const char *repo = b->cfg.publish.repo;

@@ -38,6 +38,9 @@ struct build_opts {
 	 * the site's data (site.plans with every task's computed state) once
 	 * the progress rules have run, while it is still alive. */
 	const struct datetime *as_of;
+	/* For planpress serve: the address the site is served at, in place of
+	 * site.toml's base_url (NULL: as usual). */
+	const char *base_url;
 	void (*computed)(void *ud, const struct value *site);
 	void *computed_ud;
 };

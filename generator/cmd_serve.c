@@ -178,6 +178,9 @@ int cmd_serve(const struct cli *cli, int argc, char **argv)
 		.drafts = drafts,
 		.jobs = jobs,
 		.history = history_read_lang,
+		/* Served at the base path of this server, not at the published
+		 * address: the 404 page, feeds and permalinks point here. */
+		.base_url = buf_cstr(&base),
 	};
 	/* Watching starts before the first build, so nothing saved during it is missed. */
 	w = watch_open(".", watched, &d);

@@ -219,16 +219,26 @@ struct value *ctx_page(struct arena *a, const struct ctx_env *e, const struct pa
 		for (size_t i = 0; i < par->nchildren; i++) {
 			if (par->children[i] != p)
 				continue;
-			for (size_t k = i; k-- > 0;)
-				if (par->children[k]->kind == PAGE_PAGE) {
-					value_setc(a, pg, "prev", page_ref(a, e, here, par->children[k]));
-					break;
-				}
-			for (size_t k = i + 1; k < par->nchildren; k++)
-				if (par->children[k]->kind == PAGE_PAGE) {
-					value_setc(a, pg, "next", page_ref(a, e, here, par->children[k]));
-					break;
-				}
+			const struct page *before = NULL, *after = NULL;
+			for (size_t k = i; k-- > 0 && !before;)
+				if (par->children[k]->kind == PAGE_PAGE)
+					before = par->children[k];
+			for (size_t k = i + 1; k < par->nchildren && !after; k++)
+				if (par->children[k]->kind == PAGE_PAGE)
+					after = par->children[k];
+			/* Dated pages listed newest first (bulletins): the previous one
+			 * is the one before in time, which the list shows after. */
+			const struct page *near = before ? before : after;
+			if (p->has_date && near && near->has_date &&
+			    (near == before) == (datetime_cmp(&near->date, &p->date) > 0)) {
+				const struct page *t = before;
+				before = after;
+				after = t;
+			}
+			if (before)
+				value_setc(a, pg, "prev", page_ref(a, e, here, before));
+			if (after)
+				value_setc(a, pg, "next", page_ref(a, e, here, after));
 			break;
 		}
 	}
@@ -291,6 +301,9 @@ struct value *ctx_feed(struct arena *a, const struct ctx_env *e, size_t max)
 	if (n > max)
 		n = max;
 	int abs = *e->cfg->base_url != '\0';
+	/* An id must be an absolute IRI: a base_url that is a path only gives
+	 * addresses, not ids. */
+	int iri = abs && url_has_scheme(e->cfg->base_url, strlen(e->cfg->base_url));
 	struct value *feed = value_table(a, nopos);
 	struct value *entries = value_array(a, nopos);
 	for (size_t i = 0; i < n; i++) {
@@ -300,11 +313,24 @@ struct value *ctx_feed(struct arena *a, const struct ctx_env *e, size_t max)
 		value_setc(a, ent, "title", str(a, p->title));
 		value_setc(a, ent, "url", abs ? abs_url(a, e, p->url) : rel_url(a, "", ctx_target(e, p)));
 		/* An id must be an IRI that never changes: the page's address, or a URN of its path. */
-		value_setc(a, ent, "id", abs ? abs_url(a, e, p->url) : str(a, arena_printf(a, "urn:planpress:%s", p->url)));
+		value_setc(a, ent, "id", iri ? abs_url(a, e, p->url) : str(a, arena_printf(a, "urn:planpress:%s", p->url)));
 		value_setc(a, ent, "date", rfc3339(a, &p->date));
 		if (md->summary_len)
 			value_setc(a, ent, "summary", value_string_ref(a, md->summary, md->summary_len, nopos));
-		value_setc(a, ent, "content", value_string_ref(a, md->html ? md->html : "", md->html_len, nopos));
+		if (*e->cfg->base_url) {
+			/* A feed reader resolves links against the feed, not the page:
+			 * the page's links, relative to its folder, become absolute. */
+			struct buf base = BUF_INIT, html = BUF_INIT;
+			buf_puts(&base, e->cfg->base_url);
+			if (base.len && base.data[base.len - 1] != '/')
+				buf_putc(&base, '/');
+			url_escape(p->url, strlen(p->url), &base);
+			url_absolute_html(md->html ? md->html : "", md->html_len, buf_cstr(&base), &html);
+			value_setc(a, ent, "content", bufval(a, &html));
+			buf_free(&base);
+		} else {
+			value_setc(a, ent, "content", value_string_ref(a, md->html ? md->html : "", md->html_len, nopos));
+		}
 		value_push(a, entries, ent);
 	}
 	value_setc(a, feed, "entries", entries);
@@ -314,7 +340,7 @@ struct value *ctx_feed(struct arena *a, const struct ctx_env *e, size_t max)
 		value_setc(a, feed, "updated", rfc3339(a, &e->cfg->as_of));
 	else
 		value_setc(a, feed, "updated", str(a, "1970-01-01T00:00:00Z"));
-	value_setc(a, feed, "id", abs ? abs_url(a, e, "") : str(a, "urn:planpress:feed"));
+	value_setc(a, feed, "id", iri ? abs_url(a, e, "") : str(a, "urn:planpress:feed"));
 	value_setc(a, feed, "self_url", abs ? abs_url(a, e, "feed.xml") : str(a, "feed.xml"));
 	value_setc(a, feed, "home_url", abs ? abs_url(a, e, "") : rel_url(a, "", ctx_target(e, e->c->home)));
 	struct value *ctx = value_table(a, nopos);

@@ -135,3 +135,82 @@ void url_relative(const char *from_dir, const char *to, struct buf *out)
 	if (out->len == start)
 		buf_puts(out, "./");
 }
+
+/* Appends link (n bytes, relative) resolved against base (see url.h). */
+static void resolve_against(const char *base, const char *link, size_t n, struct buf *out)
+{
+	/* The part of base before its path: "https://host", or "". */
+	size_t pre = 0, bl = strlen(base);
+	const char *sep = strstr(base, "://");
+	if (sep) {
+		const char *slash = strchr(sep + 3, '/');
+		pre = slash ? (size_t)(slash - base) : bl;
+	}
+	size_t plen = 0;
+	while (plen < n && link[plen] != '?' && link[plen] != '#')
+		plen++;
+	/* Segments of the base folder, then of the link, with . and .. applied. */
+	struct buf path = BUF_INIT;
+	buf_put(&path, base + pre, bl - pre);
+	if (!path.len || path.data[0] != '/')
+		buf_putc(&path, '/');
+	if (path.data[path.len - 1] != '/')
+		while (path.len > 1 && path.data[path.len - 1] != '/')
+			path.len--;
+	size_t i = 0;
+	while (i < plen) {
+		size_t j = i;
+		while (j < plen && link[j] != '/')
+			j++;
+		size_t sl = j - i;
+		int last = j >= plen;
+		if (sl == 1 && link[i] == '.') {
+			/* stays */
+		} else if (sl == 2 && link[i] == '.' && link[i + 1] == '.') {
+			if (path.len > 1) {
+				path.len--;
+				while (path.len > 1 && path.data[path.len - 1] != '/')
+					path.len--;
+			}
+		} else {
+			buf_put(&path, link + i, sl);
+			if (!last)
+				buf_putc(&path, '/');
+		}
+		i = j + 1;
+	}
+	buf_put(out, base, pre);
+	buf_put(out, path.data, path.len);
+	buf_put(out, link + plen, n - plen);
+	buf_free(&path);
+}
+
+void url_absolute_html(const char *html, size_t n, const char *base, struct buf *out)
+{
+	size_t i = 0, done = 0;
+	while (i < n) {
+		size_t skip = 0;
+		if (n - i >= 7 && memcmp(html + i, " href=\"", 7) == 0)
+			skip = 7;
+		else if (n - i >= 6 && memcmp(html + i, " src=\"", 6) == 0)
+			skip = 6;
+		if (!skip) {
+			i++;
+			continue;
+		}
+		size_t v = i + skip, e = v;
+		while (e < n && html[e] != '"')
+			e++;
+		if (e >= n)
+			break;
+		const char *val = html + v;
+		size_t vl = e - v;
+		if (vl && !url_has_scheme(val, vl) && val[0] != '/' && val[0] != '#') {
+			buf_put(out, html + done, v - done);
+			resolve_against(base, val, vl, out);
+			done = e;
+		}
+		i = e;
+	}
+	buf_put(out, html + done, n - done);
+}

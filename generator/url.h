@@ -20,6 +20,13 @@ int url_join(const char *base_dir, const char *link, size_t n, struct buf *out);
 int url_decode(const char *s, size_t n, struct buf *out);
 /* Appends s with href-unsafe bytes percent-encoded. */
 void url_escape(const char *s, size_t n, struct buf *out);
+/* Appends html (n bytes, as the Markdown renderer writes it) with every
+ * relative href="..." and src="..." made absolute, resolved against base:
+ * the folder of the page the HTML belongs to, as an absolute URL or a path
+ * from the server's root, ending in '/' ("https://x.gov/plans/a/",
+ * "/plans/a/"). Values with a scheme, "//", "/" or "#" stay as they are;
+ * "?query#fragment" is kept as written. For HTML read elsewhere (a feed). */
+void url_absolute_html(const char *html, size_t n, const char *base, struct buf *out);
 /* 1 if s starts with a URL scheme ("http:", "mailto:") or "//". */
 int url_has_scheme(const char *s, size_t n);
 

@@ -21,8 +21,34 @@ static const char *join(const char *base, const char *link)
 	return buf_cstr(&b);
 }
 
+static const char *absolute(const char *html, const char *base)
+{
+	static char text[1024];
+	struct buf out = BUF_INIT;
+	url_absolute_html(html, strlen(html), base, &out);
+	snprintf(text, sizeof text, "%s", buf_cstr(&out));
+	buf_free(&out);
+	return text;
+}
+
+static void test_absolute_html(void)
+{
+	CHECK_STR(absolute("<p><a href=\"../../plans/x/index.html\">x</a></p>", "https://h.gov/s/bulletins/q2/"),
+	          "<p><a href=\"https://h.gov/s/plans/x/index.html\">x</a></p>");
+	CHECK_STR(absolute("<a href=\"../a/#frag\">a</a><img src=\"i.png\" alt=\"\">", "/plans/b/"),
+	          "<a href=\"/plans/a/#frag\">a</a><img src=\"/plans/b/i.png\" alt=\"\">");
+	/* Left alone: schemes, network paths, rooted paths, fragments, empty. */
+	const char *kept = "<a href=\"https://x/\">1</a><a href=\"//x/\">2</a><a href=\"/y\">3</a>"
+	                   "<a href=\"#h\">4</a><a href=\"\">5</a><a href=\"mailto:a@b\">6</a>";
+	CHECK_STR(absolute(kept, "https://h.gov/"), kept);
+	CHECK_STR(absolute("<a href=\"./c?q=1#f\">c</a>", "https://h.gov"), "<a href=\"https://h.gov/c?q=1#f\">c</a>");
+	CHECK_STR(absolute("text href=\"x\" without a space before", "/r/"), "text href=\"/r/x\" without a space before");
+	CHECK_STR(absolute("<a href=\"unclosed", "/r/"), "<a href=\"unclosed");
+}
+
 int main(void)
 {
+	test_absolute_html();
 	CHECK_STR(rel("", "index.html"), "index.html");
 	CHECK_STR(rel("", ""), "./");
 	CHECK_STR(rel("a/", "a/"), "./");
