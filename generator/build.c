@@ -806,8 +806,8 @@ static void add_revision(struct build *b)
 	}
 	value_setc(b->a, b->env.site, "title_css", value_string(b->a, css.data ? css.data : "", css.len, (struct pos){ 0 }));
 	buf_free(&css);
-	value_setc(b->a, b->env.site, "revision",
-	           value_cstring(b->a, arena_printf(b->a, "%08x", (unsigned)(h ^ (h >> 32))), (struct pos){ 0 }));
+	snprintf(b->st->revision, sizeof b->st->revision, "%08x", (unsigned)(h ^ (h >> 32)));
+	value_setc(b->a, b->env.site, "revision", value_cstring(b->a, b->st->revision, (struct pos){ 0 }));
 }
 
 /* ---- the progress model ---------------------------------------------------------- */

@@ -60,6 +60,7 @@ struct build_stats {
 	/* The render cache (rcache.h): files by why they were rendered or not,
 	 * indexed by enum rcache_why; and the keys of the site data that changed
 	 * since the last build ("plans, bulletins"; cut short with "..."). */
+	char revision[16];                   /* site.revision, the content's digest printed on pages */
 	int cache_used;
 	size_t why[RCACHE_NWHY];
 	char site_changed[160];

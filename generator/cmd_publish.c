@@ -156,6 +156,7 @@ int cmd_publish(const struct cli *cli, int argc, char **argv)
 		.author_email = c.publish.author_email,
 		.tag = c.publish.tag,
 		.as_of = c.has_as_of ? as_of : NULL,
+		.revision = bs.revision,
 		.lang = lang_from_code(c.language),
 		.no_stat_cache = stage.temporary,
 		.own_folder = 1,

@@ -233,6 +233,12 @@ int history_read_lang(struct arena *a, const char *repo_path, const char *branch
 			value_setc(a, v, "email", value_cstring(a, au->email, p));
 			value_setc(a, v, "message", value_cstring(a, git_commit_summary(c) ? git_commit_summary(c) : "", p));
 			value_setc(a, v, "body", value_cstring(a, body ? body : "", p));
+			/* The content digest printed on its pages (Site-Revision trailer). */
+			for (const char *line = body; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL)
+				if (strncmp(line, "Site-Revision: ", 15) == 0) {
+					value_setc(a, v, "revision", value_string(a, line + 15, strcspn(line + 15, "\n"), p));
+					break;
+				}
 			value_setc(a, v, "summary", sum);
 			value_setc(a, v, "task_changes", tc);
 			value_push(a, *out, v);

@@ -1027,6 +1027,8 @@ int publish_commit(struct arena *a, const struct publish_opts *o, const struct p
 		msg.len--;
 	buf_puts(&msg, "\n\n");
 	revdiff_message(&rd, o->lang, &msg);
+	if (o->revision && *o->revision)
+		buf_printf(&msg, "Site-Revision: %s\n", o->revision);
 	if ((rc = author(o, &sig, d)) != 0)
 		goto out;
 	rc = 1;

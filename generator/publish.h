@@ -33,6 +33,8 @@ struct publish_opts {
 	const char *author_email;
 	const char *tag;           /* e.g. "bulletin-{date}", or NULL */
 	const char *as_of;         /* "2019-06-30", or NULL */
+	const char *revision;      /* the content digest printed pages carry (site.revision), or NULL:
+	                            * the commit's Site-Revision trailer */
 	enum lang lang;
 	int no_stat_cache;         /* out_dir is a one-off folder: its stats are not kept */
 	int own_folder;            /* out_dir is the repository's build folder (publish_stage_open),

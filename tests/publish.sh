@@ -218,6 +218,12 @@ pp -C "$site5" publish; check "unreachable remote exits 1" test $? -eq 1
 check "unreachable remote: how to retry" grep -q "planpress publish --push-only" "$PP_TMP/err"
 check "unreachable remote: commit kept" G -C "$PP_TMP/pub5.git" log -1 --format=%B main
 
+# A printed page names the publication it came from: the revision in its
+# footer (print.css) is the commit's Site-Revision trailer.
+rev=$(sed -n 's/.*版本：\([0-9a-f]*\).*/\1/p' "$site5/public/print.css" | head -n 1)
+check "print.css carries the revision" test -n "$rev"
+check "the commit's Site-Revision trailer is it" sh -c "git -c safe.directory='*' -C '$PP_TMP/pub5.git' log -1 --format=%B main | grep -qx 'Site-Revision: $rev'"
+
 # Worktree: checked out on publish, updated next time, left alone with local edits.
 site6=$PP_TMP/site6
 make_site "$site6" "worktree = \"$PP_TMP/www\""
