@@ -83,6 +83,7 @@ struct build {
 	size_t nunits;
 	struct out_file *extra;       /* what the extra pages stage made (rel NULL: nothing) */
 	struct rcache *cache;         /* the render cache, or NULL (rcache.h) */
+	struct value *pending_entry;  /* on the changes page, the publication being made, or NULL */
 	struct mcache *mcache;        /* the Markdown cache, or NULL; pages' HTML may live in it */
 	unsigned char program[DIGEST_LEN];   /* the program's identity, for the caches */
 	size_t nextra;
@@ -748,6 +749,7 @@ static void add_history(struct build *b)
 		struct value *now = value_table(b->a, nopos);
 		struct value *all = value_array(b->a, nopos);
 		value_setc(b->a, now, "pending", value_bool(b->a, 1, nopos));
+		b->pending_entry = now;
 		value_setc(b->a, now, "number", value_int(b->a, (int64_t)value_len(b->history) + 1, nopos));
 		if (b->o->pending_message)
 			value_setc(b->a, now, "message", value_cstring(b->a, b->o->pending_message, nopos));
@@ -972,8 +974,9 @@ static void json_one(void *ctx, size_t i, int worker)
 }
 
 /* data/tasks.json and data/plans.json: the computed state for reviewers and
- * other tools, pretty-printed one field per line, in a stable order. */
-static void data_files(struct build *b, struct out_file *tasks_out, struct out_file *plans_out)
+ * other tools, pretty-printed one field per line, in a stable order. Their
+ * documents into docs[0] and docs[1]. */
+static void data_docs(struct build *b, struct json_doc docs[2], struct out_file *tasks_out, struct out_file *plans_out)
 {
 	struct arena *a = b->a;
 	struct pos nopos = { 0 };
@@ -996,8 +999,8 @@ static void data_files(struct build *b, struct out_file *tasks_out, struct out_f
 		value_push(a, plist, copy);
 	}
 	struct value *as_of = value_get(site, "as_of");
-	struct json_doc docs[2] = { { .b = b, .rel = "data/tasks.json", .key = "tasks", .list = tasks, .f = tasks_out },
-	                            { .b = b, .rel = "data/plans.json", .key = "plans", .list = plist, .f = plans_out } };
+	docs[0] = (struct json_doc){ .b = b, .rel = "data/tasks.json", .key = "tasks", .list = tasks, .f = tasks_out };
+	docs[1] = (struct json_doc){ .b = b, .rel = "data/plans.json", .key = "plans", .list = plist, .f = plans_out };
 	/* Both documents are made from the plans and as_of alone: their
 	 * render cache key, cheaper to digest than the documents (whose copies
 	 * of the plans' tables are not the shared tables themselves). */
@@ -1012,9 +1015,27 @@ static void data_files(struct build *b, struct out_file *tasks_out, struct out_f
 			value_setc(a, docs[k].doc, "as_of", as_of);
 		value_setc(a, docs[k].doc, docs[k].key, docs[k].list);
 	}
-	/* A check writes nothing: the documents are not made. */
-	if (b->spill)
-		pool_run(2, b->jobs, json_one, docs);
+}
+
+/* The publication being made lists, on the changes page, the task changes
+ * its commit message will: data/tasks.json as it will be published,
+ * compared with the last publication's (build_pending_fn). */
+static void pending_changes(struct build *b, const struct json_doc *tasks)
+{
+	const char *repo = b->cfg.publish.repo;
+	struct buf text = BUF_INIT;
+	struct value *words = NULL;
+	if (!b->pending_entry || !b->o->pending || !repo)
+		return;
+	if (repo[0] != '/')
+		repo = arena_printf(b->a, "%s/%s", b->o->site_dir, repo);
+	json_write(tasks->doc, 1, &text);
+	buf_putc(&text, '\n');
+	if (b->o->pending(b->a, repo, b->cfg.publish.branch, b->lang, text.data, text.len, &words, b->d) == 0 && words) {
+		value_setc(b->a, b->pending_entry, "task_changes", words);
+		value_setc(b->a, b->pending_entry, "has_task_changes", value_bool(b->a, value_len(words) > 0, (struct pos){ 0 }));
+	}
+	buf_free(&text);
 }
 
 /* ---- the pipeline ---------------------------------------------------------------- */
@@ -1189,10 +1210,17 @@ static int stage_extra(struct build *b)
 {
 	b->nextra = EXTRA_DATA(b) + 2;
 	b->extra = arena_alloc(b->a, b->nextra * sizeof *b->extra);
+	struct json_doc docs[2];
+	int data = value_len(b->model.plans) > 0;
+	if (data) {
+		data_docs(b, docs, &b->extra[EXTRA_DATA(b)], &b->extra[EXTRA_DATA(b) + 1]);
+		pending_changes(b, &docs[0]);   /* before the changes page is made */
+	}
 	pool_run(NEXTRAS, b->jobs, extra_one, b);
 	pool_run(b->nunits, b->jobs, unit_one, b);
-	if (value_len(b->model.plans))
-		data_files(b, &b->extra[EXTRA_DATA(b)], &b->extra[EXTRA_DATA(b) + 1]);
+	/* A check writes nothing: the documents are not made. */
+	if (data && b->spill)
+		pool_run(2, b->jobs, json_one, docs);
 	return b->d->nerrors ? STAGE_STOP : STAGE_NEXT;
 }
 

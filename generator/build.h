@@ -19,6 +19,12 @@
 typedef int (*build_history_fn)(struct arena *a, const char *repo, const char *branch, enum lang l,
                                 struct value **out, struct diags *d);
 
+/* Words the task changes between repo's branch tip and a publication being
+ * made whose data/tasks.json is tasks (history_pending in history.h has this
+ * shape), for the changes page. */
+typedef int (*build_pending_fn)(struct arena *a, const char *repo, const char *branch, enum lang l,
+                                const char *tasks, size_t len, struct value **out, struct diags *d);
+
 struct build_opts {
 	const char *site_dir;   /* the folder with site.toml */
 	const char *out_dir;    /* NULL: site_dir/public */
@@ -33,6 +39,7 @@ struct build_opts {
 	int publishing;
 	const char *pending_message;   /* NULL: the default message */
 	build_history_fn history;      /* NULL: no changes page */
+	build_pending_fn pending;      /* NULL: the publication being made lists no task changes */
 	/* For planpress new bulletin: the day to compute progress as of, in
 	 * place of site.toml's as_of (NULL: as usual), and a function handed
 	 * the site's data (site.plans with every task's computed state) once

@@ -130,7 +130,7 @@ int cmd_publish(const struct cli *cli, int argc, char **argv)
 		goto out;
 	struct build_opts bo = { .site_dir = ".", .out_dir = stage.dir, .exe_dir = cli->exe_dir,
 	                         .publishing = 1, .pending_message = message,
-	                         .history = history_read_lang };
+	                         .history = history_read_lang, .pending = history_pending };
 	struct build_stats bs;
 	rc = build_site(&bo, &bs, &d);
 	if (rc) {

@@ -342,3 +342,81 @@ out:
 	git_libgit2_shutdown();
 	return rc;
 }
+
+/* The old side from the repository, the new from memory. */
+struct pending_src {
+	git_repository *r;
+	struct arena *a;
+	const char *tasks;
+	size_t len;
+};
+
+static int pending_read(void *ud, int side, const struct revdiff_file *f, const char **data, size_t *len,
+                        struct diags *d)
+{
+	struct pending_src *ps = ud;
+	git_oid id;
+	git_blob *b = NULL;
+	if (side == 1) {
+		*data = ps->tasks;
+		*len = ps->len;
+		return 0;
+	}
+	if (git_oid_fromstr(&id, f->id) < 0 || git_blob_lookup(&b, ps->r, &id) < 0) {
+		gitutil_fail(d, "cannot read %s (%s)", f->path, f->id);
+		return -1;
+	}
+	*len = (size_t)git_blob_rawsize(b);
+	*data = arena_strndup(ps->a, git_blob_rawcontent(b), *len);
+	git_blob_free(b);
+	return 0;
+}
+
+int history_pending(struct arena *a, const char *repo_path, const char *branch, enum lang l,
+                    const char *tasks, size_t len, struct value **out, struct diags *d)
+{
+	git_repository *r = NULL;
+	git_commit *c = NULL;
+	git_tree *t = NULL;
+	git_tree_entry *e = NULL;
+	int rc = 0, found = 0;
+	*out = value_array(a, (struct pos){ 0 });
+	git_libgit2_init();
+	if ((rc = gitutil_open(repo_path, 0, branch, &r, NULL, d)) != 0 || !r)
+		goto out;
+	git_oid tip;
+	if ((rc = gitutil_branch_tip(r, gitutil_branch_ref(a, branch), &tip, &found, d)) != 0 || !found)
+		goto out;
+	rc = 2;
+	if (git_commit_lookup(&c, r, &tip) < 0 || git_commit_tree(&t, c) < 0) {
+		gitutil_fail(d, "cannot read the last publication in %s", repo_path);
+		goto out;
+	}
+	/* The new side's id: its blob id, so that an unchanged file compares equal. */
+	git_oid nid;
+	char oldhex[41] = "", newhex[41];
+	if (git_odb_hash(&nid, tasks, len, GIT_OBJECT_BLOB) < 0) {
+		gitutil_fail(d, "cannot hash %s", REVDIFF_TASKS);
+		goto out;
+	}
+	gitutil_hex(&nid, newhex);
+	struct revdiff_file fo = { REVDIFF_TASKS, oldhex }, fn = { REVDIFF_TASKS, newhex };
+	int has_old = git_tree_entry_bypath(&e, t, REVDIFF_TASKS) == 0;
+	if (has_old)
+		gitutil_hex(git_tree_entry_id(e), oldhex);
+	struct pending_src ps = { r, a, tasks, len };
+	struct revdiff_source src = { pending_read, &ps };
+	struct revdiff_opts o = { 0, l };
+	struct revdiff rd;
+	if (revdiff_compare(a, &fo, has_old, &fn, 1, &src, &o, &rd, d) < 0)
+		goto out;
+	*out = value_get(hentry_of(a, &rd, l), "task_changes");
+	rc = 0;
+out:
+	git_tree_entry_free(e);
+	git_tree_free(t);
+	git_commit_free(c);
+	git_repository_free(r);
+	git_libgit2_shutdown();
+	return rc;
+}

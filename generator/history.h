@@ -34,6 +34,13 @@ int history_read_lang(struct arena *a, const char *repo_path, const char *branch
 void history_remember(struct arena *a, const char *gitdir, const char *commit, enum lang l,
                       const struct revdiff *rd);
 
+/* The task changes, worded in l, between the branch's tip and a
+ * publication being made whose data/tasks.json is tasks (len bytes): the
+ * words its commit message will list. Into *out, an array owned by a (empty
+ * before the first publication). Has the shape of build_pending_fn. */
+int history_pending(struct arena *a, const char *repo_path, const char *branch, enum lang l,
+                    const char *tasks, size_t len, struct value **out, struct diags *d);
+
 /* The same, worded in Chinese. */
 int history_read(struct arena *a, const char *repo_path, const char *branch,
                  struct value **out, struct diags *d);

@@ -224,6 +224,20 @@ rev=$(sed -n 's/.*版本：\([0-9a-f]*\).*/\1/p' "$site5/public/print.css" | hea
 check "print.css carries the revision" test -n "$rev"
 check "the commit's Site-Revision trailer is it" sh -c "git -c safe.directory='*' -C '$PP_TMP/pub5.git' log -1 --format=%B main | grep -qx 'Site-Revision: $rev'"
 
+# The changes page lists, for the publication being made too, the task
+# changes its commit message lists.
+site7=$PP_TMP/site7
+mkdir -p "$site7"
+cp -R "$PP_ROOT/site.toml" "$PP_ROOT/content" "$site7/"
+sed -i "s#^repo = .*#repo = \"$PP_TMP/pub7.git\"#" "$site7/site.toml"
+pp -C "$site7" publish -m "第一次"
+sed -i 's/{task: "xinhe-2018\/1", progress: 70,/{task: "xinhe-2018\/1", progress: 75,/' "$site7/content/bulletins/2019-12-31.md"
+pp -C "$site7" publish -m "第二次"; check "a task changed: publish exits 0" test $? -eq 0
+check "the commit message lists the task change" sh -c "G() { git -c safe.directory='*' \"\$@\"; }; G -C '$PP_TMP/pub7.git' log -1 --format=%B main | grep -q 'xinhe-2018 任务1 进度 70% → 75%'"
+G -C "$PP_TMP/pub7.git" show main:changes/index.html | sed -e 's/<[^>]*>//g' | grep -v '^ *$' >"$PP_TMP/changes7"
+check "the changes page lists it under the publication being made" \
+	sh -c "sed -n '/第二次/,/第一次/p' '$PP_TMP/changes7' | grep -q 'xinhe-2018 任务1 进度 70% → 75%'"
+
 # Worktree: checked out on publish, updated next time, left alone with local edits.
 site6=$PP_TMP/site6
 make_site "$site6" "worktree = \"$PP_TMP/www\""
