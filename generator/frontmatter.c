@@ -7,6 +7,7 @@
 #include <string.h>
 #include <yaml.h>
 
+#include "i18n.h"
 #include "toml.h"
 #include "utf8.h"
 #include "xalloc.h"
@@ -55,7 +56,7 @@ static void yerr(struct yp *y, yaml_mark_t m, const char *fmt, ...)
 	struct buf msg = BUF_INIT;
 	va_list ap;
 	va_start(ap, fmt);
-	buf_vprintf(&msg, fmt, ap);
+	buf_vprintf(&msg, _(fmt), ap);
 	va_end(ap);
 	diag_add(y->d, DIAG_ERROR, y->path, p.line, p.col, have ? y->src + s : NULL, e - s,
 	         "%s", buf_cstr(&msg));

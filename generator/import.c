@@ -17,6 +17,7 @@
 #include "cntext.h"
 #include "content.h"
 #include "datadir.h"
+#include "i18n.h"
 #include "json.h"
 #include "luaval.h"
 #include "output.h"
@@ -371,7 +372,7 @@ struct rules_job {
 static int run_rules(lua_State *L)
 {
 	struct rules_job *j = lua_touserdata(L, 1);
-	struct luaval_conv cv = { .a = j->a, .who = "import rules" };
+	struct luaval_conv cv = { .a = j->a, .who = N_("import rules") };
 	lua_settop(L, 0);
 	luaval_open(L);
 	luaL_newlib(L, import_lib);
@@ -380,12 +381,12 @@ static int run_rules(lua_State *L)
 		return lua_error(L);
 	lua_call(L, 0, 1);
 	if (!lua_istable(L, -1)) {
-		j->shape = "the rules must return a table with a parse function";
+		j->shape = N_("the rules must return a table with a parse function");
 		return 0;
 	}
 	lua_getfield(L, -1, "parse");
 	if (!lua_isfunction(L, -1)) {
-		j->shape = "the rules must return a table with a parse function";
+		j->shape = N_("the rules must return a table with a parse function");
 		return 0;
 	}
 	lua_pushlstring(L, j->text, j->len);
@@ -394,7 +395,7 @@ static int run_rules(lua_State *L)
 	lua_setfield(L, -2, "plan");
 	lua_call(L, 2, 1);
 	if (!lua_istable(L, -1)) {
-		j->shape = "parse must return a table";
+		j->shape = N_("parse must return a table");
 		return 0;
 	}
 	int res = lua_gettop(L);
@@ -426,7 +427,7 @@ struct value *import_run_limited(struct arena *a, const char *rules_path, const 
 		*slash = '\0';
 	/* require() finds the rules' own modules beside them, then in the site's lua/ */
 	o.lib_dir = slash ? dir : ".";
-	o.who = "import rules";
+	o.who = N_("import rules");
 	if (content_read_text(scratch, rules_path, rules_path, &j.src, &j.srclen, d) < 0)
 		goto out;
 	if (sandbox_open(&box, &o, NULL, d) < 0)
@@ -436,7 +437,7 @@ struct value *import_run_limited(struct arena *a, const char *rules_path, const 
 	if (sandbox_call(&box, run_rules, &j, d, NULL) != LUA_OK)
 		goto close;
 	if (j.shape) {
-		diag_add(d, DIAG_ERROR, rules_path, 0, 0, NULL, 0, "%s", j.shape);
+		diag_add(d, DIAG_ERROR, rules_path, 0, 0, NULL, 0, "%s", _(j.shape));
 		goto close;
 	}
 	struct value *raw = reorder(a, j.raw, NULL, 0, rules_path, d);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "schema.h"
 #include "utf8.h"
 
@@ -37,7 +38,7 @@ static void report(struct ld *l, enum diag_level level, const struct page *p, st
                    const char *fmt, va_list ap)
 {
 	struct buf m = BUF_INIT;
-	buf_vprintf(&m, fmt, ap);
+	buf_vprintf(&m, _(fmt), ap);
 	size_t s = 0, e = 0;
 	int have = pos.line > 0 && diag_line_span(p->src, p->len, pos.line, &s, &e);
 	diag_add(l->d, level, p->path, pos.line, pos.col, have ? p->src + s : NULL, e - s, "%s", buf_cstr(&m));

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "utf8.h"
 #include "xalloc.h"
 
@@ -80,12 +81,13 @@ static void fail_at(struct tp *p, size_t off, const char *fmt, ...)
 	if (p->failed)
 		return;
 	p->failed = 1;
-	char msg[256];
+	struct buf msg = BUF_INIT;
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	buf_vprintf(&msg, _(fmt), ap);
 	va_end(ap);
-	diag_at(p->d, DIAG_ERROR, p->path, p->s, p->end, off, "%s", msg);
+	diag_at(p->d, DIAG_ERROR, p->path, p->s, p->end, off, "%s", buf_cstr(&msg));
+	buf_free(&msg);
 }
 
 /* The position of byte off, counted as diag_linecol counts (so that values and
@@ -101,12 +103,12 @@ static struct pos pos_at(struct tp *p, size_t off)
 static const char *char_name(const struct tp *p, size_t off, char *tmp, size_t n)
 {
 	if (off >= p->end)
-		return "end of file";
+		return _("end of file");
 	unsigned char c = (unsigned char)p->s[off];
 	if (c == '\n' || (c == '\r' && off + 1 < p->end && p->s[off + 1] == '\n'))
-		return "end of line";
+		return _("end of line");
 	if (c < 0x20 || c == 0x7F) {
-		snprintf(tmp, n, "control character U+%04X", c);
+		snprintf(tmp, n, _("control character U+%04X"), c);
 		return tmp;
 	}
 	size_t k;
@@ -427,14 +429,14 @@ static int parse_key(struct tp *p)
 static const char *held(const struct value *v)
 {
 	switch (v->kind) {
-	case V_TABLE: return v->flags & TOML_INLINE ? "an inline table" : "a table";
-	case V_ARRAY: return v->flags & TOML_AOT ? "an array of tables" : "an array";
-	case V_STRING: return "a string";
-	case V_INT: return "an integer";
-	case V_FLOAT: return "a float";
-	case V_BOOL: return "a boolean";
-	case V_DATETIME: return "a date/time";
-	default: return "a value";
+	case V_TABLE: return v->flags & TOML_INLINE ? _("an inline table") : _("a table");
+	case V_ARRAY: return v->flags & TOML_AOT ? _("an array of tables") : _("an array");
+	case V_STRING: return _("a string");
+	case V_INT: return _("an integer");
+	case V_FLOAT: return _("a float");
+	case V_BOOL: return _("a boolean");
+	case V_DATETIME: return _("a date/time");
+	default: return _("a value");
 	}
 }
 
@@ -809,7 +811,7 @@ static struct value *scalar(struct tp *p)
 	if (len == 0) {
 		char tmp[48];
 		fail_at(p, at, "expected a value, found %s%s", char_name(p, at, tmp, sizeof tmp),
-		        at < p->end && (unsigned char)p->s[at] >= 0x80 ? " (strings need quotes)" : "");
+		        at < p->end && (unsigned char)p->s[at] >= 0x80 ? _(" (strings need quotes)") : "");
 		return NULL;
 	}
 	if (len == 4 && memcmp(t, "true", 4) == 0)
@@ -991,10 +993,10 @@ static void document(struct tp *p)
 		const char *what = NULL;
 		if (c == '[') {
 			header(p);
-			what = "the table header";
+			what = _("the table header");
 		} else if (c != '#' && c != '\n' && c != '\r') {
 			keyval(p, p->cur, p->cur_depth);
-			what = "the value";
+			what = _("the value");
 		}
 		if (p->failed)
 			return;
@@ -1005,7 +1007,7 @@ static void document(struct tp *p)
 			return;
 		if (!skip_newline(p)) {
 			char tmp[48];
-			fail_at(p, p->i, "expected a new line after %s, found %s", what ? what : "the comment",
+			fail_at(p, p->i, "expected a new line after %s, found %s", what ? what : _("the comment"),
 			        char_name(p, p->i, tmp, sizeof tmp));
 		}
 	}

@@ -9,6 +9,7 @@
 
 #include "arena.h"
 #include "gitutil.h"
+#include "i18n.h"
 
 static int clone_remote_cb(git_remote **out, git_repository *r, const char *name, const char *url, void *ud)
 {
@@ -76,8 +77,9 @@ int worktree_update(const char *repo, const char *branch, const char *path, stru
 		const char *first = e->index_to_workdir ? e->index_to_workdir->new_file.path
 		                  : e->head_to_index ? e->head_to_index->new_file.path : "?";
 		diag_add(d, DIAG_WARNING, path, 0, 0, NULL, 0,
-		         "the worktree has local modifications (%zu file%s, e.g. %s); it was left as it is",
-		         n, n == 1 ? "" : "s", first);
+		         i18n_plural("the worktree has local modifications (%zu file, e.g. %s); it was left as it is",
+		                     "the worktree has local modifications (%zu files, e.g. %s); it was left as it is", n),
+		         n, first);
 		rc = 1;
 		goto out;
 	}
