@@ -130,7 +130,7 @@ static int l_number(lua_State *L)
 	const char *s = luaL_checklstring(L, 1, &len);
 	lua_Integer i = luaL_optinteger(L, 2, 1);
 	if (i < 1 || (size_t)i > len + 1)
-		return luaL_argerror(L, 2, "position out of range");
+		return luaL_argerror(L, 2, _("position out of range"));
 	long v;
 	size_t used;
 	if (!cntext_number(s + i - 1, len - (size_t)(i - 1), &v, &used))
@@ -177,7 +177,7 @@ static int l_split(lua_State *L)
 	const char *s = luaL_checklstring(L, 1, &len);
 	const char *seps = luaL_optstring(L, 2, "、，");
 	if (utf8_invalid_at(s, len) != len)
-		return luaL_argerror(L, 1, "not UTF-8");
+		return luaL_argerror(L, 1, _("not UTF-8"));
 	lua_newtable(L);
 	struct split_ctx c = { L, 0 };
 	cntext_split(s, len, seps, split_emit, &c);
@@ -189,7 +189,7 @@ static int l_fold(lua_State *L)
 	size_t len;
 	const char *s = luaL_checklstring(L, 1, &len);
 	if (utf8_invalid_at(s, len) != len)
-		return luaL_argerror(L, 1, "not UTF-8");
+		return luaL_argerror(L, 1, _("not UTF-8"));
 	struct buf b = BUF_INIT;
 	/* The buffer is freed before anything can raise. */
 	cntext_fold_line(s, len, &b);

@@ -104,7 +104,7 @@ static int date_field(lua_State *L, int idx, const char *k, lua_Integer *v)
 int luaval_get_date(lua_State *L, int idx, int *y, int *m, int *d, const char **why)
 {
 	idx = lua_absindex(L, idx);
-	*why = "expected a date";
+	*why = _("expected a date");
 	if (lua_type(L, idx) == LUA_TSTRING) {
 		size_t len;
 		const char *s = lua_tolstring(L, idx, &len);
@@ -114,11 +114,11 @@ int luaval_get_date(lua_State *L, int idx, int *y, int *m, int *d, const char **
 		lua_Integer a, b, c;
 		if (!date_field(L, idx, "year", &a) || !date_field(L, idx, "month", &b) ||
 		    !date_field(L, idx, "day", &c)) {
-			*why = "a date table needs integer year, month and day";
+			*why = _("a date table needs integer year, month and day");
 			return 0;
 		}
 		if (a < 1 || a > 9999 || !datetime_valid_date((int)a, (int)b, (int)c)) {
-			*why = "no such day in the calendar";
+			*why = _("no such day in the calendar");
 			return 0;
 		}
 		*y = (int)a;

@@ -421,7 +421,7 @@ static int load_text(lua_State *L)
 {
 	const char *mode = luaL_optstring(L, 3, "t");
 	if (strcmp(mode, "t") != 0)
-		return luaL_argerror(L, 3, "hooks may load text chunks only (mode \"t\")");
+		return luaL_argerror(L, 3, _("hooks may load text chunks only (mode \"t\")"));
 	luaL_checktype(L, 4, LUA_TTABLE);
 	lua_settop(L, 4);
 	lua_pushvalue(L, lua_upvalueindex(1));

@@ -75,9 +75,9 @@ static int pp_date(lua_State *L)
 	if (!luaval_get_date(L, 1, &y, &m, &d, &why)) {
 		lua_pushnil(L);
 		if (lua_type(L, 1) == LUA_TSTRING)
-			lua_pushfstring(L, "'%s' is not a date: %s", lua_tostring(L, 1), why);
+			lua_pushfstring(L, _("'%s' is not a date: %s"), lua_tostring(L, 1), why);
 		else
-			lua_pushfstring(L, "%s, got %s", why, luaL_typename(L, 1));
+			lua_pushfstring(L, _("%s, got %s"), why, luaL_typename(L, 1));
 		return 2;
 	}
 	luaval_push_date(L, y, m, d);
@@ -203,7 +203,7 @@ static int pp_slugify(lua_State *L)
 	size_t len;
 	const char *t = luaL_checklstring(L, 1, &len);
 	if (utf8_invalid_at(t, len) < len)
-		return luaL_argerror(L, 1, "not UTF-8");
+		return luaL_argerror(L, 1, _("not UTF-8"));
 	struct buf *b = sandbox_scratch(L);
 	markdown_slug(t, len, b);
 	sandbox_scratch_push(L, b);

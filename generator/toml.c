@@ -551,23 +551,23 @@ static const char *parse_time(const char *t, size_t len, size_t *k, struct datet
 {
 	dt->hour = digits(t, len, k, 2);
 	if (dt->hour < 0 || *k >= len || t[*k] != ':')
-		return "expected hh:mm:ss";
+		return _("expected hh:mm:ss");
 	(*k)++;
 	dt->minute = digits(t, len, k, 2);
 	if (dt->minute < 0)
-		return "expected hh:mm:ss";
+		return _("expected hh:mm:ss");
 	if (*k >= len || t[*k] != ':')
-		return "expected hh:mm:ss (seconds are required in TOML 1.0)";
+		return _("expected hh:mm:ss (seconds are required in TOML 1.0)");
 	(*k)++;
 	dt->second = digits(t, len, k, 2);
 	if (dt->second < 0)
-		return "expected hh:mm:ss";
+		return _("expected hh:mm:ss");
 	if (dt->hour > 23)
-		return "hour must be 00..23";
+		return _("hour must be 00..23");
 	if (dt->minute > 59)
-		return "minute must be 00..59";
+		return _("minute must be 00..59");
 	if (dt->second > 60)   /* RFC 3339 allows a leap second */
-		return "second must be 00..60";
+		return _("second must be 00..60");
 	if (*k < len && t[*k] == '.') {
 		(*k)++;
 		size_t from = *k;
@@ -579,7 +579,7 @@ static const char *parse_time(const char *t, size_t len, size_t *k, struct datet
 			(*k)++;
 		}
 		if (*k == from)
-			return "expected digits after '.' in the seconds";
+			return _("expected digits after '.' in the seconds");
 	}
 	return NULL;
 }
@@ -605,19 +605,19 @@ static const char *parse_datetime(const char *t, size_t len, struct datetime *dt
 	}
 	dt->year = digits(t, len, &k, 4);
 	if (dt->year < 0 || k >= len || t[k] != '-')
-		return "expected YYYY-MM-DD";
+		return _("expected YYYY-MM-DD");
 	k++;
 	dt->month = digits(t, len, &k, 2);
 	if (dt->month < 0 || k >= len || t[k] != '-')
-		return "expected YYYY-MM-DD";
+		return _("expected YYYY-MM-DD");
 	k++;
 	dt->day = digits(t, len, &k, 2);
 	if (dt->day < 0)
-		return "expected YYYY-MM-DD";
+		return _("expected YYYY-MM-DD");
 	if (dt->month < 1 || dt->month > 12)
-		return "month must be 01..12";
+		return _("month must be 01..12");
 	if (dt->day < 1 || dt->day > 31)
-		return "day must be 01..31";
+		return _("day must be 01..31");
 	if (!datetime_valid_date(dt->year, dt->month, dt->day)) {
 		int last = 30;
 		while (last > 28 && !datetime_valid_date(dt->year, dt->month, last))
@@ -629,7 +629,7 @@ static const char *parse_datetime(const char *t, size_t len, struct datetime *dt
 	if (k == len)
 		return NULL;
 	if (t[k] != 'T' && t[k] != 't' && t[k] != ' ')
-		return "unexpected text after the date";
+		return _("unexpected text after the date");
 	k++;
 	dt->kind = DT_LOCAL;
 	err = parse_time(t, len, &k, dt);
@@ -645,16 +645,16 @@ static const char *parse_datetime(const char *t, size_t len, struct datetime *dt
 		k++;
 		int h = digits(t, len, &k, 2);
 		if (h < 0 || k >= len || t[k] != ':')
-			return "expected a time offset like +08:00";
+			return _("expected a time offset like +08:00");
 		k++;
 		int m = digits(t, len, &k, 2);
 		if (m < 0)
-			return "expected a time offset like +08:00";
+			return _("expected a time offset like +08:00");
 		if (h > 23 || m > 59)
-			return "time offset out of range";
+			return _("time offset out of range");
 		dt->offset_min = sign * (h * 60 + m);
 	} else {
-		return "unexpected text after the time";
+		return _("unexpected text after the time");
 	}
 	return k == len ? NULL : "unexpected text after the time offset";
 }
