@@ -440,7 +440,7 @@ static struct value *table_to_value(lua_State *L, struct luaval_conv *cv, int t,
 		lua_pop(L, 1);
 		if (cv->nvalues > LUAVAL_MAX_VALUES)
 			luaL_error(L, _("the %s stored data that expands to more than %d values at %s "
-			           "(one table stored in many places?)"), _(cv->who), LUAVAL_MAX_VALUES, cv->where);
+			                "(one table stored in many places?)"), _(cv->who), LUAVAL_MAX_VALUES, cv->where);
 		return out;
 	}
 	lua_pop(L, 1);

@@ -370,7 +370,7 @@ static int pattern_guard(lua_State *L, const char *fname, int plain_arg)
 		char steps[64];
 		snprintf(steps, sizeof steps, "up to %.0e steps, more than %.0e", cost, SANDBOX_PATTERN_COST);
 		return luaL_error(L, _("%s: pattern '%s' on %d bytes could take too long (%s); "
-		                  "use fewer repetitions or a shorter text"), fname, p, (int)n, steps);
+		                       "use fewer repetitions or a shorter text"), fname, p, (int)n, steps);
 	}
 	return 0;
 }
@@ -634,7 +634,7 @@ static int sandbox_require(lua_State *L)
 	}
 	if (!valid_module_name(name, n))
 		return luaL_error(L, _("module name '%s' is not allowed: hooks load lua/<name>.lua of the "
-		                  "site, with letters, digits, '_', '-' and '.' for folders"), name);
+		                       "site, with letters, digits, '_', '-' and '.' for folders"), name);
 	lua_rawgetp(L, LUA_REGISTRYINDEX, &K_MODULES);   /* 2 */
 	lua_pushvalue(L, 1);
 	if (lua_rawget(L, 2) != LUA_TNIL) {
