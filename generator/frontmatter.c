@@ -437,7 +437,7 @@ int fm_parse(struct arena *a, const char *path, const char *src, size_t len,
 		int have = diag_line_span(src, len, v->pos.line, &s, &e);
 		diag_add(d, DIAG_ERROR, path, v->pos.line, v->pos.col, have ? src + s : NULL, e - s,
 		         "front matter must be a mapping of keys to values, not a%s %s",
-		         v->kind == V_ARRAY || v->kind == V_INT ? "n" : "", value_kind_name(v->kind));
+		         v->kind == V_ARRAY || v->kind == V_INT ? "n" : "", _(value_kind_name(v->kind)));
 		return -1;
 	}
 	*meta = v;

@@ -174,7 +174,7 @@ static void copy_state(struct ld *l, const struct page *p, struct value *t, cons
 	if (st) {
 		if (st->kind != V_STRING || !valid_status(st->u.str.s))
 			err(l, p, st, "unknown status '%s' (use not_started, in_progress, done, delayed or cancelled)",
-			    st->kind == V_STRING ? st->u.str.s : value_kind_name(st->kind));
+			    st->kind == V_STRING ? st->u.str.s : _(value_kind_name(st->kind)));
 		else
 			value_setc(l->a, t, "status", st), status = st->u.str.s;
 	}
