@@ -8,8 +8,10 @@ VERSION   := 0.1.0
 # libmicrohttpd: planpress serve's HTTP server (serve.c), a small embeddable
 # server in Debian, rather than HTTP parsing of our own.
 PKGS      := md4c md4c-html libcmark lua5.4 libgit2 yaml-0.1 zlib libmicrohttpd
+# gettext: xgettext and msgfmt make the message catalogs from po/ (libintl
+# itself is part of glibc).
 DEB_PKGS  := libmd4c-dev libmd4c-html0-dev libcmark-dev liblua5.4-dev libgit2-dev libyaml-dev zlib1g-dev \
-             libmicrohttpd-dev pkg-config
+             libmicrohttpd-dev pkg-config gettext
 FUZZ_DEBS := clang libclang-rt-14-dev
 # make bench: GNU time for wall time and peak memory, hyperfine for repeated
 # runs, Hugo (Debian 12: 0.111) for the comparison.
@@ -28,9 +30,14 @@ OPT       ?= -O2 -g
 # build/gen/: headers made from files of the repository (progress_lua.h).
 GEN_INC   := -Ibuild/gen
 CFLAGS_ALL = $(CSTD) $(WARN) $(OPT) $(GEN_INC) -MMD -MP -DPP_VERSION='"$(VERSION)"' \
-             -DPP_DATADIR='"$(PREFIX)/share/planpress"' $(PKG_CFLAGS) $(CFLAGS)
+             -DPP_DATADIR='"$(PREFIX)/share/planpress"' -DPP_LOCALEDIR='"$(LOCALEDIR)"' $(PKG_CFLAGS) $(CFLAGS)
 LIBS_ALL   = $(PKG_LIBS) -lpthread -lm $(LDLIBS)
 SAN       := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+
+# Message catalogs: po/LANG.po, compiled where the program finds them (i18n.h).
+LOCALEDIR := $(PREFIX)/share/locale
+LINGUAS   := zh_CN
+MO_FILES  := $(patsubst %,build/locale/%/LC_MESSAGES/planpress.mo,$(LINGUAS))
 
 LIB_SRCS  := $(filter-out generator/main.c,$(sort $(wildcard generator/*.c)))
 UNIT_SRCS := $(sort $(wildcard tests/unit/check_*.c))
@@ -42,13 +49,14 @@ $(patsubst generator/%.c,$(1)/obj/%.o,$(LIB_SRCS))
 endef
 
 .PHONY: all deps site test test-plain test-san unit conformance bench regen install uninstall clean check-deps \
-        fuzz tsan
+        fuzz tsan po
 
 all: planpress
 
 # ---- dependencies ----------------------------------------------------------
 check-deps:
 	@missing=""; for p in $(PKGS); do pkg-config --exists $$p || missing="$$missing $$p"; done; \
+	command -v msgfmt >/dev/null || missing="$$missing msgfmt"; \
 	if [ -n "$$missing" ]; then $(MAKE) --no-print-directory deps; fi
 
 deps:
@@ -75,8 +83,23 @@ build/gen/progress_lua.h: lua/progress.lua
 
 $(foreach d,build build/san build/fuzz build/tsan,$(d)/obj/progress.o): build/gen/progress_lua.h
 
-planpress: build/obj/main.o build/libplanpress.a
-	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LIBS_ALL)
+# ---- messages (gettext) ---------------------------------------------------------
+# `make po` extracts the messages of the sources (po/extract.sh, the same
+# command tests/i18n.sh runs) into po/planpress.pot and merges them into each
+# po/LANG.po, whose new entries then need a translation: tests/i18n.sh fails
+# on any message without one.
+build/locale/%/LC_MESSAGES/planpress.mo: po/%.po
+	@mkdir -p $(dir $@)
+	msgfmt --check -o $@.tmp $< && mv $@.tmp $@
+
+po:
+	sh po/extract.sh po/planpress.pot
+	for l in $(LINGUAS); do msgmerge --quiet --update --backup=none --no-fuzzy-matching \
+	  --add-location=file --sort-by-file po/$$l.po po/planpress.pot && \
+	  msgattrib --no-obsolete --add-location=file --sort-by-file -o po/$$l.po po/$$l.po; done
+
+planpress: build/obj/main.o build/libplanpress.a $(MO_FILES)
+	$(CC) $(CFLAGS_ALL) -o $@ $(filter %.o %.a,$^) $(LIBS_ALL)
 
 build/libplanpress.a: $(call objs,build)
 	@rm -f $@
@@ -85,8 +108,8 @@ build/libplanpress.a: $(call objs,build)
 build/obj/%.o: generator/%.c | build/obj
 	$(CC) $(CFLAGS_ALL) -c -o $@ $<
 
-build/san/planpress: build/san/obj/main.o build/san/libplanpress.a
-	$(CC) $(CFLAGS_ALL) $(SAN) -o $@ $^ $(LIBS_ALL)
+build/san/planpress: build/san/obj/main.o build/san/libplanpress.a $(MO_FILES)
+	$(CC) $(CFLAGS_ALL) $(SAN) -o $@ $(filter %.o %.a,$^) $(LIBS_ALL)
 
 build/san/libplanpress.a: $(call objs,build/san)
 	@rm -f $@
@@ -141,7 +164,8 @@ FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 8
 FUZZ_SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 FUZZ_CFLAGS   = $(CSTD) $(WARN) $(GEN_INC) -O1 -g -MMD -MP -DPP_VERSION='"$(VERSION)"' \
-                -DPP_DATADIR='"$(PREFIX)/share/planpress"' $(PKG_CFLAGS) $(FUZZ_SAN)
+                -DPP_DATADIR='"$(PREFIX)/share/planpress"' -DPP_LOCALEDIR='"$(LOCALEDIR)"' $(PKG_CFLAGS) \
+                $(FUZZ_SAN)
 # FUZZ_KNOWN_BUGS=1 (with make -B): also check what tests/fuzz/known/ lists.
 FUZZ_DEFS     = $(if $(FUZZ_KNOWN_BUGS),-DFUZZ_KNOWN_BUGS)
 FUZZ_SRCS    := $(sort $(wildcard tests/fuzz/fuzz_*.c))
@@ -167,12 +191,13 @@ fuzz: check-deps
 # ThreadSanitizer (gcc): the golden and determinism tests with --jobs 2 and 8.
 TSAN := -fsanitize=thread -fno-omit-frame-pointer
 
-build/tsan/planpress: build/tsan/obj/main.o $(call objs,build/tsan)
-	$(CC) $(CFLAGS_ALL) $(TSAN) -o $@ $^ $(LIBS_ALL)
+build/tsan/planpress: build/tsan/obj/main.o $(call objs,build/tsan) $(MO_FILES)
+	$(CC) $(CFLAGS_ALL) $(TSAN) -o $@ $(filter %.o,$^) $(LIBS_ALL)
 
 build/tsan/obj/%.o: generator/%.c | build/tsan/obj
 	$(CC) $(CSTD) $(WARN) $(GEN_INC) -O1 -g -MMD -MP -DPP_VERSION='"$(VERSION)"' \
-	  -DPP_DATADIR='"$(PREFIX)/share/planpress"' $(PKG_CFLAGS) $(CFLAGS) $(TSAN) -c -o $@ $<
+	  -DPP_DATADIR='"$(PREFIX)/share/planpress"' -DPP_LOCALEDIR='"$(LOCALEDIR)"' $(PKG_CFLAGS) $(CFLAGS) \
+	  $(TSAN) -c -o $@ $<
 
 tsan: check-deps
 	@$(MAKE) --no-print-directory build/tsan/planpress
@@ -206,10 +231,14 @@ install: planpress
 	for m in generator/*.1; do [ -f "$$m" ] && install -m 644 $$m $(DESTDIR)$(PREFIX)/share/man/man1/; done; true
 	for m in generator/*.5; do [ -f "$$m" ] && install -m 644 $$m $(DESTDIR)$(PREFIX)/share/man/man5/; done; true
 	for m in generator/*.7; do [ -f "$$m" ] && install -m 644 $$m $(DESTDIR)$(PREFIX)/share/man/man7/; done; true
+	for l in $(LINGUAS); do \
+	  install -d $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES && \
+	  install -m 644 build/locale/$$l/LC_MESSAGES/planpress.mo $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/; done
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/planpress
 	rm -rf $(DESTDIR)$(PREFIX)/share/planpress
+	for l in $(LINGUAS); do rm -f $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/planpress.mo; done
 	cd $(DESTDIR)$(PREFIX)/share/man && rm -f man1/planpress.1 man5/planpress.5 man7/planpress-*.7
 
 clean:

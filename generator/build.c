@@ -18,6 +18,7 @@
 #include "content.h"
 #include "context.h"
 #include "datadir.h"
+#include "i18n.h"
 #include "lang.h"
 #include "json.h"
 #include "markdown.h"
@@ -380,7 +381,7 @@ static int cmp_out(const void *x, const void *y)
 
 static const char *origin(const struct out_file *f)
 {
-	return f->src ? f->src : f->copy_from ? f->copy_from : "a generated page";
+	return f->src ? f->src : f->copy_from ? f->copy_from : _("a generated page");
 }
 
 /* The source to blame for a clash between x and y: a content file when one

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "i18n.h"
 #include "utf8.h"
 #include "value.h"
 
@@ -139,7 +140,7 @@ static int parse_zh(struct sc *c, int *y, int *m, int *d, const char **why)
 		return 1;
 	}
 	if (c->i == c->len || lit(c, "前") || lit(c, "以前") || lit(c, "之前")) {
-		*why = "it names a month, not a day (write 6月底 or 6月30日)";
+		*why = _("it names a month, not a day (write 6月底 or 6月30日)");
 		return 0;
 	}
 	if (number(c, 2, d) < 1 || !(lit(c, "日") || lit(c, "号")))
@@ -151,7 +152,7 @@ int chdate_parse(const char *s, size_t len, int *year, int *month, int *day, con
 {
 	struct sc c = { s, len, 0 };
 	int y = 0, m = 0, d = 0, ok;
-	*why = "expected a date such as 2019-06-30 or 2019年6月30日";
+	*why = _("expected a date such as 2019-06-30 or 2019年6月30日");
 	trim(&c);
 	ok = parse_iso(&c, &y, &m, &d);
 	if (!ok) {
@@ -165,11 +166,11 @@ int chdate_parse(const char *s, size_t len, int *year, int *month, int *day, con
 	if (!ok)
 		return -1;
 	if (c.i != c.len) {
-		*why = "unexpected text after the date";
+		*why = _("unexpected text after the date");
 		return -1;
 	}
 	if (y < 1 || !datetime_valid_date(y, m, d)) {
-		*why = "no such day in the calendar";
+		*why = _("no such day in the calendar");
 		return -1;
 	}
 	*year = y;

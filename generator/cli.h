@@ -3,6 +3,8 @@
 #ifndef PP_CLI_H
 #define PP_CLI_H
 
+#include "i18n.h"
+
 /* Exit statuses: success, content or build errors, usage or environment errors. */
 enum { CLI_OK = 0, CLI_CONTENT = 1, CLI_USAGE = 2 };
 
@@ -35,8 +37,9 @@ int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * move, else the start folder joined to it. The caller frees the result. */
 char *cli_path(const struct cli *cli, const char *arg);
 
-/* "1 file", "2 files": the noun that fits n. */
-#define CLI_PLURAL(n, one, many) ((n) == 1 ? (one) : (many))
+/* "1 file", "2 files": the noun (or format) that fits n, in the user's
+ * language (ngettext: Chinese has one form). */
+#define CLI_PLURAL(n, one, many) i18n_plural((one), (many), (unsigned long)(n))
 
 /* Commands, each in its own file. */
 int cmd_build(const struct cli *cli, int argc, char **argv);

@@ -70,53 +70,56 @@ static int run(const struct cli *cli, int argc, char **argv, int check)
 	diags_print(&d, stderr);
 	if (rc == 0 && !quiet) {
 		if (check)
-			printf("planpress: checked %zu %s and %zu %s: no errors\n", st.pages,
+			printf(_("planpress: checked %zu %s and %zu %s: no errors\n"), st.pages,
 			       CLI_PLURAL(st.pages, "page", "pages"), st.files, CLI_PLURAL(st.files, "file", "files"));
 		else
-			printf("planpress: built %zu %s and %zu %s into %s in %.0f ms "
-			       "(%zu written, %zu unchanged, %zu removed)\n",
+			printf(_("planpress: built %zu %s and %zu %s into %s in %.0f ms "
+			         "(%zu written, %zu unchanged, %zu removed)\n"),
 			       st.pages, CLI_PLURAL(st.pages, "page", "pages"), st.files,
 			       CLI_PLURAL(st.files, "file", "files"), out_arg ? out_arg : "public", ms, st.written,
 			       st.unchanged, st.removed);
 	} else if (rc != 0) {
-		fprintf(stderr, "planpress: %zu error%s; %s\n", d.nerrors, d.nerrors == 1 ? "" : "s",
-		        st.partial ? "the output folder is partly updated: run the build again"
-		                   : "nothing was written");
+		fprintf(stderr, CLI_PLURAL(d.nerrors, "planpress: %zu error; %s\n", "planpress: %zu errors; %s\n"), d.nerrors,
+		        st.partial ? _("the output folder is partly updated: run the build again")
+		                   : _("nothing was written"));
 	}
 	for (int k = 0; timings && k < BUILD_STAGES; k++)
 		if (st.stage_name[k])
-			fprintf(stderr, "planpress: %-12s %8.1f ms %6ld MiB peak\n", st.stage_name[k], st.stage_ms[k],
+			fprintf(stderr, _("planpress: %-12s %8.1f ms %6ld MiB peak\n"), st.stage_name[k], st.stage_ms[k],
 			        st.stage_peak_kib[k] / 1024);
 	/* What the render did and why (rcache.h); rendered files that came out
 	 * as the folder holds them are not written. */
 	if (timings && st.cache_used) {
-		fprintf(stderr, "planpress: rendered %zu of %zu %s; %zu reused from the render cache\n",
+		fprintf(stderr, _("planpress: rendered %zu of %zu %s; %zu reused from the render cache\n"),
 		        st.rendered, st.rendered + st.why[RCACHE_REUSED],
 		        CLI_PLURAL(st.rendered + st.why[RCACHE_REUSED], "file", "files"), st.why[RCACHE_REUSED]);
 		static const char *const why[RCACHE_NWHY] = {
-			[RCACHE_NEW] = "new, or not in the cache",
-			[RCACHE_PAGE] = "their own data changed (page, task, text, links)",
-			[RCACHE_SITE] = "site data they show changed",
-			[RCACHE_OUTPUT] = "the output folder's file was missing or changed",
-			[RCACHE_UNCACHED] = "their data holds a function",
+			[RCACHE_NEW] = N_("new, or not in the cache"),
+			[RCACHE_PAGE] = N_("their own data changed (page, task, text, links)"),
+			[RCACHE_SITE] = N_("site data they show changed"),
+			[RCACHE_OUTPUT] = N_("the output folder's file was missing or changed"),
+			[RCACHE_UNCACHED] = N_("their data holds a function"),
 		};
 		for (int k = 0; k < RCACHE_NWHY; k++) {
 			if (!why[k] || !st.why[k])
 				continue;
 			if (k == RCACHE_SITE && *st.site_changed)
-				fprintf(stderr, "planpress:   %6zu %s (%s)\n", st.why[k], why[k], st.site_changed);
+				fprintf(stderr, "planpress:   %6zu %s (%s)\n", st.why[k], _(why[k]), st.site_changed);
 			else
-				fprintf(stderr, "planpress:   %6zu %s\n", st.why[k], why[k]);
+				fprintf(stderr, "planpress:   %6zu %s\n", st.why[k], _(why[k]));
 		}
 	}
-	if (timings && st.rendered)
-		fprintf(stderr, "planpress: rendered %zu %s%s: %zu %s from the output folder and %s written, "
-		        "%zu %s the same\n",
-		        st.rendered, CLI_PLURAL(st.rendered, "file", "files"),
-		        st.cache_used ? "" : " (every page: no render cache with Lua hooks or --force)",
-		        st.rendered - st.rendered_same, CLI_PLURAL(st.rendered - st.rendered_same, "differs", "differ"),
-		        CLI_PLURAL(st.rendered - st.rendered_same, "is", "are"), st.rendered_same,
-		        CLI_PLURAL(st.rendered_same, "is", "are"));
+	if (timings && st.rendered) {
+		size_t differ = st.rendered - st.rendered_same;
+		char a[160], b[80];
+		snprintf(a, sizeof a, CLI_PLURAL(differ, "%zu differs from the output folder and is written",
+		                                 "%zu differ from the output folder and are written"), differ);
+		snprintf(b, sizeof b, CLI_PLURAL(st.rendered_same, "%zu is the same", "%zu are the same"),
+		         st.rendered_same);
+		fprintf(stderr, _("planpress: rendered %zu %s%s: %s, %s\n"), st.rendered,
+		        CLI_PLURAL(st.rendered, "file", "files"),
+		        st.cache_used ? "" : _(" (every page: no render cache with Lua hooks or --force)"), a, b);
+	}
 	diags_free(&d);
 	free(out);
 	return rc;

@@ -120,7 +120,7 @@ int cmd_import(const struct cli *cli, int argc, char **argv)
 	struct import_files files = { NULL, 0 };
 	char *rules = import_find_rules(rules_opt, ".", cli->exe_dir);
 	if (!rules) {
-		fprintf(stderr, "planpress: import: no import rules found (lua/import.lua); use --rules FILE\n");
+		fputs(_("planpress: import: no import rules found (lua/import.lua); use --rules FILE\n"), stderr);
 		rc = CLI_USAGE;
 		goto out;
 	}
@@ -153,12 +153,12 @@ int cmd_import(const struct cli *cli, int argc, char **argv)
 		int n = import_expect(import_json_value(a, doc), want, &out);
 		fputs(buf_cstr(&out), stdout);
 		if (n) {
-			fprintf(stderr, "planpress: import: %d difference%s from %s\n", n, n == 1 ? "" : "s",
-			        expect_arg);
+			fprintf(stderr, CLI_PLURAL(n, "planpress: import: %d difference from %s\n",
+			                           "planpress: import: %d differences from %s\n"), n, expect_arg);
 			goto out;
 		}
 		if (!quiet)
-			printf("planpress: import: %s matches %s\n", input_arg, expect_arg);
+			printf(_("planpress: import: %s matches %s\n"), input_arg, expect_arg);
 		rc = CLI_OK;
 		goto out;
 	}
@@ -187,15 +187,15 @@ int cmd_import(const struct cli *cli, int argc, char **argv)
 		goto out;
 	n += more;
 	if (!quiet)
-		printf("planpress: import: wrote %d %s under content/plans/%s\n", n, CLI_PLURAL(n, "file", "files"),
+		printf(_("planpress: import: wrote %d %s under content/plans/%s\n"), n, CLI_PLURAL(n, "file", "files"),
 		       plan);
 	rc = CLI_OK;
 out:
 	diags_sort(&d);
 	diags_print(&d, stderr);
 	if (rc == CLI_CONTENT && d.nerrors && !expect)
-		fprintf(stderr, "planpress: import: %zu error%s; nothing was written\n", d.nerrors,
-		        d.nerrors == 1 ? "" : "s");
+		fprintf(stderr, CLI_PLURAL(d.nerrors, "planpress: import: %zu error; nothing was written\n",
+		                           "planpress: import: %zu errors; nothing was written\n"), d.nerrors);
 	import_files_free(&files);
 	scaffold_free(&index);
 	free(input);

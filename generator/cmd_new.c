@@ -92,8 +92,9 @@ static int finish(struct diags *d, int rc, const char *what)
 	diags_sort(d);
 	diags_print(d, stderr);
 	if (rc && d->nerrors)
-		fprintf(stderr, "planpress: new %s: %zu %s; nothing was written\n", what, d->nerrors,
-		        CLI_PLURAL(d->nerrors, "error", "errors"));
+		fprintf(stderr, CLI_PLURAL(d->nerrors, "planpress: new %s: %zu error; nothing was written\n",
+		                           "planpress: new %s: %zu errors; nothing was written\n"),
+		        what, d->nerrors);
 	diags_free(d);
 	return rc;
 }
@@ -140,7 +141,7 @@ static int new_site(const struct cli *cli, const struct opts *o)
 	if (n < 0)
 		goto out;
 	if (!o->quiet)
-		printf("planpress: new site in %s (%d %s); to see it: planpress -C %s build\n", o->args[0], n,
+		printf(_("planpress: new site in %s (%d %s); to see it: planpress -C %s build\n"), o->args[0], n,
 		       CLI_PLURAL(n, "file", "files"), o->args[0]);
 	rc = CLI_OK;
 out:
@@ -171,7 +172,7 @@ static int new_plan(const struct opts *o)
 	if (n < 0)
 		rc = CLI_CONTENT;
 	else if (!o->quiet)
-		printf("planpress: new plan: wrote %s (%d %s in all); add tasks with: planpress new task %s NUMBER\n",
+		printf(_("planpress: new plan: wrote %s (%d %s in all); add tasks with: planpress new task %s NUMBER\n"),
 		       s.v[0].path, n, CLI_PLURAL(n, "file", "files"), o->args[0]);
 	scaffold_free(&s);
 out:
@@ -221,7 +222,7 @@ static int new_task(const struct opts *o)
 	if (scaffold_write(&s, ".", &d) < 0)
 		rc = CLI_CONTENT;
 	else if (!o->quiet)
-		printf("planpress: new task: wrote %s\n", s.v[0].path);
+		printf(_("planpress: new task: wrote %s\n"), s.v[0].path);
 	scaffold_free(&s);
 out:
 	arena_free(a);
@@ -336,9 +337,9 @@ static int new_bulletin(const struct cli *cli, const struct opts *o)
 		goto out;
 	rc = CLI_OK;
 	if (!o->quiet)
-		printf("planpress: new bulletin: wrote %s with %zu %s (the tasks not done or cancelled%s%s)\n",
-		       j.s.v[0].path, j.updates, CLI_PLURAL(j.updates, "update", "updates"), o->plan ? " of " : "",
-		       o->plan ? o->plan : "");
+		printf(o->plan ? _("planpress: new bulletin: wrote %s with %zu %s (the tasks not done or cancelled of %s)\n")
+		               : _("planpress: new bulletin: wrote %s with %zu %s (the tasks not done or cancelled)\n"),
+		       j.s.v[0].path, j.updates, CLI_PLURAL(j.updates, "update", "updates"), o->plan ? o->plan : "");
 out:
 	scaffold_free(&j.s);
 	buf_free(&j.plans);

@@ -76,10 +76,10 @@ static int push(const struct config *c, struct diags *d)
 	int uptodate = 0;
 	int rc = push_branch(c->publish.repo, c->publish.branch, c->publish.remote, &uptodate, d);
 	if (rc == 0)
-		printf(uptodate ? "planpress: %s is up to date\n" : "planpress: pushed to %s\n", c->publish.remote);
+		printf(uptodate ? _("planpress: %s is up to date\n") : _("planpress: pushed to %s\n"), c->publish.remote);
 	else
-		fprintf(stderr, "planpress: the publication is committed in %s but was not pushed to %s; "
-		        "once that is solved, push it with: planpress publish --push-only\n",
+		fprintf(stderr, _("planpress: the publication is committed in %s but was not pushed to %s; "
+		                  "once that is solved, push it with: planpress publish --push-only\n"),
 		        c->publish.repo, c->publish.remote);
 	return rc == 0 ? CLI_OK : CLI_CONTENT;
 }
@@ -137,8 +137,8 @@ int cmd_publish(const struct cli *cli, int argc, char **argv)
 		publish_stage_close(&stage);
 		diags_sort(&d);
 		diags_print(&d, stderr);
-		fprintf(stderr, "planpress: %zu error%s; nothing was built or published\n", d.nerrors,
-		        d.nerrors == 1 ? "" : "s");
+		fprintf(stderr, CLI_PLURAL(d.nerrors, "planpress: %zu error; nothing was built or published\n",
+		                           "planpress: %zu errors; nothing was built or published\n"), d.nerrors);
 		diags_free(&d);
 		arena_free(a);
 		return rc;
@@ -171,13 +171,13 @@ int cmd_publish(const struct cli *cli, int argc, char **argv)
 		goto out;
 	if (res.nothing) {
 		if (!quiet)
-			printf("planpress: nothing to publish: the site is the same as %.7s\n", res.parent);
+			printf(_("planpress: nothing to publish: the site is the same as %.7s\n"), res.parent);
 	} else if (!quiet) {
 		const char *nl = strchr(res.message, '\n');
-		printf("planpress: published %.7s on %s of %s: %.*s\n", res.commit, c.publish.branch, c.publish.repo,
+		printf(_("planpress: published %.7s on %s of %s: %.*s\n"), res.commit, c.publish.branch, c.publish.repo,
 		       (int)(nl ? nl - res.message : (long)strlen(res.message)), res.message);
 		if (res.tag)
-			printf("planpress: tagged %s\n", res.tag);
+			printf(_("planpress: tagged %s\n"), res.tag);
 	}
 	if (c.publish.worktree) {
 		struct diags wd;
@@ -186,7 +186,7 @@ int cmd_publish(const struct cli *cli, int argc, char **argv)
 		diags_print(&wd, stderr);
 		diags_free(&wd);
 		if (w == 0 && !quiet)
-			printf("planpress: updated the worktree %s\n", c.publish.worktree);
+			printf(_("planpress: updated the worktree %s\n"), c.publish.worktree);
 		else if (w == 2)
 			rc = CLI_CONTENT;
 	}

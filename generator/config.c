@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "toml.h"
 #include "utf8.h"
 
@@ -109,13 +110,13 @@ const char *config_suggest(const char *name, const char *const *known, size_t n)
 static const char *kind_word(enum key_kind k)
 {
 	switch (k) {
-	case K_STRING: return "a string";
-	case K_INT: return "an integer";
-	case K_BOOL: return "true or false";
-	case K_DATE: return "a date (YYYY-MM-DD)";
-	case K_STRINGS: return "an array of strings";
-	case K_MENU: return "a list of [[menu.main]] entries with name and url";
-	default: return "a table";
+	case K_STRING: return _("a string");
+	case K_INT: return _("an integer");
+	case K_BOOL: return _("true or false");
+	case K_DATE: return _("a date (YYYY-MM-DD)");
+	case K_STRINGS: return _("an array of strings");
+	case K_MENU: return _("a list of [[menu.main]] entries with name and url");
+	default: return _("a table");
 	}
 }
 
@@ -156,7 +157,7 @@ static void err_at(struct diags *d, const char *path, const char *src, size_t le
 	struct buf m = BUF_INIT;
 	va_list ap;
 	va_start(ap, fmt);
-	buf_vprintf(&m, fmt, ap);
+	buf_vprintf(&m, _(fmt), ap);
 	va_end(ap);
 	diag_add(d, DIAG_ERROR, path, p->line, p->col, have ? src + s : NULL, e - s, "%s", buf_cstr(&m));
 	buf_free(&m);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "utf8.h"
 #include "xalloc.h"
 
@@ -34,7 +35,9 @@ static void vadd(struct diags *d, enum diag_level level, const char *path,
                  const char *fmt, va_list ap)
 {
 	struct buf m = BUF_INIT;
-	buf_vprintf(&m, fmt, ap);
+	/* Every message is translated here, so callers pass English formats
+	 * (the Makefile tells xgettext where they stand). */
+	buf_vprintf(&m, i18n_text(fmt), ap);
 	struct diag g = {
 		.level = level,
 		.path = path ? xstrdup(path) : NULL,
@@ -185,7 +188,8 @@ void diags_sort(struct diags *d)
 
 static const char *level_name(enum diag_level l)
 {
-	return l == DIAG_ERROR ? "error" : l == DIAG_WARNING ? "warning" : "note";
+	/* TRANSLATORS: the levels of "path:line:col: error: message". */
+	return l == DIAG_ERROR ? _("error") : l == DIAG_WARNING ? _("warning") : _("note");
 }
 
 void diag_format(const struct diag *g, struct buf *out)

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <yaml.h>
 
+#include "i18n.h"
 #include "toml.h"
 #include "utf8.h"
 #include "xalloc.h"
@@ -55,7 +56,7 @@ static void yerr(struct yp *y, yaml_mark_t m, const char *fmt, ...)
 	struct buf msg = BUF_INIT;
 	va_list ap;
 	va_start(ap, fmt);
-	buf_vprintf(&msg, fmt, ap);
+	buf_vprintf(&msg, _(fmt), ap);
 	va_end(ap);
 	diag_add(y->d, DIAG_ERROR, y->path, p.line, p.col, have ? y->src + s : NULL, e - s,
 	         "%s", buf_cstr(&msg));
@@ -436,7 +437,7 @@ int fm_parse(struct arena *a, const char *path, const char *src, size_t len,
 		int have = diag_line_span(src, len, v->pos.line, &s, &e);
 		diag_add(d, DIAG_ERROR, path, v->pos.line, v->pos.col, have ? src + s : NULL, e - s,
 		         "front matter must be a mapping of keys to values, not a%s %s",
-		         v->kind == V_ARRAY || v->kind == V_INT ? "n" : "", value_kind_name(v->kind));
+		         v->kind == V_ARRAY || v->kind == V_INT ? "n" : "", _(value_kind_name(v->kind)));
 		return -1;
 	}
 	*meta = v;

@@ -9,13 +9,14 @@
 #include <sys/stat.h>
 
 #include "buf.h"
+#include "i18n.h"
 
 void gitutil_fail(struct diags *d, const char *fmt, ...)
 {
 	struct buf b = BUF_INIT;
 	va_list ap;
 	va_start(ap, fmt);
-	buf_vprintf(&b, fmt, ap);
+	buf_vprintf(&b, _(fmt), ap);
 	va_end(ap);
 	const git_error *e = git_error_last();
 	if (e && e->message)

@@ -17,6 +17,7 @@
 #include "cntext.h"
 #include "content.h"
 #include "datadir.h"
+#include "i18n.h"
 #include "json.h"
 #include "luaval.h"
 #include "output.h"
@@ -129,7 +130,7 @@ static int l_number(lua_State *L)
 	const char *s = luaL_checklstring(L, 1, &len);
 	lua_Integer i = luaL_optinteger(L, 2, 1);
 	if (i < 1 || (size_t)i > len + 1)
-		return luaL_argerror(L, 2, "position out of range");
+		return luaL_argerror(L, 2, _("position out of range"));
 	long v;
 	size_t used;
 	if (!cntext_number(s + i - 1, len - (size_t)(i - 1), &v, &used))
@@ -176,7 +177,7 @@ static int l_split(lua_State *L)
 	const char *s = luaL_checklstring(L, 1, &len);
 	const char *seps = luaL_optstring(L, 2, "、，");
 	if (utf8_invalid_at(s, len) != len)
-		return luaL_argerror(L, 1, "not UTF-8");
+		return luaL_argerror(L, 1, _("not UTF-8"));
 	lua_newtable(L);
 	struct split_ctx c = { L, 0 };
 	cntext_split(s, len, seps, split_emit, &c);
@@ -188,7 +189,7 @@ static int l_fold(lua_State *L)
 	size_t len;
 	const char *s = luaL_checklstring(L, 1, &len);
 	if (utf8_invalid_at(s, len) != len)
-		return luaL_argerror(L, 1, "not UTF-8");
+		return luaL_argerror(L, 1, _("not UTF-8"));
 	struct buf b = BUF_INIT;
 	/* The buffer is freed before anything can raise. */
 	cntext_fold_line(s, len, &b);
@@ -371,7 +372,7 @@ struct rules_job {
 static int run_rules(lua_State *L)
 {
 	struct rules_job *j = lua_touserdata(L, 1);
-	struct luaval_conv cv = { .a = j->a, .who = "import rules" };
+	struct luaval_conv cv = { .a = j->a, .who = N_("import rules") };
 	lua_settop(L, 0);
 	luaval_open(L);
 	luaL_newlib(L, import_lib);
@@ -380,12 +381,12 @@ static int run_rules(lua_State *L)
 		return lua_error(L);
 	lua_call(L, 0, 1);
 	if (!lua_istable(L, -1)) {
-		j->shape = "the rules must return a table with a parse function";
+		j->shape = N_("the rules must return a table with a parse function");
 		return 0;
 	}
 	lua_getfield(L, -1, "parse");
 	if (!lua_isfunction(L, -1)) {
-		j->shape = "the rules must return a table with a parse function";
+		j->shape = N_("the rules must return a table with a parse function");
 		return 0;
 	}
 	lua_pushlstring(L, j->text, j->len);
@@ -394,7 +395,7 @@ static int run_rules(lua_State *L)
 	lua_setfield(L, -2, "plan");
 	lua_call(L, 2, 1);
 	if (!lua_istable(L, -1)) {
-		j->shape = "parse must return a table";
+		j->shape = N_("parse must return a table");
 		return 0;
 	}
 	int res = lua_gettop(L);
@@ -426,7 +427,7 @@ struct value *import_run_limited(struct arena *a, const char *rules_path, const 
 		*slash = '\0';
 	/* require() finds the rules' own modules beside them, then in the site's lua/ */
 	o.lib_dir = slash ? dir : ".";
-	o.who = "import rules";
+	o.who = N_("import rules");
 	if (content_read_text(scratch, rules_path, rules_path, &j.src, &j.srclen, d) < 0)
 		goto out;
 	if (sandbox_open(&box, &o, NULL, d) < 0)
@@ -436,7 +437,7 @@ struct value *import_run_limited(struct arena *a, const char *rules_path, const 
 	if (sandbox_call(&box, run_rules, &j, d, NULL) != LUA_OK)
 		goto close;
 	if (j.shape) {
-		diag_add(d, DIAG_ERROR, rules_path, 0, 0, NULL, 0, "%s", j.shape);
+		diag_add(d, DIAG_ERROR, rules_path, 0, 0, NULL, 0, "%s", _(j.shape));
 		goto close;
 	}
 	struct value *raw = reorder(a, j.raw, NULL, 0, rules_path, d);

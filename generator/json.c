@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "utf8.h"
 
 /* Deep enough for any data file; stops a hostile file from overflowing the stack. */
@@ -22,7 +23,7 @@ struct jp {
 static void fail(struct jp *p, const char *msg)
 {
 	if (!p->failed)
-		diag_at(p->d, DIAG_ERROR, p->path, p->s, p->len, p->i, "%s", msg);
+		diag_at(p->d, DIAG_ERROR, p->path, p->s, p->len, p->i, "%s", _(msg));
 	p->failed = 1;
 }
 

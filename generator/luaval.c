@@ -11,6 +11,7 @@
 #include <lauxlib.h>
 
 #include "chdate.h"
+#include "i18n.h"
 #include "sandbox.h"
 #include "utf8.h"
 
@@ -103,7 +104,7 @@ static int date_field(lua_State *L, int idx, const char *k, lua_Integer *v)
 int luaval_get_date(lua_State *L, int idx, int *y, int *m, int *d, const char **why)
 {
 	idx = lua_absindex(L, idx);
-	*why = "expected a date";
+	*why = _("expected a date");
 	if (lua_type(L, idx) == LUA_TSTRING) {
 		size_t len;
 		const char *s = lua_tolstring(L, idx, &len);
@@ -113,11 +114,11 @@ int luaval_get_date(lua_State *L, int idx, int *y, int *m, int *d, const char **
 		lua_Integer a, b, c;
 		if (!date_field(L, idx, "year", &a) || !date_field(L, idx, "month", &b) ||
 		    !date_field(L, idx, "day", &c)) {
-			*why = "a date table needs integer year, month and day";
+			*why = _("a date table needs integer year, month and day");
 			return 0;
 		}
 		if (a < 1 || a > 9999 || !datetime_valid_date((int)a, (int)b, (int)c)) {
-			*why = "no such day in the calendar";
+			*why = _("no such day in the calendar");
 			return 0;
 		}
 		*y = (int)a;
@@ -149,7 +150,7 @@ int luaval_push_days(lua_State *L, int64_t days)
 {
 	int y, m, d;
 	if (days < datetime_days(1, 1, 1) || days > datetime_days(9999, 12, 31))
-		return luaL_error(L, "date out of range (years 1 to 9999)");
+		return luaL_error(L, _("date out of range (years 1 to 9999)"));
 	datetime_from_days(days, &y, &m, &d);
 	luaval_push_date(L, y, m, d);
 	return 1;
@@ -326,7 +327,7 @@ static void push_value(lua_State *L, struct luaval_conv *cv, const struct value 
 		return;   /* shared in the tree: one table in Lua too */
 	lua_pop(L, 1);
 	if (depth >= LUAVAL_MAX_DEPTH)
-		luaL_error(L, "data nested deeper than %d levels at %s", LUAVAL_MAX_DEPTH, cv->where);
+		luaL_error(L, _("data nested deeper than %d levels at %s"), LUAVAL_MAX_DEPTH, cv->where);
 	if (v->kind == V_ARRAY) {
 		lua_createtable(L, value_len(v) > INT32_MAX ? 0 : (int)value_len(v), 0);
 		t = lua_gettop(L);
@@ -389,7 +390,7 @@ static const char *key_text(lua_State *L, struct luaval_conv *cv, int idx, size_
 	case LUA_TSTRING: {
 		const char *k = lua_tolstring(L, idx, len);
 		if (utf8_invalid_at(k, *len) < *len)
-			luaL_error(L, "the %s stored a key that is not UTF-8 in %s", cv->who, cv->where);
+			luaL_error(L, _("the %s stored a key that is not UTF-8 in %s"), _(cv->who), cv->where);
 		return k;
 	}
 	case LUA_TNUMBER: {
@@ -403,8 +404,8 @@ static const char *key_text(lua_State *L, struct luaval_conv *cv, int idx, size_
 		return lua_tolstring(L, idx, len);
 	}
 	default:
-		luaL_error(L, "the %s stored a %s key in %s: templates need string keys",
-		           cv->who, luaL_typename(L, idx), cv->where);
+		luaL_error(L, _("the %s stored a %s key in %s: templates need string keys"),
+		           _(cv->who), luaL_typename(L, idx), cv->where);
 		return NULL;
 	}
 }
@@ -438,13 +439,13 @@ static struct value *table_to_value(lua_State *L, struct luaval_conv *cv, int t,
 		cv->nvalues += (uint64_t)lua_tointeger(L, -1);
 		lua_pop(L, 1);
 		if (cv->nvalues > LUAVAL_MAX_VALUES)
-			luaL_error(L, "the %s stored data that expands to more than %d values at %s "
-			           "(one table stored in many places?)", cv->who, LUAVAL_MAX_VALUES, cv->where);
+			luaL_error(L, _("the %s stored data that expands to more than %d values at %s "
+			                "(one table stored in many places?)"), _(cv->who), LUAVAL_MAX_VALUES, cv->where);
 		return out;
 	}
 	lua_pop(L, 1);
 	if (depth >= LUAVAL_MAX_DEPTH)
-		luaL_error(L, "data nested deeper than %d levels at %s (a table that contains itself?)",
+		luaL_error(L, _("data nested deeper than %d levels at %s (a table that contains itself?)"),
 		           LUAVAL_MAX_DEPTH, cv->where);
 	lua_pushvalue(L, t);
 	if (lua_rawget(L, cv->call) == LUA_TLIGHTUSERDATA)
@@ -569,7 +570,7 @@ static struct value *table_to_value(lua_State *L, struct luaval_conv *cv, int t,
 			else if (k->rank == 2 || k->rank == 3)
 				lua_pushboolean(L, k->rank == 3);
 			else
-				luaL_error(L, "the %s stored a %s key in %s: templates need string keys", cv->who, k->tname, cv->where);
+				luaL_error(L, _("the %s stored a %s key in %s: templates need string keys"), _(cv->who), k->tname, cv->where);
 			lua_pushvalue(L, -1);
 			lua_rawget(L, t);
 			put_field(L, cv, out, lua_gettop(L) - 1, lua_gettop(L), orig, depth);
@@ -594,7 +595,7 @@ static struct value *to_value(lua_State *L, struct luaval_conv *cv, int idx, con
 	idx = lua_absindex(L, idx);
 	luaL_checkstack(L, 10, "data nested too deeply");
 	if (++cv->nvalues > LUAVAL_MAX_VALUES)
-		luaL_error(L, "the %s stored data that expands to more than %d values at %s", cv->who, LUAVAL_MAX_VALUES,
+		luaL_error(L, _("the %s stored data that expands to more than %d values at %s"), _(cv->who), LUAVAL_MAX_VALUES,
 		           cv->where);
 	switch (lua_type(L, idx)) {
 	case LUA_TNIL:
@@ -624,7 +625,7 @@ static struct value *to_value(lua_State *L, struct luaval_conv *cv, int idx, con
 				return (struct value *)orig;
 		}
 		if (utf8_invalid_at(s, len) < len)
-			luaL_error(L, "the %s stored a string that is not UTF-8 at %s", cv->who, cv->where);
+			luaL_error(L, _("the %s stored a string that is not UTF-8 at %s"), _(cv->who), cv->where);
 		return value_string(cv->a, s, len, nopos);
 	case LUA_TLIGHTUSERDATA:
 		if (luaval_is_null(L, idx))
@@ -646,7 +647,7 @@ static struct value *to_value(lua_State *L, struct luaval_conv *cv, int idx, con
 			const char *why;
 			int y, m, d;
 			if (!luaval_get_date(L, idx, &y, &m, &d, &why))
-				luaL_error(L, "the %s stored a bad date at %s: %s", cv->who, cv->where, why);
+				luaL_error(L, _("the %s stored a bad date at %s: %s"), _(cv->who), cv->where, why);
 			dt.year = y;
 			dt.month = (int8_t)m;
 			dt.day = (int8_t)d;
@@ -659,7 +660,7 @@ static struct value *to_value(lua_State *L, struct luaval_conv *cv, int idx, con
 	default:
 		break;
 	}
-	luaL_error(L, "the %s stored a %s at %s: templates cannot use it", cv->who, luaL_typename(L, idx), cv->where);
+	luaL_error(L, _("the %s stored a %s at %s: templates cannot use it"), _(cv->who), luaL_typename(L, idx), cv->where);
 	return NULL;
 }
 
@@ -738,7 +739,7 @@ void luaval_begin(lua_State *L, struct luaval_conv *cv, const char *root)
 	snprintf(cv->where, sizeof cv->where, "%s", root);
 	cv->wlen = strlen(cv->where);
 	if (!cv->who)
-		cv->who = "hook";
+		cv->who = N_("hook");
 }
 
 void luaval_push(lua_State *L, struct luaval_conv *cv, const struct value *v)

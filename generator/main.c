@@ -10,25 +10,26 @@
 
 #include "cli.h"
 #include "diag.h"
+#include "i18n.h"
 #include "output.h"
 #include "xalloc.h"
 
 static const struct cli_command commands[] = {
-	{ "build", "write the site into public/ (or --out DIR)", cmd_build, "[OPTIONS]",
-	  "  --out DIR, -o DIR  output folder (default: public/ in the site's folder)\n"
+	{ "build", N_("write the site into public/ (or --out DIR)"), cmd_build, "[OPTIONS]",
+	  N_("  --out DIR, -o DIR  output folder (default: public/ in the site's folder)\n"
 	  "  --drafts           include pages with draft: true\n"
 	  "  --jobs N, -j N     threads to render with (default: one per processor)\n"
 	  "  --force            build and render every page even when nothing changed\n"
 	  "  --quiet, -q        print only errors\n"
-	  "  --timings          print how long each stage of the build took\n" },
-	{ "check", "validate site.toml, the theme and all content; write nothing", cmd_check, "[OPTIONS]",
-	  "  --drafts           include pages with draft: true\n"
+	  "  --timings          print how long each stage of the build took\n") },
+	{ "check", N_("validate site.toml, the theme and all content; write nothing"), cmd_check, "[OPTIONS]",
+	  N_("  --drafts           include pages with draft: true\n"
 	  "  --jobs N, -j N     threads to check with (default: one per processor)\n"
 	  "  --quiet, -q        print only errors\n"
-	  "  --timings          print how long each stage took\n" },
-	{ "new", "start a site, a plan, a task or a bulletin from a skeleton", cmd_new,
+	  "  --timings          print how long each stage took\n") },
+	{ "new", N_("start a site, a plan, a task or a bulletin from a skeleton"), cmd_new,
 	  "site DIR [--title T] [--language L] | plan ID | task PLAN NUMBER | bulletin [--plan ID] [--date DATE]",
-	  "  site DIR           a new site in DIR (a new or empty folder), ready to build\n"
+	  N_("  site DIR           a new site in DIR (a new or empty folder), ready to build\n"
 	  "  --title T          the new site's title\n"
 	  "  --language L       the new site's language: zh-CN (default) or en\n"
 	  "  plan ID            content/plans/ID/_index.md, every field shown\n"
@@ -36,67 +37,67 @@ static const struct cli_command commands[] = {
 	  "  bulletin           content/bulletins/DATE.md with one update per open task\n"
 	  "  --plan ID          only the tasks of this plan (default: every plan)\n"
 	  "  --date YYYY-MM-DD  the bulletin's date (default: today)\n"
-	  "  --quiet, -q        print nothing but errors\n" },
-	{ "import", "turn a plan document (.txt) into a plan and task pages", cmd_import, "FILE [OPTIONS]",
-	  "  --plan ID          the plan's id: writes content/plans/ID/\n"
+	  "  --quiet, -q        print nothing but errors\n") },
+	{ "import", N_("turn a plan document (.txt) into a plan and task pages"), cmd_import, "FILE [OPTIONS]",
+	  N_("  --plan ID          the plan's id: writes content/plans/ID/\n"
 	  "  --rules FILE       import rules (default: the site's lua/import.lua, else the installed one)\n"
 	  "  --format text|json print what was read as text (default) or JSON; json writes nothing\n"
 	  "  --expect FILE      compare what was read with a JSON file; writes nothing\n"
 	  "  --dry-run, -n      print what was read; write nothing\n"
 	  "  --force            replace files an earlier import wrote\n"
-	  "  --quiet, -q        print only errors\n" },
-	{ "publish", "build, then commit the site to the [publish] repository (-m MSG, --push-only)", cmd_publish,
+	  "  --quiet, -q        print only errors\n") },
+	{ "publish", N_("build, then commit the site to the [publish] repository (-m MSG, --push-only)"), cmd_publish,
 	  "[OPTIONS]",
-	  "  -m MSG, --message MSG  the publication's message (one line)\n"
+	  N_("  -m MSG, --message MSG  the publication's message (one line)\n"
 	  "  --push-only        push the last publication to [publish] remote; build nothing\n"
-	  "  --quiet, -q        print only errors\n" },
-	{ "log", "the publications, newest first", cmd_log, "", "" },
-	{ "diff", "what changed between two publications (default: the last two)", cmd_diff,
+	  "  --quiet, -q        print only errors\n") },
+	{ "log", N_("the publications, newest first"), cmd_log, "", "" },
+	{ "diff", N_("what changed between two publications (default: the last two)"), cmd_diff,
 	  "[--format text|html|json] [REV [REV]]",
-	  "  --format F         text (default), html or json\n"
-	  "  REV                a publication (commit id, tag, HEAD~1); default: the last two\n" },
-	{ "serve", "preview at http://127.0.0.1:1313/, rebuilt and reloaded on every change", cmd_serve,
+	  N_("  --format F         text (default), html or json\n"
+	  "  REV                a publication (commit id, tag, HEAD~1); default: the last two\n") },
+	{ "serve", N_("preview at http://127.0.0.1:1313/, rebuilt and reloaded on every change"), cmd_serve,
 	  "[OPTIONS]",
-	  "  --port N, -p N     port to listen on (default 1313; 0: any free port)\n"
+	  N_("  --port N, -p N     port to listen on (default 1313; 0: any free port)\n"
 	  "  --bind ADDR        address to listen on (default 127.0.0.1, this computer only)\n"
 	  "  --base-path PATH   serve the site under PATH, e.g. /plans/ (default /)\n"
 	  "  --drafts           include pages with draft: true\n"
 	  "  --out DIR          build into DIR instead of a private temporary folder\n"
 	  "  --jobs N, -j N     threads to render with (default: one per processor)\n"
-	  "  --quiet, -q        print only errors\n" },
+	  "  --quiet, -q        print only errors\n") },
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
 static void usage(FILE *f)
 {
-	fputs("usage: planpress [-C DIR] COMMAND [OPTIONS]\n"
-	      "\n"
-	      "Builds a site of plans, tasks and progress bulletins from Markdown.\n"
-	      "\n"
-	      "commands:\n", f);
+	fputs(_("usage: planpress [-C DIR] COMMAND [OPTIONS]\n"
+	        "\n"
+	        "Builds a site of plans, tasks and progress bulletins from Markdown.\n"
+	        "\n"
+	        "commands:\n"), f);
 	for (size_t i = 0; i < NCOMMANDS; i++)
-		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
-	fputs("\n"
-	      "options before the command:\n"
-	      "  -C DIR         run in DIR (the folder with site.toml); without it, planpress\n"
-	      "                 looks for site.toml here, then in each folder above\n"
-	      "  --help, -h     this help\n"
-	      "  --version, -V  the version\n"
-	      "\n"
-	      "'planpress COMMAND --help' lists a command's options.\n"
-	      "Exit status: 0 success, 1 content or build errors, 2 usage or environment errors.\n"
-	      "See planpress(1), planpress(5) and planpress-content(7).\n", f);
+		fprintf(f, "  %-10s %s\n", commands[i].name, _(commands[i].summary));
+	fputs(_("\n"
+	        "options before the command:\n"
+	        "  -C DIR         run in DIR (the folder with site.toml); without it, planpress\n"
+	        "                 looks for site.toml here, then in each folder above\n"
+	        "  --help, -h     this help\n"
+	        "  --version, -V  the version\n"
+	        "\n"
+	        "'planpress COMMAND --help' lists a command's options.\n"
+	        "Exit status: 0 success, 1 content or build errors, 2 usage or environment errors.\n"
+	        "See planpress(1), planpress(5) and planpress-content(7).\n"), f);
 }
 
 /* planpress COMMAND --help. */
 static void command_usage(const struct cli_command *c, FILE *f)
 {
-	fprintf(f, "usage: planpress [-C DIR] %s%s%s\n\n%s.\n", c->name, *c->synopsis ? " " : "", c->synopsis,
-	        c->summary);
+	fprintf(f, _("usage: planpress [-C DIR] %s%s%s\n\n%s.\n"), c->name, *c->synopsis ? " " : "", c->synopsis,
+	        _(c->summary));
 	if (*c->options)
-		fprintf(f, "\noptions:\n%s", c->options);
-	fputs("  --help, -h         this help\n\nSee planpress(1).\n", f);
+		fprintf(f, _("\noptions:\n%s"), _(c->options));
+	fputs(_("  --help, -h         this help\n\nSee planpress(1).\n"), f);
 }
 
 static int wants_help(int argc, char **argv)
@@ -156,8 +157,8 @@ int cli_usage_error(const char *fmt, ...)
 	va_list ap;
 	va_start(ap, fmt);
 	fputs("planpress: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputs("\nTry 'planpress --help'.\n", stderr);
+	vfprintf(stderr, _(fmt), ap);
+	fputs(_("\nTry 'planpress --help'.\n"), stderr);
 	va_end(ap);
 	return CLI_USAGE;
 }
@@ -179,6 +180,10 @@ int main(int argc, char **argv)
 {
 	const char *dir = NULL;
 	int i = 1;
+	/* Static: still reachable (not a leak) when an early return skips the free. */
+	static char *exe;
+	exe = exe_dir();
+	i18n_init(exe);
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		const char *a = argv[i];
 		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
@@ -209,10 +214,9 @@ int main(int argc, char **argv)
 		command_usage(cmd, stdout);
 		return CLI_OK;
 	}
-	char *exe = exe_dir();
 	char *start = NULL;
 	if (dir && chdir(dir) < 0) {
-		fprintf(stderr, "planpress: cannot enter %s: %s\n", dir, diag_errstr(errno));
+		fprintf(stderr, _("planpress: cannot enter %s: %s\n"), dir, diag_errstr(errno));
 		free(exe);
 		return CLI_USAGE;
 	}

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "i18n.h"
 #include "slug.h"
 #include "utf8.h"
 #include "xalloc.h"
@@ -177,7 +178,7 @@ static void report(struct mdr *r, enum diag_level level, size_t off, const char 
 	struct buf msg = BUF_INIT;
 	va_list ap;
 	va_start(ap, fmt);
-	buf_vprintf(&msg, fmt, ap);
+	buf_vprintf(&msg, _(fmt), ap);
 	va_end(ap);
 	if (off == (size_t)-1)
 		diag_add(r->d, level, r->src.path, 0, 0, NULL, 0, "%s", buf_cstr(&msg));
@@ -464,7 +465,7 @@ static int link_rules(struct mdr *r, const struct mdr_link *ln, int image, struc
 		return 0;
 	if (unsafe_scheme(url->data, url->len, &r->scratch)) {
 		report(r, DIAG_WARNING, ln->off, "%s with a %s: URL removed",
-		       image ? "image" : "link", buf_cstr(&r->scratch));
+		       image ? _("image") : _("link"), buf_cstr(&r->scratch));
 		return 1;
 	}
 	size_t sl;

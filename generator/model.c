@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "schema.h"
 #include "utf8.h"
 
@@ -37,7 +38,7 @@ static void report(struct ld *l, enum diag_level level, const struct page *p, st
                    const char *fmt, va_list ap)
 {
 	struct buf m = BUF_INIT;
-	buf_vprintf(&m, fmt, ap);
+	buf_vprintf(&m, _(fmt), ap);
 	size_t s = 0, e = 0;
 	int have = pos.line > 0 && diag_line_span(p->src, p->len, pos.line, &s, &e);
 	diag_add(l->d, level, p->path, pos.line, pos.col, have ? p->src + s : NULL, e - s, "%s", buf_cstr(&m));
@@ -173,7 +174,7 @@ static void copy_state(struct ld *l, const struct page *p, struct value *t, cons
 	if (st) {
 		if (st->kind != V_STRING || !valid_status(st->u.str.s))
 			err(l, p, st, "unknown status '%s' (use not_started, in_progress, done, delayed or cancelled)",
-			    st->kind == V_STRING ? st->u.str.s : value_kind_name(st->kind));
+			    st->kind == V_STRING ? st->u.str.s : _(value_kind_name(st->kind)));
 		else
 			value_setc(l->a, t, "status", st), status = st->u.str.s;
 	}

@@ -28,6 +28,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "i18n.h"
 #include "lang.h"
 #include "markdown.h"
 #include "progress_lua.h"   /* build/gen: the text of lua/progress.lua */
@@ -802,7 +803,7 @@ static void apply_bulletins(struct run *r, struct names *by_id)
 					if (same_str(t->ms[m].what, what))
 						t->ms[m].done = found = 1;
 				if (!found)
-					warn(r, u->v, 0, arena_printf(r->t, "task %s has no milestone '%s'", t->id->u.str.s,
+					warn(r, u->v, 0, arena_printf(r->t, _("task %s has no milestone '%s'"), t->id->u.str.s,
 					                              what->u.str.s));
 			}
 			if (u->actuals && value_len(u->actuals)) {
@@ -821,7 +822,7 @@ static void apply_bulletins(struct run *r, struct names *by_id)
 						}
 					}
 					if (!found)
-						warn(r, u->v, 1, arena_printf(r->t, "task %s has no target '%s'", t->id->u.str.s,
+						warn(r, u->v, 1, arena_printf(r->t, _("task %s has no target '%s'"), t->id->u.str.s,
 						                              keys[j]->key));
 				}
 			}
@@ -1685,8 +1686,8 @@ static int read_site(struct run *r, const struct value *site)
 	if (m) {
 		struct num n;
 		if (!num_of(m, &n) || nlt(n, nint(0)) || nlt(nint(100), n))
-			warn(r, NULL, 2, arena_printf(r->t, "params.at_risk_margin must be a number of percentage "
-			                                    "points 0..100; using %d", DEFAULT_MARGIN));
+			warn(r, NULL, 2, arena_printf(r->t, _("params.at_risk_margin must be a number of percentage "
+			                                      "points 0..100; using %d"), DEFAULT_MARGIN));
 		else
 			r->margin = n;
 	}

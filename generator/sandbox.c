@@ -11,6 +11,7 @@
 #include <lauxlib.h>
 #include <lualib.h>
 
+#include "i18n.h"
 #include "utf8.h"
 #include "xalloc.h"
 
@@ -101,9 +102,9 @@ static void count_hook(lua_State *L, lua_Debug *ar)
 	if (s->mem_used > s->mem_max) {
 		char m[32];
 		sandbox_fmt_mem(s->mem_max, m, sizeof m);
-		snprintf(what, sizeof what, "%s used more than %s", s->who, m);
+		snprintf(what, sizeof what, _("%s used more than %s"), _(s->who), m);
 	} else if (s->steps > s->budget) {
-		snprintf(what, sizeof what, "%s used more than %llu instructions", s->who,
+		snprintf(what, sizeof what, _("%s used more than %llu instructions"), _(s->who),
 		         (unsigned long long)s->budget);
 	} else if (s->fatal) {
 		snprintf(what, sizeof what, "%s", s->fatal);
@@ -111,8 +112,8 @@ static void count_hook(lua_State *L, lua_Debug *ar)
 		/* one limit for the call, checked between instructions: a C call
 		 * that is long on its own ends first (the pattern guard and the
 		 * memory cap keep those short) */
-		snprintf(s->fatal_msg, sizeof s->fatal_msg, "%s ran longer than %u s (the time limit)",
-		         s->who, s->seconds);
+		snprintf(s->fatal_msg, sizeof s->fatal_msg, _("%s ran longer than %u s (the time limit)"),
+		         _(s->who), s->seconds);
 		s->fatal = s->fatal_msg;
 		snprintf(what, sizeof what, "%s", s->fatal);
 	} else {
@@ -186,7 +187,7 @@ void sandbox_report(struct sandbox *s, int status, const char *msg, size_t len,
 		} else {
 			line = s->cur_line;
 		}
-		diag_add(d, DIAG_ERROR, path, line, 0, NULL, 0, "%s used more than %s", s->who, m);
+		diag_add(d, DIAG_ERROR, path, line, 0, NULL, 0, "%s used more than %s", _(s->who), m);
 		goto context;
 	}
 	tb = strstr(msg, "\nstack traceback:\n");
@@ -255,7 +256,7 @@ int sandbox_call(struct sandbox *s, lua_CFunction fn, void *ud, struct diags *d,
 	} else if (since(&s->started) > (double)s->seconds) {
 		/* the last stretch ran inside one C call, where the hook cannot look */
 		diag_add(d, DIAG_ERROR, s->last_line > 0 ? s->last_src : s->cur ? s->cur : "lua",
-		         s->last_line, 0, NULL, 0, "%s ran longer than %u s (the time limit)", s->who,
+		         s->last_line, 0, NULL, 0, "%s ran longer than %u s (the time limit)", _(s->who),
 		         s->seconds);
 		if (context)
 			diag_add(d, DIAG_NOTE, s->last_line > 0 ? s->last_src : s->cur ? s->cur : "lua",
@@ -318,7 +319,7 @@ void sandbox_charge_message(lua_State *L, size_t len)
 	if (!s->fatal && (s->nmsg >= SANDBOX_MAX_MESSAGES ||
 	                  len > SANDBOX_MAX_MESSAGE_BYTES - s->msg_bytes)) {
 		snprintf(s->fatal_msg, sizeof s->fatal_msg,
-		         "%s printed more than %d messages or 1 MiB of messages", s->who,
+		         _("%s printed more than %d messages or 1 MiB of messages"), _(s->who),
 		         SANDBOX_MAX_MESSAGES);
 		s->fatal = s->fatal_msg;
 		s->hook_every = 1;
@@ -400,7 +401,7 @@ int sandbox_open(struct sandbox *b, const struct sandbox_opts *o, void *owner, s
 {
 	memset(b, 0, sizeof *b);
 	b->owner = owner;
-	b->who = o->who ? o->who : "hook";
+	b->who = o->who ? o->who : N_("hook");
 	b->site_dir = xstrdup(o->site_dir ? o->site_dir : ".");
 	b->lib_dir = o->lib_dir ? xstrdup(o->lib_dir) : NULL;
 	b->now = o->now;

@@ -13,6 +13,7 @@
 #include <lauxlib.h>
 #include <lualib.h>
 
+#include "i18n.h"
 #include "utf8.h"
 #include "value.h"
 
@@ -368,8 +369,8 @@ static int pattern_guard(lua_State *L, const char *fname, int plain_arg)
 	if (cost > SANDBOX_PATTERN_COST) {
 		char steps[64];
 		snprintf(steps, sizeof steps, "up to %.0e steps, more than %.0e", cost, SANDBOX_PATTERN_COST);
-		return luaL_error(L, "%s: pattern '%s' on %d bytes could take too long (%s); "
-		                  "use fewer repetitions or a shorter text", fname, p, (int)n, steps);
+		return luaL_error(L, _("%s: pattern '%s' on %d bytes could take too long (%s); "
+		                       "use fewer repetitions or a shorter text"), fname, p, (int)n, steps);
 	}
 	return 0;
 }
@@ -420,7 +421,7 @@ static int load_text(lua_State *L)
 {
 	const char *mode = luaL_optstring(L, 3, "t");
 	if (strcmp(mode, "t") != 0)
-		return luaL_argerror(L, 3, "hooks may load text chunks only (mode \"t\")");
+		return luaL_argerror(L, 3, _("hooks may load text chunks only (mode \"t\")"));
 	luaL_checktype(L, 4, LUA_TTABLE);
 	lua_settop(L, 4);
 	lua_pushvalue(L, lua_upvalueindex(1));
@@ -439,7 +440,7 @@ static int sandbox_setmetatable(lua_State *L)
 	if (lua_type(L, 2) == LUA_TTABLE) {
 		lua_pushliteral(L, "__gc");
 		if (lua_rawget(L, 2) != LUA_TNIL)
-			return luaL_error(L, "__gc metamethods are not available to hooks");
+			return luaL_error(L, _("__gc metamethods are not available to hooks"));
 		lua_pop(L, 1);
 	}
 	lua_pushvalue(L, lua_upvalueindex(1));
@@ -481,14 +482,14 @@ static lua_Integer time_field(lua_State *L, const char *k, lua_Integer def)
 	v = lua_tointegerx(L, -1, &isnum);
 	if (!isnum) {
 		if (!lua_isnil(L, -1))
-			luaL_error(L, "field '%s' is not an integer", k);
+			luaL_error(L, _("field '%s' is not an integer"), k);
 		if (def < 0)
-			luaL_error(L, "field '%s' missing in date table", k);
+			luaL_error(L, _("field '%s' missing in date table"), k);
 		v = def;
 	}
 	lua_pop(L, 1);
 	if (v < -1000000 || v > 1000000)
-		luaL_error(L, "field '%s' is out of bound", k);
+		luaL_error(L, _("field '%s' is out of bound"), k);
 	return v;
 }
 
@@ -508,7 +509,7 @@ static int os_time(lua_State *L)
 	y += m >= 0 ? m / 12 : -((11 - m) / 12);
 	m = ((m % 12) + 12) % 12;
 	if (y < 1 || y > 9999)
-		return luaL_error(L, "time result cannot be represented in this installation");
+		return luaL_error(L, _("time result cannot be represented in this installation"));
 	lua_pushinteger(L, (lua_Integer)datetime_days((int)y, (int)m + 1, 1) * 86400 +
 	                       (d - 1) * 86400 + h * 3600 + mi * 60 + sec);
 	return 1;
@@ -632,13 +633,13 @@ static int sandbox_require(lua_State *L)
 		return 1;
 	}
 	if (!valid_module_name(name, n))
-		return luaL_error(L, "module name '%s' is not allowed: hooks load lua/<name>.lua of the "
-		                  "site, with letters, digits, '_', '-' and '.' for folders", name);
+		return luaL_error(L, _("module name '%s' is not allowed: hooks load lua/<name>.lua of the "
+		                       "site, with letters, digits, '_', '-' and '.' for folders"), name);
 	lua_rawgetp(L, LUA_REGISTRYINDEX, &K_MODULES);   /* 2 */
 	lua_pushvalue(L, 1);
 	if (lua_rawget(L, 2) != LUA_TNIL) {
 		if (lua_touserdata(L, -1) == &K_LOADING)
-			return luaL_error(L, "module '%s' requires itself (a require loop)", name);
+			return luaL_error(L, _("module '%s' requires itself (a require loop)"), name);
 		return 1;
 	}
 	lua_pop(L, 1);
@@ -658,13 +659,13 @@ static int sandbox_require(lua_State *L)
 		src = read_onto_stack(L, disk, &len);
 	}
 	if (src && !inside(disk, folder))
-		return luaL_error(L, "module '%s': %s leads outside %s (a symbolic link?)", name, shown,
+		return luaL_error(L, _("module '%s': %s leads outside %s (a symbolic link?)"), name, shown,
 		                  strcmp(folder, s->lib_dir ? s->lib_dir : "") == 0 ? folder : "lua/");
 	if (!src)
-		return luaL_error(L, "module '%s' not found: cannot read lua/%s: %s", name, rel,
+		return luaL_error(L, _("module '%s' not found: cannot read lua/%s: %s"), name, rel,
 		                  lua_tostring(L, -1));
 	if (utf8_invalid_at(src, len) < len)
-		return luaL_error(L, "module '%s': %s is not UTF-8", name, shown);
+		return luaL_error(L, _("module '%s': %s is not UTF-8"), name, shown);
 	if (sandbox_load(L, src, len, shown) != LUA_OK)
 		return lua_error(L);
 	lua_pushvalue(L, 1);

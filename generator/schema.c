@@ -6,6 +6,7 @@
 
 #include "buf.h"
 #include "config.h"
+#include "i18n.h"
 #include "utf8.h"
 
 /* Every key planpress reads from a typed page's front matter, declared once
@@ -89,17 +90,17 @@ const struct schema_key *schema_find(enum schema_map m, const char *key, size_t 
 const char *schema_map_name(enum schema_map m)
 {
 	switch (m) {
-	case SM_PAGE: return "a page";
-	case SM_SECTION: return "a section";
-	case SM_PLAN: return "a plan";
-	case SM_TASK: return "a task";
-	case SM_BULLETIN: return "a bulletin";
-	case SM_PLAN_SECTION: return "a plan's section";
-	case SM_MILESTONE: return "a milestone";
-	case SM_TARGET: return "a target";
-	case SM_UPDATE: return "an update";
-	case SM_CASCADE: return "cascade";
-	default: return "front matter";
+	case SM_PAGE: return _("a page");
+	case SM_SECTION: return _("a section");
+	case SM_PLAN: return _("a plan");
+	case SM_TASK: return _("a task");
+	case SM_BULLETIN: return _("a bulletin");
+	case SM_PLAN_SECTION: return _("a plan's section");
+	case SM_MILESTONE: return _("a milestone");
+	case SM_TARGET: return _("a target");
+	case SM_UPDATE: return _("an update");
+	case SM_CASCADE: return _("cascade");
+	default: return _("front matter");
 	}
 }
 
@@ -234,7 +235,7 @@ static void key_error(struct check *k, const struct value_pair *kv, const char *
 	struct buf m = BUF_INIT;
 	va_list ap;
 	va_start(ap, fmt);
-	buf_vprintf(&m, fmt, ap);
+	buf_vprintf(&m, _(fmt), ap);
 	va_end(ap);
 	diag_add(k->d, DIAG_ERROR, p->path, pos.line, pos.col, have ? p->src + s : NULL, e - s, "%s",
 	         buf_cstr(&m));
@@ -242,14 +243,14 @@ static void key_error(struct check *k, const struct value_pair *kv, const char *
 	k->failed = 1;
 }
 
-/* The type whose own key this is (not a page's common key), or NULL. */
+/* The name (schema_map_name) of the type whose own key this is (not a
+ * page's common key), or NULL. */
 static const char *owner_type(const char *key, size_t keylen, enum schema_map except)
 {
 	static const enum schema_map types[] = { SM_BULLETIN, SM_TASK, SM_PLAN };
-	static const char *const names[] = { "bulletin", "task", "plan" };
 	for (size_t i = 0; i < 3; i++)
 		if (types[i] != except && schema_find(types[i], key, keylen))
-			return names[i];
+			return schema_map_name(types[i]);
 	return NULL;
 }
 
@@ -289,7 +290,7 @@ static void check_map(struct check *k, enum schema_map m, const struct value *t)
 		const char *other = page ? owner_type(kv->key, kv->keylen, m) : NULL;
 		const char *hint = schema_suggest(m, kv->key);
 		if (other)
-			key_error(k, kv, "'%s' is a key of a %s, and this page is %s: move it, or change the "
+			key_error(k, kv, "'%s' is a key of %s, and this page is %s: move it, or change the "
 			          "page's type", kv->key, other, schema_map_name(m));
 		else if (hint)
 			key_error(k, kv, "unknown key '%s' in %s; did you mean '%s'?", kv->key, schema_map_name(m), hint);

@@ -14,6 +14,7 @@
 #include "buf.h"
 #include "chdate.h"
 #include "content.h"
+#include "i18n.h"
 #include "lang.h"
 #include "luaval.h"
 #include "markdown.h"
@@ -74,9 +75,9 @@ static int pp_date(lua_State *L)
 	if (!luaval_get_date(L, 1, &y, &m, &d, &why)) {
 		lua_pushnil(L);
 		if (lua_type(L, 1) == LUA_TSTRING)
-			lua_pushfstring(L, "'%s' is not a date: %s", lua_tostring(L, 1), why);
+			lua_pushfstring(L, _("'%s' is not a date: %s"), lua_tostring(L, 1), why);
 		else
-			lua_pushfstring(L, "%s, got %s", why, luaL_typename(L, 1));
+			lua_pushfstring(L, _("%s, got %s"), why, luaL_typename(L, 1));
 		return 2;
 	}
 	luaval_push_date(L, y, m, d);
@@ -115,7 +116,7 @@ static int pp_add_days(lua_State *L)
 	int64_t days = luaval_date_days(L, 1);
 	lua_Integer n = luaL_checkinteger(L, 2);
 	if (n > 4000000 || n < -4000000)
-		return luaL_error(L, "date out of range (years 1 to 9999)");
+		return luaL_error(L, _("date out of range (years 1 to 9999)"));
 	return luaval_push_days(L, days + n);
 }
 
@@ -124,7 +125,7 @@ static int pp_add_months(lua_State *L)
 	int y, m, d;
 	luaval_check_date(L, 1, &y, &m, &d);
 	if (chdate_add_months(&y, &m, &d, luaL_checkinteger(L, 2)) < 0)
-		return luaL_error(L, "date out of range (years 1 to 9999)");
+		return luaL_error(L, _("date out of range (years 1 to 9999)"));
 	luaval_push_date(L, y, m, d);
 	return 1;
 }
@@ -202,10 +203,24 @@ static int pp_slugify(lua_State *L)
 	size_t len;
 	const char *t = luaL_checklstring(L, 1, &len);
 	if (utf8_invalid_at(t, len) < len)
-		return luaL_argerror(L, 1, "not UTF-8");
+		return luaL_argerror(L, 1, _("not UTF-8"));
 	struct buf *b = sandbox_scratch(L);
 	markdown_slug(t, len, b);
 	sandbox_scratch_push(L, b);
+	return 1;
+}
+
+/* P.tr(format): a message of the hooks planpress ships, in the user's
+ * language (planpress's own catalog); any other text comes back as it is.
+ * lua/progress.lua and its twin in progress.c say the same thing this way. */
+static int pp_tr(lua_State *L)
+{
+	const char *s = luaL_checkstring(L, 1);
+	const char *t = _(s);
+	if (t != s)
+		lua_pushstring(L, t);
+	else
+		lua_settop(L, 1);
 	return 1;
 }
 
@@ -225,6 +240,7 @@ static const luaL_Reg planpress_lib[] = {
 	{ "month_end", pp_month_end },
 	{ "warn", pp_warn },
 	{ "error", pp_error },
+	{ "tr", pp_tr },
 	{ "escape_html", pp_escape_html },
 	{ "slugify", pp_slugify },
 	{ "lambda", pp_lambda },
@@ -258,7 +274,7 @@ struct script *script_new(const struct script_opts *o, struct diags *d)
 	struct script *s = xcalloc(1, sizeof *s);
 	struct sandbox_opts so = {
 		.site_dir = o->site_dir, .lib_dir = o->lib_dir, .budget = o->budget,
-		.memory = o->memory, .seconds = o->seconds, .now = as_time(&o->as_of), .who = "hook",
+		.memory = o->memory, .seconds = o->seconds, .now = as_time(&o->as_of), .who = N_("hook"),
 	};
 	pthread_mutex_init(&s->mu, NULL);
 	s->arena = arena_new();
@@ -421,7 +437,7 @@ static int run_hooks(lua_State *L)
 {
 	struct run *r = lua_touserdata(L, 1);
 	struct script *s = r->s;
-	struct luaval_conv cv = { .a = r->a, .who = "hook", .ud = s, .from_func = to_lambda,
+	struct luaval_conv cv = { .a = r->a, .who = N_("hook"), .ud = s, .from_func = to_lambda,
 	                          .push_func = push_lambda };
 	int root;
 	lua_settop(L, 0);
@@ -574,11 +590,11 @@ static int run_lambda(lua_State *L)
 	case LUA_TNUMBER:
 		r = lua_tolstring(L, -1, &len);
 		if (utf8_invalid_at(r, len) < len)
-			return luaL_error(L, "the lambda returned text that is not UTF-8");
+			return luaL_error(L, _("the lambda returned text that is not UTF-8"));
 		buf_put(c->out, r, len);
 		return 0;
 	default:
-		return luaL_error(L, "the lambda returned a %s, not a string", luaL_typename(L, -1));
+		return luaL_error(L, _("the lambda returned a %s, not a string"), luaL_typename(L, -1));
 	}
 }
 

@@ -16,6 +16,7 @@
 
 #include "arena.h"
 #include "datadir.h"
+#include "i18n.h"
 #include "output.h"
 #include "xalloc.h"
 
@@ -219,6 +220,8 @@ int stamp_inputs(const struct stamp_key *k, int64_t t0, struct buf *out)
 	put_key(out, "exe_dir", k->exe_dir);
 	put_key(out, "PLANPRESS_DATADIR", getenv("PLANPRESS_DATADIR"));
 	put_key(out, "SOURCE_DATE_EPOCH", getenv("SOURCE_DATE_EPOCH"));
+	/* The warnings it replays are in the language they were printed in. */
+	put_key(out, "messages", i18n_language());
 	/* The program itself: a planpress rebuilt with the same version. */
 	struct stat st;
 	if (stat("/proc/self/exe", &st) == 0) {

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "utf8.h"
 #include "xalloc.h"
 
@@ -219,7 +220,7 @@ static void error_at(struct comp *c, size_t off, const char *fmt, ...)
 	struct buf m = BUF_INIT;
 	va_list ap;
 	va_start(ap, fmt);
-	buf_vprintf(&m, fmt, ap);
+	buf_vprintf(&m, _(fmt), ap);
 	va_end(ap);
 	if (c->d)
 		diag_at(c->d, DIAG_ERROR, c->path, c->src, c->len, off, "%s", buf_cstr(&m));
@@ -273,10 +274,10 @@ static int dotted_ok(const char *s, size_t n)
 static const char *kind_word(enum tok_kind k)
 {
 	switch (k) {
-	case TK_INVERTED: return "inverted section";
-	case TK_PARENT: return "parent";
-	case TK_BLOCK: return "block";
-	default: return "section";
+	case TK_INVERTED: return _("inverted section");
+	case TK_PARENT: return _("parent");
+	case TK_BLOCK: return _("block");
+	default: return _("section");
 	}
 }
 
@@ -906,7 +907,7 @@ static int link_ops(struct tpl_set *s, const struct tpl *t, struct ops *ops, str
 			if (!to && s->strict) {
 				if (d)
 					diag_at(d, DIAG_ERROR, t->path, t->src, t->len, op->off, "unknown %s \"%.*s\"",
-					        op->kind == OP_PARTIAL ? "partial" : "parent template", (int)op->len, op->s);
+					        op->kind == OP_PARTIAL ? _("partial") : _("parent template"), (int)op->len, op->s);
 				rc = -1;
 			}
 		}
@@ -1037,7 +1038,7 @@ static void rerror(struct rs *st, const struct tpl *t, size_t off, const char *f
 	struct buf m = BUF_INIT;
 	va_list ap;
 	va_start(ap, fmt);
-	buf_vprintf(&m, fmt, ap);
+	buf_vprintf(&m, _(fmt), ap);
 	va_end(ap);
 	if (st->d)
 		diag_at(st->d, DIAG_ERROR, t->path, t->src, t->len, off, "%s", buf_cstr(&m));
@@ -1133,7 +1134,7 @@ static int resolve(struct rs *st, const struct tpl *t, const struct op *op, cons
 	r = set_find(st->set, n, len);
 	if (!r && st->set->strict) {
 		rerror(st, t, op->off, "unknown %s \"%.*s\"",
-		       op->kind == OP_PARTIAL ? "partial" : "parent template", (int)len, n);
+		       op->kind == OP_PARTIAL ? _("partial") : _("parent template"), (int)len, n);
 		rc = -1;
 	} else if (r && !r->broken) {
 		*to = r;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "utf8.h"
 #include "xalloc.h"
 
@@ -80,12 +81,13 @@ static void fail_at(struct tp *p, size_t off, const char *fmt, ...)
 	if (p->failed)
 		return;
 	p->failed = 1;
-	char msg[256];
+	struct buf msg = BUF_INIT;
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	buf_vprintf(&msg, _(fmt), ap);
 	va_end(ap);
-	diag_at(p->d, DIAG_ERROR, p->path, p->s, p->end, off, "%s", msg);
+	diag_at(p->d, DIAG_ERROR, p->path, p->s, p->end, off, "%s", buf_cstr(&msg));
+	buf_free(&msg);
 }
 
 /* The position of byte off, counted as diag_linecol counts (so that values and
@@ -101,12 +103,12 @@ static struct pos pos_at(struct tp *p, size_t off)
 static const char *char_name(const struct tp *p, size_t off, char *tmp, size_t n)
 {
 	if (off >= p->end)
-		return "end of file";
+		return _("end of file");
 	unsigned char c = (unsigned char)p->s[off];
 	if (c == '\n' || (c == '\r' && off + 1 < p->end && p->s[off + 1] == '\n'))
-		return "end of line";
+		return _("end of line");
 	if (c < 0x20 || c == 0x7F) {
-		snprintf(tmp, n, "control character U+%04X", c);
+		snprintf(tmp, n, _("control character U+%04X"), c);
 		return tmp;
 	}
 	size_t k;
@@ -427,14 +429,14 @@ static int parse_key(struct tp *p)
 static const char *held(const struct value *v)
 {
 	switch (v->kind) {
-	case V_TABLE: return v->flags & TOML_INLINE ? "an inline table" : "a table";
-	case V_ARRAY: return v->flags & TOML_AOT ? "an array of tables" : "an array";
-	case V_STRING: return "a string";
-	case V_INT: return "an integer";
-	case V_FLOAT: return "a float";
-	case V_BOOL: return "a boolean";
-	case V_DATETIME: return "a date/time";
-	default: return "a value";
+	case V_TABLE: return v->flags & TOML_INLINE ? _("an inline table") : _("a table");
+	case V_ARRAY: return v->flags & TOML_AOT ? _("an array of tables") : _("an array");
+	case V_STRING: return _("a string");
+	case V_INT: return _("an integer");
+	case V_FLOAT: return _("a float");
+	case V_BOOL: return _("a boolean");
+	case V_DATETIME: return _("a date/time");
+	default: return _("a value");
 	}
 }
 
@@ -549,23 +551,23 @@ static const char *parse_time(const char *t, size_t len, size_t *k, struct datet
 {
 	dt->hour = digits(t, len, k, 2);
 	if (dt->hour < 0 || *k >= len || t[*k] != ':')
-		return "expected hh:mm:ss";
+		return _("expected hh:mm:ss");
 	(*k)++;
 	dt->minute = digits(t, len, k, 2);
 	if (dt->minute < 0)
-		return "expected hh:mm:ss";
+		return _("expected hh:mm:ss");
 	if (*k >= len || t[*k] != ':')
-		return "expected hh:mm:ss (seconds are required in TOML 1.0)";
+		return _("expected hh:mm:ss (seconds are required in TOML 1.0)");
 	(*k)++;
 	dt->second = digits(t, len, k, 2);
 	if (dt->second < 0)
-		return "expected hh:mm:ss";
+		return _("expected hh:mm:ss");
 	if (dt->hour > 23)
-		return "hour must be 00..23";
+		return _("hour must be 00..23");
 	if (dt->minute > 59)
-		return "minute must be 00..59";
+		return _("minute must be 00..59");
 	if (dt->second > 60)   /* RFC 3339 allows a leap second */
-		return "second must be 00..60";
+		return _("second must be 00..60");
 	if (*k < len && t[*k] == '.') {
 		(*k)++;
 		size_t from = *k;
@@ -577,7 +579,7 @@ static const char *parse_time(const char *t, size_t len, size_t *k, struct datet
 			(*k)++;
 		}
 		if (*k == from)
-			return "expected digits after '.' in the seconds";
+			return _("expected digits after '.' in the seconds");
 	}
 	return NULL;
 }
@@ -603,19 +605,19 @@ static const char *parse_datetime(const char *t, size_t len, struct datetime *dt
 	}
 	dt->year = digits(t, len, &k, 4);
 	if (dt->year < 0 || k >= len || t[k] != '-')
-		return "expected YYYY-MM-DD";
+		return _("expected YYYY-MM-DD");
 	k++;
 	dt->month = digits(t, len, &k, 2);
 	if (dt->month < 0 || k >= len || t[k] != '-')
-		return "expected YYYY-MM-DD";
+		return _("expected YYYY-MM-DD");
 	k++;
 	dt->day = digits(t, len, &k, 2);
 	if (dt->day < 0)
-		return "expected YYYY-MM-DD";
+		return _("expected YYYY-MM-DD");
 	if (dt->month < 1 || dt->month > 12)
-		return "month must be 01..12";
+		return _("month must be 01..12");
 	if (dt->day < 1 || dt->day > 31)
-		return "day must be 01..31";
+		return _("day must be 01..31");
 	if (!datetime_valid_date(dt->year, dt->month, dt->day)) {
 		int last = 30;
 		while (last > 28 && !datetime_valid_date(dt->year, dt->month, last))
@@ -627,7 +629,7 @@ static const char *parse_datetime(const char *t, size_t len, struct datetime *dt
 	if (k == len)
 		return NULL;
 	if (t[k] != 'T' && t[k] != 't' && t[k] != ' ')
-		return "unexpected text after the date";
+		return _("unexpected text after the date");
 	k++;
 	dt->kind = DT_LOCAL;
 	err = parse_time(t, len, &k, dt);
@@ -643,16 +645,16 @@ static const char *parse_datetime(const char *t, size_t len, struct datetime *dt
 		k++;
 		int h = digits(t, len, &k, 2);
 		if (h < 0 || k >= len || t[k] != ':')
-			return "expected a time offset like +08:00";
+			return _("expected a time offset like +08:00");
 		k++;
 		int m = digits(t, len, &k, 2);
 		if (m < 0)
-			return "expected a time offset like +08:00";
+			return _("expected a time offset like +08:00");
 		if (h > 23 || m > 59)
-			return "time offset out of range";
+			return _("time offset out of range");
 		dt->offset_min = sign * (h * 60 + m);
 	} else {
-		return "unexpected text after the time";
+		return _("unexpected text after the time");
 	}
 	return k == len ? NULL : "unexpected text after the time offset";
 }
@@ -809,7 +811,7 @@ static struct value *scalar(struct tp *p)
 	if (len == 0) {
 		char tmp[48];
 		fail_at(p, at, "expected a value, found %s%s", char_name(p, at, tmp, sizeof tmp),
-		        at < p->end && (unsigned char)p->s[at] >= 0x80 ? " (strings need quotes)" : "");
+		        at < p->end && (unsigned char)p->s[at] >= 0x80 ? _(" (strings need quotes)") : "");
 		return NULL;
 	}
 	if (len == 4 && memcmp(t, "true", 4) == 0)
@@ -991,10 +993,10 @@ static void document(struct tp *p)
 		const char *what = NULL;
 		if (c == '[') {
 			header(p);
-			what = "the table header";
+			what = _("the table header");
 		} else if (c != '#' && c != '\n' && c != '\r') {
 			keyval(p, p->cur, p->cur_depth);
-			what = "the value";
+			what = _("the value");
 		}
 		if (p->failed)
 			return;
@@ -1005,7 +1007,7 @@ static void document(struct tp *p)
 			return;
 		if (!skip_newline(p)) {
 			char tmp[48];
-			fail_at(p, p->i, "expected a new line after %s, found %s", what ? what : "the comment",
+			fail_at(p, p->i, "expected a new line after %s, found %s", what ? what : _("the comment"),
 			        char_name(p, p->i, tmp, sizeof tmp));
 		}
 	}

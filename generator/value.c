@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "digest.h"
+#include "i18n.h"
 
 struct value *value_new(struct arena *a, enum value_kind kind, struct pos pos)
 {
@@ -301,8 +302,10 @@ int value_cmp_numbered(const char *a, const char *b)
 
 const char *value_kind_name(enum value_kind kind)
 {
+	/* English, marked for the catalog: messages translate them (i18n.h). */
 	static const char *const names[] = {
-		"null", "boolean", "integer", "float", "string", "date", "array", "table", "function",
+		N_("null"), N_("boolean"), N_("integer"), N_("float"), N_("string"), N_("date"), N_("array"),
+		N_("table"), N_("function"),
 	};
 	return (size_t)kind < sizeof names / sizeof names[0] ? names[kind] : "?";
 }

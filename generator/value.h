@@ -222,6 +222,7 @@ int value_truthy(const struct value *v);
 /* Compares numbers as plans print them ("1", "1.2", "10"): part by part, so
  * "2" comes before "10" and "1.9" before "1.10"; other text bytewise. */
 int value_cmp_numbered(const char *a, const char *b);
+/* "array", "table", ...: English, for messages to translate (_()). */
 const char *value_kind_name(enum value_kind kind);
 /* Appends v as text: strings as they are, numbers in their shortest exact
  * form, dates in ISO 8601, booleans true/false, null as nothing. */

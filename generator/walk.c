@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "i18n.h"
 #include "utf8.h"
 #include "xalloc.h"
 
@@ -41,10 +42,11 @@ void walk_close(struct walk_root *r)
 			buf_puts(&b, r->skipped[i]);
 		}
 		if (r->nskipped > shown)
-			buf_printf(&b, " and %zu more", r->nskipped - shown);
+			buf_printf(&b, _(" and %zu more"), r->nskipped - shown);
 		diag_add(r->d, DIAG_NOTE, r->top, 0, 0, NULL, 0,
-		         "skipped %zu hidden or backup file%s (not published): %s", r->nskipped,
-		         r->nskipped == 1 ? "" : "s", buf_cstr(&b));
+		         i18n_plural("skipped %zu hidden or backup file (not published): %s",
+		                     "skipped %zu hidden or backup files (not published): %s", r->nskipped),
+		         r->nskipped, buf_cstr(&b));
 		buf_free(&b);
 	}
 	for (size_t i = 0; i < r->nskipped; i++)
@@ -153,16 +155,16 @@ const char *walk_name_problem(const char *name, size_t len, char *tmp, size_t n)
 	for (size_t i = 0; i < len && i < bad; i++) {
 		unsigned char c = (unsigned char)name[i];
 		if (c < 0x20 || c == 0x7F) {
-			snprintf(tmp, n, "holds a control character (U+%04X)", c);
+			snprintf(tmp, n, _("holds a control character (U+%04X)"), c);
 			return tmp;
 		}
 		if (c == '\\' || c == '?' || c == '#') {
-			snprintf(tmp, n, "holds '%c', which a URL cannot hold as it is", c);
+			snprintf(tmp, n, _("holds '%c', which a URL cannot hold as it is"), c);
 			return tmp;
 		}
 	}
 	if (bad < len) {
-		snprintf(tmp, n, "is not UTF-8 (invalid byte 0x%02X)", (unsigned char)name[bad]);
+		snprintf(tmp, n, _("is not UTF-8 (invalid byte 0x%02X)"), (unsigned char)name[bad]);
 		return tmp;
 	}
 	return NULL;

@@ -19,6 +19,7 @@
 #include "buf.h"
 #include "digest.h"
 #include "gitutil.h"
+#include "i18n.h"
 #include "output.h"
 #include "xalloc.h"
 
@@ -437,8 +438,10 @@ int worktree_update(const char *repo, const char *branch, const char *path, stru
 				changed(&ch, old.v[i].path);
 		if (ch.n) {
 			diag_add(d, DIAG_WARNING, path, 0, 0, NULL, 0,
-			         "the worktree has local modifications (%zu file%s, e.g. %s); it was left as it is",
-			         ch.n, ch.n == 1 ? "" : "s", buf_cstr(&ch.first));
+			         i18n_plural("the worktree has local modifications (%zu file, e.g. %s); it was left as it is",
+			                     "the worktree has local modifications (%zu files, e.g. %s); it was left as it is",
+			                     ch.n),
+			         ch.n, buf_cstr(&ch.first));
 			/* What was read of it stays true: a later check starts from here. */
 			state_write(buf_cstr(&sfile), dir, &old);
 			rc = 1;
@@ -453,8 +456,10 @@ int worktree_update(const char *repo, const char *branch, const char *path, stru
 		if (!state_find(&now, old.v[i].path))
 			remove_file(dir, old.v[i].path);
 	if (w.failed) {
-		diag_add(d, DIAG_ERROR, path, 0, 0, NULL, 0, "cannot write %zu file%s of the publication (e.g. %s)",
-		         (size_t)w.failed, w.failed == 1 ? "" : "s", buf_cstr(&w.bad));
+		diag_add(d, DIAG_ERROR, path, 0, 0, NULL, 0,
+		         i18n_plural("cannot write %zu file of the publication (e.g. %s)",
+		                     "cannot write %zu files of the publication (e.g. %s)", (unsigned long)w.failed),
+		         (size_t)w.failed, buf_cstr(&w.bad));
 		buf_free(&w.bad);
 		goto out;
 	}

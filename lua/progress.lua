@@ -149,7 +149,7 @@ local function apply_bulletins(site, by_id, as_of)
               if m.what == what then m.done, found = true, true end
             end
             if not found then
-              P.warn("task " .. t.id .. " has no milestone '" .. what .. "'", u)
+              P.warn(string.format(P.tr("task %s has no milestone '%s'"), t.id, what), u)
             end
           end
           for metric, value in pairs(u.actuals or {}) do
@@ -158,7 +158,7 @@ local function apply_bulletins(site, by_id, as_of)
               if g.metric == metric then g.actual, found = value, true end
             end
             if not found then
-              P.warn("task " .. t.id .. " has no target '" .. metric .. "'", u)
+              P.warn(string.format(P.tr("task %s has no target '%s'"), t.id, metric), u)
             end
           end
           local h = t.history
@@ -451,8 +451,8 @@ local function margin_of(site)
   local m = site.params and site.params.at_risk_margin
   if m == nil then return DEFAULT_MARGIN end
   if type(m) ~= "number" or m < 0 or m > 100 then
-    P.warn("params.at_risk_margin must be a number of percentage points 0..100; using "
-      .. DEFAULT_MARGIN)
+    P.warn(string.format(P.tr("params.at_risk_margin must be a number of percentage points 0..100; using %d"),
+      DEFAULT_MARGIN))
     return DEFAULT_MARGIN
   end
   return m

@@ -7,8 +7,11 @@ PP_ROOT=$(pwd)
 PLANPRESS_DATADIR=${PLANPRESS_DATADIR:-$PP_ROOT}
 export PLANPRESS_DATADIR
 # Hermetic: the same as tests/run.sh pins, so make regen and make test agree.
+# Messages are English: LC_ALL names C.UTF-8, and LANGUAGE (which GNU
+# gettext reads before it whenever the locale is not "C") is unset.
 TZ=UTC LC_ALL=C.UTF-8 SOURCE_DATE_EPOCH=1561852800
 export TZ LC_ALL SOURCE_DATE_EPOCH
+unset LANGUAGE
 pp_pass=0
 pp_fail=0
 PP_TMP=$(mktemp -d "${TMPDIR:-/tmp}/pp-test.XXXXXX")

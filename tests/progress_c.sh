@@ -68,6 +68,17 @@ pair rules "$PP_ROOT/tests/progress_c"
 check "rules: the fixture warns of an unknown milestone" grep -q "has no milestone '没有这个节点'" "$PP_TMP/rules-md4c-c.log"
 check "rules: and of unknown targets" test "$(grep -c 'has no target' "$PP_TMP/rules-md4c-c.log")" -eq 2
 variant en 's/^language = .*/language = "en"\nindex_links = false/'
+# The messages in Chinese: progress.c and lua/progress.lua (through P.tr)
+# translate them alike.
+LANGUAGE=zh_CN
+export LANGUAGE
+pair rules-zh "$PP_ROOT/tests/progress_c"
+check "rules-zh: the unknown milestone, in Chinese" grep -q ': 警告: 任务 .* 没有里程碑“没有这个节点”' "$PP_TMP/rules-zh-md4c-l.log"
+check "rules-zh: and the unknown targets" test "$(grep -c ': 警告: 任务 .* 没有指标“' "$PP_TMP/rules-zh-md4c-l.log")" -eq 2
+variant margin-text-zh 's/^at_risk_margin = .*/at_risk_margin = "ten"/'
+check "margin-text-zh: the margin warning, in Chinese" \
+	grep -q 'params.at_risk_margin 必须是 0..100 的百分点数；现使用 15$' "$PP_TMP/margin-text-zh-md4c-l.log"
+unset LANGUAGE
 variant margin-text 's/^at_risk_margin = .*/at_risk_margin = "ten"/'
 check "margin-text: the margin warning" grep -q 'at_risk_margin must be a number' "$PP_TMP/margin-text-md4c-c.log"
 variant margin-high 's/^at_risk_margin = .*/at_risk_margin = 101/'

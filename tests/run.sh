@@ -8,6 +8,7 @@ set -u
 cd "$(dirname "$0")/.." || exit 2
 TZ=UTC LC_ALL=C.UTF-8 SOURCE_DATE_EPOCH=1561852800
 export TZ LC_ALL SOURCE_DATE_EPOCH
+unset LANGUAGE   # English messages (see tests/lib.sh)
 PP_CONFORMANCE=${PP_CONFORMANCE:-$(cd .. && pwd)/shared/conformance}
 PP_SEEDS=${PP_SEEDS:-$(cd .. && pwd)/shared/seeds}
 export PP_CONFORMANCE PP_SEEDS
