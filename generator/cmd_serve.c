@@ -15,6 +15,7 @@
 #include "cli.h"
 #include "diag.h"
 #include "history.h"
+#include "i18n.h"
 #include "output.h"
 #include "serve.h"
 #include "watch.h"
@@ -38,24 +39,6 @@ static double now_ms(void)
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
-static void usage(FILE *f)
-{
-	fputs("usage: planpress serve [--port N] [--bind ADDR] [--base-path PATH] [--drafts] [--out DIR]\n"
-	      "                       [--jobs N] [--quiet]\n"
-	      "\n"
-	      "Builds the site into a private folder, serves it at http://127.0.0.1:1313/,\n"
-	      "rebuilds it whenever a file changes and reloads the open pages.\n"
-	      "\n"
-	      "  --port N          port to listen on (default 1313; 0: any free port)\n"
-	      "  --bind ADDR       address to listen on (default 127.0.0.1, this computer only)\n"
-	      "  --base-path PATH  serve the site under PATH, e.g. /plans/ (default /)\n"
-	      "  --drafts          include pages with draft: true\n"
-	      "  --out DIR         build into DIR instead of a private temporary folder\n"
-	      "  --jobs N          threads to render with (default: one per processor)\n"
-	      "  --quiet, -q       print only errors\n"
-	      "  --help, -h        this help\n", f);
-}
-
 /* Runs one build; prints its diagnostics and a line saying what happened.
  * Returns build_site's status. */
 static int rebuild(const struct build_opts *o, struct diags *d, int quiet, int first)
@@ -69,11 +52,14 @@ static int rebuild(const struct build_opts *o, struct diags *d, int quiet, int f
 	diags_sort(d);
 	diags_print(d, stderr);
 	if (rc != 0)
-		fprintf(stderr, "planpress: %zu error%s: pages show %s until the next good build\n", d->nerrors,
-		        d->nerrors == 1 ? "" : "s", d->nerrors == 1 ? "it" : "them");
+		fprintf(stderr, i18n_plural("planpress: %zu error: pages show it until the next good build\n",
+		                            "planpress: %zu errors: pages show them until the next good build\n",
+		                            (unsigned long)d->nerrors),
+		        d->nerrors);
 	else if (!quiet)
-		printf("planpress: %s %zu pages and %zu files in %.0f ms\n", first ? "built" : "rebuilt", st.pages,
-		       st.files, ms);
+		printf(first ? _("planpress: built %zu pages and %zu files in %.0f ms\n")
+		             : _("planpress: rebuilt %zu pages and %zu files in %.0f ms\n"),
+		       st.pages, st.files, ms);
 	return rc;
 }
 
@@ -83,10 +69,7 @@ int cmd_serve(const struct cli *cli, int argc, char **argv)
 	int port = SERVE_DEFAULT_PORT, drafts = 0, jobs = 0, quiet = 0;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
-		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-			usage(stdout);
-			return CLI_OK;
-		} else if (strcmp(a, "--port") == 0 || strcmp(a, "-p") == 0) {
+		if (strcmp(a, "--port") == 0 || strcmp(a, "-p") == 0) {
 			char *end;
 			if (++i >= argc)
 				return cli_usage_error("%s needs a number", a);
@@ -155,7 +138,7 @@ int cmd_serve(const struct cli *cli, int argc, char **argv)
 	struct diags d;
 	diags_init(&d);
 	if (sfd < 0) {
-		fprintf(stderr, "planpress: cannot catch signals: %s\n", diag_errstr(errno));
+		fprintf(stderr, _("planpress: cannot catch signals: %s\n"), diag_errstr(errno));
 		goto out;
 	}
 	if (!out) {
@@ -164,7 +147,7 @@ int cmd_serve(const struct cli *cli, int argc, char **argv)
 		buf_printf(&t, "%s/planpress-serve.XXXXXX", td && *td ? td : "/tmp");
 		tmp = buf_detach(&t, NULL);
 		if (!mkdtemp(tmp)) {
-			fprintf(stderr, "planpress: cannot make a temporary folder %s: %s\n", tmp, diag_errstr(errno));
+			fprintf(stderr, _("planpress: cannot make a temporary folder %s: %s\n"), tmp, diag_errstr(errno));
 			free(tmp);
 			tmp = NULL;
 			goto out;
@@ -203,7 +186,7 @@ int cmd_serve(const struct cli *cli, int argc, char **argv)
 	diags_free(&sd);
 	serve_update(srv, &d);
 	int v6 = strchr(bind, ':') != NULL;
-	printf("planpress: serving the site at http://%s%s%s:%d%s (Ctrl-C to stop)\n", v6 ? "[" : "", bind,
+	printf(_("planpress: serving the site at http://%s%s%s:%d%s (Ctrl-C to stop)\n"), v6 ? "[" : "", bind,
 	       v6 ? "]" : "", serve_port(srv), buf_cstr(&base));
 
 	for (;;) {
@@ -237,7 +220,7 @@ int cmd_serve(const struct cli *cli, int argc, char **argv)
 	}
 	rc = CLI_OK;
 	if (!quiet)
-		printf("planpress: stopped\n");
+		printf("%s", _("planpress: stopped\n"));
 out:
 	serve_stop(srv);
 	watch_free(w);
