@@ -202,8 +202,17 @@ out:
 
 int cmd_log(const struct cli *cli, int argc, char **argv)
 {
-	for (int i = 1; i < argc; i++)
-		return cli_usage_error("%s: unknown option or argument '%s'", argv[0], argv[i]);
+	const char *revision = NULL;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--revision") == 0 && i + 1 < argc && *argv[i + 1])
+			revision = argv[++i];
+		else if (strncmp(argv[i], "--revision=", 11) == 0 && argv[i][11])
+			revision = argv[i] + 11;
+		else if (strcmp(argv[i], "--revision") == 0)
+			return cli_usage_error("--revision needs the revision a printed page shows (its 版本)");
+		else
+			return cli_usage_error("%s: unknown option or argument '%s'", argv[0], argv[i]);
+	}
 	struct diags d;
 	diags_init(&d);
 	struct arena *a = arena_new();
@@ -218,8 +227,15 @@ int cmd_log(const struct cli *cli, int argc, char **argv)
 	if (!value_len(h))
 		printf(l == LANG_EN ? "No publications yet.\n" : "尚无发布记录。\n");
 	struct buf b = BUF_INIT;
+	size_t shown = 0;
 	for (size_t i = 0; i < value_len(h); i++) {
 		const struct value *e = value_at(h, i), *s = value_get(e, "summary");
+		const char *rev = value_str(value_get(e, "revision"), NULL);
+		/* --revision: the publications whose pages carry that revision (a
+		 * prefix of it, as a printed footer may be read in part). */
+		if (revision && (!rev || strncmp(rev, revision, strlen(revision)) != 0))
+			continue;
+		shown++;
 		buf_reset(&b);
 		value_to_text(value_get(e, "date"), &b);
 		printf("%s  %.16s  %s <%s>\n    %s\n", value_str(value_get(e, "short_id"), ""),
@@ -229,11 +245,17 @@ int cmd_log(const struct cli *cli, int argc, char **argv)
 		                    : "    页面：新增 %lld，修改 %lld，删除 %lld\n",
 		       (long long)value_i64(value_get(s, "added"), 0), (long long)value_i64(value_get(s, "changed"), 0),
 		       (long long)value_i64(value_get(s, "removed"), 0));
+		if (rev)
+			printf(l == LANG_EN ? "    Revision (printed on its pages): %s\n" : "    版本（印在其页面上）：%s\n", rev);
 		const struct value *tc = value_get(e, "task_changes");
 		for (size_t k = 0; k < value_len(tc); k++)
 			printf("    %s\n", value_str(value_at(tc, k), ""));
 	}
 	buf_free(&b);
+	if (revision && !shown) {
+		diag_add(&d, DIAG_ERROR, NULL, 0, 0, NULL, 0, "no publication has the revision '%s'", revision);
+		rc = 1;
+	}
 out:
 	arena_free(a);
 	return finish(&d, rc);

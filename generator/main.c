@@ -51,7 +51,8 @@ static const struct cli_command commands[] = {
 	  N_("  -m MSG, --message MSG  the publication's message (one line)\n"
 	  "  --push-only        push the last publication to [publish] remote; build nothing\n"
 	  "  --quiet, -q        print only errors\n") },
-	{ "log", N_("the publications, newest first"), cmd_log, "", "" },
+	{ "log", N_("the publications, newest first"), cmd_log, "[--revision REV]",
+	  N_("  --revision REV     only the publication whose pages show revision REV (版本)\n") },
 	{ "diff", N_("what changed between two publications (default: the last two)"), cmd_diff,
 	  "[--format text|html|json] [REV [REV]]",
 	  N_("  --format F         text (default), html or json\n"

@@ -223,6 +223,13 @@ check "unreachable remote: commit kept" G -C "$PP_TMP/pub5.git" log -1 --format=
 rev=$(sed -n 's/.*版本：\([0-9a-f]*\).*/\1/p' "$site5/public/print.css" | head -n 1)
 check "print.css carries the revision" test -n "$rev"
 check "the commit's Site-Revision trailer is it" sh -c "git -c safe.directory='*' -C '$PP_TMP/pub5.git' log -1 --format=%B main | grep -qx 'Site-Revision: $rev'"
+pp -C "$site5" log
+check "log shows each publication's revision" grep -q "版本（印在其页面上）：$rev" "$PP_TMP/out"
+pp -C "$site5" log --revision "$rev"
+check "log --revision names the publication a printed page came from" test "$(grep -c '^[0-9a-f]\{7\}  ' "$PP_TMP/out")" -eq 1
+check "log --revision: that one" grep -q "$rev" "$PP_TMP/out"
+pp -C "$site5" log --revision 0000dead; check "log --revision unknown: exit 1" test $? -eq 1
+check "log --revision unknown: says so" grep -q "no publication has the revision '0000dead'" "$PP_TMP/err"
 
 # The changes page lists, for the publication being made too, the task
 # changes its commit message lists.
