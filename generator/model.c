@@ -270,6 +270,7 @@ static struct value *plan_of_page(struct ld *l, const struct page *page)
 	value_setc(l->a, t, "title", str(l->a, p->title));
 	copy_string(l, p, t, "issuer", 0);
 	copy_string(l, p, t, "doc_no", 0);
+	copy_string(l, p, t, "short_title", 0);
 	copy_string(l, p, t, "notice_title", 0);
 	copy_date(l, p, t, p->meta, "date", 0);
 	if ((v = value_get(p->meta, "period"))) {

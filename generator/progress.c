@@ -271,10 +271,11 @@ struct bulletin {
 struct plan {
 	struct value *v;
 	const struct value *title, *url, *period, *themes, *sections;
+	const struct value *short_title;   /* short_title, else doc_no, else title */
 	struct date date;
 	struct task **tasks;
 	size_t ntasks;
-	struct value *stitle, *surl;   /* as new values, made once */
+	struct value *stitle, *surl, *sshort;   /* as new values, made once */
 };
 
 struct unit_group {
@@ -661,6 +662,13 @@ static int read_plans(struct run *r, const struct value *plans)
 			return 0;
 		pl->title = str_field(pl->v, "title", 0, &ok);
 		pl->url = str_field(pl->v, "url", 0, &ok);
+		pl->short_title = value_get(pl->v, "short_title");
+		if (!pl->short_title)
+			pl->short_title = value_get(pl->v, "doc_no");
+		if (!pl->short_title)
+			pl->short_title = pl->title;
+		else if (pl->short_title->kind != V_STRING)
+			return 0;   /* as Lua would pass it on: the rules in Lua take it */
 		if (!ok || !date_field(pl->v, "date", 0, &pl->date))
 			return 0;
 		pl->period = value_get(pl->v, "period");
@@ -1199,6 +1207,7 @@ static struct value *task_ref(struct run *r, struct task *t)
 		{ "due", vdate(r, &t->due) }, { "due_text", date_text(r, &t->due) },
 		{ "id", vstr_once(r, &t->sid, t->id) }, { "lead", (struct value *)t->lead },
 		{ "number", vstr_once(r, &t->snumber, t->number) }, { "plan", vstr_once(r, &t->splan_id, t->plan_id) },
+		{ "plan_short", vstr_once(r, &t->plan->sshort, t->plan->short_title) },
 		{ "plan_title", vstr_once(r, &t->plan->stitle, t->plan->title) }, { "progress", vnum(r, t->progress) },
 		{ "rag", vcstr(r, t->rag) }, { "status", vcstr(r, t->status) },
 		{ "status_text", vcstr(r, label(r, t->status)) }, { "title", vstr_once(r, &t->stitle, t->title) },
@@ -1299,6 +1308,7 @@ static struct value *task_value(struct run *r, struct task *t)
 		{ "expected", t->has_expected ? vnum(r, t->expected) : NULL },
 		{ "history", hist }, { "initial", initial }, { "milestones", ms },
 		{ "overdue", vbool(r, t->overdue) },
+		{ "plan_short", vstr_once(r, &t->plan->sshort, t->plan->short_title) },
 		{ "plan_title", vstr_once(r, &t->plan->stitle, t->plan->title) },
 		{ "plan_url", vstr_once(r, &t->plan->surl, t->plan->url) },
 		{ "progress", vnum(r, t->progress) }, { "rag", vcstr(r, t->rag) },

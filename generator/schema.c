@@ -29,6 +29,8 @@ const struct schema_key schema_keys[] = {
 	{ SM_PLAN, "id", "name without '/'", "the folder's name", SM_NONE, "the plan's id in task references" },
 	{ SM_PLAN, "issuer", "text", "none", SM_NONE, "who issued the plan" },
 	{ SM_PLAN, "doc_no", "text", "none", SM_NONE, "the document number, like 新街党〔2018〕12号" },
+	{ SM_PLAN, "short_title", "text", "doc_no, else the title", SM_NONE,
+	  "the plan's name where many plans' tasks are listed (a unit's page)" },
 	{ SM_PLAN, "notice_title", "text", "none", SM_NONE, "the title of the notice that issued the plan" },
 	{ SM_PLAN, "source", "file name", "none", SM_NONE, "the document the plan was imported from" },
 	{ SM_PLAN, "parent", "plan id", "none", SM_NONE, "the plan an annex's plan belongs to (written by the importer)" },

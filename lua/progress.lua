@@ -259,11 +259,13 @@ local function finish_task(t, plan, as_of, margin)
   end
   t.chart = chart(t, as_of)
   t.plan_title, t.plan_url = plan.title, plan.url
+  -- Lists of many plans' tasks name the plan briefly.
+  t.plan_short = plan.short_title or plan.doc_no or plan.title
 end
 
 -- What lists of tasks show: one table per task, shared by every list.
 local function task_ref(t)
-  return { id = t.id, plan = t.plan, plan_title = t.plan_title, number = t.number,
+  return { id = t.id, plan = t.plan, plan_title = t.plan_title, plan_short = t.plan_short, number = t.number,
     title = t.title, url = t.url, lead = t.lead, due = t.due, due_text = t.due_text,
     progress = t.progress, status = t.status, status_text = t.status_text, rag = t.rag }
 end
