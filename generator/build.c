@@ -79,6 +79,8 @@ struct build {
 	struct value **hook_page;     /* by page index: what on_page made of the page */
 	const char *native_progress;  /* the installed progress.lua, unchanged: run as C (progress.h) */
 	struct page *units_index;     /* units/ and one page per lead unit, made from site.units */
+	struct page *changes_page;    /* changes/, when the site has a publish history and the theme the template */
+	const struct value **menu_made;   /* by menu entry: its url when it names a made page, else NULL */
 	struct page **units;
 	const struct value **unit_data;   /* by unit page: its entry of site.units */
 	size_t nunits;
@@ -474,6 +476,7 @@ static int resolve_menu(struct build *b)
 		return 0;
 	int rc = 0;
 	b->menu = arena_alloc(b->a, (value_len(items) + 1) * sizeof *b->menu);
+	b->menu_made = arena_alloc(b->a, (value_len(items) + 1) * sizeof *b->menu_made);
 	for (size_t i = 0; i < value_len(items); i++) {
 		const struct value *it = value_at(items, i);
 		const struct value *uv = value_get(it, "url");
@@ -489,6 +492,14 @@ static int resolve_menu(struct build *b)
 		url_join("", u, strlen(u), &rel);
 		const char *r = buf_cstr(&rel);
 		size_t rl = rel.len;
+		/* Pages the build makes (units/, changes/) exist only later:
+		 * linked once they do (link_made_menu). */
+		if (strcmp(r, "units") == 0 || strcmp(r, "units/") == 0 || strcmp(r, BUILD_CHANGES_DIR) == 0 ||
+		    strcmp(r, BUILD_CHANGES_DIR "/") == 0) {
+			b->menu_made[b->nmenu++] = uv;
+			buf_free(&rel);
+			continue;
+		}
 		if (rl == 0)
 			m->page = b->c.home;
 		else if (rl > 3 && strcmp(r + rl - 3, ".md") == 0)
@@ -728,6 +739,8 @@ static void add_history(struct build *b)
 	if (b->o->history(b->a, repo, b->cfg.publish.branch, b->lang, &b->history, b->d) < 0 || !b->history)
 		return;
 	if (theme_template(&b->theme, "changes")) {
+		b->changes_page = made_page(b->a, PAGE_SECTION, BUILD_CHANGES_DIR, BUILD_CHANGES_DIR "/",
+		                            BUILD_CHANGES_DIR "/index.html", i18n(b, "changes"), "changes", b->c.home);
 		value_setc(b->a, b->env.site, "has_changes", value_bool(b->a, 1, nopos));
 		value_setc(b->a, b->env.site, "changes_url",
 		           value_cstring(b->a, b->cfg.index_links ? BUILD_CHANGES_DIR "/index.html" : BUILD_CHANGES_DIR "/", nopos));
@@ -890,10 +903,9 @@ static struct value *ctx_print(struct build *b, struct arena *a)
 /* changes/: the publications so far, when the site has a publish history. */
 static struct value *ctx_changes(struct build *b, struct arena *a)
 {
-	if (!b->history)
+	struct page *p = b->changes_page;
+	if (!p)
 		return NULL;
-	struct page *p = made_page(a, PAGE_SECTION, BUILD_CHANGES_DIR, BUILD_CHANGES_DIR "/",
-	                           BUILD_CHANGES_DIR "/index.html", i18n(b, "changes"), "changes", b->c.home);
 	struct value *ctx = ctx_page(a, &b->env, p, p->url, 0, 0, 1, 1);
 	value_setc(a, value_get(ctx, "page"), "changes", b->history);
 	return ctx;
@@ -1153,6 +1165,37 @@ static int stage_on_site(struct build *b)
 	return STAGE_NEXT;
 }
 
+/* Menu entries that name pages the build made: units/ (when on_site made
+ * unit pages) and changes/ (when there is a publish history). Returns -1
+ * after an error at the entry when the site has no such page. */
+static int link_made_menu(struct build *b)
+{
+	int rc = 0;
+	b->env.units_page = b->units_index;
+	for (size_t i = 0; i < b->nmenu; i++) {
+		const struct value *uv = b->menu_made[i];
+		if (!uv)
+			continue;
+		int units = strncmp(value_str(uv, ""), "units", 5) == 0;
+		b->menu[i].page = units ? b->units_index : b->changes_page;
+		if (b->menu[i].page)
+			continue;
+		size_t s = 0, e = 0;
+		int have = diag_line_span(b->cfg_src, b->cfg_len, uv->pos.line, &s, &e);
+		const char *text = have ? b->cfg_src + s : NULL;
+		if (units)
+			diag_add(b->d, DIAG_ERROR, "site.toml", uv->pos.line, uv->pos.col, text, e - s,
+			         "menu entry '%s' names the lead units' page, which this site has none of (no task "
+			         "names a lead unit, or the theme has no units template)", b->menu[i].name);
+		else
+			diag_add(b->d, DIAG_ERROR, "site.toml", uv->pos.line, uv->pos.col, text, e - s,
+			         "menu entry '%s' names the changes page, which this site has none of (no [publish] "
+			         "history yet, or the theme has no changes template)", b->menu[i].name);
+		rc = -1;
+	}
+	return rc;
+}
+
 /* The render cache, for a build that writes (not a check), renders every
  * page anew (no --force), and runs no Lua hook, whose lambdas and fields
  * no digest can stand for. Its records hold for these templates and labels,
@@ -1199,6 +1242,8 @@ static void open_cache(struct build *b)
  * result into the spill (contexts live only as long as their page). */
 static int stage_templates(struct build *b)
 {
+	if (link_made_menu(b) < 0)
+		return STAGE_STOP;
 	if (b->o->computed)
 		b->o->computed(b->o->computed_ud, b->env.site);
 	open_cache(b);

@@ -150,6 +150,11 @@ static struct value *menu(struct arena *a, const struct ctx_env *e, const struct
 		value_setc(a, ent, "active", value_bool(a, s == top, nopos));
 		value_push(a, m, ent);
 	}
+	if (e->units_page) {
+		ent = page_ref(a, e, here, e->units_page);
+		value_setc(a, ent, "active", value_bool(a, e->units_page == top, nopos));
+		value_push(a, m, ent);
+	}
 	return m;
 }
 

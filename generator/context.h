@@ -37,6 +37,9 @@ struct ctx_env {
 	/* By page index: the page as on_page hooks left it; the fields they
 	 * added join page.*, or NULL. */
 	struct value **hook_page;
+	/* The lead units' index (units/), which the build made, or NULL: the
+	 * default menu ends with it. */
+	const struct page *units_page;
 };
 
 /* The site part, shared by all pages; owned by a. */

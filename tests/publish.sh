@@ -244,6 +244,12 @@ check "the commit message lists the task change" sh -c "G() { git -c safe.direct
 G -C "$PP_TMP/pub7.git" show main:changes/index.html | sed -e 's/<[^>]*>//g' | grep -v '^ *$' >"$PP_TMP/changes7"
 check "the changes page lists it under the publication being made" \
 	sh -c "sed -n '/第二次/,/第一次/p' '$PP_TMP/changes7' | grep -q 'xinhe-2018 任务1 进度 70% → 75%'"
+# Pages the build makes can be named in the menu.
+printf '\n[[menu.main]]\nname = "首页"\nurl = ""\n\n[[menu.main]]\nname = "牵头单位"\nurl = "units/"\n\n[[menu.main]]\nname = "发布记录"\nurl = "changes/"\n' >>"$site7/site.toml"
+pp -C "$site7" build; check "a menu naming units/ and changes/ builds" test $? -eq 0
+check "the menu links the units page" grep -q '<a href="units/index.html"[^>]*>牵头单位</a>' "$site7/public/index.html"
+check "and the changes page" grep -q '<a href="changes/index.html"[^>]*>发布记录</a>' "$site7/public/index.html"
+check "marked current on the units page" grep -q 'href="index.html" aria-current="page">牵头单位' "$site7/public/units/index.html"
 
 # Worktree: checked out on publish, updated next time, left alone with local edits.
 site6=$PP_TMP/site6
