@@ -19,7 +19,7 @@ BENCH_DEBS := time hyperfine hugo
 # curl: tests/serve.sh's HTTP client (and event-stream reader) for planpress serve.
 # nginx-light: tests/nginx.sh serves a published worktree under a sub-path,
 # as the intranet's web server does.
-TEST_DEBS := git chromium fonts-wqy-microhei curl nginx-light $(FUZZ_DEBS)
+TEST_DEBS := git chromium fonts-wqy-microhei curl nginx-light poppler-utils $(FUZZ_DEBS)
 
 WARN      := -Wall -Wextra -Wshadow -Wmissing-prototypes -Wstrict-prototypes -Wwrite-strings \
              -Wno-unused-parameter
