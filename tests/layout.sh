@@ -119,5 +119,20 @@ check "A4: the task chart's labels print on its page (chart ${chart_page:-?}, la
 	test -n "$chart_page" -a "$chart_page" = "$label_page"
 check "A4: the history table's header follows on the chart's page or later" \
 	test -n "$head_page" -a "${head_page:-0}" -ge "${chart_page:-99}"
+# A bulletin: its updates table keeps each task's title whole for eight
+# characters, as the task list does.
+pdf print-bulletin bulletins/2019-06-30/index.html
+grep -o 'class="col-title"><a href="[^"]*">[^<]*<' "$out/bulletins/2019-06-30/index.html" | sed 's/.*">//; s/<$//' |
+	LC_ALL=C awk 'length($0) >= 30' | sort -u >"$PP_TMP/btitles"
+btotal=0
+bfound=0
+tr -d ' ' <"$PP_TMP/print-bulletin.txt" >"$PP_TMP/print-bulletin-nosp.txt"
+while IFS= read -r t; do
+	btotal=$((btotal + 1))
+	grep -qF -- "$(printf '%s' "$t" | cut -c1-30)" "$PP_TMP/print-bulletin-nosp.txt" && bfound=$((bfound + 1))
+done <"$PP_TMP/btitles"
+check "A4: a bulletin's updates keep their titles ($bfound of $btotal)" test "$btotal" -ge 3 -a "$bfound" -ge $((btotal * 9 / 10))
+bpages=$(pdfinfo "$shots/print-bulletin.pdf" 2>/dev/null | sed -n 's/^Pages: *//p')
+check "A4: the bulletin prints on at most 4 pages (got ${bpages:-none})" test "${bpages:-99}" -le 4
 pdftoppm -r 40 -png -f 1 -l 3 "$shots/print-plan.pdf" "$shots/print-plan" 2>/dev/null || true
 pp_done layout
