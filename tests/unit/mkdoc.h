@@ -236,7 +236,7 @@ static void mkdoc_seed_body(const char *text, size_t len, struct buf *body, int 
 
 struct mkdoc_line {
 	int page;      /* 0-based */
-	int x, y;      /* points; 12-point text, every character one em (12 points) wide */
+	int x, y;      /* points; 12-point text, ASCII half an em wide, the rest one em */
 	const char *s;
 	size_t n;
 };
@@ -269,7 +269,7 @@ static int mkdoc_pdf(const char *out, const struct mkdoc_line *lines, size_t nli
 			               "/DescendantFonts [4 0 R] /ToUnicode 5 0 R >>");
 		else if (o == 4)
 			buf_puts(&obj, "<< /Type /Font /Subtype /CIDFontType2 /BaseFont /Song /CIDSystemInfo "
-			               "<< /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /DW 1000 >>");
+			               "<< /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /DW 1000 /W [32 126 500] >>");
 		else if (o == 5)
 			buf_printf(&obj, "<< /Length %zu >>\nstream\n%s\nendstream", sizeof cmap - 1, cmap);
 		else if ((o - 6) % 2 == 0)
@@ -287,6 +287,9 @@ static int mkdoc_pdf(const char *out, const struct mkdoc_line *lines, size_t nli
 					size_t used;
 					uint32_t c = utf8_decode(lines[i].s + k, lines[i].n - k, &used);
 					k += used;
+					/* No-break and en spaces are as narrow as a space in a real font. */
+					if (c == 0xA0 || (c >= 0x2000 && c <= 0x200A))
+						c = ' ';
 					buf_printf(&st, "%04X", c > 0xFFFF ? 0xFFFDu : (unsigned)c);
 				}
 				buf_puts(&st, "> Tj\n");
@@ -323,7 +326,8 @@ static int mkdoc_pdf(const char *out, const struct mkdoc_line *lines, size_t nli
 
 /* Text (one paragraph per line) as a PDF the way a typesetter prints it:
  * paragraphs wrapped at MKDOC_COLS characters (never inside a run of ASCII
- * letters and digits), first lines indented two characters, no blank lines,
+ * letters and digits), first lines indented two characters, a blank line as
+ * a line's height of space,
  * a running header on every page and "- N -" at the foot. Returns 0 or -1. */
 static int mkdoc_text_pdf(const char *out, const char *text, size_t len)
 {
@@ -351,6 +355,9 @@ static int mkdoc_text_pdf(const char *out, const char *text, size_t len)
 			s++;
 			m--;
 		}
+		/* A blank line is vertical space, as a typesetter leaves it. */
+		if (m == 0)
+			row++;
 		int first = 1;
 		while (m > 0) {
 			int cols = first ? MKDOC_COLS - 2 : MKDOC_COLS;
@@ -363,7 +370,10 @@ static int mkdoc_text_pdf(const char *out, const char *text, size_t len)
 				                          (ch >= 'A' && ch <= 'Z') || ch == '.' || ch == '%');
 				k += used;
 				c++;
-				if (!alnum || k >= m || !(s[k] >= '0' && s[k] <= '9') )
+				int next = k < m && s[k] > 0 &&
+				           ((s[k] >= '0' && s[k] <= '9') || (s[k] >= 'a' && s[k] <= 'z') ||
+				            (s[k] >= 'A' && s[k] <= 'Z') || s[k] == '.' || s[k] == '%');
+				if (!(alnum && next))
 					brk = k;
 			}
 			if (k < m && brk > 0)
