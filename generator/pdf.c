@@ -161,9 +161,15 @@ int pdf_read(const char *path, const struct pdf_opts *opts, struct buf *out, str
 		if (WIFSIGNALED(status))
 			diag_add(d, DIAG_ERROR, path, 0, 0, NULL, 0, "%s stopped on signal %d reading the PDF%s%s",
 			         prog, WTERMSIG(status), msg[0] ? ": " : "", msg);
-		else
-			diag_add(d, DIAG_ERROR, path, 0, 0, NULL, 0, "%s cannot read the PDF (exit %d)%s%s", prog,
-			         WEXITSTATUS(status), msg[0] ? ": " : "", msg);
+		else {
+			/* pdftotext's exit statuses: 1 the PDF cannot be opened, 3 its permissions. */
+			int code = WEXITSTATUS(status);
+			const char *why = code == 1 ? "a damaged PDF, or one locked with a password"
+			                  : code == 3 ? "the PDF's permissions forbid copying its text"
+			                  : "pdftotext failed";
+			diag_add(d, DIAG_ERROR, path, 0, 0, NULL, 0, "%s cannot read the PDF (exit %d: %s)%s%s",
+			         prog, code, why, msg[0] ? ": " : "", msg);
+		}
 		goto out;
 	}
 	size_t before = out->len;
