@@ -49,8 +49,9 @@ enum docread_kind docread_detect(const char *path)
 		return k;
 	int err = 0;
 	zip_t *z = zip_open(path, ZIP_RDONLY, &err);
+	/* A damaged archive: the Word reader says what is wrong with it. */
 	if (!z)
-		return DOCREAD_ZIP;
+		return DOCREAD_DOCX;
 	if (zip_name_locate(z, "[Content_Types].xml", 0) >= 0 &&
 	    zip_name_locate(z, "word/document.xml", 0) >= 0)
 		k = DOCREAD_DOCX;

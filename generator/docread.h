@@ -20,7 +20,8 @@
 
 enum docread_kind {
 	DOCREAD_TEXT,   /* anything else: the UTF-8 / GB18030 text reader */
-	DOCREAD_DOCX,   /* PK\3\4 with [Content_Types].xml and word/document.xml */
+	DOCREAD_DOCX,   /* PK\3\4 with [Content_Types].xml and word/document.xml, or a
+	                   damaged archive (the Word reader reports how) */
 	DOCREAD_ZIP,    /* another ZIP archive (.xlsx, .odt, .wps as zip ...) */
 	DOCREAD_PDF,    /* %PDF- in the first kilobyte */
 	DOCREAD_OLE,    /* D0 CF 11 E0 A1 B1 1A E1: Word 97-2003 .doc, .wps, .xls */

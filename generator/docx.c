@@ -697,6 +697,26 @@ out:
 
 /* ---- the archive ---------------------------------------------------------- */
 
+/* Why libzip failed, in words (its own messages come from calls the house
+ * rules keep to diag.c). */
+static const char *zip_why(int code)
+{
+	switch (code) {
+	case ZIP_ER_NOZIP: return "not a ZIP archive";
+	case ZIP_ER_INCONS: return "the archive is inconsistent (damaged or cut short)";
+	case ZIP_ER_CRC: return "a checksum does not match (damaged)";
+	case ZIP_ER_ZLIB: return "damaged compressed data";
+	case ZIP_ER_COMPNOTSUPP: return "a compression method libzip does not support";
+	case ZIP_ER_ENCRNOTSUPP: case ZIP_ER_NOPASSWD: case ZIP_ER_WRONGPASSWD:
+		return "encrypted: save it without a password";
+	case ZIP_ER_OPEN: return "cannot open the file";
+	case ZIP_ER_READ: case ZIP_ER_SEEK: return "read error";
+	case ZIP_ER_MEMORY: return "out of memory";
+	case ZIP_ER_EOF: return "the archive ends early";
+	default: return "libzip error";
+	}
+}
+
 /* Reads part name of z into b, at most DOCX_MAX_PART bytes inflated. Returns
  * 1, 0 when the archive has no such part, or -1 after an error in d. */
 static int read_part(zip_t *z, const char *path, const char *name, struct buf *b, struct diags *d)
@@ -716,7 +736,7 @@ static int read_part(zip_t *z, const char *path, const char *name, struct buf *b
 	zip_file_t *f = zip_fopen_index(z, (zip_uint64_t)idx, 0);
 	if (!f) {
 		diag_add(d, DIAG_ERROR, path, 0, 0, NULL, 0, "%s cannot be read: %s", name,
-		         zip_strerror(z));
+		         zip_why(zip_error_code_zip(zip_get_error(z))));
 		return -1;
 	}
 	int rc = 1;
@@ -725,7 +745,7 @@ static int read_part(zip_t *z, const char *path, const char *name, struct buf *b
 		zip_int64_t k = zip_fread(f, tmp, sizeof tmp);
 		if (k < 0) {
 			diag_add(d, DIAG_ERROR, path, 0, 0, NULL, 0, "%s cannot be read: %s", name,
-			         zip_file_strerror(f));
+			         zip_why(zip_error_code_zip(zip_file_get_error(f))));
 			rc = -1;
 			break;
 		}
@@ -751,11 +771,8 @@ int docx_read(const char *path, struct buf *out, struct diags *d)
 	zip_t *z = zip_open(path, ZIP_RDONLY, &err);
 	struct buf doc = BUF_INIT, num = BUF_INIT, sty = BUF_INIT;
 	if (!z) {
-		zip_error_t ze;
-		zip_error_init_with_code(&ze, err);
 		diag_add(d, DIAG_ERROR, path, 0, 0, NULL, 0, "cannot open as a Word document (.docx): %s",
-		         zip_error_strerror(&ze));
-		zip_error_fini(&ze);
+		         zip_why(err));
 		return -1;
 	}
 	int r = read_part(z, path, "word/document.xml", &doc, d);

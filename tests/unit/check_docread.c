@@ -159,7 +159,9 @@ int main(int argc, char **argv)
 	CHECK_STR(kind_of(other, "{\\rtf1 x}", 9), "rtf");
 	CHECK_INT(import_read(other, &b, &d), -1);
 	CHECK_INT(d.nerrors, 3);
-	CHECK_STR(kind_of(other, "PK\x03\x04garbage", 11), "zip");
+	CHECK_STR(kind_of(other, "PK\x03\x04garbage", 11), "docx");
+	CHECK_INT(import_read(other, &b, &d), -1);
+	CHECK(d.n == 4 && strstr(d.v[3].msg, "cannot open as a Word document") != NULL);
 	CHECK_STR(kind_of(other, "一、总体要求\n", strlen("一、总体要求\n")), "text");
 	CHECK_INT(import_read(other, &b, &d), 0);
 	CHECK_STR(buf_cstr(&b), "一、总体要求\n");

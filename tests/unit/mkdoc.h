@@ -20,7 +20,7 @@
 
 /* Writes a ZIP archive at out with n entries (names[i] holding datas[i]).
  * Returns 0 or -1. */
-static int mkdoc_zip(const char *out, const char *const *names, const char *const *datas,
+static inline int mkdoc_zip(const char *out, const char *const *names, const char *const *datas,
                      const size_t *lens, size_t n)
 {
 	int err = 0;
@@ -41,7 +41,7 @@ static int mkdoc_zip(const char *out, const char *const *names, const char *cons
 
 /* A .docx at out: body (the XML inside w:body), numbering and styles (whole
  * parts, or NULL). Returns 0 or -1. */
-static int mkdoc_docx(const char *out, const char *body, const char *numbering, const char *styles)
+static inline int mkdoc_docx(const char *out, const char *body, const char *numbering, const char *styles)
 {
 	struct buf doc = BUF_INIT;
 	buf_puts(&doc, "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
@@ -83,7 +83,7 @@ static int mkdoc_docx(const char *out, const char *body, const char *numbering, 
 	return rc;
 }
 
-static void mkdoc_xml_text(const char *s, size_t n, struct buf *out)
+static inline void mkdoc_xml_text(const char *s, size_t n, struct buf *out)
 {
 	for (size_t i = 0; i < n; i++) {
 		switch (s[i]) {
@@ -113,7 +113,7 @@ static const char mkdoc_seed_numbering[] =
 
 /* The level (0..2) and the length of the printed number s starts with, as
  * mkdoc_seed_numbering writes it, or -1. *val: the number. */
-static int mkdoc_heading(const char *s, size_t n, size_t *len, long *val)
+static inline int mkdoc_heading(const char *s, size_t n, size_t *len, long *val)
 {
 	static const char *const cn = "一二三四五六七八九十";
 	size_t i = 0, open = 0;
@@ -174,7 +174,7 @@ static int mkdoc_heading(const char *s, size_t n, size_t *len, long *val)
  * numbering instead of the printed number; every other line is a paragraph
  * of two runs (split at a character boundary) and a blank line an empty
  * paragraph. *numbered counts the headings given Word numbering. */
-static void mkdoc_seed_body(const char *text, size_t len, struct buf *body, int *numbered)
+static inline void mkdoc_seed_body(const char *text, size_t len, struct buf *body, int *numbered)
 {
 	long count[3] = { 0, 0, 0 };
 	*numbered = 0;
@@ -242,7 +242,7 @@ struct mkdoc_line {
 };
 
 /* Writes a PDF of npages pages showing lines. Returns 0 or -1. */
-static int mkdoc_pdf(const char *out, const struct mkdoc_line *lines, size_t nlines, int npages)
+static inline int mkdoc_pdf(const char *out, const struct mkdoc_line *lines, size_t nlines, int npages)
 {
 	static const char cmap[] =
 		"/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
@@ -329,7 +329,7 @@ static int mkdoc_pdf(const char *out, const struct mkdoc_line *lines, size_t nli
  * letters and digits), first lines indented two characters, a blank line as
  * a line's height of space,
  * a running header on every page and "- N -" at the foot. Returns 0 or -1. */
-static int mkdoc_text_pdf(const char *out, const char *text, size_t len)
+static inline int mkdoc_text_pdf(const char *out, const char *text, size_t len)
 {
 	struct mkdoc_line *v = NULL;
 	size_t n = 0, cap = 0;
