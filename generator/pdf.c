@@ -477,7 +477,7 @@ void pdf_paragraphs(const char *text, size_t len, struct buf *out)
 		if (!v[i].drop && v[i].n && !v[i].table && (base < 0 || v[i].lead < base))
 			base = v[i].lead;
 	const struct line *prev = NULL;   /* the last line written, NULL after a break */
-	int blank = 1;
+	int blank = 1, in_table = 0;
 	for (size_t i = 0; i < n; i++) {
 		const struct line *l = &v[i];
 		if (l->drop)
@@ -498,14 +498,21 @@ void pdf_paragraphs(const char *text, size_t len, struct buf *out)
 		if (join) {
 			if (!wide_at(prev->s, prev->n, 1) && !wide_at(l->s, l->n, 0))
 				buf_putc(out, ' ');
-		} else if (prev) {
-			buf_putc(out, '\n');
+		} else {
+			if (prev)
+				buf_putc(out, '\n');
+			/* A table is set off by blank lines, as docread.h has it. */
+			if (!blank && l->table != in_table)
+				buf_putc(out, '\n');
 		}
 		put_text(l, out);
 		prev = l;
 		blank = 0;
+		in_table = l->table;
 	}
 	if (prev)
+		buf_putc(out, '\n');
+	if (prev && in_table)
 		buf_putc(out, '\n');
 	free(first);
 	free(last);

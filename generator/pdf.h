@@ -47,7 +47,8 @@ int pdf_read(const char *path, const struct pdf_opts *opts, struct buf *out, str
  * 3/12, or a bare number first or last on its page) and a line repeated at
  * the top or bottom of several pages are dropped. A line with gaps of
  * PDF_CELL_GAP spaces or more is a table row: kept alone, its gaps made one
- * TAB each. A blank line separates paragraphs. */
+ * TAB each, a run of such rows set off by blank lines. A blank line
+ * separates paragraphs. */
 void pdf_paragraphs(const char *text, size_t len, struct buf *out);
 
 #endif

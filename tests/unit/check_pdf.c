@@ -75,6 +75,12 @@ int main(void)
 	                L("注：本表由市政府办负责解释。")),
 	          "序号\t任务名称\t牵头单位\t完成时限\n1\t建设5G基站\t市工信局\t2025年底\n"
 	          "2\t完善 数据 共享\t市数据局\n\n注：本表由市政府办负责解释。\n");
+	CHECK_STR(paras(L("附表")
+	                L("序号    任务")
+	                L("1       建设")
+	                L("说明")),
+	          "附表\n\n序号\t任务\n1\t建设\n\n说明\n");
+	CHECK_STR(paras(L("附表") L("序号    任务")), "附表\n\n序号\t任务\n\n");
 	CHECK_STR(paras(""), "");
 	CHECK_STR(paras("\f\f\n\n"), "");
 
