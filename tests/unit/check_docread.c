@@ -166,6 +166,23 @@ int main(int argc, char **argv)
 	CHECK_INT(import_read(other, &b, &d), 0);
 	CHECK_STR(buf_cstr(&b), "一、总体要求\n");
 	buf_reset(&b);
+	/* IMPORT_MAX_INPUT holds for the text a Word file gives, too. */
+	{
+		size_t big = IMPORT_MAX_INPUT + 16;
+		struct buf x = BUF_INIT;
+		buf_puts(&x, "<w:p><w:r><w:t>");
+		buf_grow(&x, big);
+		memset(x.data + x.len, 'a', big);
+		x.len += big;
+		buf_puts(&x, "</w:t></w:r></w:p>");
+		CHECK_INT(mkdoc_docx(other, buf_cstr(&x), NULL, NULL), 0);
+		size_t before = d.nerrors;
+		CHECK_INT(import_read(other, &b, &d), -1);
+		CHECK_INT(d.nerrors, before + 1);
+		CHECK(strstr(d.v[d.n - 1].msg, "larger than") != NULL);
+		buf_reset(&b);
+		buf_free(&x);
+	}
 	/* An unreadable path is left to the text reader, which reports it. */
 	CHECK_INT(docread_detect("/nonexistent/x.docx"), DOCREAD_TEXT);
 

@@ -140,6 +140,10 @@ int main(void)
 	CHECK_INT(pdf_read(pdf, &loud, &out, &d), -1);
 	CHECK(d.n == 5 && strstr(d.v[4].msg, "more than") != NULL);
 	unlink(hang);
+	/* PDF_MAX_FILE: a larger file is refused before pdftotext runs (a sparse file here). */
+	CHECK_INT(truncate(pdf, (off_t)PDF_MAX_FILE + 1), 0);
+	CHECK_INT(pdf_read(pdf, NULL, &out, &d), -1);
+	CHECK(d.n == 6 && strstr(d.v[5].msg, "larger than") != NULL);
 	unlink(pdf);
 	buf_free(&out);
 	diags_free(&d);

@@ -1,0 +1,26 @@
+/* fuzz_pdftext.c: libFuzzer target for pdf_paragraphs, on what pdftotext
+ * -layout might print (valid UTF-8, form feeds between pages): lines joined,
+ * page numbers dropped, table rows; the result stays valid UTF-8. */
+#include "fuzz.h"
+
+#include "docread.h"
+#include "pdf.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	if (size > FUZZ_MAX_INPUT)
+		return -1;
+	char *s = fuzz_text(data, size);
+	if (utf8_invalid_at(s, size) != size)
+		return -1;
+	struct buf raw = BUF_INIT, out = BUF_INIT;
+	pdf_paragraphs(s, size, &raw);
+	if (utf8_invalid_at(raw.data ? raw.data : "", raw.len) != raw.len)
+		abort();   /* lines are joined and cut only between characters */
+	docread_repair(raw.data ? raw.data : "", raw.len, &out);
+	if (utf8_invalid_at(out.data ? out.data : "", out.len) != out.len)
+		abort();
+	buf_free(&raw);
+	buf_free(&out);
+	return 0;
+}
