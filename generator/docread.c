@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -13,6 +14,7 @@
 #include "import.h"
 #include "pdf.h"
 #include "utf8.h"
+#include "xalloc.h"
 
 enum docread_kind docread_sniff(const char *head, size_t n)
 {
@@ -59,6 +61,58 @@ enum docread_kind docread_detect(const char *path)
 	return k;
 }
 
+void docread_map_add(struct docread_map *m, int unit, int sub)
+{
+	if (!m)
+		return;
+	if (m->n == m->cap) {
+		m->cap = m->cap ? 2 * m->cap : 256;
+		m->v = xrealloc(m->v, m->cap * sizeof *m->v);
+	}
+	m->v[m->n].unit = unit;
+	m->v[m->n].sub = sub;
+	m->n++;
+}
+
+void docread_map_free(struct docread_map *m)
+{
+	if (!m)
+		return;
+	free(m->v);
+	m->v = NULL;
+	m->n = m->cap = 0;
+}
+
+void docread_map_notes(const struct docread_map *m, const char *path, struct diags *d)
+{
+	if (!m || !m->n || !path)
+		return;
+	unsigned char *said = xcalloc(m->n, 1);
+	/* Notes are added as we go: look only at the diagnostics there were. */
+	size_t n0 = d->n;
+	for (size_t i = 0; i < n0; i++) {
+		const struct diag *g = &d->v[i];
+		if (g->level == DIAG_NOTE || g->line <= 0 || (size_t)g->line > m->n || !g->path ||
+		    strcmp(g->path, path) != 0 || said[g->line - 1])
+			continue;
+		int line = g->line;
+		said[line - 1] = 1;
+		const struct docread_origin *o = &m->v[line - 1];
+		if (o->unit <= 0)
+			continue;
+		if (m->kind == DOCREAD_PDF)
+			diag_add(d, DIAG_NOTE, path, line, 0, NULL, 0, "line %d is on page %d of the PDF", line,
+			         o->unit);
+		else if (o->sub > 0)
+			diag_add(d, DIAG_NOTE, path, line, 0, NULL, 0,
+			         "line %d is row %d of table %d of the Word document", line, o->sub, o->unit);
+		else
+			diag_add(d, DIAG_NOTE, path, line, 0, NULL, 0,
+			         "line %d is paragraph %d of the Word document", line, o->unit);
+	}
+	free(said);
+}
+
 void docread_repair(const char *src, size_t len, struct buf *out)
 {
 	size_t i = 0;
@@ -82,17 +136,25 @@ void docread_repair(const char *src, size_t len, struct buf *out)
 	}
 }
 
-int docread_text(const char *path, enum docread_kind k, struct buf *out, struct diags *d)
+int docread_text(const char *path, enum docread_kind k, struct buf *out, struct docread_map *map,
+                 struct diags *d)
 {
 	struct buf raw = BUF_INIT;
 	int rc = -1;
+	if (map) {
+		map->kind = k;
+		/* Lines before these (none, as the importer reads one file) have no origin. */
+		for (size_t i = 0, lines = 0; i < out->len; i++)
+			if (out->data[i] == '\n' && ++lines > map->n)
+				docread_map_add(map, 0, 0);
+	}
 	switch (k) {
 	case DOCREAD_DOCX:
-		if (docx_read(path, &raw, d) < 0)
+		if (docx_read(path, &raw, map, d) < 0)
 			goto out;
 		break;
 	case DOCREAD_PDF:
-		if (pdf_read(path, NULL, &raw, d) < 0)
+		if (pdf_read(path, NULL, &raw, map, d) < 0)
 			goto out;
 		break;
 	case DOCREAD_OLE:

@@ -40,11 +40,34 @@ enum docread_kind docread_detect(const char *path);
  * DOCREAD_ZIP here, as telling .docx apart needs its member names. */
 enum docread_kind docread_sniff(const char *head, size_t n);
 
+/* Where the lines of a document's text came from, so that a message about
+ * line 37 can say which paragraph or page that is. */
+struct docread_origin {
+	int unit;   /* Word: the paragraph of the body (from 1), or the table when sub > 0; PDF: the page */
+	int sub;    /* Word: the row of that table (from 1); else 0 */
+};
+struct docread_map {
+	enum docread_kind kind;
+	struct docread_origin *v;   /* v[i]: line i + 1 */
+	size_t n, cap;
+};
+
+/* Appends the origin of the next line to m (NULL: nothing). */
+void docread_map_add(struct docread_map *m, int unit, int sub);
+/* Frees what m holds and empties it; accepts NULL. */
+void docread_map_free(struct docread_map *m);
+/* After every diagnostic about a line of path (an error or warning with a
+ * line number) adds, once per line, a note saying where the line is in the
+ * Word file or PDF: its paragraph, table row or page. */
+void docread_map_notes(const struct docread_map *m, const char *path, struct diags *d);
+
 /* Reads the document at path of kind k (not DOCREAD_TEXT) and appends its
- * importer's text to out. A .doc, .rtf or other archive is an error saying
- * to save the file as .docx or PDF. Returns 0, or -1 after recording an
- * error about path in d (out may then hold part of the text). */
-int docread_text(const char *path, enum docread_kind k, struct buf *out, struct diags *d);
+ * importer's text to out; map (may be NULL) gets the origin of each line
+ * appended. A .doc, .rtf or other archive is an error saying to save the
+ * file as .docx or PDF. Returns 0, or -1 after recording an error about path
+ * in d (out may then hold part of the text). */
+int docread_text(const char *path, enum docread_kind k, struct buf *out, struct docread_map *map,
+                 struct diags *d);
 
 /* Repairs raw text (one paragraph per line, table cells separated by TAB)
  * into the importer's text: each line, and each cell of a table row, goes

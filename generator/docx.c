@@ -286,6 +286,9 @@ struct ctx {
 	size_t nstyles;
 	int too_deep;
 	int blank;                   /* the last line out is blank (or nothing yet) */
+	struct docread_map *map;     /* NULL: origins not wanted */
+	int para, table;             /* body paragraphs and tables so far */
+	int unit, sub;               /* the origin of the lines being written */
 	struct diags *d;
 };
 
@@ -528,13 +531,16 @@ static void para_text(struct ctx *c, const xmlNode *p, int depth, struct buf *ou
 static void put_line(struct ctx *c, const char *s, size_t n, struct buf *out)
 {
 	if (n == 0) {
-		if (!c->blank)
+		if (!c->blank) {
 			buf_putc(out, '\n');
+			docread_map_add(c->map, c->unit, c->sub);
+		}
 		c->blank = 1;
 		return;
 	}
 	buf_put(out, s, n);
 	buf_putc(out, '\n');
+	docread_map_add(c->map, c->unit, c->sub);
 	c->blank = 0;
 }
 
@@ -573,11 +579,15 @@ static void table(struct ctx *c, const xmlNode *tbl, int depth, struct buf *out)
 		c->too_deep = 1;
 		return;
 	}
+	c->unit = ++c->table;
+	c->sub = 1;
 	put_line(c, NULL, 0, out);
 	struct buf row = BUF_INIT, cell = BUF_INIT;
+	int nrow = 0;
 	for (const xmlNode *tr = tbl->children; tr; tr = tr->next) {
 		if (!is_w(tr, "tr"))
 			continue;
+		c->sub = ++nrow;
 		buf_reset(&row);
 		int ncells = 0, any = 0;
 		int before = attr_int(child_w(child_w(tr, "trPr"), "gridBefore"), "val", 0);
@@ -628,6 +638,8 @@ static void body(struct ctx *c, const xmlNode *n, int depth, struct buf *out)
 	for (const xmlNode *k = n->children; k; k = k->next) {
 		if (is_w(k, "p")) {
 			buf_reset(&p);
+			c->unit = ++c->para;
+			c->sub = 0;
 			para_text(c, k, depth + 1, &p);
 			size_t i = 0;
 			do {
@@ -649,9 +661,9 @@ static void body(struct ctx *c, const xmlNode *n, int depth, struct buf *out)
 
 int docx_parse(const char *path, const char *doc, size_t doclen, const char *numbering,
                size_t numlen, const char *styles, size_t stylen, struct buf *out,
-               struct diags *d)
+               struct docread_map *map, struct diags *d)
 {
-	struct ctx c = { .path = path, .blank = 1, .d = d };
+	struct ctx c = { .path = path, .blank = 1, .map = map, .d = d };
 	xmlDoc *xd = NULL, *xn = NULL, *xs = NULL;
 	int rc = -1;
 	if (numbering && !(xn = parse_part(path, "word/numbering.xml", numbering, numlen, d)))
@@ -765,7 +777,7 @@ static int read_part(zip_t *z, const char *path, const char *name, struct buf *b
 	return rc;
 }
 
-int docx_read(const char *path, struct buf *out, struct diags *d)
+int docx_read(const char *path, struct buf *out, struct docread_map *map, struct diags *d)
 {
 	int err = 0, rc = -1;
 	zip_t *z = zip_open(path, ZIP_RDONLY, &err);
@@ -786,7 +798,7 @@ int docx_read(const char *path, struct buf *out, struct diags *d)
 	if (rn < 0 || rs < 0)
 		goto out;
 	rc = docx_parse(path, doc.data ? doc.data : "", doc.len, rn ? (num.data ? num.data : "") : NULL,
-	                num.len, rs ? (sty.data ? sty.data : "") : NULL, sty.len, out, d);
+	                num.len, rs ? (sty.data ? sty.data : "") : NULL, sty.len, out, map, d);
 out:
 	zip_discard(z);
 	buf_free(&doc);

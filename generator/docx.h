@@ -8,6 +8,7 @@
 
 #include "buf.h"
 #include "diag.h"
+#include "docread.h"
 
 /* Largest uncompressed part read (word/document.xml, numbering.xml,
  * styles.xml), in bytes: the XML of a 300-page plan is a few megabytes; a
@@ -28,8 +29,9 @@
  * cell spanning N grid columns is followed by N-1 empty cells and a cell
  * continuing a vertical merge is empty, so every row has the grid's columns
  * and a group's text appears once, in its first row, as Word shows it.
+ * map (may be NULL) gets each line's paragraph or table row.
  * Returns 0, or -1 after recording an error about path in d. */
-int docx_read(const char *path, struct buf *out, struct diags *d);
+int docx_read(const char *path, struct buf *out, struct docread_map *map, struct diags *d);
 
 /* The same from the parts' XML text: doc is word/document.xml; numbering
  * (word/numbering.xml) and styles (word/styles.xml) may be NULL. path names
@@ -38,7 +40,7 @@ int docx_read(const char *path, struct buf *out, struct diags *d);
  * entities (XXE) arrive; the network is never used. */
 int docx_parse(const char *path, const char *doc, size_t doclen, const char *numbering,
                size_t numlen, const char *styles, size_t stylen, struct buf *out,
-               struct diags *d);
+               struct docread_map *map, struct diags *d);
 
 /* Appends n (>= 0) as Word's number format fmt (w:numFmt's w:val) shows it:
  * decimal 1, decimalZero 01, upperRoman/lowerRoman, upperLetter/lowerLetter,

@@ -39,7 +39,8 @@ static void first_line(const struct buf *err, char *msg, size_t cap)
 	msg[n] = 0;
 }
 
-int pdf_read(const char *path, const struct pdf_opts *opts, struct buf *out, struct diags *d)
+int pdf_read(const char *path, const struct pdf_opts *opts, struct buf *out, struct docread_map *map,
+             struct diags *d)
 {
 	const char *prog = opts && opts->program ? opts->program : "pdftotext";
 	int seconds = opts && opts->seconds > 0 ? opts->seconds : PDF_MAX_SECONDS;
@@ -173,7 +174,7 @@ int pdf_read(const char *path, const struct pdf_opts *opts, struct buf *out, str
 		goto out;
 	}
 	size_t before = out->len;
-	pdf_paragraphs(text.data ? text.data : "", text.len, out);
+	pdf_paragraphs(text.data ? text.data : "", text.len, out, map);
 	int any = 0;
 	for (size_t i = before; i < out->len && !any; i++)
 		any = out->data[i] != '\n' && out->data[i] != ' ';
@@ -373,10 +374,17 @@ static void put_text(const struct line *l, struct buf *out)
 	}
 }
 
+/* Ends a line of out that starts on page (0-based). */
+static void end_line(struct buf *out, struct docread_map *map, int page)
+{
+	buf_putc(out, '\n');
+	docread_map_add(map, page + 1, 0);
+}
+
 /* Lines repeated at one edge of several pages are running headers or footers. */
 #define PDF_RUNNING_MIN_PAGES 2
 
-void pdf_paragraphs(const char *text, size_t len, struct buf *out)
+void pdf_paragraphs(const char *text, size_t len, struct buf *out, struct docread_map *map)
 {
 	struct line *v = NULL;
 	size_t n = 0, cap = 0;
@@ -477,17 +485,17 @@ void pdf_paragraphs(const char *text, size_t len, struct buf *out)
 		if (!v[i].drop && v[i].n && !v[i].table && (base < 0 || v[i].lead < base))
 			base = v[i].lead;
 	const struct line *prev = NULL;   /* the last line written, NULL after a break */
-	int blank = 1, in_table = 0;
+	int blank = 1, in_table = 0, page_of = 0;   /* page_of: where the line being written starts */
 	for (size_t i = 0; i < n; i++) {
 		const struct line *l = &v[i];
 		if (l->drop)
 			continue;
 		if (l->n == 0) {
 			if (prev)
-				buf_putc(out, '\n');
+				end_line(out, map, page_of);
 			prev = NULL;
 			if (!blank)
-				buf_putc(out, '\n');
+				end_line(out, map, l->page);
 			blank = 1;
 			continue;
 		}
@@ -500,10 +508,11 @@ void pdf_paragraphs(const char *text, size_t len, struct buf *out)
 				buf_putc(out, ' ');
 		} else {
 			if (prev)
-				buf_putc(out, '\n');
+				end_line(out, map, page_of);
 			/* A table is set off by blank lines, as docread.h has it. */
 			if (!blank && l->table != in_table)
-				buf_putc(out, '\n');
+				end_line(out, map, l->page);
+			page_of = l->page;
 		}
 		put_text(l, out);
 		prev = l;
@@ -511,9 +520,9 @@ void pdf_paragraphs(const char *text, size_t len, struct buf *out)
 		in_table = l->table;
 	}
 	if (prev)
-		buf_putc(out, '\n');
+		end_line(out, map, page_of);
 	if (prev && in_table)
-		buf_putc(out, '\n');
+		end_line(out, map, page_of);
 	free(first);
 	free(last);
 	free(v);

@@ -8,6 +8,7 @@
 
 #include "buf.h"
 #include "diag.h"
+#include "docread.h"
 
 /* Why a child process and not libpoppler: poppler's C API is poppler-glib
  * (GLib, GObject and cairo for a text dump) and its other API is C++; a
@@ -35,8 +36,10 @@ struct pdf_opts {
 /* Runs pdftotext -layout -enc UTF-8 on path (argv, no shell) and appends the
  * text made by pdf_paragraphs to out. Returns 0, or -1 after recording an
  * error about path in d: pdftotext missing, failed (its message), too slow,
- * too much text, or no text at all (a scanned image). opts may be NULL. */
-int pdf_read(const char *path, const struct pdf_opts *opts, struct buf *out, struct diags *d);
+ * too much text, or no text at all (a scanned image). opts and map may be
+ * NULL. */
+int pdf_read(const char *path, const struct pdf_opts *opts, struct buf *out, struct docread_map *map,
+             struct diags *d);
 
 /* Turns pdftotext -layout output (pages separated by form feeds) into one
  * paragraph per line: a line that reaches the right margin, and does not end
@@ -48,7 +51,7 @@ int pdf_read(const char *path, const struct pdf_opts *opts, struct buf *out, str
  * the top or bottom of several pages are dropped. A line with gaps of
  * PDF_CELL_GAP spaces or more is a table row: kept alone, its gaps made one
  * TAB each, a run of such rows set off by blank lines. A blank line
- * separates paragraphs. */
-void pdf_paragraphs(const char *text, size_t len, struct buf *out);
+ * separates paragraphs. map (may be NULL) gets the page each line starts on. */
+void pdf_paragraphs(const char *text, size_t len, struct buf *out, struct docread_map *map);
 
 #endif

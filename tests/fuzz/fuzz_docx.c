@@ -21,7 +21,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct diags d;
 	diags_init(&d);
 	struct buf raw = BUF_INIT, out = BUF_INIT;
-	int rc = docx_parse("t.docx", s, n1, num, numlen, NULL, 0, &raw, &d);
+	struct docread_map m = { 0 };
+	int rc = docx_parse("t.docx", s, n1, num, numlen, NULL, 0, &raw, &m, &d);
+	size_t lines = 0;
+	for (size_t i = 0; i < raw.len; i++)
+		lines += raw.data[i] == '\n';
+	if (rc == 0 && lines != m.n)
+		abort();   /* an origin for every line */
+	docread_map_free(&m);
 	if ((rc < 0) != (d.nerrors > 0))
 		abort();   /* -1 exactly when an error was recorded */
 	if (rc == 0 && utf8_invalid_at(raw.data ? raw.data : "", raw.len) != raw.len)

@@ -14,7 +14,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (utf8_invalid_at(s, size) != size)
 		return -1;
 	struct buf raw = BUF_INIT, out = BUF_INIT;
-	pdf_paragraphs(s, size, &raw);
+	struct docread_map m = { 0 };
+	pdf_paragraphs(s, size, &raw, &m);
+	size_t lines = 0;
+	for (size_t i = 0; i < raw.len; i++)
+		lines += raw.data[i] == '\n';
+	if (lines != m.n)
+		abort();   /* a page for every line */
+	docread_map_free(&m);
 	if (utf8_invalid_at(raw.data ? raw.data : "", raw.len) != raw.len)
 		abort();   /* lines are joined and cut only between characters */
 	docread_repair(raw.data ? raw.data : "", raw.len, &out);

@@ -137,6 +137,33 @@ int main(int argc, char **argv)
 	CHECK_INT(import_read(txt, &b, &d), 0);
 	CHECK_STR(buf_cstr(&b), "附件（1）\n\n序号\t任务名称\t\n\n");
 	buf_reset(&b);
+	/* Messages about a line of a Word file say which paragraph or row it is. */
+	{
+		struct docread_map m = { 0 };
+		struct diags dm;
+		diags_init(&dm);
+		CHECK_INT(import_read_map(txt, &b, &m, &dm), 0);
+		CHECK_INT(m.n, 4);
+		size_t n0 = dm.n;
+		diag_add(&dm, DIAG_WARNING, txt, 3, 0, NULL, 0, "a warning about the row");
+		diag_add(&dm, DIAG_ERROR, txt, 3, 0, NULL, 0, "an error about the row");
+		diag_add(&dm, DIAG_WARNING, txt, 1, 0, NULL, 0, "about the first paragraph");
+		diag_add(&dm, DIAG_WARNING, "other.txt", 1, 0, NULL, 0, "another file");
+		diag_add(&dm, DIAG_WARNING, txt, 9, 0, NULL, 0, "past the end");
+		docread_map_notes(&m, txt, &dm);
+		CHECK_INT(dm.n, n0 + 7);
+		CHECK(dm.n == n0 + 7 && strcmp(dm.v[n0 + 5].msg, "line 3 is row 1 of table 1 of the Word document") == 0 &&
+		      dm.v[n0 + 5].level == DIAG_NOTE && dm.v[n0 + 5].line == 3);
+		CHECK(dm.n == n0 + 7 && strcmp(dm.v[n0 + 6].msg, "line 1 is paragraph 1 of the Word document") == 0);
+		docread_map_free(&m);
+		buf_reset(&b);
+		/* Text has no map. */
+		CHECK_INT(write_file(other, "一\n二\n", strlen("一\n二\n")), 0);
+		CHECK_INT(import_read_map(other, &b, &m, &dm), 0);
+		CHECK_INT(m.n, 0);
+		buf_reset(&b);
+		diags_free(&dm);
+	}
 	/* A PDF named .docx is read as a PDF. */
 	static const char pl[] = "一、总体要求";
 	struct mkdoc_line one = { 0, 72, 700, pl, sizeof pl - 1 };

@@ -37,7 +37,7 @@ static const char *text_of(const char *body, const char *numbering, const char *
 	buf_puts(&doc, body);
 	buf_puts(&doc, DOC_TAIL);
 	*rc = docx_parse("t.docx", doc.data, doc.len, numbering, numbering ? strlen(numbering) : 0,
-	                 styles, styles ? strlen(styles) : 0, &raw, &d);
+	                 styles, styles ? strlen(styles) : 0, &raw, NULL, &d);
 	docread_repair(raw.data ? raw.data : "", raw.len, &out);
 	snprintf(got, sizeof got, "%s", buf_cstr(&out));
 	if (*rc < 0 && d.n > 0)
@@ -223,6 +223,31 @@ int main(void)
 	                  numbering, NULL, &rc),
 	          "1.甲2.乙\t内表\n\n");
 
+	/* Each line's origin: its body paragraph (a line break keeps it), or table and row. */
+	{
+		static const char body[] = DOC_HEAD T("甲") "<w:p><w:r><w:t>乙</w:t><w:br/><w:t>丙</w:t></w:r></w:p>"
+			"<w:p/><w:p/>" T("丁")
+			"<w:tbl><w:tr><w:tc>" T("a") "</w:tc></w:tr><w:tr><w:tc><w:p/></w:tc></w:tr>"
+			"<w:tr><w:tc>" T("b") "</w:tc></w:tr></w:tbl>" T("戊") DOC_TAIL;
+		struct buf raw = BUF_INIT;
+		struct docread_map m = { 0 };
+		struct diags d0;
+		diags_init(&d0);
+		CHECK_INT(docx_parse("m.docx", body, strlen(body), NULL, 0, NULL, 0, &raw, &m, &d0), 0);
+		CHECK_STR(buf_cstr(&raw), "甲\n乙\n丙\n\n丁\n\na\nb\n\n戊\n");
+		static const int want[][2] = { { 1, 0 }, { 2, 0 }, { 2, 0 }, { 3, 0 }, { 5, 0 }, { 1, 1 },
+		                               { 1, 1 }, { 1, 3 }, { 1, 3 }, { 6, 0 } };
+		CHECK_INT(m.n, 10);
+		for (size_t i = 0; i < m.n && i < 10; i++) {
+			CHECK_INT(m.v[i].unit, want[i][0]);
+			CHECK_INT(m.v[i].sub, want[i][1]);
+		}
+		docread_map_free(&m);
+		docread_map_free(NULL);
+		buf_free(&raw);
+		diags_free(&d0);
+	}
+
 	/* Hostile XML: a DTD (entity bomb, external entity) is refused before parsing;
 	 * broken XML is an error; neither crashes. */
 	CHECK_STR(text_of("", NULL, NULL, &rc), "");
@@ -235,24 +260,24 @@ int main(void)
 		"<!ENTITY lol2 \"&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;\">"
 		"<!ENTITY lol3 \"&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;\">]>"
 		"<w:document xmlns:w=\"" MKDOC_W "\"><w:body><w:p><w:r><w:t>&lol3;</w:t></w:r></w:p></w:body></w:document>";
-	CHECK_INT(docx_parse("bomb.docx", laughs, strlen(laughs), NULL, 0, NULL, 0, &out, &d), -1);
+	CHECK_INT(docx_parse("bomb.docx", laughs, strlen(laughs), NULL, 0, NULL, 0, &out, NULL, &d), -1);
 	CHECK_INT(d.nerrors, 1);
 	CHECK(d.n == 1 && strstr(d.v[0].msg, "DTD") && strcmp(d.v[0].path, "bomb.docx") == 0);
 	CHECK_INT(out.len, 0);
 	static const char xxe[] =
 		"<?xml version=\"1.0\"?><!DOCTYPE d [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>"
 		"<w:document xmlns:w=\"" MKDOC_W "\"><w:body><w:p><w:r><w:t>&x;</w:t></w:r></w:p></w:body></w:document>";
-	CHECK_INT(docx_parse("xxe.docx", xxe, strlen(xxe), NULL, 0, NULL, 0, &out, &d), -1);
+	CHECK_INT(docx_parse("xxe.docx", xxe, strlen(xxe), NULL, 0, NULL, 0, &out, NULL, &d), -1);
 	CHECK(strstr(buf_cstr(&out), "root") == NULL);
 	static const char broken[] = "<w:document xmlns:w=\"" MKDOC_W "\"><w:body><w:p>";
-	CHECK_INT(docx_parse("broken.docx", broken, strlen(broken), NULL, 0, NULL, 0, &out, &d), -1);
+	CHECK_INT(docx_parse("broken.docx", broken, strlen(broken), NULL, 0, NULL, 0, &out, NULL, &d), -1);
 	CHECK_INT(d.nerrors, 3);
 	CHECK(d.n == 3 && strstr(d.v[2].msg, "bad XML") != NULL);
 	static const char notword[] = "<html><body/></html>";
-	CHECK_INT(docx_parse("x.docx", notword, strlen(notword), NULL, 0, NULL, 0, &out, &d), -1);
+	CHECK_INT(docx_parse("x.docx", notword, strlen(notword), NULL, 0, NULL, 0, &out, NULL, &d), -1);
 	CHECK_INT(d.nerrors, 4);
 	/* A numbering part with a DTD is refused too. */
-	CHECK_INT(docx_parse("x.docx", broken, strlen(broken), laughs, strlen(laughs), NULL, 0, &out, &d), -1);
+	CHECK_INT(docx_parse("x.docx", broken, strlen(broken), laughs, strlen(laughs), NULL, 0, &out, NULL, &d), -1);
 	CHECK_INT(d.nerrors, 5);
 	/* DOCX_MAX_DEPTH: content controls nested deeper are an error, not a stack overflow. */
 	struct buf deep = BUF_INIT;
@@ -263,7 +288,7 @@ int main(void)
 	for (int i = 0; i < DOCX_MAX_DEPTH / 2 + 10; i++)
 		buf_puts(&deep, "</w:sdtContent></w:sdt>");
 	buf_puts(&deep, DOC_TAIL);
-	CHECK_INT(docx_parse("deep.docx", deep.data, deep.len, NULL, 0, NULL, 0, &out, &d), -1);
+	CHECK_INT(docx_parse("deep.docx", deep.data, deep.len, NULL, 0, NULL, 0, &out, NULL, &d), -1);
 	CHECK_INT(d.nerrors, 6);
 	CHECK(d.n == 6 && strstr(d.v[5].msg, "deeper") != NULL);
 	buf_free(&deep);
@@ -274,7 +299,7 @@ int main(void)
 	int fd = mkstemp(path);
 	close(fd);
 	CHECK_INT(mkdoc_docx(path, P(1, 0, "总体要求") T("正文"), numbering, NULL), 0);
-	CHECK_INT(docx_read(path, &out, &d), 0);
+	CHECK_INT(docx_read(path, &out, NULL, &d), 0);
 	CHECK_STR(buf_cstr(&out), "一、总体要求\n正文\n");
 	buf_reset(&out);
 	/* Zip bomb: a part that inflates past DOCX_MAX_PART is refused. */
@@ -286,7 +311,7 @@ int main(void)
 	size_t lens[3] = { 8, big, 4 };
 	CHECK_INT(mkdoc_zip(path, names, datas, lens, 2), 0);
 	size_t before = d.nerrors;
-	CHECK_INT(docx_read(path, &out, &d), -1);
+	CHECK_INT(docx_read(path, &out, NULL, &d), -1);
 	CHECK_INT(d.nerrors, before + 1);
 	CHECK(strstr(d.v[d.n - 1].msg, "zip bomb") != NULL);
 	/* ... and so is a bomb in the numbering part. */
@@ -295,17 +320,17 @@ int main(void)
 	datas[2] = zeros;
 	lens[2] = big;
 	CHECK_INT(mkdoc_zip(path, names, datas, lens, 3), 0);
-	CHECK_INT(docx_read(path, &out, &d), -1);
+	CHECK_INT(docx_read(path, &out, NULL, &d), -1);
 	CHECK_INT(d.nerrors, before + 2);
 	free(zeros);
 	/* An archive without word/document.xml, and a file that is no archive. */
 	CHECK_INT(mkdoc_zip(path, names, datas, lens, 1), 0);
-	CHECK_INT(docx_read(path, &out, &d), -1);
+	CHECK_INT(docx_read(path, &out, NULL, &d), -1);
 	CHECK(strstr(d.v[d.n - 1].msg, "word/document.xml") != NULL);
 	FILE *fp = fopen(path, "w");
 	fputs("PK\x03\x04 not really", fp);
 	fclose(fp);
-	CHECK_INT(docx_read(path, &out, &d), -1);
+	CHECK_INT(docx_read(path, &out, NULL, &d), -1);
 	CHECK_INT(d.nerrors, before + 4);
 	unlink(path);
 	buf_free(&out);

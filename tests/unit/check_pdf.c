@@ -16,7 +16,7 @@ static char got[1 << 16];
 static const char *paras(const char *text)
 {
 	struct buf b = BUF_INIT;
-	pdf_paragraphs(text, strlen(text), &b);
+	pdf_paragraphs(text, strlen(text), &b, NULL);
 	snprintf(got, sizeof got, "%s", buf_cstr(&b));
 	buf_free(&b);
 	return got;
@@ -81,6 +81,23 @@ int main(void)
 	                L("说明")),
 	          "附表\n\n序号\t任务\n1\t建设\n\n说明\n");
 	CHECK_STR(paras(L("附表") L("序号    任务")), "附表\n\n序号\t任务\n\n");
+	/* Each line's page: where it starts (a paragraph broken by a page break: its first). */
+	{
+		static const char two[] = "    第一段较长的文字内容，一直写到\n页边还没有结束\n- 1 -\n"
+		                          "\f    第二段从第一页写到第二页的\n- 2 -\n"
+		                          "\f接着写完。\n\n序号    任务\n1       建设\n";
+		struct buf b = BUF_INIT;
+		struct docread_map m = { 0 };
+		pdf_paragraphs(two, sizeof two - 1, &b, &m);
+		CHECK_STR(buf_cstr(&b), "第一段较长的文字内容，一直写到页边还没有结束\n第二段从第一页写到第二页的接着写完。\n"
+		                        "\n序号\t任务\n1\t建设\n\n");
+		static const int pages[] = { 1, 2, 3, 3, 3, 3 };
+		CHECK_INT(m.n, 6);
+		for (size_t i = 0; i < m.n && i < 6; i++)
+			CHECK_INT(m.v[i].unit, pages[i]);
+		docread_map_free(&m);
+		buf_free(&b);
+	}
 	CHECK_STR(paras(""), "");
 	CHECK_STR(paras("\f\f\n\n"), "");
 
@@ -101,7 +118,7 @@ int main(void)
 	struct buf out = BUF_INIT;
 	struct diags d;
 	diags_init(&d);
-	CHECK_INT(docread_text(pdf, DOCREAD_PDF, &out, &d), 0);
+	CHECK_INT(docread_text(pdf, DOCREAD_PDF, &out, NULL, &d), 0);
 	CHECK_STR(buf_cstr(&out), "一、总体要求\n加快推进数字政府建设，提升政务服务水平，到2025年全面建成。\n"
 	                          "1.加强组织领导\n2.完善工作机制（市政府办负责）\n");
 	if (d.n)
@@ -110,17 +127,17 @@ int main(void)
 	/* A PDF with no text (a scan) is an error that says so. */
 	CHECK_INT(mkdoc_pdf(pdf, lines, 0, 1), 0);
 	buf_reset(&out);
-	CHECK_INT(pdf_read(pdf, NULL, &out, &d), -1);
+	CHECK_INT(pdf_read(pdf, NULL, &out, NULL, &d), -1);
 	CHECK(d.n == 1 && strstr(d.v[0].msg, "no text") != NULL);
 	/* A damaged PDF: pdftotext's own failure. */
 	FILE *fp = fopen(pdf, "w");
 	fputs("%PDF-1.4\nnot a pdf at all\n", fp);
 	fclose(fp);
-	CHECK_INT(pdf_read(pdf, NULL, &out, &d), -1);
+	CHECK_INT(pdf_read(pdf, NULL, &out, NULL, &d), -1);
 	CHECK_INT(d.nerrors, 2);
 	/* pdftotext missing: the message names the package. */
 	struct pdf_opts o = { "/nonexistent/pdftotext", 0 };
-	CHECK_INT(pdf_read(pdf, &o, &out, &d), -1);
+	CHECK_INT(pdf_read(pdf, &o, &out, NULL, &d), -1);
 	CHECK(d.n == 3 && strstr(d.v[2].msg, "poppler-utils") != NULL);
 	/* PDF_MAX_SECONDS: a reader that hangs is stopped (here after one second). */
 	char hang[] = "/tmp/check_pdf_hang.XXXXXX";
@@ -129,7 +146,7 @@ int main(void)
 	close(fd);
 	chmod(hang, 0700);
 	struct pdf_opts slow = { hang, 1 };
-	CHECK_INT(pdf_read(pdf, &slow, &out, &d), -1);
+	CHECK_INT(pdf_read(pdf, &slow, &out, NULL, &d), -1);
 	CHECK(d.n == 4 && strstr(d.v[3].msg, "more than 1 seconds") != NULL);
 	/* PDF_MAX_TEXT: a reader that floods is stopped. */
 	fd = open(hang, O_WRONLY | O_TRUNC);
@@ -137,12 +154,12 @@ int main(void)
 	CHECK(write(fd, flood, strlen(flood)) == (ssize_t)strlen(flood));
 	close(fd);
 	struct pdf_opts loud = { hang, 20 };
-	CHECK_INT(pdf_read(pdf, &loud, &out, &d), -1);
+	CHECK_INT(pdf_read(pdf, &loud, &out, NULL, &d), -1);
 	CHECK(d.n == 5 && strstr(d.v[4].msg, "more than") != NULL);
 	unlink(hang);
 	/* PDF_MAX_FILE: a larger file is refused before pdftotext runs (a sparse file here). */
 	CHECK_INT(truncate(pdf, (off_t)PDF_MAX_FILE + 1), 0);
-	CHECK_INT(pdf_read(pdf, NULL, &out, &d), -1);
+	CHECK_INT(pdf_read(pdf, NULL, &out, NULL, &d), -1);
 	CHECK(d.n == 6 && strstr(d.v[5].msg, "larger than") != NULL);
 	unlink(pdf);
 	buf_free(&out);
