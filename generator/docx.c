@@ -285,6 +285,8 @@ struct ctx {
 	struct style *styles;
 	size_t nstyles;
 	int too_deep;
+	int too_big;                 /* more than DOCX_MAX_TEXT made */
+	size_t made;
 	int blank;                   /* the last line out is blank (or nothing yet) */
 	struct docread_map *map;     /* NULL: origins not wanted */
 	int para, table;             /* body paragraphs and tables so far */
@@ -416,6 +418,15 @@ static void para_list(const struct ctx *c, const xmlNode *ppr, int *num, int *il
 		*ilvl = 0;
 }
 
+/* Counts n more bytes made; 0 once past DOCX_MAX_TEXT. */
+static int room(struct ctx *c, size_t n)
+{
+	c->made += n;
+	if (c->made > DOCX_MAX_TEXT)
+		c->too_big = 1;
+	return !c->too_big;
+}
+
 /* Counts one paragraph of list num at level ilvl and appends the number Word
  * shows for it, followed by a space unless the level says nothing follows. */
 static void list_number(struct ctx *c, int numid, int ilvl, struct buf *out)
@@ -452,7 +463,7 @@ static void list_number(struct ctx *c, int numid, int ilvl, struct buf *out)
 	if (!v->text || strcmp(v->fmt, "bullet") == 0)
 		return;
 	size_t before = out->len;
-	for (const char *p = v->text; *p; p++) {
+	for (const char *p = v->text; *p && !c->too_big; p++) {
 		if (*p == '%' && p[1] >= '1' && p[1] <= '9') {
 			int k = p[1] - '1';
 			long val = a->used[k] ? a->count[k] : a->lv[k].start;
@@ -464,6 +475,7 @@ static void list_number(struct ctx *c, int numid, int ilvl, struct buf *out)
 	}
 	if (out->len > before && v->suff != 2)
 		buf_putc(out, ' ');
+	room(c, out->len - before);
 }
 
 /* ---- text ------------------------------------------------------------------ */
@@ -477,12 +489,13 @@ static void run_text(struct ctx *c, const xmlNode *n, int depth, struct buf *out
 		c->too_deep = 1;
 		return;
 	}
-	for (const xmlNode *k = n->children; k; k = k->next) {
+	for (const xmlNode *k = n->children; k && !c->too_big; k = k->next) {
 		if (k->type != XML_ELEMENT_NODE)
 			continue;
 		if (is_w(k, "t")) {
 			for (const xmlNode *t = k->children; t; t = t->next)
-				if ((t->type == XML_TEXT_NODE || t->type == XML_CDATA_SECTION_NODE) && t->content)
+				if ((t->type == XML_TEXT_NODE || t->type == XML_CDATA_SECTION_NODE) && t->content &&
+				    room(c, strlen((const char *)t->content)))
 					buf_puts(out, (const char *)t->content);
 		} else if (is_w(k, "tab") || is_w(k, "ptab")) {
 			buf_putc(out, ' ');
@@ -555,7 +568,7 @@ static void cell_text(struct ctx *c, const xmlNode *tc, int depth, struct buf *o
 		c->too_deep = 1;
 		return;
 	}
-	for (const xmlNode *k = tc->children; k; k = k->next) {
+	for (const xmlNode *k = tc->children; k && !c->too_big; k = k->next) {
 		size_t at = out->len;
 		if (is_w(k, "p")) {
 			if (out->len)
@@ -584,14 +597,15 @@ static void table(struct ctx *c, const xmlNode *tbl, int depth, struct buf *out)
 	put_line(c, NULL, 0, out);
 	struct buf row = BUF_INIT, cell = BUF_INIT;
 	int nrow = 0;
-	for (const xmlNode *tr = tbl->children; tr; tr = tr->next) {
+	for (const xmlNode *tr = tbl->children; tr && !c->too_big; tr = tr->next) {
 		if (!is_w(tr, "tr"))
 			continue;
 		c->sub = ++nrow;
 		buf_reset(&row);
 		int ncells = 0, any = 0;
 		int before = attr_int(child_w(child_w(tr, "trPr"), "gridBefore"), "val", 0);
-		for (int i = 0; i < before && i < 1000; i++, ncells++)
+		room(c, before > 0 ? (size_t)before : 0);
+		for (int i = 0; i < before && i < DOCX_MAX_COLUMNS; i++, ncells++)
 			if (ncells)
 				buf_putc(&row, '\t');
 		for (const xmlNode *tc = tr->children; tc; tc = tc->next) {
@@ -617,7 +631,8 @@ static void table(struct ctx *c, const xmlNode *tbl, int depth, struct buf *out)
 			for (size_t i = 0; i < cell.len; i++)
 				if (cell.data[i] != ' ')
 					any = 1;
-			for (int i = 1; i < span && i < 1000; i++, ncells++)
+			room(c, span > 0 ? (size_t)span : 0);
+			for (int i = 1; i < span && i < DOCX_MAX_COLUMNS; i++, ncells++)
 				buf_putc(&row, '\t');
 		}
 		if (any)
@@ -635,7 +650,7 @@ static void body(struct ctx *c, const xmlNode *n, int depth, struct buf *out)
 		return;
 	}
 	struct buf p = BUF_INIT;
-	for (const xmlNode *k = n->children; k; k = k->next) {
+	for (const xmlNode *k = n->children; k && !c->too_big; k = k->next) {
 		if (is_w(k, "p")) {
 			buf_reset(&p);
 			c->unit = ++c->para;
@@ -687,6 +702,11 @@ int docx_parse(const char *path, const char *doc, size_t doclen, const char *num
 	if (c.too_deep) {
 		diag_add(d, DIAG_ERROR, path, 0, 0, NULL, 0,
 		         "word/document.xml is nested deeper than %d elements: refused", DOCX_MAX_DEPTH);
+		goto out;
+	}
+	if (c.too_big) {
+		diag_add(d, DIAG_ERROR, path, 0, 0, NULL, 0,
+		         "the document's text is larger than %u bytes: not a plan document", DOCX_MAX_TEXT);
 		goto out;
 	}
 	rc = 0;

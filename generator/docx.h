@@ -18,6 +18,12 @@
 /* Deepest element nesting walked: real documents nest tables in tables a few
  * levels deep (about 10 elements each); libxml2 itself stops at 256. */
 #define DOCX_MAX_DEPTH 160
+/* Most text made from one document, in bytes: past the importer's own limit,
+ * and a stop for what list numbers and spans can multiply (a hostile lvlText
+ * of a hundred %1 on every paragraph). */
+#define DOCX_MAX_TEXT (16u * 1024 * 1024)
+/* Widest table: Word's tables have at most 63 columns. */
+#define DOCX_MAX_COLUMNS 63
 /* Word's list levels: w:ilvl is 0..8. */
 #define DOCX_LEVELS 9
 

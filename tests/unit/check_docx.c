@@ -292,6 +292,26 @@ int main(void)
 	CHECK_INT(d.nerrors, 6);
 	CHECK(d.n == 6 && strstr(d.v[5].msg, "deeper") != NULL);
 	buf_free(&deep);
+	/* DOCX_MAX_TEXT: list numbers cannot multiply a small part into gigabytes. */
+	{
+		struct buf num = BUF_INIT, many = BUF_INIT;
+		buf_puts(&num, "<w:numbering xmlns:w=\"" MKDOC_W "\"><w:abstractNum w:abstractNumId=\"1\">"
+		               "<w:lvl w:ilvl=\"0\"><w:start w:val=\"2600\"/><w:numFmt w:val=\"upperLetter\"/><w:lvlText w:val=\"");
+		for (int i = 0; i < 250; i++)
+			buf_puts(&num, "%1");
+		buf_puts(&num, "\"/></w:lvl></w:abstractNum><w:num w:numId=\"1\"><w:abstractNumId w:val=\"1\"/></w:num></w:numbering>");
+		buf_puts(&many, DOC_HEAD);
+		for (int i = 0; i < 800; i++)
+			buf_puts(&many, P(1, 0, "x"));
+		buf_puts(&many, DOC_TAIL);
+		buf_reset(&out);
+		CHECK_INT(docx_parse("many.docx", many.data, many.len, num.data, num.len, NULL, 0, &out, NULL, &d), -1);
+		CHECK_INT(d.nerrors, 7);
+		CHECK(d.n == 7 && strstr(d.v[6].msg, "larger than") != NULL);
+		CHECK(out.len < DOCX_MAX_TEXT + (1u << 20));
+		buf_free(&num);
+		buf_free(&many);
+	}
 	buf_free(&out);
 
 	/* A real archive: header parts are not body text. */
