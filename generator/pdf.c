@@ -383,6 +383,9 @@ static void end_line(struct buf *out, struct docread_map *map, int page)
 
 /* Lines repeated at one edge of several pages are running headers or footers. */
 #define PDF_RUNNING_MIN_PAGES 2
+/* Columns counted for the right margin: A4 in pdftotext -layout is about 100
+ * wide; a wider line (hostile input) counts as this wide. */
+#define PDF_MAX_COLUMNS 1024
 
 void pdf_paragraphs(const char *text, size_t len, struct buf *out, struct docread_map *map)
 {
@@ -475,11 +478,24 @@ void pdf_paragraphs(const char *text, size_t len, struct buf *out, struct docrea
 	for (size_t i = 0; i < n; i++)
 		if (v[i].n == 0 && ((int)i < first[v[i].page] || (int)i > last[v[i].page]))
 			v[i].drop = 3;
-	/* The right margin: the widest end column of the text lines. */
-	int margin = 0;
+	/* The right margin: where most long lines end (justified text ends in one
+	 * column), so that one overlong line (a URL, a wide title) does not make
+	 * every other line look short. */
+	int widest = 0;
 	for (size_t i = 0; i < n; i++)
-		if (!v[i].drop && !v[i].table && v[i].end > margin)
-			margin = v[i].end;
+		if (!v[i].drop && !v[i].table && v[i].end > widest)
+			widest = v[i].end;
+	if (widest > PDF_MAX_COLUMNS)
+		widest = PDF_MAX_COLUMNS;
+	int *ends = xcalloc((size_t)widest + 1, sizeof *ends);
+	for (size_t i = 0; i < n; i++)
+		if (!v[i].drop && !v[i].table && v[i].n)
+			ends[v[i].end < widest ? v[i].end : widest]++;
+	int margin = widest;
+	for (int e = widest; e * 10 >= widest * 3 && e > 0; e--)
+		if (ends[e] > ends[margin])
+			margin = e;
+	free(ends);
 	int base = -1;
 	for (size_t i = 0; i < n; i++)
 		if (!v[i].drop && v[i].n && !v[i].table && (base < 0 || v[i].lead < base))
@@ -499,7 +515,8 @@ void pdf_paragraphs(const char *text, size_t len, struct buf *out, struct docrea
 			blank = 1;
 			continue;
 		}
-		int full = prev && prev->end * 100 >= margin * 85;
+		/* Full: ends near the margin; a line far past it (a web address) stands alone. */
+		int full = prev && prev->end * 100 >= margin * 85 && prev->end * 100 <= margin * 115;
 		int indented = l->lead >= base + 2;
 		int join = prev && !prev->table && !l->table && !heading(l->s, l->n) && full &&
 		           (!ends_sentence(prev->s, prev->n) || !indented);

@@ -42,7 +42,8 @@ int pdf_read(const char *path, const struct pdf_opts *opts, struct buf *out, str
              struct diags *d);
 
 /* Turns pdftotext -layout output (pages separated by form feeds) into one
- * paragraph per line: a line that reaches the right margin, and does not end
+ * paragraph per line: a line that reaches the right margin (where most long
+ * lines end; a line far past it stands alone), and does not end
  * a sentence before an indented line, is joined with the next one unless
  * that one starts with a heading number (一、（一）1. 1、（1）第N条 一是);
  * nothing is put between Chinese characters where lines join, a space

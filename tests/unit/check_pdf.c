@@ -42,6 +42,16 @@ int main(void)
 	          "1.加强组织领导。各地要把数字政府建设\n2.完善工作机制。建立健全统筹协调机制，\n"
 	          "（一）强化保障\n第三条 适用范围\n"
 	          "Open data is joined with a space across line ends, as English words need.\n");
+	/* One overlong line (a web address) does not move the right margin. */
+	CHECK_STR(paras(L("    加快推进数字政府建设，全面提升政务服务")
+	                L("水平，到2025年实现政务服务事项全程网办")
+	                L("率达到90%。")
+	                L("    网址：https://www.example.gov.cn/zwgk/zcwj/2025/03/18/content_000000001.html")
+	                L("    各地要把数字政府建设摆在突出位置，统筹")
+	                L("推进。")),
+	          "加快推进数字政府建设，全面提升政务服务水平，到2025年实现政务服务事项全程网办率达到90%。\n"
+	          "网址：https://www.example.gov.cn/zwgk/zcwj/2025/03/18/content_000000001.html\n"
+	          "各地要把数字政府建设摆在突出位置，统筹推进。\n");
 	/* A full line ending a sentence continues unless the next line is indented. */
 	CHECK_STR(paras(L("    各部门要切实履行职责，抓好任务落实工作。")
 	                L("要加强督促检查，确保各项措施落到实处（市")
