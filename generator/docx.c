@@ -817,8 +817,17 @@ int docx_read(const char *path, struct buf *out, struct docread_map *map, struct
 	int rs = read_part(z, path, "word/styles.xml", &sty, d);
 	if (rn < 0 || rs < 0)
 		goto out;
+	size_t before = out->len;
 	rc = docx_parse(path, doc.data ? doc.data : "", doc.len, rn ? (num.data ? num.data : "") : NULL,
 	                num.len, rs ? (sty.data ? sty.data : "") : NULL, sty.len, out, map, d);
+	int any = 0;
+	for (size_t i = before; rc == 0 && i < out->len && !any; i++)
+		any = out->data[i] != '\n' && out->data[i] != ' ' && out->data[i] != '\t';
+	if (rc == 0 && !any) {
+		diag_add(d, DIAG_ERROR, path, 0, 0, NULL, 0,
+		         "the Word document has no text (only pictures or text boxes?): nothing to import");
+		rc = -1;
+	}
 out:
 	zip_discard(z);
 	buf_free(&doc);
