@@ -259,6 +259,7 @@ struct lvl {
 
 struct abstract {
 	int id;
+	char *link;                  /* w:numStyleLink: the levels are the list style's */
 	struct lvl lv[DOCX_LEVELS];
 	long count[DOCX_LEVELS];
 	int used[DOCX_LEVELS];
@@ -330,6 +331,9 @@ static void read_numbering(struct ctx *c, const xmlNode *root)
 			c->abs = xrealloc(c->abs, (c->nabs + 1) * sizeof *c->abs);
 			struct abstract *a = &c->abs[c->nabs++];
 			init_abstract(a, attr_int(n, "abstractNumId", -1));
+			char *link = attr_w(child_w(n, "numStyleLink"), "val");
+			a->link = link ? xstrdup(link) : NULL;
+			xmlFree(link);
 			for (xmlNode *l = n->children; l; l = l->next) {
 				int i = is_w(l, "lvl") ? attr_int(l, "ilvl", -1) : -1;
 				if (i >= 0 && i < DOCX_LEVELS)
@@ -418,6 +422,22 @@ static void para_list(const struct ctx *c, const xmlNode *ppr, int *num, int *il
 		*ilvl = 0;
 }
 
+static struct num *find_num(struct ctx *c, int id)
+{
+	for (size_t i = 0; id > 0 && i < c->nnums; i++)
+		if (c->nums[i].id == id)
+			return &c->nums[i];
+	return NULL;
+}
+
+static struct abstract *find_abstract(struct ctx *c, const struct num *m)
+{
+	for (size_t i = 0; m && i < c->nabs; i++)
+		if (c->abs[i].id == m->abs)
+			return &c->abs[i];
+	return NULL;
+}
+
 /* Counts n more bytes made; 0 once past DOCX_MAX_TEXT. */
 static int room(struct ctx *c, size_t n)
 {
@@ -433,14 +453,16 @@ static void list_number(struct ctx *c, int numid, int ilvl, struct buf *out)
 {
 	if (numid <= 0 || ilvl < 0 || ilvl >= DOCX_LEVELS)
 		return;
-	struct num *m = NULL;
-	for (size_t i = 0; i < c->nnums && !m; i++)
-		if (c->nums[i].id == numid)
-			m = &c->nums[i];
-	struct abstract *a = NULL;
-	for (size_t i = 0; m && i < c->nabs && !a; i++)
-		if (c->abs[i].id == m->abs)
-			a = &c->abs[i];
+	struct num *m = find_num(c, numid);
+	struct abstract *a = find_abstract(c, m);
+	/* A list that uses a list style (w:numStyleLink) counts with the style's list. */
+	for (int hop = 0; a && a->link && hop < STYLE_CHAIN; hop++) {
+		const struct style *s = find_style(c, a->link);
+		struct abstract *b = s ? find_abstract(c, find_num(c, s->num)) : NULL;
+		if (!b || b == a)
+			break;
+		a = b;
+	}
 	if (!a)
 		return;
 	if (!m->started) {
@@ -711,9 +733,11 @@ int docx_parse(const char *path, const char *doc, size_t doclen, const char *num
 	}
 	rc = 0;
 out:
-	for (size_t i = 0; i < c.nabs; i++)
+	for (size_t i = 0; i < c.nabs; i++) {
 		for (int k = 0; k < DOCX_LEVELS; k++)
 			free(c.abs[i].lv[k].text);
+		free(c.abs[i].link);
+	}
 	free(c.abs);
 	free(c.nums);
 	for (size_t i = 0; i < c.nstyles; i++) {

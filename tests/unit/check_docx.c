@@ -170,6 +170,29 @@ int main(void)
 	                  numbering, styles, &rc),
 	          "一、总体要求\n（一）目标\n附件\n正文\n");
 	CHECK_INT(rc, 0);
+	/* A list over a list style (w:numStyleLink) counts with the style's list; a link
+	 * to itself or to nothing ends. */
+	{
+		static const char linked[] =
+			"<w:numbering xmlns:w=\"" MKDOC_W "\">"
+			"<w:abstractNum w:abstractNumId=\"5\"><w:numStyleLink w:val=\"GovList\"/></w:abstractNum>"
+			"<w:abstractNum w:abstractNumId=\"6\"><w:styleLink w:val=\"GovList\"/>"
+			"<w:lvl w:ilvl=\"0\"><w:start w:val=\"1\"/><w:numFmt w:val=\"chineseCounting\"/><w:lvlText w:val=\"%1、\"/></w:lvl>"
+			"</w:abstractNum>"
+			"<w:abstractNum w:abstractNumId=\"8\"><w:numStyleLink w:val=\"Loop\"/></w:abstractNum>"
+			"<w:num w:numId=\"3\"><w:abstractNumId w:val=\"5\"/></w:num>"
+			"<w:num w:numId=\"7\"><w:abstractNumId w:val=\"6\"/></w:num>"
+			"<w:num w:numId=\"8\"><w:abstractNumId w:val=\"8\"/></w:num>"
+			"</w:numbering>";
+		static const char liststyles[] =
+			"<w:styles xmlns:w=\"" MKDOC_W "\">"
+			"<w:style w:type=\"numbering\" w:styleId=\"GovList\"><w:pPr><w:numPr><w:numId w:val=\"7\"/></w:numPr></w:pPr></w:style>"
+			"<w:style w:type=\"numbering\" w:styleId=\"Loop\"><w:pPr><w:numPr><w:numId w:val=\"8\"/></w:numPr></w:pPr></w:style>"
+			"</w:styles>";
+		CHECK_STR(text_of(P(3, 0, "总体要求") P(7, 0, "主要任务") P(3, 0, "保障措施") P(8, 0, "环"),
+		                  linked, liststyles, &rc),
+		          "一、总体要求\n二、主要任务\n三、保障措施\n环\n");
+	}
 	/* A list number with no numbering part, or an unknown list: the text alone. */
 	CHECK_STR(text_of(P(1, 0, "无编号") P(42, 0, "未知"), NULL, NULL, &rc), "无编号\n未知\n");
 
