@@ -205,11 +205,16 @@ struct line {
 	int lead;           /* leading spaces (columns) */
 	int end;            /* column where the text ends */
 	int page;
-	int table;          /* has gaps of PDF_CELL_GAP spaces or more */
+	int table;          /* a table row: has gaps of PDF_CELL_GAP spaces or more */
 	int drop;
+	char *row;          /* a table row's cells, TAB-separated, with the lines it continues */
+	size_t rown;
 };
 
-/* Display columns: a wide character counts two (as pdftotext lays them). */
+/* The width of s in pdftotext's columns of half an em: a wide character is
+ * one character of its output but two columns of the page (its layout pads
+ * with spaces to place the next word where it stands), so this is where a
+ * line ends on the page. */
 static int columns(const char *s, size_t n)
 {
 	int w = 0;
@@ -359,6 +364,10 @@ static int wide_at(const char *s, size_t n, int last)
 /* Appends line l, its gaps of PDF_CELL_GAP spaces made TABs when it is a table row. */
 static void put_text(const struct line *l, struct buf *out)
 {
+	if (l->row) {
+		buf_put(out, l->row, l->rown);
+		return;
+	}
 	for (size_t i = 0; i < l->n; i++) {
 		if (l->table && l->s[i] == ' ') {
 			size_t j = i;
@@ -371,6 +380,170 @@ static void put_text(const struct line *l, struct buf *out)
 			}
 		}
 		buf_putc(out, l->s[i]);
+	}
+}
+
+/* ---- tables ------------------------------------------------------------------ */
+
+/* Most columns a table is read with; wider rows keep their extra cells in the last. */
+#define PDF_MAX_CELLS 32
+
+struct cell {
+	int col;            /* where the cell starts: characters and spaces before it in the
+	                       line, which is where pdftotext's layout puts it */
+	size_t a, b;        /* bytes of the line's text */
+};
+
+/* The cells of line l, split at gaps of PDF_CELL_GAP spaces. Returns how many (<= max). */
+static size_t cells_of(const struct line *l, struct cell *c, size_t max)
+{
+	size_t k = 0, i = 0;
+	int col = l->lead;
+	while (i < l->n && k < max) {
+		size_t a = i;
+		int start = col;
+		/* A cell ends at a gap; the last one takes the rest of the line. */
+		while (i < l->n) {
+			if (l->s[i] == ' ') {
+				size_t j = i;
+				while (j < l->n && l->s[j] == ' ')
+					j++;
+				if (j - i >= PDF_CELL_GAP && k + 1 < max)
+					break;
+				col += (int)(j - i);
+				i = j;
+				continue;
+			}
+			size_t used;
+			utf8_decode(l->s + i, l->n - i, &used);
+			i += used;
+			col++;
+		}
+		c[k].col = start;
+		c[k].a = a;
+		c[k].b = i;
+		k++;
+		while (i < l->n && l->s[i] == ' ') {
+			i++;
+			col++;
+		}
+	}
+	return k;
+}
+
+/* The column of cols (n starts) nearest to col. */
+static size_t nearest(const int *cols, size_t n, int col)
+{
+	size_t best = 0;
+	for (size_t i = 1; i < n; i++)
+		if (abs(cols[i] - col) < abs(cols[best] - col))
+			best = i;
+	return best;
+}
+
+/* Appends s to a cell's text: nothing between Chinese characters, else a space. */
+static void cell_append(struct buf *b, const char *s, size_t n)
+{
+	if (n == 0)
+		return;
+	if (b->len && !(wide_at(b->data, b->len, 1) && wide_at(s, n, 0)))
+		buf_putc(b, ' ');
+	buf_put(b, s, n);
+}
+
+/* The next kept line after i that is not blank, or n; *blanks: blank lines between. */
+static size_t next_kept(const struct line *v, size_t n, size_t i, int *blanks)
+{
+	*blanks = 0;
+	for (size_t k = i + 1; k < n; k++) {
+		if (v[k].drop)
+			continue;
+		if (v[k].n == 0) {
+			(*blanks)++;
+			continue;
+		}
+		return k;
+	}
+	return n;
+}
+
+/* A table is a run of table rows (blank lines between them do not end it). Its
+ * columns are those of its row with the most cells; each row gets one cell per
+ * column. A line with no cell in the first column and at most half the
+ * columns filled (a wrapped cell: 和配套设施 under 建设5G基站) continues the
+ * row above: its text is added to that row's cells, and it is dropped. */
+static void tables(struct line *v, size_t n)
+{
+	struct cell c[PDF_MAX_CELLS];
+	for (size_t i = 0; i < n; i++) {
+		if (v[i].drop || !v[i].table)
+			continue;
+		/* The block: table rows, and lines indented under one of its columns. */
+		size_t *rows = NULL, nrows = 0;
+		int cols[PDF_MAX_CELLS], ncols = 0;
+		size_t k = i;
+		while (k < n) {
+			rows = xrealloc(rows, (nrows + 1) * sizeof *rows);
+			rows[nrows++] = k;
+			size_t m = cells_of(&v[k], c, PDF_MAX_CELLS);
+			if (v[k].table && (int)m > ncols) {
+				ncols = (int)m;
+				for (size_t q = 0; q < m; q++)
+					cols[q] = c[q].col;
+			}
+			int blanks;
+			size_t next = next_kept(v, n, k, &blanks);
+			if (next >= n)
+				break;
+			int under = !v[next].table && !blanks && v[next].lead >= PDF_CELL_GAP && ncols > 1 &&
+			            nearest(cols, (size_t)ncols, v[next].lead) > 0 &&
+			            abs(cols[nearest(cols, (size_t)ncols, v[next].lead)] - v[next].lead) <= 2;
+			if (!v[next].table && !under)
+				break;
+			for (size_t q = k + 1; q < next; q++)
+				if (!v[q].drop && v[q].n == 0)
+					v[q].drop = 5;   /* a blank line inside the table */
+			k = next;
+		}
+		struct buf cell[PDF_MAX_CELLS];
+		for (int q = 0; q < PDF_MAX_CELLS; q++)
+			cell[q] = (struct buf)BUF_INIT;
+		size_t owner = (size_t)-1;   /* the line whose row is being filled */
+		for (size_t r = 0; r <= nrows; r++) {
+			struct line *l = r < nrows ? &v[rows[r]] : NULL;
+			size_t m = l ? cells_of(l, c, PDF_MAX_CELLS) : 0;
+			size_t slot[PDF_MAX_CELLS];
+			int first = 0;
+			for (size_t q = 0; q < m; q++) {
+				slot[q] = nearest(cols, (size_t)ncols, c[q].col);
+				first |= slot[q] == 0;
+			}
+			int cont = l && owner != (size_t)-1 && !first && m * 2 <= (size_t)ncols;
+			if (!cont && owner != (size_t)-1) {
+				/* The row above is complete. */
+				struct buf row = BUF_INIT;
+				for (int q = 0; q < ncols; q++) {
+					if (q)
+						buf_putc(&row, '\t');
+					buf_put(&row, cell[q].data, cell[q].len);
+					buf_reset(&cell[q]);
+				}
+				v[owner].row = buf_detach(&row, &v[owner].rown);
+				v[owner].table = 1;
+			}
+			if (!l)
+				break;
+			if (!cont)
+				owner = rows[r];
+			else
+				l->drop = 4;
+			for (size_t q = 0; q < m; q++)
+				cell_append(&cell[slot[q]], l->s + c[q].a, c[q].b - c[q].a);
+		}
+		for (int q = 0; q < PDF_MAX_CELLS; q++)
+			buf_free(&cell[q]);
+		i = rows[nrows - 1];
+		free(rows);
 	}
 }
 
@@ -478,6 +651,7 @@ void pdf_paragraphs(const char *text, size_t len, struct buf *out, struct docrea
 	for (size_t i = 0; i < n; i++)
 		if (v[i].n == 0 && ((int)i < first[v[i].page] || (int)i > last[v[i].page]))
 			v[i].drop = 3;
+	tables(v, n);
 	/* The right margin: where most long lines end (justified text ends in one
 	 * column), so that one overlong line (a URL, a wide title) does not make
 	 * every other line look short. */
@@ -540,6 +714,8 @@ void pdf_paragraphs(const char *text, size_t len, struct buf *out, struct docrea
 		end_line(out, map, page_of);
 	if (prev && in_table)
 		end_line(out, map, page_of);
+	for (size_t i = 0; i < n; i++)
+		free(v[i].row);
 	free(first);
 	free(last);
 	free(v);

@@ -26,7 +26,7 @@
 /* Address space the child may use (RLIMIT_AS), in bytes. */
 #define PDF_MAX_MEMORY (2048ull * 1024 * 1024)
 /* A gap of this many spaces or more inside a line separates table cells. */
-#define PDF_CELL_GAP 4
+#define PDF_CELL_GAP 3
 
 struct pdf_opts {
 	const char *program;   /* NULL: "pdftotext", found on PATH */
@@ -50,9 +50,12 @@ int pdf_read(const char *path, const struct pdf_opts *opts, struct buf *out, str
  * between other words. Lines that are only a page number (- 3 -, 第3页,
  * 3/12, or a bare number first or last on its page) and a line repeated at
  * the top or bottom of several pages are dropped. A line with gaps of
- * PDF_CELL_GAP spaces or more is a table row: kept alone, its gaps made one
- * TAB each, a run of such rows set off by blank lines. A blank line
- * separates paragraphs. map (may be NULL) gets the page each line starts on. */
+ * PDF_CELL_GAP spaces or more is a table row, never joined; a run of such
+ * rows is a table, set off by blank lines, its columns those of its row with
+ * the most cells, each row one TAB-separated cell per column; a line under
+ * a row with no first cell and at most half the cells (a wrapped cell) adds
+ * its text to that row. A blank line separates paragraphs. map (may be NULL)
+ * gets the page each line starts on. */
 void pdf_paragraphs(const char *text, size_t len, struct buf *out, struct docread_map *map);
 
 #endif

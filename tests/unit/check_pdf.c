@@ -84,13 +84,29 @@ int main(void)
 	                L("")
 	                L("注：本表由市政府办负责解释。")),
 	          "序号\t任务名称\t牵头单位\t完成时限\n1\t建设5G基站\t市工信局\t2025年底\n"
-	          "2\t完善 数据 共享\t市数据局\n\n注：本表由市政府办负责解释。\n");
+	          "2\t完善 数据 共享\t市数据局\t\n\n注：本表由市政府办负责解释。\n");
 	CHECK_STR(paras(L("附表")
 	                L("序号    任务")
 	                L("1       建设")
 	                L("说明")),
 	          "附表\n\n序号\t任务\n1\t建设\n\n说明\n");
 	CHECK_STR(paras(L("附表") L("序号    任务")), "附表\n\n序号\t任务\n\n");
+	/* A cell wrapped over lines continues its row; a row of a group (its first cell
+	 * empty but most cells there) does not; blank lines between rows go. */
+	CHECK_STR(paras(L("附件")
+	                L("序号   任务名称       牵头单位     配合单位     完成时限")
+	                L("1      建设5G基站     市工信局     市住建局     2025年底")
+	                L("       和配套设施               市交通局")
+	                L("")
+	                L("2      完善数据共享   市数据局     各区政府     2026年")
+	                L("       加快数据开放   市数据局     市财政局     2027年")
+	                L("")
+	                L("    以上任务由各单位按职责分工落实。")),
+	          "附件\n\n序号\t任务名称\t牵头单位\t配合单位\t完成时限\n"
+	          "1\t建设5G基站和配套设施\t市工信局\t市住建局市交通局\t2025年底\n"
+	          "2\t完善数据共享\t市数据局\t各区政府\t2026年\n"
+	          "\t加快数据开放\t市数据局\t市财政局\t2027年\n\n"
+	          "以上任务由各单位按职责分工落实。\n");
 	/* Each line's page: where it starts (a paragraph broken by a page break: its first). */
 	{
 		static const char two[] = "    第一段较长的文字内容，一直写到\n页边还没有结束\n- 1 -\n"
@@ -134,6 +150,32 @@ int main(void)
 	if (d.n)
 		fprintf(stderr, "%s\n", d.v[0].msg);
 	CHECK_INT(d.nerrors, 0);
+	/* A table as pdftotext lays it out: columns placed by where they stand on the
+	 * page, a wrapped cell joined to its row. */
+	{
+		static const char *t[][4] = { { "序号", "任务名称", "牵头单位", "完成时限" },
+		                              { "1", "建设5G基站", "市工信局", "2025年底" },
+		                              { "", "和配套设施", "市住建局", "" },
+		                              { "2", "完善数据共享", "市数据局", "2026年" } };
+		static const int xs[4] = { 72, 120, 300, 420 };
+		struct mkdoc_line tl[16];
+		size_t nt = 0;
+		for (int r = 0; r < 4; r++)
+			for (int k = 0; k < 4; k++)
+				if (*t[r][k]) {
+					tl[nt].page = 0;
+					tl[nt].x = xs[k];
+					tl[nt].y = 700 - 20 * r;
+					tl[nt].s = t[r][k];
+					tl[nt].n = strlen(t[r][k]);
+					nt++;
+				}
+		CHECK_INT(mkdoc_pdf(pdf, tl, nt, 1), 0);
+		buf_reset(&out);
+		CHECK_INT(docread_text(pdf, DOCREAD_PDF, &out, NULL, &d), 0);
+		CHECK_STR(buf_cstr(&out), "序号\t任务名称\t牵头单位\t完成时限\n1\t建设5G基站和配套设施\t市工信局市住建局\t2025年底\n"
+		                          "2\t完善数据共享\t市数据局\t2026年\n\n");
+	}
 	/* A PDF with no text (a scan) is an error that says so. */
 	CHECK_INT(mkdoc_pdf(pdf, lines, 0, 1), 0);
 	buf_reset(&out);
