@@ -431,6 +431,18 @@ static size_t cells_of(const struct line *l, struct cell *c, size_t max)
 	return k;
 }
 
+/* Characters in s: the columns they take in pdftotext's output. */
+static int columns_chars(const char *s, size_t n)
+{
+	int w = 0;
+	for (size_t i = 0; i < n; w++) {
+		size_t k;
+		utf8_decode(s + i, n - i, &k);
+		i += k;
+	}
+	return w;
+}
+
 /* The column of cols (n starts) nearest to col. */
 static size_t nearest(const int *cols, size_t n, int col)
 {
@@ -495,9 +507,14 @@ static void tables(struct line *v, size_t n)
 			size_t next = next_kept(v, n, k, &blanks);
 			if (next >= n)
 				break;
-			int under = !v[next].table && !blanks && v[next].lead >= PDF_CELL_GAP && ncols > 1 &&
-			            nearest(cols, (size_t)ncols, v[next].lead) > 0 &&
-			            abs(cols[nearest(cols, (size_t)ncols, v[next].lead)] - v[next].lead) <= 2;
+			/* A line alone under one column, and within it (an indented paragraph
+			 * after the table runs on past the column). */
+			size_t near = ncols > 1 ? nearest(cols, (size_t)ncols, v[next].lead) : 0;
+			struct cell one;
+			int under = !v[next].table && !blanks && v[next].lead >= PDF_CELL_GAP && near > 0 &&
+			            abs(cols[near] - v[next].lead) <= 2 && cells_of(&v[next], &one, 1) == 1 &&
+			            (near + 1 == (size_t)ncols ||
+			             v[next].lead + columns_chars(v[next].s, v[next].n) < cols[near + 1]);
 			if (!v[next].table && !under)
 				break;
 			for (size_t q = k + 1; q < next; q++)

@@ -91,6 +91,11 @@ int main(void)
 	                L("说明")),
 	          "附表\n\n序号\t任务\n1\t建设\n\n说明\n");
 	CHECK_STR(paras(L("附表") L("序号    任务")), "附表\n\n序号\t任务\n\n");
+	/* An indented paragraph right after a table is not a wrapped cell. */
+	CHECK_STR(paras(L("序号   任务      单位")
+	                L("1      建设      市局")
+	                L("     以上任务由各单位按职责分工抓好落实，确保取得实效。")),
+	          "序号\t任务\t单位\n1\t建设\t市局\n\n以上任务由各单位按职责分工抓好落实，确保取得实效。\n");
 	/* A cell wrapped over lines continues its row; a row of a group (its first cell
 	 * empty but most cells there) does not; blank lines between rows go. */
 	CHECK_STR(paras(L("附件")
