@@ -15,8 +15,10 @@
  * TAB appears: every row has a cell per grid column (empty cells included,
  * so columns line up with the header row), a merged group's text stands once
  * in the group's first cell, and a cell's own line breaks become nothing
- * between Chinese characters and a space elsewhere. A tab inside an ordinary
- * paragraph is a space. */
+ * between Chinese characters and a space elsewhere. A Word table of one
+ * column is a box around text (专栏), not data: its paragraphs are lines, set
+ * off by blank lines, with no TAB. A tab inside an ordinary paragraph is a
+ * space. */
 
 enum docread_kind {
 	DOCREAD_TEXT,   /* anything else: the UTF-8 / GB18030 text reader */

@@ -580,6 +580,28 @@ static void put_line(struct ctx *c, const char *s, size_t n, struct buf *out)
 }
 
 static void table(struct ctx *c, const xmlNode *tbl, int depth, struct buf *out);
+static void blocks(struct ctx *c, const xmlNode *n, int depth, int count, struct buf *out);
+
+/* A table of one column is a box around text (a 专栏, a note), not data. */
+static int is_box(const xmlNode *tbl)
+{
+	const xmlNode *grid = child_w(tbl, "tblGrid");
+	int cols = 0;
+	for (const xmlNode *g = grid ? grid->children : NULL; g; g = g->next)
+		cols += is_w(g, "gridCol");
+	if (grid && cols)
+		return cols == 1;
+	for (const xmlNode *tr = tbl->children; tr; tr = tr->next) {
+		if (!is_w(tr, "tr"))
+			continue;
+		int n = 0;
+		for (const xmlNode *tc = tr->children; tc; tc = tc->next)
+			n += is_w(tc, "tc");
+		if (n != 1)
+			return 0;
+	}
+	return 1;
+}
 
 /* A cell's text: its paragraphs (and nested tables' cells) joined by a
  * space, line breaks and tabs made spaces (the repair drops those between
@@ -617,6 +639,23 @@ static void table(struct ctx *c, const xmlNode *tbl, int depth, struct buf *out)
 	c->unit = ++c->table;
 	c->sub = 1;
 	put_line(c, NULL, 0, out);
+	if (is_box(tbl)) {
+		/* Its paragraphs are lines, as in the body; a box is set off by blank lines. */
+		int unit = c->unit, nrow = 0;
+		for (const xmlNode *tr = tbl->children; tr && !c->too_big; tr = tr->next) {
+			if (!is_w(tr, "tr"))
+				continue;
+			c->sub = ++nrow;
+			for (const xmlNode *tc = tr->children; tc; tc = tc->next)
+				if (is_w(tc, "tc") || is_w(tc, "sdt")) {
+					c->unit = unit;
+					blocks(c, tc, depth + 1, 0, out);
+				}
+		}
+		c->unit = unit;
+		put_line(c, NULL, 0, out);
+		return;
+	}
 	struct buf row = BUF_INIT, cell = BUF_INIT;
 	int nrow = 0;
 	for (const xmlNode *tr = tbl->children; tr && !c->too_big; tr = tr->next) {
@@ -665,18 +704,26 @@ static void table(struct ctx *c, const xmlNode *tbl, int depth, struct buf *out)
 	buf_free(&cell);
 }
 
-static void body(struct ctx *c, const xmlNode *n, int depth, struct buf *out)
+/* The paragraphs and tables under n, one paragraph per line; count: they
+ * are the body's (each one's origin is its number), not a box's. */
+static void blocks(struct ctx *c, const xmlNode *n, int depth, int count, struct buf *out)
 {
 	if (depth > DOCX_MAX_DEPTH) {
 		c->too_deep = 1;
 		return;
 	}
 	struct buf p = BUF_INIT;
+	int unit = c->unit, sub = c->sub;
 	for (const xmlNode *k = n->children; k && !c->too_big; k = k->next) {
 		if (is_w(k, "p")) {
 			buf_reset(&p);
-			c->unit = ++c->para;
-			c->sub = 0;
+			if (count) {
+				c->unit = ++c->para;
+				c->sub = 0;
+			} else {
+				c->unit = unit;
+				c->sub = sub;
+			}
 			para_text(c, k, depth + 1, &p);
 			size_t i = 0;
 			do {
@@ -689,8 +736,8 @@ static void body(struct ctx *c, const xmlNode *n, int depth, struct buf *out)
 		} else if (is_w(k, "tbl")) {
 			table(c, k, depth + 1, out);
 		} else if (is_w(k, "sdt") || is_w(k, "sdtContent") || is_w(k, "customXml") ||
-		           is_w(k, "ins") || is_w(k, "body")) {
-			body(c, k, depth + 1, out);
+		           is_w(k, "ins") || is_w(k, "tc")) {
+			blocks(c, k, depth + 1, count, out);
 		}
 	}
 	buf_free(&p);
@@ -720,7 +767,7 @@ int docx_parse(const char *path, const char *doc, size_t doclen, const char *num
 		         "word/document.xml has no w:document/w:body: not a Word document");
 		goto out;
 	}
-	body(&c, b, 0, out);
+	blocks(&c, b, 0, 1, out);
 	if (c.too_deep) {
 		diag_add(d, DIAG_ERROR, path, 0, 0, NULL, 0,
 		         "word/document.xml is nested deeper than %d elements: refused", DOCX_MAX_DEPTH);

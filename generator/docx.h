@@ -34,7 +34,9 @@
  * row, its cells separated by TAB, a cell's paragraphs joined by a space; a
  * cell spanning N grid columns is followed by N-1 empty cells and a cell
  * continuing a vertical merge is empty, so every row has the grid's columns
- * and a group's text appears once, in its first row, as Word shows it.
+ * and a group's text appears once, in its first row, as Word shows it. A
+ * table of one column is a box around text (专栏): its paragraphs are lines
+ * as in the body, the box set off by blank lines.
  * map (may be NULL) gets each line's paragraph or table row.
  * Returns 0, or -1 after recording an error about path in d. */
 int docx_read(const char *path, struct buf *out, struct docread_map *map, struct diags *d);

@@ -239,6 +239,12 @@ int main(void)
 	                  NULL, NULL, &rc),
 	          "附件\n\n序号\t任务\t牵头单位\t完成时限\n一、基础建设\t\t\t\n1\t建设5G基站\t市工信局\t2025年底前\n"
 	          "2\topen data\t\t\n\t3 x\n\n二、后续\n");
+	/* A table of one column is a box: its paragraphs are lines (numbered ones counted). */
+	CHECK_STR(text_of(T("正文")
+	                  "<w:tbl><w:tblGrid><w:gridCol/></w:tblGrid><w:tr><w:tc>" T("专栏1 重点工程")
+	                  P(1, 2, "工业互联网平台") P(1, 2, "标识解析节点") "</w:tc></w:tr></w:tbl>" P(1, 2, "后续"),
+	                  numbering, NULL, &rc),
+	          "正文\n\n专栏1重点工程\n1.工业互联网平台\n2.标识解析节点\n\n3.后续\n");
 	/* Numbered paragraphs inside cells count, and a nested table's cells join the cell. */
 	CHECK_STR(text_of("<w:tbl><w:tr><w:tc>" P(1, 2, "甲") P(1, 2, "乙") "</w:tc>"
 	                  "<w:tc><w:tbl><w:tr><w:tc>" T("内") "</w:tc><w:tc>" T("表") "</w:tc></w:tr></w:tbl></w:tc>"
@@ -250,14 +256,15 @@ int main(void)
 	{
 		static const char body[] = DOC_HEAD T("甲") "<w:p><w:r><w:t>乙</w:t><w:br/><w:t>丙</w:t></w:r></w:p>"
 			"<w:p/><w:p/>" T("丁")
-			"<w:tbl><w:tr><w:tc>" T("a") "</w:tc></w:tr><w:tr><w:tc><w:p/></w:tc></w:tr>"
-			"<w:tr><w:tc>" T("b") "</w:tc></w:tr></w:tbl>" T("戊") DOC_TAIL;
+			"<w:tbl><w:tr><w:tc>" T("a") "</w:tc><w:tc>" T("x") "</w:tc></w:tr>"
+			"<w:tr><w:tc><w:p/></w:tc><w:tc><w:p/></w:tc></w:tr>"
+			"<w:tr><w:tc>" T("b") "</w:tc><w:tc>" T("y") "</w:tc></w:tr></w:tbl>" T("戊") DOC_TAIL;
 		struct buf raw = BUF_INIT;
 		struct docread_map m = { 0 };
 		struct diags d0;
 		diags_init(&d0);
 		CHECK_INT(docx_parse("m.docx", body, strlen(body), NULL, 0, NULL, 0, &raw, &m, &d0), 0);
-		CHECK_STR(buf_cstr(&raw), "甲\n乙\n丙\n\n丁\n\na\nb\n\n戊\n");
+		CHECK_STR(buf_cstr(&raw), "甲\n乙\n丙\n\n丁\n\na\tx\nb\ty\n\n戊\n");
 		static const int want[][2] = { { 1, 0 }, { 2, 0 }, { 2, 0 }, { 3, 0 }, { 5, 0 }, { 1, 1 },
 		                               { 1, 1 }, { 1, 3 }, { 1, 3 }, { 6, 0 } };
 		CHECK_INT(m.n, 10);
