@@ -228,6 +228,14 @@ static xmlDoc *parse_part(const char *path, const char *part, const char *s, siz
 	/* No NOENT (entities stay unexpanded), no DTDLOAD/DTDATTR, no HUGE, no network. */
 	int opts = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NOCDATA;
 	xmlDoc *doc = xmlCtxtReadMemory(ctx, s, (int)n, part, NULL, opts);
+	if (doc && doc->intSubset) {
+		/* The same, in an encoding the byte scan above cannot read (UTF-16). */
+		diag_add(d, DIAG_ERROR, path, 0, 0, NULL, 0,
+		         "%s holds a DTD (<!DOCTYPE or <!ENTITY): refused, no Word document has one", part);
+		xmlFreeDoc(doc);
+		xmlFreeParserCtxt(ctx);
+		return NULL;
+	}
 	if (!doc || !xmlDocGetRootElement(doc)) {
 		const xmlError *e = xmlCtxtGetLastError(ctx);
 		char msg[200] = "not well-formed";
