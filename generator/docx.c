@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
@@ -879,6 +880,12 @@ static int read_part(zip_t *z, const char *path, const char *name, struct buf *b
 int docx_read(const char *path, struct buf *out, struct docread_map *map, struct diags *d)
 {
 	int err = 0, rc = -1;
+	struct stat st;
+	if (stat(path, &st) == 0 && st.st_size > (off_t)DOCX_MAX_FILE) {
+		diag_add(d, DIAG_ERROR, path, 0, 0, NULL, 0, "a Word file larger than %u bytes: refused",
+		         DOCX_MAX_FILE);
+		return -1;
+	}
 	zip_t *z = zip_open(path, ZIP_RDONLY, &err);
 	struct buf doc = BUF_INIT, num = BUF_INIT, sty = BUF_INIT;
 	if (!z) {

@@ -15,6 +15,9 @@
  * part that inflates past this is a zip bomb or not a plan. Checked against
  * what is actually inflated, not only what the archive claims. */
 #define DOCX_MAX_PART (32u * 1024 * 1024)
+/* Largest .docx file opened, in bytes: pictures make Word files big, but
+ * past this the archive's directory alone is a burden to read. */
+#define DOCX_MAX_FILE (256u * 1024 * 1024)
 /* Deepest element nesting walked: real documents nest tables in tables a few
  * levels deep (about 10 elements each); libxml2 itself stops at 256. */
 #define DOCX_MAX_DEPTH 160

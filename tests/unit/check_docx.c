@@ -410,6 +410,10 @@ int main(void)
 	fclose(fp);
 	CHECK_INT(docx_read(path, &out, NULL, &d), -1);
 	CHECK_INT(d.nerrors, before + 2);
+	/* DOCX_MAX_FILE: a larger file is refused before libzip reads it (sparse here). */
+	CHECK_INT(truncate(path, (off_t)DOCX_MAX_FILE + 1), 0);
+	CHECK_INT(docx_read(path, &out, NULL, &d), -1);
+	CHECK(strstr(d.v[d.n - 1].msg, "larger than") != NULL);
 	unlink(path);
 	buf_free(&out);
 	diags_free(&d);
