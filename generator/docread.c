@@ -159,8 +159,9 @@ int docread_text(const char *path, enum docread_kind k, struct buf *out, struct 
 		break;
 	case DOCREAD_OLE:
 		diag_add(d, DIAG_ERROR, path, 0, 0, NULL, 0,
-		         "an old binary Word file (.doc, Word 97-2003) cannot be read: open it in Word or WPS "
-		         "and save it as .docx (or PDF), then import that");
+		         "an old binary Word file (.doc, Word 97-2003), or one locked with a password, cannot be "
+		         "read: open it in Word or WPS and save it as .docx without a password (or as PDF), "
+		         "then import that");
 		goto out;
 	case DOCREAD_RTF:
 		diag_add(d, DIAG_ERROR, path, 0, 0, NULL, 0,

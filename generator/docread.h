@@ -26,7 +26,8 @@ enum docread_kind {
 	                   damaged archive (the Word reader reports how) */
 	DOCREAD_ZIP,    /* another ZIP archive (.xlsx, .odt, .wps as zip ...) */
 	DOCREAD_PDF,    /* %PDF- in the first kilobyte */
-	DOCREAD_OLE,    /* D0 CF 11 E0 A1 B1 1A E1: Word 97-2003 .doc, .wps, .xls */
+	DOCREAD_OLE,    /* D0 CF 11 E0 A1 B1 1A E1: Word 97-2003 .doc, .wps, .xls, and a
+	                   .docx locked with a password */
 	DOCREAD_RTF     /* {\rtf */
 };
 
