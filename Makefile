@@ -7,11 +7,14 @@ VERSION   := 0.1.0
 # libgit2 links it already, but offers no way to compress for a pack.
 # libmicrohttpd: planpress serve's HTTP server (serve.c), a small embeddable
 # server in Debian, rather than HTTP parsing of our own.
-PKGS      := md4c md4c-html libcmark lua5.4 libgit2 yaml-0.1 zlib libmicrohttpd
+# libzip: import reads a Word file's parts (.docx is a ZIP archive) with a cap on what each inflates to.
+# libxml-2.0: import parses those parts' XML (no network, no entities, no DTD; docx.c).
+PKGS      := md4c md4c-html libcmark lua5.4 libgit2 yaml-0.1 zlib libmicrohttpd libzip libxml-2.0
 # gettext: xgettext and msgfmt make the message catalogs from po/ (libintl
 # itself is part of glibc).
+# poppler-utils (no library): import runs its pdftotext on a PDF as a child process (pdf.h says why).
 DEB_PKGS  := libmd4c-dev libmd4c-html0-dev libcmark-dev liblua5.4-dev libgit2-dev libyaml-dev zlib1g-dev \
-             libmicrohttpd-dev pkg-config gettext
+             libmicrohttpd-dev pkg-config gettext libzip-dev libxml2-dev poppler-utils
 FUZZ_DEBS := clang libclang-rt-14-dev
 # make bench: GNU time for wall time and peak memory, hyperfine for repeated
 # runs, Hugo (Debian 12: 0.111) for the comparison.

@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "diag.h"
 #include "config.h"
+#include "docread.h"
 #include "content.h"
 #include "import.h"
 #include "json.h"
@@ -117,6 +118,7 @@ int cmd_import(const struct cli *cli, int argc, char **argv)
 	if (expect)
 		expect = user_path(cli, a, expect);
 	struct buf text = BUF_INIT, out = BUF_INIT;
+	struct docread_map map = { 0 };   /* a Word file's or PDF's lines: paragraph, page */
 	struct import_files files = { NULL, 0 };
 	char *rules = import_find_rules(rules_opt, ".", cli->exe_dir);
 	if (!rules) {
@@ -124,7 +126,7 @@ int cmd_import(const struct cli *cli, int argc, char **argv)
 		rc = CLI_USAGE;
 		goto out;
 	}
-	if (import_read(input, &text, &d) < 0) {
+	if (import_read_map(input, &text, &map, &d) < 0) {
 		rc = CLI_USAGE;
 		goto out;
 	}
@@ -191,6 +193,8 @@ int cmd_import(const struct cli *cli, int argc, char **argv)
 		       plan);
 	rc = CLI_OK;
 out:
+	docread_map_notes(&map, input, &d);
+	docread_map_free(&map);
 	diags_sort(&d);
 	diags_print(&d, stderr);
 	if (rc == CLI_CONTENT && d.nerrors && !expect)

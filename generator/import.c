@@ -17,6 +17,7 @@
 #include "cntext.h"
 #include "content.h"
 #include "datadir.h"
+#include "docread.h"
 #include "i18n.h"
 #include "json.h"
 #include "luaval.h"
@@ -81,6 +82,15 @@ void import_repair(const char *src, size_t len, struct buf *out)
 
 int import_read(const char *path, struct buf *out, struct diags *d)
 {
+	return import_read_map(path, out, NULL, d);
+}
+
+int import_read_map(const char *path, struct buf *out, struct docread_map *map, struct diags *d)
+{
+	/* Word and PDF files by their content, whatever their names (docread.h). */
+	enum docread_kind kind = docread_detect(path);
+	if (kind != DOCREAD_TEXT)
+		return docread_text(path, kind, out, map, d);
 	struct buf raw = BUF_INIT, conv = BUF_INIT;
 	int rc = -1;
 	if (slurp(path, &raw, d) < 0)

@@ -23,8 +23,13 @@
 
 /* Reads the document at path (UTF-8, BOM allowed, or GB18030) and appends its
  * repaired text to out (see import_repair). Returns 0, or -1 after recording
- * an error in d. */
+ * an error in d. A Word (.docx) or PDF file, told by its content, is read
+ * as docread.h describes (tables: rows of TAB-separated cells). */
 int import_read(const char *path, struct buf *out, struct diags *d);
+/* The same, and for a Word file or PDF map (may be NULL; see docread.h) gets
+ * where each line came from; for text it stays empty. */
+struct docread_map;
+int import_read_map(const char *path, struct buf *out, struct docread_map *map, struct diags *d);
 
 /* Text repair, line by line (cntext_fold_line): CRLF and CR become LF, widths
  * are folded, stray spaces and ** markers dropped. Appends to out. */
