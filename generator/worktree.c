@@ -312,18 +312,21 @@ static int migrate(git_repository *r, const char *repo_abs, const char *dir, str
 {
 	git_repository *wt = NULL;
 	git_status_list *sl = NULL;
-	git_remote *origin = NULL;
+	git_config *cfg = NULL;
 	git_commit *commit = NULL;
 	git_tree *tree = NULL;
 	int rc = 1;
+	/* The origin's URL read from the configuration as it is (a remote
+	 * lookup would apply url.*.insteadOf rules). */
+	const char *origin_url = NULL;
 	if (git_repository_open_ext(&wt, dir, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0 || git_repository_is_bare(wt) ||
-	    git_remote_lookup(&origin, wt, "origin") < 0 || !git_remote_url(origin)) {
+	    git_repository_config_snapshot(&cfg, wt) < 0 || git_config_get_string(&origin_url, cfg, "remote.origin.url") < 0) {
 		diag_add(d, DIAG_WARNING, dir, 0, 0, NULL, 0,
 		         "[publish] worktree is not a folder planpress made; left alone (empty it, and the next "
 		         "publication writes it)");
 		goto out;
 	}
-	char *url = realpath(git_remote_url(origin), NULL);
+	char *url = realpath(origin_url, NULL);
 	int ours = url && strcmp(url, repo_abs) == 0;
 	free(url);
 	git_status_options so;
@@ -368,7 +371,7 @@ static int migrate(git_repository *r, const char *repo_abs, const char *dir, str
 out:
 	git_tree_free(tree);
 	git_commit_free(commit);
-	git_remote_free(origin);
+	git_config_free(cfg);
 	git_status_list_free(sl);
 	git_repository_free(wt);
 	return rc;

@@ -289,7 +289,9 @@ check "and leaves it alone" test "$(ls "$PP_TMP/www-other")" = keep.txt
 G clone -q -b main "$PP_TMP/pub6.git" "$PP_TMP/www-old"
 sed -i "s#worktree = \"$PP_TMP/www-other\"#worktree = \"$PP_TMP/www-old\"#" "$site6/site.toml"
 sed -i 's/关于本街道的介绍页面/关于本街道的简介/' "$site6/content/about.md"
-pp -C "$site6" publish; check "an old clone as worktree: publish exits 0" test $? -eq 0
+pp -C "$site6" publish; rc=$?
+check "an old clone as worktree: publish exits 0" test $rc -eq 0
+[ $rc -eq 0 ] || cat "$PP_TMP/err" >&2
 check "an old clone: its .git is gone" test ! -e "$PP_TMP/www-old/.git"
 check "an old clone: a note says so" grep -q "the .git an older planpress left there is gone" "$PP_TMP/err"
 check "an old clone: updated" cmp "$PP_TMP/www-old/about/index.html" "$site6/public/about/index.html"

@@ -26,8 +26,10 @@ fail=0
 run() {
 	label=$1
 	shift
+	t0=$(date +%s)
 	out=$("$@" 2>&1)
 	rc=$?
+	secs=$(($(date +%s) - t0))
 	printf '%s\n' "$out" >>"$log"
 	sums=$(printf '%s\n' "$out" | grep -E '^[^ ].*: [0-9]+ passed, [0-9]+ failed' || true)
 	if [ -z "$sums" ]; then
@@ -49,10 +51,10 @@ run() {
 	pass=$((pass + p))
 	fail=$((fail + f))
 	if [ "$f" -gt 0 ]; then
-		printf 'FAIL %s: %d passed, %d failed\n' "$label" "$p" "$f"
+		printf 'FAIL %s: %d passed, %d failed (%d s)\n' "$label" "$p" "$f" "$secs"
 		printf '%s\n' "$out" | grep -v -E ': [0-9]+ passed, 0 failed' | tail -n 30
 	else
-		printf 'ok   %s: %d passed\n' "$label" "$p"
+		printf 'ok   %s: %d passed (%d s)\n' "$label" "$p" "$secs"
 	fi
 	# Conformance suites: show the counts per module (once, for the plain build).
 	case "$label" in
