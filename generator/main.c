@@ -153,13 +153,19 @@ static char *find_site(void)
 	return start;
 }
 
+/* The command being run, once known: its own --help is the one to point at. */
+static const char *running;
+
 int cli_usage_error(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
 	fputs("planpress: ", stderr);
 	vfprintf(stderr, _(fmt), ap);
-	fputs(_("\nTry 'planpress --help'.\n"), stderr);
+	if (running)
+		fprintf(stderr, _("\nTry 'planpress %s --help'.\n"), running);
+	else
+		fputs(_("\nTry 'planpress --help'.\n"), stderr);
 	va_end(ap);
 	return CLI_USAGE;
 }
@@ -226,6 +232,7 @@ int main(int argc, char **argv)
 	/* An interrupted build or publish leaves no temp files behind. */
 	output_catch_signals();
 	struct cli cli = { exe, argv[0], start };
+	running = cmd->options ? cmd->name : NULL;
 	int rc = cmd->run(&cli, argc - i, argv + i);
 	free(start);
 	free(exe);
