@@ -146,6 +146,7 @@ int cmd_import(const struct cli *cli, int argc, char **argv)
 	                                       plan ? plan : "plan", &limits, &d);
 	if (!doc)
 		goto out;
+	import_warnings(doc, input_arg, &d);
 	if (expect) {
 		struct value *want = read_expect(a, expect, &d);
 		if (!want)

@@ -456,6 +456,49 @@ out:
 	return doc;
 }
 
+static const char *str_or(const struct value *v, const char *fallback);
+
+/* ---- warnings ------------------------------------------------------------ */
+
+static long long int_or(const struct value *v, long long fallback)
+{
+	if (v && v->kind == V_INT)
+		return (long long)v->u.i;
+	return fallback;
+}
+
+void import_warnings(const struct value *doc, const char *path, struct diags *d)
+{
+	const struct value *ws = value_get(doc, "warnings");
+	for (size_t i = 0; value_is(ws, V_ARRAY) && i < value_len(ws); i++) {
+		const struct value *w = value_at(ws, i);
+		const char *kind = str_or(value_get(w, "kind"), "");
+		const struct value *tv = value_get(w, "text");
+		const char *text = str_or(tv, NULL);
+		size_t tlen = text ? tv->u.str.len : 0;
+		int line = (int)int_or(value_get(w, "line"), 0);
+		long long got = int_or(value_get(w, "got"), 0), want = int_or(value_get(w, "expected"), 0);
+		if (strcmp(kind, "gap") == 0)
+			diag_add(d, DIAG_WARNING, path, line, 1, text, tlen,
+			         "task %lld follows task %lld: number %lld is missing", got, want - 1, want);
+		else if (strcmp(kind, "duplicate") == 0)
+			diag_add(d, DIAG_WARNING, path, line, 1, text, tlen,
+			         "task number %lld printed again (the next would be %lld)", got, want);
+		else if (strcmp(kind, "renumbered") == 0)
+			diag_add(d, DIAG_WARNING, path, line, 1, text, tlen,
+			         "task %s is already taken: this one becomes task %s", str_or(value_get(w, "got"), "?"),
+			         str_or(value_get(w, "now"), "?"));
+		else if (strcmp(kind, "unplaced") == 0)
+			diag_add(d, DIAG_WARNING, path, line, 1, text, tlen,
+			         "line not placed in the plan (listed under unplaced)");
+		else if (strcmp(kind, "furniture") == 0)
+			diag_add(d, DIAG_NOTE, path, line, 1, text, tlen,
+			         "page number or running head left out (listed under unplaced)");
+		else
+			diag_add(d, DIAG_WARNING, path, line, 1, text, tlen, "%s", str_or(value_get(w, "message"), kind));
+	}
+}
+
 /* ---- the JSON form ------------------------------------------------------- */
 
 static int internal_key(const char *k)

@@ -50,6 +50,10 @@ struct value *import_run_limited(struct arena *a, const char *rules_path, const 
                                  size_t len, const char *plan_id,
                                  const struct sandbox_opts *limits, struct diags *d);
 
+/* Records the rules' warnings about the document at path (numbering gaps,
+ * numbers printed twice, lines not placed) in d, each at its line. */
+void import_warnings(const struct value *doc, const char *path, struct diags *d);
+
 /* Appends the JSON form (pretty, stable key order, no bodies). */
 void import_json(const struct value *doc, struct buf *out);
 /* The JSON form as a value (owned by a): doc without the Markdown bodies. */

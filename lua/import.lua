@@ -41,15 +41,19 @@ R.notice_endings = { "通知", "通报", "决定", "函" }
 R.title_endings = { "方案", "计划", "清单", "意见", "办法", "要点", "规划", "任务", "细则",
 	"安排", "纲要", "措施", "规定", "实施意见", "工作方案" }
 R.max_title_chars = 80
+R.max_notice_chars = 400   -- a notice of seven joint issuers names them all in its title
 
 -- Structure. numeral: "chinese" (一二三) or "arabic"; the capture must be all numeral.
 R.markers = {
 	{ kind = "annex", pattern = "^附件%d*$" },
 	{ kind = "annex", pattern = "^附件(.-)$", numeral = "chinese" },
 	{ kind = "attachments", pattern = "^附件%d*：" },
+	-- 第一条 【培育对象】…: an article is a task; what is numbered inside it is its text.
+	{ kind = "article", pattern = "^第([一二三四五六七八九十百零〇两]+)条(.*)$", numeral = "chinese" },
 	{ kind = "section", pattern = "^(.-)、(.*)$", numeral = "chinese" },
 	{ kind = "subsection", pattern = "^（(.-)）(.*)$", numeral = "chinese" },
 	{ kind = "task", pattern = "^(%d%d?%d?)%.(.*)$", numeral = "arabic" },
+	{ kind = "task", pattern = "^(%d%d?%d?)﹒(.*)$", numeral = "arabic" },
 	{ kind = "task", pattern = "^(%d%d?%d?)、(.*)$", numeral = "arabic" },
 }
 -- Sub-points inside a paragraph: 一是…二是… (used when a document has no numbered tasks).
@@ -139,13 +143,30 @@ R.percent_not_before = { "^的基础上", "^为基数", "^为基础", "^的基�
 
 -- Sections whose subsections are never tasks (for documents with neither
 -- numbered tasks nor 一是 points).
-R.non_task_sections = { "指导思想", "总体要求", "目标", "组织", "保障", "要求" }
+-- A whole (short) section title is matched, so 三、加强要素保障，推进… keeps its tasks.
+R.non_task_sections = { "^指导思想", "^总体要求$", "^总体思路$", "^基本原则$", "^工作原则$",
+	"^[%S]-目标$", "^组织实施$", "^组织领导$", "^组织保障$", "^保障措施$", "^工作要求$",
+	"^实施要求$", "^工作保障$", "^附则$", "^[%S]-意义$", "^适用范围$", "^工作思路$" }
+R.non_task_section_max_chars = 10   -- a longer title is a task heading, whatever its words
+
+-- Thresholds the walk uses, named so a site's rules can change them.
+R.header_line_max_chars = 40        -- a document number or issuer line is shorter
+R.header_prose_chars = 30           -- a longer header line is prose: the text has begun
+R.title_max_lines = 6               -- a title is printed over at most this many lines
+R.signature_lines = 12              -- the signature block: this many lines from the end
+-- An annex with one of these title endings lists names or items, not tasks.
+R.annex_not_tasks = { "范围$", "目录$", "名单$", "名录$", "成员$" }
 
 ---------------------------------------------------------------------------
 -- Helpers
 ---------------------------------------------------------------------------
 
-local function trim(s) return (s:gsub("^%s+", ""):gsub("%s+$", "")) end
+local function trim(s)
+	s = s:gsub("^%s+", ""):gsub("%s+$", "")
+	while s:sub(1, 3) == "　" do s = s:sub(4) end
+	while s:sub(-3) == "　" do s = s:sub(1, -4) end
+	return (s:gsub("^%s+", ""):gsub("%s+$", ""))
+end
 local function ulen(s) return utf8.len(s) or #s end
 local function ends(s, t) return t == "" or s:sub(-#t) == t end
 local function starts(s, t) return s:sub(1, #t) == t end
@@ -397,6 +418,16 @@ local function notes(text)
 	return lead, support, text
 end
 
+-- The line ends with a bracketed responsibility note: （责任单位：X） or （X负责）.
+local function note_at_end(s)
+	local g = groups(s, "（", "）")
+	local last = g[#g]
+	if not last then return false end
+	local tail = trim(s:sub(last.e + 1))
+	if tail ~= "" and tail ~= "。" and tail ~= "；" then return false end
+	return parse_note(last.inner, {}, {}, {}, false)
+end
+
 -- A line of its own that is a labelled note (责任单位：X).
 local function is_note_line(line)
 	for _, l in ipairs(R.note_labels) do
@@ -586,14 +617,23 @@ end
 -- The document
 ---------------------------------------------------------------------------
 
+-- A closing or framing section (指导思想, 保障措施 …): its subsections are no tasks.
+local function closing_section(title)
+	return ulen(title) <= R.non_task_section_max_chars and any_match(title, R.non_task_sections)
+end
+
 local function classify(line)
 	for _, m in ipairs(R.markers) do
 		local num, rest = line:match(m.pattern)
 		if num or line:find(m.pattern) then
 			if not m.numeral then return m.kind, nil, line end
 			local v = numeral(num or "", m.numeral)
-			if v and not (m.numeral == "arabic" and (rest or ""):match("^%d")) then
-				return m.kind, num, trim(rest or ""), v
+			if v then
+				-- printed: the marker as printed (7. （十六） 第一条); digits: the
+				-- title starts with digits (7.3个一工程, or a decimal 1.5 / outline 1.1).
+				local printed = trim(line:sub(1, #line - #(rest or "")))
+				return m.kind, num, trim(rest or ""), v, printed,
+					m.numeral == "arabic" and (rest or ""):match("^%d") ~= nil
 			end
 		end
 	end
@@ -601,7 +641,7 @@ local function classify(line)
 end
 
 local function is_issuer(s)
-	if ulen(s) > 40 then return nil end
+	if ulen(s) > R.header_line_max_chars then return nil end
 	for _, p in ipairs({ "，", "。", "：", "；", "、" }) do
 		if s:find(p, 1, true) then return nil end
 	end
@@ -614,7 +654,7 @@ end
 local function find_doc_no(s)
 	for _, p in ipairs(R.doc_no) do
 		local m = s:match(p)
-		if m then return m end
+		if m then return (m:gsub("^（", "")) end
 	end
 	return nil
 end
@@ -633,14 +673,21 @@ end
 
 -- A title run from line i: consecutive short lines without sentence
 -- punctuation, continued over blank lines while brackets are open.
-local function title_run(L, i, endings)
+local function title_run(L, i, endings, maxchars)
 	local text, j, used = "", i, 0
-	while j <= #L and used < 6 do
+	while j <= #L and used < R.title_max_lines do
 		local l = L[j]
 		if l == "" then
-			if not unbalanced(text) then break end
+			-- A title broken over lines may have a blank line in the break.
+			if not unbalanced(text) and (any_end(strip_paren(text), endings) or
+				not L[j + 1] or L[j + 1] == "" or L[j + 1]:find("[。，：；]") or whole_date(L[j + 1])) then
+				break
+			end
 		else
-			if l:find("。", 1, true) or classify(l) or ulen(l) > R.max_title_chars then break end
+			if l:find("。", 1, true) or classify(l) or ulen(l) > (maxchars or R.max_title_chars) or
+				whole_date(l) or (text ~= "" and find_doc_no(l)) then
+				break
+			end
 			if text ~= "" and not unbalanced(text) and any_end(strip_paren(text), endings) and
 				not any_end(l, endings) and not l:find("^（") then
 				break
@@ -720,7 +767,7 @@ local function finish_task(t, ctx)
 		if p ~= "" then body[#body + 1] = md_escape(p) end
 	end
 	t.body = table.concat(body, "\n\n")
-	t.lines = nil
+	t.lines, t.unnumbered, t.article = nil, nil, nil
 	return t
 end
 
@@ -758,40 +805,54 @@ local function split_points(p)
 end
 
 function R.parse(text, info)
-	local L, unplaced = {}, {}
+	local L, unplaced, furniture = {}, {}, {}
 	for line in (text .. "\n"):gmatch("(.-)\n") do
 		if line ~= "" and any_match(line, R.page_furniture) then
 			unplaced[#unplaced + 1] = line
+			furniture[#furniture + 1] = #L + 1
 			L[#L + 1] = ""
 		else
 			L[#L + 1] = line
 		end
 	end
-	local doc = { tasks = {}, annex_tasks = {}, sections = {}, yearly_themes = {}, unplaced = unplaced }
+	local doc = { tasks = {}, annex_tasks = {}, sections = {}, yearly_themes = {}, unplaced = unplaced,
+		warnings = {} }
 	local notice_lines = {}
+	-- A warning about line n of the input: kind names the message (the C
+	-- side words it, translated), the other fields fill it in.
+	local function warn(n, kind, fields)
+		local w = { line = n, kind = kind, text = L[n] }
+		for k, x in pairs(fields or {}) do w[k] = x end
+		doc.warnings[#doc.warnings + 1] = w
+	end
+	for _, n in ipairs(furniture) do warn(n, "furniture") end
+	local function unplace(n)
+		unplaced[#unplaced + 1] = L[n]
+		warn(n, "unplaced")
+	end
 
 	-------------------------------------------------------------------- header
 	local i = 1
-	local title_at
+	local title_at, in_notice, signers
 	while i <= #L do
 		local s = L[i]
 		if s == "" then
 			i = i + 1
 		elseif classify(s) == "section" then
 			break
-		elseif find_doc_no(s) and not doc.doc_no and ulen(s) < 40 then
+		elseif find_doc_no(s) and not doc.doc_no and ulen(s) < R.header_line_max_chars then
 			doc.doc_no = find_doc_no(s)
 			i = i + 1
 		elseif not doc.issuer and not doc.notice_title and is_issuer(s) then
 			doc.issuer = is_issuer(s)
 			i = i + 1
 		elseif not doc.notice_title and s:find(R.notice_start[1], 1, true) and not s:find("。", 1, true) then
-			local t, j = title_run(L, i, R.notice_endings)
+			local t, j = title_run(L, i, R.notice_endings, R.max_notice_chars)
 			if t and any_end(t, R.notice_endings) then
 				doc.notice_title = t
 				i = j
 			else
-				unplaced[#unplaced + 1] = s
+				unplace(i)
 				i = i + 1
 			end
 		elseif not s:find("，", 1, true) and is_title((title_run(L, i, R.title_endings))) then
@@ -800,23 +861,30 @@ function R.parse(text, info)
 			break
 		elseif whole_date(s) and not doc.date then
 			doc.date = whole_date(s)
+			if signers then doc.issuer = table.concat(signers, "、") end
 			i = i + 1
-		elseif doc.notice_title then
+		elseif not doc.notice_title and not in_notice and ends(s, "：") and ulen(s) <= R.header_prose_chars * 3 then
+			-- 各有关单位：with no notice title above it: a covering notice all the same.
+			in_notice = true
+			notice_lines[#notice_lines + 1] = s
+			i = i + 1
+		elseif doc.notice_title or in_notice then
 			if s:match("^附件%d*$") then
 				-- the plan follows as the notice's attachment
-			elseif is_issuer(s) then
-				-- the notice's signature
-				doc.issuer = doc.issuer or is_issuer(s)
-			elseif s:find("，", 1, true) or s:find("。", 1, true) or ends(s, "：") or ulen(s) > 30 then
+			elseif is_issuer(s) and not doc.date then
+				-- the notice's signature, one issuer a line
+				signers = signers or {}
+				signers[#signers + 1] = is_issuer(s)
+			elseif s:find("，", 1, true) or s:find("。", 1, true) or ends(s, "：") or ulen(s) > R.header_prose_chars then
 				notice_lines[#notice_lines + 1] = s
 			else
 				break   -- a short line after the notice that is no title: the plan starts
 			end
 			i = i + 1
-		elseif ulen(s) > 30 or s:find("。", 1, true) then
+		elseif ulen(s) > R.header_prose_chars or s:find("。", 1, true) then
 			break   -- the text begins without a title we know
 		else
-			unplaced[#unplaced + 1] = s
+			unplace(i)
 			i = i + 1
 		end
 	end
@@ -824,11 +892,39 @@ function R.parse(text, info)
 		doc.title = doc.notice_title:match("《(.*)》") or doc.notice_title
 		doc.title = doc.title:gsub("〈", "《"):gsub("〉", "》")
 	end
+	if not doc.title then
+		-- The notice names the plan it issues: 现将《…行动计划（2025—2027年）》印发给你们.
+		for _, l in ipairs(notice_lines) do
+			local t = l:match("《(.-)》")
+			if t and any_end(strip_paren(t), R.title_endings) then doc.title = t break end
+		end
+	end
+	if doc.issuer then doc.issuer = doc.issuer:gsub("%s%s+", "、") end
 	-- A period printed on the line under the title: （2018—2020年）.
 	while i <= #L and L[i] == "" do i = i + 1 end
 	if doc.title and L[i] and L[i]:match("^（.*）$") and period_of(L[i]) then
 		doc.title = doc.title .. L[i]
 		i = i + 1
+	end
+	if not doc.title then
+		-- No header: the first line is the title, when it reads as one.
+		for k = 1, #L do
+			if L[k] ~= "" then
+				if ulen(L[k]) <= R.max_title_chars and not L[k]:find("[。；]") and not classify(L[k]) then
+					doc.title = L[k]
+					for u = #unplaced, 1, -1 do
+						if unplaced[u] == L[k] then
+							table.remove(unplaced, u)
+							for w = #doc.warnings, 1, -1 do
+								if doc.warnings[w].line == k then table.remove(doc.warnings, w) end
+							end
+							break
+						end
+					end
+				end
+				break
+			end
+		end
 	end
 	doc.title = doc.title or "未命名计划"
 	doc.period = period_of(doc.title) or (doc.notice_title and period_of(doc.notice_title))
@@ -843,16 +939,21 @@ function R.parse(text, info)
 	local cur_task
 	while i <= #L do
 		local s = L[i]
-		local kind, num, rest, v = classify(s)
+		local kind, num, rest, v, printed, digits = classify(s)
+		if annex and annex.plain and kind ~= "attachments" then kind = nil end
 		if kind == "annex" and not in_annex then
 			in_annex = true
 			annex = { lines = {} }
 			i = i + 1
 			while i <= #L and L[i] == "" do i = i + 1 end
 			local t, j = title_run(L, i, R.title_endings)
+			if not t and L[i] and L[i] ~= "" and ulen(L[i]) <= R.max_title_chars and not classify(L[i]) then
+				t, j = L[i], i + 1   -- a title with none of the usual endings (…名单)
+			end
 			annex.title = t or "附件"
 			i = j or i + 1
 			series, last, cur_task = doc.annex_tasks, 0, nil
+			annex.plain = any_match(strip_paren(annex.title), R.annex_not_tasks)
 			blocks[#blocks + 1] = { kind = "annex_text", lines = annex.lines }
 			sec, sub, secnum, subnum = nil, nil, nil, nil
 			goto continue
@@ -873,21 +974,49 @@ function R.parse(text, info)
 			cur_task = nil
 			sub = { number = num, title = trim(title) }
 			blocks[#blocks + 1] = { kind = "subsection", number = num, title = sub.title,
-				lines = { (text:gsub("^。", "")) }, section = secnum, annex = in_annex }
-		elseif kind == "task" and (v == last + 1 or (v == 1 and last > 0)) then
-			if v == 1 and last > 0 and not in_annex then restarted = true end
+				lines = { (text:gsub("^。", "")) }, section = secnum, annex = in_annex, line = i }
+		elseif cur_task and cur_task.article and (kind == "subsection" or kind == "task") then
+			cur_task.lines[#cur_task.lines + 1] = s   -- （一） and 1. inside an article
+		elseif kind == "article" and not in_annex then
+			-- 第X条: a task of its own; the numbered points inside it are its text.
 			last = v
 			cur_task = new_task(v, secnum, subnum, { rest })
+			cur_task.printed, cur_task.line, cur_task.article = printed, i, true
+			series[#series + 1] = cur_task
+			blocks[#blocks + 1] = { kind = "task", task = cur_task }
+		elseif kind == "task" and not (cur_task and cur_task.article) and
+			(v == last + 1 or (v == 1 and last > 0 and not (digits and rest:match("^%d+[%.﹒]")))
+				or (not digits and v > 0)) then
+			if v == 1 and last > 0 and not in_annex then restarted = true end
+			if v > last + 1 then
+				warn(i, "gap", { expected = last + 1, got = v })
+			elseif v <= last and v ~= 1 then
+				warn(i, "duplicate", { expected = last + 1, got = v })
+			end
+			last = v
+			cur_task = new_task(v, secnum, subnum, { rest })
+			cur_task.printed, cur_task.line = printed, i
 			cur_task.section_title = sec and sec.title
 			cur_task.subsection_title = sub and sub.title
 			series[#series + 1] = cur_task
 			blocks[#blocks + 1] = { kind = in_annex and "annex_task" or "task", task = cur_task }
+		elseif not kind and not cur_task and sec and not sub and not in_annex and s ~= ""
+			and note_at_end(s) then
+			-- A measure without a number that carries its own note (责任单位：…) is a task.
+			cur_task = new_task(nil, secnum, nil, { s })
+			cur_task.line, cur_task.unnumbered = i, true
+			cur_task.section_title = sec.title
+			series[#series + 1] = cur_task
+			blocks[#blocks + 1] = { kind = "task", task = cur_task }
+			cur_task = nil
 		else
 			local b = blocks[#blocks]
 			if cur_task then
 				cur_task.lines[#cur_task.lines + 1] = s
 			elseif b.lines then
 				b.lines[#b.lines + 1] = s
+			else
+				blocks[#blocks + 1] = { kind = in_annex and "annex_text" or "text", lines = { s } }
 			end
 		end
 		i = i + 1
@@ -920,14 +1049,31 @@ function R.parse(text, info)
 	if not ctx and doc.date then ctx = tonumber(doc.date:sub(1, 4)) end
 	ctx = ctx or 0
 
-	-- Documents numbered per section: 1.1, 2.1 …
+	-- Documents numbered per section or subsection: 1.1, 2.1 … (the
+	-- container's order among those holding tasks, then the printed number).
 	if restarted then
 		local ord, seen = {}, 0
 		for _, t in ipairs(doc.tasks) do
-			if t.section and not ord[t.section] then seen = seen + 1 ord[t.section] = seen end
-			t.number = tostring(ord[t.section] or 0) .. "." .. tostring(t.number)
+			if not t.unnumbered then
+				local key = tostring(t.section) .. "/" .. tostring(t.subsection)
+				if not ord[key] then seen = seen + 1 ord[key] = seen end
+				t.number = tostring(ord[key]) .. "." .. tostring(t.number)
+			end
 		end
 	end
+	-- Measures without a number: their section's order, then their place in it (S.K).
+	local function number_unnumbered(list)
+		local secord, k, prev = 0, 0, {}
+		for _, t in ipairs(list) do
+			if t.unnumbered then
+				if prev.sec ~= t.section then secord, k = secord + 1, 0 end
+				k = k + 1
+				t.number = tostring((t.section and numeral(t.section, "chinese")) or secord) .. "." .. k
+				prev.sec = t.section
+			end
+		end
+	end
+	number_unnumbered(doc.tasks)
 
 	-- No numbered tasks: 一是…二是… points, else the subsections, are the tasks.
 	if #doc.tasks == 0 then
@@ -957,23 +1103,51 @@ function R.parse(text, info)
 			end
 		end
 		if #doc.tasks == 0 then
-			local ord, secn = 0, {}
+			local ord, secn, straight = 0, {}, true
 			for _, b in ipairs(blocks) do
 				if b.kind == "section" then secn[b.number] = b.title end
 				if b.kind == "subsection" and b.section and not b.annex and
-					not any_match(secn[b.section] or "", R.non_task_sections) then
+					not closing_section(secn[b.section] or "") then
 					ord = ord + 1
-					local t = new_task(tostring(ord), b.section, b.number, { b.title .. "。" .. table.concat(b.lines, "\n") })
-					t.number = tonumber(t.number)
+					local t = new_task(ord, b.section, b.number, { b.title .. "。" .. table.concat(b.lines, "\n") })
+					t.printed, t.line, t.value = "（" .. b.number .. "）", b.line, numeral(b.number, "chinese")
+					if t.value ~= ord then straight = false end
 					doc.tasks[#doc.tasks + 1] = t
 					b.tasks = { t }
 					b.lines = {}
 				end
 			end
+			-- Numbered straight through: the printed numbers; else per section (S.N).
+			local secord, seen = 0, {}
+			for _, t in ipairs(doc.tasks) do
+				if not straight then
+					if not seen[t.section] then secord = secord + 1 seen[t.section] = secord end
+					t.number = seen[t.section] .. "." .. tostring(t.value or t.number)
+				end
+				t.value = nil
+			end
 		end
 	end
 
 	for _, t in ipairs(doc.tasks) do finish_task(t, ctx) end
+	-- Every task id once: a number printed twice gets -2, -3 … (warned above).
+	local function unique(list)
+		local seen = {}
+		for _, t in ipairs(list) do
+			local id, k = tostring(t.number), 1
+			while seen[id] do
+				k = k + 1
+				id = tostring(t.number) .. "-" .. k
+			end
+			if k > 1 then
+				if t.line then warn(t.line, "renumbered", { got = tostring(t.number), now = id }) end
+				t.number = id
+			end
+			seen[id] = true
+		end
+	end
+	unique(doc.tasks)
+	unique(doc.annex_tasks)
 	local actx = ctx
 	if annex then
 		annex.period = period_of(annex.title) or doc.period
