@@ -43,6 +43,11 @@ R.title_endings = { "方案", "计划", "清单", "意见", "办法", "要点", 
 R.max_title_chars = 80
 R.max_notice_chars = 400   -- a notice of seven joint issuers names them all in its title
 
+-- Lines after the signature's date: notes on the copy, not the plan.
+R.trailers = { "^（本文有删减）$", "^（此件[^）]*）$", "^公开方式：", "印发$", "^抄送：" }
+-- The notice's last sentence, just above the signature.
+R.closing_formulas = { "^特此通知。$", "^特此通报。$", "^特此函告。$", "^此复。$" }
+
 -- Structure. numeral: "chinese" (一二三) or "arabic"; the capture must be all numeral.
 R.markers = {
 	{ kind = "annex", pattern = "^附件%d*$" },
@@ -192,6 +197,10 @@ local function strip_paren(s)
 	end
 	if last then return s:sub(1, last - 1) end
 	return s
+end
+local function has_any(s, list)
+	for _, t in ipairs(list) do if s:find(t, 1, true) then return true end end
+	return false
 end
 local function any_end(s, list)
 	for _, t in ipairs(list) do if ends(s, t) then return t end end
@@ -680,7 +689,7 @@ local function title_run(L, i, endings, maxchars)
 		if l == "" then
 			-- A title broken over lines may have a blank line in the break.
 			if not unbalanced(text) and (any_end(strip_paren(text), endings) or
-				not L[j + 1] or L[j + 1] == "" or L[j + 1]:find("[。，：；]") or whole_date(L[j + 1])) then
+				not L[j + 1] or L[j + 1] == "" or has_any(L[j + 1], { "。", "，", "：", "；" }) or whole_date(L[j + 1])) then
 				break
 			end
 		else
@@ -910,7 +919,7 @@ function R.parse(text, info)
 		-- No header: the first line is the title, when it reads as one.
 		for k = 1, #L do
 			if L[k] ~= "" then
-				if ulen(L[k]) <= R.max_title_chars and not L[k]:find("[。；]") and not classify(L[k]) then
+				if ulen(L[k]) <= R.max_title_chars and not has_any(L[k], { "。", "；" }) and not classify(L[k]) then
 					doc.title = L[k]
 					for u = #unplaced, 1, -1 do
 						if unplaced[u] == L[k] then
@@ -929,6 +938,41 @@ function R.parse(text, info)
 	doc.title = doc.title or "未命名计划"
 	doc.period = period_of(doc.title) or (doc.notice_title and period_of(doc.notice_title))
 
+	-- A signature block at the end: issuers one a line (or several on one), the
+	-- date, then trailers (（本文有删减）, 公开方式：…, …印发). It leaves the last task.
+	local stop, closing = #L, {}
+	do
+		local k = #L
+		while k > i and (L[k] == "" or any_match(L[k], R.trailers)) do
+			if L[k] ~= "" then table.insert(closing, 1, L[k]) end
+			k = k - 1
+		end
+		if k > i and whole_date(L[k]) then
+			local date_at, names = k, {}
+			k = k - 1
+			while k > i and (L[k] == "" or is_issuer(L[k])) and date_at - k <= R.signature_lines do
+				if L[k] ~= "" then table.insert(names, 1, is_issuer(L[k])) end
+				k = k - 1
+			end
+			if #names > 0 then
+				doc.date = doc.date or whole_date(L[date_at])
+				doc.issuer = doc.issuer or table.concat(names, "、")
+				while k > i and L[k] == "" do k = k - 1 end
+				if any_match(L[k], R.closing_formulas) then k = k - 1 end
+				local sig = {}
+				for n = k + 1, date_at do
+					if L[n] ~= "" then sig[#sig + 1] = L[n] end
+				end
+				for _, l in ipairs(closing) do sig[#sig + 1] = l end
+				closing = sig
+				stop = k
+			else
+				stop = #L
+			end
+		end
+		if stop == #L then closing = {} end
+	end
+
 	-------------------------------------------------------------------- body
 	local blocks = { { kind = "text", lines = {} } }
 	local sec, sub, secnum, subnum
@@ -937,7 +981,7 @@ function R.parse(text, info)
 	local in_annex, annex = false, nil
 	local restarted = false
 	local cur_task
-	while i <= #L do
+	while i <= stop do
 		local s = L[i]
 		local kind, num, rest, v, printed, digits = classify(s)
 		if annex and annex.plain and kind ~= "attachments" then kind = nil end
@@ -1198,6 +1242,7 @@ function R.parse(text, info)
 		if doc.notice_title then put(out, "**" .. md_escape(doc.notice_title) .. "**") end
 		for _, p in ipairs(paragraphs(notice_lines)) do put(out, md_escape(p)) end
 	end
+	for _, l in ipairs(closing) do put(out, md_escape(l)) end
 	out.last_was_task, aout.last_was_task = nil, nil
 	doc.body = table.concat(out, "\n\n")
 	if annex then
