@@ -100,8 +100,33 @@ R.note_labels = {
 	{ label = "主办单位", role = "lead" }, { label = "主责单位", role = "lead" },
 	{ label = "配合单位", role = "support" }, { label = "配合部门", role = "support" },
 	{ label = "协办单位", role = "support" }, { label = "参与单位", role = "support" },
+	{ label = "负责部门", role = "lead" }, { label = "负责单位", role = "lead" },
+	{ label = "牵头考核单位", role = "lead" }, { label = "主责部门", role = "lead" },
+	{ label = "协办部门", role = "support" }, { label = "配合考核单位", role = "support" },
+	{ label = "责任主体", role = "lead" },
 }
 R.unit_seps = "、，,；"
+-- 和 joins units only before 各 (X和各地方人民政府): 和 is inside many names.
+R.unit_joins = { "和(各)" }
+-- Words in a note that name no unit: 下同, 按职责分工负责, 适用范围：….
+R.note_clauses = { "（下同）", "，?下同$", "。?适用范围：.*$", "。?以下均需.-负责，不再列出.*$" }
+R.not_units = { "^下同$", "^按职责分工$", "^适用范围", "^以下", "^不再列出$", "^各自职责$", "^职责分工$" }
+-- A short unit after a longer one takes the longer one's prefix up to one of
+-- these words (市县党委组织部、宣传部 → 市县党委宣传部); not one with its own level.
+R.short_unit_chars = 3
+R.unit_prefix_ends = { "党委", "党组", "政府", "人大常委会", "政协" }
+R.unit_own_prefix = { "^省", "^市", "^区", "^县", "^镇", "^街道", "^国家", "^中国", "^各" }
+-- Bare places sharing the suffix of the last one: 黄埔区、天河区人民政府.
+R.bare_places = { "^[^、，]-区$", "^[^、，]-县$", "^[^、，]-市$", "^[^、，]-镇$", "^[^、，]-街道$" }
+R.unit_shared_suffixes = { "人民政府", "政府", "管委会", "党委", "党工委", "办事处" }
+-- A document's own rule that the unit listed first leads (the others support).
+R.first_listed_rules = { "排在第一位的[^，。]-为牵头", "排在首位的[^，。]-为牵头", "列第一位的[^，。]-为牵头",
+	"第一个[^，。]-为牵头" }
+R.first_listed_leads = false   -- set by parse when the document states such a rule
+-- A standing rule: a unit every later note includes without naming it.
+R.standing_units = { "以下均需(.-)负责，不再列出", "以下均需(.-)参与，不再列出" }
+-- 由X负责 inside a sentence, when a task has no note.
+R.inline_leads = { "由([^，。；（）]-)负责", "由([^，。；（）]-)牵头" }
 R.unit_strip_front = { "^由", "^请" }
 R.unit_strip_back = { "等单位$", "等部门$", "等$", "按职责分工$", "按职责$", "分别$", "共同$" }
 
@@ -352,10 +377,48 @@ local function clean_unit(u)
 	return trim(u)
 end
 
+-- A unit list as the document means it: a prefix shared over the list
+-- (市县党委组织部、宣传部、党校 → 市县党委宣传部 …) and a suffix shared by
+-- bare places (黄埔区、天河区人民政府 → 黄埔区人民政府 …) are given to each.
+local function distribute(units)
+	local out = {}
+	for k, u in ipairs(units) do out[k] = u end
+	for k = 2, #out do
+		local u = out[k]
+		if ulen(u) <= R.short_unit_chars and not any_match(u, R.unit_own_prefix) then
+			local first = out[k - 1]
+			for _, e in ipairs(R.unit_prefix_ends) do
+				local a = first:find(e, 1, true)
+				if a then
+					local p = first:sub(1, a + #e - 1)
+					if #p < #first and not starts(u, p) then out[k] = p .. u end
+					break
+				end
+			end
+		end
+	end
+	for k = #out - 1, 1, -1 do
+		local u, nxt = out[k], out[k + 1]
+		if any_match(u, R.bare_places) then
+			for _, suf in ipairs(R.unit_shared_suffixes) do
+				if ends(nxt, suf) and not ends(u, suf) and any_match(nxt:sub(1, #nxt - #suf), R.bare_places) then
+					out[k] = u .. suf
+					break
+				end
+			end
+		end
+	end
+	return out
+end
+
 local function add_units(list, seen, text)
+	local units = {}
 	for _, u in ipairs(C.split(text, R.unit_seps)) do
 		u = clean_unit(u)
-		if u ~= "" and not seen[u] then
+		if u ~= "" and not any_match(u, R.not_units) then units[#units + 1] = u end
+	end
+	for _, u in ipairs(distribute(units)) do
+		if not seen[u] then
 			seen[u] = true
 			list[#list + 1] = u
 		end
@@ -366,26 +429,34 @@ end
 -- bare: a text naming only units is a note (all of them lead).
 local function parse_note(text, lead, support, seen, bare)
 	text = trim(text)
-	-- Labelled: 牵头单位：X；配合单位：Y
-	local found = false
+	for _, p in ipairs(R.note_clauses) do text = text:gsub(p, "") end
+	for _, j in ipairs(R.unit_joins) do text = text:gsub(j, "、%1") end
+	-- Labelled: 牵头单位：X；配合单位：Y (also after a comma: X，配合单位：Y)
+	for _, l in ipairs(R.note_labels) do
+		text = text:gsub("，(" .. l.label .. "：)", "；%1")
+	end
+	local found, left = false, {}
 	for _, part in ipairs(C.split(text, "；;。")) do
+		local hit = false
 		for _, l in ipairs(R.note_labels) do
 			local rest = part:match("^" .. l.label .. "：(.*)$")
 			if rest then
 				add_units(l.role == "lead" and lead or support, seen, rest)
-				found = true
+				found, hit = true, true
 				break
 			end
 		end
+		if not hit then left[#left + 1] = part end
 	end
-	if found then return true end
+	-- What is not a label stays in the text (（5月底取得成效，牵头考核单位：X） keeps 5月底…).
+	if found then return true, table.concat(left, "，") end
 	-- Role words: X牵头，Y、Z配合 / X，Y负责
 	local parts, pending, any = C.split(text, "，,；;"), {}, false
 	local roles = {}
 	for i, part in ipairs(parts) do
 		for _, r in ipairs(R.note_roles) do
 			if ends(part, r.word) and #part > #r.word then
-				roles[i] = { role = r.role, text = part:sub(1, #part - #r.word) }
+				roles[i] = { role = r.role, text = part:sub(1, #part - #r.word), word = r.word }
 				any = true
 				break
 			end
@@ -396,12 +467,27 @@ local function parse_note(text, lead, support, seen, bare)
 		if roles[i] then
 			-- A part may itself hold two roles: X牵头、Y配合 is rare; keep it whole.
 			local role = roles[i].role
+			if role == "lead" and R.first_listed_leads and roles[i].word == "负责" and #lead == 0 then
+				-- The document said the unit listed first leads: the others support.
+				local l2 = {}
+				for _, p in ipairs(pending) do add_units(l2, {}, p) end
+				add_units(l2, {}, roles[i].text)
+				for k, u in ipairs(l2) do
+					if not seen[u] then
+						seen[u] = true
+						if k == 1 then lead[#lead + 1] = u else support[#support + 1] = u end
+					end
+				end
+				pending = {}
+				goto next_part
+			end
 			for _, p in ipairs(pending) do add_units(role == "lead" and lead or support, seen, p) end
 			pending = {}
 			add_units(role == "lead" and lead or support, seen, roles[i].text)
 		else
 			pending[#pending + 1] = part
 		end
+		::next_part::
 	end
 	for _, p in ipairs(pending) do add_units(lead, seen, p) end
 	return true
@@ -415,14 +501,17 @@ local function notes(text)
 		for _, g in ipairs(groups(text, br.open, br.close)) do
 			local tail = trim(text:sub(g.e + 1))
 			local at_end = tail == "" or tail == "。" or tail == "；"
-			if parse_note(g.inner, lead, support, seen, br.bare and at_end) then
+			local ok, left = parse_note(g.inner, lead, support, seen, br.bare and at_end)
+			if ok then
+				g.left = left
 				cuts[#cuts + 1] = g
 			end
 		end
 	end
 	table.sort(cuts, function(a, b) return a.s > b.s end)
 	for _, g in ipairs(cuts) do
-		text = text:sub(1, g.s - 1) .. text:sub(g.e + 1)
+		local keep = g.left and g.left ~= "" and ("（" .. g.left .. "）") or ""
+		text = text:sub(1, g.s - 1) .. keep .. text:sub(g.e + 1)
 	end
 	return lead, support, text
 end
@@ -766,6 +855,14 @@ local function finish_task(t, ctx)
 		end
 	end
 	rest = trim(rest:gsub("\n+$", ""))
+	if #lead == 0 and #support == 0 then
+		-- 由X负责 in a sentence, when no note names anyone.
+		for _, p in ipairs(R.inline_leads) do
+			for u in rest:gmatch(p) do
+				if ulen(u) <= R.header_line_max_chars then add_units(lead, {}, u) end
+			end
+		end
+	end
 	t.title = short_title(rest:match("^[^\n]*"))
 	t.lead, t.support = lead, support
 	t.deadlines = deadlines(rest, ctx)
@@ -814,6 +911,7 @@ local function split_points(p)
 end
 
 function R.parse(text, info)
+	R.first_listed_leads = any_match(text, R.first_listed_rules)
 	local L, unplaced, furniture = {}, {}, {}
 	for line in (text .. "\n"):gmatch("(.-)\n") do
 		if line ~= "" and any_match(line, R.page_furniture) then
@@ -1174,6 +1272,20 @@ function R.parse(text, info)
 	end
 
 	for _, t in ipairs(doc.tasks) do finish_task(t, ctx) end
+	-- A standing rule (以下均需地方人民政府负责，不再列出): that unit leads every later noted task too.
+	for _, p in ipairs(R.standing_units) do
+		local at, _, unit = text:find(p)
+		if at then
+			local line = select(2, text:sub(1, at):gsub("\n", "")) + 1
+			for _, t in ipairs(doc.tasks) do
+				if (t.line or 0) + 3 >= line or (t.line or 0) >= line then
+					local has = false
+					for _, u in ipairs(t.lead) do if u == unit or ends(u, unit) then has = true end end
+					if #t.lead + #t.support > 0 and not has then t.lead[#t.lead + 1] = unit end
+				end
+			end
+		end
+	end
 	-- Every task id once: a number printed twice gets -2, -3 … (warned above).
 	local function unique(list)
 		local seen = {}
