@@ -26,6 +26,10 @@ local R = {}
 R.sentence_ends = { "。", "！", "？", "；", "：", "）", "】", "…", "」", "!", "?", ";", ":" }
 -- A line shorter than this (in characters) is a heading or title, never cut by a page break.
 R.min_broken_line = 18
+-- When this share of lines is blank, blank lines separate paragraphs.
+R.blank_break_share = 0.35
+-- A task's first line this short, with no sentence end, is its heading.
+R.task_heading_max_chars = 30
 
 -- Lines that are page furniture, dropped (and listed as unplaced).
 R.page_furniture = { "^%-? ?%d+ ?%-?$", "^—%d+—$", "^－%d+－$", "^第%d+页", "^%d+/%d+$" }
@@ -324,7 +328,9 @@ end
 local function paragraphs(lines)
 	local paras, cur, prev = {}, nil, nil
 	for _, l in ipairs(lines) do
-		if l ~= "" then
+		if l == "" and R.blank_breaks then
+			prev = nil   -- a document with blank lines between paragraphs: one ends here
+		elseif l ~= "" then
 			if cur and prev and not is_sentence_end(prev) and ulen(prev) >= R.min_broken_line
 				and not starts(l, "—") then
 				cur = cur .. l
@@ -414,8 +420,11 @@ end
 local function add_units(list, seen, text)
 	local units = {}
 	for _, u in ipairs(C.split(text, R.unit_seps)) do
-		u = clean_unit(u)
+		-- X等各产业、招商主管部门: the list ends at 等; what follows names a class.
+		local a = u:find("等各", 1, true) or u:find("等相关", 1, true)
+		u = clean_unit(a and u:sub(1, a - 1) or u)
 		if u ~= "" and not any_match(u, R.not_units) then units[#units + 1] = u end
+		if a then break end
 	end
 	for _, u in ipairs(distribute(units)) do
 		if not seen[u] then
@@ -463,6 +472,12 @@ local function parse_note(text, lead, support, seen, bare)
 		end
 	end
 	if not any and not bare then return false end
+	-- X牵头，Y按职责分工负责: beside a lead, the others work to their duties (support).
+	local has_lead = false
+	for _, r in pairs(roles) do if r.word == "牵头" or r.word == "牵头负责" then has_lead = true end end
+	for _, r in pairs(roles) do
+		if has_lead and r.word == "负责" and ends(r.text, "按职责分工") then r.role = "support" end
+	end
 	for i, part in ipairs(parts) do
 		if roles[i] then
 			-- A part may itself hold two roles: X牵头、Y配合 is rare; keep it whole.
@@ -833,7 +848,18 @@ local function new_task(number, section, subsection, lines)
 end
 
 local function finish_task(t, ctx)
-	local paras = paragraphs(t.lines)
+	local paras
+	local first = t.lines[1] or ""
+	if #t.lines > 1 and first ~= "" and not is_sentence_end(first) and ulen(first) <= R.task_heading_max_chars
+		and (t.lines[2] or "") ~= "" and not unbalanced(first) then
+		-- 1.加快5G网络建设，铸就高品质数字底座 on a line of its own: a heading, the body below.
+		paras = { first }
+		local rest = {}
+		for k = 2, #t.lines do rest[#rest + 1] = t.lines[k] end
+		for _, p in ipairs(paragraphs(rest)) do paras[#paras + 1] = p end
+	else
+		paras = paragraphs(t.lines)
+	end
 	local text = table.concat(paras, "\n")
 	local lead, support, rest = notes(text)
 	-- Labelled note lines (责任单位：X) leave the text too.
@@ -912,6 +938,14 @@ end
 
 function R.parse(text, info)
 	R.first_listed_leads = any_match(text, R.first_listed_rules)
+	do   -- blank lines between most paragraphs: a blank line ends one
+		local blank, lines = 0, 0
+		for l in (text .. "\n"):gmatch("(.-)\n") do
+			lines = lines + 1
+			if l == "" then blank = blank + 1 end
+		end
+		R.blank_breaks = lines > 0 and blank / lines >= R.blank_break_share
+	end
 	local L, unplaced, furniture = {}, {}, {}
 	for line in (text .. "\n"):gmatch("(.-)\n") do
 		if line ~= "" and any_match(line, R.page_furniture) then
