@@ -130,7 +130,7 @@ R.first_listed_leads = false   -- set by parse when the document states such a r
 -- A standing rule: a unit every later note includes without naming it.
 R.standing_units = { "以下均需(.-)负责，不再列出", "以下均需(.-)参与，不再列出" }
 -- 由X负责 inside a sentence, when a task has no note.
-R.inline_leads = { "由([^，。；（）]-)负责", "由([^，。；（）]-)牵头" }
+R.inline_leads = { "由(.-)负责", "由(.-)牵头" }
 R.unit_strip_front = { "^由", "^请" }
 R.unit_strip_back = { "等单位$", "等部门$", "等$", "按职责分工$", "按职责$", "分别$", "共同$" }
 
@@ -148,7 +148,8 @@ R.bare_year_followers = { "^，", "^前", "^底", "^以前" }
 R.clause_seps = { "，", "。", "；", "！", "？", "\n" }
 
 -- Targets.
-R.quota_triggers = { "不少于", "不低于", "不超过", "不多于", "不高于", "至少", "最少", "达到", "超过" }
+R.quota_triggers = { "不少于", "不低于", "不超过", "不多于", "不高于", "至少", "最少", "达到", "超过",
+	"新增", "建成", "引进", "培育", "累计" }
 R.quota_units = { "平方米", "万元", "亿元", "千米", "公里", "课时", "学时", "小时", "元", "名", "人",
 	"次", "个", "天", "期", "项", "家", "所", "户", "场", "篇", "条", "份", "批", "支", "类", "套",
 	"间", "处", "本", "件", "座", "张", "台", "万" }
@@ -885,11 +886,14 @@ local function finish_task(t, ctx)
 		-- 由X负责 in a sentence, when no note names anyone.
 		for _, p in ipairs(R.inline_leads) do
 			for u in rest:gmatch(p) do
-				if ulen(u) <= R.header_line_max_chars then add_units(lead, {}, u) end
+				if ulen(u) <= R.header_line_max_chars and not has_any(u, { "，", "。", "；", "（", "）" }) then
+					add_units(lead, {}, u)
+				end
 			end
 		end
 	end
-	t.title = short_title(rest:match("^[^\n]*"))
+	local tag = rest:match("^【([^】]+)】")   -- 第一条 【培育对象】…: the tag is the title
+	t.title = tag or short_title(rest:match("^[^\n]*"))
 	t.lead, t.support = lead, support
 	t.deadlines = deadlines(rest, ctx)
 	t.targets = targets(rest)
@@ -1136,6 +1140,8 @@ function R.parse(text, info)
 		elseif kind == "attachments" then
 			cur_task = nil
 			blocks[#blocks + 1] = { kind = "text", lines = { s } }
+		elseif cur_task and cur_task.article and (kind == "subsection" or kind == "task") then
+			cur_task.lines[#cur_task.lines + 1] = s   -- （一） and 1. inside an article
 		elseif kind == "section" and not in_annex then
 			local title, text = first_sentence(rest)
 			sec = { number = num, title = trim(title) }
@@ -1151,8 +1157,6 @@ function R.parse(text, info)
 			sub = { number = num, title = trim(title) }
 			blocks[#blocks + 1] = { kind = "subsection", number = num, title = sub.title,
 				lines = { (text:gsub("^。", "")) }, section = secnum, annex = in_annex, line = i }
-		elseif cur_task and cur_task.article and (kind == "subsection" or kind == "task") then
-			cur_task.lines[#cur_task.lines + 1] = s   -- （一） and 1. inside an article
 		elseif kind == "article" and not in_annex then
 			-- 第X条: a task of its own; the numbered points inside it are its text.
 			last = v

@@ -108,4 +108,16 @@ for t in 1.1 2.2 5.5; do
 	check "jichu: plan links task $t" grep -q "tasks/$t/" "$site/public/plans/jichu/index.html"
 done
 
+# Nothing lost without a word: gaps and duplicates are warnings at their line, shown by --dry-run.
+h=tests/import/habits/numbering.txt
+pp import "$h" --dry-run
+check "habits: --dry-run exits 0" test $? -eq 0
+check "a numbering gap is a warning naming its line" grep -q 'numbering.txt:6:1: warning: task 4 follows task 2' "$PP_TMP/err"
+check "a duplicate number is a warning naming its line" grep -q 'numbering.txt:9:1: warning: task number 4 printed again' "$PP_TMP/err"
+check "a title starting with digits is a task" grep -q '1.2. 3个一工程' "$PP_TMP/out"
+check "a section title holding 保障 keeps its tasks" grep -q '^  2.2. ' "$PP_TMP/out"
+check "a Chinese-numeral date at the signature" grep -q '^date: *2025-03-18' "$PP_TMP/out"
+pp import "$h" --expect tests/import/habits/numbering.expect.json
+check "habits: matches its expectation" test $? -eq 0
+
 pp_done import
