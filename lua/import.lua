@@ -36,8 +36,11 @@ R.page_furniture = { "^%-? ?%d+ ?%-?$", "^—%d+—$", "^－%d+－$", "^第%d+�
 
 -- Header: issuing body, document number, notice title, plan title.
 R.issuer_endings = { "委员会", "工作委员会", "办公厅", "办公室", "组织部", "宣传部", "人民政府",
-	"政府", "党委", "党组", "工委", "委", "局", "厅", "部", "小组" }
-R.issuer_drop = { "文件$" }                       -- 中共深圳市委办公厅文件 → 中共深圳市委办公厅
+	"政府", "党委", "党组", "工委", "委", "局", "厅", "部", "小组", "总署" }
+R.issuer_drop = { "文件$" }
+-- Where a signature line of several issuers is split.
+R.issuer_not_split = { "^办公室", "^办公厅", "^党组", "^机关", "^直属", "^驻" }
+R.issuer_split_endings = { "总署", "局", "厅", "委员会", "办公室", "人民政府", "财政部", "商务部", "管委会" }                       -- 中共深圳市委办公厅文件 → 中共深圳市委办公厅
 R.doc_no = { "(%S-〔%d%d%d%d〕%d+号)", "(%S-%[%d%d%d%d%]%d+号)", "(%S-（%d%d%d%d）%d+号)",
 	"(%S-［%d%d%d%d］%d+号)" }
 R.notice_start = { "关于" }
@@ -46,6 +49,9 @@ R.title_endings = { "方案", "计划", "清单", "意见", "办法", "要点", 
 	"安排", "纲要", "措施", "规定", "实施意见", "工作方案" }
 R.max_title_chars = 80
 R.max_notice_chars = 400   -- a notice of seven joint issuers names them all in its title
+
+-- A paragraph after the tasks that closes the document (施行, 解释, 废止): plan text.
+R.closing_paragraphs = { "自印发之日起施行", "自发布之日起施行", "自印发之日起实施", "负责解释。", "同时废止。" }
 
 -- Lines after the signature's date: notes on the copy, not the plan.
 R.trailers = { "^（本文有删减）$", "^（此件[^）]*）$", "^公开方式：", "印发$", "^抄送：" }
@@ -138,18 +144,25 @@ R.unit_strip_back = { "等单位$", "等部门$", "等$", "按职责分工$", "�
 -- longest text from there that is a date).
 R.date_starts = { "截止到%d", "截至%d", "截止%d", "到%d", "至%d", "%d%d%d%d年", "%d%d?月",
 	"二〇", "二○", "二零", "一九",
-	"年底", "年末", "年内", "上半年", "下半年", "第.-季度" }
+	"年底", "年末", "年内", "上半年", "下半年", "第.-季度", "一季度", "二季度", "三季度", "四季度",
+	"今年", "明年" }
 -- Text just before a date that makes it no deadline (每年底, 一年内, 2019—2023年).
 R.date_not_after = { "每$", "每个$", "一$", "两$", "三$", "半$", "近$", "%d$", "%d—$", "%d%-$", "%d～$", "%d~$",
 	"上$", "本$", "当$", "今$", "明$", "去$", "往$", "逐$", "全$" }
 -- A bare year (2018年) is a deadline only with a lead word (到2020年) or opening
 -- a clause and followed by one of these.
-R.bare_year_followers = { "^，", "^前", "^底", "^以前" }
+R.bare_year_followers = { "^，", "^前", "^底", "^以前", "^建成", "^完成", "^实现", "^基本", "^全面",
+	"^投用", "^投入", "^上线", "^竣工", "^开工", "^达到", "^形成", "^初步", "^力争", "^前后" }
+-- After a date: it names an event, not a deadline.
+R.date_not_before = { "^（含）", "^至%d", "^印发", "^发布", "^施行", "^起", "^以来", "^注册", "^成立", "^出台",
+	"^召开", "^颁布", "^开始施行", "^实施的" }
+-- Before a date: a validity or a start, not a deadline.
+R.date_ref_before = { "%d日$", "有效期$", "有效期为$", "有效期至$", "有效期到$", "自$", "从$", "于$" }
 R.clause_seps = { "，", "。", "；", "！", "？", "\n" }
 
 -- Targets.
 R.quota_triggers = { "不少于", "不低于", "不超过", "不多于", "不高于", "至少", "最少", "达到", "超过",
-	"新增", "建成", "引进", "培育", "累计" }
+	"新增", "建成", "引进", "培育", "累计", "推荐" }
 R.quota_units = { "平方米", "万元", "亿元", "千米", "公里", "课时", "学时", "小时", "元", "名", "人",
 	"次", "个", "天", "期", "项", "家", "所", "户", "场", "篇", "条", "份", "批", "支", "类", "套",
 	"间", "处", "本", "件", "座", "张", "台", "万" }
@@ -174,7 +187,18 @@ R.percent_not_after = { "在$", "由$", "从$", "比$",
 		end
 		return true
 	end }
-R.percent_not_before = { "^的基础上", "^为基数", "^为基础", "^的基数" }
+R.percent_not_before = { "^的基础上", "^为基数", "^为基础", "^的基数", "^租金补贴", "^补贴", "^的补贴",
+	"^给予" }
+-- After a number and its unit: a condition on who qualifies, not a target.
+R.quantity_not_before = { "^以上的", "^以下的", "^以内的", "^（含）以上的", "^及以上的", "^百分点以上的",
+	"^百分点以下的" }
+-- Before a quota's trigger: a rate per item (每引进1名), not a target.
+R.quota_not_after = { "每$", "营业额$", "营业收入$", "产值$", "销售额$", "资产$", "收入$" }
+-- In the clause before a percentage: a rate (按…的80%给予…).
+R.rate_words = { "按" }
+R.rate_after = { "给予", "补贴", "奖励", "资助", "返还", "补助" }
+-- After a percentage, when 由 comes before it: the old value of a change.
+R.raise_words = { "提至", "提高至", "提高到", "提升至", "提升到", "增至", "调至", "调整为", "扩大至" }
 
 -- Sections whose subsections are never tasks (for documents with neither
 -- numbered tasks nor 一是 points).
@@ -598,6 +622,12 @@ local function deadlines(s, ctx)
 					local lead = text:find("^到") or text:find("^至") or text:find("^截")
 					ok = lead or (is_clause_start(s, a) and any_match(after, R.bare_year_followers))
 				end
+				-- A date something was issued, registered or started (2024年6月14日印发,
+				-- 10月（含）后注册) or a validity (有效期至…) is no deadline.
+				if ok and (any_match(after, R.date_not_before) or any_match(s:sub(1, a - 1), R.date_ref_before)) then
+					ok = false
+					taken_to = best   -- nor is any date inside it (12月31日 of 有效期至2026年12月31日)
+				end
 				if ok then
 					local iso, rel = C.date(text, ctx)
 					local y = text:match("(%d%d%d%d)年")
@@ -627,6 +657,29 @@ local function deadlines(s, ctx)
 		d.s, d.e = nil, nil
 	end
 	return found
+end
+
+-- A number that qualifies (营业额达到500万元以上的企业), is a rate (按…的80%给予),
+-- or a baseline raised to another (由60%提至90%: 60) is no target.
+local function condition_or_rate(s, a, b)
+	if any_match(s:sub(b + 1), R.quantity_not_before) then return true end
+	local lo, hi = clause_bounds(s, a, b)
+	local before, after = s:sub(lo, a - 1), s:sub(b + 1, hi)
+	local stop = #s
+	for _, sep in ipairs({ "。", "；" }) do
+		local x = s:find(sep, b + 1, true)
+		if x and x < stop then stop = x end
+	end
+	local sentence_after = s:sub(b + 1, stop)
+	for _, w in ipairs(R.rate_words) do
+		if before:find(w, 1, true) then
+			for _, x in ipairs(R.rate_after) do if sentence_after:find(x, 1, true) then return true end end
+		end
+	end
+	if before:find("由", 1, true) then
+		for _, w in ipairs(R.raise_words) do if after:find(w, 1, true) then return true end end
+	end
+	return false
 end
 
 -- The clause around a number, without a leading deadline.
@@ -673,7 +726,7 @@ local function targets(s)
 		end
 		local lowbefore = s:sub(1, start - 1)
 		if not upper_follows and not in_spans(spans, a) and not any_match(lowbefore, R.percent_not_after)
-			and not any_match(after, R.percent_not_before) then
+			and not any_match(after, R.percent_not_before) and not condition_or_rate(s, start, b) then
 			local t = { text = target_text(s, start, b), unit = "%", kind = "percent" }
 			if lowtext then
 				t.value, t.max = tonumber(lowtext), tonumber(num)
@@ -710,16 +763,46 @@ local function targets(s)
 				if ch == "，" or ch == "。" or ch == "；" or ch == "、" then pos = #rest + 1 break end
 				pos, n = pos + #ch, n + 1
 			end
-			local num = rest:match("^(%d+%.?%d*)", pos)
-			if num and pos <= #rest then
-				local after = rest:sub(pos + #num)
-				local unit
-				for _, u in ipairs(R.quota_units) do
-					if starts(after, u) then unit = u break end
+			-- The first number within reach that a counter word follows (新增5G基站1000座).
+			local num, unit, after
+			while pos <= #rest and n <= R.quota_reach do
+				local x = rest:match("^(%d+%.?%d*)", pos)
+				if x then
+					after = rest:sub(pos + #x)
+					for _, u in ipairs(R.quota_units) do
+						if starts(after, u) then unit = u break end
+					end
+					if unit then num = x break end
+					pos = pos + #x
+				else
+					local ch = rest:sub(pos, (utf8.offset(rest, 2, pos) or #rest + 1) - 1)
+					if ch == "，" or ch == "。" or ch == "；" or ch == "、" then break end
+					pos, n = pos + #ch, n + 1
 				end
+			end
+			if num and pos <= #rest then
 				local abs = b + pos
-				if unit and not in_spans(spans, abs) then
+				if unit and not in_spans(spans, abs) and not any_match(s:sub(1, a - 1), R.quota_not_after)
+					and not any_match(after:sub(#unit + 1), R.quantity_not_before) then
 					add({ text = target_text(s, a, abs + #num), value = tonumber(num), unit = unit, kind = "quantity" })
+				end
+			end
+		end
+	end
+	-- Quotas without a trigger word: 3个以上, 15座以上 (not 500万元以上的企业, a condition).
+	for _, u in ipairs(R.quota_units) do
+		i = 1
+		while true do
+			local a, b, num = s:find("(%d+%.?%d*)" .. u .. "以上", i)
+			if not a then break end
+			i = b + 1
+			local prev = s:sub(a - 1, a - 1)
+			if not prev:match("[%d%.]") and not in_spans(spans, a) and not starts(s:sub(b + 1), "的")
+				and not any_match(s:sub(1, a - 1), R.quota_not_after) then
+				local dup = false
+				for _, t in ipairs(out) do if t.value == tonumber(num) and t.unit == u then dup = true end end
+				if not dup then
+					add({ text = target_text(s, a, b), value = tonumber(num), unit = u, kind = "quantity" })
 				end
 			end
 		end
@@ -763,6 +846,33 @@ local function is_issuer(s)
 	for _, p in ipairs(R.issuer_drop) do t = t:gsub(p, "") end
 	if any_end(t, R.issuer_endings) then return t end
 	return nil
+end
+
+-- A signature line naming several issuers (海关总署 国家移民局 民航局, its
+-- spaces gone): split where each piece ends as an issuer does.
+local function split_issuers(s)
+	local out, start, i = {}, 1, 1
+	while i <= #s do
+		local hit
+		for _, e in ipairs(R.issuer_split_endings) do
+			if s:sub(i, i + #e - 1) == e then hit = e break end
+		end
+		if hit then
+			local piece = s:sub(start, i + #hit - 1)
+			local rest = s:sub(i + #hit)
+			if ulen(piece) >= 3 and (rest == "" or (ulen(rest) >= 3 and not any_match(rest, R.issuer_not_split))) then
+				out[#out + 1] = piece
+				start = i + #hit
+			end
+			i = i + #hit
+		else
+			i = i + 1
+		end
+	end
+	if start <= #s then
+		if #out > 0 then out[#out] = out[#out] .. s:sub(start) else out[1] = s end
+	end
+	return out
 end
 
 local function find_doc_no(s)
@@ -1087,7 +1197,10 @@ function R.parse(text, info)
 			local date_at, names = k, {}
 			k = k - 1
 			while k > i and (L[k] == "" or is_issuer(L[k])) and date_at - k <= R.signature_lines do
-				if L[k] ~= "" then table.insert(names, 1, is_issuer(L[k])) end
+				if L[k] ~= "" then
+					local parts = split_issuers(is_issuer(L[k]):gsub("%s+", ""))
+					for x = #parts, 1, -1 do table.insert(names, 1, parts[x]) end
+				end
 				k = k - 1
 			end
 			if #names > 0 then
@@ -1180,6 +1293,9 @@ function R.parse(text, info)
 			cur_task.subsection_title = sub and sub.title
 			series[#series + 1] = cur_task
 			blocks[#blocks + 1] = { kind = in_annex and "annex_task" or "task", task = cur_task }
+		elseif not kind and cur_task and not cur_task.article and any_match(s, R.closing_paragraphs) then
+			cur_task = nil
+			blocks[#blocks + 1] = { kind = in_annex and "annex_text" or "text", lines = { s } }
 		elseif not kind and not cur_task and sec and not sub and not in_annex and s ~= ""
 			and note_at_end(s) then
 			-- A measure without a number that carries its own note (责任单位：…) is a task.
@@ -1255,8 +1371,9 @@ function R.parse(text, info)
 	end
 	number_unnumbered(doc.tasks)
 
-	-- No numbered tasks: 一是…二是… points, else the subsections, are the tasks.
-	if #doc.tasks == 0 then
+	-- No numbered tasks: 一是…二是… points, else the subsections, are the tasks
+	-- (not when an annex lists them: the text is then the rules around them).
+	if #doc.tasks == 0 and #doc.annex_tasks == 0 then
 		local container = 0
 		for _, b in ipairs(blocks) do
 			if (b.kind == "section" or b.kind == "subsection") and not b.annex then
