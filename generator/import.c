@@ -121,6 +121,24 @@ char *import_find_rules(const char *explicit_path, const char *site_dir, const c
 	return found;
 }
 
+char *import_find_shipped_rules(const char *explicit_path, const char *exe_dir)
+{
+	return import_find_rules(explicit_path, NULL, exe_dir);
+}
+
+char *import_find_site_rules(const char *site_dir, const char *shipped)
+{
+	struct buf p = BUF_INIT;
+	struct stat st, sh;
+	buf_printf(&p, "%s/lua/import.lua", site_dir ? site_dir : ".");
+	char *path = NULL;
+	if (stat(buf_cstr(&p), &st) == 0 && S_ISREG(st.st_mode) &&
+	    !(shipped && stat(shipped, &sh) == 0 && sh.st_dev == st.st_dev && sh.st_ino == st.st_ino))
+		path = xstrdup(site_dir && strcmp(site_dir, ".") != 0 ? buf_cstr(&p) : "lua/import.lua");
+	buf_free(&p);
+	return path;
+}
+
 /* ---- the rules' helpers: the `import` module ---------------------------- */
 
 static int l_number(lua_State *L)
@@ -362,8 +380,9 @@ static void complete_tasks(struct arena *a, struct value *tasks)
 struct rules_job {
 	struct sandbox *box;
 	struct arena *a;
-	const char *rules, *src, *text, *plan_id;
-	size_t srclen, len;
+	const char *rules, *src, *text, *plan_id, *due_default;
+	const char *site, *site_src;   /* the site's rules that extend them, or NULL */
+	size_t srclen, len, site_srclen;
 	struct value *raw;
 	const char *shape;   /* what the rules returned is not what the form needs */
 };
@@ -383,6 +402,20 @@ static int run_rules(lua_State *L)
 		j->shape = "the rules must return a table with a parse function";
 		return 0;
 	}
+	if (j->site) {
+		/* The site's rules extend the shipped ones: they get the table, change
+		 * it in place, or return one to use instead. */
+		j->box->cur = j->site;
+		if (sandbox_load(L, j->site_src, j->site_srclen, j->site) != LUA_OK)
+			return lua_error(L);
+		lua_pushvalue(L, -2);
+		lua_call(L, 1, 1);
+		if (lua_istable(L, -1))
+			lua_remove(L, -2);
+		else
+			lua_pop(L, 1);
+		j->box->cur = j->rules;
+	}
 	lua_getfield(L, -1, "parse");
 	if (!lua_isfunction(L, -1)) {
 		j->shape = "the rules must return a table with a parse function";
@@ -392,6 +425,10 @@ static int run_rules(lua_State *L)
 	lua_newtable(L);
 	lua_pushstring(L, j->plan_id ? j->plan_id : "plan");
 	lua_setfield(L, -2, "plan");
+	if (j->due_default) {
+		lua_pushstring(L, j->due_default);
+		lua_setfield(L, -2, "due_default");
+	}
 	lua_call(L, 2, 1);
 	if (!lua_istable(L, -1)) {
 		j->shape = "parse must return a table";
@@ -413,11 +450,20 @@ struct value *import_run_limited(struct arena *a, const char *rules_path, const 
                                  size_t len, const char *plan_id,
                                  const struct sandbox_opts *limits, struct diags *d)
 {
+	struct import_opts io = { .plan_id = plan_id, .limits = limits };
+	return import_run_opts(a, rules_path, text, len, &io, d);
+}
+
+struct value *import_run_opts(struct arena *a, const char *rules_path, const char *text, size_t len,
+                              const struct import_opts *io, struct diags *d)
+{
 	struct value *doc = NULL;
 	struct sandbox box;
 	struct sandbox_opts o = { 0 };
+	const struct sandbox_opts *limits = io->limits;
 	struct rules_job j = { .box = &box, .a = a, .rules = rules_path, .text = text, .len = len,
-	                       .plan_id = plan_id };
+	                       .plan_id = io->plan_id, .due_default = io->due_default,
+	                       .site = io->site_rules };
 	struct arena *scratch = arena_new();
 	char *dir = xstrdup(rules_path), *slash = strrchr(dir, '/');
 	if (limits)
@@ -428,6 +474,8 @@ struct value *import_run_limited(struct arena *a, const char *rules_path, const 
 	o.lib_dir = slash ? dir : ".";
 	o.who = "import rules";
 	if (content_read_text(scratch, rules_path, rules_path, &j.src, &j.srclen, d) < 0)
+		goto out;
+	if (j.site && content_read_text(scratch, j.site, j.site, &j.site_src, &j.site_srclen, d) < 0)
 		goto out;
 	if (sandbox_open(&box, &o, NULL, d) < 0)
 		goto close;

@@ -34,6 +34,24 @@ void import_repair(const char *src, size_t len, struct buf *out);
  * exe_dir/lua/import.lua, else exe_dir/../share/planpress/lua/import.lua, else
  * PP_DATADIR/lua/import.lua. Returns a path the caller frees, or NULL. */
 char *import_find_rules(const char *explicit_path, const char *site_dir, const char *exe_dir);
+/* The shipped rules (the same search without the site), and the site's own
+ * rules that extend them (site_dir/lua/import.lua, when it exists and is not
+ * the shipped file itself). Paths the caller frees, or NULL. */
+char *import_find_shipped_rules(const char *explicit_path, const char *exe_dir);
+char *import_find_site_rules(const char *site_dir, const char *shipped);
+
+/* What a run of the rules is given besides the text. */
+struct import_opts {
+	const char *plan_id;       /* names the plan (links to its annex use it); NULL: "plan" */
+	const char *due_default;   /* "year-end": undated tasks are due at their year's end; NULL: none */
+	const char *site_rules;    /* run after the rules with them as its argument; NULL: none */
+	const struct sandbox_opts *limits;   /* NULL: the defaults */
+};
+/* import_run_limited with every option: the site's rules file runs after the
+ * shipped ones, gets their table as its argument (...), may change its tables
+ * and functions in place, and may return a table to use instead. */
+struct value *import_run_opts(struct arena *a, const char *rules_path, const char *text, size_t len,
+                              const struct import_opts *o, struct diags *d);
 
 /* Runs the rules file on the repaired text. plan_id names the plan (links to
  * its annex use it). Returns the document, owned by arena a: the fields of the
