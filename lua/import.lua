@@ -26,8 +26,6 @@ local R = {}
 R.sentence_ends = { "。", "！", "？", "；", "：", "）", "】", "…", "」", "!", "?", ";", ":" }
 -- A line shorter than this (in characters) is a heading or title, never cut by a page break.
 R.min_broken_line = 18
--- When this share of lines is blank, blank lines separate paragraphs.
-R.blank_break_share = 0.35
 -- A task's first line this short, with no sentence end, is its heading.
 R.task_heading_max_chars = 30
 
@@ -353,9 +351,7 @@ end
 local function paragraphs(lines)
 	local paras, cur, prev = {}, nil, nil
 	for _, l in ipairs(lines) do
-		if l == "" and R.blank_breaks then
-			prev = nil   -- a document with blank lines between paragraphs: one ends here
-		elseif l ~= "" then
+		if l ~= "" then
 			if cur and prev and not is_sentence_end(prev) and ulen(prev) >= R.min_broken_line
 				and not starts(l, "—") then
 				cur = cur .. l
@@ -1052,14 +1048,6 @@ end
 
 function R.parse(text, info)
 	R.first_listed_leads = any_match(text, R.first_listed_rules)
-	do   -- blank lines between most paragraphs: a blank line ends one
-		local blank, lines = 0, 0
-		for l in (text .. "\n"):gmatch("(.-)\n") do
-			lines = lines + 1
-			if l == "" then blank = blank + 1 end
-		end
-		R.blank_breaks = lines > 0 and blank / lines >= R.blank_break_share
-	end
 	local L, unplaced, furniture = {}, {}, {}
 	for line in (text .. "\n"):gmatch("(.-)\n") do
 		if line ~= "" and any_match(line, R.page_furniture) then
