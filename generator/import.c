@@ -829,8 +829,11 @@ static void plan_front(struct buf *b, const struct value *doc, const char *id, c
 		buf_putc(b, '\n');
 	}
 	const struct value *date = value_get(doc, "date");
-	if (is_iso_date(date))
+	if (is_iso_date(date)) {
 		buf_printf(b, "date: %s\n", date->u.str.s);
+		/* The plan runs from the day it was issued, unless staff say otherwise. */
+		buf_printf(b, "start: %s  # derived: the document's date\n", date->u.str.s);
+	}
 	if (value_is(period, V_ARRAY) && value_len(period) == 2) {
 		buf_puts(b, "period: ");
 		yaml_list(b, period);
@@ -946,6 +949,10 @@ static void task_front(struct buf *b, const struct value *t, size_t weight)
 	}
 	if (due)
 		buf_printf(b, "due: %s\n", due->u.str.s);
+	else if (is_iso_date(value_get(t, "due")))
+		/* Not printed in the document: the year's end of a yearly list. */
+		buf_printf(b, "due: %s  # derived: the end of the task's year (--due-default year-end)\n",
+		           value_get(t, "due")->u.str.s);
 	buf_printf(b, "weight: %zu\nstatus: not_started\nprogress: 0\n", weight);
 	if (ndated) {
 		buf_puts(b, "milestones:\n");

@@ -206,6 +206,10 @@ R.non_task_sections = { "^指导思想", "^总体要求$", "^总体思路$", "^�
 	"^实施要求$", "^工作保障$", "^附则$", "^[%S]-意义$", "^适用范围$", "^工作思路$" }
 R.non_task_section_max_chars = 10   -- a longer title is a task heading, whatever its words
 
+-- "year-end": tasks with no dated deadline are due at the end of their year
+-- (planpress import --due-default year-end says the same); nil: no due date.
+R.due_default = nil
+
 -- Thresholds the walk uses, named so a site's rules can change them.
 R.header_line_max_chars = 40        -- a document number or issuer line is shorter
 R.header_prose_chars = 30           -- a longer header line is prose: the text has begun
@@ -1001,6 +1005,10 @@ local function finish_task(t, ctx)
 	local tag = rest:match("^【([^】]+)】")   -- 第一条 【培育对象】…: the tag is the title
 	t.title = tag or short_title(rest:match("^[^\n]*"))
 	t.lead, t.support = lead, support
+	-- The year of the task's own section (（一）2025年重点任务) comes first.
+	ctx = (t.subsection_title and year_of(t.subsection_title)) or
+		(t.section_title and year_of(t.section_title)) or ctx
+	t.year = ctx > 0 and ctx or nil
 	t.deadlines = deadlines(rest, ctx)
 	t.targets = targets(rest)
 	local body = {}
@@ -1452,6 +1460,18 @@ function R.parse(text, info)
 		annex.period = period_of(annex.title) or doc.period
 		actx = year_of(annex.title) or ctx
 		for _, t in ipairs(doc.annex_tasks) do finish_task(t, actx) end
+	end
+	-- A yearly list: an undated task is due at its year's end (derived, and marked so).
+	local due_default = (info and info.due_default) or R.due_default
+	for _, list in ipairs({ doc.tasks, doc.annex_tasks }) do
+		for _, t in ipairs(list) do
+			local dated = false
+			for _, d in ipairs(t.deadlines) do if d.date then dated = true end end
+			if due_default == "year-end" and not dated and t.year then
+				t.due, t.due_derived = string.format("%04d-12-31", t.year), "year-end"
+			end
+			t.year = nil
+		end
 	end
 
 	-------------------------------------------------------------------- bodies

@@ -84,6 +84,28 @@ pp -C "$site" import "$seeds/003_89e1321fb2444f5e.txt" --plan jichu
 check "import of sub-points exits 0" test $? -eq 0
 check "sub-point task written" test -s "$site/content/plans/jichu/tasks/5.5.md"
 
+# Nothing lost without a word: gaps and duplicates are warnings at their line, shown by --dry-run.
+h=tests/import/habits/numbering.txt
+pp import "$h" --dry-run
+check "habits: --dry-run exits 0" test $? -eq 0
+check "a numbering gap is a warning naming its line" grep -q 'numbering.txt:6:1: warning: task 4 follows task 2' "$PP_TMP/err"
+check "a duplicate number is a warning naming its line" grep -q 'numbering.txt:9:1: warning: task number 4 printed again' "$PP_TMP/err"
+check "a title starting with digits is a task" grep -q '1.2. 3个一工程' "$PP_TMP/out"
+check "a section title holding 保障 keeps its tasks" grep -q '^  2.2. ' "$PP_TMP/out"
+check "a Chinese-numeral date at the signature" grep -q '^date: *2025-03-18' "$PP_TMP/out"
+pp import "$h" --expect tests/import/habits/numbering.expect.json
+check "habits: matches its expectation" test $? -eq 0
+pp -C "$site" import "$PP_ROOT/$h" --plan yearly-2025 --due-default year-end
+check "--due-default year-end exits 0" test $? -eq 0
+check "an undated task is due at the year's end, marked derived" \
+	grep -q '^due: 2025-12-31  # derived: the end of the task' "$site/content/plans/yearly-2025/tasks/1.4.md"
+check "a dated task keeps its deadline" grep -q '^due: 2025-12-31$' "$site/content/plans/yearly-2025/tasks/1.2.md"
+check "the plan starts at the document's date, marked derived" \
+	grep -q "^start: 2025-03-18  # derived: the document's date" "$site/content/plans/yearly-2025/_index.md"
+check "a duplicate number gets its own page" test -s "$site/content/plans/yearly-2025/tasks/1.4-2.md"
+pp -C "$site" import "$PP_ROOT/$h" --plan x --due-default someday
+check "a bad --due-default exits 2" test $? -eq 2
+
 pp -C "$site" build
 rc=$?
 check "the imported site builds" test $rc -eq 0
@@ -107,17 +129,5 @@ for t in 1.1 2.2 5.5; do
 	check "jichu: task $t page and link" test -s "$site/public/plans/jichu/tasks/$t/index.html"
 	check "jichu: plan links task $t" grep -q "tasks/$t/" "$site/public/plans/jichu/index.html"
 done
-
-# Nothing lost without a word: gaps and duplicates are warnings at their line, shown by --dry-run.
-h=tests/import/habits/numbering.txt
-pp import "$h" --dry-run
-check "habits: --dry-run exits 0" test $? -eq 0
-check "a numbering gap is a warning naming its line" grep -q 'numbering.txt:6:1: warning: task 4 follows task 2' "$PP_TMP/err"
-check "a duplicate number is a warning naming its line" grep -q 'numbering.txt:9:1: warning: task number 4 printed again' "$PP_TMP/err"
-check "a title starting with digits is a task" grep -q '1.2. 3个一工程' "$PP_TMP/out"
-check "a section title holding 保障 keeps its tasks" grep -q '^  2.2. ' "$PP_TMP/out"
-check "a Chinese-numeral date at the signature" grep -q '^date: *2025-03-18' "$PP_TMP/out"
-pp import "$h" --expect tests/import/habits/numbering.expect.json
-check "habits: matches its expectation" test $? -eq 0
 
 pp_done import
