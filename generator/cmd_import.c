@@ -81,7 +81,9 @@ int cmd_import(const struct cli *cli, int argc, char **argv)
 			else
 				expect = argv[i];
 		} else if (strcmp(a, "--force") == 0) {
-			force = 1;
+			force = IMPORT_FORCE;
+		} else if (strcmp(a, "--force=overwrite") == 0) {
+			force = IMPORT_OVERWRITE;
 		} else if (strcmp(a, "--dry-run") == 0 || strcmp(a, "-n") == 0) {
 			dry = 1;
 		} else if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) {

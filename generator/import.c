@@ -21,6 +21,7 @@
 #include "luaval.h"
 #include "output.h"
 #include "sandbox.h"
+#include "sha1.h"
 #include "utf8.h"
 #include "xalloc.h"
 
@@ -776,8 +777,67 @@ static void yaml_list(struct buf *out, const struct value *arr)
 
 /* ---- content files ---------------------------------------------------------- */
 
+/* The digest of a page as written, with its mark line bare (IMPORT_MARK
+ * alone), as hex in out (IMPORT_DIGEST_HEX + 1 bytes). */
+static void page_digest(const char *s, size_t len, size_t mark_at, size_t mark_end, char *out)
+{
+	struct sha1 h;
+	unsigned char raw[20];
+	sha1_init(&h);
+	sha1_update(&h, s, mark_at);
+	sha1_update(&h, IMPORT_MARK, strlen(IMPORT_MARK));
+	sha1_update(&h, s + mark_end, len - mark_end);
+	sha1_final(&h, raw);
+	for (int i = 0; i < 20; i++)
+		snprintf(out + 2 * i, 3, "%02x", raw[i]);
+}
+
+/* Where the mark line of page s starts and where it ends (before its
+ * newline), inside the front matter; 0 when there is none. */
+static int find_mark(const char *s, size_t len, size_t *at, size_t *end)
+{
+	size_t ml = strlen(IMPORT_MARK), i = 0;
+	if (len < 4 || memcmp(s, "---\n", 4) != 0)
+		return 0;
+	i = 4;
+	while (i < len) {
+		size_t e = i;
+		while (e < len && s[e] != '\n')
+			e++;
+		if (e - i == 3 && memcmp(s + i, "---", 3) == 0)
+			return 0;
+		if (e - i >= ml && memcmp(s + i, IMPORT_MARK, ml) == 0 &&
+		    (e - i == ml || s[i + ml] == ' ')) {
+			*at = i;
+			*end = e;
+			return 1;
+		}
+		i = e + 1;
+	}
+	return 0;
+}
+
+/* Adds the digest of what is written to the page's mark line:
+ * generated_by: planpress import sha1-<hex>. */
+static void stamp(struct buf *data)
+{
+	size_t at, end;
+	if (!find_mark(data->data, data->len, &at, &end))
+		return;
+	char hex[IMPORT_DIGEST_HEX + 1];
+	page_digest(data->data, data->len, at, end, hex);
+	struct buf out = BUF_INIT;
+	buf_put(&out, data->data, end);
+	buf_printf(&out, " %s%s", IMPORT_DIGEST_PREFIX, hex);
+	buf_put(&out, data->data + end, data->len - end);
+	buf_truncate(data, 0);
+	buf_put(data, out.data, out.len);
+	buf_free(&out);
+}
+
 static void add_file(struct import_files *f, char *path, struct buf *data)
 {
+	stamp(data);
 	f->v = xrealloc(f->v, (f->n + 1) * sizeof *f->v);
 	f->v[f->n].path = path;
 	f->v[f->n].len = data->len;
@@ -1055,25 +1115,44 @@ void import_files_free(struct import_files *f)
 	f->n = 0;
 }
 
-/* 1 when the file at path has IMPORT_MARK in its front matter. */
-static int generated_by_us(const char *path)
+int import_page_state(const char *s, size_t len)
 {
-	FILE *fp = fopen(path, "rb");
-	if (!fp)
+	size_t at, end, pl = strlen(IMPORT_DIGEST_PREFIX), ml = strlen(IMPORT_MARK);
+	if (!find_mark(s, len, &at, &end))
+		return IMPORT_PAGE_NOT_OURS;
+	const char *tail = s + at + ml;
+	size_t tl = end - at - ml;
+	if (tl != 1 + pl + IMPORT_DIGEST_HEX || memcmp(tail + 1, IMPORT_DIGEST_PREFIX, pl) != 0)
+		return IMPORT_PAGE_NO_DIGEST;
+	char hex[IMPORT_DIGEST_HEX + 1];
+	page_digest(s, len, at, end, hex);
+	return memcmp(hex, tail + 1 + pl, IMPORT_DIGEST_HEX) == 0 ? IMPORT_PAGE_UNCHANGED : IMPORT_PAGE_CHANGED;
+}
+
+/* The state of the page at path (import_page_state); NOT_OURS when unreadable. */
+static int page_state(const char *path)
+{
+	struct buf b = BUF_INIT;
+	int st = IMPORT_PAGE_NOT_OURS;
+	if (buf_read_file(&b, path) == 0)
+		st = import_page_state(b.data ? b.data : "", b.len);
+	buf_free(&b);
+	return st;
+}
+
+/* Says why a page we wrote is kept; 1 when it is (not replaced, not removed). */
+static int kept(const char *rel, int state, int force, struct diags *d)
+{
+	if (force == IMPORT_OVERWRITE || state == IMPORT_PAGE_UNCHANGED)
 		return 0;
-	char line[256];
-	int n = 0, found = 0;
-	while (fgets(line, sizeof line, fp) && n < 200) {
-		if (n > 0 && strcmp(line, "---\n") == 0)
-			break;
-		if (n == 0 && strcmp(line, "---\n") != 0)
-			break;
-		if (strncmp(line, IMPORT_MARK, strlen(IMPORT_MARK)) == 0)
-			found = 1;
-		n++;
-	}
-	fclose(fp);
-	return found;
+	if (state == IMPORT_PAGE_CHANGED)
+		diag_add(d, DIAG_WARNING, rel, 0, 0, NULL, 0,
+		         "changed since planpress import wrote it: left alone (--force=overwrite replaces it)");
+	else
+		diag_add(d, DIAG_WARNING, rel, 0, 0, NULL, 0,
+		         "written by an earlier planpress import that kept no digest, so an edit cannot be told: "
+		         "left alone (--force=overwrite replaces it)");
+	return 1;
 }
 
 static int in_import(const struct import_files *f, const char *rel)
@@ -1088,7 +1167,8 @@ static int in_import(const struct import_files *f, const char *rel)
  * mark) that this import no longer makes, in a folder this import wrote to,
  * is removed, so that a plan re-imported with fewer tasks has no stale task
  * pages. Files without the mark are never touched. */
-static void remove_leftovers(const struct import_files *f, const char *site_dir, struct diags *d)
+static void remove_leftovers(const struct import_files *f, const char *site_dir, int force,
+                             struct diags *d)
 {
 	struct buf dir = BUF_INIT, rel = BUF_INIT, full = BUF_INIT;
 	for (size_t i = 0; i < f->n; i++) {
@@ -1119,7 +1199,8 @@ static void remove_leftovers(const struct import_files *f, const char *site_dir,
 				continue;
 			buf_reset(&full);
 			buf_printf(&full, "%s/%s", site_dir, buf_cstr(&rel));
-			if (!generated_by_us(buf_cstr(&full)))
+			int state = page_state(buf_cstr(&full));
+			if (state == IMPORT_PAGE_NOT_OURS || kept(buf_cstr(&rel), state, force, d))
 				continue;
 			if (unlink(buf_cstr(&full)) == 0)
 				diag_add(d, DIAG_NOTE, buf_cstr(&rel), 0, 0, NULL, 0,
@@ -1138,25 +1219,32 @@ int import_files_write(const struct import_files *f, const char *site_dir, int f
                        struct diags *d)
 {
 	struct buf p = BUF_INIT;
-	int rc = -1;
+	int rc = -1, written = 0;
 	size_t errs = d->nerrors;
+	char *skip = xcalloc(f->n + 1, 1);   /* pages staff changed: kept */
 	for (size_t i = 0; i < f->n; i++) {
 		buf_reset(&p);
 		buf_printf(&p, "%s/%s", site_dir, f->v[i].path);
 		struct stat st;
 		if (stat(buf_cstr(&p), &st) != 0)
 			continue;
+		int state = page_state(buf_cstr(&p));
 		if (!force)
 			diag_add(d, DIAG_ERROR, f->v[i].path, 0, 0, NULL, 0,
 			         "exists; use --force to replace files planpress import wrote");
-		else if (!generated_by_us(buf_cstr(&p)))
+		else if (state == IMPORT_PAGE_NOT_OURS)
 			diag_add(d, DIAG_ERROR, f->v[i].path, 0, 0, NULL, 0,
 			         "exists and was not written by planpress import (no '%s'); left alone",
 			         IMPORT_MARK);
+		else
+			skip[i] = (char)kept(f->v[i].path, state, force, d);
 	}
 	if (d->nerrors > errs)
 		goto out;
 	for (size_t i = 0; i < f->n; i++) {
+		if (skip[i])
+			continue;
+		written++;
 		buf_reset(&p);
 		buf_printf(&p, "%s/%s", site_dir, f->v[i].path);
 		char *path = buf_detach(&p, NULL);
@@ -1172,9 +1260,10 @@ int import_files_write(const struct import_files *f, const char *site_dir, int f
 	if (d->nerrors > errs)
 		goto out;
 	if (force)
-		remove_leftovers(f, site_dir, d);
-	rc = (int)f->n;
+		remove_leftovers(f, site_dir, force, d);
+	rc = written;
 out:
+	free(skip);
 	buf_free(&p);
 	return rc;
 }

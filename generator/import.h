@@ -18,8 +18,25 @@
 /* Deepest nesting of the table the rules return (doc → tasks → task → targets → target …). */
 #define IMPORT_MAX_DEPTH 16
 
-/* The front-matter line that marks a file as ours, so --force replaces only those. */
+/* The front-matter line that marks a file as ours, so --force replaces only
+ * those. It is written followed by " sha1-" and the digest of the page as
+ * written (with the line bare), so that a page staff edited since is told. */
 #define IMPORT_MARK "generated_by: planpress import"
+#define IMPORT_DIGEST_PREFIX "sha1-"
+#define IMPORT_DIGEST_HEX 40
+
+/* What a page on disk is to the importer. */
+enum {
+	IMPORT_PAGE_NOT_OURS,    /* no mark: hand-written, never replaced */
+	IMPORT_PAGE_UNCHANGED,   /* as the importer wrote it */
+	IMPORT_PAGE_CHANGED,     /* marked, but edited since */
+	IMPORT_PAGE_NO_DIGEST,   /* marked by an importer that kept no digest */
+};
+int import_page_state(const char *s, size_t len);
+
+/* --force: replace pages written and not changed since; --force=overwrite:
+ * replace marked pages even when changed. */
+enum { IMPORT_NO_FORCE, IMPORT_FORCE, IMPORT_OVERWRITE };
 
 /* Reads the document at path (UTF-8, BOM allowed, or GB18030) and appends its
  * repaired text to out (see import_repair). Returns 0, or -1 after recording
@@ -114,9 +131,12 @@ void import_files_make(const struct value *doc, const char *plan_id, const char 
 void import_files_free(struct import_files *f);
 
 /* Writes the files under site_dir, each atomically. An existing file is an
- * error unless force, and even then one not marked IMPORT_MARK is left alone
- * and is an error. Nothing is written when there is any error. Returns the
- * number of files written, or -1 after recording errors. */
+ * error unless force (IMPORT_FORCE or IMPORT_OVERWRITE), and even then one not
+ * marked IMPORT_MARK is left alone and is an error. Nothing is written when
+ * there is any error. With IMPORT_FORCE a marked page changed since it was
+ * written (or with no digest) is left alone with a warning, the others are
+ * written; IMPORT_OVERWRITE replaces it too. Returns the number of files
+ * written, or -1 after recording errors. */
 int import_files_write(const struct import_files *f, const char *site_dir, int force,
                        struct diags *d);
 

@@ -302,6 +302,24 @@ static void expect_and_files(void)
 	}
 	CHECK(strstr(f.v[2].data, "due: 2019-12-31") != NULL);
 
+	/* The digest in the mark tells an edited page (issue 12). */
+	CHECK_INT(import_page_state(f.v[2].data, f.v[2].len), IMPORT_PAGE_UNCHANGED);
+	{
+		struct buf e = BUF_INIT;
+		buf_put(&e, f.v[2].data, f.v[2].len);
+		char *pr = strstr(e.data, "progress: 0");
+		CHECK(pr != NULL);
+		if (pr)
+			pr[10] = '5';
+		CHECK_INT(import_page_state(e.data, e.len), IMPORT_PAGE_CHANGED);
+		CHECK_INT(import_page_state("---\ntitle: x\n---\n", 19), IMPORT_PAGE_NOT_OURS);
+		const char *old = "---\ntitle: x\n" IMPORT_MARK "\n---\n";
+		CHECK_INT(import_page_state(old, strlen(old)), IMPORT_PAGE_NO_DIGEST);
+		const char *body = "---\ntitle: x\n---\n" IMPORT_MARK " sha1-0\n";
+		CHECK_INT(import_page_state(body, strlen(body)), IMPORT_PAGE_NOT_OURS);
+		buf_free(&e);
+	}
+
 	/* Writing: refuses to overwrite, --force replaces only our files. */
 	char dir[] = "/tmp/check_import.XXXXXX";
 	CHECK(mkdtemp(dir) != NULL);
