@@ -71,7 +71,18 @@ void import_repair(const char *src, size_t len, struct buf *out)
 		size_t j = i;
 		while (j < len && src[j] != '\n' && src[j] != '\r')
 			j++;
-		cntext_fold_line(src + i, j - i, out);
+		/* A TAB separates the cells of a table row (the .docx reader writes
+		 * rows so): each cell is repaired alone and the TABs are kept. */
+		size_t c = i;
+		while (c <= j) {
+			size_t e = c;
+			while (e < j && src[e] != '\t')
+				e++;
+			cntext_fold_line(src + c, e - c, out);
+			if (e < j)
+				buf_putc(out, '\t');
+			c = e + 1;
+		}
 		buf_putc(out, '\n');
 		if (j < len && src[j] == '\r' && j + 1 < len && src[j + 1] == '\n')
 			j++;

@@ -44,7 +44,8 @@ enum { IMPORT_NO_FORCE, IMPORT_FORCE, IMPORT_OVERWRITE };
 int import_read(const char *path, struct buf *out, struct diags *d);
 
 /* Text repair, line by line (cntext_fold_line): CRLF and CR become LF, widths
- * are folded, stray spaces and ** markers dropped. Appends to out. */
+ * are folded, stray spaces and ** markers dropped; a TAB (between the cells
+ * of a table row) is kept and each cell repaired alone. Appends to out. */
 void import_repair(const char *src, size_t len, struct buf *out);
 
 /* The rules file to use: explicit if given, else site_dir/lua/import.lua, else

@@ -52,7 +52,7 @@ R.max_notice_chars = 400   -- a notice of seven joint issuers names them all in 
 R.closing_paragraphs = { "自印发之日起施行", "自发布之日起施行", "自印发之日起实施", "负责解释。", "同时废止。" }
 
 -- Lines after the signature's date: notes on the copy, not the plan.
-R.trailers = { "^（本文有删减）$", "^（此件[^）]*）$", "^公开方式：", "印发$", "^抄送：" }
+R.trailers = { "^（本文有删减）$", "^（此件.-）$", "^公开方式：", "印发$", "^抄送：" }
 -- The notice's last sentence, just above the signature.
 R.closing_formulas = { "^特此通知。$", "^特此通报。$", "^特此函告。$", "^此复。$" }
 
@@ -71,7 +71,8 @@ R.markers = {
 }
 -- Sub-points inside a paragraph: 一是…二是… (used when a document has no numbered tasks).
 R.point_suffixes = { "是" }
-R.clause_starts = { "。", "；", "：" }   -- a sub-point starts the text or follows one of these
+R.point_title_min_chars = 4   -- a point's first clause, when at least this long, is its title
+R.clause_starts = { "。", "；", "：", "，" }   -- a sub-point starts the text or follows one of these
 
 -- Yearly themes: captures (year, theme).
 R.themes = {
@@ -82,7 +83,8 @@ R.themes = {
 	"(%d%d%d%d)年主题为“(.-)”",
 }
 -- Period: two years joined by one of these.
-R.period_joins = { "-", "—", "——", "–", "~", "～", "至", "到", "－" }
+R.period_joins = { "——", "-", "—", "–", "~", "～", "至", "到", "－" }
+R.period_max_years = 20
 
 -- Responsibility notes. Brackets that may hold a note; bare = true: a group at
 -- the end of a task naming only units is a note (【X，Y】).
@@ -114,6 +116,9 @@ R.note_labels = {
 	{ label = "责任主体", role = "lead" },
 }
 R.unit_seps = "、，,；"
+R.inline_note_max_chars = 40   -- a role part in running text (X牵头) is no longer
+-- Lines of their own that are fields of a task (with note_labels): 完成时限：….
+R.field_labels = { "完成时限", "完成时间", "时间节点", "时限要求", "工作目标", "目标任务", "进度安排" }
 -- 和 joins units only before 各 (X和各地方人民政府): 和 is inside many names.
 R.unit_joins = { "和(各)" }
 -- Words in a note that name no unit: 下同, 按职责分工负责, 适用范围：….
@@ -122,14 +127,16 @@ R.not_units = { "^下同$", "^按职责分工$", "^适用范围", "^以下", "^�
 -- A short unit after a longer one takes the longer one's prefix up to one of
 -- these words (市县党委组织部、宣传部 → 市县党委宣传部); not one with its own level.
 R.short_unit_chars = 3
-R.unit_prefix_ends = { "党委", "党组", "政府", "人大常委会", "政协" }
-R.unit_own_prefix = { "^省", "^市", "^区", "^县", "^镇", "^街道", "^国家", "^中国", "^各" }
+R.unit_prefix_ends = { "党委", "党组", "政府", "人大常委会", "政协", "省委", "市委", "区委", "县委" }
+R.unit_own_prefix = { "^省", "^市", "^区", "^县", "^镇", "^街道", "^国家", "^中国", "^各", "委$", "^团" }
 -- Bare places sharing the suffix of the last one: 黄埔区、天河区人民政府.
-R.bare_places = { "^[^、，]-区$", "^[^、，]-县$", "^[^、，]-市$", "^[^、，]-镇$", "^[^、，]-街道$" }
+R.bare_places = { "区$", "县$", "市$", "镇$", "街道$" }
+R.bare_place_max_chars = 6   -- 黄埔区, 增城区: a bare place is short
 R.unit_shared_suffixes = { "人民政府", "政府", "管委会", "党委", "党工委", "办事处" }
 -- A document's own rule that the unit listed first leads (the others support).
-R.first_listed_rules = { "排在第一位的[^，。]-为牵头", "排在首位的[^，。]-为牵头", "列第一位的[^，。]-为牵头",
-	"第一个[^，。]-为牵头" }
+R.first_listed_rules = { "排在第一位的部门为牵头", "排在第一位的单位为牵头", "排在第一位的为牵头",
+	"排在首位的部门为牵头", "排在首位的单位为牵头", "排在首位的为牵头", "列第一位的为牵头", "列第一位的部门为牵头",
+	"列第一位的单位为牵头", "排名第一的为牵头", "第一个单位为牵头", "第一个部门为牵头" }
 R.first_listed_leads = false   -- set by parse when the document states such a rule
 -- A standing rule: a unit every later note includes without naming it.
 R.standing_units = { "以下均需(.-)负责，不再列出", "以下均需(.-)参与，不再列出" }
@@ -161,10 +168,17 @@ R.clause_seps = { "，", "。", "；", "！", "？", "\n" }
 -- Targets.
 R.quota_triggers = { "不少于", "不低于", "不超过", "不多于", "不高于", "至少", "最少", "达到", "超过",
 	"新增", "建成", "引进", "培育", "累计", "推荐" }
-R.quota_units = { "平方米", "万元", "亿元", "千米", "公里", "课时", "学时", "小时", "元", "名", "人",
+R.quota_units = { "万平方米", "万千瓦", "万亩", "万人次", "万人", "万户", "万吨", "万个", "万家", "万名",
+	"万辆", "万台", "万套", "亿人次", "平方米", "万元", "亿元", "千米", "公里", "课时", "学时", "小时", "元", "名", "人",
 	"次", "个", "天", "期", "项", "家", "所", "户", "场", "篇", "条", "份", "批", "支", "类", "套",
-	"间", "处", "本", "件", "座", "张", "台", "万" }
-R.quota_reach = 10                 -- characters between the trigger word and the number
+	"间", "处", "本", "件", "座", "张", "台", "亩", "公顷", "吨", "辆", "千瓦", "兆瓦", "万" }
+R.quota_reach = 10
+-- A count ending its clause is a quota after one of these (新建…2万亩。),
+-- unless the clause pays or caps an amount.
+R.quota_verbs = { "新建", "建成", "完成", "新增", "培育", "打造", "引进", "改造", "建设", "创建", "实现", "推广",
+	"培训", "招聘", "开展", "组织", "举办", "认定", "落实", "提供", "发放" }
+R.quota_not_in_clause = { "最高", "给予", "奖励", "补贴", "资助", "每", "补助", "不超过", "按", "第", "前",
+	"近", "超过", "累计约" }                 -- characters between the trigger word and the number
 -- Percentages that are baselines or shares, not targets.
 R.percent_not_after = { "在$", "由$", "从$", "比$",
 	-- 占总数20%: a share, unless a word of reaching follows 占 (占比达到90%).
@@ -185,6 +199,8 @@ R.percent_not_after = { "在$", "由$", "从$", "比$",
 		end
 		return true
 	end }
+-- A quotation holding one of these is a target, not a name (实现“覆盖率达到60%”的目标).
+R.quoted_targets = { "%d+%.?%d*%%", "达到", "不低于", "不少于", "提高到", "提升到" }
 R.percent_not_before = { "^的基础上", "^为基数", "^为基础", "^的基数", "^租金补贴", "^补贴", "^的补贴",
 	"^给予" }
 -- After a number and its unit: a condition on who qualifies, not a target.
@@ -209,6 +225,33 @@ R.non_task_section_max_chars = 10   -- a longer title is a task heading, whateve
 -- "year-end": tasks with no dated deadline are due at the end of their year
 -- (planpress import --due-default year-end says the same); nil: no due date.
 R.due_default = nil
+
+-- Tables: a header row is told by its cells (at least table_min_columns of
+-- these, one of them the number, name or content, one the lead or the time).
+-- Rows come as one line with TAB between cells (from a .docx), or flattened,
+-- one cell a line (copied out of Word or a PDF), each row opening with its number.
+R.table_columns = {
+	{ role = "number", words = { "序号", "编号", "序" } },
+	{ role = "group", words = { "类别", "任务类别", "重点领域", "领域", "板块", "分类", "项目类别", "工作类别" } },
+	{ role = "title", words = { "任务名称", "重点任务", "工作任务", "任务", "项目名称", "事项", "工作事项",
+		"重点工作", "工作名称", "措施名称" } },
+	{ role = "content", words = { "任务内容", "工作内容", "主要内容", "具体内容", "工作措施", "具体措施",
+		"主要措施", "具体任务", "任务措施", "工作要求", "目标任务" } },
+	{ role = "target", words = { "工作目标", "预期目标", "目标", "年度目标" } },
+	{ role = "lead", words = { "牵头部门", "牵头单位", "责任单位", "责任部门", "主责单位", "负责部门",
+		"负责单位", "牵头责任单位", "主办单位" } },
+	{ role = "support", words = { "配合部门", "配合单位", "协办单位", "参与单位", "协同单位", "配合责任单位" } },
+	{ role = "deadline", words = { "时间节点", "完成时限", "完成时间", "时限要求", "进度安排", "时间安排",
+		"完成期限", "时限" } },
+	{ role = "note", words = { "备注" } },
+}
+R.table_min_columns = 3
+R.table_max_wrap = 3
+R.table_time_max_chars = 24   -- a time cell is short
+R.table_time_words = { "持续", "长期", "常态", "每年", "每季度", "每月", "年底", "年内", "季度", "月", "年",
+	"完成", "前" }
+R.table_row_reach = 12   -- lines between two row numbers of a flattened table, at most   -- lines a flattened row may hold beyond its cells (wrapped cells)
+-- A time cell with none of these dates: no deadline (长期坚持, 持续推进).
 
 -- Thresholds the walk uses, named so a site's rules can change them.
 R.header_line_max_chars = 40        -- a document number or issuer line is shorter
@@ -321,7 +364,10 @@ end
 local function name_spans(s)
 	local spans = {}
 	for _, pair in ipairs({ { "《", "》" }, { "“", "”" }, { "〈", "〉" } }) do
-		for _, g in ipairs(groups(s, pair[1], pair[2])) do spans[#spans + 1] = g end
+		for _, g in ipairs(groups(s, pair[1], pair[2])) do
+			-- “…覆盖率达到60%” quotes a target: what is inside counts.
+			if not (pair[1] == "“" and any_match(g.inner, R.quoted_targets)) then spans[#spans + 1] = g end
+		end
 	end
 	return spans
 end
@@ -352,12 +398,19 @@ end
 
 -- Joins the lines of a block into paragraphs: a long line that does not end a
 -- sentence was cut by a page break and continues on the next line.
+local function field_line(l)
+	for _, f in ipairs(R.field_labels) do if starts(l, f .. "：") then return true end end
+	for _, f in ipairs(R.note_labels) do if starts(l, f.label .. "：") then return true end end
+	return false
+end
+
 local function paragraphs(lines)
 	local paras, cur, prev = {}, nil, nil
 	for _, l in ipairs(lines) do
 		if l ~= "" then
+			-- 牵头单位：… 完成时限：… lines are fields: each a paragraph of its own.
 			if cur and prev and not is_sentence_end(prev) and ulen(prev) >= R.min_broken_line
-				and not starts(l, "—") then
+				and not starts(l, "—") and not field_line(l) and not field_line(prev) then
 				cur = cur .. l
 			else
 				if cur then paras[#paras + 1] = cur end
@@ -430,9 +483,11 @@ local function distribute(units)
 	end
 	for k = #out - 1, 1, -1 do
 		local u, nxt = out[k], out[k + 1]
-		if any_match(u, R.bare_places) then
+		if any_match(u, R.bare_places) and ulen(u) <= R.bare_place_max_chars then
 			for _, suf in ipairs(R.unit_shared_suffixes) do
-				if ends(nxt, suf) and not ends(u, suf) and any_match(nxt:sub(1, #nxt - #suf), R.bare_places) then
+				local place = nxt:sub(1, #nxt - #suf)
+				if ends(nxt, suf) and not ends(u, suf) and any_match(place, R.bare_places)
+					and ulen(place) <= R.bare_place_max_chars then
 					out[k] = u .. suf
 					break
 				end
@@ -556,6 +611,70 @@ local function notes(text)
 	return lead, support, text
 end
 
+-- Notes in the running text: 主责单位：X；协办单位：Y。 and a sentence made only
+-- of role parts (区公安分局牵头，区司法局、各街道参与。). The first sentence (the
+-- task's title) is left alone. Returns the text without them.
+local function inline_notes(text, lead, support, seen)
+	local spans = groups(text, "（", "）")
+	local function inside(pos) for _, g in ipairs(spans) do if pos > g.s and pos < g.e then return true end end return false end
+	local cuts = {}
+	for _, l in ipairs(R.note_labels) do
+		local i = 1
+		while true do
+			local a, b = text:find(l.label .. "：", i, true)
+			if not a then break end
+			i = b + 1
+			local prev = text:sub(1, a - 1)
+			if not inside(a) and (a == 1 or any_end(prev, { "。", "；", "，", "\n" })) then
+				local e = #text
+				for _, t in ipairs({ "；", "。", "\n" }) do
+					local x = text:find(t, b + 1, true)
+					if x and x - 1 < e then e = x - 1 end
+				end
+				add_units(l.role == "lead" and lead or support, seen, text:sub(b + 1, e))
+				local stop = e
+				for _, t in ipairs({ "；", "。" }) do
+					if text:sub(e + 1, e + #t) == t then stop = e + #t end
+				end
+				cuts[#cuts + 1] = { s = a, e = stop }
+			end
+		end
+	end
+	-- Sentences that are role parts only.
+	local pos, first = 1, true
+	while pos <= #text do
+		local x = text:find("。", pos, true)
+		local e = x and x + 2 or #text
+		local sent = text:sub(pos, x and x - 1 or #text)
+		if not first and sent ~= "" and not sent:find("\n", 1, true) and not inside(pos) then
+			local parts, all = C.split(sent, "，；"), true
+			for _, part in ipairs(parts) do
+				local ok = false
+				for _, r in ipairs(R.note_roles) do
+					if ends(part, r.word) and #part > #r.word and ulen(part) <= R.inline_note_max_chars then ok = true end
+				end
+				if not ok then all = false end
+			end
+			if all and #parts > 0 then
+				parse_note(sent, lead, support, seen, false)
+				cuts[#cuts + 1] = { s = pos, e = e }
+			end
+		end
+		first = false
+		if not x then break end
+		pos = x + 3
+	end
+	table.sort(cuts, function(p1, p2) return p1.s > p2.s end)
+	local last_s = math.huge
+	for _, c in ipairs(cuts) do
+		if c.e < last_s then
+			text = text:sub(1, c.s - 1) .. text:sub(c.e + 1)
+			last_s = c.s
+		end
+	end
+	return text
+end
+
 -- The line ends with a bracketed responsibility note: （责任单位：X） or （X负责）.
 local function note_at_end(s)
 	local g = groups(s, "（", "）")
@@ -620,7 +739,9 @@ local function deadlines(s, ctx)
 				local ok = true
 				if bprec == 0 then
 					local lead = text:find("^到") or text:find("^至") or text:find("^截")
-					ok = lead or (is_clause_start(s, a) and any_match(after, R.bare_year_followers))
+					-- 今年改造小区20个: the named year opening a clause is its end.
+					local named = text:find("^今年") or text:find("^明年")
+					ok = lead or (is_clause_start(s, a) and (named or any_match(after, R.bare_year_followers)))
 				end
 				-- A date something was issued, registered or started (2024年6月14日印发,
 				-- 10月（含）后注册) or a validity (有效期至…) is no deadline.
@@ -653,6 +774,7 @@ local function deadlines(s, ctx)
 		end
 		if what == "" then what = trim(s:sub(lo, d.s - 1)) end
 		what = what:gsub("^在", ""):gsub("^前", "")
+		if field_line(what) and what:match("：$") then what = "" end   -- 完成时限：2025年9月底前
 		d.what = what
 		d.s, d.e = nil, nil
 	end
@@ -789,15 +911,26 @@ local function targets(s)
 			end
 		end
 	end
-	-- Quotas without a trigger word: 3个以上, 15座以上 (not 500万元以上的企业, a condition).
+	-- Quotas without a trigger word: 3个以上, 15座以上 (not 500万元以上的企业, a
+	-- condition), and a count that ends its clause after a verb of making
+	-- (新建高标准农田2万亩。完成改造1200户，).
 	for _, u in ipairs(R.quota_units) do
 		i = 1
 		while true do
-			local a, b, num = s:find("(%d+%.?%d*)" .. u .. "以上", i)
+			local a, b, num = s:find("(%d+%.?%d*)" .. u, i)
 			if not a then break end
 			i = b + 1
 			local prev = s:sub(a - 1, a - 1)
-			if not prev:match("[%d%.]") and not in_spans(spans, a) and not starts(s:sub(b + 1), "的")
+			local tail = s:sub(b + 1)
+			local lo = clause_bounds(s, a, b)
+			local verb = false
+			for _, w in ipairs(R.quota_verbs) do
+				if s:find(w, lo, true) and s:find(w, lo, true) < a then verb = true end
+			end
+			local at_end = tail == "" or any_match(tail, { "^。", "^，", "^；", "^、" })
+			local ok = starts(tail, "以上") and not starts(tail, "以上的")
+			ok = ok or (at_end and verb and not any_match(s:sub(lo, a - 1), R.quota_not_in_clause))
+			if ok and not prev:match("[%d%.]") and not in_spans(spans, a)
 				and not any_match(s:sub(1, a - 1), R.quota_not_after) then
 				local dup = false
 				for _, t in ipairs(out) do if t.value == tonumber(num) and t.unit == u then dup = true end end
@@ -926,10 +1059,11 @@ local function title_run(L, i, endings, maxchars)
 end
 
 local function period_of(s)
-	for _, pat in ipairs({ "(%d%d%d%d)年(.-)(%d%d%d%d)", "(%d%d%d%d)(.-)(%d%d%d%d)" }) do
-		for a, mid, b in s:gmatch(pat) do
-			for _, j in ipairs(R.period_joins) do
-				if mid == j and tonumber(b) > tonumber(a) and tonumber(b) - tonumber(a) < 20 then
+	for _, j in ipairs(R.period_joins) do
+		local ej = j:gsub("%p", "%%%0")
+		for _, pat in ipairs({ "(%d%d%d%d)年" .. ej .. "(%d%d%d%d)", "(%d%d%d%d)" .. ej .. "(%d%d%d%d)" }) do
+			for a, b in s:gmatch(pat) do
+				if tonumber(b) > tonumber(a) and tonumber(b) - tonumber(a) < R.period_max_years then
 					return { tonumber(a), tonumber(b) }
 				end
 			end
@@ -952,6 +1086,175 @@ local function year_of(s)
 			return tonumber(y)
 		end
 	end
+end
+
+---------------------------------------------------------------------------
+-- Tables
+---------------------------------------------------------------------------
+
+-- A cell's text reads as its column's: a time (a date, 持续推进, 长期), units.
+local function cell_fits(role, text)
+	if role == "deadline" then
+		if ulen(text) > R.table_time_max_chars or ends(text, "。") then return false end
+		if C.date(text, 0) ~= nil then return true end
+		return any_match(text, R.table_time_words)
+	elseif role == "lead" or role == "support" then
+		return ulen(text) <= R.header_line_max_chars * 2 and not ends(text, "。")
+	end
+	return true
+end
+
+local function has_role(roles, role)
+	for _, r in ipairs(roles) do if r == role then return true end end
+	return false
+end
+
+local function column_role(cell)
+	cell = trim(cell)
+	for _, c in ipairs(R.table_columns) do
+		for _, w in ipairs(c.words) do if cell == w then return c.role end end
+	end
+	return nil
+end
+
+-- The roles of a header row, or nil when the cells are no task table's header.
+local function header_roles(cells)
+	local roles, n, key, who = {}, 0, false, false
+	for k, c in ipairs(cells) do
+		local r = column_role(c)
+		if not r then return nil end
+		roles[k] = r
+		n = n + 1
+		if r == "number" or r == "title" or r == "content" then key = true end
+		if r == "lead" or r == "deadline" or r == "support" then who = true end
+	end
+	if n < R.table_min_columns or not key or not who then return nil end
+	return roles
+end
+
+local function split_tabs(l)
+	local cells = {}
+	for c in (l .. "\t"):gmatch("(.-)\t") do cells[#cells + 1] = trim(c) end
+	return cells
+end
+
+-- A table starting at line i: its rows as {number=, line=, cells={role=text}},
+-- and the line after it. nil when line i is no header row.
+local function read_table(L, i, stop)
+	local roles, rows, j, flat = nil, {}, i, false
+	if L[i]:find("\t", 1, true) then
+		roles = header_roles(split_tabs(L[i]))
+		j = i + 1
+	else
+		-- Flattened: the header's cells one a line.
+		local cells, k = {}, i
+		while k <= stop and L[k] ~= "" and column_role(L[k]) and #cells < #R.table_columns do
+			cells[#cells + 1] = L[k]
+			k = k + 1
+		end
+		roles = header_roles(cells)
+		j, flat = k, true
+	end
+	if not roles then return nil end
+	local numcol
+	for k, r in ipairs(roles) do if r == "number" then numcol = k end end
+	local carried = {}
+	local function add_row(cells, line)
+		local row = { line = line, cells = {} }
+		for k, r in ipairs(roles) do
+			local c = cells[k] or ""
+			if c == "" and r == "group" then c = carried[k] or "" end   -- printed once per group
+			if r == "group" then carried[k] = c end
+			if r == "number" then row.number = tonumber(c:match("^%d+")) ; row.printed = c
+			elseif c ~= "" then row.cells[r] = row.cells[r] and (row.cells[r] .. "\n" .. c) or c end
+		end
+		rows[#rows + 1] = row
+	end
+	if not flat then
+		while j <= stop and L[j] ~= "" and L[j]:find("\t", 1, true) do
+			local cells = split_tabs(L[j])
+			local num = numcol and cells[numcol] or ""
+			if numcol and num == "" and #rows > 0 then
+				-- A row with no number continues the one above (a cell wrapped
+				-- onto another row, or a page break inside the row).
+				local prev = rows[#rows]
+				for k, r in ipairs(roles) do
+					local c = cells[k] or ""
+					if c ~= "" and r ~= "number" then
+						prev.cells[r] = prev.cells[r] and (prev.cells[r] .. c) or c
+					end
+				end
+			else
+				add_row(cells, j)
+			end
+			j = j + 1
+		end
+		return rows, j
+	end
+	-- Flattened rows: a number in sequence opens a row; the lines up to the
+	-- next one are its cells. A group cell printed once per group is missing
+	-- from the rows after it; a cell wrapped onto two lines gives one too many.
+	local ncells = #roles - (numcol and 1 or 0)
+	local expect = 1
+	while j <= stop do
+		while j <= stop and L[j] == "" do j = j + 1 end
+		if j > stop or not L[j]:match("^%d+$") or tonumber(L[j]) ~= expect then break end
+		local start, k, lines = j, j + 1, {}
+		while k <= stop and not (L[k]:match("^%d+$") and tonumber(L[k]) == expect + 1) do
+			if L[k] ~= "" then
+				if classify(L[k]) and #lines >= ncells - 1 then break end
+				lines[#lines + 1] = L[k]
+			end
+			k = k + 1
+			if #lines >= ncells + R.table_max_wrap and not (L[k] or ""):match("^%d+$") then break end
+		end
+		-- The last row ends with its cells: what follows is text again. Its
+		-- last line must read as the last column does (a time, units …).
+		if not (L[k] or ""):match("^%d+$") then
+			local lastrole = roles[#roles]
+			local groups = 0
+			for _, r in ipairs(roles) do if r == "group" then groups = groups + 1 end end
+			while #lines > ncells - groups and
+				(#lines > ncells + R.table_max_wrap or not cell_fits(lastrole, lines[#lines])) do
+				lines[#lines] = nil
+			end
+			k = start + 1
+			local seen = 0
+			while k <= stop and seen < #lines do
+				if L[k] ~= "" then seen = seen + 1 end
+				k = k + 1
+			end
+		end
+		local cells = {}
+		local others = {}
+		for x, r in ipairs(roles) do if r ~= "number" then others[#others + 1] = x end end
+		local short = ncells - #lines
+		local li = 1
+		for oi, x in ipairs(others) do
+			local r = roles[x]
+			if r == "group" and short > 0 then
+				short = short - 1   -- carried down from the row above
+			else
+				-- A wrapped cell: the content (else the title) takes the extra lines.
+				local take = 1
+				if (r == "content" or (r == "title" and not has_role(roles, "content"))) and #lines > ncells then
+					take = 1 + #lines - ncells
+				end
+				local parts = {}
+				for _ = 1, take do
+					if lines[li] then parts[#parts + 1] = lines[li] end
+					li = li + 1
+				end
+				cells[x] = table.concat(parts)
+			end
+		end
+		if numcol then cells[numcol] = L[start] end
+		add_row(cells, start)
+		expect = expect + 1
+		j = k
+	end
+	if #rows == 0 then return nil end
+	return rows, j
 end
 
 local function new_task(number, section, subsection, lines)
@@ -992,6 +1295,35 @@ local function finish_task(t, ctx)
 		end
 	end
 	rest = trim(rest:gsub("\n+$", ""))
+	do
+		local seen = {}
+		for _, u in ipairs(lead) do seen[u] = true end
+		for _, u in ipairs(support) do seen[u] = true end
+		rest = trim(inline_notes(rest, lead, support, seen))
+	end
+	local cells = t.cells
+	if cells then
+		local seen = {}
+		for _, u in ipairs(lead) do seen[u] = true end
+		for _, u in ipairs(support) do seen[u] = true end
+		-- A lead cell may itself be a note (X牵头，Y配合); under the document's
+		-- rule that the unit listed first leads, the others in it support.
+		if cells.lead and not parse_note(cells.lead, lead, support, seen, false) then
+			local units = {}
+			add_units(units, {}, cells.lead)
+			for k, u in ipairs(units) do
+				if not seen[u] then
+					seen[u] = true
+					if k > 1 and R.first_listed_leads and not cells.support then
+						support[#support + 1] = u
+					else
+						lead[#lead + 1] = u
+					end
+				end
+			end
+		end
+		if cells.support then add_units(support, seen, cells.support) end
+	end
 	if #lead == 0 and #support == 0 then
 		-- 由X负责 in a sentence, when no note names anyone.
 		for _, p in ipairs(R.inline_leads) do
@@ -1002,22 +1334,45 @@ local function finish_task(t, ctx)
 			end
 		end
 	end
-	local tag = rest:match("^【([^】]+)】")   -- 第一条 【培育对象】…: the tag is the title
-	t.title = tag or short_title(rest:match("^[^\n]*"))
+	local tag   -- 第一条 【培育对象】…: the tag is the title
+	if starts(rest, "【") then
+		local e = rest:find("】", 1, true)
+		if e and e > 4 then tag = rest:sub(4, e - 1) end
+	end
+	t.title = (cells and cells.title and short_title(cells.title)) or tag or short_title(rest:match("^[^\n]*"))
+	if t.point then
+		-- 一是深化理论学习，每季度…: a point's title is its first clause.
+		local a = t.title:find("，", 1, true)
+		if a and ulen(t.title:sub(1, a - 1)) >= R.point_title_min_chars then t.title = t.title:sub(1, a - 1) end
+	end
 	t.lead, t.support = lead, support
 	-- The year of the task's own section (（一）2025年重点任务) comes first.
 	ctx = (t.subsection_title and year_of(t.subsection_title)) or
 		(t.section_title and year_of(t.section_title)) or ctx
 	t.year = ctx > 0 and ctx or nil
 	t.deadlines = deadlines(rest, ctx)
+	if cells and cells.deadline then
+		-- The time cell: a date alone (2025年, 6月底前) is a deadline there.
+		local iso, rel, prec = C.date(cells.deadline, ctx)
+		if iso ~= nil then
+			t.deadlines[#t.deadlines + 1] = { text = cells.deadline, date = iso or nil, relative = rel,
+				what = cells.title or t.title }
+		else
+			for _, d in ipairs(deadlines(cells.deadline, ctx)) do t.deadlines[#t.deadlines + 1] = d end
+		end
+	end
+	for _, d in ipairs(t.deadlines) do if d.what == "" then d.what = t.title end end
 	t.targets = targets(rest)
+	if cells and cells.target then
+		for _, x in ipairs(targets(cells.target)) do t.targets[#t.targets + 1] = x end
+	end
 	local body = {}
 	for p in (rest .. "\n"):gmatch("(.-)\n") do
 		p = trim(p)
 		if p ~= "" then body[#body + 1] = md_escape(p) end
 	end
 	t.body = table.concat(body, "\n\n")
-	t.lines, t.unnumbered, t.article = nil, nil, nil
+	t.lines, t.unnumbered, t.article, t.cells, t.point = nil, nil, nil, nil, nil
 	return t
 end
 
@@ -1057,13 +1412,25 @@ end
 function R.parse(text, info)
 	R.first_listed_leads = any_match(text, R.first_listed_rules)
 	local L, unplaced, furniture = {}, {}, {}
-	for line in (text .. "\n"):gmatch("(.-)\n") do
-		if line ~= "" and any_match(line, R.page_furniture) then
+	for line in (text .. "\n"):gmatch("(.-)\n") do L[#L + 1] = line end
+	-- A bare number near the next or the one before it numbers the rows of a
+	-- flattened table; elsewhere it is a page number.
+	local bare = {}
+	for k, l in ipairs(L) do if l:match("^%d+$") then bare[#bare + 1] = k end end
+	local function row_number(k)
+		local v = tonumber(L[k])
+		for _, x in ipairs(bare) do
+			if x ~= k and math.abs(x - k) <= R.table_row_reach and math.abs(tonumber(L[x]) - v) == 1 then
+				return true
+			end
+		end
+		return false
+	end
+	for k, line in ipairs(L) do
+		if line ~= "" and any_match(line, R.page_furniture) and not (line:match("^%d+$") and row_number(k)) then
 			unplaced[#unplaced + 1] = line
-			furniture[#furniture + 1] = #L + 1
-			L[#L + 1] = ""
-		else
-			L[#L + 1] = line
+			furniture[#furniture + 1] = { k, line }
+			L[k] = ""
 		end
 	end
 	local doc = { tasks = {}, annex_tasks = {}, sections = {}, yearly_themes = {}, unplaced = unplaced,
@@ -1076,7 +1443,7 @@ function R.parse(text, info)
 		for k, x in pairs(fields or {}) do w[k] = x end
 		doc.warnings[#doc.warnings + 1] = w
 	end
-	for _, n in ipairs(furniture) do warn(n, "furniture") end
+	for _, f in ipairs(furniture) do warn(f[1], "furniture", { text = f[2] }) end
 	local function unplace(n)
 		unplaced[#unplaced + 1] = L[n]
 		warn(n, "unplaced")
@@ -1228,6 +1595,31 @@ function R.parse(text, info)
 	local cur_task
 	while i <= stop do
 		local s = L[i]
+		local rows, after = nil, nil
+		if s ~= "" and not (cur_task and cur_task.article) then rows, after = read_table(L, i, stop) end
+		if rows then
+			-- A task table: each row a task of the series in force (the annex's after 附件).
+			for _, row in ipairs(rows) do
+				local c = row.cells
+				local body = {}
+				if c.title then body[#body + 1] = c.title .. (c.content and "。" or "") end
+				if c.content then body[#body + 1] = c.content end
+				if c.target then body[#body + 1] = c.target end
+				if c.note then body[#body + 1] = "（" .. c.note .. "）" end
+				local v = row.number or (last + 1)
+				if row.number and v > last + 1 then warn(row.line, "gap", { expected = last + 1, got = v })
+				elseif row.number and v <= last then warn(row.line, "duplicate", { expected = last + 1, got = v }) end
+				last = v
+				local t = new_task(v, secnum, subnum, { table.concat(body) })
+				t.printed, t.line, t.cells, t.group = row.printed, row.line, c, c.group
+				t.section_title, t.subsection_title = sec and sec.title, sub and sub.title
+				series[#series + 1] = t
+				blocks[#blocks + 1] = { kind = in_annex and "annex_task" or "task", task = t }
+			end
+			cur_task = nil
+			i = after
+			goto continue
+		end
 		local kind, num, rest, v, printed, digits = classify(s)
 		if annex and annex.plain and kind ~= "attachments" then kind = nil end
 		if kind == "annex" and not in_annex then
@@ -1385,6 +1777,7 @@ function R.parse(text, info)
 							local t = new_task(container .. "." .. (#b.tasks + 1),
 								b.kind == "section" and b.number or b.section,
 								b.kind == "subsection" and b.number or nil, { pt })
+							t.point = true
 							doc.tasks[#doc.tasks + 1] = t
 							b.tasks[#b.tasks + 1] = t
 						end
