@@ -649,6 +649,13 @@ static void report_tasks(const struct value *tasks, struct buf *out)
 		for (size_t k = 0; value_is(tg, V_ARRAY) && k < value_len(tg); k++) {
 			const struct value *x = value_at(tg, k);
 			buf_puts(out, "      指标: ");
+			const struct value *ratio = value_get(x, "ratio");
+			if (value_is(ratio, V_STRING)) {
+				/* A ratio reads as printed: 1:2, not 2 ratio. */
+				buf_printf(out, "%s [%s] %s\n", ratio->u.str.s, str_or(value_get(x, "kind"), ""),
+				           str_or(value_get(x, "text"), ""));
+				continue;
+			}
 			value_to_text(value_get(x, "value"), out);
 			buf_printf(out, " %s [%s] %s\n", str_or(value_get(x, "unit"), ""),
 			           str_or(value_get(x, "kind"), ""), str_or(value_get(x, "text"), ""));
@@ -1054,7 +1061,16 @@ static void task_front(struct buf *b, const struct value *t, size_t weight)
 			buf_puts(b, ", target: ");
 			yaml_scalar(b, value_get(x, "value"));
 			buf_puts(b, ", unit: ");
-			yaml_scalar(b, value_get(x, "unit"));
+			const struct value *ratio = value_get(x, "ratio");
+			if (value_is(ratio, V_STRING)) {
+				/* Shown after the target: 2（1:2）, never 2ratio. */
+				struct buf u = BUF_INIT;
+				buf_printf(&u, "（%s）", ratio->u.str.s);
+				import_yaml_string(u.data, u.len, b);
+				buf_free(&u);
+			} else {
+				yaml_scalar(b, value_get(x, "unit"));
+			}
 			buf_puts(b, "}\n");
 		}
 		for (size_t k = 0; k < value_len(tg); k++)

@@ -53,6 +53,7 @@ check "task marked generated, with the digest of what was written" \
 check "the plans section gets its _index.md" grep -q '^title: "行动计划"$' "$site/content/plans/_index.md"
 check "counted among the files written" grep -q 'wrote [0-9]* files under' "$PP_TMP/out"
 check "task 21 due is its last deadline" grep -q '^due: 2019-12-31$' "$site/content/plans/changgang-2018/tasks/21.md"
+check "a ratio is shown as printed (1:2), not 2ratio" grep -q 'target: 2, unit: "（1:2）"' "$site/content/plans/changgang-2018/tasks/04.md"
 pp -C "$site" import "$doc" --plan changgang-2018
 check "a second import without --force exits 1" test $? -eq 1
 check "it names the file" grep -q 'tasks/01.md' "$PP_TMP/err"
