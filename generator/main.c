@@ -39,11 +39,13 @@ static const struct cli_command commands[] = {
 	  "  --quiet, -q        print nothing but errors\n" },
 	{ "import", "turn a plan document (.txt) into a plan and task pages", cmd_import, "FILE [OPTIONS]",
 	  "  --plan ID          the plan's id: writes content/plans/ID/\n"
-	  "  --rules FILE       import rules (default: the site's lua/import.lua, else the installed one)\n"
+	  "  --rules FILE       import rules (default: the installed ones; the site's lua/import.lua extends them)\n"
 	  "  --format text|json print what was read as text (default) or JSON; json writes nothing\n"
 	  "  --expect FILE      compare what was read with a JSON file; writes nothing\n"
 	  "  --dry-run, -n      print what was read; write nothing\n"
-	  "  --force            replace files an earlier import wrote\n"
+	  "  --force            replace files an earlier import wrote and nobody changed since\n"
+	  "  --force=overwrite  replace them even when changed\n"
+	  "  --due-default year-end  undated tasks are due at their year's end (derived)\n"
 	  "  --quiet, -q        print only errors\n" },
 	{ "publish", "build, then commit the site to the [publish] repository (-m MSG, --push-only)", cmd_publish,
 	  "[OPTIONS]",
