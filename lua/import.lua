@@ -818,6 +818,10 @@ end
 local function targets(s)
 	local out, spans, seen = {}, name_spans(s), {}
 	local function add(t)
+		for _, o in ipairs(out) do
+			-- One number, one target (新增停车位500个 is found by 新增 and by 个 at the clause end).
+			if t.pos and o.pos == t.pos then return end
+		end
 		local key = t.text .. "\0" .. tostring(t.value)
 		if not seen[key] then
 			seen[key] = true
@@ -906,7 +910,8 @@ local function targets(s)
 				local abs = b + pos
 				if unit and not in_spans(spans, abs) and not any_match(s:sub(1, a - 1), R.quota_not_after)
 					and not any_match(after:sub(#unit + 1), R.quantity_not_before) then
-					add({ text = target_text(s, a, abs + #num), value = tonumber(num), unit = unit, kind = "quantity" })
+					add({ text = target_text(s, a, abs + #num), value = tonumber(num), unit = unit, kind = "quantity",
+						pos = abs })
 				end
 			end
 		end
@@ -935,11 +940,18 @@ local function targets(s)
 				local dup = false
 				for _, t in ipairs(out) do if t.value == tonumber(num) and t.unit == u then dup = true end end
 				if not dup then
-					add({ text = target_text(s, a, b), value = tonumber(num), unit = u, kind = "quantity" })
+					add({ text = target_text(s, a, b), value = tonumber(num), unit = u, kind = "quantity", pos = a })
 				end
 			end
 		end
 	end
+	-- Quotas in the order printed (after the percentages and ratios).
+	local first = #out + 1
+	for k, t in ipairs(out) do if t.pos then first = k break end end
+	local q = {}
+	for k = first, #out do q[#q + 1] = out[k] end
+	table.sort(q, function(x, y) return (x.pos or 0) < (y.pos or 0) end)
+	for k, t in ipairs(q) do out[first + k - 1] = t t.pos = nil end
 	return out
 end
 
@@ -1821,8 +1833,13 @@ function R.parse(text, info)
 		local at, _, unit = text:find(p)
 		if at then
 			local line = select(2, text:sub(1, at):gsub("\n", "")) + 1
+			-- From the task the rule is printed in on.
+			local from = math.huge
 			for _, t in ipairs(doc.tasks) do
-				if (t.line or 0) + 3 >= line or (t.line or 0) >= line then
+				if t.line and t.line <= line then from = t.line end
+			end
+			for _, t in ipairs(doc.tasks) do
+				if (t.line or 0) >= from then
 					local has = false
 					for _, u in ipairs(t.lead) do if u == unit or ends(u, unit) then has = true end end
 					if #t.lead + #t.support > 0 and not has then t.lead[#t.lead + 1] = unit end
