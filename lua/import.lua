@@ -28,6 +28,9 @@ R.sentence_ends = { "。", "！", "？", "；", "：", "）", "】", "…", "」
 R.min_broken_line = 18
 -- A task's first line this short, with no sentence end, is its heading.
 R.task_heading_max_chars = 30
+R.task_title_max_chars = 60        -- a task title longer than this is cut (at its first comma, else here)
+R.date_max_bytes = 40         -- a date expression is read from at most this many bytes
+R.issuer_min_chars = 3        -- 民航局: a piece of a split signature line is at least this long
 
 -- Lines that are page furniture, dropped (and listed as unplaced).
 R.page_furniture = { "^%-? ?%d+ ?%-?$", "^—%d+—$", "^－%d+－$", "^第%d+页", "^%d+/%d+$" }
@@ -442,11 +445,11 @@ end
 
 local function short_title(s)
 	local t = trim(first_sentence(s))
-	if ulen(t) > 60 then
+	if ulen(t) > R.task_title_max_chars then
 		local a = t:find("，", 1, true)
-		if a and ulen(t:sub(1, a - 1)) >= 4 then t = t:sub(1, a - 1) end
+		if a and ulen(t:sub(1, a - 1)) >= R.point_title_min_chars then t = t:sub(1, a - 1) end
 	end
-	if ulen(t) > 60 then t = t:sub(1, utf8.offset(t, 61) - 1) end
+	if ulen(t) > R.task_title_max_chars then t = t:sub(1, utf8.offset(t, R.task_title_max_chars + 1) - 1) end
 	return t
 end
 
@@ -723,7 +726,7 @@ local function deadlines(s, ctx)
 		if a > taken_to and not in_spans(spans, a) and not any_match(s:sub(1, a - 1), R.date_not_after) then
 			-- The longest text from a that is a date expression.
 			local best, bi, bprec
-			local limit = math.min(#s, a + 40)
+			local limit = math.min(#s, a + R.date_max_bytes)
 			local e = a - 1
 			while true do
 				local c = s:byte(e + 1)
@@ -1005,7 +1008,8 @@ local function split_issuers(s)
 		if hit then
 			local piece = s:sub(start, i + #hit - 1)
 			local rest = s:sub(i + #hit)
-			if ulen(piece) >= 3 and (rest == "" or (ulen(rest) >= 3 and not any_match(rest, R.issuer_not_split))) then
+			if ulen(piece) >= R.issuer_min_chars and
+				(rest == "" or (ulen(rest) >= R.issuer_min_chars and not any_match(rest, R.issuer_not_split))) then
 				out[#out + 1] = piece
 				start = i + #hit
 			end
