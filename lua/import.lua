@@ -71,6 +71,8 @@ R.markers = {
 	{ kind = "task", pattern = "^(%d%d?%d?)%.(.*)$", numeral = "arabic" },
 	{ kind = "task", pattern = "^(%d%d?%d?)﹒(.*)$", numeral = "arabic" },
 	{ kind = "task", pattern = "^(%d%d?%d?)、(.*)$", numeral = "arabic" },
+	-- （1）: a task where no 1. task is open, else a point of that task's text.
+	{ kind = "ptask", pattern = "^（(%d%d?)）(.*)$", numeral = "arabic" },
 }
 -- Sub-points inside a paragraph: 一是…二是… (used when a document has no numbered tasks).
 R.point_suffixes = { "是" }
@@ -162,8 +164,10 @@ R.date_not_after = { "每$", "每个$", "一$", "两$", "三$", "半$", "近$", 
 R.bare_year_followers = { "^，", "^前", "^底", "^以前", "^建成", "^完成", "^实现", "^基本", "^全面",
 	"^投用", "^投入", "^上线", "^竣工", "^开工", "^达到", "^形成", "^初步", "^力争", "^前后" }
 -- After a date: it names an event, not a deadline.
-R.date_not_before = { "^（含）", "^至%d", "^印发", "^发布", "^施行", "^起", "^以来", "^注册", "^成立", "^出台",
-	"^召开", "^颁布", "^开始施行", "^实施的" }
+R.date_not_before = { "^（含）", "^至%d", "^起", "^以来", "^注册", "^成立", "^开始施行", "^实施的",
+	"^印发的", "^发布的", "^出台的", "^召开的", "^颁布的" }
+-- After a whole date (a day, no 前): the day something happened (2024年6月14日印发).
+R.date_not_before_day = { "^印发", "^发布", "^施行", "^出台", "^召开", "^颁布" }
 -- Before a date: a validity or a start, not a deadline.
 R.date_ref_before = { "%d日$", "有效期$", "有效期为$", "有效期至$", "有效期到$", "自$", "从$", "于$" }
 R.clause_seps = { "，", "。", "；", "！", "？", "\n" }
@@ -748,7 +752,8 @@ local function deadlines(s, ctx)
 				end
 				-- A date something was issued, registered or started (2024年6月14日印发,
 				-- 10月（含）后注册) or a validity (有效期至…) is no deadline.
-				if ok and (any_match(after, R.date_not_before) or any_match(s:sub(1, a - 1), R.date_ref_before)) then
+				local event = bprec == 3 and not text:find("前", 1, true) and any_match(after, R.date_not_before_day)
+				if ok and (event or any_match(after, R.date_not_before) or any_match(s:sub(1, a - 1), R.date_ref_before)) then
 					ok = false
 					taken_to = best   -- nor is any date inside it (12月31日 of 有效期至2026年12月31日)
 				end
@@ -1033,6 +1038,7 @@ local function find_doc_no(s)
 end
 
 local function whole_date(s)
+	s = s:match("^（(.*)）$") or s   -- （2025年3月18日） under a title or a signature
 	local iso, rel, prec = C.date(s, 0)
 	if iso and not rel and prec == 3 then return iso end
 	return nil
@@ -1388,7 +1394,7 @@ local function finish_task(t, ctx)
 		if p ~= "" then body[#body + 1] = md_escape(p) end
 	end
 	t.body = table.concat(body, "\n\n")
-	t.lines, t.unnumbered, t.article, t.cells, t.point = nil, nil, nil, nil, nil
+	t.lines, t.unnumbered, t.article, t.cells, t.point, t.paren = nil, nil, nil, nil, nil, nil
 	return t
 end
 
@@ -1638,6 +1644,10 @@ function R.parse(text, info)
 		end
 		local kind, num, rest, v, printed, digits = classify(s)
 		if annex and annex.plain and kind ~= "attachments" then kind = nil end
+		local paren = kind == "ptask"
+		if paren then
+			if cur_task and not cur_task.paren then kind = nil else kind = "task" end
+		end
 		if kind == "annex" and not in_annex then
 			in_annex = true
 			annex = { lines = {} }
@@ -1692,7 +1702,7 @@ function R.parse(text, info)
 			end
 			last = v
 			cur_task = new_task(v, secnum, subnum, { rest })
-			cur_task.printed, cur_task.line = printed, i
+			cur_task.printed, cur_task.line, cur_task.paren = printed, i, paren or nil
 			cur_task.section_title = sec and sec.title
 			cur_task.subsection_title = sub and sub.title
 			series[#series + 1] = cur_task
@@ -1805,7 +1815,7 @@ function R.parse(text, info)
 			end
 		end
 		if #doc.tasks == 0 then
-			local ord, secn, straight = 0, {}, true
+			local ord, secn, straight, prev_value = 0, {}, true, nil
 			for _, b in ipairs(blocks) do
 				if b.kind == "section" then secn[b.number] = b.title end
 				if b.kind == "subsection" and b.section and not b.annex and
@@ -1813,7 +1823,8 @@ function R.parse(text, info)
 					ord = ord + 1
 					local t = new_task(ord, b.section, b.number, { b.title .. "。" .. table.concat(b.lines, "\n") })
 					t.printed, t.line, t.value = "（" .. b.number .. "）", b.line, numeral(b.number, "chinese")
-					if t.value ~= ord then straight = false end
+					if not t.value or t.value <= (prev_value or 0) then straight = false end
+					prev_value = t.value
 					doc.tasks[#doc.tasks + 1] = t
 					b.tasks = { t }
 					b.lines = {}
@@ -1825,6 +1836,8 @@ function R.parse(text, info)
 				if not straight then
 					if not seen[t.section] then secord = secord + 1 seen[t.section] = secord end
 					t.number = seen[t.section] .. "." .. tostring(t.value or t.number)
+				else
+					t.number = t.value
 				end
 				t.value = nil
 			end

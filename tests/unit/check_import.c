@@ -470,8 +470,8 @@ static void numbering(void)
 	CHECK(doc != NULL);
 	if (!doc)
 		return;
-	/* Not numbered straight from 1: per section; 保障措施 frames, holds none. */
-	CHECK_STR(js(doc, "tasks.0.number"), "\"1.15\"");
+	/* Numbered straight through (from 十五): the printed numbers; 保障措施 frames, holds none. */
+	CHECK_STR(js(doc, "tasks.0.number"), "15");
 	CHECK_STR(js(doc, "tasks.2"), "(none)");
 	doc = run("某措施\n一、加强要素保障，推进项目落地\n（一）甲。内容。\n（二）乙。内容。\n"
 	          "二、保障措施\n（一）丙。内容。\n");
@@ -495,6 +495,35 @@ static void numbering(void)
 	CHECK_STR(js(doc, "tasks.1.number"), "2");
 	CHECK_STR(js(doc, "tasks.2.number"), "3");
 	CHECK_STR(js(doc, "tasks.3"), "(none)");
+}
+
+/* （1） items: tasks where no 1. task is open; a 关于…实施意见 title; a date in brackets. */
+static void paren_tasks(void)
+{
+	struct value *doc = run("某市人民政府关于加快发展的实施意见\n某府〔2025〕3号\n各区人民政府：\n"
+	                        "一、总体要求\n（一）指导思想。坚持创新。\n二、重点任务\n（二）培育产业。\n"
+	                        "（1）发展集成电路。（市工信局牵头，市发展改革委配合）\n"
+	                        "（2）发展生物医药。今年年底前出台政策。（市科技局负责）\n"
+	                        "（三）强化支撑。\n（1）加强人才。（市人社局负责）\n"
+	                        "某市人民政府\n（2025年3月18日）\n");
+	CHECK(doc != NULL);
+	if (!doc)
+		return;
+	CHECK_STR(js(doc, "title"), "\"某市人民政府关于加快发展的实施意见\"");
+	CHECK_STR(js(doc, "date"), "\"2025-03-18\"");
+	CHECK_STR(js(doc, "issuer"), "\"某市人民政府\"");
+	CHECK_STR(js(doc, "tasks.0.number"), "\"1.1\"");
+	CHECK_STR(js(doc, "tasks.0.printed"), "\"（1）\"");
+	CHECK_STR(js(doc, "tasks.1.deadlines.0.date"), "\"2025-12-31\"");
+	CHECK_STR(js(doc, "tasks.2.number"), "\"2.1\"");
+	CHECK_STR(js(doc, "tasks.2.deadlines"), "[]");
+	/* Inside a 1. task, （1） is a point of its text. */
+	doc = run(doc_of("1.甲。内容：\n（1）一项；\n（2）二项。\n2.乙。内容。"));
+	CHECK(doc != NULL);
+	if (!doc)
+		return;
+	CHECK_STR(js(doc, "tasks.1.number"), "2");
+	CHECK(strstr(js(doc, "tasks.0.body"), "二项") != NULL);
 }
 
 /* Issue 12: every note form. */
@@ -655,6 +684,7 @@ int main(void)
 {
 	A = arena_new();
 	numbering();
+	paren_tasks();
 	notes12();
 	header12();
 	dates12();
