@@ -1160,6 +1160,63 @@ local function split_tabs(l)
 	return cells
 end
 
+-- The cells of a flattened row from its lines. The columns after the widest
+-- one (the content, else the title) are taken from the end, one line each, a
+-- unit list wrapped onto more lines (市发展改革委、 / 市自然资源局) joined; those
+-- before it from the start, a group cell only when the row has a line for it
+-- (else it is carried down from the row above); the widest takes the rest.
+local function flat_cells(roles, lines)
+	local cells, wide = {}, nil
+	for x, r in ipairs(roles) do if r == "content" then wide = x end end
+	if not wide then for x, r in ipairs(roles) do if r == "title" then wide = x end end end
+	if not wide then
+		for x, r in ipairs(roles) do if r ~= "number" and r ~= "group" then wide = x break end end
+	end
+	local lo, hi = 1, #lines
+	-- From the end.
+	for x = #roles, (wide or 0) + 1, -1 do
+		local r = roles[x]
+		if r ~= "number" and hi >= lo then
+			if r == "deadline" and not cell_fits(r, lines[hi]) then
+				-- an empty time cell: nothing taken
+			else
+				local parts = { lines[hi] }
+				hi = hi - 1
+				if r == "lead" or r == "support" or r == "note" then
+					while hi > lo and any_end(lines[hi], { "、", "，" }) and cell_fits(r, lines[hi]) do
+						table.insert(parts, 1, lines[hi])
+						hi = hi - 1
+					end
+				end
+				cells[x] = table.concat(parts)
+			end
+		end
+	end
+	-- From the start.
+	local before = 0
+	for x = 1, (wide or 1) - 1 do if roles[x] ~= "number" then before = before + 1 end end
+	for x = 1, (wide or 1) - 1 do
+		local r = roles[x]
+		if r ~= "number" and lo <= hi then
+			-- A group cell is printed once per group: when the row has no line
+			-- to spare for it, it is carried down.
+			if r == "group" and (hi - lo + 1) <= before - 1 + (wide and 1 or 0) then
+				before = before - 1
+			else
+				cells[x] = lines[lo]
+				lo = lo + 1
+				before = before - 1
+			end
+		end
+	end
+	if wide and lo <= hi then
+		local parts = {}
+		for y = lo, hi do parts[#parts + 1] = lines[y] end
+		cells[wide] = table.concat(parts)
+	end
+	return cells
+end
+
 -- A table starting at line i: its rows as {number=, line=, cells={role=text}},
 -- and the line after it. nil when line i is no header row.
 local function read_table(L, i, stop)
@@ -1247,29 +1304,7 @@ local function read_table(L, i, stop)
 				k = k + 1
 			end
 		end
-		local cells = {}
-		local others = {}
-		for x, r in ipairs(roles) do if r ~= "number" then others[#others + 1] = x end end
-		local short = ncells - #lines
-		local li = 1
-		for oi, x in ipairs(others) do
-			local r = roles[x]
-			if r == "group" and short > 0 then
-				short = short - 1   -- carried down from the row above
-			else
-				-- A wrapped cell: the content (else the title) takes the extra lines.
-				local take = 1
-				if (r == "content" or (r == "title" and not has_role(roles, "content"))) and #lines > ncells then
-					take = 1 + #lines - ncells
-				end
-				local parts = {}
-				for _ = 1, take do
-					if lines[li] then parts[#parts + 1] = lines[li] end
-					li = li + 1
-				end
-				cells[x] = table.concat(parts)
-			end
-		end
+		local cells = flat_cells(roles, lines)
 		if numcol then cells[numcol] = L[start] end
 		add_row(cells, start)
 		expect = expect + 1
