@@ -121,7 +121,10 @@ R.note_labels = {
 	{ label = "责任主体", role = "lead" },
 }
 R.unit_seps = "、，,；"
-R.inline_note_max_chars = 40   -- a role part in running text (X牵头) is no longer
+R.inline_note_max_chars = 40
+-- A part of a note that names a time, not a unit: （X负责，2025年底前完成）.
+R.note_time_parts = { "%d+年", "%d+月", "年底", "年内", "季度", "上半年", "下半年", "持续推进", "长期坚持",
+	"完成$", "前$" }   -- a role part in running text (X牵头) is no longer
 -- Lines of their own that are fields of a task (with note_labels): 完成时限：….
 R.field_labels = { "完成时限", "完成时间", "时间节点", "时限要求", "工作目标", "目标任务", "进度安排" }
 -- 和 joins units only before 各 (X和各地方人民政府): 和 is inside many names.
@@ -565,8 +568,18 @@ local function parse_note(text, lead, support, seen, bare)
 	for _, r in pairs(roles) do
 		if has_lead and r.word == "负责" and ends(r.text, "按职责分工") then r.role = "support" end
 	end
+	-- A part naming a time (2025年底前完成, 持续推进) is no unit: it stays in the text.
+	local left = {}
 	for i, part in ipairs(parts) do
-		if roles[i] then
+		if not roles[i] and any_match(part, R.note_time_parts) then
+			left[#left + 1] = part
+			parts[i] = ""
+		end
+	end
+	for i, part in ipairs(parts) do
+		if part == "" then
+			-- taken out above
+		elseif roles[i] then
 			-- A part may itself hold two roles: X牵头、Y配合 is rare; keep it whole.
 			local role = roles[i].role
 			if role == "lead" and R.first_listed_leads and roles[i].word == "负责" and #lead == 0 then
@@ -592,7 +605,7 @@ local function parse_note(text, lead, support, seen, bare)
 		::next_part::
 	end
 	for _, p in ipairs(pending) do add_units(lead, seen, p) end
-	return true
+	return true, table.concat(left, "，")
 end
 
 -- Finds the notes of a task's text: returns lead, support and the text without them.
@@ -783,6 +796,7 @@ local function deadlines(s, ctx)
 		if what == "" then what = trim(s:sub(lo, d.s - 1)) end
 		what = what:gsub("^在", ""):gsub("^前", "")
 		if field_line(what) and what:match("：$") then what = "" end   -- 完成时限：2025年9月底前
+		what = trim(what:gsub("^）", ""):gsub("）$", ""):gsub("^（", ""))
 		d.what = what
 		d.s, d.e = nil, nil
 	end

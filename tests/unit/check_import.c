@@ -559,6 +559,17 @@ static void notes12(void)
 	CHECK_STR(js(doc, "tasks.9.lead"), "[\"市审批局\"]");
 	CHECK_STR(js(doc, "tasks.9.deadlines.0.text"), "\"5月底\"");
 
+	/* A time inside a note stays a deadline, never a unit. */
+	doc = run(doc_of("1.甲。内容。（责任单位：市发改委；完成时限：2025年6月底前）\n"
+	                 "2.乙。内容。（市卫健委负责，2025年底前完成）\n"));
+	CHECK(doc != NULL);
+	if (!doc)
+		return;
+	CHECK_STR(js(doc, "tasks.0.lead"), "[\"市发改委\"]");
+	CHECK_STR(js(doc, "tasks.0.deadlines.0.date"), "\"2025-06-30\"");
+	CHECK_STR(js(doc, "tasks.1.lead"), "[\"市卫健委\"]");
+	CHECK_STR(js(doc, "tasks.1.deadlines.0.date"), "\"2025-12-31\"");
+
 	/* A document's rule: the unit listed first leads; a standing unit. */
 	doc = run("某方案\n各项任务中排在第一位的部门为牵头部门。\n一、任务\n1.甲。内容（市发改委、市财政局负责）\n"
 	          "2.乙。内容（交通运输部、海关总署和各地方人民政府按职责分工负责。以下均需地方人民政府负责，不再列出）\n"
