@@ -1487,11 +1487,11 @@ function R.parse(text, info)
 	-- A bare number near the next or the one before it numbers the rows of a
 	-- flattened table; elsewhere it is a page number.
 	local bare = {}
-	for k, l in ipairs(L) do if l:match("^%d+$") then bare[#bare + 1] = k end end
+	for k, l in ipairs(L) do if l:match("^%d+$") then bare[#bare + 1] = { k, tonumber(l) } end end
 	local function row_number(k)
 		local v = tonumber(L[k])
 		for _, x in ipairs(bare) do
-			if x ~= k and math.abs(x - k) <= R.table_row_reach and math.abs(tonumber(L[x]) - v) == 1 then
+			if x[1] ~= k and math.abs(x[1] - k) <= R.table_row_reach and math.abs(x[2] - v) == 1 then
 				return true
 			end
 		end
@@ -1985,8 +1985,14 @@ function R.parse(text, info)
 			o.last_was_task = false
 		end
 	end
-	if annex and info and info.plan then
+	if annex and #doc.annex_tasks > 0 and info and info.plan then
 		put(out, "## 附件\n\n[" .. md_escape(annex.title) .. "](../" .. info.plan .. "-annex/_index.md)")
+	elseif annex then
+		-- An annex with no tasks (a name list, a catalogue) stays in the plan's text:
+		-- no plan of its own is written for it, so nothing links to one.
+		put(out, "## 附件：" .. md_escape(annex.title))
+		for _, l in ipairs(aout) do put(out, l) end
+		aout = {}
 	end
 	if #notice_lines > 0 or doc.notice_title then
 		put(out, "## 印发通知")

@@ -131,6 +131,21 @@ check "a duplicate number gets its own page" test -s "$site/content/plans/yearly
 pp -C "$site" import "$PP_ROOT/$h" --plan x --due-default someday
 check "a bad --due-default exits 2" test $? -eq 2
 
+# Every real document and habit document imports into the site, which must build
+# (an annex with no tasks, such as a name list, stays in the plan's text: no link to a missing plan).
+real=${PP_REAL_DOCS:-$(cd .. && pwd)/shared/real-docs}
+[ -d "$real" ] || real=/work/shared/real-docs
+k=0
+for f in "$real"/*.txt "$PP_ROOT"/tests/import/habits/*.txt; do
+	[ -f "$f" ] || continue
+	k=$((k + 1))
+	pp -C "$site" import "$f" --plan "doc-$k" --due-default year-end
+	if [ $? -eq 0 ]; then ok; else not_ok "import of $f into the site"; head -n 5 "$PP_TMP/err" >&2; fi
+done
+check "real and habit documents were imported" test "$k" -ge 10
+check "02's annex, a name list, is text of the plan" grep -q '^## 附件：省推进工业互联网创新发展专项工作组名单' "$site/content/plans/doc-2/_index.md"
+check "and no annex plan is written for it" test ! -e "$site/content/plans/doc-2-annex"
+
 pp -C "$site" build
 rc=$?
 check "the imported site builds" test $rc -eq 0
