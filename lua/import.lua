@@ -1732,7 +1732,8 @@ function R.parse(text, info)
 			cur_task = nil
 			sub = { number = num, title = trim(title) }
 			blocks[#blocks + 1] = { kind = "subsection", number = num, title = sub.title,
-				lines = { (text:gsub("^。", "")) }, section = secnum, annex = in_annex, line = i }
+				lines = { (text:gsub("^。", "")) }, section = secnum, annex = in_annex, line = i,
+				first = s }
 		elseif kind == "article" and not in_annex then
 			-- 第X条: a task of its own; the numbered points inside it are its text.
 			last = v
@@ -1893,6 +1894,35 @@ function R.parse(text, info)
 		end
 	end
 
+	-- Numbered tasks elsewhere: a subsection holding none whose paragraph ends
+	-- with a note (（一）构建产业生态。…（责任单位：X）) is a measure of its own, S.N.
+	if #doc.tasks > 0 then
+		local changed = false
+		for k, b in ipairs(blocks) do
+			if b.kind == "subsection" and not b.annex and not b.tasks then
+				local nxt = blocks[k + 1]
+				local holds = nxt and (nxt.kind == "task" or nxt.kind == "annex_task")
+				local last = b.first
+				for _, l in ipairs(b.lines) do if l ~= "" then last = l end end
+				if not holds and (note_at_end(last) or note_at_end(b.first)) then
+					local t = new_task(nil, b.section, b.number, { b.title .. "。" .. table.concat(b.lines, "\n") })
+					local sv, nv = b.section and numeral(b.section, "chinese"), numeral(b.number, "chinese")
+					t.number = tostring(sv or 0) .. "." .. tostring(nv or 0)
+					t.printed, t.line = "（" .. b.number .. "）", b.line
+					b.tasks, b.lines, changed = { t }, {}, true
+				end
+			end
+		end
+		if changed then
+			local list = {}
+			for _, b in ipairs(blocks) do
+				if b.kind == "task" and b.task then list[#list + 1] = b.task end
+				for _, t in ipairs(b.tasks or {}) do list[#list + 1] = t end
+			end
+			doc.tasks = list
+		end
+	end
+
 	for _, t in ipairs(doc.tasks) do finish_task(t, ctx) end
 	-- A standing rule (以下均需地方人民政府负责，不再列出): that unit leads every later noted task too.
 	for _, p in ipairs(R.standing_units) do
@@ -1916,14 +1946,19 @@ function R.parse(text, info)
 	-- Every task id once: a number printed twice gets -2, -3 … (warned above).
 	local function unique(list)
 		local seen = {}
-		for _, t in ipairs(list) do
+		-- Printed numbers first: a number the importer made up gives way.
+		local order = {}
+		for _, t in ipairs(list) do if t.printed then order[#order + 1] = t end end
+		for _, t in ipairs(list) do if not t.printed then order[#order + 1] = t end end
+		for _, t in ipairs(order) do
 			local id, k = tostring(t.number), 1
 			while seen[id] do
 				k = k + 1
 				id = tostring(t.number) .. "-" .. k
 			end
 			if k > 1 then
-				if t.line then warn(t.line, "renumbered", { got = tostring(t.number), now = id }) end
+				-- (a number the importer made up changes without a word)
+				if t.line and t.printed then warn(t.line, "renumbered", { got = tostring(t.number), now = id }) end
 				t.number = id
 			end
 			seen[id] = true

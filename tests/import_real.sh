@@ -10,7 +10,7 @@
 docs=${PP_REAL_DOCS:-$(cd .. && pwd)/shared/real-docs}
 [ -d "$docs" ] || docs=/work/shared/real-docs
 
-T_exp=0 T_got=0 T_units=0 T_dl=0 T_tg=0 T_ti=0
+T_exp=0 T_got=0 T_units=0 T_dl=0 T_tg=0 T_ti=0 T_extra=0
 # score NAME DOC EXPECT: one document's line of the report.
 score() {
 	name=$1 doc=$2 exp=$3
@@ -19,13 +19,14 @@ score() {
 	if [ $rc -gt 1 ] || grep -q ': error:' "$PP_TMP/err"; then not_ok "$name: import failed"; head -n 5 "$PP_TMP/err" >&2; return; fi
 	ok
 	n=$(grep -c '"number"' "$exp")
-	got=$n
+	got=$n extra=0
 	for list in tasks annex_tasks; do
 		line=$(grep -E "^$list: expected [0-9]+ items, got [0-9]+" "$PP_TMP/diff")
 		if [ -n "$line" ]; then
 			e=$(printf '%s' "$line" | sed -E 's/.*expected ([0-9]+) items, got ([0-9]+).*/\1/')
 			g=$(printf '%s' "$line" | sed -E 's/.*expected ([0-9]+) items, got ([0-9]+).*/\2/')
 			got=$((got - e + (g < e ? g : e)))
+			extra=$((extra + (g > e ? g - e : 0)))
 		fi
 	done
 	bad() { grep -E "^(tasks|annex_tasks)\[[0-9]+\]\.$1" "$PP_TMP/diff" | sed -E 's/^([a-z_]+\[[0-9]+\]).*/\1/' | sort -u | wc -l; }
@@ -44,7 +45,10 @@ score() {
 		grep -vE '^(tasks|annex_tasks)(: expected|\[[0-9]+\]\.(title|lead|support|deadlines|targets))' "$PP_TMP/diff" | head -n 5
 	fi
 	check "$name: header, titles and the rest as expected" test "$other" -eq 0
+	[ "$extra" -eq 0 ] || printf '%s: %d tasks found that the document does not have\n' "$name" "$extra"
 	check "$name: every task found" test "$got" -eq "$n"
+	check "$name: no task made up" test "$extra" -eq 0
+	T_extra=$((T_extra + extra))
 	T_exp=$((T_exp + n)) T_got=$((T_got + got)) T_units=$((T_units + u)) T_dl=$((T_dl + dl)) T_tg=$((T_tg + tg))
 	T_ti=$((T_ti + ti))
 }
@@ -66,6 +70,7 @@ done
 printf 'total: tasks %d/%d, titles exact %d/%d, units exact %d/%d, deadlines exact %d/%d, targets exact %d/%d\n' \
 	"$T_got" "$T_exp" "$T_ti" "$T_exp" "$T_units" "$T_exp" "$T_dl" "$T_exp" "$T_tg" "$T_exp"
 check "total: every task found" test "$T_got" -eq "$T_exp"
+check "total: no task made up" test "$T_extra" -eq 0
 check "total: units >= 95% exact" test $((T_units * 100)) -ge $((T_exp * 95))
 check "total: deadlines >= 90% exact" test $((T_dl * 100)) -ge $((T_exp * 90))
 check "total: targets >= 90% exact" test $((T_tg * 100)) -ge $((T_exp * 90))
