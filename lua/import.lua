@@ -244,16 +244,17 @@ R.table_columns = {
 	{ role = "number", words = { "序号", "编号", "序" } },
 	{ role = "group", words = { "类别", "任务类别", "重点领域", "领域", "板块", "分类", "项目类别", "工作类别" } },
 	{ role = "title", words = { "任务名称", "重点任务", "工作任务", "任务", "项目名称", "事项", "工作事项",
-		"重点工作", "工作名称", "措施名称" } },
+		"重点工作", "工作名称", "措施名称", "主要任务", "重点工作任务", "任务事项", "项目" } },
 	{ role = "content", words = { "任务内容", "工作内容", "主要内容", "具体内容", "工作措施", "具体措施",
-		"主要措施", "具体任务", "任务措施", "工作要求", "目标任务" } },
+		"主要措施", "具体任务", "任务措施", "工作要求", "目标任务", "具体工作", "工作举措", "推进措施",
+		"建设内容", "实施内容" } },
 	{ role = "target", words = { "工作目标", "预期目标", "目标", "年度目标" } },
 	{ role = "lead", words = { "牵头部门", "牵头单位", "责任单位", "责任部门", "主责单位", "负责部门",
 		"负责单位", "牵头责任单位", "主办单位" } },
 	{ role = "support", words = { "配合部门", "配合单位", "协办单位", "参与单位", "协同单位", "配合责任单位" } },
 	{ role = "deadline", words = { "时间节点", "完成时限", "完成时间", "时限要求", "进度安排", "时间安排",
 		"完成期限", "时限" } },
-	{ role = "note", words = { "备注" } },
+	{ role = "note", words = { "备注", "说明" } },
 }
 R.table_min_columns = 3
 R.table_max_wrap = 3
@@ -1150,6 +1151,13 @@ local function column_role(cell)
 	for _, c in ipairs(R.table_columns) do
 		for _, w in ipairs(c.words) do if cell == w then return c.role end end
 	end
+	-- 完成时限（年月）, 责任单位（部门）: a known word, then a bracket.
+	local head = cell:match("^(.-)（") or cell:match("^(.-)%(")
+	if head and head ~= "" then
+		for _, c in ipairs(R.table_columns) do
+			for _, w in ipairs(c.words) do if head == w then return c.role end end
+		end
+	end
 	return nil
 end
 
@@ -1157,10 +1165,10 @@ end
 local function header_roles(cells)
 	local roles, n, key, who = {}, 0, false, false
 	for k, c in ipairs(cells) do
-		local r = column_role(c)
-		if not r then return nil end
+		-- A column of no known kind (责任领导, 资金来源) is kept as text of the row.
+		local r = column_role(c) or "other"
 		roles[k] = r
-		n = n + 1
+		if r ~= "other" then n = n + 1 end
 		if r == "number" or r == "title" or r == "content" then key = true end
 		if r == "lead" or r == "deadline" or r == "support" then who = true end
 	end
@@ -1427,7 +1435,7 @@ local function finish_task(t, ctx)
 		local iso, rel, prec = C.date(cells.deadline, ctx)
 		if iso ~= nil then
 			t.deadlines[#t.deadlines + 1] = { text = cells.deadline, date = iso or nil, relative = rel,
-				what = cells.title or t.title }
+				what = ((cells.title or t.title):gsub("。$", "")) }
 		else
 			for _, d in ipairs(deadlines(cells.deadline, ctx)) do t.deadlines[#t.deadlines + 1] = d end
 		end
@@ -1677,6 +1685,7 @@ function R.parse(text, info)
 				if c.content then body[#body + 1] = c.content end
 				if c.target then body[#body + 1] = c.target end
 				if c.note then body[#body + 1] = "（" .. c.note .. "）" end
+				if c.other then body[#body + 1] = "\n" .. c.other end
 				local v = row.number or (last + 1)
 				if row.number and v > last + 1 then warn(row.line, "gap", { expected = last + 1, got = v })
 				elseif row.number and v <= last then warn(row.line, "duplicate", { expected = last + 1, got = v }) end

@@ -689,6 +689,17 @@ static void tables(void)
 	CHECK_STR(js(doc, "tasks.1.lead"), "[\"市财政局\"]");
 	CHECK_STR(js(doc, "tasks.2"), "(none)");
 	CHECK_STR(js(doc, "unplaced"), "[]");
+
+	/* A column of no known kind is kept; a header cell with a bracketed note is known. */
+	doc = run("某清单\n\n序号\t主要任务\t责任领导\t责任单位（部门）\t完成时限（年月）\n"
+	          "1\t建成文化中心。\t张三\t区文广旅体局\t2025年9月\n\n");
+	CHECK(doc != NULL);
+	if (!doc)
+		return;
+	CHECK_STR(js(doc, "tasks.0.lead"), "[\"区文广旅体局\"]");
+	CHECK_STR(js(doc, "tasks.0.deadlines.0.date"), "\"2025-09-30\"");
+	CHECK_STR(js(doc, "tasks.0.deadlines.0.what"), "\"建成文化中心\"");
+	CHECK(strstr(js(doc, "tasks.0.body"), "张三") != NULL);
 }
 
 int main(void)
