@@ -481,6 +481,11 @@ static void numbering(void)
 	CHECK_STR(js(doc, "tasks.1.number"), "2");
 	CHECK_STR(js(doc, "tasks.1.printed"), "\"（二）\"");
 	CHECK_STR(js(doc, "tasks.2"), "(none)");
+	doc = run("某措施\n一、任务\n（五十二）甲。内容。\n（五十三）乙。内容。\n");
+	CHECK(doc != NULL);
+	if (!doc)
+		return;
+	CHECK_STR(js(doc, "tasks.1.number"), "53");
 	doc = run("某要点\n一、工作\n（一）学习。一是深化学习，每月一次；二是开展培训，二是重复。\n");
 	CHECK(doc != NULL);
 	if (!doc)
