@@ -239,10 +239,11 @@ static const luaL_Reg import_lib[] = {
 
 /* Key order of the JSON form; keys not listed follow in byte order. */
 static const char *const key_order[] = {
-	"type", "id", "number", "title", "notice_title", "issuer", "doc_no", "date", "period",
-	"yearly_themes", "sections", "section", "subsection", "lead", "support", "deadlines",
-	"targets", "text", "value", "max", "unit", "ratio", "kind", "what", "relative",
-	"tasks", "annex_title", "annex_tasks", "unplaced", NULL,
+	"type", "id", "number", "printed", "line", "title", "notice_title", "issuer", "doc_no", "date",
+	"period", "yearly_themes", "sections", "section", "subsection", "group", "lead", "support",
+	"deadlines", "due", "due_derived", "targets", "text", "value", "max", "unit", "ratio", "kind",
+	"what", "relative", "tasks", "annex_title", "annex_tasks", "unplaced", "warnings",
+	"expected", "got", "now", NULL,
 };
 
 static int key_rank(const char *k)
