@@ -122,6 +122,11 @@ R.note_labels = {
 }
 R.unit_seps = "、，,；"
 R.inline_note_max_chars = 40
+-- Labels naming the lead outright, and labels that then name the others.
+R.lead_labels = { "牵头单位", "牵头部门", "牵头责任单位", "主责单位", "主办单位" }
+R.shared_labels = { "^责任单位$", "^责任部门$" }
+-- A unit marked as the lead inside a list: 市发改委（牵头）、市财政局.
+R.lead_marks = { "（牵头）", "（牵头单位）", "（牵头部门）" }
 -- A part of a note that names a time, not a unit: （X负责，2025年底前完成）.
 R.note_time_parts = { "%d+年", "%d+月", "年底", "年内", "季度", "上半年", "下半年", "持续推进", "长期坚持",
 	"完成$", "前$" }   -- a role part in running text (X牵头) is no longer
@@ -536,12 +541,33 @@ local function parse_note(text, lead, support, seen, bare)
 		text = text:gsub("，(" .. l.label .. "：)", "；%1")
 	end
 	local found, left = false, {}
-	for _, part in ipairs(C.split(text, "；;。")) do
+	local parts = C.split(text, "；;。")
+	-- 牵头单位：X；责任单位：Y: beside a named lead, the units 责任单位 lists support.
+	local named_lead = false
+	for _, part in ipairs(parts) do
+		for _, w in ipairs(R.lead_labels) do if starts(part, w .. "：") then named_lead = true end end
+	end
+	for _, part in ipairs(parts) do
 		local hit = false
 		for _, l in ipairs(R.note_labels) do
 			local rest = part:match("^" .. l.label .. "：(.*)$")
 			if rest then
-				add_units(l.role == "lead" and lead or support, seen, rest)
+				local role = l.role
+				if named_lead and role == "lead" and any_match(l.label, R.shared_labels) then role = "support" end
+				-- 责任单位：X（牵头）、Y: the marked unit leads, the others support.
+				local marked = false
+				for _, m in ipairs(R.lead_marks) do if rest:find(m, 1, true) then marked = true end end
+				if marked then
+					for _, u in ipairs(C.split(rest, R.unit_seps)) do
+						local bare_u, lead_u = u, false
+						for _, m in ipairs(R.lead_marks) do
+							if ends(u, m) then bare_u, lead_u = u:sub(1, #u - #m), true end
+						end
+						add_units(lead_u and lead or support, seen, bare_u)
+					end
+				else
+					add_units(role == "lead" and lead or support, seen, rest)
+				end
 				found, hit = true, true
 				break
 			end
@@ -1387,7 +1413,11 @@ local function finish_task(t, ctx)
 		for _, u in ipairs(support) do seen[u] = true end
 		-- A lead cell may itself be a note (X牵头，Y配合); under the document's
 		-- rule that the unit listed first leads, the others in it support.
-		if cells.lead and not parse_note(cells.lead, lead, support, seen, false) then
+		local marked = false
+		for _, m in ipairs(R.lead_marks) do if cells.lead and cells.lead:find(m, 1, true) then marked = true end end
+		if marked then
+			parse_note("责任单位：" .. cells.lead, lead, support, seen, false)
+		elseif cells.lead and not parse_note(cells.lead, lead, support, seen, false) then
 			local units = {}
 			add_units(units, {}, cells.lead)
 			for k, u in ipairs(units) do

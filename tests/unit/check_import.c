@@ -564,6 +564,17 @@ static void notes12(void)
 	CHECK_STR(js(doc, "tasks.9.lead"), "[\"市审批局\"]");
 	CHECK_STR(js(doc, "tasks.9.deadlines.0.text"), "\"5月底\"");
 
+	/* 牵头单位 beside 责任单位: the latter support; a unit marked （牵头） in a list. */
+	doc = run(doc_of("1.甲。内容。（牵头单位：市发改委；责任单位：市财政局、市统计局）\n"
+	                 "2.乙。内容。\n责任单位：市住建局（牵头）、市规划局\n"));
+	CHECK(doc != NULL);
+	if (!doc)
+		return;
+	CHECK_STR(js(doc, "tasks.0.lead"), "[\"市发改委\"]");
+	CHECK_STR(js(doc, "tasks.0.support"), "[\"市财政局\",\"市统计局\"]");
+	CHECK_STR(js(doc, "tasks.1.lead"), "[\"市住建局\"]");
+	CHECK_STR(js(doc, "tasks.1.support"), "[\"市规划局\"]");
+
 	/* A time inside a note stays a deadline, never a unit. */
 	doc = run(doc_of("1.甲。内容。（责任单位：市发改委；完成时限：2025年6月底前）\n"
 	                 "2.乙。内容。（市卫健委负责，2025年底前完成）\n"));
