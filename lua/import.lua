@@ -1560,7 +1560,7 @@ function R.parse(text, info)
 
 	-------------------------------------------------------------------- header
 	local i = 1
-	local title_at, in_notice, signers
+	local title_at, in_notice, signers, attach_list
 	while i <= #L do
 		local s = L[i]
 		if s == "" then
@@ -1593,6 +1593,12 @@ function R.parse(text, info)
 		elseif not doc.notice_title and not in_notice and ends(s, "：") and ulen(s) <= R.header_prose_chars * 3 then
 			-- 各有关单位：with no notice title above it: a covering notice all the same.
 			in_notice = true
+			notice_lines[#notice_lines + 1] = s
+			i = i + 1
+		elseif (doc.notice_title or in_notice) and (s:find("^附件%d*：") or
+			(attach_list and s:match("^%d+[%.、]") and not doc.date)) then
+			-- 附件：1.某方案 / 2.某清单: the notice's list of attachments
+			attach_list = true
 			notice_lines[#notice_lines + 1] = s
 			i = i + 1
 		elseif doc.notice_title or in_notice then
@@ -1752,6 +1758,21 @@ function R.parse(text, info)
 			blocks[#blocks + 1] = { kind = "annex_text", lines = annex.lines }
 			sec, sub, secnum, subnum = nil, nil, nil, nil
 			goto continue
+		elseif kind == "annex" and in_annex then
+			-- 附件2 after 附件1: another part of the annex, its tasks numbered P.N.
+			annex.parts = (annex.parts or 1) + 1
+			i = i + 1
+			while i <= #L and L[i] == "" do i = i + 1 end
+			local t, j = title_run(L, i, R.title_endings)
+			if not t and L[i] and L[i] ~= "" and ulen(L[i]) <= R.max_title_chars and not classify(L[i]) then
+				t, j = L[i], i + 1
+			end
+			blocks[#blocks + 1] = { kind = "annex_text", lines = { s .. "　" .. (t or "") } }
+			annex.lines = blocks[#blocks].lines
+			i = j or i + 1
+			last, cur_task = 0, nil
+			sec, sub, secnum, subnum = nil, nil, nil, nil
+			goto continue
 		elseif kind == "attachments" then
 			cur_task = nil
 			blocks[#blocks + 1] = { kind = "text", lines = { s } }
@@ -1792,6 +1813,7 @@ function R.parse(text, info)
 			last = v
 			cur_task = new_task(v, secnum, subnum, { rest })
 			cur_task.printed, cur_task.line, cur_task.paren = printed, i, paren or nil
+			cur_task.part = in_annex and (annex.parts or 1) or nil
 			cur_task.section_title = sec and sec.title
 			cur_task.subsection_title = sub and sub.title
 			series[#series + 1] = cur_task
@@ -2003,6 +2025,14 @@ function R.parse(text, info)
 			seen[id] = true
 		end
 	end
+	-- An annex of several parts (附件1, 附件2), each numbered from 1: P.N.
+	if annex and (annex.parts or 1) > 1 then
+		for _, t in ipairs(doc.annex_tasks) do
+			if t.part then t.number = tostring(t.part) .. "." .. tostring(t.number) end
+			t.part = nil
+		end
+	end
+	for _, t in ipairs(doc.annex_tasks) do t.part = nil end
 	unique(doc.tasks)
 	unique(doc.annex_tasks)
 	local actx = ctx

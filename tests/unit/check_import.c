@@ -531,6 +531,32 @@ static void paren_tasks(void)
 	CHECK(strstr(js(doc, "tasks.0.body"), "二项") != NULL);
 }
 
+/* The notice's list of attachments; an annex in several parts. */
+static void attachments(void)
+{
+	struct value *doc = run("某县人民政府办公室关于印发两个方案的通知\n某政办〔2025〕8号\n各乡镇人民政府：\n"
+	                        "现将两个方案印发给你们。\n附件：1.某县教育提升方案\n2.某县医疗提升方案\n"
+	                        "某县人民政府办公室\n2025年5月6日\n附件1\n某县教育提升方案\n一、任务\n"
+	                        "1.建设学校。（县教育局负责）\n附件2\n某县医疗提升方案\n一、任务\n1.建设医院。（县卫健局负责）\n");
+	CHECK(doc != NULL);
+	if (!doc)
+		return;
+	CHECK_STR(js(doc, "date"), "\"2025-05-06\"");
+	CHECK_STR(js(doc, "title"), "\"某县教育提升方案\"");
+	CHECK_STR(js(doc, "tasks.0.lead"), "[\"县教育局\"]");
+	CHECK_STR(js(doc, "annex_title"), "\"某县医疗提升方案\"");
+	CHECK_STR(js(doc, "annex_tasks.0.lead"), "[\"县卫健局\"]");
+	CHECK_STR(js(doc, "warnings"), "[]");
+	doc = run("某县2025年工作方案\n一、任务\n1.甲。内容。\n附件1\n教育任务清单\n1.建设学校。\n2.培训教师。\n"
+	          "附件2\n医疗任务清单\n1.建设医院。\n");
+	CHECK(doc != NULL);
+	if (!doc)
+		return;
+	CHECK_STR(js(doc, "annex_tasks.1.number"), "\"1.2\"");
+	CHECK_STR(js(doc, "annex_tasks.2.number"), "\"2.1\"");
+	CHECK_STR(js(doc, "warnings"), "[]");
+}
+
 /* Issue 12: every note form. */
 static void notes12(void)
 {
@@ -723,6 +749,7 @@ int main(void)
 	A = arena_new();
 	numbering();
 	paren_tasks();
+	attachments();
 	notes12();
 	header12();
 	dates12();
