@@ -1565,8 +1565,10 @@ function R.parse(text, info)
 		local s = L[i]
 		if s == "" then
 			i = i + 1
-		elseif classify(s) == "section" then
-			break
+		elseif classify(s) == "section" or classify(s) == "article" or
+			((classify(s) == "task" or classify(s) == "ptask" or classify(s) == "subsection") and
+				select(4, classify(s)) == 1 and not s:find("^附件")) then
+			break   -- the text proper begins (a notice may itself list its tasks: 1. …)
 		elseif find_doc_no(s) and not doc.doc_no and ulen(s) < R.header_line_max_chars then
 			doc.doc_no = find_doc_no(s)
 			i = i + 1

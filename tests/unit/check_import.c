@@ -555,6 +555,16 @@ static void attachments(void)
 	CHECK_STR(js(doc, "annex_tasks.1.number"), "\"1.2\"");
 	CHECK_STR(js(doc, "annex_tasks.2.number"), "\"2.1\"");
 	CHECK_STR(js(doc, "warnings"), "[]");
+	/* A notice that lists its tasks itself: 1. opens the text proper. */
+	doc = run("关于做好防汛工作的通知\n各乡镇、各单位：\n现就有关事项通知如下：\n"
+	          "1.落实责任。5月底前落实责任人。（县水利局负责）\n2.排查隐患。（县应急局负责）\n"
+	          "县防汛指挥部办公室\n2025年4月1日\n");
+	CHECK(doc != NULL);
+	if (!doc)
+		return;
+	CHECK_STR(js(doc, "tasks.1.lead"), "[\"县应急局\"]");
+	CHECK_STR(js(doc, "tasks.0.deadlines.0.date"), "\"2025-05-31\"");
+	CHECK_STR(js(doc, "issuer"), "\"县防汛指挥部办公室\"");
 }
 
 /* Issue 12: every note form. */
