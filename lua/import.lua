@@ -73,6 +73,7 @@ R.markers = {
 	{ kind = "task", pattern = "^(%d%d?%d?)、(.*)$", numeral = "arabic" },
 	-- （1）: a task where no 1. task is open, else a point of that task's text.
 	{ kind = "ptask", pattern = "^（(%d%d?)）(.*)$", numeral = "arabic" },
+	{ kind = "ptask", pattern = "^(%d%d?)）(.*)$", numeral = "arabic" },
 }
 -- Sub-points inside a paragraph: 一是…二是… (used when a document has no numbered tasks).
 R.point_suffixes = { "是" }
