@@ -539,6 +539,7 @@ void import_warnings(const struct value *doc, const char *path, struct diags *d)
 		size_t tlen = text ? tv->u.str.len : 0;
 		int line = (int)int_or(value_get(w, "line"), 0);
 		long long got = int_or(value_get(w, "got"), 0), want = int_or(value_get(w, "expected"), 0);
+		const char *got_s = str_or(value_get(w, "got"), "?"), *prev_s = str_or(value_get(w, "prev"), "?");
 		if (strcmp(kind, "gap") == 0)
 			diag_add(d, DIAG_WARNING, path, line, 1, text, tlen,
 			         "task %lld follows task %lld: number %lld is missing", got, want - 1, want);
@@ -549,6 +550,18 @@ void import_warnings(const struct value *doc, const char *path, struct diags *d)
 			diag_add(d, DIAG_WARNING, path, line, 1, text, tlen,
 			         "task %s is already taken: this one becomes task %s", str_or(value_get(w, "got"), "?"),
 			         str_or(value_get(w, "now"), "?"));
+		else if (strcmp(kind, "section_gap") == 0)
+			diag_add(d, DIAG_WARNING, path, line, 1, text, tlen,
+			         "section %s follows section %s: a number is missing", got_s, prev_s);
+		else if (strcmp(kind, "section_duplicate") == 0)
+			diag_add(d, DIAG_WARNING, path, line, 1, text, tlen,
+			         "section %s after section %s: a number printed again or out of order", got_s, prev_s);
+		else if (strcmp(kind, "subsection_gap") == 0)
+			diag_add(d, DIAG_WARNING, path, line, 1, text, tlen,
+			         "subsection （%s） follows （%s）: a number is missing", got_s, prev_s);
+		else if (strcmp(kind, "subsection_duplicate") == 0)
+			diag_add(d, DIAG_WARNING, path, line, 1, text, tlen,
+			         "subsection （%s） after （%s）: a number printed again or out of order", got_s, prev_s);
 		else if (strcmp(kind, "unplaced") == 0)
 			diag_add(d, DIAG_WARNING, path, line, 1, text, tlen,
 			         "line not placed in the plan (listed under unplaced)");

@@ -1710,6 +1710,7 @@ function R.parse(text, info)
 	local last = 0
 	local in_annex, annex = false, nil
 	local restarted = false
+	local last_sec, last_sub = {}, {}   -- the last section and subsection numbers seen
 	local cur_task
 	while i <= stop do
 		local s = L[i]
@@ -1760,6 +1761,7 @@ function R.parse(text, info)
 			annex.plain = any_match(strip_paren(annex.title), R.annex_not_tasks)
 			blocks[#blocks + 1] = { kind = "annex_text", lines = annex.lines }
 			sec, sub, secnum, subnum = nil, nil, nil, nil
+			last_sec, last_sub = {}, {}
 			goto continue
 		elseif kind == "annex" and in_annex then
 			-- 附件2 after 附件1: another part of the annex, its tasks numbered P.N.
@@ -1775,6 +1777,7 @@ function R.parse(text, info)
 			i = j or i + 1
 			last, cur_task = 0, nil
 			sec, sub, secnum, subnum = nil, nil, nil, nil
+			last_sec, last_sub = {}, {}
 			goto continue
 		elseif kind == "attachments" then
 			cur_task = nil
@@ -1783,6 +1786,11 @@ function R.parse(text, info)
 			cur_task.lines[#cur_task.lines + 1] = s   -- （一） and 1. inside an article
 		elseif kind == "section" and not in_annex then
 			local title, text = first_sentence(rest)
+			-- 一、二、四: a gap; 三、三: printed twice (一 again starts a new part).
+			if v ~= 1 and last_sec.v and v ~= last_sec.v + 1 then
+				warn(i, v > last_sec.v and "section_gap" or "section_duplicate", { got = num, prev = last_sec.num })
+			end
+			last_sec = { v = v, num = num }
 			sec = { number = num, title = trim(title) }
 			secnum, subnum, sub = num, nil, nil
 			doc.sections[#doc.sections + 1] = sec
@@ -1791,6 +1799,10 @@ function R.parse(text, info)
 				lines = { (text:gsub("^。", "")) } }
 		elseif kind == "subsection" then
 			local title, text = first_sentence(rest)
+			if v ~= 1 and last_sub.v and v ~= last_sub.v + 1 and not (cur_task and cur_task.article) then
+				warn(i, v > last_sub.v and "subsection_gap" or "subsection_duplicate", { got = num, prev = last_sub.num })
+			end
+			last_sub = { v = v, num = num }
 			subnum = num
 			cur_task = nil
 			sub = { number = num, title = trim(title) }

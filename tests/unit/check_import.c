@@ -502,6 +502,21 @@ static void numbering(void)
 	CHECK_STR(js(doc, "tasks.3"), "(none)");
 }
 
+/* Sections and subsections out of order are warnings too. */
+static void section_numbers(void)
+{
+	struct value *doc = run("某方案\n一、甲\n（一）子\n（三）子\n三、乙\n三、丙\n一、另一部分\n");
+	CHECK(doc != NULL);
+	if (!doc)
+		return;
+	CHECK_STR(js(doc, "warnings.0.kind"), "\"subsection_gap\"");
+	CHECK_STR(js(doc, "warnings.0.line"), "4");
+	CHECK_STR(js(doc, "warnings.1.kind"), "\"section_gap\"");
+	CHECK_STR(js(doc, "warnings.2.kind"), "\"section_duplicate\"");
+	CHECK_STR(js(doc, "warnings.2.got"), "\"三\"");
+	CHECK_STR(js(doc, "warnings.3"), "(none)");   /* 一 again: a new part */
+}
+
 /* （1） items: tasks where no 1. task is open; a 关于…实施意见 title; a date in brackets. */
 static void paren_tasks(void)
 {
@@ -758,6 +773,7 @@ int main(void)
 {
 	A = arena_new();
 	numbering();
+	section_numbers();
 	paren_tasks();
 	attachments();
 	notes12();
