@@ -66,6 +66,8 @@ R.markers = {
 	{ kind = "attachments", pattern = "^附件%d*：" },
 	-- 第一条 【培育对象】…: an article is a task; what is numbered inside it is its text.
 	{ kind = "article", pattern = "^第([一二三四五六七八九十百零〇两]+)条(.*)$", numeral = "chinese" },
+	-- 第一章 总则: a chapter is a section.
+	{ kind = "section", pattern = "^第([一二三四五六七八九十百零〇两]+)章(.*)$", numeral = "chinese" },
 	{ kind = "section", pattern = "^(.-)、(.*)$", numeral = "chinese" },
 	{ kind = "subsection", pattern = "^（(.-)）(.*)$", numeral = "chinese" },
 	{ kind = "task", pattern = "^(%d%d?%d?)%.(.*)$", numeral = "arabic" },

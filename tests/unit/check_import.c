@@ -500,6 +500,14 @@ static void numbering(void)
 	CHECK_STR(js(doc, "tasks.1.number"), "2");
 	CHECK_STR(js(doc, "tasks.2.number"), "3");
 	CHECK_STR(js(doc, "tasks.3"), "(none)");
+	/* Chapters are sections; the articles under them, tasks. */
+	doc = run("某市实施细则\n第一章 总则\n第一条 为规范管理，制定本细则。\n第二章 职责\n第二条 市发改委负责统筹。\n");
+	CHECK(doc != NULL);
+	if (!doc)
+		return;
+	CHECK_STR(js(doc, "sections.1.title"), "\"职责\"");
+	CHECK_STR(js(doc, "tasks.1.number"), "2");
+	CHECK_STR(js(doc, "tasks.1.section"), "\"二\"");
 }
 
 /* Sections and subsections out of order are warnings too. */
