@@ -1483,6 +1483,8 @@ local function finish_task(t, ctx)
 		p = trim(p)
 		if p ~= "" then body[#body + 1] = md_escape(p) end
 	end
+	-- A table's group cell (粮食安全) heads the task's text.
+	if t.group then table.insert(body, 1, "【" .. md_escape(t.group) .. "】") end
 	t.body = table.concat(body, "\n\n")
 	t.lines, t.unnumbered, t.article, t.cells, t.point, t.paren = nil, nil, nil, nil, nil, nil
 	return t
