@@ -475,9 +475,15 @@ end
 
 local function clean_unit(u)
 	u = trim(u)
-	for _, p in ipairs(R.unit_strip_front) do u = u:gsub(p, "") end
-	for _, p in ipairs(R.unit_strip_back) do u = u:gsub(p, "") end
-	return trim(u)
+	-- Until nothing changes: 市委宣传部等按职责分工 → 市委宣传部.
+	local before
+	repeat
+		before = u
+		for _, p in ipairs(R.unit_strip_front) do u = u:gsub(p, "") end
+		for _, p in ipairs(R.unit_strip_back) do u = u:gsub(p, "") end
+		u = trim(u)
+	until u == before
+	return u
 end
 
 -- A unit list as the document means it: a prefix shared over the list
@@ -560,7 +566,20 @@ local function parse_note(text, lead, support, seen, bare)
 				-- 责任单位：X（牵头）、Y: the marked unit leads, the others support.
 				local marked = false
 				for _, m in ipairs(R.lead_marks) do if rest:find(m, 1, true) then marked = true end end
-				if marked then
+				-- 责任单位：X牵头，Y配合: role words inside a labelled list.
+				local roled = false
+				for _, q in ipairs(C.split(rest, "，,；;")) do
+					for _, r in ipairs(R.note_roles) do
+						if ends(q, r.word) and #q > #r.word then roled = true end
+					end
+				end
+				if roled and not marked then
+					if role == "lead" then
+						parse_note(rest, lead, support, seen, false)
+					else
+						parse_note(rest, support, support, seen, false)
+					end
+				elseif marked then
 					for _, u in ipairs(C.split(rest, R.unit_seps)) do
 						local bare_u, lead_u = u, false
 						for _, m in ipairs(R.lead_marks) do

@@ -634,6 +634,18 @@ static void notes12(void)
 	CHECK_STR(js(doc, "tasks.1.lead"), "[\"市住建局\"]");
 	CHECK_STR(js(doc, "tasks.1.support"), "[\"市规划局\"]");
 
+	/* Role words inside a labelled list; 等 before 按职责分工. */
+	doc = run(doc_of("1.甲。内容。（责任单位：市财政局牵头，市税务局配合）\n"
+	                 "2.乙。内容。（市委组织部、市委宣传部等按职责分工负责）\n"
+	                 "3.丙。内容。（责任单位：市发改委，各区按职责分工负责）\n"));
+	CHECK(doc != NULL);
+	if (!doc)
+		return;
+	CHECK_STR(js(doc, "tasks.0.lead"), "[\"市财政局\"]");
+	CHECK_STR(js(doc, "tasks.0.support"), "[\"市税务局\"]");
+	CHECK_STR(js(doc, "tasks.1.lead"), "[\"市委组织部\",\"市委宣传部\"]");
+	CHECK_STR(js(doc, "tasks.2.lead"), "[\"市发改委\",\"各区\"]");
+
 	/* A time inside a note stays a deadline, never a unit. */
 	doc = run(doc_of("1.甲。内容。（责任单位：市发改委；完成时限：2025年6月底前）\n"
 	                 "2.乙。内容。（市卫健委负责，2025年底前完成）\n"));
