@@ -180,7 +180,7 @@ R.date_not_before = { "^（含）", "^至%d", "^起", "^以来", "^注册", "^�
 -- After a whole date (a day, no 前): the day something happened (2024年6月14日印发).
 R.date_not_before_day = { "^印发", "^发布", "^施行", "^出台", "^召开", "^颁布" }
 -- Before a date: a validity or a start, not a deadline.
-R.date_ref_before = { "%d日$", "有效期$", "有效期为$", "有效期至$", "有效期到$", "自$", "从$", "于$" }
+R.date_ref_before = { "%d日$", "有效期$", "有效期为$", "有效期至$", "有效期到$", "自$", "从$" }
 R.clause_seps = { "，", "。", "；", "！", "？", "\n" }
 
 -- Targets.

@@ -719,6 +719,12 @@ static void dates12(void)
 	CHECK_STR(js(doc, "tasks.2.deadlines.1.date"), "\"2025-12-31\"");
 	CHECK_STR(js(doc, "tasks.3.deadlines.0.date"), "\"2021-12-31\"");
 	CHECK_STR(js(doc, "tasks.4.deadlines"), "[]");
+	doc = run("某区工作方案\n一、任务\n1.甲。于2025年6月30日前完成验收。\n2.乙。从2025年起实施。\n");
+	CHECK(doc != NULL);
+	if (!doc)
+		return;
+	CHECK_STR(js(doc, "tasks.0.deadlines.0.date"), "\"2025-06-30\"");
+	CHECK_STR(js(doc, "tasks.1.deadlines"), "[]");
 	/* The year of the task's own section comes first. */
 	doc = run("某区工作方案（2025—2026年）\n一、2026年重点任务\n1.甲。6月底前完成。\n");
 	CHECK(doc != NULL);
