@@ -80,6 +80,7 @@ R.markers = {
 -- Sub-points inside a paragraph: 一是…二是… (used when a document has no numbered tasks).
 R.point_suffixes = { "是" }
 R.point_title_min_chars = 4   -- a point's first clause, when at least this long, is its title
+R.paragraph_task_min_chars = 20   -- with nothing numbered, a paragraph this long is a task
 R.clause_starts = { "。", "；", "：", "，" }   -- a sub-point starts the text or follows one of these
 
 -- Yearly themes: captures (year, theme).
@@ -195,8 +196,8 @@ R.quota_reach = 10
 -- unless the clause pays or caps an amount.
 R.quota_verbs = { "新建", "建成", "完成", "新增", "培育", "打造", "引进", "改造", "建设", "创建", "实现", "推广",
 	"培训", "招聘", "开展", "组织", "举办", "认定", "落实", "提供", "发放" }
-R.quota_not_in_clause = { "最高", "给予", "奖励", "补贴", "资助", "每", "补助", "不超过", "按", "第", "前",
-	"近", "超过", "累计约" }                 -- characters between the trigger word and the number
+R.quota_not_in_clause = { "最高", "给予", "奖励", "补贴", "资助", "每", "补助", "不超过", "按", "第$", "前$",
+	"近$", "超过", "累计约" }                 -- characters between the trigger word and the number
 -- Percentages that are baselines or shares, not targets.
 R.percent_not_after = { "在$", "由$", "从$", "比$",
 	-- 占总数20%: a share, unless a word of reaching follows 占 (占比达到90%).
@@ -1384,6 +1385,12 @@ local function read_table(L, i, stop)
 	return rows, j
 end
 
+-- The last line of lines that is not blank.
+local function last_text(lines)
+	for k = #lines, 1, -1 do if lines[k] ~= "" then return lines[k] end end
+	return ""
+end
+
 local function new_task(number, section, subsection, lines)
 	return { number = number, section = section, subsection = subsection, lines = lines }
 end
@@ -1733,6 +1740,17 @@ function R.parse(text, info)
 	local last = 0
 	local in_annex, annex = false, nil
 	local restarted = false
+	-- Nothing numbered anywhere (no 1., （一）, 第一条, 一是, table): paragraphs are the tasks.
+	local paragraph_mode = true
+	for k = i, stop do
+		local kd = classify(L[k])
+		if kd == "task" or kd == "ptask" or kd == "article" or kd == "subsection" or kd == "annex" or
+			L[k]:find("\t", 1, true) or column_role(L[k]) == "number" or
+			(L[k]:find("一是", 1, true) and L[k]:find("二是", 1, true)) then
+			paragraph_mode = false
+			break
+		end
+	end
 	local last_sec, last_sub = {}, {}   -- the last section and subsection numbers seen
 	local cur_task
 	while i <= stop do
@@ -1859,15 +1877,20 @@ function R.parse(text, info)
 		elseif not kind and cur_task and not cur_task.article and any_match(s, R.closing_paragraphs) then
 			cur_task = nil
 			blocks[#blocks + 1] = { kind = in_annex and "annex_text" or "text", lines = { s } }
-		elseif not kind and not cur_task and sec and not sub and not in_annex and s ~= ""
-			and note_at_end(s) then
-			-- A measure without a number that carries its own note (责任单位：…) is a task.
+		elseif not kind and cur_task and cur_task.unnumbered and s ~= "" and
+			not is_sentence_end(last_text(cur_task.lines)) and ulen(last_text(cur_task.lines)) >= R.min_broken_line then
+			cur_task.lines[#cur_task.lines + 1] = s   -- a measure's paragraph cut by a page break
+		elseif not kind and (not cur_task or cur_task.unnumbered) and sec and not sub and not in_annex and s ~= ""
+			and (note_at_end(s) or (paragraph_mode and not closing_section(sec.title) and
+				ulen(s) >= R.paragraph_task_min_chars and not any_match(s, R.closing_paragraphs))) then
+			-- A measure without a number that carries its own note (责任单位：…) is a task;
+			-- so is every paragraph of a document with nothing numbered (a 工作要点).
 			cur_task = new_task(nil, secnum, nil, { s })
 			cur_task.line, cur_task.unnumbered = i, true
 			cur_task.section_title = sec.title
 			series[#series + 1] = cur_task
 			blocks[#blocks + 1] = { kind = "task", task = cur_task }
-			cur_task = nil
+			if not paragraph_mode then cur_task = nil end
 		else
 			local b = blocks[#blocks]
 			if cur_task then
