@@ -540,12 +540,19 @@ void import_warnings(const struct value *doc, const char *path, struct diags *d)
 		int line = (int)int_or(value_get(w, "line"), 0);
 		long long got = int_or(value_get(w, "got"), 0), want = int_or(value_get(w, "expected"), 0);
 		const char *got_s = str_or(value_get(w, "got"), "?"), *prev_s = str_or(value_get(w, "prev"), "?");
-		if (strcmp(kind, "gap") == 0)
+		if (strcmp(kind, "gap") == 0 && got == want + 1)
 			diag_add(d, DIAG_WARNING, path, line, 1, text, tlen,
 			         "task %lld follows task %lld: number %lld is missing", got, want - 1, want);
-		else if (strcmp(kind, "duplicate") == 0)
+		else if (strcmp(kind, "gap") == 0)
+			diag_add(d, DIAG_WARNING, path, line, 1, text, tlen,
+			         "task %lld follows task %lld: numbers %lld to %lld are missing", got, want - 1, want,
+			         got - 1);
+		else if (strcmp(kind, "duplicate") == 0 && got == want - 1)
 			diag_add(d, DIAG_WARNING, path, line, 1, text, tlen,
 			         "task number %lld printed again (the next would be %lld)", got, want);
+		else if (strcmp(kind, "duplicate") == 0)
+			diag_add(d, DIAG_WARNING, path, line, 1, text, tlen,
+			         "task number %lld after task %lld: printed again or out of order", got, want - 1);
 		else if (strcmp(kind, "renumbered") == 0)
 			diag_add(d, DIAG_WARNING, path, line, 1, text, tlen,
 			         "task %s is already taken: this one becomes task %s", str_or(value_get(w, "got"), "?"),
