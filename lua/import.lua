@@ -266,6 +266,8 @@ R.table_columns = {
 	{ role = "note", words = { "备注", "说明" } },
 }
 R.table_min_columns = 3
+R.table_max_columns = 12      -- a header row has at most this many cells
+R.table_header_max_chars = 8  -- a flattened header cell is a short word (完成时限（年月）)
 R.table_max_wrap = 3
 R.table_time_max_chars = 24   -- a time cell is short
 R.table_time_words = { "持续", "长期", "常态", "每年", "每季度", "每月", "年底", "年内", "季度", "月", "年",
@@ -1296,12 +1298,17 @@ local function read_table(L, i, stop)
 		roles = header_roles(split_tabs(L[i]))
 		j = i + 1
 	else
-		-- Flattened: the header's cells one a line.
+		-- Flattened: the header's cells one a line, short words, then the row 1
+		-- (a column of no known kind among them is kept as text).
 		local cells, k = {}, i
-		while k <= stop and L[k] ~= "" and column_role(L[k]) and #cells < #R.table_columns do
+		while k <= stop and L[k] ~= "" and ulen(L[k]) <= R.table_header_max_chars and not L[k]:match("^%d+$")
+			and not has_any(L[k], { "。", "，", "；", "：" }) and #cells < R.table_max_columns do
 			cells[#cells + 1] = L[k]
 			k = k + 1
 		end
+		local r1 = k
+		while r1 <= stop and L[r1] == "" do r1 = r1 + 1 end
+		if L[r1] ~= "1" or not column_role(L[i]) then return nil end
 		roles = header_roles(cells)
 		j, flat = k, true
 	end

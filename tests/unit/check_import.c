@@ -783,6 +783,16 @@ static void tables(void)
 	CHECK_STR(js(doc, "tasks.2"), "(none)");
 	CHECK_STR(js(doc, "unplaced"), "[]");
 
+	/* Flattened, with a column of no known kind. */
+	doc = run("某清单\n序号\n工作任务\n责任领导\n责任单位\n完成时限\n1\n建设学校。\n张三\n县教育局\n年底前\n"
+	          "2\n建设医院。\n李四\n县卫健局\n三季度\n");
+	CHECK(doc != NULL);
+	if (!doc)
+		return;
+	CHECK_STR(js(doc, "tasks.0.lead"), "[\"县教育局\"]");
+	CHECK_STR(js(doc, "tasks.1.lead"), "[\"县卫健局\"]");
+	CHECK(strstr(js(doc, "tasks.1.body"), "李四") != NULL);
+
 	/* A column of no known kind is kept; a header cell with a bracketed note is known. */
 	doc = run("某清单\n\n序号\t主要任务\t责任领导\t责任单位（部门）\t完成时限（年月）\n"
 	          "1\t建成文化中心。\t张三\t区文广旅体局\t2025年9月\n\n");
