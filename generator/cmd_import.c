@@ -61,11 +61,14 @@ static struct value *read_expect(struct arena *a, const char *path, struct diags
 int cmd_import(const struct cli *cli, int argc, char **argv)
 {
 	const char *input_arg = NULL, *plan = NULL, *rules_opt = NULL, *format = "text", *expect = NULL;
+	const char *due_default = NULL;
 	int force = 0, dry = 0, quiet = 0;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
-		if (strcmp(a, "--plan") == 0 || strcmp(a, "--rules") == 0 || strcmp(a, "--format") == 0 ||
-		    strcmp(a, "--expect") == 0) {
+		if (strncmp(a, "--due-default=", 14) == 0) {
+			due_default = a + 14;
+		} else if (strcmp(a, "--plan") == 0 || strcmp(a, "--rules") == 0 || strcmp(a, "--format") == 0 ||
+		           strcmp(a, "--expect") == 0 || strcmp(a, "--due-default") == 0) {
 			if (++i >= argc)
 				return cli_usage_error("%s needs a value", a);
 			if (strcmp(a, "--plan") == 0)
@@ -74,10 +77,14 @@ int cmd_import(const struct cli *cli, int argc, char **argv)
 				rules_opt = argv[i];
 			else if (strcmp(a, "--format") == 0)
 				format = argv[i];
+			else if (strcmp(a, "--due-default") == 0)
+				due_default = argv[i];
 			else
 				expect = argv[i];
 		} else if (strcmp(a, "--force") == 0) {
-			force = 1;
+			force = IMPORT_FORCE;
+		} else if (strcmp(a, "--force=overwrite") == 0) {
+			force = IMPORT_OVERWRITE;
 		} else if (strcmp(a, "--dry-run") == 0 || strcmp(a, "-n") == 0) {
 			dry = 1;
 		} else if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) {
@@ -92,6 +99,10 @@ int cmd_import(const struct cli *cli, int argc, char **argv)
 	}
 	if (!input_arg)
 		return cli_usage_error("import needs a document: planpress import FILE --plan ID");
+	if (due_default && strcmp(due_default, "year-end") != 0 && strcmp(due_default, "none") != 0)
+		return cli_usage_error("--due-default is year-end or none, not '%s'", due_default);
+	if (due_default && strcmp(due_default, "none") == 0)
+		due_default = NULL;
 	if (strcmp(format, "json") != 0 && strcmp(format, "text") != 0)
 		return cli_usage_error("--format is json or text, not '%s'", format);
 	int json = strcmp(format, "json") == 0;
@@ -120,7 +131,9 @@ int cmd_import(const struct cli *cli, int argc, char **argv)
 	struct buf text = BUF_INIT, out = BUF_INIT;
 	struct docread_map map = { 0 };   /* a Word file's or PDF's lines: paragraph, page */
 	struct import_files files = { NULL, 0 };
-	char *rules = import_find_rules(rules_opt, ".", cli->exe_dir);
+	/* The shipped rules, extended by the site's own lua/import.lua. */
+	char *rules = import_find_shipped_rules(rules_opt, cli->exe_dir);
+	char *site_rules = rules ? import_find_site_rules(".", rules) : NULL;
 	if (!rules) {
 		fputs(_("planpress: import: no import rules found (lua/import.lua); use --rules FILE\n"), stderr);
 		rc = CLI_USAGE;
@@ -144,10 +157,12 @@ int cmd_import(const struct cli *cli, int argc, char **argv)
 		limits.seconds = cfg.lua_seconds;
 		lang = lang_from_code(cfg.language);
 	}
-	struct value *doc = import_run_limited(a, rules, text.data ? text.data : "", text.len,
-	                                       plan ? plan : "plan", &limits, &d);
+	struct import_opts io = { .plan_id = plan ? plan : "plan", .due_default = due_default,
+	                          .site_rules = site_rules, .limits = &limits };
+	struct value *doc = import_run_opts(a, rules, text.data ? text.data : "", text.len, &io, &d);
 	if (!doc)
 		goto out;
+	import_warnings(doc, input_arg, &d);
 	if (expect) {
 		struct value *want = read_expect(a, expect, &d);
 		if (!want)
@@ -204,6 +219,7 @@ out:
 	scaffold_free(&index);
 	free(input);
 	free(rules);
+	free(site_rules);
 	buf_free(&text);
 	buf_free(&out);
 	arena_free(a);

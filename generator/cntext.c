@@ -230,7 +230,12 @@ int cntext_date(const char *s, size_t n, int ctx_year, struct cntext_date *out)
 	size_t save = d.i;
 	long v;
 	int nd;
-	if (number_at(&d, &v, &nd) && eat(&d, "年") && (nd == 4 || (nd == 0 && v >= 1900))) {
+	/* 今年 and 明年 name the context's year and the one after it. */
+	int next_year = 0, named_year = 0;
+	if (eat(&d, "今年") || (eat(&d, "明年") && (next_year = 1))) {
+		have_any = named_year = 1;
+		eat(&d, "度");
+	} else if (number_at(&d, &v, &nd) && eat(&d, "年") && (nd == 4 || (nd == 0 && v >= 1900))) {
 		year = (int)v;
 		have_any = 1;
 		eat(&d, "度");
@@ -244,7 +249,7 @@ int cntext_date(const char *s, size_t n, int ctx_year, struct cntext_date *out)
 		prec = CNTEXT_PART;
 	} else if (eat(&d, "下半年") || eat(&d, "年内") || eat(&d, "全年") ||
 	           eat(&d, "年底") || eat(&d, "年末") || eat(&d, "年终") ||
-	           (year && (eat(&d, "底") || eat(&d, "末") || eat(&d, "内")))) {
+	           ((year || named_year) && (eat(&d, "底") || eat(&d, "末") || eat(&d, "内")))) {
 		month = 12;
 		have_any = 1;
 		prec = CNTEXT_PART;
@@ -303,7 +308,7 @@ int cntext_date(const char *s, size_t n, int ctx_year, struct cntext_date *out)
 	out->relative = year == 0;
 	out->precision = prec;
 	if (!year)
-		year = ctx_year;
+		year = ctx_year > 0 && next_year ? ctx_year + 1 : ctx_year;
 	if (year <= 0) {
 		out->year = 0;
 		return 1;

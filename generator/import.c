@@ -23,6 +23,7 @@
 #include "luaval.h"
 #include "output.h"
 #include "sandbox.h"
+#include "sha1.h"
 #include "utf8.h"
 #include "xalloc.h"
 
@@ -72,7 +73,18 @@ void import_repair(const char *src, size_t len, struct buf *out)
 		size_t j = i;
 		while (j < len && src[j] != '\n' && src[j] != '\r')
 			j++;
-		cntext_fold_line(src + i, j - i, out);
+		/* A TAB separates the cells of a table row (the .docx reader writes
+		 * rows so): each cell is repaired alone and the TABs are kept. */
+		size_t c = i;
+		while (c <= j) {
+			size_t e = c;
+			while (e < j && src[e] != '\t')
+				e++;
+			cntext_fold_line(src + c, e - c, out);
+			if (e < j)
+				buf_putc(out, '\t');
+			c = e + 1;
+		}
 		buf_putc(out, '\n');
 		if (j < len && src[j] == '\r' && j + 1 < len && src[j + 1] == '\n')
 			j++;
@@ -130,6 +142,24 @@ char *import_find_rules(const char *explicit_path, const char *site_dir, const c
 	              : xstrdup(f);
 	arena_free(a);
 	return found;
+}
+
+char *import_find_shipped_rules(const char *explicit_path, const char *exe_dir)
+{
+	return import_find_rules(explicit_path, NULL, exe_dir);
+}
+
+char *import_find_site_rules(const char *site_dir, const char *shipped)
+{
+	struct buf p = BUF_INIT;
+	struct stat st, sh;
+	buf_printf(&p, "%s/lua/import.lua", site_dir ? site_dir : ".");
+	char *path = NULL;
+	if (stat(buf_cstr(&p), &st) == 0 && S_ISREG(st.st_mode) &&
+	    !(shipped && stat(shipped, &sh) == 0 && sh.st_dev == st.st_dev && sh.st_ino == st.st_ino))
+		path = xstrdup(site_dir && strcmp(site_dir, ".") != 0 ? buf_cstr(&p) : "lua/import.lua");
+	buf_free(&p);
+	return path;
 }
 
 /* ---- the rules' helpers: the `import` module ---------------------------- */
@@ -220,10 +250,11 @@ static const luaL_Reg import_lib[] = {
 
 /* Key order of the JSON form; keys not listed follow in byte order. */
 static const char *const key_order[] = {
-	"type", "id", "number", "title", "notice_title", "issuer", "doc_no", "date", "period",
-	"yearly_themes", "sections", "section", "subsection", "lead", "support", "deadlines",
-	"targets", "text", "value", "max", "unit", "ratio", "kind", "what", "relative",
-	"tasks", "annex_title", "annex_tasks", "unplaced", NULL,
+	"type", "id", "number", "printed", "line", "title", "notice_title", "issuer", "doc_no", "date",
+	"period", "yearly_themes", "sections", "section", "subsection", "group", "lead", "support",
+	"deadlines", "due", "due_derived", "targets", "text", "value", "max", "unit", "ratio", "kind",
+	"what", "relative", "tasks", "annex_title", "annex_tasks", "unplaced", "warnings",
+	"expected", "got", "now", NULL,
 };
 
 static int key_rank(const char *k)
@@ -373,8 +404,9 @@ static void complete_tasks(struct arena *a, struct value *tasks)
 struct rules_job {
 	struct sandbox *box;
 	struct arena *a;
-	const char *rules, *src, *text, *plan_id;
-	size_t srclen, len;
+	const char *rules, *src, *text, *plan_id, *due_default;
+	const char *site, *site_src;   /* the site's rules that extend them, or NULL */
+	size_t srclen, len, site_srclen;
 	struct value *raw;
 	const char *shape;   /* what the rules returned is not what the form needs */
 };
@@ -394,6 +426,20 @@ static int run_rules(lua_State *L)
 		j->shape = N_("the rules must return a table with a parse function");
 		return 0;
 	}
+	if (j->site) {
+		/* The site's rules extend the shipped ones: they get the table, change
+		 * it in place, or return one to use instead. */
+		j->box->cur = j->site;
+		if (sandbox_load(L, j->site_src, j->site_srclen, j->site) != LUA_OK)
+			return lua_error(L);
+		lua_pushvalue(L, -2);
+		lua_call(L, 1, 1);
+		if (lua_istable(L, -1))
+			lua_remove(L, -2);
+		else
+			lua_pop(L, 1);
+		j->box->cur = j->rules;
+	}
 	lua_getfield(L, -1, "parse");
 	if (!lua_isfunction(L, -1)) {
 		j->shape = N_("the rules must return a table with a parse function");
@@ -403,6 +449,10 @@ static int run_rules(lua_State *L)
 	lua_newtable(L);
 	lua_pushstring(L, j->plan_id ? j->plan_id : "plan");
 	lua_setfield(L, -2, "plan");
+	if (j->due_default) {
+		lua_pushstring(L, j->due_default);
+		lua_setfield(L, -2, "due_default");
+	}
 	lua_call(L, 2, 1);
 	if (!lua_istable(L, -1)) {
 		j->shape = N_("parse must return a table");
@@ -424,11 +474,20 @@ struct value *import_run_limited(struct arena *a, const char *rules_path, const 
                                  size_t len, const char *plan_id,
                                  const struct sandbox_opts *limits, struct diags *d)
 {
+	struct import_opts io = { .plan_id = plan_id, .limits = limits };
+	return import_run_opts(a, rules_path, text, len, &io, d);
+}
+
+struct value *import_run_opts(struct arena *a, const char *rules_path, const char *text, size_t len,
+                              const struct import_opts *io, struct diags *d)
+{
 	struct value *doc = NULL;
 	struct sandbox box;
 	struct sandbox_opts o = { 0 };
+	const struct sandbox_opts *limits = io->limits;
 	struct rules_job j = { .box = &box, .a = a, .rules = rules_path, .text = text, .len = len,
-	                       .plan_id = plan_id };
+	                       .plan_id = io->plan_id, .due_default = io->due_default,
+	                       .site = io->site_rules };
 	struct arena *scratch = arena_new();
 	char *dir = xstrdup(rules_path), *slash = strrchr(dir, '/');
 	if (limits)
@@ -439,6 +498,8 @@ struct value *import_run_limited(struct arena *a, const char *rules_path, const 
 	o.lib_dir = slash ? dir : ".";
 	o.who = N_("import rules");
 	if (content_read_text(scratch, rules_path, rules_path, &j.src, &j.srclen, d) < 0)
+		goto out;
+	if (j.site && content_read_text(scratch, j.site, j.site, &j.site_src, &j.site_srclen, d) < 0)
 		goto out;
 	if (sandbox_open(&box, &o, NULL, d) < 0)
 		goto close;
@@ -465,6 +526,69 @@ out:
 	arena_free(scratch);
 	free(dir);
 	return doc;
+}
+
+static const char *str_or(const struct value *v, const char *fallback);
+
+/* ---- warnings ------------------------------------------------------------ */
+
+static long long int_or(const struct value *v, long long fallback)
+{
+	if (v && v->kind == V_INT)
+		return (long long)v->u.i;
+	return fallback;
+}
+
+void import_warnings(const struct value *doc, const char *path, struct diags *d)
+{
+	const struct value *ws = value_get(doc, "warnings");
+	for (size_t i = 0; value_is(ws, V_ARRAY) && i < value_len(ws); i++) {
+		const struct value *w = value_at(ws, i);
+		const char *kind = str_or(value_get(w, "kind"), "");
+		const struct value *tv = value_get(w, "text");
+		const char *text = str_or(tv, NULL);
+		size_t tlen = text ? tv->u.str.len : 0;
+		int line = (int)int_or(value_get(w, "line"), 0);
+		long long got = int_or(value_get(w, "got"), 0), want = int_or(value_get(w, "expected"), 0);
+		const char *got_s = str_or(value_get(w, "got"), "?"), *prev_s = str_or(value_get(w, "prev"), "?");
+		if (strcmp(kind, "gap") == 0 && got == want + 1)
+			diag_add(d, DIAG_WARNING, path, line, 1, text, tlen,
+			         "task %lld follows task %lld: number %lld is missing", got, want - 1, want);
+		else if (strcmp(kind, "gap") == 0)
+			diag_add(d, DIAG_WARNING, path, line, 1, text, tlen,
+			         "task %lld follows task %lld: numbers %lld to %lld are missing", got, want - 1, want,
+			         got - 1);
+		else if (strcmp(kind, "duplicate") == 0 && got == want - 1)
+			diag_add(d, DIAG_WARNING, path, line, 1, text, tlen,
+			         "task number %lld printed again (the next would be %lld)", got, want);
+		else if (strcmp(kind, "duplicate") == 0)
+			diag_add(d, DIAG_WARNING, path, line, 1, text, tlen,
+			         "task number %lld after task %lld: printed again or out of order", got, want - 1);
+		else if (strcmp(kind, "renumbered") == 0)
+			diag_add(d, DIAG_WARNING, path, line, 1, text, tlen,
+			         "task %s is already taken: this one becomes task %s", str_or(value_get(w, "got"), "?"),
+			         str_or(value_get(w, "now"), "?"));
+		else if (strcmp(kind, "section_gap") == 0)
+			diag_add(d, DIAG_WARNING, path, line, 1, text, tlen,
+			         "section %s follows section %s: a number is missing", got_s, prev_s);
+		else if (strcmp(kind, "section_duplicate") == 0)
+			diag_add(d, DIAG_WARNING, path, line, 1, text, tlen,
+			         "section %s after section %s: a number printed again or out of order", got_s, prev_s);
+		else if (strcmp(kind, "subsection_gap") == 0)
+			diag_add(d, DIAG_WARNING, path, line, 1, text, tlen,
+			         "subsection （%s） follows （%s）: a number is missing", got_s, prev_s);
+		else if (strcmp(kind, "subsection_duplicate") == 0)
+			diag_add(d, DIAG_WARNING, path, line, 1, text, tlen,
+			         "subsection （%s） after （%s）: a number printed again or out of order", got_s, prev_s);
+		else if (strcmp(kind, "unplaced") == 0)
+			diag_add(d, DIAG_WARNING, path, line, 1, text, tlen,
+			         "line not placed in the plan (listed under unplaced)");
+		else if (strcmp(kind, "furniture") == 0)
+			diag_add(d, DIAG_NOTE, path, line, 1, text, tlen,
+			         "page number or running head left out (listed under unplaced)");
+		else
+			diag_add(d, DIAG_WARNING, path, line, 1, text, tlen, "%s", str_or(value_get(w, "message"), kind));
+	}
 }
 
 /* ---- the JSON form ------------------------------------------------------- */
@@ -557,6 +681,13 @@ static void report_tasks(const struct value *tasks, struct buf *out)
 		for (size_t k = 0; value_is(tg, V_ARRAY) && k < value_len(tg); k++) {
 			const struct value *x = value_at(tg, k);
 			buf_puts(out, "      指标: ");
+			const struct value *ratio = value_get(x, "ratio");
+			if (value_is(ratio, V_STRING)) {
+				/* A ratio reads as printed: 1:2, not 2 ratio. */
+				buf_printf(out, "%s [%s] %s\n", ratio->u.str.s, str_or(value_get(x, "kind"), ""),
+				           str_or(value_get(x, "text"), ""));
+				continue;
+			}
 			value_to_text(value_get(x, "value"), out);
 			buf_printf(out, " %s [%s] %s\n", str_or(value_get(x, "unit"), ""),
 			           str_or(value_get(x, "kind"), ""), str_or(value_get(x, "text"), ""));
@@ -696,8 +827,67 @@ static void yaml_list(struct buf *out, const struct value *arr)
 
 /* ---- content files ---------------------------------------------------------- */
 
+/* The digest of a page as written, with its mark line bare (IMPORT_MARK
+ * alone), as hex in out (IMPORT_DIGEST_HEX + 1 bytes). */
+static void page_digest(const char *s, size_t len, size_t mark_at, size_t mark_end, char *out)
+{
+	struct sha1 h;
+	unsigned char raw[20];
+	sha1_init(&h);
+	sha1_update(&h, s, mark_at);
+	sha1_update(&h, IMPORT_MARK, strlen(IMPORT_MARK));
+	sha1_update(&h, s + mark_end, len - mark_end);
+	sha1_final(&h, raw);
+	for (int i = 0; i < 20; i++)
+		snprintf(out + 2 * i, 3, "%02x", raw[i]);
+}
+
+/* Where the mark line of page s starts and where it ends (before its
+ * newline), inside the front matter; 0 when there is none. */
+static int find_mark(const char *s, size_t len, size_t *at, size_t *end)
+{
+	size_t ml = strlen(IMPORT_MARK), i = 0;
+	if (len < 4 || memcmp(s, "---\n", 4) != 0)
+		return 0;
+	i = 4;
+	while (i < len) {
+		size_t e = i;
+		while (e < len && s[e] != '\n')
+			e++;
+		if (e - i == 3 && memcmp(s + i, "---", 3) == 0)
+			return 0;
+		if (e - i >= ml && memcmp(s + i, IMPORT_MARK, ml) == 0 &&
+		    (e - i == ml || s[i + ml] == ' ')) {
+			*at = i;
+			*end = e;
+			return 1;
+		}
+		i = e + 1;
+	}
+	return 0;
+}
+
+/* Adds the digest of what is written to the page's mark line:
+ * generated_by: planpress import sha1-<hex>. */
+static void stamp(struct buf *data)
+{
+	size_t at, end;
+	if (!find_mark(data->data, data->len, &at, &end))
+		return;
+	char hex[IMPORT_DIGEST_HEX + 1];
+	page_digest(data->data, data->len, at, end, hex);
+	struct buf out = BUF_INIT;
+	buf_put(&out, data->data, end);
+	buf_printf(&out, " %s%s", IMPORT_DIGEST_PREFIX, hex);
+	buf_put(&out, data->data + end, data->len - end);
+	buf_truncate(data, 0);
+	buf_put(data, out.data, out.len);
+	buf_free(&out);
+}
+
 static void add_file(struct import_files *f, char *path, struct buf *data)
 {
+	stamp(data);
 	f->v = xrealloc(f->v, (f->n + 1) * sizeof *f->v);
 	f->v[f->n].path = path;
 	f->v[f->n].len = data->len;
@@ -749,8 +939,11 @@ static void plan_front(struct buf *b, const struct value *doc, const char *id, c
 		buf_putc(b, '\n');
 	}
 	const struct value *date = value_get(doc, "date");
-	if (is_iso_date(date))
+	if (is_iso_date(date)) {
 		buf_printf(b, "date: %s\n", date->u.str.s);
+		/* The plan runs from the day it was issued, unless staff say otherwise. */
+		buf_printf(b, "start: %s  # derived: the document's date\n", date->u.str.s);
+	}
 	if (value_is(period, V_ARRAY) && value_len(period) == 2) {
 		buf_puts(b, "period: ");
 		yaml_list(b, period);
@@ -866,6 +1059,10 @@ static void task_front(struct buf *b, const struct value *t, size_t weight)
 	}
 	if (due)
 		buf_printf(b, "due: %s\n", due->u.str.s);
+	else if (is_iso_date(value_get(t, "due")))
+		/* Not printed in the document: the year's end of a yearly list. */
+		buf_printf(b, "due: %s  # derived: the end of the task's year (--due-default year-end)\n",
+		           value_get(t, "due")->u.str.s);
 	buf_printf(b, "weight: %zu\nstatus: not_started\nprogress: 0\n", weight);
 	if (ndated) {
 		buf_puts(b, "milestones:\n");
@@ -896,7 +1093,16 @@ static void task_front(struct buf *b, const struct value *t, size_t weight)
 			buf_puts(b, ", target: ");
 			yaml_scalar(b, value_get(x, "value"));
 			buf_puts(b, ", unit: ");
-			yaml_scalar(b, value_get(x, "unit"));
+			const struct value *ratio = value_get(x, "ratio");
+			if (value_is(ratio, V_STRING)) {
+				/* Shown after the target: 2（1:2）, never 2ratio. */
+				struct buf u = BUF_INIT;
+				buf_printf(&u, "（%s）", ratio->u.str.s);
+				import_yaml_string(u.data, u.len, b);
+				buf_free(&u);
+			} else {
+				yaml_scalar(b, value_get(x, "unit"));
+			}
 			buf_puts(b, "}\n");
 		}
 		for (size_t k = 0; k < value_len(tg); k++)
@@ -968,25 +1174,44 @@ void import_files_free(struct import_files *f)
 	f->n = 0;
 }
 
-/* 1 when the file at path has IMPORT_MARK in its front matter. */
-static int generated_by_us(const char *path)
+int import_page_state(const char *s, size_t len)
 {
-	FILE *fp = fopen(path, "rb");
-	if (!fp)
+	size_t at, end, pl = strlen(IMPORT_DIGEST_PREFIX), ml = strlen(IMPORT_MARK);
+	if (!find_mark(s, len, &at, &end))
+		return IMPORT_PAGE_NOT_OURS;
+	const char *tail = s + at + ml;
+	size_t tl = end - at - ml;
+	if (tl != 1 + pl + IMPORT_DIGEST_HEX || memcmp(tail + 1, IMPORT_DIGEST_PREFIX, pl) != 0)
+		return IMPORT_PAGE_NO_DIGEST;
+	char hex[IMPORT_DIGEST_HEX + 1];
+	page_digest(s, len, at, end, hex);
+	return memcmp(hex, tail + 1 + pl, IMPORT_DIGEST_HEX) == 0 ? IMPORT_PAGE_UNCHANGED : IMPORT_PAGE_CHANGED;
+}
+
+/* The state of the page at path (import_page_state); NOT_OURS when unreadable. */
+static int page_state(const char *path)
+{
+	struct buf b = BUF_INIT;
+	int st = IMPORT_PAGE_NOT_OURS;
+	if (buf_read_file(&b, path) == 0)
+		st = import_page_state(b.data ? b.data : "", b.len);
+	buf_free(&b);
+	return st;
+}
+
+/* Says why a page we wrote is kept; 1 when it is (not replaced, not removed). */
+static int kept(const char *rel, int state, int force, struct diags *d)
+{
+	if (force == IMPORT_OVERWRITE || state == IMPORT_PAGE_UNCHANGED)
 		return 0;
-	char line[256];
-	int n = 0, found = 0;
-	while (fgets(line, sizeof line, fp) && n < 200) {
-		if (n > 0 && strcmp(line, "---\n") == 0)
-			break;
-		if (n == 0 && strcmp(line, "---\n") != 0)
-			break;
-		if (strncmp(line, IMPORT_MARK, strlen(IMPORT_MARK)) == 0)
-			found = 1;
-		n++;
-	}
-	fclose(fp);
-	return found;
+	if (state == IMPORT_PAGE_CHANGED)
+		diag_add(d, DIAG_WARNING, rel, 0, 0, NULL, 0,
+		         "changed since planpress import wrote it: left alone (--force=overwrite replaces it)");
+	else
+		diag_add(d, DIAG_WARNING, rel, 0, 0, NULL, 0,
+		         "written by an earlier planpress import that kept no digest, so an edit cannot be told: "
+		         "left alone (--force=overwrite replaces it)");
+	return 1;
 }
 
 static int in_import(const struct import_files *f, const char *rel)
@@ -1001,7 +1226,8 @@ static int in_import(const struct import_files *f, const char *rel)
  * mark) that this import no longer makes, in a folder this import wrote to,
  * is removed, so that a plan re-imported with fewer tasks has no stale task
  * pages. Files without the mark are never touched. */
-static void remove_leftovers(const struct import_files *f, const char *site_dir, struct diags *d)
+static void remove_leftovers(const struct import_files *f, const char *site_dir, int force,
+                             struct diags *d)
 {
 	struct buf dir = BUF_INIT, rel = BUF_INIT, full = BUF_INIT;
 	for (size_t i = 0; i < f->n; i++) {
@@ -1032,7 +1258,8 @@ static void remove_leftovers(const struct import_files *f, const char *site_dir,
 				continue;
 			buf_reset(&full);
 			buf_printf(&full, "%s/%s", site_dir, buf_cstr(&rel));
-			if (!generated_by_us(buf_cstr(&full)))
+			int state = page_state(buf_cstr(&full));
+			if (state == IMPORT_PAGE_NOT_OURS || kept(buf_cstr(&rel), state, force, d))
 				continue;
 			if (unlink(buf_cstr(&full)) == 0)
 				diag_add(d, DIAG_NOTE, buf_cstr(&rel), 0, 0, NULL, 0,
@@ -1051,25 +1278,32 @@ int import_files_write(const struct import_files *f, const char *site_dir, int f
                        struct diags *d)
 {
 	struct buf p = BUF_INIT;
-	int rc = -1;
+	int rc = -1, written = 0;
 	size_t errs = d->nerrors;
+	char *skip = xcalloc(f->n + 1, 1);   /* pages staff changed: kept */
 	for (size_t i = 0; i < f->n; i++) {
 		buf_reset(&p);
 		buf_printf(&p, "%s/%s", site_dir, f->v[i].path);
 		struct stat st;
 		if (stat(buf_cstr(&p), &st) != 0)
 			continue;
+		int state = page_state(buf_cstr(&p));
 		if (!force)
 			diag_add(d, DIAG_ERROR, f->v[i].path, 0, 0, NULL, 0,
 			         "exists; use --force to replace files planpress import wrote");
-		else if (!generated_by_us(buf_cstr(&p)))
+		else if (state == IMPORT_PAGE_NOT_OURS)
 			diag_add(d, DIAG_ERROR, f->v[i].path, 0, 0, NULL, 0,
 			         "exists and was not written by planpress import (no '%s'); left alone",
 			         IMPORT_MARK);
+		else
+			skip[i] = (char)kept(f->v[i].path, state, force, d);
 	}
 	if (d->nerrors > errs)
 		goto out;
 	for (size_t i = 0; i < f->n; i++) {
+		if (skip[i])
+			continue;
+		written++;
 		buf_reset(&p);
 		buf_printf(&p, "%s/%s", site_dir, f->v[i].path);
 		char *path = buf_detach(&p, NULL);
@@ -1085,9 +1319,10 @@ int import_files_write(const struct import_files *f, const char *site_dir, int f
 	if (d->nerrors > errs)
 		goto out;
 	if (force)
-		remove_leftovers(f, site_dir, d);
-	rc = (int)f->n;
+		remove_leftovers(f, site_dir, force, d);
+	rc = written;
 out:
+	free(skip);
 	buf_free(&p);
 	return rc;
 }

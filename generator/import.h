@@ -18,8 +18,25 @@
 /* Deepest nesting of the table the rules return (doc → tasks → task → targets → target …). */
 #define IMPORT_MAX_DEPTH 16
 
-/* The front-matter line that marks a file as ours, so --force replaces only those. */
+/* The front-matter line that marks a file as ours, so --force replaces only
+ * those. It is written followed by " sha1-" and the digest of the page as
+ * written (with the line bare), so that a page staff edited since is told. */
 #define IMPORT_MARK "generated_by: planpress import"
+#define IMPORT_DIGEST_PREFIX "sha1-"
+#define IMPORT_DIGEST_HEX 40
+
+/* What a page on disk is to the importer. */
+enum {
+	IMPORT_PAGE_NOT_OURS,    /* no mark: hand-written, never replaced */
+	IMPORT_PAGE_UNCHANGED,   /* as the importer wrote it */
+	IMPORT_PAGE_CHANGED,     /* marked, but edited since */
+	IMPORT_PAGE_NO_DIGEST,   /* marked by an importer that kept no digest */
+};
+int import_page_state(const char *s, size_t len);
+
+/* --force: replace pages written and not changed since; --force=overwrite:
+ * replace marked pages even when changed. */
+enum { IMPORT_NO_FORCE, IMPORT_FORCE, IMPORT_OVERWRITE };
 
 /* Reads the document at path (UTF-8, BOM allowed, or GB18030) and appends its
  * repaired text to out (see import_repair). Returns 0, or -1 after recording
@@ -32,13 +49,32 @@ struct docread_map;
 int import_read_map(const char *path, struct buf *out, struct docread_map *map, struct diags *d);
 
 /* Text repair, line by line (cntext_fold_line): CRLF and CR become LF, widths
- * are folded, stray spaces and ** markers dropped. Appends to out. */
+ * are folded, stray spaces and ** markers dropped; a TAB (between the cells
+ * of a table row) is kept and each cell repaired alone. Appends to out. */
 void import_repair(const char *src, size_t len, struct buf *out);
 
 /* The rules file to use: explicit if given, else site_dir/lua/import.lua, else
  * exe_dir/lua/import.lua, else exe_dir/../share/planpress/lua/import.lua, else
  * PP_DATADIR/lua/import.lua. Returns a path the caller frees, or NULL. */
 char *import_find_rules(const char *explicit_path, const char *site_dir, const char *exe_dir);
+/* The shipped rules (the same search without the site), and the site's own
+ * rules that extend them (site_dir/lua/import.lua, when it exists and is not
+ * the shipped file itself). Paths the caller frees, or NULL. */
+char *import_find_shipped_rules(const char *explicit_path, const char *exe_dir);
+char *import_find_site_rules(const char *site_dir, const char *shipped);
+
+/* What a run of the rules is given besides the text. */
+struct import_opts {
+	const char *plan_id;       /* names the plan (links to its annex use it); NULL: "plan" */
+	const char *due_default;   /* "year-end": undated tasks are due at their year's end; NULL: none */
+	const char *site_rules;    /* run after the rules with them as its argument; NULL: none */
+	const struct sandbox_opts *limits;   /* NULL: the defaults */
+};
+/* import_run_limited with every option: the site's rules file runs after the
+ * shipped ones, gets their table as its argument (...), may change its tables
+ * and functions in place, and may return a table to use instead. */
+struct value *import_run_opts(struct arena *a, const char *rules_path, const char *text, size_t len,
+                              const struct import_opts *o, struct diags *d);
 
 /* Runs the rules file on the repaired text. plan_id names the plan (links to
  * its annex use it). Returns the document, owned by arena a: the fields of the
@@ -54,6 +90,10 @@ struct value *import_run(struct arena *a, const char *rules_path, const char *te
 struct value *import_run_limited(struct arena *a, const char *rules_path, const char *text,
                                  size_t len, const char *plan_id,
                                  const struct sandbox_opts *limits, struct diags *d);
+
+/* Records the rules' warnings about the document at path (numbering gaps,
+ * numbers printed twice, lines not placed) in d, each at its line. */
+void import_warnings(const struct value *doc, const char *path, struct diags *d);
 
 /* Appends the JSON form (pretty, stable key order, no bodies). */
 void import_json(const struct value *doc, struct buf *out);
@@ -97,9 +137,12 @@ void import_files_make(const struct value *doc, const char *plan_id, const char 
 void import_files_free(struct import_files *f);
 
 /* Writes the files under site_dir, each atomically. An existing file is an
- * error unless force, and even then one not marked IMPORT_MARK is left alone
- * and is an error. Nothing is written when there is any error. Returns the
- * number of files written, or -1 after recording errors. */
+ * error unless force (IMPORT_FORCE or IMPORT_OVERWRITE), and even then one not
+ * marked IMPORT_MARK is left alone and is an error. Nothing is written when
+ * there is any error. With IMPORT_FORCE a marked page changed since it was
+ * written (or with no digest) is left alone with a warning, the others are
+ * written; IMPORT_OVERWRITE replaces it too. Returns the number of files
+ * written, or -1 after recording errors. */
 int import_files_write(const struct import_files *f, const char *site_dir, int force,
                        struct diags *d);
 

@@ -273,6 +273,7 @@ static struct value *plan_of_page(struct ld *l, const struct page *page)
 	copy_string(l, p, t, "short_title", 0);
 	copy_string(l, p, t, "notice_title", 0);
 	copy_date(l, p, t, p->meta, "date", 0);
+	copy_date(l, p, t, p->meta, "start", 0);
 	if ((v = value_get(p->meta, "period"))) {
 		const struct value *first = value_at(v, 0), *last = value_at(v, 1);
 		if (v->kind != V_ARRAY || value_len(v) != 2 || !value_is(first, V_INT) ||

@@ -576,6 +576,9 @@ static void end_line(struct buf *out, struct docread_map *map, int page)
 /* Columns counted for the right margin: A4 in pdftotext -layout is about 100
  * wide; a wider line (hostile input) counts as this wide. */
 #define PDF_MAX_COLUMNS 1024
+/* Per cent of the right margin a line mid-sentence must reach to go on in
+ * the next unindented line (pdf_paragraphs). */
+#define PDF_NEARLY_FULL 60
 
 void pdf_paragraphs(const char *text, size_t len, struct buf *out, struct docread_map *map)
 {
@@ -709,7 +712,13 @@ void pdf_paragraphs(const char *text, size_t len, struct buf *out, struct docrea
 		/* Full: ends near the margin; a line far past it (a web address) stands alone. */
 		int full = prev && prev->end * 100 >= margin * 85 && prev->end * 100 <= margin * 115;
 		int indented = l->lead >= base + 2;
-		int join = prev && !prev->table && !l->table && !heading(l->s, l->n) && full &&
+		/* Nearly full: digits and Latin letters are narrower on the page
+		 * than the columns pdftotext gives them, so a line of Chinese with
+		 * numbers in it reaches the margin short of it; mid-sentence and
+		 * followed by a line that is not indented, it goes on there. */
+		int nearly = prev && prev->end * 100 >= margin * PDF_NEARLY_FULL && !ends_sentence(prev->s, prev->n) &&
+		             !indented;
+		int join = prev && !prev->table && !l->table && !heading(l->s, l->n) && (full || nearly) &&
 		           (!ends_sentence(prev->s, prev->n) || !indented);
 		if (join) {
 			if (!wide_at(prev->s, prev->n, 1) && !wide_at(l->s, l->n, 0))

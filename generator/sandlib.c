@@ -237,8 +237,9 @@ static int sandbox_rep(lua_State *L)
 		if (total > room) {
 			char m[32];
 			sandbox_fmt_mem(s->mem_max, m, sizeof m);
-			char msg[96];
-			snprintf(msg, sizeof msg, "hook used more than %s (string.rep of %.0f bytes)", m, total);
+			char msg[128];
+			snprintf(msg, sizeof msg, "%s used more than %s (string.rep of %.0f bytes)",
+			         s->who ? s->who : "hook", m, total);
 			return luaL_error(L, "%s", msg);
 		}
 	}

@@ -35,6 +35,7 @@ const struct schema_key schema_keys[] = {
 	{ SM_PLAN, "source", "file name", "none", SM_NONE, "the document the plan was imported from" },
 	{ SM_PLAN, "parent", "plan id", "none", SM_NONE, "the plan an annex's plan belongs to (written by the importer)" },
 	{ SM_PLAN, "period", "[first, last] years", "none", SM_NONE, "the years the plan runs" },
+	{ SM_PLAN, "start", "date", "none", SM_NONE, "when the plan starts; the importer writes the document's date" },
 	{ SM_PLAN, "yearly_themes", "map of year to text", "{}", SM_NONE, "each year's theme" },
 	{ SM_PLAN, "sections", "list of sections", "[]", SM_PLAN_SECTION, "the plan's chapters, for tasks' section" },
 	{ SM_PLAN_SECTION, "number", "text or number", "required", SM_NONE, "the chapter's number, like 二" },

@@ -25,7 +25,11 @@ for exp in tests/import/*.expect.json; do
 	for f in "$PP_TMP/$name.txt" "$PP_TMP/$name.docx"; do
 		pp import "$f" --format json
 		check "$name: $(basename "$f") imports" test $? -eq 0
-		if cmp -s "$PP_TMP/out" "$PP_TMP/text.json"; then ok; else
+		# The same plan; where each task was read ("line") follows each
+		# file's own lines, which a Word file or PDF lays out otherwise.
+		sed '/^ *"line": [0-9]*,*$/d' "$PP_TMP/out" >"$PP_TMP/out.noline"
+		sed '/^ *"line": [0-9]*,*$/d' "$PP_TMP/text.json" >"$PP_TMP/text.noline"
+		if cmp -s "$PP_TMP/out.noline" "$PP_TMP/text.noline"; then ok; else
 			not_ok "$name: $(basename "$f") gives another plan than the text:"
 			diff "$PP_TMP/text.json" "$PP_TMP/out" | head -n 10 >&2
 		fi

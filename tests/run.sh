@@ -11,7 +11,8 @@ export TZ LC_ALL SOURCE_DATE_EPOCH
 unset LANGUAGE   # English messages (see tests/lib.sh)
 PP_CONFORMANCE=${PP_CONFORMANCE:-$(cd .. && pwd)/shared/conformance}
 PP_SEEDS=${PP_SEEDS:-$(cd .. && pwd)/shared/seeds}
-export PP_CONFORMANCE PP_SEEDS
+PP_REAL_DOCS=${PP_REAL_DOCS:-$(cd .. && pwd)/shared/real-docs}
+export PP_CONFORMANCE PP_SEEDS PP_REAL_DOCS
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=0
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 export ASAN_OPTIONS UBSAN_OPTIONS

@@ -118,6 +118,19 @@ int main(void)
 	CHECK_STR(date("一年", 2019), "-");
 	CHECK_STR(date("2019年发展", 0), "-");
 	CHECK_STR(date("", 0), "-");
+	/* Issue 12: 今年/明年, quarters without 第, 到三季度, Chinese-numeral dates. */
+	CHECK_STR(date("今年年底前", 2025), "2025-12-31 r");
+	CHECK_STR(date("今年6月底前", 2025), "2025-06-30 r");
+	CHECK_STR(date("今年内", 2025), "2025-12-31 r");
+	CHECK_STR(date("明年上半年", 2025), "2026-06-30 r");
+	CHECK_STR(date("明年", 2025), "2026-12-31 r");
+	CHECK_STR(date("今年年底前", 0), "? r");
+	CHECK_STR(date("一季度", 2025), "2025-03-31 r");
+	CHECK_STR(date("到三季度", 2025), "2025-09-30 r");
+	CHECK_STR(date("四季度末", 2025), "2025-12-31 r");
+	CHECK_STR(date("二〇二五年三月十八日", 0), "2025-03-18");
+	CHECK_STR(date("二○二四年十二月底前", 0), "2024-12-31");
+	CHECK_STR(date("2021年", 0), "2021-12-31");
 	/* CNTEXT_DATE_MAX: a long text is never a date. */
 	char longs[200];
 	memset(longs, '1', sizeof longs - 1);

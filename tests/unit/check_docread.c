@@ -50,6 +50,26 @@ out:
 }
 
 /* The JSON form of the plan the rules find in the document at path, in b. */
+/* Removes the "line": N members (where each task was read follows each
+ * file's own lines, which a Word file or PDF lays out otherwise). */
+static void strip_lines(struct buf *b)
+{
+	struct buf o = BUF_INIT;
+	const char *s = b->data ? b->data : "", *end = s + b->len;
+	while (s < end) {
+		const char *nl = memchr(s, '\n', (size_t)(end - s));
+		size_t n = nl ? (size_t)(nl - s) + 1 : (size_t)(end - s);
+		const char *t = s;
+		while (t < s + n && *t == ' ')
+			t++;
+		if (!(n > 8 && strncmp(t, "\"line\": ", 8) == 0))
+			buf_put(&o, s, n);
+		s += n;
+	}
+	buf_free(b);
+	*b = o;
+}
+
 static int plan_json(const char *path, struct buf *b)
 {
 	struct buf text = BUF_INIT;
@@ -67,6 +87,8 @@ static int plan_json(const char *path, struct buf *b)
 	}
 	if (rc < 0)
 		diags_print(&d, stderr);
+	else
+		strip_lines(b);
 	arena_free(a);
 	buf_free(&text);
 	diags_free(&d);
