@@ -1,5 +1,6 @@
 /* textdiff.h: what changed in a text as a reader sees it: lines first, then
- * character by character (a word at a time for Latin letters and digits). */
+ * token by token (a number or date, a Latin word, a Han character), with
+ * short unchanged runs between changes joined into them. */
 #ifndef PP_TEXTDIFF_H
 #define PP_TEXTDIFF_H
 
@@ -35,5 +36,15 @@ struct textdiff_hunk {
  * ops point into a and b, which must outlive them). Returns the number of hunks. */
 size_t textdiff_text(struct arena *ar, const char *a, size_t alen, const char *b, size_t blen,
                      size_t ctx, struct textdiff_hunk **out);
+
+/* The length of the token at s (0 only when len is 0): a number with its
+ * decimal point, thousands commas, % and Chinese units attached, so that
+ * 2019年6月30日, 75%, 1,312 and 3.5万 are one token each; a Latin word; a
+ * run of spaces; else one character (never part of a UTF-8 sequence). */
+size_t textdiff_token(const char *s, size_t len);
+
+/* 1 when s holds at least one number token and otherwise only spaces and
+ * line ends: a change of it is a change of numbers or dates alone. */
+int textdiff_is_number(const char *s, size_t len);
 
 #endif

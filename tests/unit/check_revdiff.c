@@ -156,7 +156,7 @@ int main(void)
 	CHECK_STR(r.pages[2].url, "/");
 	CHECK_STR(r.pages[2].title, "首页 - 站");
 	CHECK_INT(r.pages[2].nhunks, 1);
-	CHECK_STR(hunk_text(&r.pages[2].hunks[0], &b), "截至6月底，全年任务完成[-60-]{+80+}%，按计划推进。");
+	CHECK_STR(hunk_text(&r.pages[2].hunks[0], &b), "截至6月底，全年任务完成[-60%-]{+80%+}，按计划推进。");
 	CHECK_INT(r.ntasks, 3);
 	CHECK_STR(r.as_of[1], "2019-06-30");
 	buf_reset(&b);
@@ -180,11 +180,11 @@ int main(void)
 	CHECK(strstr(buf_cstr(&b), "\nPages-Added: 1\nPages-Changed: 1\nPages-Removed: 1\nFiles-Changed: 2\nTasks-Changed: 3\n") != NULL);
 	buf_reset(&b);
 	revdiff_write_text(&r, LANG_ZH, &b);
-	CHECK(strstr(buf_cstr(&b), "修改页面：\n  /（首页 - 站）\n    截至6月底，全年任务完成[-60-]{+80+}%，按计划推进。\n") != NULL);
+	CHECK(strstr(buf_cstr(&b), "修改页面：\n  /（首页 - 站）\n    截至6月底，全年任务完成[-60%-]{+80%+}，按计划推进。\n") != NULL);
 	buf_reset(&b);
 	revdiff_write_html(&r, LANG_ZH, "A <到> B", &b);
 	CHECK(strstr(buf_cstr(&b), "<title>A &lt;到&gt; B</title>") != NULL);
-	CHECK(strstr(buf_cstr(&b), "<del>60</del><ins>80</ins>") != NULL);
+	CHECK(strstr(buf_cstr(&b), "<del>60%</del><ins>80%</ins>") != NULL);
 
 	CHECK(strstr(buf_cstr(&b), "src=") == NULL && strstr(buf_cstr(&b), "href=") == NULL);
 	struct value *v = revdiff_to_value(a, &r, LANG_ZH);
