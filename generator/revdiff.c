@@ -240,9 +240,9 @@ static int cmp_task(const void *x, const void *y)
 	return cmp_ids(value_str(value_get(a, "id"), ""), value_str(value_get(b, "id"), ""));
 }
 
-static const char *lead_text(struct arena *a, const struct value *t)
+static const char *lead_text(struct arena *a, const struct value *t, const char *key)
 {
-	const struct value *l = value_get(t, "lead");
+	const struct value *l = value_get(t, key);
 	if (value_is(l, V_STRING))
 		return l->u.str.s;
 	if (!value_is(l, V_ARRAY))
@@ -318,7 +318,81 @@ static void fill_task(struct arena *a, struct revdiff_task *t, int side, const s
 	t->progress[side] = opt_progress(v);
 	t->status[side] = opt_str(v, "status");
 	t->due[side] = opt_str(v, "due");
-	t->lead[side] = lead_text(a, v);
+	t->lead[side] = lead_text(a, v, "lead");
+	t->support[side] = lead_text(a, v, "support");
+	if (side == 1 || !t->url)
+		t->url = opt_str(v, "url");
+	const struct value *ms = value_get(v, "milestones");
+	for (size_t i = 0; value_is(ms, V_ARRAY) && i < value_len(ms); i++) {
+		t->ms_total[side]++;
+		t->ms_done[side] += value_is(value_get(value_at(ms, i), "done"), V_BOOL) &&
+		                    value_get(value_at(ms, i), "done")->u.b;
+	}
+}
+
+static int ms_done(const struct value *m)
+{
+	const struct value *d = value_get(m, "done");
+	return value_is(d, V_BOOL) && d->u.b;
+}
+
+/* The item of list whose key is the string s, or NULL. */
+static const struct value *find_by(const struct value *list, const char *key, const char *s)
+{
+	for (size_t i = 0; value_is(list, V_ARRAY) && i < value_len(list); i++)
+		if (s && strcmp(value_str(value_get(value_at(list, i), key), ""), s) == 0)
+			return value_at(list, i);
+	return NULL;
+}
+
+static const char *actual_text(struct arena *a, const struct value *target)
+{
+	const struct value *v = value_get(target, "actual");
+	if (!v || value_is(v, V_NULL))
+		return NULL;
+	struct buf b = BUF_INIT;
+	value_to_text(v, &b);
+	const char *r = arena_strndup(a, b.data ? b.data : "", b.len);
+	buf_free(&b);
+	return r;
+}
+
+/* Milestones done in nv and not in ov, and targets whose actual value
+ * differs (by metric, in nv's order, then those only ov has). */
+static void task_details(struct arena *a, struct revdiff_task *t, const struct value *ov, const struct value *nv)
+{
+	const struct value *om = value_get(ov, "milestones"), *nm = value_get(nv, "milestones");
+	size_t n = value_is(nm, V_ARRAY) ? value_len(nm) : 0;
+	t->ms_new = arena_alloc(a, (n + 1) * sizeof *t->ms_new);
+	for (size_t i = 0; i < n; i++) {
+		const struct value *m = value_at(nm, i);
+		const char *what = value_str(value_get(m, "what"), NULL);
+		const struct value *was = find_by(om, "what", what);
+		if (what && ms_done(m) && ov && !(was && ms_done(was)))
+			t->ms_new[t->nms_new++] = what;
+	}
+	const struct value *ot = value_get(ov, "targets"), *nt = value_get(nv, "targets");
+	size_t no = value_is(ot, V_ARRAY) ? value_len(ot) : 0, nn = value_is(nt, V_ARRAY) ? value_len(nt) : 0;
+	t->actuals = arena_alloc(a, (no + nn + 1) * sizeof *t->actuals);
+	if (!ov || !nv)
+		return;
+	for (int side = 1; side >= 0; side--) {
+		const struct value *list = side ? nt : ot, *other = side ? ot : nt;
+		for (size_t i = 0; value_is(list, V_ARRAY) && i < value_len(list); i++) {
+			const struct value *x = value_at(list, i);
+			const char *metric = value_str(value_get(x, "metric"), NULL);
+			const struct value *y = find_by(other, "metric", metric);
+			if (!metric || (side == 0 && y))
+				continue;   /* both sides' metric: seen from the new side */
+			const char *v[2];
+			v[side] = actual_text(a, x);
+			v[!side] = y ? actual_text(a, y) : NULL;
+			if (!str_differs(v[0], v[1]))
+				continue;
+			const char *unit = value_str(value_get(x, "unit"), NULL);
+			t->actuals[t->nactuals++] = (struct revdiff_actual){ metric, unit, { v[0], v[1] } };
+		}
+	}
 }
 
 static void compare_tasks(struct arena *a, const struct tasklist *o, const struct tasklist *n,
@@ -335,6 +409,7 @@ static void compare_tasks(struct arena *a, const struct tasklist *o, const struc
 		j += c >= 0;
 		fill_task(a, &t, 0, ov);
 		fill_task(a, &t, 1, nv);
+		task_details(a, &t, ov, nv);
 		t.change = !ov ? REVDIFF_ADDED : !nv ? REVDIFF_REMOVED : REVDIFF_CHANGED;
 		if (t.plan) {
 			if (plan && strcmp(plan, t.plan) != 0)
@@ -345,10 +420,119 @@ static void compare_tasks(struct arena *a, const struct tasklist *o, const struc
 			const char *ot = opt_str(ov, "title");
 			if (t.progress[0] == t.progress[1] && !str_differs(t.status[0], t.status[1]) &&
 			    !str_differs(t.due[0], t.due[1]) && !str_differs(t.lead[0], t.lead[1]) &&
+			    !str_differs(t.support[0], t.support[1]) && !t.nms_new && !t.nactuals &&
+			    t.ms_done[0] == t.ms_done[1] && t.ms_total[0] == t.ms_total[1] &&
 			    !str_differs(ot, t.title))
 				continue;
 		}
 		r->tasks[r->ntasks++] = t;
+	}
+}
+
+static void field(struct buf *out, int *first, enum lang l, const char *name, const char *from, const char *to);
+
+/* ---- plans --------------------------------------------------------------------- */
+
+static const struct { const char *key, *zh, *en; } count_names[REVDIFF_NCOUNTS] = {
+	{ "total", "任务总数", "tasks" },
+	{ "done", "已完成", "done" },
+	{ "in_progress", "进行中", "in progress" },
+	{ "not_started", "未开始", "not started" },
+	{ "delayed", "已延期", "delayed" },
+	{ "cancelled", "已取消", "cancelled" },
+	{ "overdue", "逾期", "overdue" },
+	{ "at_risk", "进度滞后", "at risk" },
+};
+
+/* The plans of one side's data/plans.json (NULL data: none); n set. */
+static const struct value *read_plans(struct arena *a, const struct revdiff_file *f, const char *data, size_t len)
+{
+	if (!f || !data)
+		return NULL;
+	struct diags quiet;
+	diags_init(&quiet);
+	struct value *root = json_parse(a, f->path, data, len, &quiet);
+	diags_free(&quiet);
+	const struct value *plans = value_get(root, "plans");
+	return value_is(plans, V_ARRAY) ? plans : NULL;
+}
+
+static void fill_plan(struct revdiff_plan *p, int side, const struct value *v)
+{
+	p->progress[side] = v ? opt_progress(v) : -1;
+	const struct value *c = value_get(v, "counts");
+	for (int k = 0; k < REVDIFF_NCOUNTS; k++) {
+		const struct value *x = value_get(c, count_names[k].key);
+		p->counts[side][k] = value_is(x, V_INT) ? x->u.i : -1;
+	}
+	if (!v)
+		return;
+	if (side == 1 || !p->id) {
+		p->id = opt_str(v, "id");
+		p->title = opt_str(v, "title");
+		p->url = opt_str(v, "url");
+	}
+}
+
+/* The plans whose progress or counts differ, in the new side's order, then
+ * those removed. */
+static void compare_plans(struct arena *a, const struct value *o, const struct value *n, struct revdiff *r)
+{
+	size_t no = o ? value_len(o) : 0, nn = n ? value_len(n) : 0;
+	r->plans = arena_alloc(a, (no + nn + 1) * sizeof *r->plans);
+	for (int pass = 0; pass < 2; pass++) {
+		const struct value *list = pass ? o : n, *other = pass ? n : o;
+		for (size_t i = 0; list && i < value_len(list); i++) {
+			const struct value *x = value_at(list, i);
+			const struct value *y = find_by(other, "id", opt_str(x, "id"));
+			if (!opt_str(x, "id") || (pass && y))
+				continue;
+			struct revdiff_plan p = { 0 };
+			fill_plan(&p, 0, pass ? x : y);
+			fill_plan(&p, 1, pass ? NULL : x);
+			p.change = pass ? REVDIFF_REMOVED : y ? REVDIFF_CHANGED : REVDIFF_ADDED;
+			if (p.change == REVDIFF_CHANGED && p.progress[0] == p.progress[1] &&
+			    memcmp(p.counts[0], p.counts[1], sizeof p.counts[0]) == 0)
+				continue;
+			r->plans[r->nplans++] = p;
+		}
+	}
+}
+
+const char *revdiff_count_word(int k, enum lang l)
+{
+	return l == LANG_EN ? count_names[k].en : count_names[k].zh;
+}
+
+const char *revdiff_count_key(int k)
+{
+	return count_names[k].key;
+}
+
+void revdiff_plan_words(const struct revdiff_plan *p, enum lang l, struct buf *out)
+{
+	int en = l == LANG_EN, first = 1;
+	buf_puts(out, p->title ? p->title : p->id ? p->id : "");
+	if (p->change != REVDIFF_CHANGED) {
+		buf_puts(out, p->change == REVDIFF_ADDED ? (en ? ": added" : "：新增") : (en ? ": removed" : "：删除"));
+		return;
+	}
+	char a[32] = "—", b[32] = "—";
+	if (p->progress[0] >= 0)
+		snprintf(a, sizeof a, "%lld%%", (long long)p->progress[0]);
+	if (p->progress[1] >= 0)
+		snprintf(b, sizeof b, "%lld%%", (long long)p->progress[1]);
+	field(out, &first, l, en ? "progress" : "进度", a, b);
+	for (int k = 0; k < REVDIFF_NCOUNTS; k++) {
+		if (p->counts[0][k] == p->counts[1][k])
+			continue;
+		strcpy(a, "—");
+		strcpy(b, "—");
+		if (p->counts[0][k] >= 0)
+			snprintf(a, sizeof a, "%lld", (long long)p->counts[0][k]);
+		if (p->counts[1][k] >= 0)
+			snprintf(b, sizeof b, "%lld", (long long)p->counts[1][k]);
+		field(out, &first, l, revdiff_count_word(k, l), a, b);
 	}
 }
 
@@ -532,6 +716,66 @@ out:
 	return rc;
 }
 
+/* ---- folding ------------------------------------------------------------------ */
+
+/* The page every publication changes: its own record (changes/). */
+#define REVDIFF_HISTORY_URL "changes/"
+
+/* A hunk that changes numbers or dates alone, the words around them the
+ * same: the as_of date (数据截至), a chart's month ticks, and the figures
+ * derived from task data (progress, counts, expected progress), which
+ * sections 1 and 2 of the review report at their source. */
+static int hunk_derived(const struct textdiff_hunk *h)
+{
+	for (size_t k = 0; k < h->nops; k++)
+		if (h->ops[k].kind != TEXTDIFF_SAME && !textdiff_is_number(h->ops[k].s, h->ops[k].len))
+			return 0;
+	return 1;
+}
+
+/* Drops a changed page's derived hunks; a page with none left (and the
+ * publication record, which every publication changes) is folded. */
+static void fold(struct revdiff_page *p)
+{
+	size_t m = 0;
+	for (size_t h = 0; h < p->nhunks; h++)
+		if (!hunk_derived(&p->hunks[h]))
+			p->hunks[m++] = p->hunks[h];
+	p->folded = (p->nhunks && !m) || strcmp(p->url, REVDIFF_HISTORY_URL) == 0;
+	p->nhunks = p->folded ? 0 : m;
+}
+
+/* An added page's text: its <main> (the whole page without one), cut at
+ * REVDIFF_ADDED_TEXT characters. */
+static void main_text(struct arena *a, const char *html, size_t len, struct revdiff_page *p)
+{
+	const char *m = find_ci(html, len, "<main");
+	if (m) {
+		const char *gt = memchr(m, '>', len - (size_t)(m - html));
+		const char *e = gt ? find_ci(gt, len - (size_t)(gt - html), "</main>") : NULL;
+		if (gt && e) {
+			html = gt + 1;
+			len = (size_t)(e - html);
+		}
+	}
+	size_t n;
+	const char *t = revdiff_page_text(a, html, len, &n);
+	while (n && t[0] == '\n')
+		t++, n--;
+	size_t i = 0, chars = 0;
+	while (i < n && chars < REVDIFF_ADDED_TEXT) {
+		size_t k;
+		utf8_decode(t + i, n - i, &k);
+		i += k ? k : 1;
+		chars++;
+	}
+	p->text_cut = i < n;
+	while (i && t[i - 1] == '\n')
+		i--;
+	p->text = t;
+	p->textlen = i;
+}
+
 /* ---- comparing ----------------------------------------------------------------- */
 
 /* The files a page was read from, kept until its title is read. */
@@ -579,7 +823,7 @@ int revdiff_compare(struct arena *a, const struct revdiff_file *old, size_t nold
 	int rc = -1;
 	memset(r, 0, sizeof *r);
 	struct pagevec pv[3] = { { 0 } };
-	const struct revdiff_file *tasks[2] = { NULL, NULL };
+	const struct revdiff_file *tasks[2] = { NULL, NULL }, *plansf[2] = { NULL, NULL };
 	size_t i = 0, j = 0;
 	while (i < nold || j < nnew) {
 		int c = i == nold ? 1 : j == nnew ? -1 : strcmp(old[i].path, new[j].path);
@@ -590,6 +834,10 @@ int revdiff_compare(struct arena *a, const struct revdiff_file *old, size_t nold
 		if (strcmp(path, REVDIFF_TASKS) == 0) {
 			tasks[0] = of;
 			tasks[1] = nf;
+		}
+		if (strcmp(path, REVDIFF_PLANS) == 0 && !(of && nf && strcmp(of->id, nf->id) == 0)) {
+			plansf[0] = of;
+			plansf[1] = nf;
 		}
 		if (of && nf && strcmp(of->id, nf->id) == 0)
 			continue;
@@ -603,7 +851,7 @@ int revdiff_compare(struct arena *a, const struct revdiff_file *old, size_t nold
 				r->files_changed++;
 			continue;
 		}
-		struct revdiff_page p = { ch, path, page_url(a, path), "", NULL, 0 };
+		struct revdiff_page p = { ch, path, page_url(a, path), "", NULL, 0, 0, NULL, 0, 0 };
 		if (o->text > 1) {
 			const char *data[2] = { "", "" };
 			size_t len[2] = { 0, 0 };
@@ -616,6 +864,10 @@ int revdiff_compare(struct arena *a, const struct revdiff_file *old, size_t nold
 				const char *t0 = revdiff_page_text(a, data[0], len[0], &tl[0]);
 				const char *t1 = revdiff_page_text(a, data[1], len[1], &tl[1]);
 				p.nhunks = textdiff_text(a, t0, tl[0], t1, tl[1], REVDIFF_CONTEXT, &p.hunks);
+				fold(&p);
+				r->folded += (size_t)p.folded;
+			} else if (ch == REVDIFF_ADDED && nold) {
+				main_text(a, data[1], len[1], &p);
 			}
 		}
 		pv_push(a, &pv[ch], p, of, nf);
@@ -649,6 +901,14 @@ int revdiff_compare(struct arena *a, const struct revdiff_file *old, size_t nold
 			r->as_of[1] = tl[1].as_of;
 			compare_tasks(a, &tl[0], &tl[1], r);
 		}
+	}
+	if (o->text > 1 && (plansf[0] || plansf[1])) {
+		const char *data[2] = { NULL, NULL };
+		size_t len[2] = { 0, 0 };
+		for (int side = 0; side < 2; side++)
+			if (plansf[side] && src->read(src->ud, side, plansf[side], &data[side], &len[side], d) < 0)
+				goto out;
+		compare_plans(a, read_plans(a, plansf[0], data[0], len[0]), read_plans(a, plansf[1], data[1], len[1]), r);
 	}
 	rc = 0;
 out:
@@ -707,6 +967,34 @@ void revdiff_task_words(const struct revdiff *r, const struct revdiff_task *t, e
 		field(out, &first, l, en ? "due" : "完成时限", t->due[0], t->due[1]);
 	if (str_differs(t->lead[0], t->lead[1]))
 		field(out, &first, l, en ? "lead" : "牵头单位", t->lead[0], t->lead[1]);
+	if (str_differs(t->support[0], t->support[1]))
+		field(out, &first, l, en ? "supporting" : "配合单位", t->support[0], t->support[1]);
+	if (t->nms_new) {
+		buf_puts(out, first ? (en ? ": " : " ") : (en ? ", " : "，"));
+		first = 0;
+		buf_puts(out, en ? "milestones done: " : "完成里程碑 ");
+		for (size_t i = 0; i < t->nms_new; i++)
+			buf_printf(out, "%s%s", i ? (en ? "; " : "、") : "", t->ms_new[i]);
+	} else if (t->ms_done[0] != t->ms_done[1] || t->ms_total[0] != t->ms_total[1]) {
+		char a[48], b[48];
+		snprintf(a, sizeof a, "%lld/%lld", (long long)t->ms_done[0], (long long)t->ms_total[0]);
+		snprintf(b, sizeof b, "%lld/%lld", (long long)t->ms_done[1], (long long)t->ms_total[1]);
+		field(out, &first, l, en ? "milestones done" : "里程碑完成", a, b);
+	}
+	for (size_t i = 0; i < t->nactuals; i++) {
+		const struct revdiff_actual *x = &t->actuals[i];
+		const char *u = x->unit ? x->unit : "";
+		struct buf name = BUF_INIT, v0 = BUF_INIT, v1 = BUF_INIT;
+		buf_printf(&name, en ? "actual %s" : "%s实际值", x->metric);
+		if (x->value[0])
+			buf_printf(&v0, "%s%s", x->value[0], u);
+		if (x->value[1])
+			buf_printf(&v1, "%s%s", x->value[1], u);
+		field(out, &first, l, buf_cstr(&name), buf_cstr(&v0), buf_cstr(&v1));
+		buf_free(&name);
+		buf_free(&v0);
+		buf_free(&v1);
+	}
 	if (first)
 		buf_puts(out, en ? ": title changed" : " 名称有修改");
 }
@@ -774,67 +1062,241 @@ static void put_newlines_as(struct buf *out, const char *s, size_t n, const char
 	}
 }
 
-void revdiff_write_text(const struct revdiff *r, enum lang l, struct buf *out)
+/* 2019-06-30 as 2019年6月30日 (30 June 2019); anything else as it is. */
+static void date_words(const char *iso, enum lang l, struct buf *out)
+{
+	int y, m, dd;
+	char tail;
+	if (sscanf(iso, "%4d-%2d-%2d%c", &y, &m, &dd, &tail) == 3 && datetime_valid_date(y, m, dd)) {
+		struct datetime dt = { .kind = DT_DATE, .year = y, .month = (int8_t)m, .day = (int8_t)dd };
+		lang_date(l, &dt, out);
+	} else {
+		buf_puts(out, iso);
+	}
+}
+
+void revdiff_pub_words(const struct revdiff_pub *p, enum lang l, struct buf *out)
+{
+	int en = l == LANG_EN, first = 1;
+	if (!p->id) {
+		buf_puts(out, en ? "(nothing published)" : "（尚未发布）");
+		return;
+	}
+	buf_printf(out, en ? "“%s” (" : "《%s》（", p->message && *p->message ? p->message : p->id);
+	if (p->as_of) {
+		buf_puts(out, en ? "data as of " : "数据截至 ");
+		date_words(p->as_of, l, out);
+		first = 0;
+	}
+	if (p->date) {
+		buf_puts(out, first ? "" : en ? ", " : "，");
+		if (en)
+			buf_puts(out, "published ");
+		date_words(p->date, l, out);
+		if (!en)
+			buf_puts(out, "发布");
+		first = 0;
+	}
+	buf_printf(out, "%s%s%s", first ? "" : en ? ", " : "，", p->id, en ? ")" : "）");
+}
+
+/* The folded line: 14 个页面只有数据截至日期和由任务数据推算的数字有变化（2019年6月30日 → 2019年9月30日） */
+static void folded_words(const struct revdiff *r, enum lang l, struct buf *out)
 {
 	int en = l == LANG_EN;
+	if (en)
+		buf_printf(out, "%zu %s: only the as-of date, derived figures or the publication record changed", r->folded,
+		           r->folded == 1 ? "page" : "pages");
+	else
+		buf_printf(out, "%zu 个页面只有数据截至日期、由任务数据推算的数字或发布记录有变化", r->folded);
+	if (r->as_of[0] && r->as_of[1] && strcmp(r->as_of[0], r->as_of[1]) != 0) {
+		buf_puts(out, en ? " (as of " : "（数据截至 ");
+		date_words(r->as_of[0], l, out);
+		buf_puts(out, " → ");
+		date_words(r->as_of[1], l, out);
+		buf_puts(out, en ? ")" : "）");
+	}
+}
+
+enum { SEC_PLANS, SEC_TASKS, SEC_ADDED, SEC_CHANGED, SEC_REMOVED };
+
+static const char *section_word(int s, enum lang l)
+{
+	static const char *const zh[] = { "一、计划进展", "二、任务变化", "三、新增页面", "四、修改页面", "五、删除页面" };
+	static const char *const en[] = { "1. Plans", "2. Tasks", "3. Pages added", "4. Pages changed", "5. Pages removed" };
+	return l == LANG_EN ? en[s] : zh[s];
+}
+
+static void hunk_text(const struct textdiff_hunk *hk, struct buf *out)
+{
+	if (hk->cut_before)
+		buf_puts(out, "…");
+	for (size_t k = 0; k < hk->nops; k++) {
+		const struct textdiff_op *op = &hk->ops[k];
+		buf_puts(out, op->kind == TEXTDIFF_DEL ? "[-" : op->kind == TEXTDIFF_INS ? "{+" : "");
+		put_newlines_as(out, op->s, op->len, "⏎");
+		buf_puts(out, op->kind == TEXTDIFF_DEL ? "-]" : op->kind == TEXTDIFF_INS ? "+}" : "");
+	}
+	if (hk->cut_after)
+		buf_puts(out, "…");
+}
+
+static size_t count_pages(const struct revdiff *r, enum revdiff_change c, int shown)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < r->npages; i++)
+		n += r->pages[i].change == c && (!shown || !r->pages[i].folded);
+	return n;
+}
+
+void revdiff_write_text(const struct revdiff *r, enum lang l, const struct revdiff_pub pub[2], struct buf *out)
+{
+	int en = l == LANG_EN;
+	revdiff_pub_words(&pub[0], l, out);
+	buf_puts(out, " → ");
+	revdiff_pub_words(&pub[1], l, out);
+	buf_putc(out, '\n');
 	if (revdiff_empty(r)) {
 		buf_puts(out, en ? "No changes.\n" : "没有变化。\n");
 		return;
 	}
 	counts(r, l, out);
-	for (size_t i = 0; i < r->npages; i++) {
-		const struct revdiff_page *p = &r->pages[i];
-		if (i == 0 || r->pages[i - 1].change != p->change)
-			buf_printf(out, "\n%s\n", en ? (p->change == REVDIFF_ADDED ? "Pages added:" :
-			           p->change == REVDIFF_REMOVED ? "Pages removed:" : "Pages changed:")
-			           : (p->change == REVDIFF_ADDED ? "新增页面：" :
-			           p->change == REVDIFF_REMOVED ? "删除页面：" : "修改页面："));
-		buf_printf(out, "  %s", p->url);
-		if (*p->title)
-			buf_printf(out, en ? " (%s)" : "（%s）", p->title);
-		buf_putc(out, '\n');
-		for (size_t h = 0; h < p->nhunks; h++) {
-			const struct textdiff_hunk *hk = &p->hunks[h];
-			buf_puts(out, "    ");
-			if (hk->cut_before)
-				buf_puts(out, "…");
-			for (size_t k = 0; k < hk->nops; k++) {
-				const struct textdiff_op *op = &hk->ops[k];
-				buf_puts(out, op->kind == TEXTDIFF_DEL ? "[-" : op->kind == TEXTDIFF_INS ? "{+" : "");
-				put_newlines_as(out, op->s, op->len, "⏎");
-				buf_puts(out, op->kind == TEXTDIFF_DEL ? "-]" : op->kind == TEXTDIFF_INS ? "+}" : "");
-			}
-			if (hk->cut_after)
-				buf_puts(out, "…");
+	if (r->nplans) {
+		buf_printf(out, "\n%s\n", section_word(SEC_PLANS, l));
+		for (size_t i = 0; i < r->nplans; i++) {
+			buf_puts(out, "  ");
+			revdiff_plan_words(&r->plans[i], l, out);
 			buf_putc(out, '\n');
 		}
 	}
 	if (r->ntasks) {
-		buf_printf(out, "\n%s\n", en ? "Tasks:" : "任务变化：");
+		buf_printf(out, "\n%s\n", section_word(SEC_TASKS, l));
 		for (size_t i = 0; i < r->ntasks; i++) {
 			buf_puts(out, "  ");
 			revdiff_task_words(r, &r->tasks[i], l, out);
 			buf_putc(out, '\n');
 		}
 	}
+	static const int order[] = { SEC_ADDED, SEC_CHANGED, SEC_REMOVED };
+	static const enum revdiff_change kinds[] = { REVDIFF_ADDED, REVDIFF_CHANGED, REVDIFF_REMOVED };
+	for (int s = 0; s < 3; s++) {
+		if (!count_pages(r, kinds[s], 0))
+			continue;
+		buf_printf(out, "\n%s\n", section_word(order[s], l));
+		for (size_t i = 0; i < r->npages; i++) {
+			const struct revdiff_page *p = &r->pages[i];
+			if (p->change != kinds[s] || p->folded)
+				continue;
+			buf_printf(out, "  %s", p->url);
+			if (*p->title)
+				buf_printf(out, en ? " (%s)" : "（%s）", p->title);
+			buf_putc(out, '\n');
+			for (size_t k = 0; p->text && k < p->textlen;) {
+				const char *nl = memchr(p->text + k, '\n', p->textlen - k);
+				size_t e = nl ? (size_t)(nl - p->text) : p->textlen;
+				if (e > k)
+					buf_printf(out, "    | %.*s\n", (int)(e - k), p->text + k);
+				k = e + 1;
+			}
+			if (p->text_cut)
+				buf_puts(out, "    | …\n");
+			for (size_t h = 0; h < p->nhunks; h++) {
+				buf_puts(out, "    ");
+				hunk_text(&p->hunks[h], out);
+				buf_putc(out, '\n');
+			}
+		}
+		if (kinds[s] == REVDIFF_CHANGED && r->folded) {
+			buf_puts(out, "  ");
+			folded_words(r, l, out);
+			buf_putc(out, '\n');
+		}
+	}
 }
 
-void revdiff_write_html(const struct revdiff *r, enum lang l, const char *title, struct buf *out)
+/* A page's address in the published site: url as revdiff_page's (plans/x/)
+ * or as the data files write it (plans/x/index.html), after base. */
+static void page_href(const char *base, const char *url, struct buf *out)
+{
+	size_t n = strlen(url);
+	if (strcmp(url, "/") == 0 || strcmp(url, "index.html") == 0)
+		n = 0;
+	else if (has_suffix(url, "/index.html"))
+		n -= strlen("index.html");
+	buf_puts(out, base);
+	buf_put_html(out, url, n);
+}
+
+static void html_ops(const struct textdiff_hunk *hk, int side, struct buf *out)
+{
+	if (hk->cut_before)
+		buf_puts(out, "…");
+	for (size_t k = 0; k < hk->nops; k++) {
+		const struct textdiff_op *op = &hk->ops[k];
+		if ((side == 0 && op->kind == TEXTDIFF_INS) || (side == 1 && op->kind == TEXTDIFF_DEL))
+			continue;
+		const char *tag = op->kind == TEXTDIFF_DEL ? "del" : op->kind == TEXTDIFF_INS ? "ins" : NULL;
+		if (tag)
+			buf_printf(out, "<%s>", tag);
+		for (size_t q = 0; q < op->len;) {
+			const char *nl = memchr(op->s + q, '\n', op->len - q);
+			size_t e = nl ? (size_t)(nl - op->s) : op->len;
+			buf_put_html(out, op->s + q, e - q);
+			if (nl)
+				buf_puts(out, "<br>");
+			q = e + (nl != NULL);
+		}
+		if (tag)
+			buf_printf(out, "</%s>", tag);
+	}
+	if (hk->cut_after)
+		buf_puts(out, "…");
+}
+
+static void html_line(struct buf *out, const char *tag, void (*fn)(const void *, enum lang, struct buf *),
+                      const void *x, enum lang l)
+{
+	struct buf w = BUF_INIT;
+	fn(x, l, &w);
+	buf_printf(out, "<%s>", tag);
+	buf_put_html(out, w.data ? w.data : "", w.len);
+	buf_printf(out, "</%s>\n", tag);
+	buf_free(&w);
+}
+
+static void pub_fn(const void *x, enum lang l, struct buf *out)
+{
+	revdiff_pub_words(x, l, out);
+}
+
+void revdiff_write_html(const struct revdiff *r, enum lang l, const struct revdiff_pub pub[2],
+                        const char *base, struct buf *out)
 {
 	int en = l == LANG_EN;
+	const char *heading = en ? "Review of a publication" : "发布审阅";
 	buf_printf(out, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n"
-	           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>",
-	           en ? "en" : "zh-CN");
-	buf_put_html(out, title, strlen(title));
-	buf_puts(out, "</title>\n<style>\n"
+	           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>%s</title>\n",
+	           en ? "en" : "zh-CN", heading);
+	buf_puts(out, "<style>\n"
 	         "body{font-family:\"Noto Sans CJK SC\",\"Microsoft YaHei\",sans-serif;max-width:60em;margin:2em auto;padding:0 1em;line-height:1.7;color:#222}\n"
 	         "h1{font-size:1.4em}h2{font-size:1.15em;border-bottom:1px solid #ccc;margin-top:1.5em}\n"
+	         "dl.pubs dt{font-weight:bold}dl.pubs dd{margin:0 0 .3em 1.5em}\n"
 	         "del{background:#fdd;color:#900;text-decoration:line-through}\n"
 	         "ins{background:#dfd;color:#060;text-decoration:none}\n"
-	         ".hunk{margin:.2em 0 .2em 1.5em}.url{font-family:monospace;color:#555}\n"
-	         "</style>\n</head>\n<body>\n<h1>");
-	buf_put_html(out, title, strlen(title));
-	buf_puts(out, "</h1>\n<p>");
+	         "table.side{width:100%;border-collapse:collapse;table-layout:fixed;margin:.3em 0}\n"
+	         "table.side td,table.side th{border:1px solid #ddd;padding:.2em .5em;vertical-align:top;width:50%;overflow-wrap:anywhere}\n"
+	         "table.side th{background:#f4f4f4;font-weight:normal;text-align:left}\n"
+	         ".text{white-space:pre-wrap;border-left:3px solid #9c9;padding-left:.8em;margin:.3em 0}\n"
+	         ".url{font-family:monospace;color:#555}.folded{color:#555}\n"
+	         "@media print{@page{size:A4;margin:18mm 15mm}body{max-width:none;margin:0;font-size:10.5pt}"
+	         "a{color:inherit;text-decoration:none}h2{break-after:avoid}table.side tr,li{break-inside:avoid}"
+	         "del{color:#000}ins{color:#000;text-decoration:underline}}\n"
+	         "</style>\n</head>\n<body>\n");
+	buf_printf(out, "<h1>%s</h1>\n<dl class=\"pubs\">\n<dt>%s</dt>\n", heading, en ? "From" : "原发布");
+	html_line(out, "dd", pub_fn, &pub[0], l);
+	buf_printf(out, "<dt>%s</dt>\n", en ? "To" : "本次发布");
+	html_line(out, "dd", pub_fn, &pub[1], l);
+	buf_puts(out, "</dl>\n<p>");
 	struct buf c = BUF_INIT;
 	if (revdiff_empty(r))
 		buf_puts(&c, en ? "No changes." : "没有变化。");
@@ -845,54 +1307,99 @@ void revdiff_write_html(const struct revdiff *r, enum lang l, const char *title,
 	buf_put_html(out, c.data ? c.data : "", c.len);
 	buf_free(&c);
 	buf_puts(out, "</p>\n");
-	for (size_t i = 0; i < r->npages; i++) {
-		const struct revdiff_page *p = &r->pages[i];
-		if (i == 0 || r->pages[i - 1].change != p->change) {
-			if (i)
-				buf_puts(out, "</ul>\n");
-			buf_printf(out, "<h2>%s</h2>\n<ul>\n", en ? (p->change == REVDIFF_ADDED ? "Pages added" :
-			           p->change == REVDIFF_REMOVED ? "Pages removed" : "Pages changed")
-			           : (p->change == REVDIFF_ADDED ? "新增页面" :
-			           p->change == REVDIFF_REMOVED ? "删除页面" : "修改页面"));
-		}
-		buf_puts(out, "<li><span class=\"url\">");
-		buf_put_html(out, p->url, strlen(p->url));
-		buf_puts(out, "</span> ");
-		buf_put_html(out, p->title, strlen(p->title));
-		for (size_t h = 0; h < p->nhunks; h++) {
-			const struct textdiff_hunk *hk = &p->hunks[h];
-			buf_puts(out, "\n<div class=\"hunk\">");
-			if (hk->cut_before)
-				buf_puts(out, "…");
-			for (size_t k = 0; k < hk->nops; k++) {
-				const struct textdiff_op *op = &hk->ops[k];
-				buf_puts(out, op->kind == TEXTDIFF_DEL ? "<del>" : op->kind == TEXTDIFF_INS ? "<ins>" : "");
-				for (size_t q = 0; q < op->len;) {
-					const char *nl = memchr(op->s + q, '\n', op->len - q);
-					size_t e = nl ? (size_t)(nl - op->s) : op->len;
-					buf_put_html(out, op->s + q, e - q);
-					if (nl)
-						buf_puts(out, "<br>");
-					q = e + (nl != NULL);
-				}
-				buf_puts(out, op->kind == TEXTDIFF_DEL ? "</del>" : op->kind == TEXTDIFF_INS ? "</ins>" : "");
+	if (r->nplans) {
+		buf_printf(out, "<h2>%s</h2>\n<ul>\n", section_word(SEC_PLANS, l));
+		for (size_t i = 0; i < r->nplans; i++) {
+			struct buf w = BUF_INIT;
+			revdiff_plan_words(&r->plans[i], l, &w);
+			buf_puts(out, "<li>");
+			if (r->plans[i].url) {
+				buf_puts(out, "<a href=\"");
+				page_href(base, r->plans[i].url, out);
+				buf_puts(out, "\">");
 			}
-			if (hk->cut_after)
-				buf_puts(out, "…");
-			buf_puts(out, "</div>");
+			buf_put_html(out, w.data ? w.data : "", w.len);
+			buf_puts(out, r->plans[i].url ? "</a></li>\n" : "</li>\n");
+			buf_free(&w);
 		}
-		buf_puts(out, "</li>\n");
-		if (i + 1 == r->npages)
-			buf_puts(out, "</ul>\n");
+		buf_puts(out, "</ul>\n");
 	}
 	if (r->ntasks) {
-		buf_printf(out, "<h2>%s</h2>\n<ul>\n", en ? "Tasks" : "任务变化");
+		buf_printf(out, "<h2>%s</h2>\n<ul>\n", section_word(SEC_TASKS, l));
 		for (size_t i = 0; i < r->ntasks; i++) {
+			const struct revdiff_task *t = &r->tasks[i];
 			struct buf w = BUF_INIT;
-			revdiff_task_words(r, &r->tasks[i], l, &w);
+			revdiff_task_words(r, t, l, &w);
 			buf_puts(out, "<li>");
+			if (t->url && t->change != REVDIFF_REMOVED) {
+				buf_puts(out, "<a href=\"");
+				page_href(base, t->url, out);
+				buf_puts(out, "\">");
+			}
 			buf_put_html(out, w.data ? w.data : "", w.len);
+			buf_puts(out, t->url && t->change != REVDIFF_REMOVED ? "</a></li>\n" : "</li>\n");
+			buf_free(&w);
+		}
+		buf_puts(out, "</ul>\n");
+	}
+	static const int order[] = { SEC_ADDED, SEC_CHANGED, SEC_REMOVED };
+	static const enum revdiff_change kinds[] = { REVDIFF_ADDED, REVDIFF_CHANGED, REVDIFF_REMOVED };
+	for (int s = 0; s < 3; s++) {
+		if (!count_pages(r, kinds[s], 0))
+			continue;
+		buf_printf(out, "<h2>%s</h2>\n<ul>\n", section_word(order[s], l));
+		for (size_t i = 0; i < r->npages; i++) {
+			const struct revdiff_page *p = &r->pages[i];
+			if (p->change != kinds[s] || p->folded)
+				continue;
+			buf_puts(out, "<li>");
+			if (p->change != REVDIFF_REMOVED) {
+				buf_puts(out, "<a href=\"");
+				page_href(base, p->url, out);
+				buf_puts(out, "\">");
+			}
+			buf_put_html(out, *p->title ? p->title : p->url, strlen(*p->title ? p->title : p->url));
+			buf_puts(out, p->change != REVDIFF_REMOVED ? "</a>" : "");
+			buf_puts(out, " <span class=\"url\">");
+			buf_put_html(out, p->url, strlen(p->url));
+			buf_puts(out, "</span>");
+			if (p->text) {
+				buf_puts(out, "\n<div class=\"text\">");
+				buf_put_html(out, p->text, p->textlen);
+				buf_puts(out, p->text_cut ? "\n…</div>" : "</div>");
+			}
+			if (p->nhunks) {
+				buf_printf(out, "\n<table class=\"side\">\n<tr><th>%s</th><th>%s</th></tr>\n",
+				           en ? "Before" : "修改前", en ? "After" : "修改后");
+				for (size_t h = 0; h < p->nhunks; h++) {
+					buf_puts(out, "<tr><td>");
+					html_ops(&p->hunks[h], 0, out);
+					buf_puts(out, "</td><td>");
+					html_ops(&p->hunks[h], 1, out);
+					buf_puts(out, "</td></tr>\n");
+				}
+				buf_puts(out, "</table>");
+			}
 			buf_puts(out, "</li>\n");
+		}
+		if (kinds[s] == REVDIFF_CHANGED && r->folded) {
+			struct buf w = BUF_INIT;
+			folded_words(r, l, &w);
+			buf_puts(out, "<li class=\"folded\"><details><summary>");
+			buf_put_html(out, w.data, w.len);
+			buf_puts(out, "</summary>");
+			for (size_t i = 0, k = 0; i < r->npages; i++) {
+				const struct revdiff_page *p = &r->pages[i];
+				if (!p->folded)
+					continue;
+				buf_puts(out, k++ ? "、" : "");
+				buf_puts(out, "<a href=\"");
+				page_href(base, p->url, out);
+				buf_puts(out, "\">");
+				buf_put_html(out, p->url, strlen(p->url));
+				buf_puts(out, "</a>");
+			}
+			buf_puts(out, "</details></li>\n");
 			buf_free(&w);
 		}
 		buf_puts(out, "</ul>\n");
@@ -949,6 +1456,8 @@ struct value *revdiff_to_value(struct arena *a, const struct revdiff *r, enum la
 			value_push(a, hs, hv);
 		}
 		value_setc(a, v, "hunks", hs);
+		value_setc(a, v, "folded", value_bool(a, pg->folded, p));
+		value_setc(a, v, "text", pg->text ? value_string(a, pg->text, pg->textlen, p) : value_null(a, p));
 		value_push(a, pages, v);
 	}
 	value_setc(a, root, "pages", pages);
@@ -971,8 +1480,66 @@ struct value *revdiff_to_value(struct arena *a, const struct revdiff *r, enum la
 		value_setc(a, v, "status", pair_str(a, t->status[0], t->status[1]));
 		value_setc(a, v, "due", pair_str(a, t->due[0], t->due[1]));
 		value_setc(a, v, "lead", pair_str(a, t->lead[0], t->lead[1]));
+		value_setc(a, v, "support", pair_str(a, t->support[0], t->support[1]));
+		value_setc(a, v, "url", t->url ? value_cstring(a, t->url, p) : value_null(a, p));
+		struct value *md = value_array(a, p), *mn = value_array(a, p), *ac = value_array(a, p);
+		for (int q = 0; q < 2; q++)
+			value_push(a, md, value_int(a, t->ms_done[q], p));
+		value_setc(a, v, "milestones_done", md);
+		for (size_t q = 0; q < t->nms_new; q++)
+			value_push(a, mn, value_cstring(a, t->ms_new[q], p));
+		value_setc(a, v, "milestones_completed", mn);
+		for (size_t q = 0; q < t->nactuals; q++) {
+			struct value *x = value_table(a, p);
+			value_setc(a, x, "metric", value_cstring(a, t->actuals[q].metric, p));
+			value_setc(a, x, "unit", t->actuals[q].unit ? value_cstring(a, t->actuals[q].unit, p) : value_null(a, p));
+			value_setc(a, x, "actual", pair_str(a, t->actuals[q].value[0], t->actuals[q].value[1]));
+			value_push(a, ac, x);
+		}
+		value_setc(a, v, "actuals", ac);
 		value_push(a, tasks, v);
 	}
 	value_setc(a, root, "tasks", tasks);
+	struct value *plans = value_array(a, p);
+	for (size_t i = 0; i < r->nplans; i++) {
+		const struct revdiff_plan *pl = &r->plans[i];
+		struct value *v = value_table(a, p), *pr = value_array(a, p), *cs = value_table(a, p);
+		struct buf w = BUF_INIT;
+		revdiff_plan_words(pl, l, &w);
+		value_setc(a, v, "change", value_cstring(a, change_key(pl->change), p));
+		value_setc(a, v, "id", value_cstring(a, pl->id ? pl->id : "", p));
+		value_setc(a, v, "title", value_cstring(a, pl->title ? pl->title : "", p));
+		value_setc(a, v, "url", pl->url ? value_cstring(a, pl->url, p) : value_null(a, p));
+		value_setc(a, v, "words", value_string(a, w.data ? w.data : "", w.len, p));
+		buf_free(&w);
+		for (int q = 0; q < 2; q++)
+			value_push(a, pr, pl->progress[q] >= 0 ? value_int(a, pl->progress[q], p) : value_null(a, p));
+		value_setc(a, v, "progress", pr);
+		for (int k = 0; k < REVDIFF_NCOUNTS; k++) {
+			struct value *c = value_array(a, p);
+			for (int q = 0; q < 2; q++)
+				value_push(a, c, pl->counts[q][k] >= 0 ? value_int(a, pl->counts[q][k], p) : value_null(a, p));
+			value_setc(a, cs, revdiff_count_key(k), c);
+		}
+		value_setc(a, v, "counts", cs);
+		value_push(a, plans, v);
+	}
+	value_setc(a, root, "plans", plans);
+	struct value *fo = value_table(a, p), *fp = value_array(a, p);
+	struct buf fw = BUF_INIT;
+	if (r->folded)
+		folded_words(r, l, &fw);
+	value_setc(a, fo, "count", value_int(a, (int64_t)r->folded, p));
+	value_setc(a, fo, "words", value_string(a, fw.data ? fw.data : "", fw.len, p));
+	buf_free(&fw);
+	for (size_t i = 0; i < r->npages; i++)
+		if (r->pages[i].folded)
+			value_push(a, fp, value_cstring(a, r->pages[i].url, p));
+	value_setc(a, fo, "pages", fp);
+	value_setc(a, root, "folded", fo);
+	struct value *ao = value_array(a, p);
+	for (int q = 0; q < 2; q++)
+		value_push(a, ao, r->as_of[q] ? value_cstring(a, r->as_of[q], p) : value_null(a, p));
+	value_setc(a, root, "as_of", ao);
 	return root;
 }
