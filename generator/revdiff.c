@@ -395,8 +395,121 @@ static void task_details(struct arena *a, struct revdiff_task *t, const struct v
 	}
 }
 
+/* ---- derived numbers ----------------------------------------------------------- */
+
+/* The numbers that changed in the task and plan data, as "old\x1fnew"
+ * (each as value_to_text writes it): a page's number that changed the same
+ * way is a figure derived from that data (NULL set: none collected). */
+struct pairs {
+	const char **v;
+	size_t n, cap;
+	int sorted;
+};
+
+static void pairs_push(struct arena *a, struct pairs *ps, const char *s);
+static void collect_labels(struct arena *a, struct pairs *ps, const char *mark, const struct value *v);
+
+static void pairs_add(struct arena *a, struct pairs *ps, const struct value *x, const struct value *y)
+{
+	struct buf b = BUF_INIT;
+	value_to_text(x, &b);
+	buf_putc(&b, '\x1f');
+	value_to_text(y, &b);
+	pairs_push(a, ps, arena_strndup(a, b.data, b.len));
+	buf_free(&b);
+}
+
+static int is_num(const struct value *v)
+{
+	return value_is(v, V_INT) || value_is(v, V_FLOAT);
+}
+
+static void pairs_push(struct arena *a, struct pairs *ps, const char *s)
+{
+	if (ps->n == ps->cap) {
+		size_t cap = ps->cap ? 2 * ps->cap : 64;
+		ps->v = arena_realloc(a, ps->v, ps->cap * sizeof *ps->v, cap * sizeof *ps->v);
+		ps->cap = cap;
+	}
+	ps->v[ps->n++] = s;
+	ps->sorted = 0;
+}
+
+/* The strings of a removed ("\x1d") or added ("\x1e") item, one level deep. */
+static void collect_labels(struct arena *a, struct pairs *ps, const char *mark, const struct value *v)
+{
+	if (value_is(v, V_STRING)) {
+		pairs_push(a, ps, arena_printf(a, "%s%s", mark, v->u.str.s));
+		return;
+	}
+	for (size_t i = 0; value_is(v, V_TABLE) && i < value_len(v); i++)
+		if (value_is(value_pair_at(v, i)->val, V_STRING))
+			pairs_push(a, ps, arena_printf(a, "%s%s", mark, value_pair_at(v, i)->val->u.str.s));
+}
+
+/* Walks x and y side by side (tables by key, lists by index), adding each
+ * number that differs. Nesting is that of the data files (a few levels). */
+static void collect_pairs(struct arena *a, struct pairs *ps, const struct value *x, const struct value *y)
+{
+	if (!ps || !x || !y)
+		return;
+	if (is_num(x) && is_num(y)) {
+		double dx = value_is(x, V_INT) ? (double)x->u.i : x->u.f, dy = value_is(y, V_INT) ? (double)y->u.i : y->u.f;
+		if (dx != dy)
+			pairs_add(a, ps, x, y);
+	} else if (value_is(x, V_TABLE) && value_is(y, V_TABLE)) {
+		for (size_t i = 0; i < value_len(x); i++) {
+			const struct value_pair *kv = value_pair_at(x, i);
+			collect_pairs(a, ps, kv->val, value_get(y, kv->key));
+		}
+	} else if (value_is(x, V_ARRAY) && value_is(y, V_ARRAY)) {
+		for (size_t i = 0; i < value_len(x) && i < value_len(y); i++)
+			collect_pairs(a, ps, value_at(x, i), value_at(y, i));
+		/* Items one side has past the other's end: their labels (a chart's new tick). */
+		for (size_t i = value_len(y); i < value_len(x); i++)
+			collect_labels(a, ps, "\x1d", value_at(x, i));
+		for (size_t i = value_len(x); i < value_len(y); i++)
+			collect_labels(a, ps, "\x1e", value_at(y, i));
+	}
+}
+
+static int cmp_cstr(const void *x, const void *y)
+{
+	return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+static int pairs_find(struct pairs *ps, const char *key)
+{
+	if (!ps || !ps->n)
+		return 0;
+	if (!ps->sorted) {
+		qsort(ps->v, ps->n, sizeof *ps->v, cmp_cstr);
+		ps->sorted = 1;
+	}
+	return bsearch(&key, ps->v, ps->n, sizeof *ps->v, cmp_cstr) != NULL;
+}
+
+/* Whether a number token changed from x to y as some number of the data did. */
+static int pairs_has(struct pairs *ps, const char *x, size_t xl, const char *y, size_t yl)
+{
+	/* The token's number: its digits and decimal point ("1,312" is 1312, "75%" 75). */
+	struct buf k = BUF_INIT;
+	for (int side = 0; side < 2; side++) {
+		const char *s = side ? y : x;
+		size_t n = side ? yl : xl;
+		if (side)
+			buf_putc(&k, '\x1f');
+		for (size_t i = 0; i < n && (IS_ASCII_DIGIT((unsigned char)s[i]) || s[i] == '.' || s[i] == ','); i++)
+			if (s[i] != ',')
+				buf_putc(&k, s[i]);
+	}
+	int found = pairs_find(ps, buf_cstr(&k));
+	buf_free(&k);
+	return found;
+}
+
 static void compare_tasks(struct arena *a, const struct tasklist *o, const struct tasklist *n,
-                          struct revdiff *r)
+                          struct revdiff *r, struct pairs *ps)
 {
 	r->tasks = arena_alloc(a, (o->n + n->n + 1) * sizeof *r->tasks);
 	const char *plan = NULL;
@@ -410,6 +523,7 @@ static void compare_tasks(struct arena *a, const struct tasklist *o, const struc
 		fill_task(a, &t, 0, ov);
 		fill_task(a, &t, 1, nv);
 		task_details(a, &t, ov, nv);
+		collect_pairs(a, ps, ov, nv);
 		t.change = !ov ? REVDIFF_ADDED : !nv ? REVDIFF_REMOVED : REVDIFF_CHANGED;
 		if (t.plan) {
 			if (plan && strcmp(plan, t.plan) != 0)
@@ -658,7 +772,7 @@ out:
  * in ids or plans, not an object with a "tasks" list of objects) or a part
  * does not parse: the caller parses them whole. */
 static int compare_task_texts(struct arena *a, const char *path, const char *data[2], const size_t len[2],
-                              struct revdiff *r)
+                              struct revdiff *r, struct pairs *ps)
 {
 	struct taskspans ts[2] = { { .s = data[0] }, { .s = data[1] } };
 	int rc = 1;
@@ -707,7 +821,7 @@ static int compare_task_texts(struct arena *a, const char *path, const char *dat
 			goto out;
 	r->as_of[0] = tl[0].as_of;
 	r->as_of[1] = tl[1].as_of;
-	compare_tasks(a, &tl[0], &tl[1], r);
+	compare_tasks(a, &tl[0], &tl[1], r, ps);
 	r->multi_plan = multi;
 	rc = 0;
 out:
@@ -716,30 +830,181 @@ out:
 	return rc;
 }
 
+static void date_words(const char *iso, enum lang l, struct buf *out);
+
 /* ---- folding ------------------------------------------------------------------ */
+
+/* Number tokens of one side of a hunk weighed for folding; a hunk with
+ * more is a table that changed, shown. */
+#define REVDIFF_FOLD_TOKENS 16
+
+/* The folded line of the text report names the pages when there are at
+ * most this many (a reviewer checks a few; forty only repeat the as_of). */
+#define REVDIFF_FOLD_LIST 8
 
 /* The page every publication changes: its own record (changes/). */
 #define REVDIFF_HISTORY_URL "changes/"
 
-/* A hunk that changes numbers or dates alone, the words around them the
- * same: the as_of date (数据截至), a chart's month ticks, and the figures
- * derived from task data (progress, counts, expected progress), which
- * sections 1 and 2 of the review report at their source. */
-static int hunk_derived(const struct textdiff_hunk *h)
+/* Whether date token x (2019年6月30日) is the as_of date d (2019-06-30) in words. */
+static int is_as_of(const char *x, size_t xl, const char *d, enum lang l)
+{
+	int y, m, dd;
+	char tail;
+	if (!d || sscanf(d, "%4d-%2d-%2d%c", &y, &m, &dd, &tail) != 3 || !datetime_valid_date(y, m, dd))
+		return 0;
+	struct datetime dt = { .kind = DT_DATE, .year = y, .month = (int8_t)m, .day = (int8_t)dd };
+	struct buf b = BUF_INIT;
+	lang_date(l, &dt, &b);
+	int r = b.len == xl && memcmp(b.data, x, xl) == 0;
+	buf_free(&b);
+	return r;
+}
+
+/* The number tokens of a hunk's removed (side 0) or added (side 1) text. */
+struct numtoks {
+	struct { const char *s; size_t len; } v[REVDIFF_FOLD_TOKENS];
+	size_t n;
+	int other;   /* text that is not a number, space or line end */
+};
+
+static void num_tokens(const struct textdiff_hunk *h, enum textdiff_kind kind, struct numtoks *nt)
+{
+	nt->n = 0;
+	nt->other = 0;
+	for (size_t k = 0; k < h->nops; k++) {
+		const struct textdiff_op *op = &h->ops[k];
+		if (op->kind != kind)
+			continue;
+		for (size_t i = 0; i < op->len;) {
+			size_t n = textdiff_token(op->s + i, op->len - i);
+			if (IS_ASCII_DIGIT((unsigned char)op->s[i])) {
+				if (nt->n == REVDIFF_FOLD_TOKENS)
+					nt->other = 1;
+				else
+					nt->v[nt->n].s = op->s + i, nt->v[nt->n++].len = n;
+			} else if (!(op->s[i] == ' ' || op->s[i] == '\t' || op->s[i] == '\n')) {
+				nt->other = 1;
+			}
+			i += n;
+		}
+	}
+}
+
+static int has_unit(const char *s, size_t len, const char *unit)
+{
+	size_t k = strlen(unit);
+	for (size_t i = 0; i + k <= len; i++)
+		if (memcmp(s + i, unit, k) == 0)
+			return 1;
+	return 0;
+}
+
+/* One side of a hunk as text: the unchanged text and the removed (side 0)
+ * or added (side 1) text. */
+static void hunk_side(const struct textdiff_hunk *h, int side, struct buf *out)
 {
 	for (size_t k = 0; k < h->nops; k++)
-		if (h->ops[k].kind != TEXTDIFF_SAME && !textdiff_is_number(h->ops[k].s, h->ops[k].len))
+		if (h->ops[k].kind == TEXTDIFF_SAME || h->ops[k].kind == (side ? TEXTDIFF_INS : TEXTDIFF_DEL))
+			buf_put(out, h->ops[k].s, h->ops[k].len);
+}
+
+/* Whether the old side of h, with the old as_of in words replaced by the
+ * new one, is its new side. */
+static int as_of_only(const struct revdiff *r, const struct textdiff_hunk *h, enum lang l)
+{
+	if (!r->as_of[0] || !r->as_of[1] || strcmp(r->as_of[0], r->as_of[1]) == 0)
+		return 0;
+	struct buf o = BUF_INIT, n = BUF_INIT, w0 = BUF_INIT, w1 = BUF_INIT, x = BUF_INIT;
+	hunk_side(h, 0, &o);
+	hunk_side(h, 1, &n);
+	date_words(r->as_of[0], l, &w0);
+	date_words(r->as_of[1], l, &w1);
+	for (size_t i = 0; i < o.len;) {
+		if (w0.len && o.len - i >= w0.len && memcmp(o.data + i, w0.data, w0.len) == 0) {
+			buf_put(&x, w1.data, w1.len);
+			i += w0.len;
+		} else {
+			buf_putc(&x, o.data[i++]);
+		}
+	}
+	int same = x.len == n.len && (!x.len || memcmp(x.data, n.data, x.len) == 0);
+	buf_free(&o);
+	buf_free(&n);
+	buf_free(&w0);
+	buf_free(&w1);
+	buf_free(&x);
+	return same;
+}
+
+/* Whether every removed (side 0) or added (side 1) run of h, without the
+ * spaces around it, is a label of an item the data lost or gained. */
+static int labels_only(struct pairs *ps, const struct textdiff_hunk *h, int side)
+{
+	enum textdiff_kind kind = side ? TEXTDIFF_INS : TEXTDIFF_DEL;
+	int any = 0;
+	for (size_t k = 0; k < h->nops; k++) {
+		const struct textdiff_op *op = &h->ops[k];
+		if (op->kind == TEXTDIFF_SAME)
+			continue;
+		if (op->kind != kind)
 			return 0;
+		size_t b = 0, e = op->len;
+		while (b < e && (op->s[b] == ' ' || op->s[b] == '\n'))
+			b++;
+		while (e > b && (op->s[e - 1] == ' ' || op->s[e - 1] == '\n'))
+			e--;
+		if (b == e)
+			continue;
+		struct buf key = BUF_INIT;
+		buf_puts(&key, side ? "\x1e" : "\x1d");
+		buf_put(&key, op->s + b, e - b);
+		int found = pairs_find(ps, buf_cstr(&key));
+		buf_free(&key);
+		if (!found)
+			return 0;
+		any = 1;
+	}
+	return any;
+}
+
+/* A hunk that follows from the data alone, the words around it the same:
+ *  - the as_of date in words, old → new (数据截至 2019年6月30日 → 2019年9月30日);
+ *  - text added or removed that is a label of an item the task or plan data
+ *    gained or lost (a chart's new month tick);
+ *  - numbers alone, each changed as some number of data/tasks.json or
+ *    data/plans.json changed (a progress, count, expected progress or unit
+ *    average: sections 1 and 2 report them at their source), or the as_of date.
+ * A number an author changed in a page's prose is none of these unless the
+ * very same change happened in the data; the page is then still named on
+ * the folded line. */
+static int hunk_derived(const struct revdiff *r, struct pairs *ps, const struct textdiff_hunk *h, enum lang l)
+{
+	if (as_of_only(r, h, l) || labels_only(ps, h, 0) || labels_only(ps, h, 1))
+		return 1;
+	struct numtoks del, ins;
+	num_tokens(h, TEXTDIFF_DEL, &del);
+	num_tokens(h, TEXTDIFF_INS, &ins);
+	if (del.other || ins.other || !del.n || del.n != ins.n)
+		return 0;
+	for (size_t i = 0; i < del.n; i++) {
+		const char *x = del.v[i].s, *y = ins.v[i].s;
+		size_t xl = del.v[i].len, yl = ins.v[i].len;
+		if (is_as_of(x, xl, r->as_of[0], l) && is_as_of(y, yl, r->as_of[1], l))
+			continue;
+		if (!has_unit(x, xl, "年") && !has_unit(y, yl, "年") && pairs_has(ps, x, xl, y, yl))
+			continue;
+		return 0;
+	}
 	return 1;
 }
 
 /* Drops a changed page's derived hunks; a page with none left (and the
  * publication record, which every publication changes) is folded. */
-static void fold(struct revdiff_page *p)
+static void fold(const struct revdiff *r, struct pairs *ps, struct revdiff_page *p, enum lang l)
 {
 	size_t m = 0;
 	for (size_t h = 0; h < p->nhunks; h++)
-		if (!hunk_derived(&p->hunks[h]))
+		if (!hunk_derived(r, ps, &p->hunks[h], l))
 			p->hunks[m++] = p->hunks[h];
 	p->folded = (p->nhunks && !m) || strcmp(p->url, REVDIFF_HISTORY_URL) == 0;
 	p->nhunks = p->folded ? 0 : m;
@@ -758,8 +1023,27 @@ static void main_text(struct arena *a, const char *html, size_t len, struct revd
 			len = (size_t)(e - html);
 		}
 	}
-	size_t n;
-	const char *t = revdiff_page_text(a, html, len, &n);
+	size_t tn;
+	const char *tt = revdiff_page_text(a, html, len, &tn);
+	/* A line the same as the one before (a heading and its caption, a
+	 * hidden label) is said once. */
+	struct buf b = BUF_INIT;
+	const char *prev = NULL;
+	size_t prevlen = 0;
+	for (size_t k = 0; k < tn;) {
+		const char *nl = memchr(tt + k, '\n', tn - k);
+		size_t e = nl ? (size_t)(nl - tt) : tn;
+		if (!prev || e - k != prevlen || memcmp(prev, tt + k, prevlen) != 0) {
+			buf_put(&b, tt + k, e - k);
+			buf_putc(&b, '\n');
+		}
+		prev = tt + k;
+		prevlen = e - k;
+		k = e + 1;
+	}
+	size_t n = b.len;
+	const char *t = arena_strndup(a, b.data ? b.data : "", b.len);
+	buf_free(&b);
 	while (n && t[0] == '\n')
 		t++, n--;
 	size_t i = 0, chars = 0;
@@ -824,6 +1108,7 @@ int revdiff_compare(struct arena *a, const struct revdiff_file *old, size_t nold
 	memset(r, 0, sizeof *r);
 	struct pagevec pv[3] = { { 0 } };
 	const struct revdiff_file *tasks[2] = { NULL, NULL }, *plansf[2] = { NULL, NULL };
+	struct pairs pairs = { 0 }, *ps = o->text > 1 ? &pairs : NULL;
 	size_t i = 0, j = 0;
 	while (i < nold || j < nnew) {
 		int c = i == nold ? 1 : j == nnew ? -1 : strcmp(old[i].path, new[j].path);
@@ -864,8 +1149,6 @@ int revdiff_compare(struct arena *a, const struct revdiff_file *old, size_t nold
 				const char *t0 = revdiff_page_text(a, data[0], len[0], &tl[0]);
 				const char *t1 = revdiff_page_text(a, data[1], len[1], &tl[1]);
 				p.nhunks = textdiff_text(a, t0, tl[0], t1, tl[1], REVDIFF_CONTEXT, &p.hunks);
-				fold(&p);
-				r->folded += (size_t)p.folded;
 			} else if (ch == REVDIFF_ADDED && nold) {
 				main_text(a, data[1], len[1], &p);
 			}
@@ -893,13 +1176,13 @@ int revdiff_compare(struct arena *a, const struct revdiff_file *old, size_t nold
 		for (int side = 0; side < 2; side++)
 			if (tasks[side] && src->read(src->ud, side, tasks[side], &data[side], &len[side], d) < 0)
 				goto out;
-		if (!tasks[0] || !tasks[1] || compare_task_texts(a, tasks[1]->path, data, len, r) != 0) {
+		if (!tasks[0] || !tasks[1] || compare_task_texts(a, tasks[1]->path, data, len, r, ps) != 0) {
 			struct tasklist tl[2];
 			read_tasks(a, 0, tasks[0], data[0], len[0], &tl[0], d);
 			read_tasks(a, 1, tasks[1], data[1], len[1], &tl[1], d);
 			r->as_of[0] = tl[0].as_of;
 			r->as_of[1] = tl[1].as_of;
-			compare_tasks(a, &tl[0], &tl[1], r);
+			compare_tasks(a, &tl[0], &tl[1], r, ps);
 		}
 	}
 	if (o->text > 1 && (plansf[0] || plansf[1])) {
@@ -908,8 +1191,17 @@ int revdiff_compare(struct arena *a, const struct revdiff_file *old, size_t nold
 		for (int side = 0; side < 2; side++)
 			if (plansf[side] && src->read(src->ud, side, plansf[side], &data[side], &len[side], d) < 0)
 				goto out;
-		compare_plans(a, read_plans(a, plansf[0], data[0], len[0]), read_plans(a, plansf[1], data[1], len[1]), r);
+		const struct value *pl[2] = { read_plans(a, plansf[0], data[0], len[0]), read_plans(a, plansf[1], data[1], len[1]) };
+		compare_plans(a, pl[0], pl[1], r);
+		for (size_t q = 0; pl[0] && pl[1] && q < value_len(pl[1]); q++)
+			collect_pairs(a, ps, find_by(pl[0], "id", opt_str(value_at(pl[1], q), "id")), value_at(pl[1], q));
 	}
+	/* Changed pages last: their folding needs the data's numbers. */
+	for (size_t q = 0; o->text > 1 && q < r->npages; q++)
+		if (r->pages[q].change == REVDIFF_CHANGED) {
+			fold(r, ps, &r->pages[q], o->lang);
+			r->folded += (size_t)r->pages[q].folded;
+		}
 	rc = 0;
 out:
 	return rc;
@@ -1101,7 +1393,7 @@ void revdiff_pub_words(const struct revdiff_pub *p, enum lang l, struct buf *out
 }
 
 /* The folded line: 14 个页面只有数据截至日期和由任务数据推算的数字有变化（2019年6月30日 → 2019年9月30日） */
-static void folded_words(const struct revdiff *r, enum lang l, struct buf *out)
+static void folded_words(const struct revdiff *r, enum lang l, int urls, struct buf *out)
 {
 	int en = l == LANG_EN;
 	if (en)
@@ -1116,15 +1408,27 @@ static void folded_words(const struct revdiff *r, enum lang l, struct buf *out)
 		date_words(r->as_of[1], l, out);
 		buf_puts(out, en ? ")" : "）");
 	}
+	if (!urls || r->folded > REVDIFF_FOLD_LIST)
+		return;
+	buf_puts(out, en ? ": " : "：");
+	for (size_t i = 0, k = 0; i < r->npages; i++)
+		if (r->pages[i].folded)
+			buf_printf(out, "%s%s", k++ ? (en ? ", " : "、") : "", r->pages[i].url);
 }
 
 enum { SEC_PLANS, SEC_TASKS, SEC_ADDED, SEC_CHANGED, SEC_REMOVED };
 
-static const char *section_word(int s, enum lang l)
+/* The heading of section s, numbered by *n, the sections shown before it. */
+static void section_word(int s, int *n, enum lang l, struct buf *out)
 {
-	static const char *const zh[] = { "一、计划进展", "二、任务变化", "三、新增页面", "四、修改页面", "五、删除页面" };
-	static const char *const en[] = { "1. Plans", "2. Tasks", "3. Pages added", "4. Pages changed", "5. Pages removed" };
-	return l == LANG_EN ? en[s] : zh[s];
+	static const char *const zh[] = { "计划进展", "任务变化", "新增页面", "修改页面", "删除页面" };
+	static const char *const en[] = { "Plans", "Tasks", "Pages added", "Pages changed", "Pages removed" };
+	static const char *const num[] = { "一", "二", "三", "四", "五" };
+	if (l == LANG_EN)
+		buf_printf(out, "%d. %s", *n + 1, en[s]);
+	else
+		buf_printf(out, "%s、%s", num[*n], zh[s]);
+	++*n;
 }
 
 static void hunk_text(const struct textdiff_hunk *hk, struct buf *out)
@@ -1161,8 +1465,11 @@ void revdiff_write_text(const struct revdiff *r, enum lang l, const struct revdi
 		return;
 	}
 	counts(r, l, out);
+	int nsec = 0;
 	if (r->nplans) {
-		buf_printf(out, "\n%s\n", section_word(SEC_PLANS, l));
+		buf_putc(out, '\n');
+		section_word(SEC_PLANS, &nsec, l, out);
+		buf_putc(out, '\n');
 		for (size_t i = 0; i < r->nplans; i++) {
 			buf_puts(out, "  ");
 			revdiff_plan_words(&r->plans[i], l, out);
@@ -1170,7 +1477,9 @@ void revdiff_write_text(const struct revdiff *r, enum lang l, const struct revdi
 		}
 	}
 	if (r->ntasks) {
-		buf_printf(out, "\n%s\n", section_word(SEC_TASKS, l));
+		buf_putc(out, '\n');
+		section_word(SEC_TASKS, &nsec, l, out);
+		buf_putc(out, '\n');
 		for (size_t i = 0; i < r->ntasks; i++) {
 			buf_puts(out, "  ");
 			revdiff_task_words(r, &r->tasks[i], l, out);
@@ -1182,7 +1491,9 @@ void revdiff_write_text(const struct revdiff *r, enum lang l, const struct revdi
 	for (int s = 0; s < 3; s++) {
 		if (!count_pages(r, kinds[s], 0))
 			continue;
-		buf_printf(out, "\n%s\n", section_word(order[s], l));
+		buf_putc(out, '\n');
+		section_word(order[s], &nsec, l, out);
+		buf_putc(out, '\n');
 		for (size_t i = 0; i < r->npages; i++) {
 			const struct revdiff_page *p = &r->pages[i];
 			if (p->change != kinds[s] || p->folded)
@@ -1208,7 +1519,7 @@ void revdiff_write_text(const struct revdiff *r, enum lang l, const struct revdi
 		}
 		if (kinds[s] == REVDIFF_CHANGED && r->folded) {
 			buf_puts(out, "  ");
-			folded_words(r, l, out);
+			folded_words(r, l, 1, out);
 			buf_putc(out, '\n');
 		}
 	}
@@ -1307,8 +1618,11 @@ void revdiff_write_html(const struct revdiff *r, enum lang l, const struct revdi
 	buf_put_html(out, c.data ? c.data : "", c.len);
 	buf_free(&c);
 	buf_puts(out, "</p>\n");
+	int nsec = 0;
 	if (r->nplans) {
-		buf_printf(out, "<h2>%s</h2>\n<ul>\n", section_word(SEC_PLANS, l));
+		buf_puts(out, "<h2>");
+		section_word(SEC_PLANS, &nsec, l, out);
+		buf_puts(out, "</h2>\n<ul>\n");
 		for (size_t i = 0; i < r->nplans; i++) {
 			struct buf w = BUF_INIT;
 			revdiff_plan_words(&r->plans[i], l, &w);
@@ -1325,7 +1639,9 @@ void revdiff_write_html(const struct revdiff *r, enum lang l, const struct revdi
 		buf_puts(out, "</ul>\n");
 	}
 	if (r->ntasks) {
-		buf_printf(out, "<h2>%s</h2>\n<ul>\n", section_word(SEC_TASKS, l));
+		buf_puts(out, "<h2>");
+		section_word(SEC_TASKS, &nsec, l, out);
+		buf_puts(out, "</h2>\n<ul>\n");
 		for (size_t i = 0; i < r->ntasks; i++) {
 			const struct revdiff_task *t = &r->tasks[i];
 			struct buf w = BUF_INIT;
@@ -1347,7 +1663,9 @@ void revdiff_write_html(const struct revdiff *r, enum lang l, const struct revdi
 	for (int s = 0; s < 3; s++) {
 		if (!count_pages(r, kinds[s], 0))
 			continue;
-		buf_printf(out, "<h2>%s</h2>\n<ul>\n", section_word(order[s], l));
+		buf_puts(out, "<h2>");
+		section_word(order[s], &nsec, l, out);
+		buf_puts(out, "</h2>\n<ul>\n");
 		for (size_t i = 0; i < r->npages; i++) {
 			const struct revdiff_page *p = &r->pages[i];
 			if (p->change != kinds[s] || p->folded)
@@ -1384,7 +1702,7 @@ void revdiff_write_html(const struct revdiff *r, enum lang l, const struct revdi
 		}
 		if (kinds[s] == REVDIFF_CHANGED && r->folded) {
 			struct buf w = BUF_INIT;
-			folded_words(r, l, &w);
+			folded_words(r, l, 0, &w);
 			buf_puts(out, "<li class=\"folded\"><details><summary>");
 			buf_put_html(out, w.data, w.len);
 			buf_puts(out, "</summary>");
@@ -1528,7 +1846,7 @@ struct value *revdiff_to_value(struct arena *a, const struct revdiff *r, enum la
 	struct value *fo = value_table(a, p), *fp = value_array(a, p);
 	struct buf fw = BUF_INIT;
 	if (r->folded)
-		folded_words(r, l, &fw);
+		folded_words(r, l, 0, &fw);
 	value_setc(a, fo, "count", value_int(a, (int64_t)r->folded, p));
 	value_setc(a, fo, "words", value_string(a, fw.data ? fw.data : "", fw.len, p));
 	buf_free(&fw);

@@ -200,29 +200,38 @@ struct hunks {
 	size_t n, cap;
 };
 
-/* The last ctx characters of s, not reaching back past a line end. */
+/* The last whole tokens of s, about ctx characters (the token across the
+ * limit whole: a word or date is never cut), not reaching back past a line end. */
 static size_t tail_ctx(const char *s, size_t len, size_t ctx)
 {
-	size_t end = len, k = 0;
-	while (end > 0 && k < ctx) {
-		size_t n;
-		utf8_decode_last(s, end, &n);
-		if (!n || s[end - n] == '\n')
-			break;
-		end -= n;
-		k++;
+	size_t start = 0;
+	for (size_t i = 0; i < len; i++)
+		if (s[i] == '\n')
+			start = i + 1;
+	/* Token starts from the line's start; the first one within ctx of the end. */
+	size_t chars = utf8_count(s + start, len - start), i = start;
+	while (i < len && chars > ctx) {
+		size_t n = textdiff_token(s + i, len - i);
+		size_t c = utf8_count(s + i, n);
+		if (chars - c < ctx)
+			break;   /* the token across the limit: kept whole */
+		chars -= c;
+		i += n;
 	}
-	return len - end;
+	return len - i;
 }
 
+/* The first whole tokens of s, about ctx characters (as tail_ctx), not past a line end. */
 static size_t head_ctx(const char *s, size_t len, size_t ctx)
 {
 	size_t i = 0, k = 0;
-	while (i < len && k < ctx && s[i] != '\n') {
-		size_t n;
-		utf8_decode(s + i, len - i, &n);
-		i += n ? n : 1;
-		k++;
+	while (i < len && s[i] != '\n') {
+		size_t n = textdiff_token(s + i, len - i);
+		size_t c = utf8_count(s + i, n);
+		if (k >= ctx)
+			break;
+		i += n;
+		k += c;
 	}
 	return i;
 }

@@ -46,7 +46,10 @@ check "task 3 actual value" grep -q '^  任务3 进度 30% → 60%，社区工�
 check "the added bulletin's text" grep -q '| 第三季度，“一窗受理”事项清单已起草' "$t"
 check "as-of change on one folded line" test "$(grep -c '数据截至 2019年6月30日 → 2019年9月30日' "$t")" -eq 1
 check "no per-page as-of lines" sh -c "! grep -q '数据截至：\\[-' '$t'"
-check "numbers whole" sh -c "! grep -qE '\\[-[0-9]+-\\]\\{\\+[0-9]' '$t' || grep -q '\\[-30%-\\]' '$t'"
+# A number or date is never cut by a mark: no mark has a digit beside it.
+check "numbers whole" sh -c "! grep -qE '[0-9](\\[-|\\{\\+)|(-\\]|\\+\\})[0-9]' '$t'"
+check "dates whole" grep -qF '[-2019年6月30日-]{+2019年12月15日+}' "$t"
+check "a derived count not in the data is shown whole" grep -qF '进度滞后 [-2-]{+1+}' "$t"
 check "publications named by message and as_of" grep -q '^《2019年第二季度进展》（数据截至 2019年6月30日，2019年6月30日发布，ID） → 《2019年第三季度进展》（数据截至 2019年9月30日，2019年9月30日发布，ID）$' "$t"
 h=$PP_TMP/review.html
 check "html links pages relative to the site root" grep -q '<a href="bulletins/2019-09-30/">' "$h"

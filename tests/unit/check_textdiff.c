@@ -73,6 +73,18 @@ int main(void)
 	/* Short unchanged runs between changes join them into one change. */
 	CHECK_STR(diff(a, &b, "目前没有逾期未完成的任务", "开展轮训完成一期"),
 	          "[-目前没有逾期未完成的任务-]{+开展轮训完成一期+}");
+	/* Context is whole tokens: a date before a change is never cut. */
+	{
+		struct textdiff_hunk *h;
+		const char *x = "截至2019年6月30日 30%", *y = "截至2019年6月30日 55%";
+		CHECK_INT(textdiff_text(a, x, strlen(x), y, strlen(y), 1, &h), 1);
+		CHECK_INT(h[0].ops[0].kind, TEXTDIFF_SAME);
+		CHECK_STR(arena_strndup(a, h[0].ops[0].s, h[0].ops[0].len), " ");
+		/* The token across the limit is kept whole. */
+		CHECK_INT(textdiff_text(a, x, strlen(x), y, strlen(y), 4, &h), 1);
+		CHECK_STR(arena_strndup(a, h[0].ops[0].s, h[0].ops[0].len), "2019年6月30日 ");
+		CHECK(h[0].cut_before);
+	}
 	/* Only changed lines are compared; unchanged ones are context only. */
 	CHECK_STR(diff(a, &b, "甲\n乙\n丙\n", "甲\n乙乙\n丙\n"), "乙{+乙+}");
 	CHECK_STR(diff(a, &b, "同\n", "同\n"), "");
