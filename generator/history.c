@@ -31,9 +31,10 @@ static struct value *commit_date(struct arena *a, const git_commit *c)
  * Without it every build would compare each of up to HISTORY_MAX
  * commits with its parent again, parsing a data/tasks.json of megabytes
  * twice for each. The version names planpress's, whose wording it holds: a
- * cache from another version, or one that does not parse, is ignored. */
+ * cache from another version, or one that does not parse, is ignored; the
+ * format number changes with the words (2: milestones, actuals, supporting units). */
 #define HISTORY_CACHE "planpress-history-cache"
-#define HISTORY_CACHE_MAGIC "planpress-history-cache 1 " PP_VERSION
+#define HISTORY_CACHE_MAGIC "planpress-history-cache 2 " PP_VERSION
 
 /* Entries kept: the history shown in a few languages. */
 #define HISTORY_CACHE_MAX (4 * HISTORY_MAX)
