@@ -1600,7 +1600,7 @@ void revdiff_write_html(const struct revdiff *r, enum lang l, const struct revdi
 	         ".text{white-space:pre-wrap;border-left:3px solid #9c9;padding-left:.8em;margin:.3em 0}\n"
 	         ".url{font-family:monospace;color:#555}.folded{color:#555}\n"
 	         "@media print{@page{size:A4;margin:18mm 15mm}body{max-width:none;margin:0;font-size:10.5pt}"
-	         "a{color:inherit;text-decoration:none}h2{break-after:avoid}table.side tr,li{break-inside:avoid}"
+	         "a{color:inherit;text-decoration:none}h2{break-after:avoid}table.side tr{break-inside:avoid}"
 	         "del{color:#000}ins{color:#000;text-decoration:underline}}\n"
 	         "</style>\n</head>\n<body>\n");
 	buf_printf(out, "<h1>%s</h1>\n<dl class=\"pubs\">\n<dt>%s</dt>\n", heading, en ? "From" : "原发布");

@@ -61,6 +61,24 @@ check "json names the publications" sh -c "grep -q '\"message\": \"2019年第三
 check "json folds" grep -q '"count": 10,' "$j"
 check "json task actuals" grep -q '"metric": "社区工作者轮训覆盖率"' "$j"
 
+# Printed on A4 (Chromium's print to PDF, read back with poppler): the
+# summary on the first page, a task's line whole. Skipped without the tools.
+CHROMIUM=${PP_CHROMIUM:-/usr/bin/chromium}
+if command -v "$CHROMIUM" >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1 && command -v pdfinfo >/dev/null 2>&1; then
+	shots=${PP_SCREENSHOTS:-$PP_ROOT/build/screenshots}
+	mkdir -p "$shots" "$PP_TMP/profile"
+	timeout 90 "$CHROMIUM" --headless --no-sandbox --disable-gpu --no-first-run --disable-sync \
+		--disable-background-networking --disable-component-update --host-resolver-rules='MAP * ~NOTFOUND' \
+		--user-data-dir="$PP_TMP/profile" --no-pdf-header-footer --print-to-pdf="$shots/review.pdf" \
+		"file://$PP_TMP/review.html" >/dev/null 2>&1
+	check "A4: review.html prints" test -s "$shots/review.pdf"
+	check "A4: the page size is A4" sh -c "pdfinfo '$shots/review.pdf' | grep -q 'Page size:.*(A4)'"
+	pdftotext -layout -f 1 -l 1 "$shots/review.pdf" "$PP_TMP/review-p1.txt" 2>/dev/null
+	check "A4: the summary is on the first page" grep -q '任务2 进度 30% → 55%' "$PP_TMP/review-p1.txt"
+else
+	echo "review: printing skipped: chromium or poppler-utils is not installed (make test-deps installs them)" >&2
+fi
+
 # With base_url, links are absolute.
 printf 'base_url = "https://intra.example/plans"\n' | cat - "$w/site.toml" >"$w/s2" && mv "$w/s2" "$w/site.toml"
 "$PP_BIN" -C "$w" diff --format html >"$PP_TMP/b.html" 2>/dev/null
