@@ -831,6 +831,7 @@ out:
 }
 
 static void date_words(const char *iso, enum lang l, struct buf *out);
+static const char *common_suffix(const struct revdiff *r);
 
 /* ---- folding ------------------------------------------------------------------ */
 
@@ -1196,6 +1197,8 @@ int revdiff_compare(struct arena *a, const struct revdiff_file *old, size_t nold
 		for (size_t q = 0; pl[0] && pl[1] && q < value_len(pl[1]); q++)
 			collect_pairs(a, ps, find_by(pl[0], "id", opt_str(value_at(pl[1], q), "id")), value_at(pl[1], q));
 	}
+	if (o->text > 1)
+		r->title_suffix = common_suffix(r);
 	/* Changed pages last: their folding needs the data's numbers. */
 	for (size_t q = 0; o->text > 1 && q < r->npages; q++)
 		if (r->pages[q].change == REVDIFF_CHANGED) {
@@ -1205,6 +1208,37 @@ int revdiff_compare(struct arena *a, const struct revdiff_file *old, size_t nold
 	rc = 0;
 out:
 	return rc;
+}
+
+/* The site's name after its page titles ("页面 - 站名"): the text from the
+ * last " - " of the first such title, when every title with a " - " ends
+ * with it and there are two or more. */
+static const char *common_suffix(const struct revdiff *r)
+{
+	const char *suf = NULL;
+	size_t n = 0;
+	for (size_t i = 0; i < r->npages; i++) {
+		const char *t = r->pages[i].title, *dash = NULL;
+		for (const char *q = strstr(t, " - "); q; q = strstr(q + 1, " - "))
+			dash = q;
+		if (!dash)
+			continue;
+		if (!suf)
+			suf = dash;
+		else if (!has_suffix(t, suf) || strlen(t) == strlen(suf))
+			return NULL;
+		n++;
+	}
+	return n >= 2 ? suf : NULL;
+}
+
+/* The length of title t as the review shows it: without the site's name. */
+static int shown_title(const struct revdiff *r, const char *t)
+{
+	size_t n = strlen(t);
+	if (r->title_suffix && has_suffix(t, r->title_suffix) && n > strlen(r->title_suffix))
+		n -= strlen(r->title_suffix);
+	return (int)n;
 }
 
 int revdiff_empty(const struct revdiff *r)
@@ -1500,7 +1534,7 @@ void revdiff_write_text(const struct revdiff *r, enum lang l, const struct revdi
 				continue;
 			buf_printf(out, "  %s", p->url);
 			if (*p->title)
-				buf_printf(out, en ? " (%s)" : "（%s）", p->title);
+				buf_printf(out, en ? " (%.*s)" : "（%.*s）", shown_title(r, p->title), p->title);
 			buf_putc(out, '\n');
 			for (size_t k = 0; p->text && k < p->textlen;) {
 				const char *nl = memchr(p->text + k, '\n', p->textlen - k);
@@ -1676,7 +1710,10 @@ void revdiff_write_html(const struct revdiff *r, enum lang l, const struct revdi
 				page_href(base, p->url, out);
 				buf_puts(out, "\">");
 			}
-			buf_put_html(out, *p->title ? p->title : p->url, strlen(*p->title ? p->title : p->url));
+			if (*p->title)
+				buf_put_html(out, p->title, (size_t)shown_title(r, p->title));
+			else
+				buf_put_html(out, p->url, strlen(p->url));
 			buf_puts(out, p->change != REVDIFF_REMOVED ? "</a>" : "");
 			buf_puts(out, " <span class=\"url\">");
 			buf_put_html(out, p->url, strlen(p->url));

@@ -104,6 +104,8 @@ struct revdiff {
 	                                * in the new revision's order, then removed ones */
 	size_t nplans;
 	size_t folded;                 /* changed pages folded into one line */
+	const char *title_suffix;      /* text 2: " - 站名", when every page title with a
+	                                * " - " ends with it (the review leaves it out); else NULL */
 };
 
 /* A publication compared: its commit's id (short), message, date
