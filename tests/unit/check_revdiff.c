@@ -256,6 +256,22 @@ int main(void)
 	CHECK_INT(tasks_diff(a, esc0, esc1, &tr, &td), 0);
 	CHECK_INT(tr.ntasks, 1);
 	CHECK_STR(task_words(a, &tr, 0), "任务2 进度 20% → 30%");
+	/* Supporting units, milestones completed and target actuals, in words. */
+	const char *ms0 = "{\"tasks\": [{\"id\": \"p/5\", \"plan\": \"p\", \"number\": \"5\", \"progress\": 40, \"support\": [\"甲科\"],"
+	    " \"milestones\": [{\"what\": \"立项\", \"done\": true}, {\"what\": \"开工\", \"done\": false}, {\"what\": \"验收\", \"done\": false}],"
+	    " \"targets\": [{\"metric\": \"覆盖率\", \"unit\": \"%\", \"actual\": 19}, {\"metric\": \"站点\", \"unit\": \"个\"}, {\"metric\": \"同\", \"actual\": 1}]}]}";
+	const char *ms1 = "{\"tasks\": [{\"id\": \"p/5\", \"plan\": \"p\", \"number\": \"5\", \"progress\": 40, \"support\": [\"甲科\", \"乙科\"],"
+	    " \"milestones\": [{\"what\": \"立项\", \"done\": true}, {\"what\": \"开工\", \"done\": true}, {\"what\": \"验收\", \"done\": true}],"
+	    " \"targets\": [{\"metric\": \"覆盖率\", \"unit\": \"%\", \"actual\": 18}, {\"metric\": \"站点\", \"unit\": \"个\", \"actual\": 6}, {\"metric\": \"同\", \"actual\": 1}]}]}";
+	CHECK_INT(tasks_diff(a, ms0, ms1, &tr, &td), 0);
+	CHECK_INT(tr.ntasks, 1);
+	CHECK_STR(task_words(a, &tr, 0), "任务5 配合单位 甲科 → 甲科、乙科，完成里程碑 开工、验收，覆盖率实际值 19% → 18%，站点实际值 — → 6个");
+	CHECK_INT(tr.tasks[0].ms_done[0], 1);
+	CHECK_INT(tr.tasks[0].ms_done[1], 3);
+	CHECK_INT(tr.tasks[0].nactuals, 2);
+	/* A milestone undone: the count, not a name. */
+	CHECK_INT(tasks_diff(a, ms1, ms0, &tr, &td), 0);
+	CHECK(strstr(task_words(a, &tr, 0), "里程碑完成 3/3 → 1/3") != NULL);
 	/* A block that does not parse: whole parses say so, and leave its side out. */
 	size_t warns = td.n;
 	const char *bad1 = "{\"tasks\": [{\"id\": \"b/2\", \"plan\": \"b\", \"progress\": 3x}]}";
