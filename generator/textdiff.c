@@ -92,20 +92,6 @@ size_t textdiff_token(const char *s, size_t len)
 	return n ? n : 1;
 }
 
-int textdiff_is_number(const char *s, size_t len)
-{
-	int any = 0;
-	for (size_t i = 0; i < len;) {
-		size_t n = textdiff_token(s + i, len - i);
-		if (IS_ASCII_DIGIT((unsigned char)s[i]))
-			any = 1;
-		else if (!(s[i] == ' ' || s[i] == '\t' || s[i] == '\n'))
-			return 0;
-		i += n;
-	}
-	return any;
-}
-
 /* Tokens: a number or date, a Latin word, a run of spaces, or one other
  * character (a Han character compares one by one; cleanup() below joins
  * the fragments a character diff leaves). */

@@ -43,8 +43,4 @@ size_t textdiff_text(struct arena *ar, const char *a, size_t alen, const char *b
  * run of spaces; else one character (never part of a UTF-8 sequence). */
 size_t textdiff_token(const char *s, size_t len);
 
-/* 1 when s holds at least one number token and otherwise only spaces and
- * line ends: a change of it is a change of numbers or dates alone. */
-int textdiff_is_number(const char *s, size_t len);
-
 #endif

@@ -60,11 +60,6 @@ int main(void)
 	/* A UTF-8 sequence is never split, even cut short. */
 	CHECK_INT(textdiff_token("\xe5\xb9", 2), 1);
 	CHECK_INT(textdiff_token("年", strlen("年")), 3);
-	/* Numbers alone. */
-	CHECK(textdiff_is_number("2019年9月30日", strlen("2019年9月30日")));
-	CHECK(textdiff_is_number("38% \n 1", strlen("38% \n 1")));
-	CHECK(!textdiff_is_number("第3期", strlen("第3期")));
-	CHECK(!textdiff_is_number(" \n", 2));
 	/* Diffs read 19 → 18, never 1̶9̶18. */
 	CHECK_STR(diff(a, &b, "任务数 19 项", "任务数 18 项"), "任务数 [-19-]{+18+} 项");
 	CHECK_STR(diff(a, &b, "数据截至：2019年6月30日", "数据截至：2019年9月30日"),
