@@ -17,8 +17,9 @@ struct textdiff_op {
 	size_t len;
 };
 
-/* One place that changed, with at most ctx characters of unchanged text on
- * each side (cut_before/cut_after say that more text was left out). */
+/* One place that changed, with about ctx characters of unchanged text on
+ * each side, in whole tokens (cut_before/cut_after say that more text was
+ * left out). */
 struct textdiff_hunk {
 	struct textdiff_op *ops;
 	size_t nops;
@@ -31,9 +32,10 @@ struct textdiff_hunk {
 #define TEXTDIFF_MAX_CELLS (2u * 1024 * 1024)
 
 /* Compares old (alen bytes) with new (blen bytes), both valid UTF-8, lines
- * first and then the tokens of the lines that changed. Stores in *out
- * the hunks, each with about ctx characters of context in whole tokens, all owned by arena ar (the
- * ops point into a and b, which must outlive them). Returns the number of hunks. */
+ * first and then the tokens of the lines that changed. Stores in *out the
+ * hunks, each with about ctx characters of context in whole tokens, all
+ * owned by arena ar (the ops point into a and b, which must outlive them).
+ * Returns the number of hunks. */
 size_t textdiff_text(struct arena *ar, const char *a, size_t alen, const char *b, size_t blen,
                      size_t ctx, struct textdiff_hunk **out);
 
