@@ -209,6 +209,7 @@ tsan: check-deps
 # Shows each golden-output difference, then replaces expected/ with what the build makes now.
 regen: planpress
 	@sh tests/golden.sh --regen ./planpress
+	@PP_REGEN=1 sh tests/review.sh ./planpress
 
 # ---- the example site and benchmarks -------------------------------------------
 site: check-deps

@@ -295,29 +295,31 @@ int cmd_diff(const struct cli *cli, int argc, char **argv)
 	enum lang l = lang_from_code(c.language);
 	struct revdiff rd;
 	struct revdiff_opts o = { 2, l };
-	const char *la, *lb;
+	struct revdiff_pub pub[2];
 	/* One revision: what changed from it to the tip. */
 	const char *ra = revs[0], *rb = nrevs == 2 ? revs[1] : NULL;
-	if (nrevs == 1) {
-		ra = revs[0];
-		rb = NULL;
-	}
-	if ((rc = history_diff(a, c.publish.repo, c.publish.branch, nrevs ? ra : NULL, rb, &o, &rd, &la, &lb, &d)) != 0)
+	if ((rc = history_diff(a, c.publish.repo, c.publish.branch, nrevs ? ra : NULL, rb, &o, &rd, pub, &d)) != 0)
 		goto out;
 	if (strcmp(format, "json") == 0) {
 		struct value *v = revdiff_to_value(a, &rd, l);
-		value_setc(a, v, "from", value_cstring(a, la, (struct pos){ 0 }));
-		value_setc(a, v, "to", value_cstring(a, lb, (struct pos){ 0 }));
+		struct pos np = { 0 };
+		static const char *const side[] = { "from", "to" };
+		for (int k = 0; k < 2; k++) {
+			struct value *pv = value_table(a, np);
+			const char *f[][2] = { { "id", pub[k].id }, { "message", pub[k].message },
+			                       { "date", pub[k].date }, { "as_of", pub[k].as_of } };
+			for (size_t q = 0; q < sizeof f / sizeof f[0]; q++)
+				value_setc(a, pv, f[q][0], f[q][1] ? value_cstring(a, f[q][1], np) : value_null(a, np));
+			value_setc(a, v, side[k], pub[k].id ? pv : value_null(a, np));
+		}
 		json_write(v, 1, &out);
 		buf_putc(&out, '\n');
+	} else if (strcmp(format, "html") == 0) {
+		const char *base = c.base_url && *c.base_url ? c.base_url : "";
+		size_t bl = strlen(base);
+		revdiff_write_html(&rd, l, pub, bl && base[bl - 1] != '/' ? arena_printf(a, "%s/", base) : base, &out);
 	} else {
-		const char *title = arena_printf(a, l == LANG_EN ? "Changes from %s to %s" : "从 %s 到 %s 的变化", la, lb);
-		if (strcmp(format, "html") == 0) {
-			revdiff_write_html(&rd, l, title, &out);
-		} else {
-			buf_printf(&out, "%s\n", title);
-			revdiff_write_text(&rd, l, &out);
-		}
+		revdiff_write_text(&rd, l, pub, &out);
 	}
 	fwrite(out.data ? out.data : "", 1, out.len, stdout);
 out:

@@ -31,9 +31,10 @@ static struct value *commit_date(struct arena *a, const git_commit *c)
  * Without it every build would compare each of up to HISTORY_MAX
  * commits with its parent again, parsing a data/tasks.json of megabytes
  * twice for each. The version names planpress's, whose wording it holds: a
- * cache from another version, or one that does not parse, is ignored. */
+ * cache from another version, or one that does not parse, is ignored; the
+ * format number changes with the words (2: milestones, actuals, supporting units). */
 #define HISTORY_CACHE "planpress-history-cache"
-#define HISTORY_CACHE_MAGIC "planpress-history-cache 1 " PP_VERSION
+#define HISTORY_CACHE_MAGIC "planpress-history-cache 2 " PP_VERSION
 
 /* Entries kept: the history shown in a few languages. */
 #define HISTORY_CACHE_MAX (4 * HISTORY_MAX)
@@ -268,15 +269,17 @@ int history_read(struct arena *a, const char *repo_path, const char *branch,
 	return history_read_lang(a, repo_path, branch, LANG_ZH, out, d);
 }
 
-static const char *label(struct arena *a, git_commit *c)
+/* The publication c: short id, message and date (YYYY-MM-DD). */
+static void pub_of(struct arena *a, git_commit *c, struct revdiff_pub *p)
 {
 	char sh[8];
 	struct buf b = BUF_INIT;
 	gitutil_short_hex(git_commit_id(c), sh);
 	value_to_text(commit_date(a, c), &b);
-	const char *s = arena_printf(a, "%s (%.10s)", sh, buf_cstr(&b));
+	p->id = arena_strndup(a, sh, strlen(sh));
+	p->message = git_commit_summary(c) ? arena_strndup(a, git_commit_summary(c), strlen(git_commit_summary(c))) : NULL;
+	p->date = arena_printf(a, "%.10s", buf_cstr(&b));
 	buf_free(&b);
-	return s;
 }
 
 static int resolve(git_repository *r, const char *spec, git_commit **c, struct diags *d)
@@ -297,7 +300,7 @@ static int resolve(git_repository *r, const char *spec, git_commit **c, struct d
 
 int history_diff(struct arena *a, const char *repo_path, const char *branch,
                  const char *rev_a, const char *rev_b, const struct revdiff_opts *o,
-                 struct revdiff *out, const char **label_a, const char **label_b, struct diags *d)
+                 struct revdiff *out, struct revdiff_pub pub[2], struct diags *d)
 {
 	git_libgit2_init();
 	git_repository *r = NULL;
@@ -330,9 +333,13 @@ int history_diff(struct arena *a, const char *repo_path, const char *branch,
 		gitutil_fail(d, "cannot read a tree");
 		goto out;
 	}
-	*label_a = ca ? label(a, ca) : (o->lang == LANG_EN ? "(nothing)" : "（空）");
-	*label_b = label(a, cb);
+	memset(pub, 0, 2 * sizeof *pub);
+	if (ca)
+		pub_of(a, ca, &pub[0]);
+	pub_of(a, cb, &pub[1]);
 	rc = gitutil_compare_trees(a, r, ta, tb, NULL, o, out, d);
+	pub[0].as_of = ca ? out->as_of[0] : NULL;
+	pub[1].as_of = out->as_of[1];
 out:
 	git_tree_free(ta);
 	git_tree_free(tb);

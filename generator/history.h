@@ -47,10 +47,10 @@ int history_read(struct arena *a, const char *repo_path, const char *branch,
 
 /* Compares two revisions (anything git rev-parse understands: ids, tags,
  * main~1). rev_b NULL: the branch tip; rev_a NULL: rev_b's first parent (an
- * empty site for the first publication). Stores in label_a/label_b the short
- * ids and dates compared. Everything is owned by arena a. */
+ * empty site for the first publication). Stores in pub the publications
+ * compared (pub[0] all NULL when there is none). Everything is owned by arena a. */
 int history_diff(struct arena *a, const char *repo_path, const char *branch,
                  const char *rev_a, const char *rev_b, const struct revdiff_opts *o,
-                 struct revdiff *out, const char **label_a, const char **label_b, struct diags *d);
+                 struct revdiff *out, struct revdiff_pub pub[2], struct diags *d);
 
 #endif

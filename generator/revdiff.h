@@ -1,6 +1,8 @@
-/* revdiff.h: what changed between two revisions of a built site, as a
- * reviewer reads it: pages added, removed and changed (with the changed text,
- * tags stripped), and task changes from data/tasks.json. */
+/* revdiff.h: what changed between two revisions of a built site, in the
+ * order a reviewer reads it: each plan's progress and status counts (from
+ * data/plans.json), the tasks that changed (from data/tasks.json), pages
+ * added with their text, and the other pages whose text changed, with the
+ * changes that follow only from as_of or derived numbers folded away. */
 #ifndef PP_REVDIFF_H
 #define PP_REVDIFF_H
 
@@ -16,8 +18,14 @@
 
 /* The task data file every build writes (its format: planpress(1), DIFF). */
 #define REVDIFF_TASKS "data/tasks.json"
+/* The plan data file every build writes. */
+#define REVDIFF_PLANS "data/plans.json"
 /* Characters of unchanged text shown on each side of a change. */
 #define REVDIFF_CONTEXT 12
+/* Characters of an added page's text shown: a bulletin or notice fits
+ * whole; a longer page is cut there (with "…"), so that a first
+ * publication's review stays readable. */
+#define REVDIFF_ADDED_TEXT 3000
 
 /* A file of one revision: its path in the tree and an id that is equal
  * exactly when the contents are (a git blob id). */
@@ -42,8 +50,31 @@ struct revdiff_page {
 	const char *path;     /* in the tree: plans/x/index.html */
 	const char *url;      /* as a reader knows it: plans/x/ */
 	const char *title;    /* its <title> (the new one unless removed); "" when none */
-	struct textdiff_hunk *hunks;   /* CHANGED only: the text as a reader sees it */
+	struct textdiff_hunk *hunks;   /* CHANGED only: the text as a reader sees it,
+	                                * without the hunks folded away */
 	size_t nhunks;
+	int folded;           /* CHANGED only: every hunk of its text was folded
+	                       * (revdiff_folds says which are) */
+	const char *text;     /* ADDED, when the old revision has pages: the text
+	                       * of its <main> (at most REVDIFF_ADDED_TEXT characters) */
+	size_t textlen;
+	int text_cut;         /* text was cut at REVDIFF_ADDED_TEXT */
+};
+
+/* The status counts a plan has in data/plans.json ("counts"), in the order shown. */
+#define REVDIFF_NCOUNTS 8
+
+/* A plan's progress and status counts; -1 when a side has no such field. */
+struct revdiff_plan {
+	enum revdiff_change change;
+	const char *id, *title, *url;
+	int64_t progress[2];
+	int64_t counts[2][REVDIFF_NCOUNTS];
+};
+
+/* A target's actual value before and after (NULL: none), as text. */
+struct revdiff_actual {
+	const char *metric, *unit, *value[2];
 };
 
 /* Progress -1, and NULL strings, when a side has no such field. */
@@ -51,7 +82,13 @@ struct revdiff_task {
 	enum revdiff_change change;
 	const char *id, *plan, *number, *title;
 	int64_t progress[2];
-	const char *status[2], *due[2], *lead[2];
+	const char *status[2], *due[2], *lead[2], *support[2];
+	const char *url;                  /* the page, from the newer side; NULL when none */
+	int64_t ms_done[2], ms_total[2];  /* milestones done and in all */
+	const char **ms_new;              /* done in the new revision, not in the old */
+	size_t nms_new;
+	struct revdiff_actual *actuals;   /* targets whose actual value changed */
+	size_t nactuals;
 };
 
 struct revdiff {
@@ -63,6 +100,18 @@ struct revdiff {
 	size_t ntasks;
 	int multi_plan;                /* tasks of more than one plan: name the plan */
 	const char *as_of[2];          /* data/tasks.json's as_of, or NULL */
+	struct revdiff_plan *plans;    /* text 2 only: plans whose progress or counts changed,
+	                                * in the new revision's order, then removed ones */
+	size_t nplans;
+	size_t folded;                 /* changed pages folded into one line */
+	const char *title_suffix;      /* text 2: " - 站名", when every page title with a
+	                                * " - " ends with it (the review leaves it out); else NULL */
+};
+
+/* A publication compared: its commit's id (short), message, date
+ * (YYYY-MM-DD) and as_of; any may be NULL. */
+struct revdiff_pub {
+	const char *id, *message, *date, *as_of;
 };
 
 struct revdiff_opts {
@@ -86,21 +135,26 @@ int revdiff_empty(const struct revdiff *r);
 /* One task's change in words: 任务21 进度 60% → 80%，状态 进行中 → 已完成 */
 void revdiff_task_words(const struct revdiff *r, const struct revdiff_task *t, enum lang l,
                         struct buf *out);
+/* A plan's change in words: 计划名 进度 28% → 38%，逾期 0 → 1 */
+void revdiff_plan_words(const struct revdiff_plan *p, enum lang l, struct buf *out);
+/* The k-th count (0 ≤ k < REVDIFF_NCOUNTS): its key in data/plans.json
+ * ("done") and its label in the site's language (已完成). */
+const char *revdiff_count_key(int k);
+const char *revdiff_count_word(int k, enum lang l);
 /* The summary a commit message carries after its first line: counts, the
  * pages, the tasks in words, then trailer lines (Pages-Added: 1 …). */
 void revdiff_message(const struct revdiff *r, enum lang l, struct buf *out);
-/* The whole report, for a terminal. */
-void revdiff_write_text(const struct revdiff *r, enum lang l, struct buf *out);
-/* A self-contained HTML page (inline CSS, nothing loaded from elsewhere);
- * title is its heading (HTML-escaped here). */
-void revdiff_write_html(const struct revdiff *r, enum lang l, const char *title, struct buf *out);
-/* The report as a value tree (what --format json prints):
- * {summary: {added, changed, removed, files_added, files_changed, files_removed},
- *  pages: [{change, path, url, title, hunks: [{cut_before, cut_after,
- *           ops: [["=" | "-" | "+", text], …]}]}],
- *  tasks: [{change, id, plan, number, title, words, progress: [old, new],
- *           status: [old, new], due: [old, new], lead: [old, new]}]}
- * (change is "added", "removed" or "changed"; a missing old or new is null). */
+/* The publication in words: «2019年第三季度进展»（数据截至 2019年9月30日，2019年9月30日发布，e722922） */
+void revdiff_pub_words(const struct revdiff_pub *p, enum lang l, struct buf *out);
+/* The whole report, for a terminal: pub[0] → pub[1] on its first line. */
+void revdiff_write_text(const struct revdiff *r, enum lang l, const struct revdiff_pub pub[2], struct buf *out);
+/* A self-contained HTML page (inline CSS, nothing loaded from elsewhere,
+ * simple print CSS for A4); base is what page URLs are relative to: the
+ * site's base_url ending in '/', or "" for the site root. */
+void revdiff_write_html(const struct revdiff *r, enum lang l, const struct revdiff_pub pub[2],
+                        const char *base, struct buf *out);
+/* The report as a value tree (what --format json prints); its shape is
+ * documented in planpress(1), DIFF. */
 struct value *revdiff_to_value(struct arena *a, const struct revdiff *r, enum lang l);
 /* Strips an HTML page to the text a reader sees, one line per block (the
  * output has one block element per line); the result is owned by a. */

@@ -37,26 +37,72 @@ static size_t split_lines(struct arena *ar, const char *s, size_t len, struct to
 	return k;
 }
 
-/* A Han character (or any other non-ASCII one) is a token of its own, so
- * that Chinese compares character by character; Latin words and numbers
- * are whole tokens, which reads better than letter-level edits. */
+/* Characters that belong to the number before them: 2019年6月30日, 75%,
+ * 3万, 10时30分 read as one token each. */
+static size_t unit_len(const char *s, size_t len)
+{
+	static const char *const units[] = { "年", "月", "日", "号", "时", "分", "秒", "万", "亿", "％" };
+	if (len && s[0] == '%')
+		return 1;
+	for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
+		size_t k = strlen(units[i]);
+		if (len >= k && memcmp(s, units[i], k) == 0)
+			return k;
+	}
+	return 0;
+}
+
+/* A number: digits, with a decimal point or thousands comma between digits
+ * and its units attached; after a unit more digits continue it (a date). */
+static size_t number_len(const char *s, size_t len)
+{
+	size_t i = 0;
+	while (i < len && IS_ASCII_DIGIT((unsigned char)s[i])) {
+		while (i < len && (IS_ASCII_DIGIT((unsigned char)s[i]) ||
+		                   ((s[i] == '.' || s[i] == ',') && i + 1 < len && IS_ASCII_DIGIT((unsigned char)s[i + 1]))))
+			i++;
+		size_t u = unit_len(s + i, len - i);
+		if (!u)
+			break;
+		i += u;
+	}
+	return i;
+}
+
+size_t textdiff_token(const char *s, size_t len)
+{
+	if (!len)
+		return 0;
+	unsigned char c = (unsigned char)s[0];
+	if (IS_ASCII_DIGIT(c))
+		return number_len(s, len);
+	size_t j = 1;
+	if (IS_ASCII_ALPHA(c)) {
+		while (j < len && (IS_ASCII_ALNUM((unsigned char)s[j]) || s[j] == '_'))
+			j++;
+		return j;
+	}
+	if (c == ' ' || c == '\t') {
+		while (j < len && (s[j] == ' ' || s[j] == '\t'))
+			j++;
+		return j;
+	}
+	size_t n;
+	utf8_decode(s, len, &n);
+	return n ? n : 1;
+}
+
+/* Tokens: a number or date, a Latin word, a run of spaces, or one other
+ * character (a Han character compares one by one; cleanup() below joins
+ * the fragments a character diff leaves). */
 static size_t split_chars(struct arena *ar, const char *s, size_t len, struct tok **out)
 {
 	struct tok *t = arena_alloc(ar, (len + 1) * sizeof *t);
 	size_t k = 0, i = 0;
 	while (i < len) {
-		size_t j = i;
-		unsigned char c = (unsigned char)s[i];
-		if (IS_ASCII_ALNUM(c)) {
-			while (j < len && IS_ASCII_ALNUM((unsigned char)s[j]))
-				j++;
-		} else {
-			size_t n;
-			utf8_decode(s + i, len - i, &n);
-			j = i + (n ? n : 1);
-		}
-		t[k++] = (struct tok){ s + i, j - i };
-		i = j;
+		size_t n = textdiff_token(s + i, len - i);
+		t[k++] = (struct tok){ s + i, n };
+		i += n;
 	}
 	*out = t;
 	return k;
@@ -140,29 +186,38 @@ struct hunks {
 	size_t n, cap;
 };
 
-/* The last ctx characters of s, not reaching back past a line end. */
+/* The last whole tokens of s, about ctx characters (the token across the
+ * limit whole: a word or date is never cut), not reaching back past a line end. */
 static size_t tail_ctx(const char *s, size_t len, size_t ctx)
 {
-	size_t end = len, k = 0;
-	while (end > 0 && k < ctx) {
-		size_t n;
-		utf8_decode_last(s, end, &n);
-		if (!n || s[end - n] == '\n')
-			break;
-		end -= n;
-		k++;
+	size_t start = 0;
+	for (size_t i = 0; i < len; i++)
+		if (s[i] == '\n')
+			start = i + 1;
+	/* Token starts from the line's start; the first one within ctx of the end. */
+	size_t chars = utf8_count(s + start, len - start), i = start;
+	while (i < len && chars > ctx) {
+		size_t n = textdiff_token(s + i, len - i);
+		size_t c = utf8_count(s + i, n);
+		if (chars - c < ctx)
+			break;   /* the token across the limit: kept whole */
+		chars -= c;
+		i += n;
 	}
-	return len - end;
+	return len - i;
 }
 
+/* The first whole tokens of s, about ctx characters (as tail_ctx), not past a line end. */
 static size_t head_ctx(const char *s, size_t len, size_t ctx)
 {
 	size_t i = 0, k = 0;
-	while (i < len && k < ctx && s[i] != '\n') {
-		size_t n;
-		utf8_decode(s + i, len - i, &n);
-		i += n ? n : 1;
-		k++;
+	while (i < len && s[i] != '\n') {
+		size_t n = textdiff_token(s + i, len - i);
+		size_t c = utf8_count(s + i, n);
+		if (k >= ctx)
+			break;
+		i += n;
+		k += c;
 	}
 	return i;
 }
@@ -212,6 +267,65 @@ static void make_hunks(struct arena *ar, const struct ops *o, size_t ctx, struct
 	}
 }
 
+/* Unchanged text of at most this many characters between two changes
+ * joins them: "[-目前没有-]{+开展+}完成[-的任务-]" reads better as one
+ * change of the whole phrase. */
+#define TEXTDIFF_GLUE 2
+
+/* A run of tokens unchanged (same) or changed: old [a0, a1), new [b0, b1). */
+struct seg {
+	int same;
+	size_t a0, a1, b0, b1;
+};
+
+static struct tok tok_span(const struct tok *t, size_t lo, size_t hi)
+{
+	if (lo == hi)
+		return (struct tok){ "", 0 };
+	return (struct tok){ t[lo].s, (size_t)(t[hi - 1].s + t[hi - 1].len - t[lo].s) };
+}
+
+/* The edit script as ops: each change as all removed, then all added, and
+ * short unchanged runs between changes joined into them (TEXTDIFF_GLUE). */
+static void cleanup_ops(struct arena *ar, const struct edit *e, size_t ne, const struct tok *ca,
+                        const struct tok *cb, struct ops *o)
+{
+	struct seg *sv = arena_alloc(ar, (ne + 1) * sizeof *sv);
+	size_t ns = 0, i = 0, j = 0;
+	for (size_t k = 0; k < ne; k++) {
+		int same = e[k].kind == TEXTDIFF_SAME;
+		if (!ns || sv[ns - 1].same != same)
+			sv[ns++] = (struct seg){ same, i, i, j, j };
+		if (e[k].kind != TEXTDIFF_INS)
+			sv[ns - 1].a1 = ++i;
+		if (e[k].kind != TEXTDIFF_DEL)
+			sv[ns - 1].b1 = ++j;
+	}
+	/* Joins change, short same, change into one change. */
+	size_t m = 0;
+	for (size_t k = 0; k < ns; k++) {
+		if (sv[k].same && m && k + 1 < ns && !sv[m - 1].same) {
+			struct tok t = tok_span(ca, sv[k].a0, sv[k].a1);
+			if (!memchr(t.s, '\n', t.len) && utf8_count(t.s, t.len) <= TEXTDIFF_GLUE) {
+				sv[m - 1].a1 = sv[k + 1].a1;
+				sv[m - 1].b1 = sv[k + 1].b1;
+				k++;
+				continue;
+			}
+		}
+		sv[m++] = sv[k];
+	}
+	for (size_t k = 0; k < m; k++) {
+		struct tok ta = tok_span(ca, sv[k].a0, sv[k].a1), tb = tok_span(cb, sv[k].b0, sv[k].b1);
+		if (sv[k].same) {
+			ops_push(ar, o, TEXTDIFF_SAME, ta.s, ta.len);
+		} else {
+			ops_push(ar, o, TEXTDIFF_DEL, ta.s, ta.len);
+			ops_push(ar, o, TEXTDIFF_INS, tb.s, tb.len);
+		}
+	}
+}
+
 /* The bytes from the start of line lo to the end of line hi - 1 (empty when lo == hi). */
 static struct tok span(const struct tok *lines, size_t lo, size_t hi)
 {
@@ -257,10 +371,7 @@ size_t textdiff_text(struct arena *ar, const char *a, size_t alen, const char *b
 		struct edit *ce;
 		size_t nce = diff_tokens(ar, ca, nca, cb, ncb, &ce);
 		struct ops o = { 0 };
-		for (size_t k = 0; k < nce; k++) {
-			const struct tok *t = ce[k].kind == TEXTDIFF_INS ? &cb[ce[k].i] : &ca[ce[k].i];
-			ops_push(ar, &o, ce[k].kind, t->s, t->len);
-		}
+		cleanup_ops(ar, ce, nce, ca, cb, &o);
 		make_hunks(ar, &o, ctx, &h);
 	}
 	*out = h.v;

@@ -141,15 +141,18 @@ int main(void)
 
 	struct revdiff r;
 	struct revdiff_opts ro = { 2, LANG_ZH };
-	const char *la, *lb;
-	CHECK_INT(history_diff(a, repo, "main", first, second, &ro, &r, &la, &lb, &d), 0);
+	struct revdiff_pub pub[2];
+	CHECK_INT(history_diff(a, repo, "main", first, second, &ro, &r, pub, &d), 0);
 	CHECK_INT(r.changed, 1);
 	CHECK_INT(r.pages[0].nhunks, 1);
-	CHECK(strncmp(la, first, 7) == 0);
-	CHECK(strstr(lb, "2019-06-30") != NULL);
-	CHECK_INT(history_diff(a, repo, "main", NULL, "main~2", &ro, &r, &la, &lb, &d), 0);
+	/* The publications compared: id, message and date. */
+	CHECK(pub[0].id && strncmp(pub[0].id, first, 7) == 0);
+	CHECK_STR(pub[1].date, "2019-06-30");
+	CHECK(pub[1].message != NULL);
+	CHECK_INT(history_diff(a, repo, "main", NULL, "main~2", &ro, &r, pub, &d), 0);
 	CHECK_INT(r.added, 2);
-	CHECK_INT(history_diff(a, repo, "main", "nosuch", NULL, &ro, &r, &la, &lb, &d), 1);
+	CHECK(pub[0].id == NULL);
+	CHECK_INT(history_diff(a, repo, "main", "nosuch", NULL, &ro, &r, pub, &d), 1);
 
 	/* publish records what each commit changed, worded as history_read
 	 * words it from the commits themselves. */

@@ -111,7 +111,8 @@ int main(void)
 	y = "the plan was ready now";
 	nh = textdiff_text(a, x, strlen(x), y, strlen(y), 4, &h);
 	CHECK_INT(nh, 1);
-	CHECK_STR(hunk_text(&h[0], &b), "…lan [-is-]{+was+} rea…");
+	/* Context is whole words (and numbers, dates), never cut. */
+	CHECK_STR(hunk_text(&h[0], &b), "…plan [-is-]{+was+} ready…");
 	/* Lines added and removed. */
 	x = "一\n二\n三\n";
 	y = "一\n三\n四\n";
@@ -155,8 +156,10 @@ int main(void)
 	CHECK_STR(r.pages[1].url, "about/");
 	CHECK_STR(r.pages[2].url, "/");
 	CHECK_STR(r.pages[2].title, "首页 - 站");
-	CHECK_INT(r.pages[2].nhunks, 1);
-	CHECK_STR(hunk_text(&r.pages[2].hunks[0], &b), "截至6月底，全年任务完成[-60-]{+80+}%，按计划推进。");
+	/* Its only change is a number, with the words around it the same: folded. */
+	CHECK_INT(r.pages[2].nhunks, 0);
+	CHECK_INT(r.pages[2].folded, 1);
+	CHECK_INT(r.folded, 1);
 	CHECK_INT(r.ntasks, 3);
 	CHECK_STR(r.as_of[1], "2019-06-30");
 	buf_reset(&b);
@@ -179,14 +182,18 @@ int main(void)
 	CHECK(strstr(buf_cstr(&b), "  新增 new/（新页）\n") != NULL);
 	CHECK(strstr(buf_cstr(&b), "\nPages-Added: 1\nPages-Changed: 1\nPages-Removed: 1\nFiles-Changed: 2\nTasks-Changed: 3\n") != NULL);
 	buf_reset(&b);
-	revdiff_write_text(&r, LANG_ZH, &b);
-	CHECK(strstr(buf_cstr(&b), "修改页面：\n  /（首页 - 站）\n    截至6月底，全年任务完成[-60-]{+80+}%，按计划推进。\n") != NULL);
+	struct revdiff_pub pub[2] = { { "aaa1111", "A <到>", "2019-03-31", "2019-03-31" }, { "bbb2222", "B", "2019-06-30", NULL } };
+	revdiff_write_text(&r, LANG_ZH, pub, &b);
+	/* The page's only change, 60% → 80%, is task 21's progress change: folded, and named. */
+	CHECK(strstr(buf_cstr(&b), "《A <到>》（数据截至 2019年3月31日，2019年3月31日发布，aaa1111） → 《B》（2019年6月30日发布，bbb2222）\n") != NULL);
+	CHECK(strstr(buf_cstr(&b), "三、修改页面\n  1 个页面只有数据截至日期、由任务数据推算的数字或发布记录有变化（数据截至 2019年3月31日 → 2019年6月30日）：/\n") != NULL);
+	CHECK(strstr(buf_cstr(&b), "一、任务变化\n") != NULL);
+	CHECK(strstr(buf_cstr(&b), "二、新增页面\n  new/（新页）\n") != NULL);
 	buf_reset(&b);
-	revdiff_write_html(&r, LANG_ZH, "A <到> B", &b);
-	CHECK(strstr(buf_cstr(&b), "<title>A &lt;到&gt; B</title>") != NULL);
-	CHECK(strstr(buf_cstr(&b), "<del>60</del><ins>80</ins>") != NULL);
-
-	CHECK(strstr(buf_cstr(&b), "src=") == NULL && strstr(buf_cstr(&b), "href=") == NULL);
+	revdiff_write_html(&r, LANG_ZH, pub, "", &b);
+	CHECK(strstr(buf_cstr(&b), "<dd>《A &lt;到&gt;》（数据截至 2019年3月31日，2019年3月31日发布，aaa1111）</dd>") != NULL);
+	CHECK(strstr(buf_cstr(&b), "<a href=\"new/\">新页</a>") != NULL);
+	CHECK(strstr(buf_cstr(&b), "src=") == NULL && strstr(buf_cstr(&b), "http") == NULL);
 	struct value *v = revdiff_to_value(a, &r, LANG_ZH);
 	CHECK_INT(value_i64(value_path(v, "summary.changed"), -1), 1);
 	CHECK_INT(value_len(value_get(v, "tasks")), 3);
@@ -201,8 +208,8 @@ int main(void)
 	CHECK_INT(revdiff_compare(a, old, 4, old, 4, &src, &o, &r, &d), 0);
 	CHECK(revdiff_empty(&r));
 	buf_reset(&b);
-	revdiff_write_text(&r, LANG_ZH, &b);
-	CHECK_STR(buf_cstr(&b), "没有变化。\n");
+	revdiff_write_text(&r, LANG_ZH, pub, &b);
+	CHECK(strstr(buf_cstr(&b), "\n没有变化。\n") != NULL);
 	/* A broken tasks.json is a warning, not an error. */
 	struct revdiff_file bad[] = { { "data/tasks.json", "css1" } };
 	CHECK_INT(revdiff_compare(a, old + 2, 1, bad, 1, &src, &o, &r, &d), 0);
@@ -249,6 +256,22 @@ int main(void)
 	CHECK_INT(tasks_diff(a, esc0, esc1, &tr, &td), 0);
 	CHECK_INT(tr.ntasks, 1);
 	CHECK_STR(task_words(a, &tr, 0), "任务2 进度 20% → 30%");
+	/* Supporting units, milestones completed and target actuals, in words. */
+	const char *ms0 = "{\"tasks\": [{\"id\": \"p/5\", \"plan\": \"p\", \"number\": \"5\", \"progress\": 40, \"support\": [\"甲科\"],"
+	    " \"milestones\": [{\"what\": \"立项\", \"done\": true}, {\"what\": \"开工\", \"done\": false}, {\"what\": \"验收\", \"done\": false}],"
+	    " \"targets\": [{\"metric\": \"覆盖率\", \"unit\": \"%\", \"actual\": 19}, {\"metric\": \"站点\", \"unit\": \"个\"}, {\"metric\": \"同\", \"actual\": 1}]}]}";
+	const char *ms1 = "{\"tasks\": [{\"id\": \"p/5\", \"plan\": \"p\", \"number\": \"5\", \"progress\": 40, \"support\": [\"甲科\", \"乙科\"],"
+	    " \"milestones\": [{\"what\": \"立项\", \"done\": true}, {\"what\": \"开工\", \"done\": true}, {\"what\": \"验收\", \"done\": true}],"
+	    " \"targets\": [{\"metric\": \"覆盖率\", \"unit\": \"%\", \"actual\": 18}, {\"metric\": \"站点\", \"unit\": \"个\", \"actual\": 6}, {\"metric\": \"同\", \"actual\": 1}]}]}";
+	CHECK_INT(tasks_diff(a, ms0, ms1, &tr, &td), 0);
+	CHECK_INT(tr.ntasks, 1);
+	CHECK_STR(task_words(a, &tr, 0), "任务5 配合单位 甲科 → 甲科、乙科，完成里程碑 开工、验收，覆盖率实际值 19% → 18%，站点实际值 — → 6个");
+	CHECK_INT(tr.tasks[0].ms_done[0], 1);
+	CHECK_INT(tr.tasks[0].ms_done[1], 3);
+	CHECK_INT(tr.tasks[0].nactuals, 2);
+	/* A milestone undone: the count, not a name. */
+	CHECK_INT(tasks_diff(a, ms1, ms0, &tr, &td), 0);
+	CHECK(strstr(task_words(a, &tr, 0), "里程碑完成 3/3 → 1/3") != NULL);
 	/* A block that does not parse: whole parses say so, and leave its side out. */
 	size_t warns = td.n;
 	const char *bad1 = "{\"tasks\": [{\"id\": \"b/2\", \"plan\": \"b\", \"progress\": 3x}]}";
