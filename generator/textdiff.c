@@ -222,9 +222,14 @@ static size_t head_ctx(const char *s, size_t len, size_t ctx)
 	return i;
 }
 
+/* Unchanged text between two changes that is kept inside one hunk: short,
+ * on one line; or so made of long tokens that the context after the one
+ * change and before the next would meet (whole tokens reach past ctx). */
 static int joinable(const struct textdiff_op *o, size_t ctx)
 {
-	return !memchr(o->s, '\n', o->len) && utf8_count(o->s, o->len) <= 2 * ctx;
+	if (memchr(o->s, '\n', o->len))
+		return 0;
+	return utf8_count(o->s, o->len) <= 2 * ctx || head_ctx(o->s, o->len, ctx) + tail_ctx(o->s, o->len, ctx) >= o->len;
 }
 
 static void make_hunks(struct arena *ar, const struct ops *o, size_t ctx, struct hunks *h)

@@ -13,6 +13,19 @@ static int inside(const char *p, size_t n, const char *s, size_t len)
 	return utf8_invalid_at(p, n) == n;
 }
 
+/* Characters of the first (first set) or last token of op. */
+static size_t edge_token(const struct textdiff_op *op, int first)
+{
+	size_t at = 0, t = 0;
+	while (at < op->len) {
+		t = textdiff_token(op->s + at, op->len - at);
+		if (first || at + t >= op->len)
+			break;
+		at += t;
+	}
+	return utf8_count(op->s + at, t);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size > FUZZ_MAX_INPUT)
@@ -49,9 +62,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 					abort();
 				lasta = op->s + op->len;
 				changed |= op->kind == TEXTDIFF_DEL;
-				/* at most ctx characters of context on each side */
+				/* about ctx characters of context on each side, in whole
+				 * tokens: at most ctx and the token at its outer edge */
 				if (op->kind == TEXTDIFF_SAME && (k == 0 || k + 1 == h[i].nops) &&
-				    utf8_count(op->s, op->len) > ctx)
+				    utf8_count(op->s, op->len) > ctx + edge_token(op, k == 0))
 					abort();
 			}
 		}
