@@ -80,6 +80,23 @@ int main(void)
 		CHECK_STR(arena_strndup(a, h[0].ops[0].s, h[0].ops[0].len), "2019年6月30日 ");
 		CHECK(h[0].cut_before);
 	}
+	/* Two changes with long tokens between them, whose whole-token
+	 * contexts would meet: one hunk, never two that overlap. */
+	{
+		struct textdiff_hunk *h;
+		const char *x = "甲 2019年6月30日 乙", *y = "丙 2019年6月30日 丁";
+		size_t nh = textdiff_text(a, x, strlen(x), y, strlen(y), 5, &h);
+		CHECK_INT(nh, 1);
+		const char *last = x;
+		int ordered = 1;
+		for (size_t i = 0; i < nh; i++)
+			for (size_t k = 0; k < h[i].nops; k++)
+				if (h[i].ops[k].kind != TEXTDIFF_INS) {
+					ordered &= h[i].ops[k].s >= last;
+					last = h[i].ops[k].s + h[i].ops[k].len;
+				}
+		CHECK(ordered);
+	}
 	/* Only changed lines are compared; unchanged ones are context only. */
 	CHECK_STR(diff(a, &b, "甲\n乙\n丙\n", "甲\n乙乙\n丙\n"), "乙{+乙+}");
 	CHECK_STR(diff(a, &b, "同\n", "同\n"), "");
