@@ -955,6 +955,7 @@ struct json_doc {
 	struct out_file *f;
 	struct output_spill *spill;   /* while it is written */
 	struct value *from;           /* what the document is made from, for the render cache */
+	struct buf text;              /* the document already written whole, or empty */
 };
 
 static void json_flush(void *ud, struct buf *out)
@@ -973,17 +974,22 @@ static void json_one(void *ctx, size_t i, int worker)
 		*jd->f = (struct out_file){ .rel = jd->rel, .same = 1, .reused = 1 };
 		return;
 	}
-	struct buf out = BUF_INIT;
 	jd->f->rel = jd->rel;
 	jd->spill = b->spill[worker];
-	output_spill_begin(jd->spill, jd->f);
-	json_write_stream(jd->doc, 1, &out, json_flush, jd);
-	buf_puts(&out, "\n");
-	json_flush(jd, &out);
-	output_spill_end(jd->spill, b->d);
+	if (jd->text.len) {
+		/* Written already, whole, for the changes page (pending_changes). */
+		output_spill_put(jd->spill, jd->f, jd->text.data, jd->text.len, b->d);
+	} else {
+		struct buf out = BUF_INIT;
+		output_spill_begin(jd->spill, jd->f);
+		json_write_stream(jd->doc, 1, &out, json_flush, jd);
+		buf_puts(&out, "\n");
+		json_flush(jd, &out);
+		output_spill_end(jd->spill, b->d);
+		buf_free(&out);
+	}
 	if (b->cache)
 		rcache_put(&pg);
-	buf_free(&out);
 }
 
 /* data/tasks.json and data/plans.json: the computed state for reviewers and
@@ -1033,22 +1039,22 @@ static void data_docs(struct build *b, struct json_doc docs[2], struct out_file 
 /* The publication being made lists, on the changes page, the task changes
  * its commit message will: data/tasks.json as it will be published,
  * compared with the last publication's (build_pending_fn). */
-static void pending_changes(struct build *b, const struct json_doc *tasks)
+static void pending_changes(struct build *b, struct json_doc *tasks)
 {
 	const char *repo = b->cfg.publish.repo;
-	struct buf text = BUF_INIT;
 	struct value *words = NULL;
 	if (!b->pending_entry || !b->o->pending || !repo)
 		return;
 	if (repo[0] != '/')
 		repo = arena_printf(b->a, "%s/%s", b->o->site_dir, repo);
-	json_write(tasks->doc, 1, &text);
-	buf_putc(&text, '\n');
-	if (b->o->pending(b->a, repo, b->cfg.publish.branch, b->lang, text.data, text.len, &words, b->d) == 0 && words) {
+	/* The text kept: it is what data/tasks.json will hold (json_one). */
+	struct buf *text = &tasks->text;
+	json_write(tasks->doc, 1, text);
+	buf_putc(text, '\n');
+	if (b->o->pending(b->a, repo, b->cfg.publish.branch, b->lang, text->data, text->len, &words, b->d) == 0 && words) {
 		value_setc(b->a, b->pending_entry, "task_changes", words);
 		value_setc(b->a, b->pending_entry, "has_task_changes", value_bool(b->a, value_len(words) > 0, (struct pos){ 0 }));
 	}
-	buf_free(&text);
 }
 
 /* ---- the pipeline ---------------------------------------------------------------- */
@@ -1267,6 +1273,10 @@ static int stage_extra(struct build *b)
 	/* A check writes nothing: the documents are not made. */
 	if (data && b->spill)
 		pool_run(2, b->jobs, json_one, docs);
+	if (data) {
+		buf_free(&docs[0].text);
+		buf_free(&docs[1].text);
+	}
 	return b->d->nerrors ? STAGE_STOP : STAGE_NEXT;
 }
 
