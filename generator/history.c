@@ -298,6 +298,28 @@ static int resolve(git_repository *r, const char *spec, git_commit **c, struct d
 	return 0;
 }
 
+/* The as_of of tree t's data/tasks.json (its first member, as the build
+ * writes it), owned by a; NULL when it has none. */
+static const char *tree_as_of(struct arena *a, git_repository *r, git_tree *t)
+{
+	git_tree_entry *e = NULL;
+	git_blob *b = NULL;
+	const char *as_of = NULL;
+	if (git_tree_entry_bypath(&e, t, REVDIFF_TASKS) == 0 && git_blob_lookup(&b, r, git_tree_entry_id(e)) == 0) {
+		const char *s = git_blob_rawcontent(b);
+		size_t n = (size_t)git_blob_rawsize(b), head = n < 256 ? n : 256;
+		size_t at = buf_find(s, head, "\"as_of\": \"", 10, 0);
+		if (at != (size_t)-1) {
+			const char *v = s + at + 10, *q = memchr(v, '"', head - (size_t)(v - s));
+			if (q && q - v <= 32)
+				as_of = arena_strndup(a, v, (size_t)(q - v));
+		}
+	}
+	git_blob_free(b);
+	git_tree_entry_free(e);
+	return as_of;
+}
+
 int history_diff(struct arena *a, const char *repo_path, const char *branch,
                  const char *rev_a, const char *rev_b, const struct revdiff_opts *o,
                  struct revdiff *out, struct revdiff_pub pub[2], struct diags *d)
@@ -338,6 +360,13 @@ int history_diff(struct arena *a, const char *repo_path, const char *branch,
 		pub_of(a, ca, &pub[0]);
 	pub_of(a, cb, &pub[1]);
 	rc = gitutil_compare_trees(a, r, ta, tb, NULL, o, out, d);
+	/* Task data that did not change is not compared: both publications
+	 * show the same as_of, read from the file's first member. */
+	if (rc == 0 && !out->as_of[1]) {
+		out->as_of[1] = tree_as_of(a, r, tb);
+		if (ta && !out->as_of[0])
+			out->as_of[0] = tree_as_of(a, r, ta);
+	}
 	pub[0].as_of = ca ? out->as_of[0] : NULL;
 	pub[1].as_of = out->as_of[1];
 out:

@@ -247,6 +247,12 @@ check "the commit message lists the task change" sh -c "G() { git -c safe.direct
 G -C "$PP_TMP/pub7.git" show main:changes/index.html | sed -e 's/<[^>]*>//g' | grep -v '^ *$' >"$PP_TMP/changes7"
 check "the changes page lists it under the publication being made" \
 	sh -c "sed -n '/第二次/,/第一次/p' '$PP_TMP/changes7' | grep -q 'xinhe-2018 任务1 进度 70% → 75%'"
+# A publication whose task data did not change still names its as_of in a review.
+sed -i 's/关于本站/关于本站点/' "$site7/content/about.md"
+pp -C "$site7" publish -m "第三次"
+pp -C "$site7" diff
+check "a review of unchanged task data names both as_of dates" \
+	sh -c "head -n 1 '$PP_TMP/out' | grep -o '数据截至' | wc -l | grep -qx 2"
 # Pages the build makes can be named in the menu.
 printf '\n[[menu.main]]\nname = "首页"\nurl = ""\n\n[[menu.main]]\nname = "牵头单位"\nurl = "units/"\n\n[[menu.main]]\nname = "发布记录"\nurl = "changes/"\n' >>"$site7/site.toml"
 pp -C "$site7" build; check "a menu naming units/ and changes/ builds" test $? -eq 0
