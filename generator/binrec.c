@@ -2,10 +2,12 @@
  * length-prefixed bytes for the cache files. */
 #include "binrec.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "output.h"
+#include "xalloc.h"
 
 void binrec_put_var(struct buf *b, uint64_t v)
 {
@@ -76,4 +78,49 @@ int binrec_write(const char *path, const struct buf *data)
 		unlink(path);
 	buf_free(&dir);
 	return rc;
+}
+
+/* FNV-1a: names differ early and are short. */
+static size_t name_hash(const char *s, size_t n)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	for (size_t i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 0x100000001b3ULL;
+	}
+	return (size_t)h;
+}
+
+void binrec_index_init(struct binrec_index *x, size_t n)
+{
+	x->nslot = 16;
+	while (x->nslot < n * 2)
+		x->nslot *= 2;
+	x->slot = xcalloc(x->nslot, sizeof *x->slot);
+}
+
+void binrec_index_add(struct binrec_index *x, const char *name, size_t len, size_t i)
+{
+	size_t h = name_hash(name, len) & (x->nslot - 1);
+	while (x->slot[h])
+		h = (h + 1) & (x->nslot - 1);
+	x->slot[h] = i + 1;
+}
+
+size_t binrec_index_find(const struct binrec_index *x, const char *name, size_t len,
+                         int (*same)(const void *ud, size_t i, const char *name, size_t len), const void *ud)
+{
+	if (!x->nslot)
+		return 0;
+	for (size_t h = name_hash(name, len) & (x->nslot - 1); x->slot[h]; h = (h + 1) & (x->nslot - 1))
+		if (same(ud, x->slot[h] - 1, name, len))
+			return x->slot[h];
+	return 0;
+}
+
+void binrec_index_free(struct binrec_index *x)
+{
+	free(x->slot);
+	x->slot = NULL;
+	x->nslot = 0;
 }

@@ -30,6 +30,24 @@ static inline struct binrec_rd binrec_rd(const void *p, size_t n)
  * never half old, half new. Returns 0 or -1. */
 int binrec_write(const char *path, const struct buf *data);
 
+/* The caches' index of records by name (an output path, a page's path):
+ * open addressing over index + 1, sized when made. */
+struct binrec_index {
+	size_t *slot;            /* index + 1 of a record; 0: empty */
+	size_t nslot;            /* a power of two, at least twice the names */
+};
+
+/* An index with room for n names; the caller frees it with binrec_index_free. */
+void binrec_index_init(struct binrec_index *x, size_t n);
+/* Adds record i under name (len bytes): at most n additions in all. */
+void binrec_index_add(struct binrec_index *x, const char *name, size_t len, size_t i);
+/* The record under name, as i + 1, or 0: same(ud, i, name, len) says whether
+ * record i is the one (names that hash alike are told apart by it). */
+size_t binrec_index_find(const struct binrec_index *x, const char *name, size_t len,
+                         int (*same)(const void *ud, size_t i, const char *name, size_t len), const void *ud);
+/* Accepts a zeroed index. */
+void binrec_index_free(struct binrec_index *x);
+
 /* Each returns 0 / NULL once r is bad. */
 uint64_t binrec_var(struct binrec_rd *r);
 /* The next n bytes, borrowed from the reader's buffer. */

@@ -29,22 +29,11 @@ struct mcache {
 	struct buf file;
 	struct rec *rec;
 	size_t nrec;
-	size_t *slot;
-	size_t nslot;
+	struct binrec_index by_path;
 	int jobs;
 	struct buf *made;            /* per thread: new records, in the file's form */
 	size_t *nmade;
 };
-
-static uint64_t fnv(const char *s, size_t n)
-{
-	uint64_t h = 0xcbf29ce484222325ULL;
-	for (size_t i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 0x100000001b3ULL;
-	}
-	return h;
-}
 
 static void read_file(struct mcache *c)
 {
@@ -82,16 +71,9 @@ struct mcache *mcache_open(const char *site_dir, const unsigned char global[DIGE
 	c->made = xcalloc((size_t)c->jobs, sizeof *c->made);
 	c->nmade = xcalloc((size_t)c->jobs, sizeof *c->nmade);
 	read_file(c);
-	c->nslot = 16;
-	while (c->nslot < c->nrec * 2)
-		c->nslot *= 2;
-	c->slot = xcalloc(c->nslot, sizeof *c->slot);
-	for (size_t i = 0; i < c->nrec; i++) {
-		size_t h = (size_t)fnv(c->rec[i].path, c->rec[i].pathlen) & (c->nslot - 1);
-		while (c->slot[h])
-			h = (h + 1) & (c->nslot - 1);
-		c->slot[h] = i + 1;
-	}
+	binrec_index_init(&c->by_path, c->nrec);
+	for (size_t i = 0; i < c->nrec; i++)
+		binrec_index_add(&c->by_path, c->rec[i].path, c->rec[i].pathlen, i);
 	return c;
 }
 
@@ -130,6 +112,13 @@ static int links_hold(struct binrec_rd *r, int (*resolve)(void *, const char *, 
 	return ok && !r->bad;
 }
 
+/* binrec_index_find's test: record i is the one of path. */
+static int same_path(const void *ud, size_t i, const char *path, size_t len)
+{
+	const struct rec *e = &((const struct mcache *)ud)->rec[i];
+	return e->pathlen == len && memcmp(e->path, path, len) == 0;
+}
+
 int mcache_get(struct mcache *c, struct arena *a, const char *path, const char *src, size_t len,
                int (*resolve)(void *ud, const char *dest, size_t len, size_t off, struct buf *out), void *ud,
                unsigned char key[DIGEST_LEN], struct markdown_result *res)
@@ -141,10 +130,9 @@ int mcache_get(struct mcache *c, struct arena *a, const char *path, const char *
 	digest_feed(&h, path, pl);
 	digest_feed(&h, src, len);
 	digest_final(&h, key);
-	for (size_t s = (size_t)fnv(path, pl) & (c->nslot - 1); c->slot[s]; s = (s + 1) & (c->nslot - 1)) {
-		struct rec *e = &c->rec[c->slot[s] - 1];
-		if (e->pathlen != pl || memcmp(e->path, path, pl) != 0)
-			continue;
+	size_t at = binrec_index_find(&c->by_path, path, pl, same_path, c);
+	if (at) {
+		struct rec *e = &c->rec[at - 1];
 		if (memcmp(e->key, key, DIGEST_LEN) != 0)
 			return 0;
 		struct binrec_rd r = binrec_rd(e->body, e->bodylen);
@@ -256,7 +244,7 @@ void mcache_free(struct mcache *c)
 	free(c->made);
 	free(c->nmade);
 	free(c->rec);
-	free(c->slot);
+	binrec_index_free(&c->by_path);
 	buf_free(&c->file);
 	free(c->path);
 	free(c);

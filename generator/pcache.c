@@ -32,22 +32,11 @@ struct pcache {
 	struct buf file;
 	struct rec *rec;
 	size_t nrec;
-	size_t *slot;              /* by path: index + 1, 0 empty */
-	size_t nslot;
+	struct binrec_index by_path;
 	int jobs;
 	struct buf *made;          /* per thread: new records, in the file's form */
 	size_t *nmade;
 };
-
-static uint64_t fnv(const char *s, size_t n)
-{
-	uint64_t h = 0xcbf29ce484222325ULL;
-	for (size_t i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 0x100000001b3ULL;
-	}
-	return h;
-}
 
 /* ---- the record format ------------------------------------------------------ */
 
@@ -250,17 +239,17 @@ struct pcache *pcache_open(const char *site_dir, const unsigned char global[DIGE
 	c->made = xcalloc((size_t)c->jobs, sizeof *c->made);
 	c->nmade = xcalloc((size_t)c->jobs, sizeof *c->nmade);
 	read_file(c);
-	c->nslot = 16;
-	while (c->nslot < c->nrec * 2)
-		c->nslot *= 2;
-	c->slot = xcalloc(c->nslot, sizeof *c->slot);
-	for (size_t i = 0; i < c->nrec; i++) {
-		size_t h = (size_t)fnv(c->rec[i].path, c->rec[i].pathlen) & (c->nslot - 1);
-		while (c->slot[h])
-			h = (h + 1) & (c->nslot - 1);
-		c->slot[h] = i + 1;
-	}
+	binrec_index_init(&c->by_path, c->nrec);
+	for (size_t i = 0; i < c->nrec; i++)
+		binrec_index_add(&c->by_path, c->rec[i].path, c->rec[i].pathlen, i);
 	return c;
+}
+
+/* binrec_index_find's test: record i is the one of path. */
+static int same_path(const void *ud, size_t i, const char *path, size_t len)
+{
+	const struct rec *e = &((const struct pcache *)ud)->rec[i];
+	return e->pathlen == len && memcmp(e->path, path, len) == 0;
 }
 
 int pcache_get(struct pcache *c, struct arena *a, const char *path, const char *src, size_t len,
@@ -273,10 +262,9 @@ int pcache_get(struct pcache *c, struct arena *a, const char *path, const char *
 	digest_feed(&h, path, pl);
 	digest_feed(&h, src, len);
 	digest_final(&h, key->d);
-	for (size_t s = (size_t)fnv(path, pl) & (c->nslot - 1); c->slot[s]; s = (s + 1) & (c->nslot - 1)) {
-		struct rec *e = &c->rec[c->slot[s] - 1];
-		if (e->pathlen != pl || memcmp(e->path, path, pl) != 0)
-			continue;
+	size_t at = binrec_index_find(&c->by_path, path, pl, same_path, c);
+	if (at) {
+		struct rec *e = &c->rec[at - 1];
 		if (memcmp(e->key, key->d, DIGEST_LEN) != 0 || e->body_off > len)
 			return 0;
 		struct binrec_rd r = { e->tree, e->tree + e->treelen, 0 };
@@ -346,7 +334,7 @@ void pcache_free(struct pcache *c)
 	free(c->made);
 	free(c->nmade);
 	free(c->rec);
-	free(c->slot);
+	binrec_index_free(&c->by_path);
 	buf_free(&c->file);
 	free(c->path);
 	free(c);

@@ -85,8 +85,7 @@ struct rcache {
 	struct skey *okeys;
 	size_t nokeys;
 	struct recs old;
-	size_t *slot;                /* hash of old records by rel: index + 1, 0 empty */
-	size_t nslot;
+	struct binrec_index by_rel;  /* the old records by output path */
 	const char **setv;           /* old sets, with their digest under today's site data */
 	uint32_t *setlenv;
 	unsigned char (*setdig)[DIGEST_LEN];
@@ -124,16 +123,6 @@ static const struct skey *find_key(const struct skey *k, size_t n, const char *n
 			hi = mid;
 	}
 	return NULL;
-}
-
-static uint64_t fnv(const char *s, size_t n)
-{
-	uint64_t h = 0xcbf29ce484222325ULL;
-	for (size_t i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 0x100000001b3ULL;
-	}
-	return h;
 }
 
 /* The record format: binrec.h numbers and strings, digests as 16 bytes. */
@@ -258,32 +247,25 @@ empty:
 	c->nokeys = 0;
 }
 
-/* A hash of the old records by output path. */
+/* binrec_index_find's test: old record i is the one of output path rel. */
+static int same_rel(const void *ud, size_t i, const char *rel, size_t len)
+{
+	const struct rec *e = &((const struct rcache *)ud)->old.v[i];
+	return e->rellen == len && memcmp(e->rel, rel, len) == 0;
+}
+
+/* An index of the old records by output path. */
 static void index_old(struct rcache *c)
 {
-	c->nslot = 16;
-	while (c->nslot < c->old.n * 2)
-		c->nslot *= 2;
-	c->slot = xcalloc(c->nslot, sizeof *c->slot);
-	for (size_t i = 0; i < c->old.n; i++) {
-		size_t h = (size_t)fnv(c->old.v[i].rel, c->old.v[i].rellen) & (c->nslot - 1);
-		while (c->slot[h])
-			h = (h + 1) & (c->nslot - 1);
-		c->slot[h] = i + 1;
-	}
+	binrec_index_init(&c->by_rel, c->old.n);
+	for (size_t i = 0; i < c->old.n; i++)
+		binrec_index_add(&c->by_rel, c->old.v[i].rel, c->old.v[i].rellen, i);
 }
 
 static const struct rec *find_old(const struct rcache *c, const char *rel, size_t len)
 {
-	if (!c->old.n)
-		return NULL;
-	size_t h = (size_t)fnv(rel, len) & (c->nslot - 1);
-	for (; c->slot[h]; h = (h + 1) & (c->nslot - 1)) {
-		const struct rec *e = &c->old.v[c->slot[h] - 1];
-		if (e->rellen == len && memcmp(e->rel, rel, len) == 0)
-			return e;
-	}
-	return NULL;
+	size_t at = binrec_index_find(&c->by_rel, rel, len, same_rel, c);
+	return at ? &c->old.v[at - 1] : NULL;
 }
 
 static size_t ptr_hash(const struct value *v, size_t mask)
@@ -693,25 +675,27 @@ static int rec_cmp(const void *x, const void *y)
 	return name_cmp(a->rel, a->rellen, b->rel, b->rellen);
 }
 
-/* Set strings of the new file, each once: index by (hash of) content. */
+/* Set strings of the new file, each once: index by content. */
 struct setidx {
-	size_t *slot;      /* index + 1 into v */
-	size_t nslot;
+	struct binrec_index by_text;
 	struct name *v;
 	size_t n;
 };
 
+static int same_set(const void *ud, size_t i, const char *s, size_t len)
+{
+	const struct name *e = &((const struct setidx *)ud)->v[i];
+	return e->len == len && (len == 0 || memcmp(e->s, s, len) == 0);
+}
+
 static uint32_t set_intern(struct setidx *si, const char *s, uint32_t len)
 {
-	size_t h = (size_t)fnv(s, len) & (si->nslot - 1);
-	for (; si->slot[h]; h = (h + 1) & (si->nslot - 1)) {
-		const struct name *e = &si->v[si->slot[h] - 1];
-		if (e->len == len && (len == 0 || memcmp(e->s, s, len) == 0))
-			return (uint32_t)(si->slot[h] - 1);
-	}
+	size_t at = binrec_index_find(&si->by_text, s, len, same_set, si);
+	if (at)
+		return (uint32_t)(at - 1);
 	si->v[si->n] = (struct name){ s, len };
-	si->slot[h] = ++si->n;
-	return (uint32_t)(si->n - 1);
+	binrec_index_add(&si->by_text, s, len, si->n);
+	return (uint32_t)si->n++;
 }
 
 void rcache_save(struct rcache *c)
@@ -727,10 +711,8 @@ void rcache_save(struct rcache *c)
 		}
 	if (all.n)
 		qsort(all.v, all.n, sizeof *all.v, rec_cmp);
-	struct setidx si = { .nslot = 16 };
-	while (si.nslot < all.n * 2)
-		si.nslot *= 2;
-	si.slot = xcalloc(si.nslot, sizeof *si.slot);
+	struct setidx si = { 0 };
+	binrec_index_init(&si.by_text, all.n);
 	si.v = xcalloc(all.n + 1, sizeof *si.v);
 	uint32_t *setof = xcalloc(all.n + 1, sizeof *setof);
 	for (size_t i = 0; i < all.n; i++)
@@ -805,7 +787,7 @@ void rcache_save(struct rcache *c)
 	buf_free(&f);
 	buf_free(&path);
 	free(setof);
-	free(si.slot);
+	binrec_index_free(&si.by_text);
 	free(si.v);
 	free(all.v);
 }
@@ -828,7 +810,7 @@ void rcache_free(struct rcache *c)
 	free(c->mdig);
 	free(c->mready);
 	free(c->old.v);
-	free(c->slot);
+	binrec_index_free(&c->by_rel);
 	free(c->setv);
 	free(c->setlenv);
 	free(c->setdig);
