@@ -1051,7 +1051,8 @@ static void pending_changes(struct build *b, struct json_doc *tasks)
 	struct buf *text = &tasks->text;
 	json_write(tasks->doc, 1, text);
 	buf_putc(text, '\n');
-	if (b->o->pending(b->a, repo, b->cfg.publish.branch, b->lang, text->data, text->len, &words, b->d) == 0 && words) {
+	if (b->o->pending(b->a, repo, b->cfg.publish.branch, b->lang, text->data, text->len, b->o->pending_ud, &words,
+	                  b->d) == 0 && words) {
 		value_setc(b->a, b->pending_entry, "task_changes", words);
 		value_setc(b->a, b->pending_entry, "has_task_changes", value_bool(b->a, value_len(words) > 0, (struct pos){ 0 }));
 	}

@@ -23,7 +23,8 @@ typedef int (*build_history_fn)(struct arena *a, const char *repo, const char *b
  * made whose data/tasks.json is tasks (history_pending in history.h has this
  * shape), for the changes page. */
 typedef int (*build_pending_fn)(struct arena *a, const char *repo, const char *branch, enum lang l,
-                                const char *tasks, size_t len, struct value **out, struct diags *d);
+                                const char *tasks, size_t len, void *ud, struct value **out,
+                                struct diags *d);
 
 struct build_opts {
 	const char *site_dir;   /* the folder with site.toml */
@@ -40,6 +41,7 @@ struct build_opts {
 	const char *pending_message;   /* NULL: the default message */
 	build_history_fn history;      /* NULL: no changes page */
 	build_pending_fn pending;      /* NULL: the publication being made lists no task changes */
+	void *pending_ud;              /* handed to pending */
 	/* For planpress new bulletin: the day to compute progress as of, in
 	 * place of site.toml's as_of (NULL: as usual), and a function handed
 	 * the site's data (site.plans with every task's computed state) once

@@ -128,9 +128,12 @@ int cmd_publish(const struct cli *cli, int argc, char **argv)
 	 * and the commit (build --drafts, say) cannot change what is published. */
 	if ((rc = publish_stage_open(c.publish.repo, &stage, &d)) != 0)
 		goto out;
+	/* The build compares data/tasks.json with the last publication's for
+	 * the changes page; the commit message reuses that comparison. */
+	struct revdiff_memo memo = { .a = a };
 	struct build_opts bo = { .site_dir = ".", .out_dir = stage.dir, .exe_dir = cli->exe_dir,
 	                         .publishing = 1, .pending_message = message,
-	                         .history = history_read_lang, .pending = history_pending };
+	                         .history = history_read_lang, .pending = history_pending, .pending_ud = &memo };
 	struct build_stats bs;
 	rc = build_site(&bo, &bs, &d);
 	if (rc) {
@@ -160,6 +163,7 @@ int cmd_publish(const struct cli *cli, int argc, char **argv)
 		.lang = lang_from_code(c.language),
 		.no_stat_cache = stage.temporary,
 		.own_folder = 1,
+		.memo = &memo,
 	};
 	struct publish_result res;
 	rc = publish_commit(a, &po, &start, &res, &d);
@@ -294,7 +298,7 @@ int cmd_diff(const struct cli *cli, int argc, char **argv)
 		goto out;
 	enum lang l = lang_from_code(c.language);
 	struct revdiff rd;
-	struct revdiff_opts o = { 2, l };
+	struct revdiff_opts o = { 2, l, NULL };
 	struct revdiff_pub pub[2];
 	/* One revision: what changed from it to the tip. */
 	const char *ra = revs[0], *rb = nrevs == 2 ? revs[1] : NULL;

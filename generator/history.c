@@ -209,7 +209,7 @@ int history_read_lang(struct arena *a, const char *repo_path, const char *branch
 			hcache_push(a, &hnow, key, known);
 		} else if (!e) {
 			struct revdiff rd;
-			struct revdiff_opts ro = { 0, l };
+			struct revdiff_opts ro = { 0, l, NULL };
 			if (gitutil_compare_trees(a, r, pt, t, NULL, &ro, &rd, d) == 0) {
 				struct value *ce = hentry_of(a, &rd, l);
 				sum = value_table(a, p);
@@ -409,7 +409,7 @@ static int pending_read(void *ud, int side, const struct revdiff_file *f, const 
 }
 
 int history_pending(struct arena *a, const char *repo_path, const char *branch, enum lang l,
-                    const char *tasks, size_t len, struct value **out, struct diags *d)
+                    const char *tasks, size_t len, void *ud, struct value **out, struct diags *d)
 {
 	git_repository *r = NULL;
 	git_commit *c = NULL;
@@ -440,11 +440,14 @@ int history_pending(struct arena *a, const char *repo_path, const char *branch, 
 	int has_old = git_tree_entry_bypath(&e, t, REVDIFF_TASKS) == 0;
 	if (has_old)
 		gitutil_hex(git_tree_entry_id(e), oldhex);
-	struct pending_src ps = { r, a, tasks, len };
+	/* With a memo, compared in its arena, which outlives this build. */
+	struct revdiff_memo *memo = ud;
+	struct arena *ca = memo ? memo->a : a;
+	struct pending_src ps = { r, ca, tasks, len };
 	struct revdiff_source src = { pending_read, &ps };
-	struct revdiff_opts o = { 0, l };
+	struct revdiff_opts o = { 0, l, memo };
 	struct revdiff rd;
-	if (revdiff_compare(a, &fo, has_old, &fn, 1, &src, &o, &rd, d) < 0)
+	if (revdiff_compare(ca, &fo, has_old, &fn, 1, &src, &o, &rd, d) < 0)
 		goto out;
 	*out = value_get(hentry_of(a, &rd, l), "task_changes");
 	rc = 0;

@@ -37,9 +37,11 @@ void history_remember(struct arena *a, const char *gitdir, const char *commit, e
 /* The task changes, worded in l, between the branch's tip and a
  * publication being made whose data/tasks.json is tasks (len bytes): the
  * words its commit message will list. Into *out, an array owned by a (empty
- * before the first publication). Has the shape of build_pending_fn. */
+ * before the first publication). Has the shape of build_pending_fn: ud is
+ * NULL or a struct revdiff_memo (revdiff.h) that keeps the comparison, in
+ * its own arena, for the commit message's (publish_opts.memo). */
 int history_pending(struct arena *a, const char *repo_path, const char *branch, enum lang l,
-                    const char *tasks, size_t len, struct value **out, struct diags *d);
+                    const char *tasks, size_t len, void *ud, struct value **out, struct diags *d);
 
 /* The same, worded in Chinese. */
 int history_read(struct arena *a, const char *repo_path, const char *branch,

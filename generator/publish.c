@@ -1015,7 +1015,7 @@ int publish_commit(struct arena *a, const struct publish_opts *o, const struct p
 		}
 	}
 	struct revdiff rd;
-	struct revdiff_opts ro = { 1, o->lang };
+	struct revdiff_opts ro = { 1, o->lang, o->memo };
 	if ((rc = gitutil_compare_trees(a, r, ptree, tree, o->own_folder ? o->out_dir : NULL, &ro, &rd, d)) != 0)
 		goto out;
 	rc = 2;

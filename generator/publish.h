@@ -11,6 +11,7 @@
 #include "build.h"
 #include "diag.h"
 #include "lang.h"
+#include "revdiff.h"
 
 /* Every function returns 0 on success, 1 when the content or the state of a
  * repository refuses the operation (a race lost, a tag that exists), 2 on
@@ -41,6 +42,8 @@ struct publish_opts {
 	                            * whose files are only ever replaced (a new file renamed into
 	                            * place: a new inode), never changed in place: the stat cache
 	                            * keeps even files written a moment ago */
+	struct revdiff_memo *memo; /* NULL, or the build's comparison of data/tasks.json
+	                            * (history_pending), reused when its texts are the commit's */
 };
 
 struct publish_result {

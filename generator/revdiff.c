@@ -1171,7 +1171,15 @@ int revdiff_compare(struct arena *a, const struct revdiff_file *old, size_t nold
 				goto out;
 			r->pages[k++] = pv[c].v[m];
 		}
-	if ((tasks[0] || tasks[1]) && !(tasks[0] && tasks[1] && strcmp(tasks[0]->id, tasks[1]->id) == 0)) {
+	struct revdiff_memo *memo = o->text < 2 ? o->memo : NULL;
+	if (memo && memo->has && tasks[0] && tasks[1] && strcmp(memo->id[0], tasks[0]->id) == 0 &&
+	    strcmp(memo->id[1], tasks[1]->id) == 0) {
+		r->tasks = memo->tasks;
+		r->ntasks = memo->ntasks;
+		r->multi_plan = memo->multi_plan;
+		r->as_of[0] = memo->as_of[0];
+		r->as_of[1] = memo->as_of[1];
+	} else if ((tasks[0] || tasks[1]) && !(tasks[0] && tasks[1] && strcmp(tasks[0]->id, tasks[1]->id) == 0)) {
 		const char *data[2] = { NULL, NULL };
 		size_t len[2] = { 0, 0 };
 		for (int side = 0; side < 2; side++)
@@ -1184,6 +1192,17 @@ int revdiff_compare(struct arena *a, const struct revdiff_file *old, size_t nold
 			r->as_of[0] = tl[0].as_of;
 			r->as_of[1] = tl[1].as_of;
 			compare_tasks(a, &tl[0], &tl[1], r, ps);
+		}
+		if (memo && tasks[0] && tasks[1] && memo->a == a && strlen(tasks[0]->id) < sizeof memo->id[0] &&
+		    strlen(tasks[1]->id) < sizeof memo->id[1]) {
+			strcpy(memo->id[0], tasks[0]->id);
+			strcpy(memo->id[1], tasks[1]->id);
+			memo->tasks = r->tasks;
+			memo->ntasks = r->ntasks;
+			memo->multi_plan = r->multi_plan;
+			memo->as_of[0] = r->as_of[0];
+			memo->as_of[1] = r->as_of[1];
+			memo->has = 1;
 		}
 	}
 	if (o->text > 1 && (plansf[0] || plansf[1])) {

@@ -114,11 +114,28 @@ struct revdiff_pub {
 	const char *id, *message, *date, *as_of;
 };
 
+/* The task comparison of two data/tasks.json texts, kept by their ids, so
+ * that comparing the same two again (publish: the changes page in the
+ * build, then the commit message) does not read 25 MiB twice at 10k tasks.
+ * What it keeps lives in arena a, which must outlive both comparisons. */
+struct revdiff_memo {
+	struct arena *a;
+	int has;                       /* the fields below are set */
+	char id[2][41];                /* the two texts' ids (revdiff_file.id) */
+	struct revdiff_task *tasks;
+	size_t ntasks;
+	int multi_plan;
+	const char *as_of[2];
+};
+
 struct revdiff_opts {
 	int text;      /* 0: say which pages changed; 1: also read the titles of
 	                * the pages revdiff_message names (the first few); 2: read
 	                * every page's title and compare their text */
 	enum lang lang;
+	struct revdiff_memo *memo;   /* NULL, or kept and reused when text < 2
+	                              * (text 2 also compares the tasks' numbers
+	                              * for folding) */
 };
 
 /* Compares two revisions, given as their files sorted by path (strcmp).

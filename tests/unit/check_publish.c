@@ -140,7 +140,7 @@ int main(void)
 	CHECK_INT(value_len(h), 0);
 
 	struct revdiff r;
-	struct revdiff_opts ro = { 2, LANG_ZH };
+	struct revdiff_opts ro = { 2, LANG_ZH, NULL };
 	struct revdiff_pub pub[2];
 	CHECK_INT(history_diff(a, repo, "main", first, second, &ro, &r, pub, &d), 0);
 	CHECK_INT(r.changed, 1);

@@ -67,7 +67,7 @@ static int tasks_diff(struct arena *a, const char *old, const char *new, struct 
 	const char *texts[2] = { old, new };
 	struct revdiff_file fo = { "data/tasks.json", "o" }, fn = { "data/tasks.json", "n" };
 	struct revdiff_source src = { rd_texts, texts };
-	struct revdiff_opts o = { 1, LANG_ZH };
+	struct revdiff_opts o = { 1, LANG_ZH, NULL };
 	return revdiff_compare(a, &fo, 1, &fn, 1, &src, &o, r, d);
 }
 
@@ -144,7 +144,7 @@ int main(void)
 		{ "css/style.css", "css2" }, { "data/tasks.json", "t2" }, { "index.html", "p2" }, { "new/index.html", "n1" },
 	};
 	struct revdiff_source src = { rd, NULL };
-	struct revdiff_opts o = { 2, LANG_ZH };
+	struct revdiff_opts o = { 2, LANG_ZH, NULL };
 	struct revdiff r;
 	CHECK_INT(revdiff_compare(a, old, 4, new, 4, &src, &o, &r, &d), 0);
 	CHECK_INT(r.added, 1);
@@ -281,6 +281,40 @@ int main(void)
 	CHECK_INT(tr.ntasks, 1);
 	CHECK(tr.tasks[0].change == REVDIFF_REMOVED);
 	diags_free(&td);
+
+	/* The memo: a second comparison of the same two texts (by id) reuses
+	 * the first's tasks without reading them; other texts are compared. */
+	{
+		struct revdiff_memo memo = { .a = a };
+		struct revdiff_file mo = { "data/tasks.json", "t1" }, mn = { "data/tasks.json", "t2" };
+		struct revdiff_source msrc = { rd, NULL };
+		struct revdiff_opts mopt = { 0, LANG_ZH, &memo };
+		struct revdiff m1, m2;
+		CHECK_INT(revdiff_compare(a, &mo, 1, &mn, 1, &msrc, &mopt, &m1, &d), 0);
+		CHECK(memo.has);
+		CHECK_STR(memo.id[0], "t1");
+		CHECK_INT(m1.ntasks, 3);
+		const char *texts[2] = { "not json", "not json" };   /* read again: warnings, no tasks */
+		struct revdiff_source mbad = { rd_texts, texts };
+		mopt.text = 1;
+		size_t before = d.n;
+		CHECK_INT(revdiff_compare(a, &mo, 1, &mn, 1, &mbad, &mopt, &m2, &d), 0);
+		CHECK_INT(d.n, before);
+		CHECK_INT(m2.ntasks, 3);
+		CHECK_STR(task_words(a, &m2, 0), task_words(a, &m1, 0));
+		CHECK_STR(m2.as_of[1], "2019-06-30");
+		/* Other ids: compared afresh. */
+		struct revdiff_file mo2 = { "data/tasks.json", "t2" }, mn2 = { "data/tasks.json", "t1" };
+		CHECK_INT(revdiff_compare(a, &mo2, 1, &mn2, 1, &msrc, &mopt, &m2, &d), 0);
+		CHECK_INT(m2.ntasks, 3);
+		CHECK_STR(memo.id[0], "t2");
+		CHECK_STR(m2.as_of[1], "2019-03-31");
+		/* Text 2 neither uses nor fills it. */
+		memo.has = 0;
+		mopt.text = 2;
+		CHECK_INT(revdiff_compare(a, &mo, 1, &mn, 1, &msrc, &mopt, &m2, &d), 0);
+		CHECK(!memo.has);
+	}
 	buf_free(&b);
 	diags_free(&d);
 	arena_free(a);
