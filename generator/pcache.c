@@ -1,41 +1,19 @@
-/* pcache.c: the parse cache's file: a header and the program's digest, then
- * one record per page: its path, the key of its text, where its body starts
- * and its front matter as a tree (kind, flags, line and column, then the
- * scalar or the elements), lengths and numbers as variable-length integers. */
+/* pcache.c: the parse cache's records (a path cache, pathcache.h): where
+ * the page's body starts, then its front matter as a tree (kind, flags,
+ * line and column, then the scalar or the elements), lengths and numbers
+ * as variable-length integers. */
 #include "pcache.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "binrec.h"
 #include "buf.h"
-#include "output.h"
+#include "pathcache.h"
 #include "xalloc.h"
 
-/* A record of the file read at open. */
-struct rec {
-	const char *path;
-	size_t pathlen;
-	unsigned char key[DIGEST_LEN];
-	size_t body_off;
-	const unsigned char *tree;
-	size_t treelen;
-	unsigned char used;        /* looked up and found in this build */
-};
-
 struct pcache {
-	char *path;
-	unsigned char global[DIGEST_LEN];
-	struct buf file;
-	struct rec *rec;
-	size_t nrec;
-	struct binrec_index by_path;
-	int jobs;
-	struct buf *made;          /* per thread: new records, in the file's form */
-	size_t *nmade;
+	struct pathcache *pc;
 };
 
 /* ---- the record format ------------------------------------------------------ */
@@ -191,151 +169,54 @@ static struct value *get_value(struct binrec_rd *r, struct arena *a, const char 
 
 /* ---- the file ---------------------------------------------------------------- */
 
-/* One record from r into e; 0, or -1 when the bytes are not one. */
-static int get_rec(struct binrec_rd *r, struct rec *e)
-{
-	uint64_t pl = binrec_var(r);
-	e->path = binrec_bytes(r, pl);
-	e->pathlen = (size_t)pl;
-	const void *key = binrec_bytes(r, DIGEST_LEN);
-	if (key)
-		memcpy(e->key, key, DIGEST_LEN);
-	e->body_off = (size_t)binrec_var(r);
-	uint64_t tl = binrec_var(r);
-	e->tree = binrec_bytes(r, tl);
-	e->treelen = (size_t)tl;
-	e->used = 0;
-	return r->bad ? -1 : 0;
-}
-
-static void read_file(struct pcache *c)
-{
-	size_t hl = strlen(PCACHE_HEADER);
-	if (buf_read_file_max(&c->file, c->path, PCACHE_MAX_FILE) < 0 || c->file.len < hl + DIGEST_LEN ||
-	    memcmp(c->file.data, PCACHE_HEADER, hl) != 0 || memcmp(c->file.data + hl, c->global, DIGEST_LEN) != 0)
-		return;
-	struct binrec_rd r = { (const unsigned char *)c->file.data + hl + DIGEST_LEN,
-	                (const unsigned char *)c->file.data + c->file.len, 0 };
-	uint64_t n = binrec_var(&r);
-	if (r.bad || n > c->file.len)
-		return;
-	c->rec = xcalloc((size_t)n + 1, sizeof *c->rec);
-	for (uint64_t i = 0; i < n; i++)
-		if (get_rec(&r, &c->rec[i]) < 0)
-			return;
-	if (r.p != r.end)
-		return;
-	c->nrec = (size_t)n;
-}
-
 struct pcache *pcache_open(const char *site_dir, const unsigned char global[DIGEST_LEN], int jobs)
 {
 	struct pcache *c = xcalloc(1, sizeof *c);
-	struct buf p = BUF_INIT;
-	buf_printf(&p, "%s/%s", site_dir, PCACHE_FILE);
-	c->path = buf_detach(&p, NULL);
-	memcpy(c->global, global, DIGEST_LEN);
-	c->jobs = jobs > 0 ? jobs : 1;
-	c->made = xcalloc((size_t)c->jobs, sizeof *c->made);
-	c->nmade = xcalloc((size_t)c->jobs, sizeof *c->nmade);
-	read_file(c);
-	binrec_index_init(&c->by_path, c->nrec);
-	for (size_t i = 0; i < c->nrec; i++)
-		binrec_index_add(&c->by_path, c->rec[i].path, c->rec[i].pathlen, i);
+	c->pc = pathcache_open(site_dir, PCACHE_FILE, PCACHE_HEADER, global, PCACHE_MAX_FILE, jobs);
 	return c;
-}
-
-/* binrec_index_find's test: record i is the one of path. */
-static int same_path(const void *ud, size_t i, const char *path, size_t len)
-{
-	const struct rec *e = &((const struct pcache *)ud)->rec[i];
-	return e->pathlen == len && memcmp(e->path, path, len) == 0;
 }
 
 int pcache_get(struct pcache *c, struct arena *a, const char *path, const char *src, size_t len,
                struct pcache_key *key, struct value **meta, size_t *body_off)
 {
-	struct digest h;
-	size_t pl = strlen(path);
-	digest_init(&h);
-	digest_u64(&h, pl);
-	digest_feed(&h, path, pl);
-	digest_feed(&h, src, len);
-	digest_final(&h, key->d);
-	size_t at = binrec_index_find(&c->by_path, path, pl, same_path, c);
-	if (at) {
-		struct rec *e = &c->rec[at - 1];
-		if (memcmp(e->key, key->d, DIGEST_LEN) != 0 || e->body_off > len)
-			return 0;
-		struct binrec_rd r = { e->tree, e->tree + e->treelen, 0 };
-		struct value *v = get_value(&r, a, path, 0);
-		if (!v || r.p != r.end || v->kind != V_TABLE)
-			return 0;
-		*meta = v;
-		*body_off = e->body_off;
-		e->used = 1;
-		return 1;
-	}
-	return 0;
+	pathcache_key(path, src, len, key->d);
+	struct pathcache_hit hit;
+	if (!pathcache_find(c->pc, path, key->d, &hit))
+		return 0;
+	struct binrec_rd r = binrec_rd(hit.body, hit.len);
+	uint64_t off = binrec_var(&r);
+	if (r.bad || off > len)
+		return 0;
+	struct value *v = get_value(&r, a, path, 0);
+	if (!v || r.p != r.end || v->kind != V_TABLE)
+		return 0;
+	*meta = v;
+	*body_off = (size_t)off;
+	pathcache_keep(c->pc, &hit);
+	return 1;
 }
 
 void pcache_put(struct pcache *c, int worker, const char *path, const struct pcache_key *key,
                 size_t len, const struct value *meta, size_t body_off)
 {
-	struct buf tree = BUF_INIT;
-	put_value(&tree, meta);
-	if (tree.len <= PCACHE_MAX_GROWTH * (len + 64)) {
-		struct buf *b = &c->made[worker];
-		binrec_put_str(b, path, strlen(path));
-		buf_put(b, key->d, DIGEST_LEN);
-		binrec_put_var(b, body_off);
-		binrec_put_str(b, tree.data ? tree.data : "", tree.len);
-		c->nmade[worker]++;
-	}
-	buf_free(&tree);
+	struct buf body = BUF_INIT;
+	binrec_put_var(&body, body_off);
+	put_value(&body, meta);
+	if (body.len <= PCACHE_MAX_GROWTH * (len + 64))
+		pathcache_put(c->pc, worker, path, key->d, body.data, body.len);
+	buf_free(&body);
 }
 
 void pcache_save(struct pcache *c)
 {
-	if (!c)
-		return;
-	size_t used = 0, made = 0;
-	for (size_t i = 0; i < c->nrec; i++)
-		used += c->rec[i].used;
-	for (int w = 0; w < c->jobs; w++)
-		made += c->nmade[w];
-	if (!made && used == c->nrec)
-		return;   /* the file holds exactly this build's pages */
-	struct buf f = BUF_INIT;
-	buf_puts(&f, PCACHE_HEADER);
-	buf_put(&f, c->global, DIGEST_LEN);
-	binrec_put_var(&f, used + made);
-	for (size_t i = 0; i < c->nrec; i++) {
-		const struct rec *e = &c->rec[i];
-		if (!e->used)
-			continue;
-		binrec_put_str(&f, e->path, e->pathlen);
-		buf_put(&f, e->key, DIGEST_LEN);
-		binrec_put_var(&f, e->body_off);
-		binrec_put_str(&f, (const char *)e->tree, e->treelen);
-	}
-	for (int w = 0; w < c->jobs; w++)
-		buf_put(&f, c->made[w].data ? c->made[w].data : "", c->made[w].len);
-	(void)binrec_write(c->path, &f);
-	buf_free(&f);
+	if (c)
+		pathcache_save(c->pc);
 }
 
 void pcache_free(struct pcache *c)
 {
 	if (!c)
 		return;
-	for (int w = 0; w < c->jobs; w++)
-		buf_free(&c->made[w]);
-	free(c->made);
-	free(c->nmade);
-	free(c->rec);
-	binrec_index_free(&c->by_path);
-	buf_free(&c->file);
-	free(c->path);
+	pathcache_free(c->pc);
 	free(c);
 }

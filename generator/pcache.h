@@ -15,7 +15,7 @@
 #include "value.h"
 
 #define PCACHE_FILE ".planpress/parse-cache"
-#define PCACHE_HEADER "planpress-parse-cache 1\n"
+#define PCACHE_HEADER "planpress-parse-cache 2\n"
 /* A cache file larger than this is not read (10k pages keep about 8 MiB). */
 #define PCACHE_MAX_FILE (512u << 20)
 /* Nesting a record may hold: above what the parsers allow (FM_MAX_DEPTH 64,
