@@ -32,6 +32,10 @@ struct cli_command {
 /* Prints "planpress: " + the message + a hint to stderr; returns CLI_USAGE. */
 int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* --jobs N (or -j N) at argv[*i]: reads N from the next argument (*i moves
+ * to it) into *jobs. 0, or CLI_USAGE after saying what is wrong. */
+int cli_jobs(int argc, char **argv, int *i, int *jobs);
+
 /* A path named on the command line, as the process (now in the site's
  * root) must open it: arg itself when absolute or when planpress did not
  * move, else the start folder joined to it. The caller frees the result. */

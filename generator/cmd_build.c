@@ -36,13 +36,9 @@ static int run(const struct cli *cli, int argc, char **argv, int check)
 		} else if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) {
 			quiet = 1;
 		} else if (strcmp(a, "--jobs") == 0 || strcmp(a, "-j") == 0) {
-			char *end;
-			if (++i >= argc)
-				return cli_usage_error("%s needs a number", a);
-			long n = strtol(argv[i], &end, 10);
-			if (*end || n < 1 || n > 1024)
-				return cli_usage_error("--jobs must be 1..1024, got '%s'", argv[i]);
-			jobs = (int)n;
+			int rc = cli_jobs(argc, argv, &i, &jobs);
+			if (rc)
+				return rc;
 		} else {
 			return cli_usage_error("%s: unknown option or argument '%s'", argv[0], a);
 		}

@@ -172,6 +172,19 @@ int cli_usage_error(const char *fmt, ...)
 	return CLI_USAGE;
 }
 
+int cli_jobs(int argc, char **argv, int *i, int *jobs)
+{
+	const char *opt = argv[*i];
+	if (++*i >= argc)
+		return cli_usage_error("%s needs a number", opt);
+	char *end;
+	long n = strtol(argv[*i], &end, 10);
+	if (*end || n < 1 || n > 1024)
+		return cli_usage_error("--jobs must be 1..1024, got '%s'", argv[*i]);
+	*jobs = (int)n;
+	return 0;
+}
+
 static char *exe_dir(void)
 {
 	char buf[PATH_MAX];
