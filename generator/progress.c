@@ -222,6 +222,7 @@ struct task {
 	struct value *v;
 	struct plan *plan;
 	const struct value *id, *number, *title, *url, *plan_id, *lead;
+	const struct value *support;   /* NULL: none */
 	const char *section;   /* NULL: none */
 	struct date start, due;
 	struct num weight, progress, init_progress;
@@ -281,8 +282,10 @@ struct plan {
 struct unit_group {
 	const char *name;
 	size_t len;
-	struct task **tasks;
+	struct task **tasks;     /* the tasks it leads */
 	size_t n, cap;
+	struct task **sup;       /* the tasks it supports */
+	size_t ns, capsup;
 	const char *slug;
 };
 
@@ -397,11 +400,11 @@ static void *grow(struct arena *a, void *p, size_t *cap, size_t n, size_t size)
 static const char *label(const struct run *r, const char *word)
 {
 	static const char *const words[] = { "not_started", "in_progress", "done", "delayed", "cancelled",
-	                                     "red", "amber", "green", "grey", NULL };
+	                                     "red", "amber", "green", "grey", "lead", "support", NULL };
 	static const char *const zh[] = { "未开始", "进行中", "已完成", "已延期", "已取消",
-	                                  "红灯", "黄灯", "绿灯", "灰灯" };
+	                                  "红灯", "黄灯", "绿灯", "灰灯", "牵头", "配合" };
 	static const char *const en[] = { "not started", "in progress", "done", "delayed", "cancelled",
-	                                  "red", "amber", "green", "grey" };
+	                                  "red", "amber", "green", "grey", "lead", "support" };
 	for (size_t i = 0; words[i]; i++)
 		if (strcmp(word, words[i]) == 0)
 			return r->en ? en[i] : zh[i];
@@ -601,6 +604,12 @@ static int read_task(struct run *r, struct plan *pl, struct value *tv, struct ta
 		return 0;
 	for (size_t i = 0; i < value_len(t->lead); i++)
 		if (value_at(t->lead, i)->kind != V_STRING)
+			return 0;
+	t->support = value_get(tv, "support");
+	if (t->support && t->support->kind != V_ARRAY)
+		return 0;
+	for (size_t i = 0; t->support && i < value_len(t->support); i++)
+		if (value_at(t->support, i)->kind != V_STRING)
 			return 0;
 	if (!date_field(tv, "start", 0, &t->start) || !date_field(tv, "due", 0, &t->due))
 		return 0;
@@ -1329,7 +1338,8 @@ static int unit_cmp(const void *pa, const void *pb)
 	return c ? c : (a->len > b->len) - (a->len < b->len);
 }
 
-/* group_units(tasks): lead units sorted by name, each with its tasks. */
+/* group_units(tasks): units, lead or supporting, sorted by name, each
+ * with the tasks it leads and the tasks it supports. */
 static struct unit_group *group_units(struct run *r, struct task **tasks, size_t n, size_t *nout)
 {
 	struct names idx;
@@ -1337,23 +1347,31 @@ static struct unit_group *group_units(struct run *r, struct task **tasks, size_t
 	struct unit_group *g = NULL;
 	names_init(&idx, 16);
 	for (size_t i = 0; i < n; i++) {
-		const struct value *lead = tasks[i]->lead;
-		for (size_t k = 0; k < value_len(lead); k++) {
-			const struct value *u = value_at(lead, k);
-			void **hit = names_get(&idx, u->u.str.s, u->u.str.len);
-			size_t gi;
-			if (hit) {
-				gi = (size_t)(uintptr_t)*hit;
-			} else {
-				g = grow(r->t, g, &cap, ng, sizeof *g);
-				gi = ng++;
-				memset(&g[gi], 0, sizeof g[gi]);
-				g[gi].name = u->u.str.s;
-				g[gi].len = u->u.str.len;
-				names_put(&idx, u->u.str.s, u->u.str.len, (void *)(uintptr_t)gi);
+		for (int role = 0; role < 2; role++) {
+			const struct value *list = role ? tasks[i]->support : tasks[i]->lead;
+			for (size_t k = 0; list && k < value_len(list); k++) {
+				const struct value *u = value_at(list, k);
+				void **hit = names_get(&idx, u->u.str.s, u->u.str.len);
+				size_t gi;
+				if (hit) {
+					gi = (size_t)(uintptr_t)*hit;
+				} else {
+					g = grow(r->t, g, &cap, ng, sizeof *g);
+					gi = ng++;
+					memset(&g[gi], 0, sizeof g[gi]);
+					g[gi].name = u->u.str.s;
+					g[gi].len = u->u.str.len;
+					names_put(&idx, u->u.str.s, u->u.str.len, (void *)(uintptr_t)gi);
+				}
+				struct unit_group *gr = &g[gi];
+				if (role) {
+					gr->sup = grow(r->t, gr->sup, &gr->capsup, gr->ns, sizeof *gr->sup);
+					gr->sup[gr->ns++] = tasks[i];
+				} else {
+					gr->tasks = grow(r->t, gr->tasks, &gr->cap, gr->n, sizeof *gr->tasks);
+					gr->tasks[gr->n++] = tasks[i];
+				}
 			}
-			g[gi].tasks = grow(r->t, g[gi].tasks, &g[gi].cap, g[gi].n, sizeof *g[gi].tasks);
-			g[gi].tasks[g[gi].n++] = tasks[i];
 		}
 	}
 	free(idx.v);
@@ -1361,6 +1379,18 @@ static struct unit_group *group_units(struct run *r, struct task **tasks, size_t
 		qsort(g, ng, sizeof *g, unit_cmp);
 	*nout = ng;
 	return g;
+}
+
+/* ids(tasks): the tasks' ids, in order. */
+static struct value *id_list(struct run *r, struct task **tasks, size_t n)
+{
+	if (!n)
+		return empty_array(r);
+	struct value *out = array_new(r);
+	value_reserve(r->a, out, n);
+	for (size_t i = 0; i < n; i++)
+		value_push(r->a, out, vstr_once(r, &tasks[i]->sid, tasks[i]->id));
+	return out;
 }
 
 static const char *unit_url(struct run *r, const char *slug)
@@ -1610,11 +1640,16 @@ static struct value *plan_value(struct run *r, struct plan *pl, struct names *sl
 	struct value *by_unit = array_new(r);
 	for (size_t i = 0; i < nu; i++) {
 		const char *slug = *names_get(slugs, units[i].name, units[i].len);
-		struct kv kv[] = { { "unit", value_string_ref(a, units[i].name, units[i].len, nopos) },
+		struct unit_group *g = &units[i];
+		struct kv kv[] = { { "unit", value_string_ref(a, g->name, g->len, nopos) },
 		                   { "slug", vcstr(r, slug) }, { "url", vcstr(r, unit_url(r, slug)) },
-		                   { "progress", vnum(r, summary(units[i].tasks, units[i].n)) },
-		                   { "count", vint(r, (int64_t)units[i].n) } };
-		value_push(a, by_unit, table_new(r, kv, 5));
+		                   { "progress", vnum(r, summary(g->tasks, g->n)) },
+		                   { "count", vint(r, (int64_t)g->n) }, { "leads", vbool(r, g->n > 0) },
+		                   { "lead_tasks", id_list(r, g->tasks, g->n) },
+		                   { "support_progress", vnum(r, summary(g->sup, g->ns)) },
+		                   { "support_count", vint(r, (int64_t)g->ns) }, { "supports", vbool(r, g->ns > 0) },
+		                   { "support_tasks", id_list(r, g->sup, g->ns) } };
+		value_push(a, by_unit, table_new(r, kv, sizeof kv / sizeof *kv));
 	}
 	struct value *overdue = array_new(r), *at_risk = array_new(r);
 	for (size_t i = 0; i < pl->ntasks; i++) {
@@ -1639,6 +1674,41 @@ static struct value *plan_value(struct run *r, struct plan *pl, struct names *sl
 	};
 	milestone_lists(r, pl, &kv[13], &kv[14], &kv[15]);
 	return table_merge(r, pl->v, kv, sizeof kv / sizeof *kv);
+}
+
+/* ---- units ----------------------------------------------------------------------------- */
+
+/* The tasks' refs, in order (a new list, as Lua makes one per unit). */
+static struct value *ref_list(struct run *r, struct task **tasks, size_t n)
+{
+	struct value *out = array_new(r);
+	value_reserve(r->a, out, n);
+	for (size_t i = 0; i < n; i++)
+		value_push(r->a, out, tasks[i]->ref);
+	return out;
+}
+
+/* due_soon(g): g's open tasks, led then supported, due within SOON days of
+ * as_of, sorted by due. */
+static struct value *due_soon(struct run *r, struct unit_group *g)
+{
+	struct dated *v = arena_alloc(r->t, (g->n + g->ns + 1) * sizeof *v);
+	size_t n = 0;
+	for (int role = 0; role < 2; role++) {
+		struct task **list = role ? g->sup : g->tasks;
+		size_t len = role ? g->ns : g->n;
+		const char *word = role ? "support" : "lead";
+		for (size_t i = 0; i < len; i++) {
+			struct task *t = list[i];
+			if (!t->due.s[0] || closed(t->status) || t->days_left < 0 || t->days_left > SOON)
+				continue;
+			struct kv kv[] = { { "days", vint(r, t->days_left) }, { "due", vdate(r, &t->due) },
+			                   { "due_text", date_text(r, &t->due) }, { "role", vcstr(r, word) },
+			                   { "role_text", vcstr(r, label(r, word)) }, { "task", t->ref } };
+			v[n++] = (struct dated){ &t->due, table_new(r, kv, sizeof kv / sizeof *kv), NULL };
+		}
+	}
+	return dated_array(r, v, n);
 }
 
 /* ---- the hook ---------------------------------------------------------------------------- */
@@ -1782,15 +1852,15 @@ static int compute(struct run *r, struct value *site, struct value **out)
 	struct value *units = array_new(r);
 	for (size_t i = 0; i < r->nunits; i++) {
 		struct unit_group *g = &r->units[i];
-		struct value *list = array_new(r);
-		value_reserve(a, list, g->n);
-		for (size_t k = 0; k < g->n; k++)
-			value_push(a, list, g->tasks[k]->ref);
 		struct kv kv[] = { { "name", value_string_ref(a, g->name, g->len, nopos) },
 		                   { "slug", vcstr(r, g->slug) }, { "url", vcstr(r, unit_url(r, g->slug)) },
-		                   { "tasks", list }, { "progress", vnum(r, summary(g->tasks, g->n)) },
-		                   { "counts", counts(r, g->tasks, g->n) } };
-		value_push(a, units, table_new(r, kv, 6));
+		                   { "tasks", ref_list(r, g->tasks, g->n) }, { "progress", vnum(r, summary(g->tasks, g->n)) },
+		                   { "counts", counts(r, g->tasks, g->n) }, { "leads", vbool(r, g->n > 0) },
+		                   { "support_tasks", ref_list(r, g->sup, g->ns) },
+		                   { "support_progress", vnum(r, summary(g->sup, g->ns)) },
+		                   { "support_counts", counts(r, g->sup, g->ns) }, { "supports", vbool(r, g->ns > 0) },
+		                   { "due_soon", due_soon(r, g) } };
+		value_push(a, units, table_new(r, kv, sizeof kv / sizeof *kv));
 	}
 	free(slugs.v);
 	struct value *overdue = array_new(r);

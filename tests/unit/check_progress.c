@@ -356,6 +356,42 @@ static void check_ref(const struct value *r, const char *id, const char *rag)
 	      value_get(r, "number") && value_get(r, "plan_title"));
 }
 
+/* units-2019: 1 leads to 镇卫生院, supported by 街道财政所 and 社区党委,
+ * 2019-01-01 .. 07-20, 40 %; 3 done, supported by 街道综治中心. */
+static void check_units_plan(const struct value *site)
+{
+	const struct value *p = plan(site, "units-2019"), *l;
+	CHECK(p != NULL);
+	/* (40 + 100)/2 = 70; line 2019-01-01 .. 12-31 at 06-30: 100*180/364 = 49.5 → 49 */
+	CHECK_I(p, "progress", 70);
+	CHECK_I(p, "expected", 49);
+	/* task 1: line 100*180/200 = 90; 40 < 90 - 15: at risk, amber */
+	CHECK_I(task(site, "units-2019/1"), "expected", 90);
+	CHECK_I(task(site, "units-2019/1"), "days_left", 20);
+	CHECK_S(task(site, "units-2019/1"), "rag", "amber");
+	CHECK_S(p, "rag", "amber");
+	/* by_unit: every unit of the plan, bytewise; three only support */
+	l = value_get(p, "by_unit");
+	CHECK_INT(len(l), 4);
+	CHECK_S(nth(l, 0), "unit", "社区党委");
+	CHECK_I(nth(l, 0), "count", 0);
+	CHECK_I(nth(l, 0), "progress", 0);
+	CHECK_B(nth(l, 0), "leads", 0);
+	CHECK_INT(len(value_get(nth(l, 0), "lead_tasks")), 0);
+	CHECK_I(nth(l, 0), "support_count", 1);
+	CHECK_I(nth(l, 0), "support_progress", 40);
+	CHECK_S(nth(l, 1), "unit", "街道综治中心");
+	CHECK_I(nth(l, 1), "support_progress", 100);
+	CHECK_S(nth(l, 2), "unit", "街道财政所");
+	CHECK_I(nth(l, 2), "support_count", 1);
+	CHECK_S(nth(l, 3), "unit", "镇卫生院");
+	CHECK_I(nth(l, 3), "count", 2);
+	CHECK_I(nth(l, 3), "progress", 70);
+	CHECK_B(nth(l, 3), "leads", 1);
+	CHECK_I(nth(l, 3), "support_count", 0);
+	CHECK_B(nth(l, 3), "supports", 0);
+}
+
 static void check_plans(const struct value *site)
 {
 	const struct value *p = plan(site, "demo-2019"), *l;
@@ -405,6 +441,16 @@ static void check_plans(const struct value *site)
 	CHECK_I(nth(l, 1), "count", 3);
 	CHECK_S(nth(l, 2), "unit", "街道综治中心");
 	CHECK_I(nth(l, 2), "progress", 90);
+	/* supporting units: 街道综治中心 supports task 3 (10) in this plan */
+	CHECK_I(nth(l, 2), "support_count", 1);
+	CHECK_I(nth(l, 2), "support_progress", 10);
+	CHECK_B(nth(l, 2), "supports", 1);
+	CHECK_S(nth(value_get(nth(l, 2), "support_tasks"), 0), "", "demo-2019/3");
+	CHECK_INT(len(value_get(nth(l, 2), "lead_tasks")), 3);
+	CHECK_S(nth(value_get(nth(l, 2), "lead_tasks"), 2), "", "demo-2019/8");
+	CHECK_I(nth(l, 0), "support_count", 0);
+	CHECK_B(nth(l, 0), "supports", 0);
+	CHECK_B(nth(l, 0), "leads", 1);
 	CHECK_S(nth(l, 3), "unit", "街道财政所");
 	CHECK_I(nth(l, 3), "progress", 0);
 	CHECK_I(nth(l, 3), "count", 1);
@@ -531,9 +577,11 @@ static void check_bulletins(const struct value *site)
 static void check_site(const struct value *site)
 {
 	const struct value *l = value_get(site, "units"), *u;
-	/* 社区党委: 3, 5 → 10; 街道党建办: 1, 3, 6 → 26; 街道综治中心: 2, 4, 8 → 90;
-	 * 街道财政所: demo 7 and late/1: (0 + 10)/2 = 5 */
-	CHECK_INT(len(l), 4);
+	/* Lead: 社区党委: 3, 5 → 10; 街道党建办: 1, 3, 6 → 26; 街道综治中心: 2, 4, 8 → 90;
+	 * 街道财政所: demo 7 and late/1: (0 + 10)/2 = 5; 镇卫生院 (e9…, last):
+	 * units/1, units/3. Support: 社区党委 and 街道财政所 units/1; 街道综治中心
+	 * demo/3 and units/3; 街道党建办 and 镇卫生院 none. */
+	CHECK_INT(len(l), 5);
 	u = nth(l, 0);
 	CHECK_S(u, "name", "社区党委");
 	CHECK_S(u, "url", "units/社区党委/index.html");
@@ -542,21 +590,66 @@ static void check_site(const struct value *site)
 	CHECK_I(u, "counts.delayed", 1);
 	CHECK_I(u, "counts.at_risk", 1);
 	CHECK_INT(len(value_get(u, "tasks")), 2);
+	CHECK_B(u, "leads", 1);
+	/* supports units/1 only: 40, at risk (expected 90, see check_units_plan) */
+	CHECK_B(u, "supports", 1);
+	CHECK_INT(len(value_get(u, "support_tasks")), 1);
+	CHECK_S(nth(value_get(u, "support_tasks"), 0), "id", "units-2019/1");
+	CHECK_I(u, "support_progress", 40);
+	CHECK_I(u, "support_counts.total", 1);
+	CHECK_I(u, "support_counts.at_risk", 1);
+	/* due in 30 days of 2019-06-30: units/1 (2019-07-20, 20 days), as support;
+	 * its own 3 (2020-01-31) and 5 (2020-06-30) are later */
+	CHECK_INT(len(value_get(u, "due_soon")), 1);
+	CHECK_S(nth(value_get(u, "due_soon"), 0), "role", "support");
+	CHECK_S(nth(value_get(u, "due_soon"), 0), "role_text", "配合");
+	CHECK_I(nth(value_get(u, "due_soon"), 0), "days", 20);
+	CHECK_S(nth(value_get(u, "due_soon"), 0), "due", "2019-07-20");
+	CHECK_S(nth(value_get(u, "due_soon"), 0), "task.id", "units-2019/1");
 	u = nth(l, 1);
 	CHECK_S(u, "name", "街道党建办");
 	CHECK_I(u, "progress", 26);
 	CHECK_I(u, "counts.cancelled", 1);
 	CHECK_I(u, "counts.in_progress", 2);
+	CHECK_B(u, "supports", 0);
+	CHECK_INT(len(value_get(u, "support_tasks")), 0);
+	CHECK_I(u, "support_progress", 0);
+	CHECK_I(u, "support_counts.total", 0);
+	CHECK_INT(len(value_get(u, "due_soon")), 0);
 	u = nth(l, 2);
 	CHECK_I(u, "progress", 90);
 	CHECK_I(u, "counts.done", 2);
 	CHECK_I(u, "counts.overdue", 1);
+	/* supports demo/3 (10, weight 3, at risk) and units/3 (100, done):
+	 * (30 + 100)/4 = 32.5 → 33. Nothing due soon: its overdue 2 is past,
+	 * 4 and units/3 are done, 8 has no due, demo/3 is 2020-01-31. */
+	CHECK_I(u, "support_progress", 33);
+	CHECK_I(u, "support_counts.total", 2);
+	CHECK_I(u, "support_counts.done", 1);
+	CHECK_I(u, "support_counts.at_risk", 1);
+	CHECK_INT(len(value_get(u, "due_soon")), 0);
 	u = nth(l, 3);
 	CHECK_S(u, "name", "街道财政所");
 	CHECK_I(u, "progress", 5);
 	CHECK_INT(len(value_get(u, "tasks")), 2);
 	CHECK_S(nth(value_get(u, "tasks"), 1), "id", "late-2018/1");
 	CHECK_S(nth(value_get(u, "tasks"), 1), "plan_title", "滞后计划（2018—2019年）");
+	CHECK_I(u, "support_progress", 40);
+	CHECK_INT(len(value_get(u, "due_soon")), 1);
+	CHECK_S(nth(value_get(u, "due_soon"), 0), "role", "support");
+	/* leads units/1 (40) and units/3 (100, done): 70; supports nothing */
+	u = nth(l, 4);
+	CHECK_S(u, "name", "镇卫生院");
+	CHECK_S(u, "url", "units/镇卫生院/index.html");
+	CHECK_I(u, "progress", 70);
+	CHECK_I(u, "counts.total", 2);
+	CHECK_I(u, "counts.done", 1);
+	CHECK_I(u, "counts.at_risk", 1);
+	CHECK_B(u, "leads", 1);
+	CHECK_B(u, "supports", 0);
+	CHECK_INT(len(value_get(u, "due_soon")), 1);
+	CHECK_S(nth(value_get(u, "due_soon"), 0), "role", "lead");
+	CHECK_S(nth(value_get(u, "due_soon"), 0), "due_text", "2019年7月20日");
 	/* overdue over all plans: task 2 only (late/1 has no due) */
 	CHECK_INT(len(value_get(site, "overdue")), 1);
 	check_ref(nth(value_get(site, "overdue"), 0), "demo-2019/2", "red");
@@ -686,6 +779,7 @@ int main(void)
 		}
 		check_tasks(r.site);
 		check_plans(r.site);
+		check_units_plan(r.site);
 		check_bulletins(r.site);
 		check_site(r.site);
 		check_stable(r.site);
