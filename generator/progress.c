@@ -213,10 +213,19 @@ struct point {
 	const char *status;
 	const struct value *note;   /* NULL: none */
 	struct bulletin *b;         /* NULL: the first point */
+	struct ext *ext;            /* NULL: none granted */
 };
 
 struct plan;
 struct bulletin;
+
+/* An extension (延期) an update grants: one table wherever it is stored. */
+struct ext {
+	struct date due, prev;         /* the new deadline and the one before */
+	const struct value *reason;    /* NULL: none */
+	struct bulletin *b;
+	struct value *v;               /* made once, by ext_value */
+};
 
 struct task {
 	struct value *v;
@@ -225,6 +234,9 @@ struct task {
 	const struct value *support;   /* NULL: none */
 	const char *section;   /* NULL: none */
 	struct date start, due;
+	struct date due_original;   /* due before any extension */
+	struct ext **exts;          /* the extensions granted, oldest first */
+	size_t nexts, capexts;
 	struct num weight, progress, init_progress;
 	const char *status, *init_status;
 	struct milestone *ms;
@@ -254,6 +266,9 @@ struct update {
 	int has_progress;
 	struct num progress;
 	const char *status;     /* NULL: none */
+	struct date due;        /* an extension's new deadline; due.s[0] == 0: none */
+	const struct value *reason;
+	struct ext *ext;        /* what apply_bulletins made of due */
 	/* what apply_bulletins stores */
 	struct num prev_progress, new_progress;
 	const char *prev_status, *new_status;
@@ -613,6 +628,7 @@ static int read_task(struct run *r, struct plan *pl, struct value *tv, struct ta
 			return 0;
 	if (!date_field(tv, "start", 0, &t->start) || !date_field(tv, "due", 0, &t->due))
 		return 0;
+	t->due_original = t->due;
 	const struct value *st = value_get(tv, "status");
 	if (!ok || !num_of(value_get(tv, "weight"), &t->weight) || !num_of(value_get(tv, "progress"), &t->progress) ||
 	    !st || st->kind != V_STRING || !is_status(st->u.str.s))
@@ -749,6 +765,9 @@ static int read_bulletins(struct run *r, const struct value *buls)
 			if (!ok || (st && !is_status(st->u.str.s)))
 				return 0;
 			u->status = st ? st->u.str.s : NULL;
+			u->reason = str_field(u->v, "reason", 0, &ok);
+			if (!ok || !date_field(u->v, "due", 0, &u->due))
+				return 0;
 			u->note = value_get(u->v, "note");
 			u->actuals = value_get(u->v, "actuals");
 			u->mdone = value_get(u->v, "milestones_done");
@@ -813,6 +832,15 @@ static void apply_bulletins(struct run *r, struct names *by_id)
 				t->status = u->status;
 			u->new_progress = t->progress;
 			u->new_status = t->status;
+			struct ext *e = NULL;
+			if (u->due.s[0]) {
+				e = arena_alloc(r->t, sizeof *e);
+				*e = (struct ext){ .due = u->due, .prev = t->due, .reason = u->reason, .b = b };
+				t->due = u->due;
+				t->exts = grow(r->t, t->exts, &t->capexts, t->nexts, sizeof *t->exts);
+				t->exts[t->nexts++] = e;
+				u->ext = e;
+			}
 			for (size_t j = 0; u->mdone && j < value_len(u->mdone); j++) {
 				const struct value *what = value_at(u->mdone, j);
 				int found = 0;
@@ -844,7 +872,7 @@ static void apply_bulletins(struct run *r, struct names *by_id)
 				}
 			}
 			struct point p = { .date = b->date, .date_text = b->date_text, .progress = t->progress,
-			                   .status = t->status, .note = u->note, .b = b };
+			                   .status = t->status, .note = u->note, .b = b, .ext = e };
 			push_point(r, t, &p);
 			/* #tb == 0 or tb[#tb].url ~= b.url */
 			const struct value *lu = t->nbul ? t->bul[t->nbul - 1]->url : NULL;
@@ -1108,6 +1136,26 @@ static struct value *counts(struct run *r, struct task **tasks, size_t n)
 
 /* ---- tasks ------------------------------------------------------------------------------ */
 
+/* The extension's table, made once: the task, its history and the update
+ * that granted it all hold this one value. */
+static struct value *ext_value(struct run *r, struct ext *e)
+{
+	if (!e)
+		return NULL;
+	if (!e->v) {
+		struct bulletin *b = e->b;
+		struct kv kv[] = {
+			{ "bulletin_title", vstr_once(r, &b->stitle, b->title) },
+			{ "bulletin_url", vstr_once(r, &b->surl, b->url) }, { "date", vdate(r, &b->date) },
+			{ "date_text", b->date_text }, { "due", vdate(r, &e->due) },
+			{ "due_text", date_text(r, &e->due) }, { "previous_due", vdate(r, &e->prev) },
+			{ "previous_due_text", date_text(r, &e->prev) }, { "reason", vstr(r, e->reason) },
+		};
+		e->v = table_new(r, kv, sizeof kv / sizeof *kv);
+	}
+	return e->v;
+}
+
 static struct value *ticks(struct run *r, const struct date *first, const struct date *last, int64_t span)
 {
 	struct key k = { NULL, 0 };
@@ -1251,6 +1299,7 @@ static struct value *task_value(struct run *r, struct task *t)
 				{ "bulletin_title", p->b ? vstr_once(r, &p->b->stitle, p->b->title) : NULL },
 				{ "bulletin_url", p->b ? vstr_once(r, &p->b->surl, p->b->url) : NULL },
 				{ "date", vdate(r, &p->date) }, { "date_text", p->date_text },
+				{ "extended", ext_value(r, p->ext) },
 				{ "note", vstr(r, p->note) }, { "progress", vnum(r, p->progress) },
 				{ "status", vcstr(r, p->status) }, { "status_text", vcstr(r, label(r, p->status)) },
 			};
@@ -1299,6 +1348,9 @@ static struct value *task_value(struct run *r, struct task *t)
 		kids[i] = table_merge(r, g->v, kv, n);
 	}
 	struct value *tg = array_merge(r, (struct value *)otg, kids, t->ntg);
+	struct value *exts = t->nexts ? array_new(r) : empty_array(r);
+	for (size_t i = 0; i < t->nexts; i++)
+		value_push(a, exts, ext_value(r, t->exts[i]));
 	buf_reset(&r->tmp);
 	buf_puts(&r->tmp, "initial ");
 	buf_puts(&r->tmp, t->init_status);
@@ -1313,7 +1365,10 @@ static struct value *task_value(struct run *r, struct task *t)
 	struct kv kv[] = {
 		{ "at_risk", vbool(r, t->at_risk) }, { "bulletins", bul }, { "chart", t->chart },
 		{ "days_left", t->has_days_left ? vint(r, t->days_left) : NULL },
-		{ "due_text", date_text(r, &t->due) },
+		{ "due", vdate(r, &t->due) }, { "due_original", vdate(r, &t->due_original) },
+		{ "due_original_text", date_text(r, &t->due_original) }, { "due_text", date_text(r, &t->due) },
+		{ "extension", t->nexts ? ext_value(r, t->exts[t->nexts - 1]) : NULL },
+		{ "extensions", exts },
 		{ "expected", t->has_expected ? vnum(r, t->expected) : NULL },
 		{ "history", hist }, { "initial", initial }, { "milestones", ms },
 		{ "overdue", vbool(r, t->overdue) },
@@ -1724,7 +1779,7 @@ static struct value *update_value(struct run *r, struct update *u)
 		{ "previous_status", vcstr(r, u->prev_status) },
 		{ "previous_status_text", vcstr(r, label(r, u->prev_status)) },
 		{ "progress", vnum(r, u->new_progress) }, { "status", vcstr(r, u->new_status) },
-		{ "status_text", vcstr(r, label(r, u->new_status)) },
+		{ "status_text", vcstr(r, label(r, u->new_status)) }, { "extended", ext_value(r, u->ext) },
 	};
 	return table_merge(r, u->v, kv, sizeof kv / sizeof *kv);
 }

@@ -128,8 +128,9 @@ end
 ---------------------------------------------------------------------------
 
 -- Plays every bulletin up to as_of onto the tasks, oldest first: the state
--- after each update, the milestones it ticks off and the actuals it reports.
--- Each update learns the state before and after it.
+-- after each update, the milestones it ticks off, the actuals it reports
+-- and the extension (a new due) it grants. Each update learns the state
+-- before and after it.
 local function apply_bulletins(site, by_id, as_of)
   for _, b in ipairs(site.bulletins or {}) do
     b.date_text = date_text(b.date)
@@ -145,6 +146,17 @@ local function apply_bulletins(site, by_id, as_of)
           -- an update may carry only one of the two: show the whole state after it
           u.progress, u.status = t.progress, t.status
           u.status_text = label(t.status)
+          -- an extension: the task is due on the new date from now on
+          local ext
+          if u.due ~= nil then
+            ext = { due = u.due, due_text = date_text(u.due), previous_due = t.due,
+              previous_due_text = date_text(t.due), reason = u.reason, date = b.date,
+              date_text = b.date_text, bulletin_title = b.title, bulletin_url = b.url }
+            t.due = u.due
+            t.extension = ext
+            t.extensions[#t.extensions + 1] = ext
+            u.extended = ext
+          end
           for _, what in ipairs(u.milestones_done or {}) do
             local found = false
             for _, m in ipairs(t.milestones) do
@@ -166,7 +178,7 @@ local function apply_bulletins(site, by_id, as_of)
           local h = t.history
           h[#h + 1] = { date = b.date, date_text = b.date_text, progress = t.progress,
             status = t.status, status_text = label(t.status), note = u.note,
-            bulletin_title = b.title, bulletin_url = b.url }
+            extended = ext, bulletin_title = b.title, bulletin_url = b.url }
           local tb = t.bulletins
           if #tb == 0 or tb[#tb].url ~= b.url then
             tb[#tb + 1] = { date = b.date, date_text = b.date_text, title = b.title, url = b.url }
@@ -226,6 +238,7 @@ local function finish_task(t, plan, as_of, margin)
   t.status_text = label(t.status)
   t.start_text = date_text(t.start)
   t.due_text = date_text(t.due)
+  t.due_original_text = date_text(t.due_original)
   if t.start and t.due then
     t.expected = line_at(t.start, t.due, as_of)
   end
@@ -529,6 +542,8 @@ function on_site(site)
       by_id[t.id] = t
       all[#all + 1] = t
       t.initial = { progress = t.progress, status = t.status }
+      t.due_original = t.due
+      t.extensions = {}
       t.history = {}
       t.bulletins = {}
       t.milestones = t.milestones or {}
