@@ -78,7 +78,7 @@ struct build {
 	struct script *script;        /* the Lua hooks, or NULL */
 	struct value **hook_page;     /* by page index: what on_page made of the page */
 	const char *native_progress;  /* the installed progress.lua, unchanged: run as C (progress.h) */
-	struct page *units_index;     /* units/ and one page per lead unit, made from site.units */
+	struct page *units_index;     /* units/ and one page per unit (lead or supporting), made from site.units */
 	struct page *changes_page;    /* changes/, when the site has a publish history and the theme the template */
 	const struct value **menu_made;   /* by menu entry: its url when it names a made page, else NULL */
 	struct page **units;
@@ -911,7 +911,7 @@ static struct value *ctx_changes(struct build *b, struct arena *a)
 	return ctx;
 }
 
-/* units/: every lead unit, when on_site made unit pages. */
+/* units/: every unit, lead or supporting, when on_site made unit pages. */
 static struct value *ctx_units(struct build *b, struct arena *a)
 {
 	const struct page *p = b->units_index;

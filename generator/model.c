@@ -583,6 +583,39 @@ static struct value *milestones_of(struct ld *l, const struct page *p, const str
 	return out;
 }
 
+/* An update's extension (延期), due and reason, into o: each needs the
+ * other, and the task needs a deadline to extend. Whether the new date is
+ * later is checked in date order, by check_extensions. */
+static void extension_of(struct ld *l, const struct page *p, struct value *o, const struct value *u,
+                         const struct value *task, const char *id)
+{
+	const struct value *due = value_get(u, "due"), *reason = value_get(u, "reason");
+	if (!due && !reason)
+		return;
+	if (reason && reason->kind != V_STRING) {
+		err(l, p, reason, "'reason' must be text");
+		return;
+	}
+	if (!due) {
+		err(l, p, reason, "'reason' explains an extension: give the new deadline as 'due' in the same update");
+		return;
+	}
+	if (!is_date(due)) {
+		err(l, p, due, "'due' must be a date like 2019-06-30");
+		return;
+	}
+	if (!reason || !reason->u.str.len) {
+		err(l, p, due, "an extension of task %s ('due') needs a 'reason' in the same update", id);
+		return;
+	}
+	if (!value_get(task, "due")) {
+		err(l, p, due, "task %s has no deadline ('due') to extend", id);
+		return;
+	}
+	value_setc(l->a, o, "due", date_only(l, due));
+	value_setc(l->a, o, "reason", (struct value *)reason);
+}
+
 static struct value *bulletin_of_page(struct ld *l, const struct page *page)
 {
 	struct page mended = *page, *p = &mended;
@@ -649,6 +682,7 @@ static struct value *bulletin_of_page(struct ld *l, const struct page *page)
 			else
 				value_setc(l->a, o, "milestones_done", milestones_of(l, p, task, md));
 		}
+		extension_of(l, p, o, u, task, id);
 		value_push(l->a, ups, o);
 	}
 	if (v && v->kind != V_ARRAY)
@@ -672,6 +706,60 @@ static int epoch_day(struct datetime *dt)
 	dt->kind = DT_DATE;
 	datetime_set_days(dt, e / 86400);
 	return 1;
+}
+
+/* A bulletin and the page it came from. */
+struct bref {
+	struct value *b;   /* first: cmp_bulletin reads it */
+	const struct page *p;
+};
+
+/* A task's deadline so far, as extensions move it. */
+struct deadline {
+	const struct value *task;
+	struct datetime due;
+};
+
+/* Every extension, in bulletin date order, must be later than the task's
+ * deadline at that time: its own due, or the extension before. */
+static void check_extensions(struct ld *l, const struct content *c, struct model *m)
+{
+	size_t n = 0, nd = 0;
+	struct bref *v = arena_alloc(l->a, (value_len(m->bulletins) + 1) * sizeof *v);
+	for (size_t i = 0; i < c->npages; i++)
+		if (m->by_page[i] && strcmp(c->pages[i]->type, "bulletin") == 0)
+			v[n++] = (struct bref){ m->by_page[i], c->pages[i] };
+	if (n)
+		qsort(v, n, sizeof *v, cmp_bulletin);
+	struct deadline *dl = NULL;
+	size_t cap = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct value *ups = value_get(v[i].b, "updates");
+		for (size_t k = 0; k < value_len(ups); k++) {
+			const struct value *u = value_at(ups, k), *due = value_get(u, "due");
+			if (!due)
+				continue;
+			const char *id = value_str(value_get(u, "task"), "");
+			const struct value *task = find_task(l, id);
+			size_t j = 0;
+			while (j < nd && dl[j].task != task)
+				j++;
+			if (j == nd) {
+				if (nd == cap) {
+					size_t nc = cap ? 2 * cap : 8;
+					dl = arena_realloc(l->a, dl, cap * sizeof *dl, nc * sizeof *dl);
+					cap = nc;
+				}
+				dl[nd++] = (struct deadline){ task, value_get(task, "due")->u.dt };
+			}
+			if (datetime_cmp(&due->u.dt, &dl[j].due) <= 0) {
+				err(l, v[i].p, due, "an extension must be later than the deadline: task %s is due %04d-%02d-%02d",
+				    id, dl[j].due.year, dl[j].due.month, dl[j].due.day);
+				continue;
+			}
+			dl[j].due = due->u.dt;
+		}
+	}
 }
 
 int model_load(struct arena *a, const struct content *c, const struct config *cfg,
@@ -740,6 +828,7 @@ int model_load(struct arena *a, const struct content *c, const struct config *cf
 		m->by_page[i] = b;
 	}
 	sort_array(m->bulletins, cmp_bulletin);
+	check_extensions(&l, c, m);
 
 	/* as_of: said by the site, else by the build's environment, else the news. */
 	if (cfg->has_as_of) {

@@ -213,17 +213,30 @@ struct point {
 	const char *status;
 	const struct value *note;   /* NULL: none */
 	struct bulletin *b;         /* NULL: the first point */
+	struct ext *ext;            /* NULL: none granted */
 };
 
 struct plan;
 struct bulletin;
 
+/* An extension (延期) an update grants: one table wherever it is stored. */
+struct ext {
+	struct date due, prev;         /* the new deadline and the one before */
+	const struct value *reason;    /* NULL: none */
+	struct bulletin *b;
+	struct value *v;               /* made once, by ext_value */
+};
+
 struct task {
 	struct value *v;
 	struct plan *plan;
 	const struct value *id, *number, *title, *url, *plan_id, *lead;
+	const struct value *support;   /* NULL: none */
 	const char *section;   /* NULL: none */
 	struct date start, due;
+	struct date due_original;   /* due before any extension */
+	struct ext **exts;          /* the extensions granted, oldest first */
+	size_t nexts, capexts;
 	struct num weight, progress, init_progress;
 	const char *status, *init_status;
 	struct milestone *ms;
@@ -253,6 +266,9 @@ struct update {
 	int has_progress;
 	struct num progress;
 	const char *status;     /* NULL: none */
+	struct date due;        /* an extension's new deadline; due.s[0] == 0: none */
+	const struct value *reason;
+	struct ext *ext;        /* what apply_bulletins made of due */
 	/* what apply_bulletins stores */
 	struct num prev_progress, new_progress;
 	const char *prev_status, *new_status;
@@ -281,8 +297,10 @@ struct plan {
 struct unit_group {
 	const char *name;
 	size_t len;
-	struct task **tasks;
+	struct task **tasks;     /* the tasks it leads */
 	size_t n, cap;
+	struct task **sup;       /* the tasks it supports */
+	size_t ns, capsup;
 	const char *slug;
 };
 
@@ -397,11 +415,11 @@ static void *grow(struct arena *a, void *p, size_t *cap, size_t n, size_t size)
 static const char *label(const struct run *r, const char *word)
 {
 	static const char *const words[] = { "not_started", "in_progress", "done", "delayed", "cancelled",
-	                                     "red", "amber", "green", "grey", NULL };
+	                                     "red", "amber", "green", "grey", "lead", "support", NULL };
 	static const char *const zh[] = { "未开始", "进行中", "已完成", "已延期", "已取消",
-	                                  "红灯", "黄灯", "绿灯", "灰灯" };
+	                                  "红灯", "黄灯", "绿灯", "灰灯", "牵头", "配合" };
 	static const char *const en[] = { "not started", "in progress", "done", "delayed", "cancelled",
-	                                  "red", "amber", "green", "grey" };
+	                                  "red", "amber", "green", "grey", "lead", "support" };
 	for (size_t i = 0; words[i]; i++)
 		if (strcmp(word, words[i]) == 0)
 			return r->en ? en[i] : zh[i];
@@ -602,8 +620,15 @@ static int read_task(struct run *r, struct plan *pl, struct value *tv, struct ta
 	for (size_t i = 0; i < value_len(t->lead); i++)
 		if (value_at(t->lead, i)->kind != V_STRING)
 			return 0;
+	t->support = value_get(tv, "support");
+	if (t->support && t->support->kind != V_ARRAY)
+		return 0;
+	for (size_t i = 0; t->support && i < value_len(t->support); i++)
+		if (value_at(t->support, i)->kind != V_STRING)
+			return 0;
 	if (!date_field(tv, "start", 0, &t->start) || !date_field(tv, "due", 0, &t->due))
 		return 0;
+	t->due_original = t->due;
 	const struct value *st = value_get(tv, "status");
 	if (!ok || !num_of(value_get(tv, "weight"), &t->weight) || !num_of(value_get(tv, "progress"), &t->progress) ||
 	    !st || st->kind != V_STRING || !is_status(st->u.str.s))
@@ -740,6 +765,9 @@ static int read_bulletins(struct run *r, const struct value *buls)
 			if (!ok || (st && !is_status(st->u.str.s)))
 				return 0;
 			u->status = st ? st->u.str.s : NULL;
+			u->reason = str_field(u->v, "reason", 0, &ok);
+			if (!ok || !date_field(u->v, "due", 0, &u->due))
+				return 0;
 			u->note = value_get(u->v, "note");
 			u->actuals = value_get(u->v, "actuals");
 			u->mdone = value_get(u->v, "milestones_done");
@@ -804,6 +832,15 @@ static void apply_bulletins(struct run *r, struct names *by_id)
 				t->status = u->status;
 			u->new_progress = t->progress;
 			u->new_status = t->status;
+			struct ext *e = NULL;
+			if (u->due.s[0]) {
+				e = arena_alloc(r->t, sizeof *e);
+				*e = (struct ext){ .due = u->due, .prev = t->due, .reason = u->reason, .b = b };
+				t->due = u->due;
+				t->exts = grow(r->t, t->exts, &t->capexts, t->nexts, sizeof *t->exts);
+				t->exts[t->nexts++] = e;
+				u->ext = e;
+			}
 			for (size_t j = 0; u->mdone && j < value_len(u->mdone); j++) {
 				const struct value *what = value_at(u->mdone, j);
 				int found = 0;
@@ -835,7 +872,7 @@ static void apply_bulletins(struct run *r, struct names *by_id)
 				}
 			}
 			struct point p = { .date = b->date, .date_text = b->date_text, .progress = t->progress,
-			                   .status = t->status, .note = u->note, .b = b };
+			                   .status = t->status, .note = u->note, .b = b, .ext = e };
 			push_point(r, t, &p);
 			/* #tb == 0 or tb[#tb].url ~= b.url */
 			const struct value *lu = t->nbul ? t->bul[t->nbul - 1]->url : NULL;
@@ -1099,6 +1136,26 @@ static struct value *counts(struct run *r, struct task **tasks, size_t n)
 
 /* ---- tasks ------------------------------------------------------------------------------ */
 
+/* The extension's table, made once: the task, its history and the update
+ * that granted it all hold this one value. */
+static struct value *ext_value(struct run *r, struct ext *e)
+{
+	if (!e)
+		return NULL;
+	if (!e->v) {
+		struct bulletin *b = e->b;
+		struct kv kv[] = {
+			{ "bulletin_title", vstr_once(r, &b->stitle, b->title) },
+			{ "bulletin_url", vstr_once(r, &b->surl, b->url) }, { "date", vdate(r, &b->date) },
+			{ "date_text", b->date_text }, { "due", vdate(r, &e->due) },
+			{ "due_text", date_text(r, &e->due) }, { "previous_due", vdate(r, &e->prev) },
+			{ "previous_due_text", date_text(r, &e->prev) }, { "reason", vstr(r, e->reason) },
+		};
+		e->v = table_new(r, kv, sizeof kv / sizeof *kv);
+	}
+	return e->v;
+}
+
 static struct value *ticks(struct run *r, const struct date *first, const struct date *last, int64_t span)
 {
 	struct key k = { NULL, 0 };
@@ -1242,6 +1299,7 @@ static struct value *task_value(struct run *r, struct task *t)
 				{ "bulletin_title", p->b ? vstr_once(r, &p->b->stitle, p->b->title) : NULL },
 				{ "bulletin_url", p->b ? vstr_once(r, &p->b->surl, p->b->url) : NULL },
 				{ "date", vdate(r, &p->date) }, { "date_text", p->date_text },
+				{ "extended", ext_value(r, p->ext) },
 				{ "note", vstr(r, p->note) }, { "progress", vnum(r, p->progress) },
 				{ "status", vcstr(r, p->status) }, { "status_text", vcstr(r, label(r, p->status)) },
 			};
@@ -1290,6 +1348,9 @@ static struct value *task_value(struct run *r, struct task *t)
 		kids[i] = table_merge(r, g->v, kv, n);
 	}
 	struct value *tg = array_merge(r, (struct value *)otg, kids, t->ntg);
+	struct value *exts = t->nexts ? array_new(r) : empty_array(r);
+	for (size_t i = 0; i < t->nexts; i++)
+		value_push(a, exts, ext_value(r, t->exts[i]));
 	buf_reset(&r->tmp);
 	buf_puts(&r->tmp, "initial ");
 	buf_puts(&r->tmp, t->init_status);
@@ -1304,7 +1365,10 @@ static struct value *task_value(struct run *r, struct task *t)
 	struct kv kv[] = {
 		{ "at_risk", vbool(r, t->at_risk) }, { "bulletins", bul }, { "chart", t->chart },
 		{ "days_left", t->has_days_left ? vint(r, t->days_left) : NULL },
-		{ "due_text", date_text(r, &t->due) },
+		{ "due", vdate(r, &t->due) }, { "due_original", vdate(r, &t->due_original) },
+		{ "due_original_text", date_text(r, &t->due_original) }, { "due_text", date_text(r, &t->due) },
+		{ "extension", t->nexts ? ext_value(r, t->exts[t->nexts - 1]) : NULL },
+		{ "extensions", exts },
 		{ "expected", t->has_expected ? vnum(r, t->expected) : NULL },
 		{ "history", hist }, { "initial", initial }, { "milestones", ms },
 		{ "overdue", vbool(r, t->overdue) },
@@ -1329,7 +1393,8 @@ static int unit_cmp(const void *pa, const void *pb)
 	return c ? c : (a->len > b->len) - (a->len < b->len);
 }
 
-/* group_units(tasks): lead units sorted by name, each with its tasks. */
+/* group_units(tasks): units, lead or supporting, sorted by name, each
+ * with the tasks it leads and the tasks it supports. */
 static struct unit_group *group_units(struct run *r, struct task **tasks, size_t n, size_t *nout)
 {
 	struct names idx;
@@ -1337,23 +1402,31 @@ static struct unit_group *group_units(struct run *r, struct task **tasks, size_t
 	struct unit_group *g = NULL;
 	names_init(&idx, 16);
 	for (size_t i = 0; i < n; i++) {
-		const struct value *lead = tasks[i]->lead;
-		for (size_t k = 0; k < value_len(lead); k++) {
-			const struct value *u = value_at(lead, k);
-			void **hit = names_get(&idx, u->u.str.s, u->u.str.len);
-			size_t gi;
-			if (hit) {
-				gi = (size_t)(uintptr_t)*hit;
-			} else {
-				g = grow(r->t, g, &cap, ng, sizeof *g);
-				gi = ng++;
-				memset(&g[gi], 0, sizeof g[gi]);
-				g[gi].name = u->u.str.s;
-				g[gi].len = u->u.str.len;
-				names_put(&idx, u->u.str.s, u->u.str.len, (void *)(uintptr_t)gi);
+		for (int role = 0; role < 2; role++) {
+			const struct value *list = role ? tasks[i]->support : tasks[i]->lead;
+			for (size_t k = 0; list && k < value_len(list); k++) {
+				const struct value *u = value_at(list, k);
+				void **hit = names_get(&idx, u->u.str.s, u->u.str.len);
+				size_t gi;
+				if (hit) {
+					gi = (size_t)(uintptr_t)*hit;
+				} else {
+					g = grow(r->t, g, &cap, ng, sizeof *g);
+					gi = ng++;
+					memset(&g[gi], 0, sizeof g[gi]);
+					g[gi].name = u->u.str.s;
+					g[gi].len = u->u.str.len;
+					names_put(&idx, u->u.str.s, u->u.str.len, (void *)(uintptr_t)gi);
+				}
+				struct unit_group *gr = &g[gi];
+				if (role) {
+					gr->sup = grow(r->t, gr->sup, &gr->capsup, gr->ns, sizeof *gr->sup);
+					gr->sup[gr->ns++] = tasks[i];
+				} else {
+					gr->tasks = grow(r->t, gr->tasks, &gr->cap, gr->n, sizeof *gr->tasks);
+					gr->tasks[gr->n++] = tasks[i];
+				}
 			}
-			g[gi].tasks = grow(r->t, g[gi].tasks, &g[gi].cap, g[gi].n, sizeof *g[gi].tasks);
-			g[gi].tasks[g[gi].n++] = tasks[i];
 		}
 	}
 	free(idx.v);
@@ -1361,6 +1434,18 @@ static struct unit_group *group_units(struct run *r, struct task **tasks, size_t
 		qsort(g, ng, sizeof *g, unit_cmp);
 	*nout = ng;
 	return g;
+}
+
+/* ids(tasks): the tasks' ids, in order. */
+static struct value *id_list(struct run *r, struct task **tasks, size_t n)
+{
+	if (!n)
+		return empty_array(r);
+	struct value *out = array_new(r);
+	value_reserve(r->a, out, n);
+	for (size_t i = 0; i < n; i++)
+		value_push(r->a, out, vstr_once(r, &tasks[i]->sid, tasks[i]->id));
+	return out;
 }
 
 static const char *unit_url(struct run *r, const char *slug)
@@ -1610,11 +1695,16 @@ static struct value *plan_value(struct run *r, struct plan *pl, struct names *sl
 	struct value *by_unit = array_new(r);
 	for (size_t i = 0; i < nu; i++) {
 		const char *slug = *names_get(slugs, units[i].name, units[i].len);
-		struct kv kv[] = { { "unit", value_string_ref(a, units[i].name, units[i].len, nopos) },
+		struct unit_group *g = &units[i];
+		struct kv kv[] = { { "unit", value_string_ref(a, g->name, g->len, nopos) },
 		                   { "slug", vcstr(r, slug) }, { "url", vcstr(r, unit_url(r, slug)) },
-		                   { "progress", vnum(r, summary(units[i].tasks, units[i].n)) },
-		                   { "count", vint(r, (int64_t)units[i].n) } };
-		value_push(a, by_unit, table_new(r, kv, 5));
+		                   { "progress", vnum(r, summary(g->tasks, g->n)) },
+		                   { "count", vint(r, (int64_t)g->n) }, { "leads", vbool(r, g->n > 0) },
+		                   { "lead_tasks", id_list(r, g->tasks, g->n) },
+		                   { "support_progress", vnum(r, summary(g->sup, g->ns)) },
+		                   { "support_count", vint(r, (int64_t)g->ns) }, { "supports", vbool(r, g->ns > 0) },
+		                   { "support_tasks", id_list(r, g->sup, g->ns) } };
+		value_push(a, by_unit, table_new(r, kv, sizeof kv / sizeof *kv));
 	}
 	struct value *overdue = array_new(r), *at_risk = array_new(r);
 	for (size_t i = 0; i < pl->ntasks; i++) {
@@ -1641,6 +1731,41 @@ static struct value *plan_value(struct run *r, struct plan *pl, struct names *sl
 	return table_merge(r, pl->v, kv, sizeof kv / sizeof *kv);
 }
 
+/* ---- units ----------------------------------------------------------------------------- */
+
+/* The tasks' refs, in order (a new list, as Lua makes one per unit). */
+static struct value *ref_list(struct run *r, struct task **tasks, size_t n)
+{
+	struct value *out = array_new(r);
+	value_reserve(r->a, out, n);
+	for (size_t i = 0; i < n; i++)
+		value_push(r->a, out, tasks[i]->ref);
+	return out;
+}
+
+/* due_soon(g): g's open tasks, led then supported, due within SOON days of
+ * as_of, sorted by due. */
+static struct value *due_soon(struct run *r, struct unit_group *g)
+{
+	struct dated *v = arena_alloc(r->t, (g->n + g->ns + 1) * sizeof *v);
+	size_t n = 0;
+	for (int role = 0; role < 2; role++) {
+		struct task **list = role ? g->sup : g->tasks;
+		size_t len = role ? g->ns : g->n;
+		const char *word = role ? "support" : "lead";
+		for (size_t i = 0; i < len; i++) {
+			struct task *t = list[i];
+			if (!t->due.s[0] || closed(t->status) || t->days_left < 0 || t->days_left > SOON)
+				continue;
+			struct kv kv[] = { { "days", vint(r, t->days_left) }, { "due", vdate(r, &t->due) },
+			                   { "due_text", date_text(r, &t->due) }, { "role", vcstr(r, word) },
+			                   { "role_text", vcstr(r, label(r, word)) }, { "task", t->ref } };
+			v[n++] = (struct dated){ &t->due, table_new(r, kv, sizeof kv / sizeof *kv), NULL };
+		}
+	}
+	return dated_array(r, v, n);
+}
+
 /* ---- the hook ---------------------------------------------------------------------------- */
 
 static struct value *update_value(struct run *r, struct update *u)
@@ -1654,7 +1779,7 @@ static struct value *update_value(struct run *r, struct update *u)
 		{ "previous_status", vcstr(r, u->prev_status) },
 		{ "previous_status_text", vcstr(r, label(r, u->prev_status)) },
 		{ "progress", vnum(r, u->new_progress) }, { "status", vcstr(r, u->new_status) },
-		{ "status_text", vcstr(r, label(r, u->new_status)) },
+		{ "status_text", vcstr(r, label(r, u->new_status)) }, { "extended", ext_value(r, u->ext) },
 	};
 	return table_merge(r, u->v, kv, sizeof kv / sizeof *kv);
 }
@@ -1782,15 +1907,15 @@ static int compute(struct run *r, struct value *site, struct value **out)
 	struct value *units = array_new(r);
 	for (size_t i = 0; i < r->nunits; i++) {
 		struct unit_group *g = &r->units[i];
-		struct value *list = array_new(r);
-		value_reserve(a, list, g->n);
-		for (size_t k = 0; k < g->n; k++)
-			value_push(a, list, g->tasks[k]->ref);
 		struct kv kv[] = { { "name", value_string_ref(a, g->name, g->len, nopos) },
 		                   { "slug", vcstr(r, g->slug) }, { "url", vcstr(r, unit_url(r, g->slug)) },
-		                   { "tasks", list }, { "progress", vnum(r, summary(g->tasks, g->n)) },
-		                   { "counts", counts(r, g->tasks, g->n) } };
-		value_push(a, units, table_new(r, kv, 6));
+		                   { "tasks", ref_list(r, g->tasks, g->n) }, { "progress", vnum(r, summary(g->tasks, g->n)) },
+		                   { "counts", counts(r, g->tasks, g->n) }, { "leads", vbool(r, g->n > 0) },
+		                   { "support_tasks", ref_list(r, g->sup, g->ns) },
+		                   { "support_progress", vnum(r, summary(g->sup, g->ns)) },
+		                   { "support_counts", counts(r, g->sup, g->ns) }, { "supports", vbool(r, g->ns > 0) },
+		                   { "due_soon", due_soon(r, g) } };
+		value_push(a, units, table_new(r, kv, sizeof kv / sizeof *kv));
 	}
 	free(slugs.v);
 	struct value *overdue = array_new(r);

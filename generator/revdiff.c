@@ -522,6 +522,13 @@ static void compare_tasks(struct arena *a, const struct tasklist *o, const struc
 		j += c >= 0;
 		fill_task(a, &t, 0, ov);
 		fill_task(a, &t, 1, nv);
+		/* the new side's last extension is new and is what its due is */
+		const struct value *ext[2] = { value_get(ov, "extension"), value_get(nv, "extension") };
+		const char *ext_due[2] = { opt_str(ext[0], "due"), opt_str(ext[1], "due") };
+		if (ext_due[1] && str_differs(ext_due[0], ext_due[1]) && !str_differs(ext_due[1], t.due[1])) {
+			const char *why = opt_str(ext[1], "reason");
+			t.reason = why ? why : "";
+		}
 		task_details(a, &t, ov, nv);
 		collect_pairs(a, ps, ov, nv);
 		t.change = !ov ? REVDIFF_ADDED : !nv ? REVDIFF_REMOVED : REVDIFF_CHANGED;
@@ -1308,8 +1315,12 @@ void revdiff_task_words(const struct revdiff *r, const struct revdiff_task *t, e
 	if (str_differs(t->status[0], t->status[1]))
 		field(out, &first, l, en ? "status" : "状态", revdiff_status_word(t->status[0], l),
 		      revdiff_status_word(t->status[1], l));
-	if (str_differs(t->due[0], t->due[1]))
-		field(out, &first, l, en ? "due" : "完成时限", t->due[0], t->due[1]);
+	if (str_differs(t->due[0], t->due[1])) {
+		field(out, &first, l, t->reason ? (en ? "extended" : "延期") : (en ? "due" : "完成时限"), t->due[0],
+		      t->due[1]);
+		if (t->reason && *t->reason)
+			buf_printf(out, en ? " (%s)" : "（%s）", t->reason);
+	}
 	if (str_differs(t->lead[0], t->lead[1]))
 		field(out, &first, l, en ? "lead" : "牵头单位", t->lead[0], t->lead[1]);
 	if (str_differs(t->support[0], t->support[1]))
@@ -1853,6 +1864,8 @@ struct value *revdiff_to_value(struct arena *a, const struct revdiff *r, enum la
 		value_setc(a, v, "progress", pr);
 		value_setc(a, v, "status", pair_str(a, t->status[0], t->status[1]));
 		value_setc(a, v, "due", pair_str(a, t->due[0], t->due[1]));
+		value_setc(a, v, "extended", value_bool(a, t->reason != NULL, p));
+		value_setc(a, v, "reason", t->reason && *t->reason ? value_cstring(a, t->reason, p) : value_null(a, p));
 		value_setc(a, v, "lead", pair_str(a, t->lead[0], t->lead[1]));
 		value_setc(a, v, "support", pair_str(a, t->support[0], t->support[1]));
 		value_setc(a, v, "url", t->url ? value_cstring(a, t->url, p) : value_null(a, p));

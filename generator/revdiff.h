@@ -83,6 +83,8 @@ struct revdiff_task {
 	const char *id, *plan, *number, *title;
 	int64_t progress[2];
 	const char *status[2], *due[2], *lead[2], *support[2];
+	const char *reason;               /* due moved by an extension (延期) granted between
+	                                   * the two: its reason ("" when none); else NULL */
 	const char *url;                  /* the page, from the newer side; NULL when none */
 	int64_t ms_done[2], ms_total[2];  /* milestones done and in all */
 	const char **ms_new;              /* done in the new revision, not in the old */

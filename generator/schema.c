@@ -73,6 +73,9 @@ const struct schema_key schema_keys[] = {
 	{ SM_UPDATE, "note", "text", "none", SM_NONE, "what happened" },
 	{ SM_UPDATE, "milestones_done", "list of text", "[]", SM_NONE, "milestones done now, by their what" },
 	{ SM_UPDATE, "actuals", "map of target to number", "{}", SM_NONE, "values reached, by target id or metric" },
+	{ SM_UPDATE, "due", "date", "unchanged", SM_NONE,
+	  "an extension (延期): the task's new deadline, later than its current one; needs reason" },
+	{ SM_UPDATE, "reason", "text", "none", SM_NONE, "why the deadline was extended; only with due" },
 };
 
 const size_t schema_nkeys = sizeof schema_keys / sizeof schema_keys[0];

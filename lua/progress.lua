@@ -1,5 +1,5 @@
--- lua/progress.lua: where every task, plan and lead unit stands as of the
--- site's as_of date, computed from front matter and bulletins for the
+-- lua/progress.lua: where every task, plan and unit (lead or supporting)
+-- stands as of the site's as_of date, computed from front matter and bulletins for the
 -- templates and data/*.json. planpress-progress(7) describes every field.
 --
 -- This is the copy installed with planpress and used when site.toml names no
@@ -36,11 +36,13 @@ local LABELS = {
     not_started = "未开始", in_progress = "进行中", done = "已完成",
     delayed = "已延期", cancelled = "已取消",
     red = "红灯", amber = "黄灯", green = "绿灯", grey = "灰灯",
+    lead = "牵头", support = "配合",
   },
   en = {
     not_started = "not started", in_progress = "in progress", done = "done",
     delayed = "delayed", cancelled = "cancelled",
     red = "red", amber = "amber", green = "green", grey = "grey",
+    lead = "lead", support = "support",
   },
 }
 
@@ -126,8 +128,9 @@ end
 ---------------------------------------------------------------------------
 
 -- Plays every bulletin up to as_of onto the tasks, oldest first: the state
--- after each update, the milestones it ticks off and the actuals it reports.
--- Each update learns the state before and after it.
+-- after each update, the milestones it ticks off, the actuals it reports
+-- and the extension (a new due) it grants. Each update learns the state
+-- before and after it.
 local function apply_bulletins(site, by_id, as_of)
   for _, b in ipairs(site.bulletins or {}) do
     b.date_text = date_text(b.date)
@@ -143,6 +146,17 @@ local function apply_bulletins(site, by_id, as_of)
           -- an update may carry only one of the two: show the whole state after it
           u.progress, u.status = t.progress, t.status
           u.status_text = label(t.status)
+          -- an extension: the task is due on the new date from now on
+          local ext
+          if u.due ~= nil then
+            ext = { due = u.due, due_text = date_text(u.due), previous_due = t.due,
+              previous_due_text = date_text(t.due), reason = u.reason, date = b.date,
+              date_text = b.date_text, bulletin_title = b.title, bulletin_url = b.url }
+            t.due = u.due
+            t.extension = ext
+            t.extensions[#t.extensions + 1] = ext
+            u.extended = ext
+          end
           for _, what in ipairs(u.milestones_done or {}) do
             local found = false
             for _, m in ipairs(t.milestones) do
@@ -164,7 +178,7 @@ local function apply_bulletins(site, by_id, as_of)
           local h = t.history
           h[#h + 1] = { date = b.date, date_text = b.date_text, progress = t.progress,
             status = t.status, status_text = label(t.status), note = u.note,
-            bulletin_title = b.title, bulletin_url = b.url }
+            extended = ext, bulletin_title = b.title, bulletin_url = b.url }
           local tb = t.bulletins
           if #tb == 0 or tb[#tb].url ~= b.url then
             tb[#tb + 1] = { date = b.date, date_text = b.date_text, title = b.title, url = b.url }
@@ -224,6 +238,7 @@ local function finish_task(t, plan, as_of, margin)
   t.status_text = label(t.status)
   t.start_text = date_text(t.start)
   t.due_text = date_text(t.due)
+  t.due_original_text = date_text(t.due_original)
   if t.start and t.due then
     t.expected = line_at(t.start, t.due, as_of)
   end
@@ -301,22 +316,33 @@ local function by_section(plan)
   return out
 end
 
--- Lead units of tasks, sorted by name bytewise: {name, tasks}.
+-- Units of tasks, lead or supporting, sorted by name bytewise: {name, lead,
+-- support}, each role's tasks in task order.
 local function group_units(tasks)
   local names, groups = {}, {}
-  for _, t in ipairs(tasks) do
-    for _, u in ipairs(t.lead or {}) do
-      if not groups[u] then
-        names[#names + 1] = u
-        groups[u] = {}
-      end
-      local g = groups[u]
-      g[#g + 1] = t
+  local function add(u, role, t)
+    local g = groups[u]
+    if not g then
+      names[#names + 1] = u
+      g = { name = u, lead = {}, support = {} }
+      groups[u] = g
     end
+    local l = g[role]
+    l[#l + 1] = t
+  end
+  for _, t in ipairs(tasks) do
+    for _, u in ipairs(t.lead or {}) do add(u, "lead", t) end
+    for _, u in ipairs(t.support or {}) do add(u, "support", t) end
   end
   table.sort(names)
   local out = {}
-  for _, n in ipairs(names) do out[#out + 1] = { name = n, tasks = groups[n] } end
+  for _, n in ipairs(names) do out[#out + 1] = groups[n] end
+  return out
+end
+
+local function ids(tasks)
+  local out = {}
+  for _, t in ipairs(tasks) do out[#out + 1] = t.id end
   return out
 end
 
@@ -399,6 +425,22 @@ local function timeline(plan)
   return out
 end
 
+-- A unit's open tasks, led or supported, due within SOON days of as_of,
+-- by due date (the same day: led first, then task order).
+local function due_soon(g, refs)
+  local out = {}
+  for _, role in ipairs({ "lead", "support" }) do
+    for _, t in ipairs(g[role]) do
+      if t.due and not closed(t.status) and t.days_left >= 0 and t.days_left <= SOON then
+        out[#out + 1] = { task = refs[t], role = role, role_text = label(role), due = t.due,
+          due_text = t.due_text, days = t.days_left }
+      end
+    end
+  end
+  table.sort(out, function(a, b) return a.due < b.due end)   -- stable
+  return out
+end
+
 local function unit_url(slug, index_links)
   return "units/" .. slug .. (index_links and "/index.html" or "/")
 end
@@ -431,9 +473,12 @@ local function finish_plan(plan, refs, slugs, index_links, as_of, margin)
   plan.by_section = by_section(plan)
   plan.by_unit = {}
   for _, g in ipairs(group_units(tasks)) do
-    local p, c = summary(g.tasks)
+    local p, c = summary(g.lead)
+    local sp, sc = summary(g.support)
     plan.by_unit[#plan.by_unit + 1] = { unit = g.name, slug = slugs[g.name],
-      url = unit_url(slugs[g.name], index_links), progress = p, count = c }
+      url = unit_url(slugs[g.name], index_links), progress = p, count = c, leads = c > 0,
+      lead_tasks = ids(g.lead), support_progress = sp, support_count = sc, supports = sc > 0,
+      support_tasks = ids(g.support) }
   end
   plan.by_theme = by_theme(plan)
   plan.overdue, plan.at_risk = {}, {}
@@ -497,6 +542,8 @@ function on_site(site)
       by_id[t.id] = t
       all[#all + 1] = t
       t.initial = { progress = t.progress, status = t.status }
+      t.due_original = t.due
+      t.extensions = {}
       t.history = {}
       t.bulletins = {}
       t.milestones = t.milestones or {}
@@ -532,11 +579,15 @@ function on_site(site)
 
   site.units = {}
   for _, g in ipairs(group_units(all)) do
-    local list = {}
-    for _, t in ipairs(g.tasks) do list[#list + 1] = refs[t] end
+    local lead, support = {}, {}
+    for _, t in ipairs(g.lead) do lead[#lead + 1] = refs[t] end
+    for _, t in ipairs(g.support) do support[#support + 1] = refs[t] end
     site.units[#site.units + 1] = { name = g.name, slug = slugs[g.name],
-      url = unit_url(slugs[g.name], index_links), tasks = list,
-      progress = (summary(g.tasks)), counts = counts(g.tasks) }
+      url = unit_url(slugs[g.name], index_links), tasks = lead,
+      progress = (summary(g.lead)), counts = counts(g.lead), leads = #lead > 0,
+      support_tasks = support, support_progress = (summary(g.support)),
+      support_counts = counts(g.support), supports = #support > 0,
+      due_soon = due_soon(g, refs) }
   end
   site.overdue = {}
   for _, t in ipairs(all) do

@@ -21,6 +21,9 @@ sed 's/^as_of = 2019-06-30/as_of = 2019-09-30/' "$w/site.toml" >"$w/site.toml.ne
 SOURCE_DATE_EPOCH=1569801600 "$PP_BIN" -C "$w" publish -q -m "2019年第三季度进展" 2>>"$PP_TMP/err"
 check "second publication" test $? -eq 0
 cat "$PP_TMP/err" >&2
+# The commit message names the extension as such.
+git --git-dir="$PP_TMP/pub.git" log -1 --format=%B >"$PP_TMP/msg" 2>&1
+check "the commit message says 延期" grep -q '任务5 延期 2019-12-31 → 2020-03-31（考评办法待区里统一印发）' "$PP_TMP/msg"
 
 for f in text html json; do
 	"$PP_BIN" -C "$w" diff --format $f >"$PP_TMP/raw.$f" 2>"$PP_TMP/err"
@@ -46,8 +49,9 @@ check "task 3 actual value" grep -q '^  任务3 进度 30% → 60%，社区工�
 check "the added bulletin's text" grep -q '| 第三季度，“一窗受理”事项清单已起草' "$t"
 check "as-of change on one folded line" test "$(grep -c '数据截至 2019年6月30日 → 2019年9月30日' "$t")" -eq 1
 check "no per-page as-of lines" sh -c "! grep -q '数据截至：\\[-' '$t'"
-# A number or date is never cut by a mark: no mark has a digit beside it.
-check "numbers whole" sh -c "! grep -qE '[0-9](\\[-|\\{\\+)|(-\\]|\\+\\})[0-9]' '$t'"
+# A number or date is never cut by a mark: no mark has a digit beside it
+# (a mark ending in a space, "{+原定 +}2019年12月31日", leaves the date whole).
+check "numbers whole" sh -c "! grep -qE '[0-9](\\[-|\\{\\+)|[^ ](-\\]|\\+\\})[0-9]' '$t'"
 check "dates whole" grep -qF '[-2019年6月30日-]{+2019年12月15日+}' "$t"
 check "a derived count not in the data is shown whole" grep -qF '进度滞后 [-2-]{+1+}' "$t"
 check "publications named by message and as_of" grep -q '^《2019年第二季度进展》（数据截至 2019年6月30日，2019年6月30日发布，ID） → 《2019年第三季度进展》（数据截至 2019年9月30日，2019年9月30日发布，ID）$' "$t"
@@ -58,7 +62,9 @@ check "html side by side" grep -q '<table class="side">' "$h"
 check "html print css" grep -q '@page{size:A4' "$h"
 j=$PP_TMP/review.json
 check "json names the publications" sh -c "grep -q '\"message\": \"2019年第三季度进展\"' '$j' && grep -q '\"as_of\": \"2019-09-30\"' '$j'"
-check "json folds" grep -q '"count": 10,' "$j"
+check "json folds" grep -q '"count": 9,' "$j"
+check "an extension says 延期, with its reason" grep -q '^  任务5 延期 2019-12-31 → 2020-03-31（考评办法待区里统一印发）$' "$t"
+check "json: the extension" sh -c "grep -q '\"extended\": true' '$j' && grep -q '\"reason\": \"考评办法待区里统一印发\"' '$j'"
 check "json task actuals" grep -q '"metric": "社区工作者轮训覆盖率"' "$j"
 
 # Printed on A4 (Chromium's print to PDF, read back with poppler): the

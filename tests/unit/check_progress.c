@@ -356,6 +356,107 @@ static void check_ref(const struct value *r, const char *id, const char *rag)
 	      value_get(r, "number") && value_get(r, "plan_title"));
 }
 
+/* units-2019: 1 led by 镇卫生院, supported by 街道财政所 and 社区党委,
+ * 2019-01-01 .. 07-20, 40 %; 2 led by 镇卫生院, supported by 街道综治中心,
+ * due 05-31, extended twice (see check_extensions), 50 %; 3 done,
+ * supported by 街道综治中心. */
+static void check_units_plan(const struct value *site)
+{
+	const struct value *p = plan(site, "units-2019"), *l;
+	CHECK(p != NULL);
+	/* (40 + 50 + 100)/3 = 63.3 → 63; line 2019-01-01 .. 12-31 at 06-30:
+	 * 100*180/364 = 49.5 → 49. Nothing overdue: 2 is due 07-25 now. */
+	CHECK_I(p, "progress", 63);
+	CHECK_I(p, "expected", 49);
+	CHECK_I(p, "counts.total", 3);
+	CHECK_I(p, "counts.overdue", 0);
+	CHECK_I(p, "counts.at_risk", 2);
+	CHECK_INT(len(value_get(p, "overdue")), 0);
+	/* task 1: line 100*180/200 = 90; 40 < 90 - 15: at risk, amber */
+	CHECK_I(task(site, "units-2019/1"), "expected", 90);
+	CHECK_I(task(site, "units-2019/1"), "days_left", 20);
+	CHECK_S(task(site, "units-2019/1"), "rag", "amber");
+	CHECK_S(p, "rag", "amber");
+	/* by_unit: every unit of the plan, bytewise; three only support */
+	l = value_get(p, "by_unit");
+	CHECK_INT(len(l), 4);
+	CHECK_S(nth(l, 0), "unit", "社区党委");
+	CHECK_I(nth(l, 0), "count", 0);
+	CHECK_I(nth(l, 0), "progress", 0);
+	CHECK_B(nth(l, 0), "leads", 0);
+	CHECK_INT(len(value_get(nth(l, 0), "lead_tasks")), 0);
+	CHECK_I(nth(l, 0), "support_count", 1);
+	CHECK_I(nth(l, 0), "support_progress", 40);
+	/* 街道综治中心 supports 2 (50) and 3 (100): 75 */
+	CHECK_S(nth(l, 1), "unit", "街道综治中心");
+	CHECK_I(nth(l, 1), "support_count", 2);
+	CHECK_I(nth(l, 1), "support_progress", 75);
+	CHECK_S(nth(l, 2), "unit", "街道财政所");
+	CHECK_I(nth(l, 2), "support_count", 1);
+	CHECK_S(nth(l, 3), "unit", "镇卫生院");
+	CHECK_I(nth(l, 3), "count", 3);
+	CHECK_I(nth(l, 3), "progress", 63);
+	CHECK_B(nth(l, 3), "leads", 1);
+	CHECK_S(nth(value_get(nth(l, 3), "lead_tasks"), 1), "", "units-2019/2");
+	CHECK_I(nth(l, 3), "support_count", 0);
+	CHECK_B(nth(l, 3), "supports", 0);
+}
+
+/* units-2019/2: due 2019-05-31, 30 %; the 04-30 bulletin reports 50 % and
+ * extends it to 06-20 (设备采购延后), the 06-30 one to 07-25 (资金拨付延后).
+ * As of 06-30 it is judged against 07-25. */
+static void check_extensions(const struct value *site)
+{
+	const struct value *t = task(site, "units-2019/2"), *l, *u;
+	CHECK(t != NULL);
+	CHECK_S(t, "due", "2019-07-25");
+	CHECK_S(t, "due_text", "2019年7月25日");
+	CHECK_S(t, "due_original", "2019-05-31");
+	CHECK_S(t, "due_original_text", "2019年5月31日");
+	/* 25 days left, not overdue (it would be 30 days over by the original) */
+	CHECK_I(t, "days_left", 25);
+	CHECK_B(t, "overdue", 0);
+	/* line 01-01 .. 07-25 (205 days) at 06-30 (180): 87.8 → 88; 50 < 73: at risk */
+	CHECK_I(t, "expected", 88);
+	CHECK_B(t, "at_risk", 1);
+	CHECK_S(t, "rag", "amber");
+	/* the chart runs to the extended due: 04-30 is day 119 of 205 = 58,
+	 * 06-30 day 180 = 87.8 */
+	CHECK_S(t, "chart.points", "0,70 58,50 87.8,50");
+	/* the last extension wins, each is kept */
+	CHECK_S(t, "extension.due", "2019-07-25");
+	CHECK_S(t, "extension.previous_due", "2019-06-20");
+	CHECK_S(t, "extension.previous_due_text", "2019年6月20日");
+	CHECK_S(t, "extension.reason", "资金拨付延后");
+	CHECK_S(t, "extension.date", "2019-06-30");
+	CHECK_S(t, "extension.bulletin_title", "第二季度工作进展通报");
+	l = value_get(t, "extensions");
+	CHECK_INT(len(l), 2);
+	CHECK_S(nth(l, 0), "due", "2019-06-20");
+	CHECK_S(nth(l, 0), "previous_due", "2019-05-31");
+	CHECK_S(nth(l, 0), "reason", "设备采购延后");
+	CHECK_S(nth(l, 0), "bulletin_url", "bulletins/2019-04-30/index.html");
+	CHECK(nth(l, 1) == value_get(t, "extension"));
+	/* in the history, at the point of each bulletin */
+	l = value_get(t, "history");
+	CHECK_INT(len(l), 3);
+	CHECK(value_get(nth(l, 0), "extended") == NULL);
+	CHECK_S(nth(l, 1), "extended.due", "2019-06-20");
+	CHECK_I(nth(l, 1), "progress", 50);
+	CHECK(value_get(nth(l, 2), "extended") == value_get(t, "extension"));
+	/* the update that granted it */
+	u = nth(value_get(nth(value_get(site, "bulletins"), 2), "updates"), 3);
+	CHECK_S(u, "task", "units-2019/2");
+	CHECK_S(u, "extended.due_text", "2019年7月25日");
+	CHECK_S(u, "extended.previous_due_text", "2019年6月20日");
+	CHECK_S(u, "reason", "资金拨付延后");
+	/* not in the overdue lists; a task never extended has due_original = due */
+	CHECK(find(value_get(site, "overdue"), "id", "units-2019/2") == NULL);
+	CHECK_S(task(site, "demo-2019/1"), "due_original", "2019-12-31");
+	CHECK(value_get(task(site, "demo-2019/1"), "extension") == NULL);
+	CHECK_INT(len(value_get(task(site, "demo-2019/1"), "extensions")), 0);
+}
+
 static void check_plans(const struct value *site)
 {
 	const struct value *p = plan(site, "demo-2019"), *l;
@@ -405,6 +506,16 @@ static void check_plans(const struct value *site)
 	CHECK_I(nth(l, 1), "count", 3);
 	CHECK_S(nth(l, 2), "unit", "街道综治中心");
 	CHECK_I(nth(l, 2), "progress", 90);
+	/* supporting units: 街道综治中心 supports task 3 (10) in this plan */
+	CHECK_I(nth(l, 2), "support_count", 1);
+	CHECK_I(nth(l, 2), "support_progress", 10);
+	CHECK_B(nth(l, 2), "supports", 1);
+	CHECK_S(nth(value_get(nth(l, 2), "support_tasks"), 0), "", "demo-2019/3");
+	CHECK_INT(len(value_get(nth(l, 2), "lead_tasks")), 3);
+	CHECK_S(nth(value_get(nth(l, 2), "lead_tasks"), 2), "", "demo-2019/8");
+	CHECK_I(nth(l, 0), "support_count", 0);
+	CHECK_B(nth(l, 0), "supports", 0);
+	CHECK_B(nth(l, 0), "leads", 1);
 	CHECK_S(nth(l, 3), "unit", "街道财政所");
 	CHECK_I(nth(l, 3), "progress", 0);
 	CHECK_I(nth(l, 3), "count", 1);
@@ -531,9 +642,11 @@ static void check_bulletins(const struct value *site)
 static void check_site(const struct value *site)
 {
 	const struct value *l = value_get(site, "units"), *u;
-	/* 社区党委: 3, 5 → 10; 街道党建办: 1, 3, 6 → 26; 街道综治中心: 2, 4, 8 → 90;
-	 * 街道财政所: demo 7 and late/1: (0 + 10)/2 = 5 */
-	CHECK_INT(len(l), 4);
+	/* Lead: 社区党委: 3, 5 → 10; 街道党建办: 1, 3, 6 → 26; 街道综治中心: 2, 4, 8 → 90;
+	 * 街道财政所: demo 7 and late/1: (0 + 10)/2 = 5; 镇卫生院 (e9…, last):
+	 * units/1, units/3. Support: 社区党委 and 街道财政所 units/1; 街道综治中心
+	 * demo/3 and units/3; 街道党建办 and 镇卫生院 none. */
+	CHECK_INT(len(l), 5);
 	u = nth(l, 0);
 	CHECK_S(u, "name", "社区党委");
 	CHECK_S(u, "url", "units/社区党委/index.html");
@@ -542,21 +655,73 @@ static void check_site(const struct value *site)
 	CHECK_I(u, "counts.delayed", 1);
 	CHECK_I(u, "counts.at_risk", 1);
 	CHECK_INT(len(value_get(u, "tasks")), 2);
+	CHECK_B(u, "leads", 1);
+	/* supports units/1 only: 40, at risk (expected 90, see check_units_plan) */
+	CHECK_B(u, "supports", 1);
+	CHECK_INT(len(value_get(u, "support_tasks")), 1);
+	CHECK_S(nth(value_get(u, "support_tasks"), 0), "id", "units-2019/1");
+	CHECK_I(u, "support_progress", 40);
+	CHECK_I(u, "support_counts.total", 1);
+	CHECK_I(u, "support_counts.at_risk", 1);
+	/* due in 30 days of 2019-06-30: units/1 (2019-07-20, 20 days), as support;
+	 * its own 3 (2020-01-31) and 5 (2020-06-30) are later */
+	CHECK_INT(len(value_get(u, "due_soon")), 1);
+	CHECK_S(nth(value_get(u, "due_soon"), 0), "role", "support");
+	CHECK_S(nth(value_get(u, "due_soon"), 0), "role_text", "配合");
+	CHECK_I(nth(value_get(u, "due_soon"), 0), "days", 20);
+	CHECK_S(nth(value_get(u, "due_soon"), 0), "due", "2019-07-20");
+	CHECK_S(nth(value_get(u, "due_soon"), 0), "task.id", "units-2019/1");
 	u = nth(l, 1);
 	CHECK_S(u, "name", "街道党建办");
 	CHECK_I(u, "progress", 26);
 	CHECK_I(u, "counts.cancelled", 1);
 	CHECK_I(u, "counts.in_progress", 2);
+	CHECK_B(u, "supports", 0);
+	CHECK_INT(len(value_get(u, "support_tasks")), 0);
+	CHECK_I(u, "support_progress", 0);
+	CHECK_I(u, "support_counts.total", 0);
+	CHECK_INT(len(value_get(u, "due_soon")), 0);
 	u = nth(l, 2);
 	CHECK_I(u, "progress", 90);
 	CHECK_I(u, "counts.done", 2);
 	CHECK_I(u, "counts.overdue", 1);
+	/* supports demo/3 (10, weight 3, at risk), units/2 (50, at risk) and
+	 * units/3 (100, done): (30 + 50 + 100)/5 = 36. Due soon: units/2 only
+	 * (extended to 07-25, 25 days): its overdue 2 is past, 4 and units/3
+	 * are done, 8 has no due, demo/3 is 2020-01-31. */
+	CHECK_I(u, "support_progress", 36);
+	CHECK_I(u, "support_counts.total", 3);
+	CHECK_I(u, "support_counts.done", 1);
+	CHECK_I(u, "support_counts.at_risk", 2);
+	CHECK_INT(len(value_get(u, "due_soon")), 1);
+	CHECK_S(nth(value_get(u, "due_soon"), 0), "task.id", "units-2019/2");
+	CHECK_I(nth(value_get(u, "due_soon"), 0), "days", 25);
+	CHECK_S(nth(value_get(u, "due_soon"), 0), "role", "support");
 	u = nth(l, 3);
 	CHECK_S(u, "name", "街道财政所");
 	CHECK_I(u, "progress", 5);
 	CHECK_INT(len(value_get(u, "tasks")), 2);
 	CHECK_S(nth(value_get(u, "tasks"), 1), "id", "late-2018/1");
 	CHECK_S(nth(value_get(u, "tasks"), 1), "plan_title", "滞后计划（2018—2019年）");
+	CHECK_I(u, "support_progress", 40);
+	CHECK_INT(len(value_get(u, "due_soon")), 1);
+	CHECK_S(nth(value_get(u, "due_soon"), 0), "role", "support");
+	/* leads units/1 (40), units/2 (50) and units/3 (100, done): 63;
+	 * supports nothing; due soon: 1 (07-20), then 2 (07-25) */
+	u = nth(l, 4);
+	CHECK_S(u, "name", "镇卫生院");
+	CHECK_S(u, "url", "units/镇卫生院/index.html");
+	CHECK_I(u, "progress", 63);
+	CHECK_I(u, "counts.total", 3);
+	CHECK_I(u, "counts.done", 1);
+	CHECK_I(u, "counts.at_risk", 2);
+	CHECK_B(u, "leads", 1);
+	CHECK_B(u, "supports", 0);
+	CHECK_INT(len(value_get(u, "due_soon")), 2);
+	CHECK_S(nth(value_get(u, "due_soon"), 0), "role", "lead");
+	CHECK_S(nth(value_get(u, "due_soon"), 0), "due_text", "2019年7月20日");
+	CHECK_S(nth(value_get(u, "due_soon"), 1), "task.id", "units-2019/2");
+	CHECK_I(nth(value_get(u, "due_soon"), 1), "days", 25);
 	/* overdue over all plans: task 2 only (late/1 has no due) */
 	CHECK_INT(len(value_get(site, "overdue")), 1);
 	check_ref(nth(value_get(site, "overdue"), 0), "demo-2019/2", "red");
@@ -686,6 +851,8 @@ int main(void)
 		}
 		check_tasks(r.site);
 		check_plans(r.site);
+		check_units_plan(r.site);
+		check_extensions(r.site);
 		check_bulletins(r.site);
 		check_site(r.site);
 		check_stable(r.site);

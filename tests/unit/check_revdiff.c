@@ -272,6 +272,30 @@ int main(void)
 	/* A milestone undone: the count, not a name. */
 	CHECK_INT(tasks_diff(a, ms1, ms0, &tr, &td), 0);
 	CHECK(strstr(task_words(a, &tr, 0), "里程碑完成 3/3 → 1/3") != NULL);
+	/* An extension (延期): the due moved by a new extension says so, with
+	 * its reason; a due edited by hand is still the deadline changed. */
+	const char *ex0 = "{\"tasks\": [{\"id\": \"p/7\", \"plan\": \"p\", \"number\": \"7\", \"progress\": 40,"
+	    " \"due\": \"2019-12-31\", \"due_original\": \"2019-12-31\"}]}";
+	const char *ex1 = "{\"tasks\": [{\"id\": \"p/7\", \"plan\": \"p\", \"number\": \"7\", \"progress\": 40,"
+	    " \"due\": \"2020-06-30\", \"due_original\": \"2019-12-31\","
+	    " \"extension\": {\"due\": \"2020-06-30\", \"previous_due\": \"2019-12-31\", \"reason\": \"资金未到位\"}}]}";
+	const char *ex2 = "{\"tasks\": [{\"id\": \"p/7\", \"plan\": \"p\", \"number\": \"7\", \"progress\": 40,"
+	    " \"due\": \"2020-09-30\", \"due_original\": \"2019-12-31\","
+	    " \"extension\": {\"due\": \"2020-09-30\", \"previous_due\": \"2020-06-30\", \"reason\": \"再次延期\"}}]}";
+	CHECK_INT(tasks_diff(a, ex0, ex1, &tr, &td), 0);
+	CHECK_INT(tr.ntasks, 1);
+	CHECK_STR(task_words(a, &tr, 0), "任务7 延期 2019-12-31 → 2020-06-30（资金未到位）");
+	CHECK_STR(tr.tasks[0].reason, "资金未到位");
+	buf_reset(&b);
+	revdiff_task_words(&tr, &tr.tasks[0], LANG_EN, &b);
+	CHECK_STR(buf_cstr(&b), "Task 7: extended 2019-12-31 → 2020-06-30 (资金未到位)");
+	/* a second extension, chained */
+	CHECK_INT(tasks_diff(a, ex1, ex2, &tr, &td), 0);
+	CHECK_STR(task_words(a, &tr, 0), "任务7 延期 2020-06-30 → 2020-09-30（再次延期）");
+	/* back to no extension (the bulletin removed): the deadline, not 延期 */
+	CHECK_INT(tasks_diff(a, ex1, ex0, &tr, &td), 0);
+	CHECK_STR(task_words(a, &tr, 0), "任务7 完成时限 2020-06-30 → 2019-12-31");
+	CHECK(tr.tasks[0].reason == NULL);
 	/* A block that does not parse: whole parses say so, and leave its side out. */
 	size_t warns = td.n;
 	const char *bad1 = "{\"tasks\": [{\"id\": \"b/2\", \"plan\": \"b\", \"progress\": 3x}]}";
