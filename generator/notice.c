@@ -68,23 +68,29 @@ static const char *label(const struct notice_opts *o, const char *key, const cha
 	return value_str(value_get(o->i18n, key), fallback);
 }
 
-/* A warning at a [params] value of site.toml. */
-static void warn_at(const struct notice_opts *o, const struct value *v, struct diags *d, const char *msg,
-                    const char *key)
+/* The line of site.toml that value v stands on, for a message (NULL when
+ * the text is not at hand). */
+static const char *line_of(const struct notice_opts *o, const struct value *v, size_t *len)
 {
 	size_t s = 0, e = 0;
-	int have = o->cfg_src && diag_line_span(o->cfg_src, o->cfg_len, v->pos.line, &s, &e);
-	diag_add(d, DIAG_WARNING, "site.toml", v->pos.line, v->pos.col, have ? o->cfg_src + s : NULL, e - s,
-	         msg, key);
+	*len = 0;
+	if (!o->cfg_src || !diag_line_span(o->cfg_src, o->cfg_len, v->pos.line, &s, &e))
+		return NULL;
+	*len = e - s;
+	return o->cfg_src + s;
 }
 
 static int64_t reply_days(const struct notice_opts *o, struct diags *d)
 {
 	const struct value *v = value_get(o->params, "notice_reply_days");
+	size_t len;
 	if (!v)
 		return NOTICE_REPLY_DAYS;
 	if (v->kind != V_INT || v->u.i < 1 || v->u.i > NOTICE_REPLY_DAYS_MAX) {
-		warn_at(o, v, d, "params.%s must be a whole number of days 1..365; using 5", "notice_reply_days");
+		const char *line = line_of(o, v, &len);
+		diag_add(d, DIAG_WARNING, "site.toml", v->pos.line, v->pos.col, line, len,
+		         "params.notice_reply_days must be a whole number of days from 1 to %d; using %d",
+		         NOTICE_REPLY_DAYS_MAX, NOTICE_REPLY_DAYS);
 		return NOTICE_REPLY_DAYS;
 	}
 	return v->u.i;
@@ -94,10 +100,13 @@ static const char *prefix(const struct notice_opts *o, struct diags *d)
 {
 	const char *def = o->lang == LANG_EN ? NOTICE_PREFIX_EN : NOTICE_PREFIX_ZH;
 	const struct value *v = value_get(o->params, "notice_prefix");
+	size_t len;
 	if (!v)
 		return def;
 	if (v->kind != V_STRING || !v->u.str.len || memchr(v->u.str.s, '\n', v->u.str.len)) {
-		warn_at(o, v, d, "params.%s must be one line of text; using the default", "notice_prefix");
+		const char *line = line_of(o, v, &len);
+		diag_add(d, DIAG_WARNING, "site.toml", v->pos.line, v->pos.col, line, len,
+		         "params.notice_prefix must be one line of text; using '%s'", def);
 		return def;
 	}
 	return v->u.str.s;
