@@ -249,6 +249,12 @@ struct value *gantt_plan(struct arena *a, const struct value *plan, const struct
 		struct value *g = *sec ? group_of(a, groups, sec) : loose;
 		value_push(a, value_get(g, "tasks"), (struct value *)t);
 	}
+	/* The tasks of no section get a heading of their own only below others. */
+	int sectioned = 0;
+	for (size_t i = 0; i < value_len(groups); i++)
+		sectioned |= value_len(value_get(value_at(groups, i), "tasks")) > 0;
+	value_setc(a, loose, "has_heading", value_bool(a, sectioned, nopos));
+	value_setc(a, loose, "other", value_bool(a, 1, nopos));
 	value_push(a, groups, loose);
 
 	/* Rows, top to bottom. */
@@ -264,6 +270,8 @@ struct value *gantt_plan(struct arena *a, const struct value *plan, const struct
 		value_setc(a, og, "number", value_get(g, "number"));
 		value_setc(a, og, "title", value_get(g, "title"));
 		value_setc(a, og, "has_heading", value_get(g, "has_heading"));
+		value_setc(a, og, "has_title", value_bool(a, *value_str(value_get(g, "title"), "") != '\0', nopos));
+		value_setc(a, og, "other", value_bool(a, is_true(value_get(g, "other")), nopos));
 		if (is_true(value_get(g, "has_heading"))) {
 			set_num(a, og, "y", 10 * y);
 			set_num(a, og, "text_y", 10 * (y + 16));

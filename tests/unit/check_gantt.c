@@ -38,8 +38,9 @@ static void test_geometry(void)
 	struct value *g = gantt_plan(a, plan, as_of, LANG_ZH);
 	CHECK(g != NULL);
 	CHECK_INT(value_i64(value_get(g, "width"), 0), 760);
-	/* 32 of axis, 一's heading, task 1, 二's heading, task 2, task 3, 6 below. */
-	CHECK_INT(value_i64(value_get(g, "height"), 0), 32 + 5 * 22 + 6);
+	/* 32 of axis, 一's heading, task 1, 二's heading, task 2, the other
+	 * tasks' heading, task 3, 6 below. */
+	CHECK_INT(value_i64(value_get(g, "height"), 0), 32 + 6 * 22 + 6);
 	CHECK_STR(s(g, "as_of_x"), "542.4");   /* day 73: 220 + 322.42 */
 	CHECK_STR(s(g, "as_of_text"), "2019年3月15日");
 
@@ -61,7 +62,12 @@ static void test_geometry(void)
 	CHECK_STR(s(g1, "number"), "一");
 	CHECK_STR(s(g1, "text_y"), "48.0");
 	CHECK_STR(s(g2, "y"), "76.0");
-	CHECK(value_get(g3, "y") == NULL);   /* no heading */
+	CHECK(value_get(g1, "has_title")->u.b);
+	CHECK(!value_get(g1, "other")->u.b);
+	/* The tasks of no section, under a heading of their own. */
+	CHECK(value_get(g3, "other")->u.b);
+	CHECK(value_get(g3, "has_heading")->u.b);
+	CHECK_STR(s(g3, "y"), "120.0");
 
 	const struct value *t1 = value_at(value_get(g1, "tasks"), 0);
 	CHECK_STR(s(t1, "x"), "220.0");
@@ -90,7 +96,7 @@ static void test_geometry(void)
 	const struct value *t3 = value_at(value_get(g3, "tasks"), 0);
 	CHECK(value_get(t3, "has_bar")->u.b == 0);
 	CHECK(value_get(t3, "x") == NULL);
-	CHECK_STR(s(t3, "text_y"), "135.0");
+	CHECK_STR(s(t3, "text_y"), "157.0");
 	CHECK_INT(value_len(value_get(g, "rows")), 3);
 
 	/* English labels. */
@@ -104,6 +110,13 @@ static void test_geometry(void)
 	struct value *empty = json_parse(a, "p", nodue, sizeof nodue - 1, &d);
 	CHECK(empty != NULL);
 	CHECK(gantt_plan(a, empty, as_of, LANG_ZH) == NULL);
+	/* A plan of no sections: one group, no heading; the rows start at the axis. */
+	static const char flat[] = "{\"tasks\": [{\"number\": \"1\", \"due\": \"2019-02-01\", \"start\": \"2019-01-10\"}]}";
+	struct value *fg = gantt_plan(a, json_parse(a, "p", flat, sizeof flat - 1, &d), as_of, LANG_ZH);
+	CHECK_INT(value_len(value_get(fg, "groups")), 1);
+	CHECK(!value_get(value_at(value_get(fg, "groups"), 0), "has_heading")->u.b);
+	CHECK_STR(s(value_at(value_get(fg, "rows"), 0), "y"), "32.0");
+	CHECK(!value_get(fg, "has_assumed")->u.b);
 	CHECK_INT(d.n, 0);
 	diags_free(&d);
 	arena_free(a);
