@@ -24,6 +24,7 @@
 #include "markdown.h"
 #include "mcache.h"
 #include "model.h"
+#include "notice.h"
 #include "output.h"
 #include "pool.h"
 #include "pcache.h"
@@ -84,6 +85,8 @@ struct build {
 	struct page **units;
 	const struct value **unit_data;   /* by unit page: its entry of site.units */
 	size_t nunits;
+	struct notice_set notices;    /* 督办通知 pages (notice.h) */
+	struct page **notice_pages;
 	struct out_file *extra;       /* what the extra pages stage made (rel NULL: nothing) */
 	struct rcache *cache;         /* the render cache, or NULL (rcache.h) */
 	struct value *pending_entry;  /* on the changes page, the publication being made, or NULL */
@@ -707,6 +710,26 @@ static void make_unit_pages(struct build *b)
 	b->units_index = idx;
 }
 
+/* duban/: a notice for every overdue task, and each lead unit's together,
+ * when the theme has the notice template (notice.h). */
+static void make_notices(struct build *b)
+{
+	if (!b->c.home || !theme_template(&b->theme, "notice"))
+		return;
+	struct notice_opts o = { .lang = b->lang, .index_links = b->cfg.index_links, .params = b->cfg.params,
+	                         .office = value_str(value_get(b->cfg.params, "notice_office"),
+	                                             value_str(value_get(b->cfg.params, "office"), NULL)),
+	                         .site_title = b->cfg.title,
+	                         .i18n = b->theme.i18n, .collections = theme_template(&b->theme, "notices") != NULL,
+	                         .cfg_src = b->cfg_src, .cfg_len = b->cfg_len };
+	notice_make(b->a, b->env.site, &o, &b->notices, b->d);
+	b->notice_pages = arena_alloc(b->a, (b->notices.n + 1) * sizeof *b->notice_pages);
+	for (size_t i = 0; i < b->notices.n; i++) {
+		const struct notice_page *np = &b->notices.pages[i];
+		b->notice_pages[i] = made_page(b->a, PAGE_PAGE, NOTICE_DIR, np->url, np->out, np->title, np->tpl, b->c.home);
+	}
+}
+
 /* Renders made page p with template name into po, its data (if any) as page.<key>. */
 static void render_made_page(struct build *b, int worker, struct page *p, const char *name,
                              const char *key, const struct value *data, struct out_file *po)
@@ -1156,6 +1179,7 @@ static int stage_on_site(struct build *b)
 		if (progress_on_site(b->a, b->env.site, &po, b->d) == 0) {
 			relink_model(b);
 			make_unit_pages(b);
+			make_notices(b);
 			return STAGE_NEXT;
 		}
 		b->native_progress = NULL;
@@ -1169,6 +1193,7 @@ static int stage_on_site(struct build *b)
 		return STAGE_STOP;
 	relink_model(b);
 	make_unit_pages(b);
+	make_notices(b);
 	return STAGE_NEXT;
 }
 
@@ -1258,10 +1283,18 @@ static int stage_templates(struct build *b)
 	return STAGE_NEXT;
 }
 
-/* Pages that are not content: the table above, the unit pages, data/ JSON files. */
+/* After the data/ files: one slot per notice page. */
+static void notice_one(void *ctx, size_t k, int worker)
+{
+	struct build *b = ctx;
+	const struct notice_page *np = &b->notices.pages[k];
+	render_made_page(b, worker, b->notice_pages[k], np->tpl, np->key, np->data, &b->extra[EXTRA_DATA(b) + 2 + k]);
+}
+
+/* Pages that are not content: the table above, the unit pages, data/ JSON files, notices. */
 static int stage_extra(struct build *b)
 {
-	b->nextra = EXTRA_DATA(b) + 2;
+	b->nextra = EXTRA_DATA(b) + 2 + b->notices.n;
 	b->extra = arena_alloc(b->a, b->nextra * sizeof *b->extra);
 	struct json_doc docs[2];
 	int data = value_len(b->model.plans) > 0;
@@ -1271,6 +1304,7 @@ static int stage_extra(struct build *b)
 	}
 	pool_run(NEXTRAS, b->jobs, extra_one, b);
 	pool_run(b->nunits, b->jobs, unit_one, b);
+	pool_run(b->notices.n, b->jobs, notice_one, b);
 	/* A check writes nothing: the documents are not made. */
 	if (data && b->spill)
 		pool_run(2, b->jobs, json_one, docs);

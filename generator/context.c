@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "gantt.h"
 #include "schema.h"
 #include "url.h"
 
@@ -258,6 +259,11 @@ struct value *ctx_page(struct arena *a, const struct ctx_env *e, const struct pa
 	value_setc(a, pg, "menu", menu(a, e, p, here));
 	if (real && e->extra && e->extra[p->index] && *p->type)
 		value_setc(a, pg, p->type, e->extra[p->index]);
+	/* A plan's schedule as bars: geometry a template cannot compute. */
+	struct value *gantt = real && e->extra && e->extra[p->index] && strcmp(p->type, "plan") == 0
+	                      ? gantt_plan(a, e->extra[p->index], value_get(e->site, "as_of"), e->lang) : NULL;
+	if (gantt)
+		value_setc(a, pg, "gantt", gantt);
 	if (real && e->hook_page && e->hook_page[p->index])
 		value_fill(a, pg, e->hook_page[p->index]);
 

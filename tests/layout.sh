@@ -135,4 +135,33 @@ check "A4: a bulletin's updates keep their titles ($bfound of $btotal)" test "$b
 bpages=$(pdfinfo "$shots/print-bulletin.pdf" 2>/dev/null | sed -n 's/^Pages: *//p')
 check "A4: the bulletin prints on at most 4 pages (got ${bpages:-none})" test "${bpages:-99}" -le 4
 pdftoppm -r 40 -png -f 1 -l 3 "$shots/print-plan.pdf" "$shots/print-plan" 2>/dev/null || true
+# 督办通知: each overdue task's notice prints on exactly one A4 page, title,
+# number, text, signature and copy line on it.
+pages_of() { pdfinfo "$shots/$1.pdf" 2>/dev/null | sed -n 's/^Pages: *//p'; }
+notices=$(cd "$out" && find duban -name index.html | sort)
+check "the example site has 督办通知 pages" test -n "$notices"
+for n in $notices; do
+	pdf print-notice "$n"
+	np=$(pages_of print-notice)
+	check "A4: $n prints on exactly one page (got ${np:-none})" test "${np:-0}" = 1
+	tr -d ' ' <"$PP_TMP/print-notice.txt" >"$PP_TMP/notice-nosp.txt"
+	check "A4: $n has its title, number, deadline and copy line" \
+		sh -c 'grep -q "^督办通知$" "$1" && grep -q "督办〔2019〕xinhe-2018-" "$1" && grep -q "请你单位" "$1" &&
+			grep -q "2019年12月31日$" "$1" && grep -q "^抄送：" "$1"' sh "$PP_TMP/notice-nosp.txt"
+done
+pdftoppm -r 40 -png "$shots/print-notice.pdf" "$shots/print-notice" 2>/dev/null || true
+# A unit's page of notices prints one notice a page: as of the end of 2020
+# more tasks are overdue, and the unit with the most notices has two.
+late=$PP_TMP/late
+cp -R "$site" "$late"
+sed 's/^as_of = .*/as_of = 2020-12-31/' "$site/site.toml" >"$late/site.toml"
+"$PP_BIN" -C "$late" build --out "$late/public" -q >"$PP_TMP/late.log" 2>&1
+check "the example site builds as of 2020-12-31" test $? -eq 0
+most=$(cd "$late/public" && for f in units/*/duban/index.html; do
+	printf '%s %s\n' "$(grep -c '<article class="notice-doc"' "$f")" "$f"
+done | sort -n | tail -n 1)
+count=${most%% *}
+out=$late/public pdf print-notices "${most#* }"
+np=$(pages_of print-notices)
+check "A4: a unit's $count notices print on $count pages (got ${np:-none})" test "${count:-0}" -ge 2 -a "${np:-0}" = "$count"
 pp_done layout

@@ -1,0 +1,279 @@
+/* notice.c: 督办通知 for overdue tasks, and each lead unit's notices together. */
+#include "notice.h"
+
+#include <string.h>
+
+#include "buf.h"
+#include "gantt.h"
+#include "slug.h"
+#include "utf8.h"
+
+static const struct pos nopos = { 0 };
+
+static struct value *text(struct arena *a, const char *s)
+{
+	return value_cstring(a, s, nopos);
+}
+
+static int is_true(const struct value *v)
+{
+	return v && v->kind == V_BOOL && v->u.b;
+}
+
+/* A plan id or task number as one folder of a path: as it is when it is
+ * plainly one ("demo-2019", "3", "1.2", "十"), else its slug. */
+static const char *segment(struct arena *a, const char *s)
+{
+	int plain = *s && *s != '.';
+	for (const char *p = s; *p && plain; p++) {
+		unsigned char c = (unsigned char)*p;
+		plain = c >= 0x80 || IS_ASCII_ALNUM(c) || c == '-' || c == '_' || c == '.';
+	}
+	if (plain)
+		return s;
+	struct buf b = BUF_INIT;
+	slug_make(s, strlen(s), &b);
+	const char *r = arena_strdup(a, buf_cstr(&b));
+	buf_free(&b);
+	return r;
+}
+
+/* "a、b、c" (Chinese) or "a, b, c". */
+static struct value *joined(struct arena *a, const struct value *list, enum lang l)
+{
+	struct buf b = BUF_INIT;
+	for (size_t i = 0; i < value_len(list); i++) {
+		if (i)
+			buf_puts(&b, l == LANG_EN ? ", " : "、");
+		buf_puts(&b, value_str(value_at(list, i), ""));
+	}
+	struct value *v = value_string(a, b.data ? b.data : "", b.len, nopos);
+	buf_free(&b);
+	return v;
+}
+
+static struct value *date_text(struct arena *a, int64_t days, enum lang l)
+{
+	struct buf b = BUF_INIT;
+	struct datetime dt = { .kind = DT_DATE };
+	datetime_set_days(&dt, days);
+	lang_date(l, &dt, &b);
+	struct value *v = value_string(a, b.data, b.len, nopos);
+	buf_free(&b);
+	return v;
+}
+
+static const char *label(const struct notice_opts *o, const char *key, const char *fallback)
+{
+	return value_str(value_get(o->i18n, key), fallback);
+}
+
+/* The line of site.toml that value v stands on, for a message (NULL when
+ * the text is not at hand). */
+static const char *line_of(const struct notice_opts *o, const struct value *v, size_t *len)
+{
+	size_t s = 0, e = 0;
+	*len = 0;
+	if (!o->cfg_src || !diag_line_span(o->cfg_src, o->cfg_len, v->pos.line, &s, &e))
+		return NULL;
+	*len = e - s;
+	return o->cfg_src + s;
+}
+
+static int64_t reply_days(const struct notice_opts *o, struct diags *d)
+{
+	const struct value *v = value_get(o->params, "notice_reply_days");
+	size_t len;
+	if (!v)
+		return NOTICE_REPLY_DAYS;
+	if (v->kind != V_INT || v->u.i < 1 || v->u.i > NOTICE_REPLY_DAYS_MAX) {
+		const char *line = line_of(o, v, &len);
+		diag_add(d, DIAG_WARNING, "site.toml", v->pos.line, v->pos.col, line, len,
+		         "params.notice_reply_days must be a whole number of days from 1 to %d; using %d",
+		         NOTICE_REPLY_DAYS_MAX, NOTICE_REPLY_DAYS);
+		return NOTICE_REPLY_DAYS;
+	}
+	return v->u.i;
+}
+
+static const char *prefix(const struct notice_opts *o, struct diags *d)
+{
+	const char *def = o->lang == LANG_EN ? NOTICE_PREFIX_EN : NOTICE_PREFIX_ZH;
+	const struct value *v = value_get(o->params, "notice_prefix");
+	size_t len;
+	if (!v)
+		return def;
+	if (v->kind != V_STRING || !v->u.str.len || memchr(v->u.str.s, '\n', v->u.str.len)) {
+		const char *line = line_of(o, v, &len);
+		diag_add(d, DIAG_WARNING, "site.toml", v->pos.line, v->pos.col, line, len,
+		         "params.notice_prefix must be one line of text; using '%s'", def);
+		return def;
+	}
+	return v->u.str.s;
+}
+
+/* The latest bulletin update of task t (its history's last entry that a
+ * bulletin made), or NULL. */
+static const struct value *latest_update(const struct value *t)
+{
+	const struct value *h = value_get(t, "history");
+	for (size_t i = value_len(h); i-- > 0;)
+		if (value_get(value_at(h, i), "bulletin_url") || value_get(value_at(h, i), "bulletin_title"))
+			return value_at(h, i);
+	return NULL;
+}
+
+static const char *folder_url(struct arena *a, const struct notice_opts *o, const char *dir)
+{
+	return o->index_links ? arena_printf(a, "%sindex.html", dir) : dir;
+}
+
+/* The notice of overdue task t of plan p. */
+static struct value *one_notice(struct arena *a, const struct value *p, const struct value *t, int64_t now,
+                                const struct notice_opts *o, int64_t reply, const char *pre, const char *dir)
+{
+	struct value *n = value_table(a, nopos);
+	const char *plan = value_str(value_get(p, "id"), ""), *number = value_str(value_get(t, "number"), "");
+	int y, m, dd;
+	datetime_from_days(now, &y, &m, &dd);
+	value_setc(a, n, "doc_no", text(a, o->lang == LANG_EN ? arena_printf(a, "%s (%d) %s-%s", pre, y, plan, number)
+	                                                     : arena_printf(a, "%s〔%d〕%s-%s号", pre, y, plan, number)));
+	value_setc(a, n, "url", text(a, folder_url(a, o, dir)));
+	static const char *const from_task[] = { "id", "number", "title", "url", "lead", "support", "due",
+	                                         "due_text", "progress", "status", "status_text" };
+	for (size_t i = 0; i < sizeof from_task / sizeof *from_task; i++) {
+		struct value *v = value_get(t, from_task[i]);
+		if (v)
+			value_setc(a, n, strcmp(from_task[i], "url") == 0 ? "task_url" : from_task[i], v);
+	}
+	static const char *const from_plan[][2] = { { "id", "plan" }, { "title", "plan_title" },
+	                                           { "doc_no", "plan_doc_no" }, { "url", "plan_url" } };
+	for (size_t i = 0; i < sizeof from_plan / sizeof *from_plan; i++) {
+		struct value *v = value_get(p, from_plan[i][0]);
+		if (v)
+			value_setc(a, n, from_plan[i][1], v);
+	}
+	value_setc(a, n, "lead_text", joined(a, value_get(t, "lead"), o->lang));
+	value_setc(a, n, "support_text", joined(a, value_get(t, "support"), o->lang));
+	value_setc(a, n, "has_support", value_bool(a, value_len(value_get(t, "support")) > 0, nopos));
+	int64_t due = now;
+	gantt_day(value_get(t, "due"), &due);
+	value_setc(a, n, "days_overdue", value_int(a, now - due, nopos));
+	value_setc(a, n, "as_of_text", date_text(a, now, o->lang));
+	value_setc(a, n, "reply_days", value_int(a, reply, nopos));
+	value_setc(a, n, "reply_by_text", date_text(a, now + reply, o->lang));
+	datetime_from_days(now + reply, &y, &m, &dd);
+	value_setc(a, n, "reply_by", text(a, arena_printf(a, "%04d-%02d-%02d", y, m, dd)));
+	/* Who issues: [params] notice_office or office, else the plan's issuer. */
+	const char *office = o->office ? o->office : value_str(value_get(p, "issuer"), o->site_title);
+	value_setc(a, n, "office", text(a, office));
+	const struct value *u = latest_update(t);
+	value_setc(a, n, "has_update", value_bool(a, u != NULL, nopos));
+	if (u) {
+		struct value *uv = value_table(a, nopos);
+		static const char *const from_update[] = { "date", "date_text", "progress", "status_text", "note",
+		                                           "bulletin_title", "bulletin_url" };
+		for (size_t i = 0; i < sizeof from_update / sizeof *from_update; i++) {
+			struct value *v = value_get(u, from_update[i]);
+			if (v)
+				value_setc(a, uv, from_update[i], v);
+		}
+		value_setc(a, n, "update", uv);
+	}
+	return n;
+}
+
+/* notice_url on the entries of list whose id is id. */
+static void mark(struct arena *a, const struct value *list, const char *id, struct value *url)
+{
+	for (size_t i = 0; i < value_len(list); i++) {
+		struct value *e = value_at(list, i);
+		if (e && e->kind == V_TABLE && strcmp(value_str(value_get(e, "id"), ""), id) == 0)
+			value_setc(a, e, "notice_url", url);
+	}
+}
+
+static void add_page(struct arena *a, struct notice_set *out, size_t *cap, const char *dir, const char *title,
+                     const char *tpl, struct value *data)
+{
+	if (out->n == *cap) {
+		size_t nc = *cap ? 2 * *cap : 16;
+		out->pages = arena_realloc(a, out->pages, *cap * sizeof *out->pages, nc * sizeof *out->pages);
+		*cap = nc;
+	}
+	out->pages[out->n++] = (struct notice_page){ .url = dir, .out = arena_printf(a, "%sindex.html", dir),
+	                                             .title = title, .tpl = tpl, .key = tpl, .data = data };
+}
+
+void notice_make(struct arena *a, struct value *site, const struct notice_opts *o, struct notice_set *out,
+                 struct diags *d)
+{
+	int64_t now;
+	size_t cap = 0;
+	*out = (struct notice_set){ .notices = value_array(a, nopos) };
+	if (gantt_day(value_get(site, "as_of"), &now) < 0)
+		return;
+	int64_t reply = reply_days(o, d);
+	const char *pre = prefix(o, d);
+	const char *title = label(o, "notice_title", "督办通知");
+	const struct value *plans = value_get(site, "plans");
+	for (size_t i = 0; i < value_len(plans); i++) {
+		const struct value *p = value_at(plans, i);
+		const struct value *tasks = value_get(p, "tasks");
+		for (size_t k = 0; k < value_len(tasks); k++) {
+			const struct value *t = value_at(tasks, k);
+			if (!is_true(value_get(t, "overdue")))
+				continue;
+			const char *dir = arena_printf(a, NOTICE_DIR "/%s/%s/", segment(a, value_str(value_get(p, "id"), "")),
+			                               segment(a, value_str(value_get(t, "number"), "")));
+			struct value *n = one_notice(a, p, t, now, o, reply, pre, dir);
+			value_push(a, out->notices, n);
+			add_page(a, out, &cap, dir, arena_printf(a, "%s%s%s", title, label(o, "colon", "："),
+			                                         value_str(value_get(t, "title"), "")), "notice", n);
+			const char *id = value_str(value_get(t, "id"), "");
+			mark(a, value_get(site, "overdue"), id, value_get(n, "url"));
+			mark(a, value_get(p, "overdue"), id, value_get(n, "url"));
+		}
+	}
+	if (!o->collections)
+		return;
+	/* Each lead unit's notices, in the order of site.units. */
+	const struct value *units = value_get(site, "units");
+	for (size_t i = 0; i < value_len(units); i++) {
+		struct value *u = value_at(units, i);
+		const char *name = value_str(value_get(u, "name"), ""), *slug = value_str(value_get(u, "slug"), "");
+		if (!*slug || strcmp(segment(a, slug), slug) != 0)
+			continue;
+		struct value *mine = value_array(a, nopos);
+		for (size_t k = 0; k < value_len(out->notices); k++) {
+			struct value *n = value_at(out->notices, k);
+			const struct value *lead = value_get(n, "lead");
+			for (size_t j = 0; j < value_len(lead); j++)
+				if (strcmp(value_str(value_at(lead, j), ""), name) == 0) {
+					value_push(a, mine, n);
+					break;
+				}
+		}
+		if (!value_len(mine))
+			continue;
+		const char *dir = arena_printf(a, "units/%s/" NOTICE_DIR "/", slug);
+		struct value *c = value_table(a, nopos);
+		value_setc(a, c, "unit", text(a, name));
+		value_setc(a, c, "notices", mine);
+		value_setc(a, c, "count", value_int(a, (int64_t)value_len(mine), nopos));
+		value_setc(a, c, "url", text(a, folder_url(a, o, dir)));
+		value_setc(a, u, "notices_url", value_get(c, "url"));
+		struct value *link = value_table(a, nopos);
+		value_setc(a, link, "unit", text(a, name));
+		value_setc(a, link, "url", value_get(c, "url"));
+		for (size_t k = 0; k < value_len(mine); k++) {
+			struct value *n = value_at(mine, k), *cl = value_get(n, "collections");
+			if (!cl) {
+				cl = value_array(a, nopos);
+				value_setc(a, n, "collections", cl);
+			}
+			value_push(a, cl, link);
+		}
+		add_page(a, out, &cap, dir, arena_printf(a, "%s%s", name, label(o, "notices_of", "督办通知")), "notices", c);
+	}
+}
