@@ -139,8 +139,11 @@ static struct value *one_notice(struct arena *a, const struct value *p, const st
 	value_setc(a, n, "doc_no", text(a, o->lang == LANG_EN ? arena_printf(a, "%s (%d) %s-%s", pre, y, plan, number)
 	                                                     : arena_printf(a, "%s〔%d〕%s-%s号", pre, y, plan, number)));
 	value_setc(a, n, "url", text(a, folder_url(a, o, dir)));
+	/* due is the deadline in effect; an extended task also says its first
+	 * one (due_original_text) within {{#extension}}. */
 	static const char *const from_task[] = { "id", "number", "title", "url", "lead", "support", "due",
-	                                         "due_text", "progress", "status", "status_text" };
+	                                         "due_text", "due_original_text", "extension", "progress",
+	                                         "status", "status_text" };
 	for (size_t i = 0; i < sizeof from_task / sizeof *from_task; i++) {
 		struct value *v = value_get(t, from_task[i]);
 		if (v)

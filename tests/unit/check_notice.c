@@ -24,6 +24,7 @@ static const char site_json[] =
 	"   {\"id\": \"p/4\", \"number\": \"4\", \"title\": \"按期\", \"lead\": [\"B\"], \"due\": \"2019-12-31\","
 	"    \"overdue\": false},"
 	"   {\"id\": \"p/a/b\", \"number\": \"a/b\", \"title\": \"未报\", \"lead\": [\"A\"], \"due\": \"2019-09-29\","
+	"    \"due_original_text\": \"2019年6月30日\", \"extension\": {\"reason\": \"待批复\"},"
 	"    \"progress\": 0, \"overdue\": true, \"history\": [{\"date\": \"2019-01-01\", \"progress\": 0}]}"
 	"  ]}],"
 	" \"units\": [{\"name\": \"A\", \"slug\": \"a\"}, {\"name\": \"B\", \"slug\": \"b\"}, {\"name\": \"C\", \"slug\": \"c\"}]}";
@@ -96,6 +97,10 @@ static void test_notices(void)
 	CHECK(value_get(n2, "update") == NULL);
 	CHECK(!value_get(n2, "has_support")->u.b);
 	CHECK_STR(s(n2, "doc_no"), "督查〔2019〕p-a/b号");
+	/* Extended: overdue against the new deadline, the first one named. */
+	CHECK_STR(s(n2, "due_original_text"), "2019年6月30日");
+	CHECK_STR(s(n2, "extension.reason"), "待批复");
+	CHECK(value_get(n, "extension") == NULL);
 
 	const struct value *ca = ns.pages[2].data;
 	CHECK_STR(s(ca, "unit"), "A");
