@@ -1262,6 +1262,7 @@ static struct value *task_ref(struct run *r, struct task *t)
 {
 	struct kv kv[] = {
 		{ "due", vdate(r, &t->due) }, { "due_text", date_text(r, &t->due) },
+		{ "extended", vbool(r, t->nexts > 0) },
 		{ "id", vstr_once(r, &t->sid, t->id) }, { "lead", (struct value *)t->lead },
 		{ "number", vstr_once(r, &t->snumber, t->number) }, { "plan", vstr_once(r, &t->splan_id, t->plan_id) },
 		{ "plan_short", vstr_once(r, &t->plan->sshort, t->plan->short_title) },

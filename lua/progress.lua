@@ -282,7 +282,7 @@ end
 local function task_ref(t)
   return { id = t.id, plan = t.plan, plan_title = t.plan_title, plan_short = t.plan_short, number = t.number,
     title = t.title, url = t.url, lead = t.lead, due = t.due, due_text = t.due_text,
-    progress = t.progress, status = t.status, status_text = t.status_text, rag = t.rag }
+    extended = t.extension ~= nil, progress = t.progress, status = t.status, status_text = t.status_text, rag = t.rag }
 end
 
 ---------------------------------------------------------------------------
