@@ -33,7 +33,7 @@
  * this still find the page but are shown from its start. */
 #define SEARCH_TEXT_MAX 6000
 /* Pages per text file: a query loads the text of the results it shows
- * (SEARCH_SHOWN at a time in search.js), so a small group keeps that small
+ * (10 at a time: SHOWN in search.js), so a small group keeps that small
  * without a file per page. */
 #define SEARCH_GROUP 4
 /* A query's tokens after the first this many are ignored: each may load a

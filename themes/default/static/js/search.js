@@ -6,7 +6,7 @@
  * Tokens, hashes and ranking are those of generator/search.c. */
 (function () {
 	"use strict";
-	var SHOWN = 20;            /* results shown at a time */
+	var SHOWN = 10;            /* results shown at a time */
 	var SNIPPET_BEFORE = 30;   /* characters of context before the first match */
 	var SNIPPET_LEN = 120;     /* characters of a snippet */
 	var QUERY_MAX = 64;        /* tokens of a query: SEARCH_QUERY_MAX in search.h */
@@ -318,7 +318,9 @@
 				status(label("error"));
 				return done(t0);
 			}
+			var r0 = performance.now();
 			var hits = rank(tk.toks);
+			box.setAttribute("data-rank-ms", (performance.now() - r0).toFixed(1));
 			if (!hits.length) {
 				status(label("none").replace("{q}", q));
 				return done(t0);
