@@ -39,7 +39,9 @@ check "no fetch in search.js (file:// forbids it)" sh -c "! grep -q 'fetch(\|XML
 # Every page's header: a plain GET form to the search page, relative.
 check "home page's search box" grep -q '<form class="site-search" action="search/index.html" method="get"' "$out/index.html"
 check "a task page's search box" grep -q 'action="../../../../search/index.html" method="get"' "$out/plans/xinhe-2018/tasks/05/index.html"
-# Without JavaScript: links to the task and unit indexes.
+# Without JavaScript: links to the task and unit indexes. (Headless
+# Chromium with scripts off neither dumps nor prints a page, so the
+# <noscript> block is read from the file.)
 sed -n '/<noscript>/,/<\/noscript>/p' "$out/search/index.html" >"$PP_TMP/noscript"
 check "noscript links to the plans" grep -q 'href="../plans/index.html"' "$PP_TMP/noscript"
 check "noscript links to the units" grep -q 'href="../units/index.html"' "$PP_TMP/noscript"
@@ -86,12 +88,17 @@ run_all() {
 	query "$1" "$2" 网格 "../bulletins/2019-09-30/index.html"
 	dom "$1/search/index.html?q=$(enc 无此词语zzzq)" "$2-none"
 	check "$2: nothing found says so" grep -q '没有找到包含“无此词语zzzq”的页面' "$PP_TMP/$2-none.html"
+	# A query is text, never markup, and "$&" is not a replacement pattern.
+	dom "$1/search/index.html?q=$(enc '<b>x9q$&')" "$2-markup"
+	check "$2: a query with markup is shown as text" grep -q '没有找到包含“&lt;b&gt;x9q\$&amp;”的页面' "$PP_TMP/$2-markup.html"
+	check "$2: and makes no element" sh -c "! grep -q '<b>x9q' '$PP_TMP/$2-markup.html'"
 	# Only the shards of the query's tokens and the shown results' texts load.
 	loaded=$(tr -d '\n' <"$PP_TMP/$2-none.html" | sed -n 's/.*data-loaded="\([^"]*\)".*/\1/p')
 	check "$2: a query without results loads no text" sh -c "! printf '%s' '$loaded' | grep -q 't/'"
 }
 
 run_all "file://$out" file
+
 
 # nginx on a free loopback port, serving the site under /a/sub/path/.
 if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then

@@ -322,10 +322,10 @@
 			var hits = rank(tk.toks);
 			box.setAttribute("data-rank-ms", (performance.now() - r0).toFixed(1));
 			if (!hits.length) {
-				status(label("none").replace("{q}", q));
+				status(label("none").replace("{q}", function () { return q; }));
 				return done(t0);
 			}
-			status(label("count").replace("{n}", String(hits.length)));
+			status(label("count").replace("{n}", function () { return String(hits.length); }));
 			show(hits, 0, tk.terms, t0, null);
 		});
 	}
