@@ -58,7 +58,7 @@ check "html side by side" grep -q '<table class="side">' "$h"
 check "html print css" grep -q '@page{size:A4' "$h"
 j=$PP_TMP/review.json
 check "json names the publications" sh -c "grep -q '\"message\": \"2019年第三季度进展\"' '$j' && grep -q '\"as_of\": \"2019-09-30\"' '$j'"
-check "json folds" grep -q '"count": 10,' "$j"
+check "json folds" grep -q '"count": 11,' "$j"
 check "json task actuals" grep -q '"metric": "社区工作者轮训覆盖率"' "$j"
 
 # Printed on A4 (Chromium's print to PDF, read back with poppler): the
