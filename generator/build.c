@@ -91,6 +91,7 @@ struct build {
 	struct mcache *mcache;        /* the Markdown cache, or NULL; pages' HTML may live in it */
 	unsigned char program[DIGEST_LEN];   /* the program's identity, for the caches */
 	size_t nextra;
+	size_t nsearch;               /* of those, the search index's files (search.h) */
 	const char *out_dir;
 	struct build_stats *st;
 	struct buf inputs;            /* the stamp's record of this build's inputs */
@@ -444,7 +445,7 @@ static int write_site(struct build *b, const char *out_dir, struct build_stats *
 	for (size_t i = 0; i < nextra; i++)
 		if (extra[i].rel)
 			files[n++] = extra[i];
-	st->pages = n - b->c.nfiles - b->theme.nfiles;
+	st->pages = n - b->c.nfiles - b->theme.nfiles - b->nsearch;
 	for (size_t i = 0; i < n; i++)
 		if ((files[i].same && !files[i].reused) || files[i].spill) {
 			st->rendered++;
@@ -1319,6 +1320,7 @@ static int stage_extra(struct build *b)
 	b->extra = arena_alloc(b->a, b->nextra * sizeof *b->extra);
 	if (so.n)
 		memcpy(&b->extra[EXTRA_DATA(b) + 2], so.f, so.n * sizeof *so.f);
+	b->nsearch = so.n;
 	free(so.f);
 	struct json_doc docs[2];
 	int data = value_len(b->model.plans) > 0;
@@ -1353,7 +1355,7 @@ static int stage_write(struct build *b)
 {
 	diags_fill_lines(b->d, page_text, b);   /* before the stamp records them */
 	struct build_stats *st = b->st;
-	st->files = b->c.nfiles + b->theme.nfiles;
+	st->files = b->c.nfiles + b->theme.nfiles + b->nsearch;   /* the search index's are files, not pages */
 	b->rc = write_site(b, b->out_dir, st, b->extra, b->nextra);
 	if (b->cache) {
 		rcache_counts(b->cache, st->why);
