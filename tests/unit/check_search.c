@@ -128,6 +128,28 @@ int main(void)
 	CHECK(n == 1 && got[0] == 6);
 	CHECK_INT(search_index_run(ix, "覆盖率", strlen("覆盖率"), got, 8), 0);
 	CHECK_INT(search_index_run(ix, "  ，", strlen("  ，"), got, 8), 0);
+	/* Tokens past SEARCH_QUERY_MAX are ignored: a query of 64 pairs
+	 * that all match, then one that matches nothing, still finds. */
+	{
+		struct search_index *qx = search_index_new();
+		struct buf body = BUF_INIT, q = BUF_INIT;
+		for (uint32_t cp = 0x4E00; cp < 0x4E00 + SEARCH_QUERY_MAX + 1; cp++) {
+			char enc[4];
+			buf_put(&body, enc, utf8_encode(cp, enc));
+		}
+		add(qx, "t", "", "", buf_cstr(&body));
+		buf_put(&q, body.data, body.len);
+		buf_puts(&q, "龥");   /* one more pair, 65th: on no page */
+		size_t one;
+		CHECK_INT(search_index_run(qx, q.data, q.len, &one, 1), 1);
+		buf_truncate(&q, 0);
+		buf_puts(&q, "龥");
+		buf_put(&q, body.data, body.len);   /* the missing pair first: nothing */
+		CHECK_INT(search_index_run(qx, q.data, q.len, &one, 1), 0);
+		buf_free(&body);
+		buf_free(&q);
+		search_index_free(qx);
+	}
 	/* max bounds what is written, not the count. */
 	CHECK_INT(search_index_run(ix, "党群", strlen("党群"), got, 2), 6);
 

@@ -220,13 +220,23 @@
 		return i > 0 && c >= 0xDC00 && c <= 0xDFFF ? i - 1 : i;
 	}
 
-	function snippet(text, terms) {
+	/* The text around the first match of a term; when no term is there
+	 * whole (its pairs are apart, or past the text kept), of a token. */
+	function snippet(text, terms, toks) {
 		var f = foldText(text), first = -1;
-		terms.forEach(function (t) {
-			var i = f.indexOf(t);
-			if (i >= 0 && (first < 0 || i < first))
-				first = i;
-		});
+		function find(list) {
+			list.forEach(function (t) {
+				var i = f.indexOf(t);
+				if (i >= 0 && (first < 0 || i < first))
+					first = i;
+			});
+		}
+		find(terms);
+		if (first < 0) {
+			find(toks);
+			if (first >= 0)
+				terms = toks;
+		}
 		var from = whole(text, Math.max(0, first - SNIPPET_BEFORE));
 		var to = whole(text, Math.min(text.length, from + SNIPPET_LEN));
 		var p = document.createElement("p");
@@ -239,7 +249,7 @@
 		return box.getAttribute("data-" + key) || "";
 	}
 
-	function row(d, terms) {
+	function row(d, terms, toks) {
 		var group = texts[Math.floor(d / meta.group)], r = group && group[d % meta.group];
 		var li = document.createElement("li");
 		if (!r)
@@ -261,11 +271,11 @@
 			li.appendChild(pl);
 		}
 		if (r[4])
-			li.appendChild(snippet(r[4], terms));
+			li.appendChild(snippet(r[4], terms, toks));
 		return li;
 	}
 
-	function show(hits, from, terms, t0, more) {
+	function show(hits, from, terms, toks, t0, more) {
 		var ids = hits.slice(from, from + SHOWN).map(function (h) { return h[0]; });
 		var files = [];
 		ids.forEach(function (d) {
@@ -276,13 +286,13 @@
 		loadAll(files, function () {
 			if (more)
 				more.remove();
-			ids.forEach(function (d) { list.appendChild(row(d, terms)); });
+			ids.forEach(function (d) { list.appendChild(row(d, terms, toks)); });
 			if (from + SHOWN < hits.length) {
 				var b = document.createElement("button");
 				b.type = "button";
 				b.className = "search-more";
 				b.textContent = label("more");
-				b.onclick = function () { show(hits, from + SHOWN, terms, performance.now(), b); };
+				b.onclick = function () { show(hits, from + SHOWN, terms, toks, performance.now(), b); };
 				list.parentNode.appendChild(b);
 			}
 			done(t0);
@@ -326,7 +336,7 @@
 				return done(t0);
 			}
 			status(label("count").replace("{n}", function () { return String(hits.length); }));
-			show(hits, 0, tk.terms, t0, null);
+			show(hits, 0, tk.terms, tk.toks, t0, null);
 		});
 	}
 
