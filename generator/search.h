@@ -72,7 +72,8 @@ struct search_doc {
 typedef void (*search_token_fn)(void *ud, const char *tok, size_t len);
 void search_tokens(const char *s, size_t len, int query, search_token_fn fn, void *ud);
 
-/* The shard of a token: FNV-1a (32 bits) of its bytes modulo nshards. */
+/* The shard of a token: FNV-1a of its bytes modulo nshards, in 32 bits
+ * (not the 64 of the caches) so that search.js computes it with Math.imul. */
 uint32_t search_hash(const char *tok, size_t len);
 unsigned search_shard(const char *tok, size_t len, unsigned nshards);
 /* The number of shards for an index of about bytes bytes: a power of two,
