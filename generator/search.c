@@ -439,16 +439,21 @@ size_t search_index_run(const struct search_index *ix, const char *query, size_t
 
 /* ---- files --------------------------------------------------------------------------- */
 
-static const struct search_index *sort_ix;
+/* An entry in the order of the files: by shard, then by the token's bytes. */
+struct sorted {
+	unsigned shard;
+	const char *tok;
+	size_t len;
+	const struct entry *e;
+};
 
-static int cmp_entry(const void *x, const void *y)
+static int cmp_sorted(const void *x, const void *y)
 {
-	const struct entry *a = *(const struct entry *const *)x, *b = *(const struct entry *const *)y;
-	/* By shard (the caller stored it in hash), then by the token's bytes. */
-	if (a->hash != b->hash)
-		return a->hash < b->hash ? -1 : 1;
+	const struct sorted *a = x, *b = y;
+	if (a->shard != b->shard)
+		return a->shard < b->shard ? -1 : 1;
 	size_t n = a->len < b->len ? a->len : b->len;
-	int c = memcmp(sort_ix->toks.data + a->off, sort_ix->toks.data + b->off, n);
+	int c = memcmp(a->tok, b->tok, n);
 	return c ? c : (a->len > b->len) - (a->len < b->len);
 }
 
@@ -474,7 +479,7 @@ static int emit_buf(search_emit_fn emit, void *ud, const char *rel, struct buf *
 	return rc;
 }
 
-int search_index_write(struct search_index *ix, search_emit_fn emit, void *ud, struct search_stats *st)
+int search_index_write(const struct search_index *ix, search_emit_fn emit, void *ud, struct search_stats *st)
 {
 	struct buf b = BUF_INIT;
 	char rel[64];
@@ -486,17 +491,10 @@ int search_index_write(struct search_index *ix, search_emit_fn emit, void *ud, s
 	unsigned ns = search_nshards(est);
 	st->shards = ns;
 	st->tokens = ix->n;
-	/* Sorting needs each entry's shard: the hash is not needed any more,
-	 * and the lookup table is rebuilt from it afterwards. */
-	const struct entry **order = xmalloc((ix->n + 1) * sizeof *order);
-	uint32_t *hashes = xmalloc((ix->n + 1) * sizeof *hashes);
-	for (size_t i = 0; i < ix->n; i++) {
-		hashes[i] = ix->e[i].hash;
-		ix->e[i].hash &= ns - 1;
-		order[i] = &ix->e[i];
-	}
-	sort_ix = ix;
-	qsort(order, ix->n, sizeof *order, cmp_entry);
+	struct sorted *order = xmalloc((ix->n + 1) * sizeof *order);
+	for (size_t i = 0; i < ix->n; i++)
+		order[i] = (struct sorted){ ix->e[i].hash & (ns - 1), ix->toks.data + ix->e[i].off, ix->e[i].len, &ix->e[i] };
+	qsort(order, ix->n, sizeof *order, cmp_sorted);
 	buf_printf(&b, "PP_SEARCH.meta({\"version\":1,\"pages\":%zu,\"shards\":%u,\"group\":%d,\"word_max\":%d});\n",
 	           ix->ndocs, ns, SEARCH_GROUP, SEARCH_WORD_MAX);
 	if (emit_buf(emit, ud, SEARCH_DIR "/meta.js", &b, st) < 0)
@@ -504,12 +502,12 @@ int search_index_write(struct search_index *ix, search_emit_fn emit, void *ud, s
 	size_t k = 0;
 	for (unsigned s = 0; s < ns; s++) {
 		buf_printf(&b, "PP_SEARCH.add(%u,{", s);
-		for (int first = 1; k < ix->n && order[k]->hash == s; k++, first = 0) {
+		for (int first = 1; k < ix->n && order[k].shard == s; k++, first = 0) {
 			if (!first)
 				buf_puts(&b, ",\n");
-			json_write_string(ix->toks.data + order[k]->off, order[k]->len, &b);
+			json_write_string(order[k].tok, order[k].len, &b);
 			buf_putc(&b, ':');
-			put_posts(order[k], &b);
+			put_posts(order[k].e, &b);
 		}
 		buf_puts(&b, "});\n");
 		snprintf(rel, sizeof rel, SEARCH_DIR "/s/%u.js", s);
@@ -536,9 +534,6 @@ int search_index_write(struct search_index *ix, search_emit_fn emit, void *ud, s
 	}
 	rc = 0;
 out:
-	for (size_t i = 0; i < ix->n; i++)
-		ix->e[i].hash = hashes[i];
-	free(hashes);
 	free(order);
 	buf_free(&b);
 	return rc;

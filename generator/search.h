@@ -113,7 +113,7 @@ struct search_stats {
 
 /* Writes the index's files through emit: meta.js, s/N.js, t/N.js. The same
  * pages in the same order give the same bytes. Returns 0 or -1 (emit's). */
-int search_index_write(struct search_index *ix, search_emit_fn emit, void *ud, struct search_stats *st);
+int search_index_write(const struct search_index *ix, search_emit_fn emit, void *ud, struct search_stats *st);
 /* Accepts NULL. */
 void search_index_free(struct search_index *ix);
 
