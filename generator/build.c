@@ -1305,7 +1305,7 @@ static void search_files(struct build *b, struct search_out *so)
 		return;
 	struct search_index *ix = search_index_new();
 	struct search_stats ss;
-	search_index_site(ix, &b->env, b->units, b->nunits);
+	search_index_site(ix, &b->env, b->units, b->nunits, b->jobs);
 	search_index_write(ix, search_emit, so, &ss);
 	search_index_free(ix);
 }

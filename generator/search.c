@@ -8,6 +8,7 @@
 #include "content.h"
 #include "json.h"
 #include "markdown.h"
+#include "pool.h"
 #include "utf8.h"
 #include "value.h"
 #include "xalloc.h"
@@ -284,10 +285,9 @@ static void grow_slots(struct search_index *ix)
 	}
 }
 
-static void add_token(void *ud, const char *tok, size_t len)
+/* The entry of a token, made when new. */
+static struct entry *intern(struct search_index *ix, const char *tok, size_t len, uint32_t h)
 {
-	struct search_index *ix = ud;
-	uint32_t h = search_hash(tok, len);
 	size_t at;
 	struct entry *e = find(ix, tok, len, h, &at);
 	if (!e) {
@@ -302,6 +302,13 @@ static void add_token(void *ud, const char *tok, size_t len)
 		if (2 * ix->n > ix->nslot)
 			grow_slots(ix);
 	}
+	return e;
+}
+
+static void add_token(void *ud, const char *tok, size_t len)
+{
+	struct search_index *ix = ud;
+	struct entry *e = intern(ix, tok, len, search_hash(tok, len));
 	uint32_t doc = (uint32_t)ix->ndocs;
 	if (e->npost && e->post[e->npost - 1] >> 4 == doc) {
 		e->post[e->npost - 1] |= ix->field;
@@ -351,6 +358,30 @@ void search_index_add(struct search_index *ix, const struct search_doc *doc)
 		.text = dup_n(t.data ? t.data : "", keep),
 	};
 	buf_free(&t);
+}
+
+/* Moves part's pages after ix's: their postings, renumbered, and texts.
+ * part is left empty of pages. */
+static void merge(struct search_index *ix, struct search_index *part)
+{
+	uint32_t off = (uint32_t)ix->ndocs << 4;
+	for (size_t i = 0; i < part->n; i++) {
+		const struct entry *pe = &part->e[i];
+		struct entry *e = intern(ix, part->toks.data + pe->off, pe->len, pe->hash);
+		if (e->npost + pe->npost > e->cap) {
+			e->cap = e->npost + pe->npost;
+			e->post = xrealloc(e->post, e->cap * sizeof *e->post);
+		}
+		for (size_t k = 0; k < pe->npost; k++)
+			e->post[e->npost++] = pe->post[k] + off;
+	}
+	if (ix->ndocs + part->ndocs > ix->capdocs) {
+		ix->capdocs = ix->ndocs + part->ndocs;
+		ix->docs = xrealloc(ix->docs, ix->capdocs * sizeof *ix->docs);
+	}
+	memcpy(ix->docs + ix->ndocs, part->docs, part->ndocs * sizeof *part->docs);
+	ix->ndocs += part->ndocs;
+	part->ndocs = 0;
 }
 
 /* ---- queries ------------------------------------------------------------------------ */
@@ -606,61 +637,99 @@ static const char *page_kind(const struct page *p)
 	return "page";
 }
 
-void search_index_site(struct search_index *ix, const struct ctx_env *e, struct page *const *units,
-                       size_t nunits)
+/* Pages [from, to) of the site (content pages, then units) into their own
+ * index, on the pool. */
+struct site_part {
+	const struct ctx_env *e;
+	struct page *const *units;
+	size_t nunits, per;
+	struct search_index **part;
+};
+
+static void add_page(struct search_index *ix, const struct ctx_env *e, size_t i, struct buf *fields,
+                     struct buf *heads, struct buf *body)
 {
-	struct buf fields = BUF_INIT, heads = BUF_INIT, body = BUF_INIT;
-	for (size_t i = 0; i < e->c->npages; i++) {
-		const struct page *p = e->c->pages[i];
-		if (p->failed)
-			continue;
-		const struct value *t = e->extra ? e->extra[i] : NULL;
-		const char *kind = page_kind(p);
-		const char *plan = "";
-		buf_reset(&fields);
-		buf_reset(&heads);
-		buf_reset(&body);
-		if (strcmp(kind, "task") == 0 && t) {
-			plan = value_str(value_get(t, "plan_title"), "");
-			put_field(e, &fields, label(e, "task_number", "No."), value_get(t, "number"));
-			put_field(e, &fields, label(e, "lead_unit", "Lead"), value_get(t, "lead"));
-			put_field(e, &fields, label(e, "support_units", "Support"), value_get(t, "support"));
-			put_field(e, &fields, label(e, "targets", "Targets"), value_get(t, "targets"));
-		} else {
-			/* A plan's issuer and number, a bulletin's unit: from the front matter. */
-			static const char *const keys[] = { "doc_no", "issuer", "unit" };
-			for (size_t k = 0; k < sizeof keys / sizeof *keys; k++) {
-				const struct value *v = value_get(p->meta, keys[k]);
-				if (v && v->kind == V_STRING) {
-					if (fields.len)
-						buf_puts(&fields, label(e, "separator", " "));
-					buf_put(&fields, v->u.str.s, v->u.str.len);
-				}
+	const struct page *p = e->c->pages[i];
+	if (p->failed)
+		return;
+	const struct value *t = e->extra ? e->extra[i] : NULL;
+	const char *kind = page_kind(p);
+	const char *plan = "";
+	buf_reset(fields);
+	buf_reset(heads);
+	buf_reset(body);
+	if (strcmp(kind, "task") == 0 && t) {
+		plan = value_str(value_get(t, "plan_title"), "");
+		put_field(e, fields, label(e, "task_number", "No."), value_get(t, "number"));
+		put_field(e, fields, label(e, "lead_unit", "Lead"), value_get(t, "lead"));
+		put_field(e, fields, label(e, "support_units", "Support"), value_get(t, "support"));
+		put_field(e, fields, label(e, "targets", "Targets"), value_get(t, "targets"));
+	} else {
+		/* A plan's issuer and number, a bulletin's unit: from the front matter. */
+		static const char *const keys[] = { "doc_no", "issuer", "unit" };
+		for (size_t k = 0; k < sizeof keys / sizeof *keys; k++) {
+			const struct value *v = value_get(p->meta, keys[k]);
+			if (v && v->kind == V_STRING) {
+				if (fields->len)
+					buf_puts(fields, label(e, "separator", " "));
+				buf_put(fields, v->u.str.s, v->u.str.len);
 			}
 		}
-		const struct markdown_result *md = e->md ? &e->md[i] : NULL;
-		for (size_t k = 0; md && k < md->ntoc; k++) {
-			buf_puts(&heads, md->toc[k].text);
-			buf_putc(&heads, '\n');
-		}
-		if (md && md->html)
-			search_plain(md->html, md->html_len, &body);
-		if (body.len && body.data[body.len - 1] == ' ')
-			buf_truncate(&body, body.len - 1);
-		struct search_doc d = {
-			.url = ctx_target(e, p), .title = p->title ? p->title : "", .kind = kind, .plan = plan,
-			.fields = fields.data ? fields.data : "", .fields_len = fields.len,
-			.headings = heads.data ? heads.data : "", .headings_len = heads.len,
-			.body = body.data ? body.data : "", .body_len = body.len,
-		};
-		search_index_add(ix, &d);
 	}
-	for (size_t k = 0; k < nunits; k++) {
-		struct search_doc d = { .url = ctx_target(e, units[k]), .title = units[k]->title, .kind = "unit",
+	const struct markdown_result *md = e->md ? &e->md[i] : NULL;
+	for (size_t k = 0; md && k < md->ntoc; k++) {
+		buf_puts(heads, md->toc[k].text);
+		buf_putc(heads, '\n');
+	}
+	if (md && md->html)
+		search_plain(md->html, md->html_len, body);
+	if (body->len && body->data[body->len - 1] == ' ')
+		buf_truncate(body, body->len - 1);
+	struct search_doc d = {
+		.url = ctx_target(e, p), .title = p->title ? p->title : "", .kind = kind, .plan = plan,
+		.fields = fields->data ? fields->data : "", .fields_len = fields->len,
+		.headings = heads->data ? heads->data : "", .headings_len = heads->len,
+		.body = body->data ? body->data : "", .body_len = body->len,
+	};
+	search_index_add(ix, &d);
+}
+
+static void part_one(void *ctx, size_t i, int worker)
+{
+	struct site_part *sp = ctx;
+	const struct ctx_env *e = sp->e;
+	size_t total = e->c->npages + sp->nunits;
+	struct buf fields = BUF_INIT, heads = BUF_INIT, body = BUF_INIT;
+	struct search_index *ix = search_index_new();
+	for (size_t k = i * sp->per; k < total && k < (i + 1) * sp->per; k++) {
+		if (k < e->c->npages) {
+			add_page(ix, e, k, &fields, &heads, &body);
+			continue;
+		}
+		const struct page *u = sp->units[k - e->c->npages];
+		struct search_doc d = { .url = ctx_target(e, u), .title = u->title, .kind = "unit",
 		                        .plan = "", .fields = "", .headings = "", .body = "" };
 		search_index_add(ix, &d);
 	}
+	sp->part[i] = ix;
 	buf_free(&fields);
 	buf_free(&heads);
 	buf_free(&body);
+}
+
+void search_index_site(struct search_index *ix, const struct ctx_env *e, struct page *const *units,
+                       size_t nunits, int jobs)
+{
+	/* Each worker indexes runs of pages; the runs are joined in order, so
+	 * the index is the same whatever the number of threads. */
+	size_t total = e->c->npages + nunits;
+	size_t nparts = jobs > 1 ? 2 * (size_t)jobs : 1;
+	struct site_part sp = { .e = e, .units = units, .nunits = nunits, .per = total / nparts + 1 };
+	sp.part = xcalloc(nparts, sizeof *sp.part);
+	pool_run(nparts, jobs, part_one, &sp);
+	for (size_t i = 0; i < nparts; i++) {
+		merge(ix, sp.part[i]);
+		search_index_free(sp.part[i]);
+	}
+	free(sp.part);
 }

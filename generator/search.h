@@ -120,8 +120,10 @@ void search_index_free(struct search_index *ix);
 /* Adds the site's pages to ix: every content page that renders (in the
  * site's order, by output path) with its title, its task, plan or
  * bulletin fields (e->extra), its headings and text (e->md), then the unit
- * pages (units, nunits: made pages, titled with the unit's name). */
+ * pages (units, nunits: made pages, titled with the unit's name). On up to
+ * jobs threads (pool.h), which read e and change nothing of it; the index
+ * is the same for any jobs. */
 void search_index_site(struct search_index *ix, const struct ctx_env *e, struct page *const *units,
-                       size_t nunits);
+                       size_t nunits, int jobs);
 
 #endif
