@@ -375,6 +375,8 @@ static void merge(struct search_index *ix, struct search_index *part)
 		for (size_t k = 0; k < pe->npost; k++)
 			e->post[e->npost++] = pe->post[k] + off;
 	}
+	if (!part->ndocs)
+		return;
 	if (ix->ndocs + part->ndocs > ix->capdocs) {
 		ix->capdocs = ix->ndocs + part->ndocs;
 		ix->docs = xrealloc(ix->docs, ix->capdocs * sizeof *ix->docs);
