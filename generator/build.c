@@ -32,6 +32,7 @@
 #include "rcache.h"
 #include "schema.h"
 #include "script.h"
+#include "search.h"
 #include "stamp.h"
 #include "template.h"
 #include "theme.h"
@@ -93,6 +94,7 @@ struct build {
 	struct mcache *mcache;        /* the Markdown cache, or NULL; pages' HTML may live in it */
 	unsigned char program[DIGEST_LEN];   /* the program's identity, for the caches */
 	size_t nextra;
+	size_t nsearch;               /* of those, the search index's files (search.h) */
 	const char *out_dir;
 	struct build_stats *st;
 	struct buf inputs;            /* the stamp's record of this build's inputs */
@@ -446,7 +448,7 @@ static int write_site(struct build *b, const char *out_dir, struct build_stats *
 	for (size_t i = 0; i < nextra; i++)
 		if (extra[i].rel)
 			files[n++] = extra[i];
-	st->pages = n - b->c.nfiles - b->theme.nfiles;
+	st->pages = n - b->c.nfiles - b->theme.nfiles - b->nsearch;
 	for (size_t i = 0; i < n; i++)
 		if ((files[i].same && !files[i].reused) || files[i].spill) {
 			st->rendered++;
@@ -941,6 +943,21 @@ static struct value *ctx_units(struct build *b, struct arena *a)
 	return p ? ctx_page(a, &b->env, p, p->url, 0, p->nchildren, 1, 1) : NULL;
 }
 
+/* search/: the search page; its index is written by stage_extra (search.h). */
+static struct value *ctx_search(struct build *b, struct arena *a)
+{
+	struct page *p = made_page(a, PAGE_PAGE, SEARCH_DIR, SEARCH_DIR "/", SEARCH_DIR "/index.html",
+	                           i18n(b, "search"), "search", b->c.home);
+	struct value *ctx = ctx_page(a, &b->env, p, p->url, 0, 0, 1, 1);
+	const struct page *plans = content_page(&b->c, "plans/_index.md");
+	if (plans)
+		value_setc(a, value_get(ctx, "page"), "plans_url", value_cstring(a, ctx_target(&b->env, plans), (struct pos){ 0 }));
+	if (b->units_index)
+		value_setc(a, value_get(ctx, "page"), "units_url",
+		           value_cstring(a, ctx_target(&b->env, b->units_index), (struct pos){ 0 }));
+	return ctx;
+}
+
 static const struct extra_def extras[] = {
 	{ "404", "404.html", ctx_404 },
 	{ "feed", "feed.xml", ctx_feed_of },
@@ -948,6 +965,7 @@ static const struct extra_def extras[] = {
 	{ "print", "print.css", ctx_print },
 	{ "changes", BUILD_CHANGES_DIR "/index.html", ctx_changes },
 	{ "units", "units/index.html", ctx_units },
+	{ "search", SEARCH_DIR "/index.html", ctx_search },
 };
 #define NEXTRAS (sizeof extras / sizeof *extras)
 
@@ -1155,6 +1173,9 @@ static int stage_model(struct build *b)
 	add_model(b);
 	add_revision(b);
 	add_history(b);
+	if (theme_template(&b->theme, "search"))
+		value_setc(b->a, b->env.site, "search_url", value_cstring(b->a, b->cfg.index_links ? SEARCH_DIR "/index.html"
+		                                                                     : SEARCH_DIR "/", (struct pos){ 0 }));
 	return load_hooks(b, 1) < 0 ? STAGE_STOP : STAGE_NEXT;
 }
 
@@ -1291,11 +1312,50 @@ static void notice_one(void *ctx, size_t k, int worker)
 	render_made_page(b, worker, b->notice_pages[k], np->tpl, np->key, np->data, &b->extra[EXTRA_DATA(b) + 2 + k]);
 }
 
-/* Pages that are not content: the table above, the unit pages, data/ JSON files, notices. */
+/* The search index's files, as search_index_write makes them. */
+struct search_out {
+	struct build *b;
+	struct out_file *f;
+	size_t n, cap;
+};
+
+static int search_emit(void *ud, const char *rel, const char *data, size_t len)
+{
+	struct search_out *so = ud;
+	if (so->n == so->cap) {
+		so->cap = so->cap ? 2 * so->cap : 64;
+		so->f = xrealloc(so->f, so->cap * sizeof *so->f);
+	}
+	struct out_file *f = &so->f[so->n++];
+	*f = (struct out_file){ .rel = arena_strdup(so->b->a, rel) };
+	return output_spill_put(so->b->spill[0], f, data, len, so->b->d);
+}
+
+/* The search index, made anew from every page each build (so it is always
+ * a clean build's), when the theme has a search page. */
+static void search_files(struct build *b, struct search_out *so)
+{
+	if (!b->spill || !theme_template(&b->theme, "search"))
+		return;
+	struct search_index *ix = search_index_new();
+	struct search_stats ss;
+	search_index_site(ix, &b->env, b->units, b->nunits, b->jobs);
+	search_index_write(ix, search_emit, so, &ss);
+	search_index_free(ix);
+}
+
+/* Pages that are not content: the table above, the unit pages, data/ JSON
+ * files, notices, the search index. */
 static int stage_extra(struct build *b)
 {
-	b->nextra = EXTRA_DATA(b) + 2 + b->notices.n;
+	struct search_out so = { .b = b };
+	search_files(b, &so);
+	b->nextra = EXTRA_DATA(b) + 2 + b->notices.n + so.n;
 	b->extra = arena_alloc(b->a, b->nextra * sizeof *b->extra);
+	if (so.n)
+		memcpy(&b->extra[EXTRA_DATA(b) + 2 + b->notices.n], so.f, so.n * sizeof *so.f);
+	b->nsearch = so.n;
+	free(so.f);
 	struct json_doc docs[2];
 	int data = value_len(b->model.plans) > 0;
 	if (data) {
@@ -1330,7 +1390,7 @@ static int stage_write(struct build *b)
 {
 	diags_fill_lines(b->d, page_text, b);   /* before the stamp records them */
 	struct build_stats *st = b->st;
-	st->files = b->c.nfiles + b->theme.nfiles;
+	st->files = b->c.nfiles + b->theme.nfiles + b->nsearch;   /* the search index's are files, not pages */
 	b->rc = write_site(b, b->out_dir, st, b->extra, b->nextra);
 	if (b->cache) {
 		rcache_counts(b->cache, st->why);

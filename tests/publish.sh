@@ -94,7 +94,11 @@ sed -i 's/60%/80%/' "$site/content/_index.md"
 write_tasks "$site" 80 done
 pp -C "$site" publish -m "2019年6月进展通报"; rc=$?
 check "second publish exits 0" test $rc -eq 0
-G -C "$repo" show --name-only --format= main | sort >"$PP_TMP/touched"
+G -C "$repo" show --name-only --format= main | sort >"$PP_TMP/touched-all"
+# The search index follows the home page's text (its text file, and the
+# shards of the words that changed): search/ files whose names depend on hashes.
+check "the search index follows the changed text" grep -q '^search/t/0.js$' "$PP_TMP/touched-all"
+grep -v '^search/[st]/' "$PP_TMP/touched-all" >"$PP_TMP/touched"
 # print.css carries the print footer's revision, and the changes page lists
 # this publication: the shared files any publication of a content change touches.
 printf 'changes/index.html\ndata/tasks.json\nindex.html\nprint.css\n' >"$PP_TMP/want"

@@ -62,7 +62,7 @@ check "html side by side" grep -q '<table class="side">' "$h"
 check "html print css" grep -q '@page{size:A4' "$h"
 j=$PP_TMP/review.json
 check "json names the publications" sh -c "grep -q '\"message\": \"2019年第三季度进展\"' '$j' && grep -q '\"as_of\": \"2019-09-30\"' '$j'"
-check "json folds" grep -q '"count": 9,' "$j"
+check "json folds" grep -q '"count": 10,' "$j"
 check "an extension says 延期, with its reason" grep -q '^  任务5 延期 2019-12-31 → 2020-03-31（考评办法待区里统一印发）$' "$t"
 check "json: the extension" sh -c "grep -q '\"extended\": true' '$j' && grep -q '\"reason\": \"考评办法待区里统一印发\"' '$j'"
 check "json task actuals" grep -q '"metric": "社区工作者轮训覆盖率"' "$j"

@@ -10,7 +10,8 @@
 #   HUGO         the hugo to compare with        default hugo (skipped if absent)
 #   HYPERFINE    the hyperfine to use            default hyperfine (skipped if absent)
 #   BENCH_TIME   GNU time                        default /usr/bin/time
-#   BENCH_ONLY   "build", "publish" or "serve": that section alone   default all
+#   BENCH_ONLY   "build", "publish", "serve" or "search": that section alone   default all
+#   BENCH_CHROMIUM  the browser for the search queries   default /usr/bin/chromium (skipped if absent)
 #
 # The publish section (issue 10, target 6) takes the largest corpus: its
 # first publish and its publish after one task page changed, each against
@@ -24,6 +25,13 @@
 # event-stream client (curl) receives, and to the page fetched again after
 # it; the medians are set against the targets (300 ms example, 1 s at 1,000).
 # Needs curl; skipped without it.
+#
+# The search section (issue 14), after each full build: the index's size
+# (bytes and shards of public/search/) and, with chromium, three queries
+# (党群服务中心, 覆盖率, a unit's name) in headless Chromium from file://: the
+# time search.js measures from the query to the results shown, and the
+# bytes the query loaded (meta, shards, shown results' texts) as a share of
+# the whole index (targets: under 50 ms at 10k pages, under 5 %).
 #
 # Needs /usr/bin/time (GNU time, Debian package `time`) for wall time and peak
 # memory. Hugo and hyperfine are optional: without them their columns read "-".
@@ -66,9 +74,9 @@ fi
 sizes=${BENCH_SIZES:-1000 10000}
 only=${BENCH_ONLY:-}
 case $only in
-'' | build | publish | serve) ;;
+'' | build | publish | serve | search) ;;
 *)
-	echo "run.sh: BENCH_ONLY must be build, publish or serve, got '$only'" >&2
+	echo "run.sh: BENCH_ONLY must be build, publish, serve or search, got '$only'" >&2
 	exit 2
 	;;
 esac
@@ -139,6 +147,45 @@ row() {
 # q PATH: PATH in single quotes for a shell command line.
 q() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
 
+# search_bench PAGES PUBLIC: the index's size and three queries' times and
+# downloads, appended to $search_summary.
+search_summary=
+chromium=${BENCH_CHROMIUM:-/usr/bin/chromium}
+[ -x "$chromium" ] || chromium=
+search_bench() {
+	sb=$2/search
+	[ -f "$sb/meta.js" ] || return 0
+	total=$(find "$sb" -name '*.js' -exec cat {} + | wc -c | tr -d ' ')
+	shards=$(sed -n 's/.*"shards":\([0-9]*\).*/\1/p' "$sb/meta.js")
+	line=$(printf 'search %7s pages: index %d bytes in %d shards (+ %d text files)' "$1" "$total" "$shards" \
+		"$(find "$sb/t" -name '*.js' | wc -l | tr -d ' ')")
+	echo "   $line"
+	search_summary="$search_summary$line
+"
+	[ -n "$chromium" ] || { echo "   search queries skipped: no chromium at ${BENCH_CHROMIUM:-/usr/bin/chromium}"; return 0; }
+	for sq in 党群服务中心 覆盖率 街道纪工委; do
+		prof=$(mktemp -d "$bench/chromium.XXXXXX")
+		enc=$(printf '%s' "$sq" | od -An -tx1 -v | tr -d ' \n' | sed 's/\(..\)/%\1/g')
+		timeout 120 "$chromium" --headless --no-sandbox --disable-gpu --no-first-run --user-data-dir="$prof" \
+			--host-resolver-rules='MAP * ~NOTFOUND' --virtual-time-budget=30000 \
+			--dump-dom "file://$sb/index.html?q=$enc" 2>/dev/null | tr -d '\n' >"$prof.html"
+		ms=$(sed -n 's/.*data-ms="\([^"]*\)".*/\1/p' "$prof.html")
+		rms=$(sed -n 's/.*data-rank-ms="\([^"]*\)".*/\1/p' "$prof.html")
+		got=$(sed -n 's/.*<p class="search-status"[^>]*>\([^<]*\)<.*/\1/p' "$prof.html")
+		loaded=0
+		for f in $(sed -n 's/.*data-loaded="\([^"]*\)".*/\1/p' "$prof.html"); do
+			loaded=$((loaded + $(wc -c <"$sb/$f")))
+		done
+		rm -rf "$prof" "$prof.html"
+		line=$(awk -v n="$1" -v q="$sq" -v ms="${ms:--}" -v rms="${rms:--}" -v got="$got" -v l="$loaded" -v t="$total" 'BEGIN {
+			printf "search %7s pages: %s: %s ms (ranking %s ms), loaded %d bytes = %.2f %% of the index (%s)", n, q, ms, rms, l,
+				t ? 100 * l / t : 0, got }')
+		echo "   $line"
+		search_summary="$search_summary$line
+"
+	done
+}
+
 echo "planpress: $pp"
 echo "hugo:      ${hugo:-not installed (Debian package hugo), skipped}"
 echo "hyperfine: ${hyperfine:-not installed (Debian package hyperfine), skipped}"
@@ -160,6 +207,11 @@ for n in $sizes; do
 	sleep 1.2
 
 	{ [ "$only" = publish ] || [ "$only" = serve ]; } && continue
+	if [ "$only" = search ]; then
+		"$pp" -C "$d" build -q --out "$d/public" || failed=1
+		search_bench "$pages" "$d/public"
+		continue
+	fi
 
 	# A full build into an empty output folder. Old output is moved aside
 	# (one rename) and deleted at the end: deleting ten thousand folders
@@ -183,6 +235,7 @@ for n in $sizes; do
 	fi
 	row "$pages" "planpress" "$out"
 	echo "   planpress: ${t_wall}s wall, $((t_rss / 1024)) MiB peak, $out html files"
+	[ "$pp_rc" -ne 0 ] || search_bench "$pages" "$d/public"
 
 	# The same build again over its own output: the incremental case.
 	if [ "$pp_rc" -eq 0 ]; then
@@ -361,7 +414,7 @@ if [ -z "$only" ] || [ "$only" = serve ]; then
 fi
 
 pub_summary=
-if [ "$only" != build ] && [ "$only" != serve ]; then
+if [ "$only" != build ] && [ "$only" != serve ] && [ "$only" != search ]; then
 	n=0
 	for s in $sizes; do [ "$s" -gt "$n" ] && n=$s; done
 	d="$bench/$n"
@@ -461,6 +514,7 @@ END {
 }' "$rows" | tee "$bench/results.txt"
 [ -z "$pub_summary" ] || printf '%s\n' "$pub_summary" | tee -a "$bench/results.txt"
 [ -z "$serve_summary" ] || printf '%s' "$serve_summary" | tee -a "$bench/results.txt"
+[ -z "$search_summary" ] || printf '%s' "$search_summary" | tee -a "$bench/results.txt"
 
 # The six targets of the speed issue, at the largest size measured (and
 # 100k against 10k for the scale target, when both were measured).

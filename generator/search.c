@@ -1,0 +1,737 @@
+/* search.c: the offline search index: tokens (CJK bigrams, words), postings
+ * with field bits, shards by token hash, written as JavaScript files. */
+#include "search.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "content.h"
+#include "json.h"
+#include "markdown.h"
+#include "pool.h"
+#include "utf8.h"
+#include "value.h"
+#include "xalloc.h"
+
+/* ---- tokens ---------------------------------------------------------------- */
+
+/* Full-width digits and letters as ASCII, upper case (ASCII, Latin-1) as
+ * lower: what a reader types matches what the page says. search.js folds
+ * the same characters. */
+static uint32_t fold(uint32_t cp)
+{
+	if ((cp >= 0xFF10 && cp <= 0xFF19) || (cp >= 0xFF21 && cp <= 0xFF3A) || (cp >= 0xFF41 && cp <= 0xFF5A))
+		cp -= 0xFEE0;
+	if ((cp >= 'A' && cp <= 'Z') || (cp >= 0xC0 && cp <= 0xDE && cp != 0xD7))
+		cp += 32;
+	return cp;
+}
+
+/* Characters read in pairs: Han (with extensions), kana, hangul. */
+static int is_ideo(uint32_t cp)
+{
+	return (cp >= 0x3040 && cp <= 0x30FF) || (cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0x4E00 && cp <= 0x9FFF) ||
+	       (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0x20000 && cp <= 0x3FFFD);
+}
+
+/* Characters of words: ASCII letters and digits, Latin letters, Greek, Cyrillic. */
+static int is_word(uint32_t cp)
+{
+	return (cp < 0x80 && IS_ASCII_ALNUM(cp)) || (cp >= 0xC0 && cp <= 0x24F && cp != 0xD7 && cp != 0xF7) ||
+	       (cp >= 0x370 && cp <= 0x4FF);
+}
+
+struct tok_state {
+	search_token_fn fn;
+	void *ud;
+	int query;
+	char prev[4];        /* the run's last CJK character */
+	size_t prevn, run;   /* its bytes; the run's length in characters */
+	char word[SEARCH_WORD_MAX * 4];
+	size_t wordn, wordc; /* the word's bytes and characters */
+};
+
+static void end_run(struct tok_state *t)
+{
+	if (t->query && t->run == 1)
+		t->fn(t->ud, t->prev, t->prevn);
+	t->run = 0;
+}
+
+static void end_word(struct tok_state *t)
+{
+	if (t->wordn)
+		t->fn(t->ud, t->word, t->wordn);
+	t->wordn = t->wordc = 0;
+}
+
+void search_tokens(const char *s, size_t len, int query, search_token_fn fn, void *ud)
+{
+	struct tok_state t = { .fn = fn, .ud = ud, .query = query };
+	size_t i = 0;
+	while (i < len) {
+		size_t n;
+		uint32_t cp = fold(utf8_decode(s + i, len - i, &n));
+		if (n == 0)
+			break;
+		if (is_ideo(cp)) {
+			end_word(&t);
+			char pair[8];
+			if (!query)
+				fn(ud, s + i, n);
+			if (t.run) {
+				memcpy(pair, t.prev, t.prevn);
+				memcpy(pair + t.prevn, s + i, n);
+				fn(ud, pair, t.prevn + n);
+			}
+			memcpy(t.prev, s + i, n);
+			t.prevn = n;
+			t.run++;
+		} else if (is_word(cp)) {
+			end_run(&t);
+			if (t.wordc < SEARCH_WORD_MAX) {
+				t.wordn += utf8_encode(cp, t.word + t.wordn);
+				t.wordc++;
+			}
+		} else {
+			end_run(&t);
+			end_word(&t);
+		}
+		i += n;
+	}
+	end_run(&t);
+	end_word(&t);
+}
+
+uint32_t search_hash(const char *tok, size_t len)
+{
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < len; i++) {
+		h ^= (unsigned char)tok[i];
+		h *= 16777619u;
+	}
+	return h;
+}
+
+unsigned search_shard(const char *tok, size_t len, unsigned nshards)
+{
+	return search_hash(tok, len) & (nshards - 1);
+}
+
+unsigned search_nshards(size_t bytes)
+{
+	unsigned n = 1;
+	while (n < SEARCH_SHARDS_MAX && (size_t)n * SEARCH_SHARD_BYTES < bytes)
+		n <<= 1;
+	return n;
+}
+
+/* ---- HTML to text ------------------------------------------------------------ */
+
+/* Elements inside a line of text: their tags do not separate words. */
+static int inline_tag(const char *name, size_t n)
+{
+	static const char *const tags[] = { "a", "abbr", "b", "code", "del", "em", "i", "ins", "kbd", "mark",
+	                                    "q", "s", "small", "span", "strong", "sub", "sup", "u" };
+	for (size_t k = 0; k < sizeof tags / sizeof *tags; k++)
+		if (strlen(tags[k]) == n && memcmp(tags[k], name, n) == 0)
+			return 1;
+	return 0;
+}
+
+static void put_space(struct buf *out)
+{
+	if (out->len && out->data[out->len - 1] != ' ')
+		buf_putc(out, ' ');
+}
+
+/* Decodes the entity at s (len bytes, s[0] == '&') into out; returns the
+ * bytes it took, or 0 when it is none (the '&' is then kept). */
+static size_t entity(const char *s, size_t len, struct buf *out)
+{
+	static const struct { const char *name; const char *text; } named[] = {
+		{ "&amp;", "&" }, { "&lt;", "<" }, { "&gt;", ">" }, { "&quot;", "\"" }, { "&apos;", "'" },
+		{ "&nbsp;", " " },
+	};
+	for (size_t k = 0; k < sizeof named / sizeof *named; k++) {
+		size_t n = strlen(named[k].name);
+		if (n <= len && memcmp(s, named[k].name, n) == 0) {
+			if (named[k].text[0] == ' ')
+				put_space(out);
+			else
+				buf_puts(out, named[k].text);
+			return n;
+		}
+	}
+	if (len < 4 || s[1] != '#')
+		return 0;
+	int hex = s[2] == 'x' || s[2] == 'X';
+	size_t i = hex ? 3 : 2;
+	uint32_t cp = 0;
+	size_t digits = 0;
+	for (; i < len && digits < 7; i++, digits++) {
+		char c = s[i];
+		if (IS_ASCII_DIGIT(c))
+			cp = cp * (hex ? 16 : 10) + (uint32_t)(c - '0');
+		else if (hex && ((c | 0x20) >= 'a' && (c | 0x20) <= 'f'))
+			cp = cp * 16 + (uint32_t)((c | 0x20) - 'a' + 10);
+		else
+			break;
+	}
+	if (!digits || i >= len || s[i] != ';')
+		return 0;
+	if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+		cp = 0xFFFD;
+	char enc[4];
+	if (cp < 0x20 || cp == 0xA0)
+		put_space(out);
+	else
+		buf_put(out, enc, utf8_encode(cp, enc));
+	return i + 1;
+}
+
+void search_plain(const char *html, size_t len, struct buf *out)
+{
+	size_t i = 0;
+	while (i < len) {
+		char c = html[i];
+		if (c == '<') {
+			const char *end = memchr(html + i, '>', len - i);
+			size_t stop = end ? (size_t)(end - html) + 1 : len;
+			size_t k = i + 1 + (i + 1 < len && html[i + 1] == '/');
+			size_t ns = k;
+			while (k < stop && IS_ASCII_ALNUM(html[k]))
+				k++;
+			if (!inline_tag(html + ns, k - ns))
+				put_space(out);
+			i = stop;
+		} else if (c == '&') {
+			size_t n = entity(html + i, len - i, out);
+			if (!n)
+				buf_putc(out, '&');
+			i += n ? n : 1;
+		} else if (IS_ASCII_SPACE(c)) {
+			put_space(out);
+			i++;
+		} else {
+			buf_putc(out, c);
+			i++;
+		}
+	}
+}
+
+/* ---- the index ----------------------------------------------------------------- */
+
+/* A token and its postings: (page << 4) | field bits, by page. */
+struct entry {
+	uint32_t hash;
+	uint32_t off, len;   /* the token's bytes in the index's token store */
+	uint32_t *post;
+	size_t npost, cap;
+};
+
+struct doc_text {
+	char *url, *title, *kind, *plan, *text;
+};
+
+struct search_index {
+	struct entry *e;
+	size_t n, cap;
+	uint32_t *slot;      /* open addressing: entry number + 1, 0 for none */
+	size_t nslot;        /* a power of two */
+	struct buf toks;
+	struct doc_text *docs;
+	size_t ndocs, capdocs;
+	uint32_t field;      /* while a page is added: the field its tokens come from */
+};
+
+struct search_index *search_index_new(void)
+{
+	struct search_index *ix = xcalloc(1, sizeof *ix);
+	ix->nslot = 1024;
+	ix->slot = xcalloc(ix->nslot, sizeof *ix->slot);
+	return ix;
+}
+
+size_t search_index_pages(const struct search_index *ix)
+{
+	return ix->ndocs;
+}
+
+static struct entry *find(const struct search_index *ix, const char *tok, size_t len, uint32_t h, size_t *at)
+{
+	size_t mask = ix->nslot - 1, k = h & mask;
+	for (; ix->slot[k]; k = (k + 1) & mask) {
+		struct entry *e = &ix->e[ix->slot[k] - 1];
+		if (e->hash == h && e->len == len && memcmp(ix->toks.data + e->off, tok, len) == 0) {
+			*at = k;
+			return e;
+		}
+	}
+	*at = k;
+	return NULL;
+}
+
+static void grow_slots(struct search_index *ix)
+{
+	free(ix->slot);
+	ix->nslot *= 2;
+	ix->slot = xcalloc(ix->nslot, sizeof *ix->slot);
+	for (size_t i = 0; i < ix->n; i++) {
+		size_t k = ix->e[i].hash & (ix->nslot - 1);
+		while (ix->slot[k])
+			k = (k + 1) & (ix->nslot - 1);
+		ix->slot[k] = (uint32_t)i + 1;
+	}
+}
+
+/* The entry of a token, made when new. */
+static struct entry *intern(struct search_index *ix, const char *tok, size_t len, uint32_t h)
+{
+	size_t at;
+	struct entry *e = find(ix, tok, len, h, &at);
+	if (!e) {
+		if (ix->n == ix->cap) {
+			ix->cap = ix->cap ? 2 * ix->cap : 1024;
+			ix->e = xrealloc(ix->e, ix->cap * sizeof *ix->e);
+		}
+		e = &ix->e[ix->n];
+		*e = (struct entry){ .hash = h, .off = (uint32_t)ix->toks.len, .len = (uint32_t)len };
+		buf_put(&ix->toks, tok, len);
+		ix->slot[at] = (uint32_t)++ix->n;
+		if (2 * ix->n > ix->nslot)
+			grow_slots(ix);
+	}
+	return e;
+}
+
+static void add_token(void *ud, const char *tok, size_t len)
+{
+	struct search_index *ix = ud;
+	struct entry *e = intern(ix, tok, len, search_hash(tok, len));
+	uint32_t doc = (uint32_t)ix->ndocs;
+	if (e->npost && e->post[e->npost - 1] >> 4 == doc) {
+		e->post[e->npost - 1] |= ix->field;
+		return;
+	}
+	if (e->npost == e->cap) {
+		e->cap = e->cap ? 2 * e->cap : 2;
+		e->post = xrealloc(e->post, e->cap * sizeof *e->post);
+	}
+	e->post[e->npost++] = doc << 4 | ix->field;
+}
+
+static char *dup_n(const char *s, size_t n)
+{
+	char *d = xmalloc(n + 1);
+	memcpy(d, s, n);
+	d[n] = '\0';
+	return d;
+}
+
+static void index_field(struct search_index *ix, uint32_t field, const char *s, size_t len)
+{
+	ix->field = field;
+	search_tokens(s, len, 0, add_token, ix);
+}
+
+void search_index_add(struct search_index *ix, const struct search_doc *doc)
+{
+	index_field(ix, SEARCH_TITLE, doc->title, strlen(doc->title));
+	index_field(ix, SEARCH_FIELDS, doc->fields, doc->fields_len);
+	index_field(ix, SEARCH_HEADING, doc->headings, doc->headings_len);
+	index_field(ix, SEARCH_BODY, doc->body, doc->body_len);
+	/* The snippets' text: the fields, then the body, cut at a character. */
+	struct buf t = BUF_INIT;
+	buf_put(&t, doc->fields, doc->fields_len);
+	if (doc->fields_len && doc->body_len)
+		buf_putc(&t, ' ');
+	buf_put(&t, doc->body, doc->body_len);
+	size_t keep = utf8_floor(t.data ? t.data : "", t.len, SEARCH_TEXT_MAX);
+	if (ix->ndocs == ix->capdocs) {
+		ix->capdocs = ix->capdocs ? 2 * ix->capdocs : 64;
+		ix->docs = xrealloc(ix->docs, ix->capdocs * sizeof *ix->docs);
+	}
+	ix->docs[ix->ndocs++] = (struct doc_text){
+		.url = dup_n(doc->url, strlen(doc->url)), .title = dup_n(doc->title, strlen(doc->title)),
+		.kind = dup_n(doc->kind, strlen(doc->kind)), .plan = dup_n(doc->plan, strlen(doc->plan)),
+		.text = dup_n(t.data ? t.data : "", keep),
+	};
+	buf_free(&t);
+}
+
+/* Moves part's pages after ix's: their postings, renumbered, and texts.
+ * part is left empty of pages. */
+static void merge(struct search_index *ix, struct search_index *part)
+{
+	uint32_t off = (uint32_t)ix->ndocs << 4;
+	for (size_t i = 0; i < part->n; i++) {
+		const struct entry *pe = &part->e[i];
+		struct entry *e = intern(ix, part->toks.data + pe->off, pe->len, pe->hash);
+		if (e->npost + pe->npost > e->cap) {
+			e->cap = e->npost + pe->npost;
+			e->post = xrealloc(e->post, e->cap * sizeof *e->post);
+		}
+		for (size_t k = 0; k < pe->npost; k++)
+			e->post[e->npost++] = pe->post[k] + off;
+	}
+	if (!part->ndocs)
+		return;
+	if (ix->ndocs + part->ndocs > ix->capdocs) {
+		ix->capdocs = ix->ndocs + part->ndocs;
+		ix->docs = xrealloc(ix->docs, ix->capdocs * sizeof *ix->docs);
+	}
+	memcpy(ix->docs + ix->ndocs, part->docs, part->ndocs * sizeof *part->docs);
+	ix->ndocs += part->ndocs;
+	part->ndocs = 0;
+}
+
+/* ---- queries ------------------------------------------------------------------------ */
+
+struct query {
+	const struct search_index *ix;
+	const struct entry **tok;
+	size_t n, cap;
+	int missing;   /* a token no page has */
+};
+
+static void query_token(void *ud, const char *tok, size_t len)
+{
+	struct query *q = ud;
+	size_t at;
+	if (q->n == SEARCH_QUERY_MAX)
+		return;
+	const struct entry *e = find(q->ix, tok, len, search_hash(tok, len), &at);
+	if (!e) {
+		q->missing = 1;
+		return;
+	}
+	for (size_t k = 0; k < q->n; k++)
+		if (q->tok[k] == e)
+			return;
+	if (q->n == q->cap) {
+		q->cap = q->cap ? 2 * q->cap : 8;
+		q->tok = xrealloc(q->tok, q->cap * sizeof *q->tok);
+	}
+	q->tok[q->n++] = e;
+}
+
+/* A page's match: the fields every token is in, and the sum of each
+ * token's fields. */
+struct hit {
+	uint32_t doc, all, sum;
+};
+
+static int cmp_hit(const void *x, const void *y)
+{
+	const struct hit *a = x, *b = y;
+	if (a->all != b->all)
+		return a->all > b->all ? -1 : 1;
+	if (a->sum != b->sum)
+		return a->sum > b->sum ? -1 : 1;
+	return a->doc < b->doc ? -1 : a->doc > b->doc;
+}
+
+size_t search_index_run(const struct search_index *ix, const char *query, size_t len, size_t *out, size_t max)
+{
+	struct query q = { .ix = ix };
+	search_tokens(query, len, 1, query_token, &q);
+	size_t nh = 0;
+	struct hit *h = NULL;
+	if (!q.missing && q.n) {
+		h = xmalloc(q.tok[0]->npost * sizeof *h);
+		for (size_t i = 0; i < q.tok[0]->npost; i++)
+			h[nh++] = (struct hit){ q.tok[0]->post[i] >> 4, q.tok[0]->post[i] & 15, q.tok[0]->post[i] & 15 };
+		for (size_t k = 1; k < q.n; k++) {
+			const struct entry *e = q.tok[k];
+			size_t i = 0, j = 0, m = 0;
+			while (i < nh && j < e->npost) {
+				uint32_t d = e->post[j] >> 4;
+				if (h[i].doc < d) {
+					i++;
+				} else if (h[i].doc > d) {
+					j++;
+				} else {
+					h[m] = h[i];
+					h[m].all &= e->post[j] & 15;
+					h[m++].sum += e->post[j] & 15;
+					i++;
+					j++;
+				}
+			}
+			nh = m;
+		}
+		qsort(h, nh, sizeof *h, cmp_hit);
+	}
+	for (size_t i = 0; i < nh && i < max; i++)
+		out[i] = h[i].doc;
+	free(h);
+	free(q.tok);
+	return nh;
+}
+
+/* ---- files --------------------------------------------------------------------------- */
+
+/* An entry in the order of the files: by shard, then by the token's bytes. */
+struct sorted {
+	unsigned shard;
+	const char *tok;
+	size_t len;
+	const struct entry *e;
+};
+
+static int cmp_sorted(const void *x, const void *y)
+{
+	const struct sorted *a = x, *b = y;
+	if (a->shard != b->shard)
+		return a->shard < b->shard ? -1 : 1;
+	size_t n = a->len < b->len ? a->len : b->len;
+	int c = memcmp(a->tok, b->tok, n);
+	return c ? c : (a->len > b->len) - (a->len < b->len);
+}
+
+static void put_posts(const struct entry *e, struct buf *out)
+{
+	uint32_t prev = 0;
+	buf_putc(out, '[');
+	for (size_t i = 0; i < e->npost; i++) {
+		uint32_t doc = e->post[i] >> 4;
+		if (i)
+			buf_putc(out, ',');
+		buf_put_int(out, (long long)((doc - prev) << 4 | (e->post[i] & 15)));
+		prev = doc;
+	}
+	buf_putc(out, ']');
+}
+
+static int emit_buf(search_emit_fn emit, void *ud, const char *rel, struct buf *b, struct search_stats *st)
+{
+	st->bytes += b->len;
+	int rc = emit(ud, rel, b->data ? b->data : "", b->len);
+	buf_reset(b);
+	return rc;
+}
+
+int search_index_write(const struct search_index *ix, search_emit_fn emit, void *ud, struct search_stats *st)
+{
+	struct buf b = BUF_INIT;
+	char rel[64];
+	int rc = -1;
+	memset(st, 0, sizeof *st);
+	size_t est = 0;
+	for (size_t i = 0; i < ix->n; i++)
+		est += ix->e[i].len + 6 + 4 * ix->e[i].npost;
+	unsigned ns = search_nshards(est);
+	st->shards = ns;
+	st->tokens = ix->n;
+	struct sorted *order = xmalloc((ix->n + 1) * sizeof *order);
+	for (size_t i = 0; i < ix->n; i++)
+		order[i] = (struct sorted){ ix->e[i].hash & (ns - 1), ix->toks.data + ix->e[i].off, ix->e[i].len, &ix->e[i] };
+	qsort(order, ix->n, sizeof *order, cmp_sorted);
+	buf_printf(&b, "PP_SEARCH.meta({\"version\":1,\"pages\":%zu,\"shards\":%u,\"group\":%d,\"word_max\":%d});\n",
+	           ix->ndocs, ns, SEARCH_GROUP, SEARCH_WORD_MAX);
+	if (emit_buf(emit, ud, SEARCH_DIR "/meta.js", &b, st) < 0)
+		goto out;
+	size_t k = 0;
+	for (unsigned s = 0; s < ns; s++) {
+		buf_printf(&b, "PP_SEARCH.add(%u,{", s);
+		for (int first = 1; k < ix->n && order[k].shard == s; k++, first = 0) {
+			if (!first)
+				buf_puts(&b, ",\n");
+			json_write_string(order[k].tok, order[k].len, &b);
+			buf_putc(&b, ':');
+			put_posts(order[k].e, &b);
+		}
+		buf_puts(&b, "});\n");
+		snprintf(rel, sizeof rel, SEARCH_DIR "/s/%u.js", s);
+		if (emit_buf(emit, ud, rel, &b, st) < 0)
+			goto out;
+	}
+	for (size_t g = 0; g * SEARCH_GROUP < ix->ndocs; g++) {
+		buf_printf(&b, "PP_SEARCH.text(%zu,[", g);
+		for (size_t d = g * SEARCH_GROUP; d < ix->ndocs && d < (g + 1) * SEARCH_GROUP; d++) {
+			const struct doc_text *t = &ix->docs[d];
+			const char *f[] = { t->url, t->title, t->kind, t->plan, t->text };
+			buf_puts(&b, d > g * SEARCH_GROUP ? ",\n[" : "\n[");
+			for (size_t i = 0; i < 5; i++) {
+				if (i)
+					buf_putc(&b, ',');
+				json_write_string(f[i], strlen(f[i]), &b);
+			}
+			buf_putc(&b, ']');
+		}
+		buf_puts(&b, "]);\n");
+		snprintf(rel, sizeof rel, SEARCH_DIR "/t/%zu.js", g);
+		if (emit_buf(emit, ud, rel, &b, st) < 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	free(order);
+	buf_free(&b);
+	return rc;
+}
+
+void search_index_free(struct search_index *ix)
+{
+	if (!ix)
+		return;
+	for (size_t i = 0; i < ix->n; i++)
+		free(ix->e[i].post);
+	for (size_t i = 0; i < ix->ndocs; i++) {
+		struct doc_text *t = &ix->docs[i];
+		free(t->url);
+		free(t->title);
+		free(t->kind);
+		free(t->plan);
+		free(t->text);
+	}
+	free(ix->docs);
+	free(ix->e);
+	free(ix->slot);
+	buf_free(&ix->toks);
+	free(ix);
+}
+
+/* ---- the site's pages ----------------------------------------------------------------- */
+
+static const char *label(const struct ctx_env *e, const char *key, const char *fallback)
+{
+	return value_str(value_get(e->i18n, key), fallback);
+}
+
+/* Appends "name：a、b" (the theme's colon and separator) for a string or a list of strings. */
+static void put_field(const struct ctx_env *e, struct buf *out, const char *name, const struct value *v)
+{
+	if (!v || (v->kind != V_STRING && (v->kind != V_ARRAY || !value_len(v))))
+		return;
+	if (out->len)
+		buf_puts(out, label(e, "separator", " "));
+	buf_puts(out, name);
+	buf_puts(out, label(e, "colon", ": "));
+	if (v->kind == V_STRING) {
+		buf_put(out, v->u.str.s, v->u.str.len);
+		return;
+	}
+	for (size_t i = 0; i < value_len(v); i++) {
+		const struct value *x = value_at(v, i);
+		const char *s = value_str(x, NULL);
+		if (!s && x->kind == V_TABLE)
+			s = value_str(value_get(x, "metric"), NULL);
+		if (!s)
+			continue;
+		if (i)
+			buf_puts(out, "、");
+		buf_puts(out, s);
+	}
+}
+
+static const char *page_kind(const struct page *p)
+{
+	if (strcmp(p->type, "plan") == 0)
+		return "plan";
+	if (p->kind != PAGE_PAGE)
+		return "page";
+	if (strcmp(p->type, "task") == 0 || strcmp(p->type, "bulletin") == 0 || strcmp(p->type, "notice") == 0)
+		return p->type;
+	if (p->rel && strncmp(p->rel, "notices/", 8) == 0)
+		return "notice";
+	return "page";
+}
+
+/* Pages [from, to) of the site (content pages, then units) into their own
+ * index, on the pool. */
+struct site_part {
+	const struct ctx_env *e;
+	struct page *const *units;
+	size_t nunits, per;
+	struct search_index **part;
+};
+
+static void add_page(struct search_index *ix, const struct ctx_env *e, size_t i, struct buf *fields,
+                     struct buf *heads, struct buf *body)
+{
+	const struct page *p = e->c->pages[i];
+	if (p->failed)
+		return;
+	const struct value *t = e->extra ? e->extra[i] : NULL;
+	const char *kind = page_kind(p);
+	const char *plan = "";
+	buf_reset(fields);
+	buf_reset(heads);
+	buf_reset(body);
+	if (strcmp(kind, "task") == 0 && t) {
+		plan = value_str(value_get(t, "plan_title"), "");
+		put_field(e, fields, label(e, "task_number", "No."), value_get(t, "number"));
+		put_field(e, fields, label(e, "lead_unit", "Lead"), value_get(t, "lead"));
+		put_field(e, fields, label(e, "support_units", "Support"), value_get(t, "support"));
+		put_field(e, fields, label(e, "targets", "Targets"), value_get(t, "targets"));
+	} else {
+		/* A plan's issuer and number, a bulletin's unit: from the front matter. */
+		static const char *const keys[] = { "doc_no", "issuer", "unit" };
+		for (size_t k = 0; k < sizeof keys / sizeof *keys; k++) {
+			const struct value *v = value_get(p->meta, keys[k]);
+			if (v && v->kind == V_STRING) {
+				if (fields->len)
+					buf_puts(fields, label(e, "separator", " "));
+				buf_put(fields, v->u.str.s, v->u.str.len);
+			}
+		}
+	}
+	const struct markdown_result *md = e->md ? &e->md[i] : NULL;
+	for (size_t k = 0; md && k < md->ntoc; k++) {
+		buf_puts(heads, md->toc[k].text);
+		buf_putc(heads, '\n');
+	}
+	if (md && md->html)
+		search_plain(md->html, md->html_len, body);
+	if (body->len && body->data[body->len - 1] == ' ')
+		buf_truncate(body, body->len - 1);
+	struct search_doc d = {
+		.url = ctx_target(e, p), .title = p->title ? p->title : "", .kind = kind, .plan = plan,
+		.fields = fields->data ? fields->data : "", .fields_len = fields->len,
+		.headings = heads->data ? heads->data : "", .headings_len = heads->len,
+		.body = body->data ? body->data : "", .body_len = body->len,
+	};
+	search_index_add(ix, &d);
+}
+
+static void part_one(void *ctx, size_t i, int worker)
+{
+	struct site_part *sp = ctx;
+	const struct ctx_env *e = sp->e;
+	size_t total = e->c->npages + sp->nunits;
+	struct buf fields = BUF_INIT, heads = BUF_INIT, body = BUF_INIT;
+	struct search_index *ix = search_index_new();
+	for (size_t k = i * sp->per; k < total && k < (i + 1) * sp->per; k++) {
+		if (k < e->c->npages) {
+			add_page(ix, e, k, &fields, &heads, &body);
+			continue;
+		}
+		const struct page *u = sp->units[k - e->c->npages];
+		struct search_doc d = { .url = ctx_target(e, u), .title = u->title, .kind = "unit",
+		                        .plan = "", .fields = "", .headings = "", .body = "" };
+		search_index_add(ix, &d);
+	}
+	sp->part[i] = ix;
+	buf_free(&fields);
+	buf_free(&heads);
+	buf_free(&body);
+}
+
+void search_index_site(struct search_index *ix, const struct ctx_env *e, struct page *const *units,
+                       size_t nunits, int jobs)
+{
+	/* Each worker indexes runs of pages; the runs are joined in order, so
+	 * the index is the same whatever the number of threads. */
+	size_t total = e->c->npages + nunits;
+	size_t nparts = jobs > 1 ? 2 * (size_t)jobs : 1;
+	struct site_part sp = { .e = e, .units = units, .nunits = nunits, .per = total / nparts + 1 };
+	sp.part = xcalloc(nparts, sizeof *sp.part);
+	pool_run(nparts, jobs, part_one, &sp);
+	for (size_t i = 0; i < nparts; i++) {
+		merge(ix, sp.part[i]);
+		search_index_free(sp.part[i]);
+	}
+	free(sp.part);
+}

@@ -1,0 +1,129 @@
+/* search.h: the site's offline search index, made at build time: CJK text by
+ * character bigrams (and single characters), other text by words, sharded so
+ * that a query loads only the shards of its tokens, written as JavaScript
+ * files that register their data (file:// forbids fetching JSON). The
+ * theme's js/search.js reads them; it tokenizes, hashes and ranks as here. */
+#ifndef PP_SEARCH_H
+#define PP_SEARCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arena.h"
+#include "buf.h"
+#include "context.h"
+
+/* The folder of the index and of the search page, under the output folder:
+ * search/index.html (the theme's search template), search/meta.js, the
+ * shards search/s/N.js and the pages' text search/t/N.js. */
+#define SEARCH_DIR "search"
+
+/* A shard holds about this many bytes: the index of a 1,000-page site is a
+ * few shards, a 10,000-page site's some hundreds, so a query of a few
+ * tokens loads well under 5 % of it. */
+#define SEARCH_SHARD_BYTES (48 * 1024)
+/* At most this many shards (a power of two): more files than that cost the
+ * output folder more than they save a query. */
+#define SEARCH_SHARDS_MAX 4096
+/* Words are cut after this many characters: longer "words" are addresses or
+ * codes, which a reader types the start of, if at all. */
+#define SEARCH_WORD_MAX 32
+/* Bytes of a page's text kept for the results' snippets (cut on a character
+ * boundary): a result shows the text around its first match; matches past
+ * this still find the page but are shown from its start. */
+#define SEARCH_TEXT_MAX 6000
+/* Pages per text file: a query loads the text of the results it shows
+ * (10 at a time: SHOWN in search.js), so a small group keeps that small
+ * without a file per page. */
+#define SEARCH_GROUP 4
+/* A query's tokens after the first this many are ignored: each may load a
+ * shard, and a sentence pasted whole says enough in its first 64 pairs. */
+#define SEARCH_QUERY_MAX 64
+
+/* Where a token was found on a page: bits of a posting, so that a page's
+ * score for a token is its highest field (title > task fields > headings >
+ * body). */
+enum search_field {
+	SEARCH_BODY = 1,
+	SEARCH_HEADING = 2,
+	SEARCH_FIELDS = 4,
+	SEARCH_TITLE = 8,
+};
+
+/* One page to index. All borrowed; texts are plain (not HTML), valid UTF-8. */
+struct search_doc {
+	const char *url;       /* from the site's root, as links name it */
+	const char *title;
+	const char *kind;      /* "task", "bulletin", "notice", "plan", "unit" or "page" */
+	const char *plan;      /* a task's plan's title, or "" */
+	const char *fields;    /* a task's number, units and targets, as one line, or "" */
+	const char *headings;  /* the headings, one a line */
+	const char *body;      /* the text, headings included */
+	size_t fields_len, headings_len, body_len;
+};
+
+/* Calls fn for each token of text s (len bytes of valid UTF-8), in order:
+ * for a run of CJK characters each character and each overlapping pair
+ * (query 0), or each pair and a lone character only when the run is one
+ * character long (query 1); for other text each word, lower-cased and cut
+ * at SEARCH_WORD_MAX characters. Full-width letters and digits count as
+ * ASCII ones. A token never splits a character. tok is a scratch buffer
+ * valid during the call. */
+typedef void (*search_token_fn)(void *ud, const char *tok, size_t len);
+void search_tokens(const char *s, size_t len, int query, search_token_fn fn, void *ud);
+
+/* The shard of a token: FNV-1a of its bytes modulo nshards, in 32 bits
+ * (not the 64 of the caches) so that search.js computes it with Math.imul. */
+uint32_t search_hash(const char *tok, size_t len);
+unsigned search_shard(const char *tok, size_t len, unsigned nshards);
+/* The number of shards for an index of about bytes bytes: a power of two,
+ * 1..SEARCH_SHARDS_MAX. */
+unsigned search_nshards(size_t bytes);
+
+/* Appends the text of HTML (len bytes) to out: tags dropped (a block's end
+ * separates words), entities decoded, runs of white space made one space. */
+void search_plain(const char *html, size_t len, struct buf *out);
+
+struct search_index;
+
+/* An empty index; the caller frees it with search_index_free. */
+struct search_index *search_index_new(void);
+/* Adds doc as the next page (its number is the count of pages before it).
+ * Everything is copied. */
+void search_index_add(struct search_index *ix, const struct search_doc *doc);
+/* Pages added so far. */
+size_t search_index_pages(const struct search_index *ix);
+/* The pages matching query (every token of it: its first
+ * SEARCH_QUERY_MAX), best first: by the fields that hold every token (as
+ * a number: title > task fields > headings > body), then by the sum over
+ * its tokens of the page's field bits, then in the order they were added;
+ * at most max into out. Returns how many matched in all. search.js ranks
+ * the same way. */
+size_t search_index_run(const struct search_index *ix, const char *query, size_t len, size_t *out, size_t max);
+
+/* Called for each file of the index (rel is under SEARCH_DIR);
+ * data is valid during the call. Returns 0, or -1 to stop. */
+typedef int (*search_emit_fn)(void *ud, const char *rel, const char *data, size_t len);
+
+struct search_stats {
+	size_t bytes;      /* all the files' bytes */
+	unsigned shards;
+	size_t tokens;     /* distinct tokens */
+};
+
+/* Writes the index's files through emit: meta.js, s/N.js, t/N.js. The same
+ * pages in the same order give the same bytes. Returns 0 or -1 (emit's). */
+int search_index_write(const struct search_index *ix, search_emit_fn emit, void *ud, struct search_stats *st);
+/* Accepts NULL. */
+void search_index_free(struct search_index *ix);
+
+/* Adds the site's pages to ix: every content page that renders (in the
+ * site's order, by output path) with its title, its task, plan or
+ * bulletin fields (e->extra), its headings and text (e->md), then the unit
+ * pages (units, nunits: made pages, titled with the unit's name). On up to
+ * jobs threads (pool.h), which read e and change nothing of it; the index
+ * is the same for any jobs. */
+void search_index_site(struct search_index *ix, const struct ctx_env *e, struct page *const *units,
+                       size_t nunits, int jobs);
+
+#endif

@@ -1,0 +1,10 @@
+PP_SEARCH.add(0,{"example":[9],
+"first":[25],
+"home":[17],
+"of":[1],
+"page":[17],
+"plan":[1],
+"progress":[9],
+"report":[25],
+"see":[17],
+"the":[1,17]});

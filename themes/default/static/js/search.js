@@ -1,0 +1,357 @@
+/* search.js: the search page of a planpress site, offline: reads ?q=, loads
+ * only the index shards of the query's tokens (search/s/N.js) and the text of
+ * the results it shows (search/t/N.js) by adding <script> elements (works from
+ * file://, where fetching is forbidden), ranks title > task fields > headings >
+ * body, and shows each result's kind and a snippet with the matches in <mark>.
+ * Tokens, hashes and ranking are those of generator/search.c. */
+(function () {
+	"use strict";
+	var SHOWN = 10;            /* results shown at a time */
+	var SNIPPET_BEFORE = 30;   /* characters of context before the first match */
+	var SNIPPET_LEN = 120;     /* characters of a snippet */
+	var QUERY_MAX = 64;        /* tokens of a query: SEARCH_QUERY_MAX in search.h */
+
+	var box = document.getElementById("pp-search");
+	if (!box)
+		return;
+	var root = box.getAttribute("data-root") || "";
+	var statusEl = box.querySelector(".search-status");
+	var list = box.querySelector(".search-results");
+	var meta = null;
+	var shards = {}, texts = {};
+	var waiting = {};          /* file -> callbacks */
+	var loaded = [];           /* files this query loaded, for tests and make bench */
+
+	window.PP_SEARCH = {
+		meta: function (m) { meta = m; },
+		add: function (id, data) { shards[id] = data; },
+		text: function (id, rows) { texts[id] = rows; }
+	};
+
+	/* Loads search/<file> once; calls done(ok) when it ran or failed. */
+	function load(file, done) {
+		if (waiting[file] === true)
+			return done(true);
+		if (waiting[file]) {
+			waiting[file].push(done);
+			return;
+		}
+		waiting[file] = [done];
+		var s = document.createElement("script");
+		s.charset = "utf-8";
+		s.src = root + "search/" + file;
+		function end(ok) {
+			var cbs = waiting[file];
+			waiting[file] = ok ? true : undefined;
+			loaded.push(file);
+			for (var i = 0; i < cbs.length; i++)
+				cbs[i](ok);
+		}
+		s.onload = function () { end(true); };
+		s.onerror = function () { end(false); };
+		document.head.appendChild(s);
+	}
+
+	function loadAll(files, done) {
+		var left = files.length, good = true;
+		if (!left)
+			return done(true);
+		files.forEach(function (f) {
+			load(f, function (ok) {
+				good = good && ok;
+				if (--left === 0)
+					done(good);
+			});
+		});
+	}
+
+	/* ---- tokens, as search.c's search_tokens ---- */
+	function fold(cp) {
+		if ((cp >= 0xFF10 && cp <= 0xFF19) || (cp >= 0xFF21 && cp <= 0xFF3A) || (cp >= 0xFF41 && cp <= 0xFF5A))
+			cp -= 0xFEE0;
+		if ((cp >= 65 && cp <= 90) || (cp >= 0xC0 && cp <= 0xDE && cp !== 0xD7))
+			cp += 32;
+		return cp;
+	}
+	function isIdeo(cp) {
+		return (cp >= 0x3040 && cp <= 0x30FF) || (cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0x4E00 && cp <= 0x9FFF) ||
+			(cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0x20000 && cp <= 0x3FFFD);
+	}
+	function isWord(cp) {
+		return (cp >= 48 && cp <= 57) || (cp >= 97 && cp <= 122) || (cp >= 65 && cp <= 90) ||
+			(cp >= 0xC0 && cp <= 0x24F && cp !== 0xD7 && cp !== 0xF7) || (cp >= 0x370 && cp <= 0x4FF);
+	}
+	/* The query's tokens (pairs of CJK characters, a lone one alone, words)
+	 * and its terms (each run of characters, folded), for highlighting. */
+	function tokenize(q, wordMax) {
+		var toks = [], terms = [], prev = null, run = 0, word = "", wordc = 0, term = "";
+		function endRun() {
+			if (run === 1)
+				toks.push(prev);
+			run = 0;
+		}
+		function endWord() {
+			if (word)
+				toks.push(word);
+			word = "";
+			wordc = 0;
+		}
+		function endTerm() {
+			if (term)
+				terms.push(term);
+			term = "";
+		}
+		for (var ch of q) {
+			var cp = fold(ch.codePointAt(0));
+			var c = String.fromCodePoint(cp);
+			if (isIdeo(cp)) {
+				endWord();
+				if (run)
+					toks.push(prev + c);
+				prev = c;
+				run++;
+				term += c;
+			} else if (isWord(cp)) {
+				endRun();
+				if (wordc < wordMax) {
+					word += c;
+					wordc++;
+				}
+				term += c;
+			} else {
+				endRun();
+				endWord();
+				endTerm();
+			}
+		}
+		endRun();
+		endWord();
+		endTerm();
+		var seen = {};
+		toks = toks.filter(function (t) { return seen[t] ? false : (seen[t] = true); }).slice(0, QUERY_MAX);
+		return { toks: toks, terms: terms };
+	}
+
+	function hash(tok) {
+		var bytes = new TextEncoder().encode(tok), h = 2166136261;
+		for (var i = 0; i < bytes.length; i++)
+			h = Math.imul(h ^ bytes[i], 16777619) >>> 0;
+		return h;
+	}
+
+	/* Postings: (page delta << 4 | field bits), as search.c writes them. */
+	function postings(tok) {
+		var p = shards[hash(tok) & (meta.shards - 1)][tok];
+		if (!p)
+			return null;
+		var out = [], doc = 0;
+		for (var i = 0; i < p.length; i++) {
+			doc += p[i] >> 4;
+			out.push([doc, p[i] & 15, p[i] & 15]);
+		}
+		return out;
+	}
+
+	/* Pages with every token, best first (as search_index_run): [page,
+	 * fields holding every token, sum of each token's fields]. */
+	function rank(toks) {
+		var hits = null;
+		for (var k = 0; k < toks.length; k++) {
+			var p = postings(toks[k]);
+			if (!p)
+				return [];
+			if (!hits) {
+				hits = p;
+				continue;
+			}
+			var i = 0, j = 0, m = [];
+			while (i < hits.length && j < p.length) {
+				if (hits[i][0] < p[j][0])
+					i++;
+				else if (hits[i][0] > p[j][0])
+					j++;
+				else
+					m.push([hits[i][0], hits[i][1] & p[j][1], hits[i++][2] + p[j++][2]]);
+			}
+			hits = m;
+		}
+		hits = hits || [];
+		/* The fields holding every token, then the sum of each token's fields. */
+		hits.sort(function (a, b) { return b[1] - a[1] || b[2] - a[2] || a[0] - b[0]; });
+		return hits;
+	}
+
+	/* ---- showing ---- */
+	function foldText(s) {
+		var out = "";
+		for (var ch of s) {
+			var cp = ch.codePointAt(0);
+			out += cp < 0x10000 ? String.fromCharCode(fold(cp)) : ch;
+		}
+		return out;   /* the same length in UTF-16 units: positions carry over */
+	}
+
+	/* Appends s to el with every occurrence of a term in <mark>. */
+	function marked(el, s, terms) {
+		var f = foldText(s), at = 0;
+		while (at < s.length) {
+			var best = -1, len = 0;
+			terms.forEach(function (t) {
+				var i = f.indexOf(t, at);
+				if (i >= 0 && (best < 0 || i < best || (i === best && t.length > len))) {
+					best = i;
+					len = t.length;
+				}
+			});
+			if (best < 0)
+				break;
+			el.appendChild(document.createTextNode(s.slice(at, best)));
+			var m = document.createElement("mark");
+			m.textContent = s.slice(best, best + len);
+			el.appendChild(m);
+			at = best + len;
+		}
+		el.appendChild(document.createTextNode(s.slice(at)));
+	}
+
+	/* Moves i off the second half of a surrogate pair: never split a character. */
+	function whole(s, i) {
+		var c = s.charCodeAt(i);
+		return i > 0 && c >= 0xDC00 && c <= 0xDFFF ? i - 1 : i;
+	}
+
+	/* The text around the first match of a term; when no term is there
+	 * whole (its pairs are apart, or past the text kept), of a token. */
+	function snippet(text, terms, toks) {
+		var f = foldText(text), first = -1;
+		function find(list) {
+			list.forEach(function (t) {
+				var i = f.indexOf(t);
+				if (i >= 0 && (first < 0 || i < first))
+					first = i;
+			});
+		}
+		find(terms);
+		if (first < 0) {
+			find(toks);
+			if (first >= 0)
+				terms = toks;
+		}
+		var from = whole(text, Math.max(0, first - SNIPPET_BEFORE));
+		var to = whole(text, Math.min(text.length, from + SNIPPET_LEN));
+		var p = document.createElement("p");
+		p.className = "search-snippet";
+		marked(p, (from > 0 ? "…" : "") + text.slice(from, to) + (to < text.length ? "…" : ""), terms);
+		return p;
+	}
+
+	function label(key) {
+		return box.getAttribute("data-" + key) || "";
+	}
+
+	function row(d, terms, toks) {
+		var group = texts[Math.floor(d / meta.group)], r = group && group[d % meta.group];
+		var li = document.createElement("li");
+		if (!r)
+			return li;
+		var kind = document.createElement("span");
+		kind.className = "search-kind kind-" + r[2];
+		kind.textContent = label("kind-" + r[2]) || r[2];
+		li.appendChild(kind);
+		var h = document.createElement("h2");
+		var a = document.createElement("a");
+		a.href = root + r[0];
+		marked(a, r[1], terms);
+		h.appendChild(a);
+		li.appendChild(h);
+		if (r[3]) {
+			var pl = document.createElement("p");
+			pl.className = "search-plan";
+			pl.textContent = r[3];
+			li.appendChild(pl);
+		}
+		if (r[4])
+			li.appendChild(snippet(r[4], terms, toks));
+		return li;
+	}
+
+	function show(hits, from, terms, toks, t0, more) {
+		var ids = hits.slice(from, from + SHOWN).map(function (h) { return h[0]; });
+		var files = [];
+		ids.forEach(function (d) {
+			var f = "t/" + Math.floor(d / meta.group) + ".js";
+			if (files.indexOf(f) < 0)
+				files.push(f);
+		});
+		loadAll(files, function () {
+			if (more)
+				more.remove();
+			ids.forEach(function (d) { list.appendChild(row(d, terms, toks)); });
+			if (from + SHOWN < hits.length) {
+				var b = document.createElement("button");
+				b.type = "button";
+				b.className = "search-more";
+				b.textContent = label("more");
+				b.onclick = function () { show(hits, from + SHOWN, terms, toks, performance.now(), b); };
+				list.parentNode.appendChild(b);
+			}
+			done(t0);
+		});
+	}
+
+	function done(t0) {
+		box.setAttribute("data-ms", (performance.now() - t0).toFixed(1));
+		box.setAttribute("data-loaded", loaded.join(" "));
+		box.setAttribute("data-done", "1");
+	}
+
+	function status(text) {
+		statusEl.textContent = text;
+	}
+
+	function run(q) {
+		var t0 = performance.now();
+		var tk = tokenize(q, meta.word_max);
+		if (!tk.toks.length) {
+			status(label("empty"));
+			return done(t0);
+		}
+		status(label("loading"));
+		var files = [];
+		tk.toks.forEach(function (t) {
+			var f = "s/" + (hash(t) & (meta.shards - 1)) + ".js";
+			if (files.indexOf(f) < 0)
+				files.push(f);
+		});
+		loadAll(files, function (ok) {
+			if (!ok) {
+				status(label("error"));
+				return done(t0);
+			}
+			var r0 = performance.now();
+			var hits = rank(tk.toks);
+			box.setAttribute("data-rank-ms", (performance.now() - r0).toFixed(1));
+			if (!hits.length) {
+				status(label("none").replace("{q}", function () { return q; }));
+				return done(t0);
+			}
+			status(label("count").replace("{n}", function () { return String(hits.length); }));
+			show(hits, 0, tk.terms, tk.toks, t0, null);
+		});
+	}
+
+	var q = new URLSearchParams(location.search).get("q") || "";
+	var input = document.getElementById("pp-search-q");
+	if (input)
+		input.value = q;
+	var site = document.getElementById("pp-site-q");
+	if (site)
+		site.value = q;
+	load("meta.js", function (ok) {
+		if (!ok || !meta) {
+			status(label("error"));
+			return done(performance.now());
+		}
+		run(q.trim());
+	});
+})();
