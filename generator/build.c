@@ -31,6 +31,7 @@
 #include "rcache.h"
 #include "schema.h"
 #include "script.h"
+#include "sheetout.h"
 #include "stamp.h"
 #include "template.h"
 #include "theme.h"
@@ -1036,6 +1037,62 @@ static void data_docs(struct build *b, struct json_doc docs[2], struct out_file 
 	}
 }
 
+/* data/tasks.csv and data/tasks.xlsx (sheetout.h): the tasks of
+ * data/tasks.json as spreadsheets, made from the same plans and as_of (and
+ * the language of the headers), so the render cache keys them alike. */
+struct sheet_doc {
+	struct build *b;
+	const char *rel;
+	const struct value *tasks;
+	struct value *from;
+	struct out_file *f;
+	int64_t created;   /* the workbook's creation time: as_of's midnight (UTC) */
+};
+
+static void sheet_one(void *ctx, size_t i, int worker)
+{
+	struct sheet_doc *sd = &((struct sheet_doc *)ctx)[i];
+	struct build *b = sd->b;
+	struct rcache_page pg;
+	if (b->cache && rcache_probe(b->cache, worker, &pg, sd->rel, "sheet", sd->from) == RCACHE_REUSED) {
+		*sd->f = (struct out_file){ .rel = sd->rel, .same = 1, .reused = 1 };
+		return;
+	}
+	struct buf out = BUF_INIT;
+	int rc = 0;
+	if (i == 0)
+		sheetout_csv(sd->tasks, b->lang, &out);
+	else
+		rc = sheetout_xlsx(sd->tasks, b->lang, sd->created, &out, b->d);
+	if (rc == 0) {
+		sd->f->rel = sd->rel;
+		output_spill_put(b->spill[worker], sd->f, out.data ? out.data : "", out.len, b->d);
+		if (b->cache)
+			rcache_put(&pg);
+	}
+	buf_free(&out);
+}
+
+static void sheet_docs(struct build *b, const struct json_doc *tasks, struct sheet_doc sd[2], struct out_file *f)
+{
+	struct value *from = value_table(b->a, (struct pos){ 0 });
+	value_fill(b->a, from, tasks->from);
+	value_setc(b->a, from, "language", value_int(b->a, b->lang, (struct pos){ 0 }));
+	/* as_of's day, else SOURCE_DATE_EPOCH, else 1980-01-01: never the clock. */
+	const char *as_of = value_str(value_get(b->env.site, "as_of"), "");
+	int y, m, dd;
+	int64_t created = 315532800;
+	if (strlen(as_of) >= 10 && sscanf(as_of, "%4d-%2d-%2d", &y, &m, &dd) == 3 && datetime_valid_date(y, m, dd))
+		created = datetime_days(y, m, dd) * 86400;
+	else if (getenv("SOURCE_DATE_EPOCH") && atoll(getenv("SOURCE_DATE_EPOCH")) > 0)
+		created = atoll(getenv("SOURCE_DATE_EPOCH"));
+	sd[0] = (struct sheet_doc){ .b = b, .rel = "data/tasks.csv", .tasks = tasks->list, .from = from, .f = &f[0],
+	                            .created = created };
+	sd[1] = sd[0];
+	sd[1].rel = "data/tasks.xlsx";
+	sd[1].f = &f[1];
+}
+
 /* The publication being made lists, on the changes page, the task changes
  * its commit message will: data/tasks.json as it will be published,
  * compared with the last publication's (build_pending_fn). */
@@ -1260,9 +1317,10 @@ static int stage_templates(struct build *b)
 /* Pages that are not content: the table above, the unit pages, data/ JSON files. */
 static int stage_extra(struct build *b)
 {
-	b->nextra = EXTRA_DATA(b) + 2;
+	b->nextra = EXTRA_DATA(b) + 4;
 	b->extra = arena_alloc(b->a, b->nextra * sizeof *b->extra);
 	struct json_doc docs[2];
+	struct sheet_doc sheets[2];
 	int data = value_len(b->model.plans) > 0;
 	if (data) {
 		data_docs(b, docs, &b->extra[EXTRA_DATA(b)], &b->extra[EXTRA_DATA(b) + 1]);
@@ -1271,8 +1329,11 @@ static int stage_extra(struct build *b)
 	pool_run(NEXTRAS, b->jobs, extra_one, b);
 	pool_run(b->nunits, b->jobs, unit_one, b);
 	/* A check writes nothing: the documents are not made. */
-	if (data && b->spill)
+	if (data && b->spill) {
+		sheet_docs(b, &docs[0], sheets, &b->extra[EXTRA_DATA(b) + 2]);
+		pool_run(2, b->jobs, sheet_one, sheets);
 		pool_run(2, b->jobs, json_one, docs);
+	}
 	if (data) {
 		buf_free(&docs[0].text);
 		buf_free(&docs[1].text);
