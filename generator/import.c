@@ -66,6 +66,11 @@ static int from_gb18030(const char *s, size_t len, struct buf *out)
 	return rc;
 }
 
+int import_gb18030(const char *s, size_t len, struct buf *out)
+{
+	return from_gb18030(s, len, out);
+}
+
 void import_repair(const char *src, size_t len, struct buf *out)
 {
 	size_t i = 0;

@@ -48,6 +48,10 @@ int import_read(const char *path, struct buf *out, struct diags *d);
 struct docread_map;
 int import_read_map(const char *path, struct buf *out, struct docread_map *map, struct diags *d);
 
+/* GB18030 text (s, len) converted to UTF-8, appended to out (iconv).
+ * Returns 0, or -1 when it is not GB18030. */
+int import_gb18030(const char *s, size_t len, struct buf *out);
+
 /* Text repair, line by line (cntext_fold_line): CRLF and CR become LF, widths
  * are folded, stray spaces and ** markers dropped; a TAB (between the cells
  * of a table row) is kept and each cell repaired alone. Appends to out. */
