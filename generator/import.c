@@ -890,6 +890,11 @@ static void stamp(struct buf *data)
 	buf_free(&out);
 }
 
+void import_stamp(struct buf *data)
+{
+	stamp(data);
+}
+
 static void add_file(struct import_files *f, char *path, struct buf *data)
 {
 	stamp(data);

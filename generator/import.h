@@ -25,6 +25,11 @@
 #define IMPORT_DIGEST_PREFIX "sha1-"
 #define IMPORT_DIGEST_HEX 40
 
+/* Adds the digest of data (a page whose front matter has the IMPORT_MARK
+ * line) to that line, as every page the importer writes has it. */
+struct buf;
+void import_stamp(struct buf *data);
+
 /* What a page on disk is to the importer. */
 enum {
 	IMPORT_PAGE_NOT_OURS,    /* no mark: hand-written, never replaced */

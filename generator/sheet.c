@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include <freexl.h>
@@ -847,6 +848,25 @@ int sheet_detect(const char *path)
 	if (k == DOCREAD_ZIP || k == DOCREAD_DOCX)
 		return SHEET_FILE_XLSX;
 	return SHEET_FILE_CSV;
+}
+
+int sheet_is_spreadsheet(const char *path)
+{
+	static const char *const ext[] = { ".xlsx", ".xlsm", ".xls", ".csv", ".tsv" };
+	size_t n = strlen(path);
+	for (size_t i = 0; i < sizeof ext / sizeof *ext; i++) {
+		size_t k = strlen(ext[i]);
+		if (n > k && strcasecmp(path + n - k, ext[i]) == 0)
+			return 1;
+	}
+	if (docread_detect(path) != DOCREAD_ZIP)
+		return 0;
+	int err = 0;
+	zip_t *z = zip_open(path, ZIP_RDONLY, &err);
+	int yes = z && zip_name_locate(z, "xl/workbook.xml", 0) >= 0;
+	if (z)
+		zip_discard(z);
+	return yes;
 }
 
 int sheet_read(const char *path, struct sheet_book *b, struct diags *d)

@@ -69,6 +69,11 @@ struct sheet_book {
 enum { SHEET_FILE_CSV, SHEET_FILE_XLSX, SHEET_FILE_XLS };
 int sheet_detect(const char *path);
 
+/* 1 when the file at path is to be read as a spreadsheet: named .xlsx,
+ * .xlsm, .xls, .csv or .tsv (any case), or a ZIP archive holding
+ * xl/workbook.xml. */
+int sheet_is_spreadsheet(const char *path);
+
 /* Reads the spreadsheet at path into b (zeroed first), its kind told by its
  * content: .xlsx (shared and inline strings, numbers, booleans, errors,
  * date-formatted serials in the 1900 or 1904 system as dates; a merged
