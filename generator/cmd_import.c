@@ -68,6 +68,7 @@ static struct value *read_expect(struct arena *a, const char *path, struct diags
 
 struct sheet_args {
 	const char *path, *shown;          /* the file, as opened and as the user named it */
+	const char *exe_dir;               /* where the program lives, to find its theme */
 	const char *plan, *date, *unit, *title;
 	int force, dry, quiet;
 };
@@ -198,7 +199,7 @@ static int import_sheet(const struct sheet_args *a, struct sheet_book *book, int
 	                             .title = a->title, .unit = a->unit, .lang = lang_from_code(cfg.language),
 	                             .keep_unchanged = exists };
 	/* The tasks' state as the build computes it, as of the bulletin's date. */
-	struct build_opts bo = { .site_dir = ".", .check_only = 1, .as_of = &when, .computed = progress_computed,
+	struct build_opts bo = { .site_dir = ".", .exe_dir = a->exe_dir, .check_only = 1, .as_of = &when, .computed = progress_computed,
 	                         .computed_ud = &j };
 	struct build_stats bs;
 	int brc = build_site(&bo, &bs, &d);
@@ -306,7 +307,7 @@ int cmd_import(const struct cli *cli, int argc, char **argv)
 	struct sheet_book book = { 0 };
 	int is_sheet = sheet_is_spreadsheet(sheet_path);
 	if (is_sheet) {
-		sa = (struct sheet_args){ .path = sheet_path, .shown = input_arg, .plan = plan, .date = sa.date,
+		sa = (struct sheet_args){ .path = sheet_path, .shown = input_arg, .exe_dir = cli->exe_dir, .plan = plan, .date = sa.date,
 		                          .unit = sa.unit, .title = sa.title, .force = force, .dry = dry, .quiet = quiet };
 		int r = import_sheet(&sa, &book, json || expect);
 		if (r != IMPORT_SHEET_LIST) {

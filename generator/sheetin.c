@@ -45,6 +45,13 @@ static const struct {
 	{ SHEETIN_DUE, "完成时限" }, { SHEETIN_DUE, "完成时间" }, { SHEETIN_DUE, "时间节点" },
 	{ SHEETIN_DUE, "截止时间" }, { SHEETIN_DUE, "完成期限" }, { SHEETIN_DUE, "时限" },
 	{ SHEETIN_DUE, "时间要求" }, { SHEETIN_DUE, "due" }, { SHEETIN_DUE, "deadline" },
+	/* The other columns of data/tasks.xlsx (sheetout.h): known, not read back. */
+	{ SHEETIN_NCOLS, "章节" }, { SHEETIN_NCOLS, "开始日期" }, { SHEETIN_NCOLS, "应完成进度" },
+	{ SHEETIN_NCOLS, "红黄绿灯" }, { SHEETIN_NCOLS, "逾期" }, { SHEETIN_NCOLS, "剩余天数" },
+	{ SHEETIN_NCOLS, "进展日期" }, { SHEETIN_NCOLS, "指标" }, { SHEETIN_NCOLS, "section" },
+	{ SHEETIN_NCOLS, "start" }, { SHEETIN_NCOLS, "expectedprogress" }, { SHEETIN_NCOLS, "rag" },
+	{ SHEETIN_NCOLS, "overdue" }, { SHEETIN_NCOLS, "daysleft" }, { SHEETIN_NCOLS, "notedate" },
+	{ SHEETIN_NCOLS, "targets" },
 };
 
 static int starts(const char *s, size_t n, size_t i, const char *w)
@@ -112,7 +119,7 @@ static int row_columns(const struct sheet *s, uint32_t r, uint32_t cols[SHEETIN_
 	for (uint32_t c = 1; c <= s->ncols; c++) {
 		const struct sheet_cell *cell = sheet_cell(s, r, c);
 		int k = cell && cell->kind == SHEET_TEXT ? sheetin_header(cell->text, cell->len) : -1;
-		if (k >= 0 && !cols[k]) {
+		if (k >= 0 && k < SHEETIN_NCOLS && !cols[k]) {
 			cols[k] = c;
 			n++;
 		}
@@ -525,9 +532,7 @@ int sheetin_bulletin(const struct sheet_book *b, const struct value *plans, cons
 		uint32_t *metric_cols = xcalloc(s->ncols + 1, sizeof *metric_cols);
 		for (uint32_t c = 1; c <= s->ncols; c++) {
 			const struct sheet_cell *h = sheet_cell(s, hr, c);
-			int known = 0;
-			for (int k = 0; k < SHEETIN_NCOLS; k++)
-				known |= cols[k] == c;
+			int known = h && sheetin_header(h->text, h->len) >= 0;
 			for (size_t t = 0; h && !known && t < nt && !metric_cols[c]; t++)
 				if (find_metric(tasks[t].task, h->text, h->len))
 					metric_cols[c] = c;

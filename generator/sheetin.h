@@ -21,7 +21,8 @@ enum sheetin_col {
 };
 
 /* The column a header names (进度（%） is 进度: spaces, a bracketed part, a
- * trailing colon or * left out; ASCII case ignored), or -1. */
+ * trailing colon or * left out; ASCII case ignored); SHEETIN_NCOLS for
+ * another column of data/tasks.xlsx (known, not read); or -1. */
 int sheetin_header(const char *s, size_t len);
 
 /* What a sheet is, by its header row (the first of its first
