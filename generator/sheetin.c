@@ -60,8 +60,9 @@ static int starts(const char *s, size_t n, size_t i, const char *w)
 	return i + k <= n && memcmp(s + i, w, k) == 0;
 }
 
-/* A header or number cell as compared: spaces (ASCII, U+3000) and
- * bracketed parts left out, ASCII lower case, a trailing ：: * dropped. */
+/* A header or status cell as compared: spaces (ASCII, U+3000), * (a
+ * required column's mark) and bracketed parts left out, ASCII lower case,
+ * a trailing ： or : dropped. */
 static void norm_header(const char *s, size_t n, struct buf *out)
 {
 	int depth = 0;
@@ -80,7 +81,7 @@ static void norm_header(const char *s, size_t n, struct buf *out)
 			i++;
 		} else if (starts(s, n, i, "\xe3\x80\x80")) {
 			i += 3;
-		} else if (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r') {
+		} else if (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r' || s[i] == '*') {
 			i++;
 		} else {
 			if (!depth)
@@ -613,10 +614,15 @@ int sheetin_bulletin(const struct sheet_book *b, const struct value *plans, cons
 				        "task %s is in more than one plan: add a 计划 column or give --plan", cn->text);
 				continue;
 			}
-			if (hit->row) {
+			if (hit->row && hit->sheet[0]) {
 				diag_add(d, DIAG_ERROR, rc.where, (int)r, (int)cols[SHEETIN_NUMBER], NULL, 0,
 				         "task %s/%s was reported already, in row %u of sheet '%s'", hit->plan, hit->number,
 				         hit->row, hit->sheet);
+				continue;
+			}
+			if (hit->row) {
+				diag_add(d, DIAG_ERROR, rc.where, (int)r, (int)cols[SHEETIN_NUMBER], NULL, 0,
+				         "task %s/%s was reported already, in row %u", hit->plan, hit->number, hit->row);
 				continue;
 			}
 			hit->row = r;
