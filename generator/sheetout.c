@@ -85,13 +85,13 @@ static void put_targets(const struct value *targets, enum lang l, struct buf *ou
 		put_field(t, "metric", out);
 		buf_puts(out, l == LANG_EN ? ": target " : "：目标");
 		put_field(t, "target", out);
-		if (unit && l == LANG_EN)
+		if (unit && l == LANG_EN && strcmp(value_str(unit, ""), "%") != 0)
 			buf_putc(out, ' ');
 		put_field(t, "unit", out);
 		if (actual && !value_is(actual, V_NULL)) {
 			buf_puts(out, l == LANG_EN ? ", actual " : "，完成");
 			value_to_text(actual, out);
-			if (unit && l == LANG_EN)
+			if (unit && l == LANG_EN && strcmp(value_str(unit, ""), "%") != 0)
 				buf_putc(out, ' ');
 			put_field(t, "unit", out);
 		}
