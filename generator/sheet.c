@@ -781,12 +781,11 @@ int sheet_parse_csv(const char *path, const char *s, size_t len, struct sheet_bo
 	rc = 0;
 	while (i < len && rc == 0) {
 		buf_reset(&cell);
-		uint32_t qrow = row;
 		if (s[i] == '"') {
 			i++;
 			for (;;) {
 				if (i >= len) {
-					diag_add(d, DIAG_ERROR, path, (int)qrow, (int)col, NULL, 0,
+					diag_add(d, DIAG_ERROR, path, (int)row, (int)col, NULL, 0,
 					         "a quoted field is not closed (a \" is missing)");
 					rc = -1;
 					break;
@@ -814,7 +813,7 @@ int sheet_parse_csv(const char *path, const char *s, size_t len, struct sheet_bo
 			rc = -1;
 			break;
 		}
-		rc = add_cell(&r, sh, qrow, col, SHEET_TEXT, cell.data ? cell.data : "", cell.len);
+		rc = add_cell(&r, sh, row, col, SHEET_TEXT, cell.data ? cell.data : "", cell.len);
 		if (i < len && s[i] == sep) {
 			i++;
 			col++;

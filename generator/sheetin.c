@@ -497,7 +497,7 @@ int sheetin_bulletin(const struct sheet_book *b, const struct value *plans, cons
 	/* The tasks, with their numbers as compared. */
 	struct task_ref *tasks = NULL;
 	size_t nt = 0;
-	struct buf key = BUF_INIT, where = BUF_INIT, ups = BUF_INIT, one = BUF_INIT, note = BUF_INIT, act = BUF_INIT;
+	struct buf key = BUF_INIT, where = BUF_INIT, ups = BUF_INIT, note = BUF_INIT, act = BUF_INIT;
 	for (size_t p = 0; plans && p < value_len(plans); p++) {
 		const struct value *pl = value_at(plans, p);
 		const struct value *list = value_get(pl, "tasks");
@@ -631,7 +631,6 @@ int sheetin_bulletin(const struct sheet_book *b, const struct value *plans, cons
 			int bad = 0, news = 0;
 			double prog = -1;
 			const char *status = NULL;
-			buf_reset(&one);
 			buf_reset(&note);
 			buf_reset(&act);
 			if (cp && parse_progress(cp->text, cp->len, &prog) < 0) {
@@ -760,7 +759,6 @@ int sheetin_bulletin(const struct sheet_book *b, const struct value *plans, cons
 	buf_free(&key);
 	buf_free(&where);
 	buf_free(&ups);
-	buf_free(&one);
 	buf_free(&note);
 	buf_free(&act);
 	return rc;
