@@ -299,14 +299,30 @@ static int fmt_of(int id, const char *code)
 	return FMT_PLAIN;
 }
 
+/* Excel keeps at most 64 000 cell formats and a few hundred number formats
+ * in a workbook; past these a styles part is hostile, and looking up each
+ * format's code would be quadratic. */
+#define SHEET_MAX_XF 65536
+#define SHEET_MAX_NUMFMT 1024
+
 static void read_styles(struct xlsx *x, const xmlNode *root)
 {
 	const xmlNode *fmts = child(root, "numFmts"), *xfs = child(root, "cellXfs");
-	size_t n = 0;
-	for (const xmlNode *c = xfs ? xfs->children : NULL; c; c = c->next)
+	int ids[SHEET_MAX_NUMFMT];
+	unsigned char cls[SHEET_MAX_NUMFMT];
+	size_t nf = 0, n = 0;
+	for (const xmlNode *f = fmts ? fmts->children : NULL; f && nf < SHEET_MAX_NUMFMT; f = f->next) {
+		if (!is_el(f, "numFmt"))
+			continue;
+		char *fid = attr(f, "numFmtId"), *code = attr(f, "formatCode");
+		ids[nf] = fid ? atoi(fid) : -1;
+		cls[nf] = (unsigned char)fmt_of(ids[nf], code ? code : "");
+		nf++;
+		xmlFree(fid);
+		xmlFree(code);
+	}
+	for (const xmlNode *c = xfs ? xfs->children : NULL; c && n < SHEET_MAX_XF; c = c->next)
 		n += is_el(c, "xf");
-	if (n > SHEET_MAX_CELLS)
-		n = SHEET_MAX_CELLS;
 	x->xf = xcalloc(n ? n : 1, 1);
 	for (const xmlNode *c = xfs ? xfs->children : NULL; c && x->nxf < n; c = c->next) {
 		if (!is_el(c, "xf"))
@@ -314,15 +330,11 @@ static void read_styles(struct xlsx *x, const xmlNode *root)
 		char *v = attr(c, "numFmtId");
 		int id = v ? atoi(v) : 0;
 		xmlFree(v);
-		char *code = NULL;
-		for (const xmlNode *f = fmts ? fmts->children : NULL; f && !code; f = f->next) {
-			char *fid = is_el(f, "numFmt") ? attr(f, "numFmtId") : NULL;
-			if (fid && atoi(fid) == id)
-				code = attr(f, "formatCode");
-			xmlFree(fid);
-		}
-		x->xf[x->nxf++] = (unsigned char)fmt_of(id, code);
-		xmlFree(code);
+		int fmt = -1;
+		for (size_t k = 0; k < nf && fmt < 0; k++)
+			if (ids[k] == id)
+				fmt = cls[k];
+		x->xf[x->nxf++] = (unsigned char)(fmt >= 0 ? fmt : fmt_of(id, NULL));
 	}
 }
 
