@@ -1075,9 +1075,6 @@ static void sheet_one(void *ctx, size_t i, int worker)
 
 static void sheet_docs(struct build *b, const struct json_doc *tasks, struct sheet_doc sd[2], struct out_file *f)
 {
-	struct value *from = value_table(b->a, (struct pos){ 0 });
-	value_fill(b->a, from, tasks->from);
-	value_setc(b->a, from, "language", value_int(b->a, b->lang, (struct pos){ 0 }));
 	/* as_of's day, else SOURCE_DATE_EPOCH, else 1980-01-01: never the clock. */
 	const char *as_of = value_str(value_get(b->env.site, "as_of"), "");
 	int y, m, dd;
@@ -1086,6 +1083,10 @@ static void sheet_docs(struct build *b, const struct json_doc *tasks, struct she
 		created = datetime_days(y, m, dd) * 86400;
 	else if (getenv("SOURCE_DATE_EPOCH") && atoll(getenv("SOURCE_DATE_EPOCH")) > 0)
 		created = atoll(getenv("SOURCE_DATE_EPOCH"));
+	struct value *from = value_table(b->a, (struct pos){ 0 });
+	value_fill(b->a, from, tasks->from);
+	value_setc(b->a, from, "language", value_int(b->a, b->lang, (struct pos){ 0 }));
+	value_setc(b->a, from, "created", value_int(b->a, created, (struct pos){ 0 }));
 	sd[0] = (struct sheet_doc){ .b = b, .rel = "data/tasks.csv", .tasks = tasks->list, .from = from, .f = &f[0],
 	                            .created = created };
 	sd[1] = sd[0];
