@@ -46,6 +46,12 @@ if cmp -s tests/sheets/bad.expected "$PP_TMP/bad"; then ok; else
 fi
 check "nothing was written" test ! -e "$site/content/bulletins/2020-03-31.md"
 
+# An Excel 97-2003 return (.xls, read with libfreexl).
+pp import "$fx/progress.xls" --plan wangge-2019 --date 2020-03-31 -n
+check "an .xls return is read (exit 0)" test $? -eq 0
+check "its number, progress, status and note" sh -c "grep -q 'task: wangge-2019/2' '$PP_TMP/out' &&
+	grep -q 'progress: 45' '$PP_TMP/out' && grep -q 'status: in_progress' '$PP_TMP/out' && grep -q 'note: 平台试运行' '$PP_TMP/out'"
+
 # The exported workbook, edited and returned: plan and number columns match it back.
 cp "$out/data/tasks.xlsx" "$PP_TMP/export.xlsx"
 pp import "$PP_TMP/export.xlsx" --date 2020-03-31 -n
@@ -111,6 +117,9 @@ check "a file that only starts like a ZIP is an error" test $? -eq 2
 printf '\320\317\021\340\241\261\032\341 nothing else' >"$PP_TMP/fake.xls"
 pp import "$PP_TMP/fake.xls" -n
 check "an .xls that is not one is an error naming libfreexl" grep -q 'Excel 97-2003' "$PP_TMP/err"
+head -c 2000 "$fx/progress.xls" >"$PP_TMP/cut.xls"
+pp import "$PP_TMP/cut.xls" -n
+check "an .xls cut short is an error (exit 2)" test $? -eq 2
 printf '甲,乙\n1,2\n' >"$PP_TMP/none.csv"
 pp import "$PP_TMP/none.csv" -n
 check "a sheet with no known header is an error" grep -q 'no sheet has a header row' "$PP_TMP/err"

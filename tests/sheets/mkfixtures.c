@@ -2,10 +2,13 @@
  * as an office's staff would fill them in Excel: a title row merged across
  * the table, a unit row, headers with units in brackets, section rows, a
  * total row, percent-formatted and text progress, line breaks in notes,
- * dates as date cells, a lead unit merged over two tasks. Run by the test
+ * dates as date cells, a lead unit merged over two tasks; and an Excel
+ * 97-2003 return (.xls) written by hand. Run by the test
  * (cc ... -lxlsxwriter) into its temporary folder; the bytes committed are
  * not needed, the program is the fixture. Usage: mkfixtures DIR */
+#include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include <xlsxwriter.h>
 
@@ -144,6 +147,168 @@ static void tasks(const char *dir)
 	workbook_close(wb);
 }
 
+
+/* ---- an Excel 97-2003 file, written by hand ---------------------------------
+ * No Debian package writes .xls, so progress.xls is made here: a BIFF8
+ * workbook stream (BOF, CODEPAGE, DATEMODE, one XF, BOUNDSHEET, SST, EOF,
+ * then the sheet's BOF, DIMENSIONS, LABELSST and NUMBER cells, EOF) in an
+ * OLE compound file of 512-byte sectors: the header, one FAT sector, one
+ * directory sector, the stream padded to 4096 bytes (past the mini stream's
+ * cutoff, so it lives in ordinary sectors). */
+static unsigned char ws[4096];
+static size_t wn;
+
+static void put16(unsigned char *p, unsigned v) { p[0] = (unsigned char)v; p[1] = (unsigned char)(v >> 8); }
+static void put32(unsigned char *p, uint32_t v) { put16(p, v & 0xffff); put16(p + 2, v >> 16); }
+
+static void rec(unsigned type, const unsigned char *data, size_t len)
+{
+	put16(ws + wn, type);
+	put16(ws + wn + 2, (unsigned)len);
+	memcpy(ws + wn + 4, data, len);
+	wn += 4 + len;
+}
+
+/* UTF-8 (BMP only) to UTF-16LE at out; the count of code units. */
+static size_t utf16(const char *s, unsigned char *out)
+{
+	size_t n = 0;
+	const unsigned char *p = (const unsigned char *)s;
+	while (*p) {
+		unsigned cp;
+		if (*p < 0x80)
+			cp = *p++;
+		else if ((*p & 0xe0) == 0xc0) {
+			cp = (unsigned)(p[0] & 0x1f) << 6 | (p[1] & 0x3f);
+			p += 2;
+		} else {
+			cp = (unsigned)(p[0] & 0x0f) << 12 | (unsigned)(p[1] & 0x3f) << 6 | (p[2] & 0x3f);
+			p += 3;
+		}
+		put16(out + 2 * n++, cp);
+	}
+	return n;
+}
+
+static void bof(unsigned dt)
+{
+	unsigned char b[16] = { 0 };
+	put16(b, 0x0600);
+	put16(b + 2, dt);
+	put16(b + 4, 0x0dbb);
+	put16(b + 6, 0x07cc);
+	rec(0x0809, b, sizeof b);
+}
+
+static void xls(const char *where)
+{
+	static const char *const strings[] = { "序号", "进度", "状态", "进展情况", "进行中", "平台试运行" };
+	unsigned char b[1024];
+	size_t n;
+	bof(0x0005);
+	put16(b, 1200);   /* CODEPAGE: UTF-16 */
+	rec(0x0042, b, 2);
+	put16(b, 0);      /* DATEMODE: 1900 */
+	rec(0x0022, b, 2);
+	memset(b, 0, 20); /* one XF: font 0, format 0 (General) */
+	rec(0x00e0, b, 20);
+	size_t boundsheet = wn;
+	memset(b, 0, sizeof b);
+	n = utf16("进度", b + 8);
+	b[6] = (unsigned char)n;
+	b[7] = 1;         /* the name in UTF-16 */
+	rec(0x0085, b, 8 + 2 * n);
+	size_t k = 8;
+	put32(b, 6);
+	put32(b + 4, 6);
+	for (size_t i = 0; i < 6; i++) {
+		n = utf16(strings[i], b + k + 3);
+		put16(b + k, (unsigned)n);
+		b[k + 2] = 1;
+		k += 3 + 2 * n;
+	}
+	rec(0x00fc, b, k);
+	rec(0x000a, b, 0);
+	put32(ws + boundsheet + 4, (uint32_t)wn);   /* where the sheet's BOF is */
+	bof(0x0010);
+	memset(b, 0, 14);
+	put32(b + 4, 3);
+	put16(b + 10, 4);
+	rec(0x0200, b, 14);
+	for (unsigned c = 0; c < 4; c++) {   /* the header row */
+		memset(b, 0, 10);
+		put16(b + 2, c);
+		put32(b + 6, c);
+		rec(0x00fd, b, 10);
+	}
+	/* task 2: 45, 进行中, 平台试运行 */
+	double v[2] = { 2, 45 };
+	for (unsigned c = 0; c < 2; c++) {
+		memset(b, 0, 14);
+		put16(b, 1);
+		put16(b + 2, c);
+		memcpy(b + 6, &v[c], 8);
+		rec(0x0203, b, 14);
+	}
+	for (unsigned c = 2; c < 4; c++) {
+		memset(b, 0, 10);
+		put16(b, 1);
+		put16(b + 2, c);
+		put32(b + 6, c + 2);
+		rec(0x00fd, b, 10);
+	}
+	rec(0x000a, b, 0);
+	/* The compound file: header, FAT (sector 0), directory (1), stream (2..9). */
+	static unsigned char f[512 * 11];
+	memset(f, 0, sizeof f);
+	memcpy(f, "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", 8);
+	put16(f + 0x18, 0x3e);
+	put16(f + 0x1a, 3);
+	put16(f + 0x1c, 0xfffe);
+	put16(f + 0x1e, 9);
+	put16(f + 0x20, 6);
+	put32(f + 0x2c, 1);
+	put32(f + 0x30, 1);
+	put32(f + 0x38, 4096);
+	put32(f + 0x3c, 0xfffffffe);
+	put32(f + 0x44, 0xfffffffe);
+	put32(f + 0x4c, 0);
+	for (int i = 1; i < 109; i++)
+		put32(f + 0x4c + 4 * i, 0xffffffff);
+	unsigned char *fat = f + 512;
+	for (int i = 0; i < 128; i++)
+		put32(fat + 4 * i, 0xffffffff);
+	put32(fat, 0xfffffffd);
+	put32(fat + 4, 0xfffffffe);
+	for (uint32_t i = 2; i < 9; i++)
+		put32(fat + 4 * i, i + 1);
+	put32(fat + 4 * 9, 0xfffffffe);
+	unsigned char *dir = f + 1024;
+	for (int e = 0; e < 4; e++) {
+		put32(dir + 128 * e + 0x44, 0xffffffff);
+		put32(dir + 128 * e + 0x48, 0xffffffff);
+		put32(dir + 128 * e + 0x4c, 0xffffffff);
+	}
+	n = utf16("Root Entry", dir);
+	put16(dir + 0x40, (unsigned)(2 * n + 2));
+	dir[0x42] = 5;
+	dir[0x43] = 1;
+	put32(dir + 0x4c, 1);
+	put32(dir + 0x74, 0xfffffffe);
+	n = utf16("Workbook", dir + 128);
+	put16(dir + 128 + 0x40, (unsigned)(2 * n + 2));
+	dir[128 + 0x42] = 2;
+	dir[128 + 0x43] = 1;
+	put32(dir + 128 + 0x74, 2);
+	put32(dir + 128 + 0x78, sizeof ws);
+	memcpy(f + 1536, ws, sizeof ws);
+	FILE *out = fopen(at(where, "progress.xls"), "wb");
+	if (out) {
+		fwrite(f, 1, sizeof f, out);
+		fclose(out);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 2) {
@@ -153,5 +318,6 @@ int main(int argc, char **argv)
 	progress(argv[1]);
 	bad(argv[1]);
 	tasks(argv[1]);
+	xls(argv[1]);
 	return 0;
 }
