@@ -130,8 +130,10 @@ static int row_columns(const struct sheet *s, uint32_t r, uint32_t cols[SHEETIN_
 
 static enum sheetin_kind kind_of(const uint32_t cols[SHEETIN_NCOLS])
 {
-	if (cols[SHEETIN_NUMBER] &&
-	    (cols[SHEETIN_PROGRESS] || cols[SHEETIN_STATUS] || cols[SHEETIN_NOTE] || cols[SHEETIN_ACTUALS]))
+	/* A task list may have a 备注 column: a note alone makes no return of it. */
+	int list = cols[SHEETIN_TITLE] && cols[SHEETIN_LEAD];
+	if (cols[SHEETIN_NUMBER] && (cols[SHEETIN_PROGRESS] || cols[SHEETIN_STATUS] || cols[SHEETIN_ACTUALS] ||
+	                             (cols[SHEETIN_NOTE] && !list)))
 		return SHEETIN_RETURN;
 	if (cols[SHEETIN_TITLE] && cols[SHEETIN_LEAD])
 		return SHEETIN_LIST;
@@ -183,14 +185,56 @@ static void put_cell(const struct sheet_cell *c, struct buf *out)
 	}
 }
 
+static int norm_number(const char *s, size_t n, struct buf *out);
+
+/* A row of a task list that is a heading (一、组织建设), not a task: its
+ * cells all hold the same text (a heading merged across the table, or
+ * only one cell filled) and its number cell holds no number. Without a
+ * number column, only a heading merged over two cells or more is told. */
+static int heading_row(const struct sheet *s, uint32_t r, uint32_t numcol, const char **text)
+{
+	const char *t = NULL;
+	int n = 0;
+	for (uint32_t c = 1; c <= s->ncols; c++) {
+		const struct sheet_cell *cell = sheet_cell(s, r, c);
+		if (!cell)
+			continue;
+		if (t && strcmp(t, cell->text) != 0)
+			return 0;
+		t = cell->text;
+		n++;
+	}
+	if (!t || (!numcol && n < 2))
+		return 0;
+	const struct sheet_cell *num = numcol ? sheet_cell(s, r, numcol) : NULL;
+	struct buf k = BUF_INIT;
+	int is_num = num && norm_number(num->text, num->len, &k);
+	buf_free(&k);
+	*text = t;
+	return !is_num;
+}
+
+static void put_row(const struct sheet *s, uint32_t r, struct buf *out)
+{
+	for (uint32_t c = 1; c <= s->ncols; c++) {
+		const struct sheet_cell *cell = sheet_cell(s, r, c);
+		if (c > 1)
+			buf_putc(out, '\t');
+		if (cell)
+			put_cell(cell, out);
+	}
+	buf_putc(out, '\n');
+}
+
 void sheetin_text(const struct sheet_book *b, const char *title, struct buf *out)
 {
 	int titled = 0;
 	for (size_t i = 0; i < b->n; i++) {
 		const struct sheet *s = &b->v[i];
-		uint32_t hr = 0;
+		uint32_t hr = 0, cols[SHEETIN_NCOLS];
 		if (sheetin_sheet_kind(s, &hr) != SHEETIN_LIST)
 			continue;
+		row_columns(s, hr, cols);
 		/* The rows above the header: the list's title and notes. */
 		for (uint32_t r = 1; r < hr; r++) {
 			size_t before = out->len;
@@ -213,23 +257,30 @@ void sheetin_text(const struct sheet_book *b, const char *title, struct buf *out
 			buf_printf(out, "%s\n", title);
 			titled = 1;
 		}
-		buf_putc(out, '\n');
-		for (uint32_t r = hr; r <= s->nrows; r++) {
-			size_t before = out->len;
+		/* The table, the header row first; a heading row ends it, stands
+		 * as a paragraph (a section of the plan), and the header row
+		 * starts the table again, as in a Word file of one table per section. */
+		int open = 0;
+		for (uint32_t r = hr + 1; r <= s->nrows; r++) {
+			const char *head;
 			int any = 0;
-			for (uint32_t c = 1; c <= s->ncols; c++) {
-				const struct sheet_cell *cell = sheet_cell(s, r, c);
-				if (c > 1)
-					buf_putc(out, '\t');
-				if (cell) {
-					put_cell(cell, out);
-					any = 1;
-				}
-			}
+			for (uint32_t c = 1; c <= s->ncols && !any; c++)
+				any = sheet_cell(s, r, c) != NULL;
 			if (!any)
-				buf_truncate(out, before);
-			else
+				continue;
+			if (heading_row(s, r, cols[SHEETIN_NUMBER], &head)) {
+				if (open)
+					buf_putc(out, '\n');
+				buf_printf(out, "\n%s\n", head);
+				open = 0;
+				continue;
+			}
+			if (!open) {
 				buf_putc(out, '\n');
+				put_row(s, hr, out);
+				open = 1;
+			}
+			put_row(s, r, out);
 		}
 		buf_putc(out, '\n');
 	}

@@ -28,7 +28,8 @@ int sheetin_header(const char *s, size_t len);
 /* What a sheet is, by its header row (the first of its first
  * SHEETIN_HEADER_ROWS rows naming two known columns, one of them the task
  * number or the task): a progress return names the number and progress,
- * status, note or actuals; a task list names the task and the lead unit. */
+ * status or actuals (or a note, when it is no task list); a task list names
+ * the task and the lead unit (and may have a 备注 column). */
 enum sheetin_kind { SHEETIN_NOT, SHEETIN_RETURN, SHEETIN_LIST };
 enum sheetin_kind sheetin_sheet_kind(const struct sheet *s, uint32_t *header_row);
 /* Of a book: a progress return when any sheet is one, else a task list
@@ -39,7 +40,8 @@ enum sheetin_kind sheetin_kind(const struct sheet_book *b);
  * sheet's rows above the header as paragraphs (the list's title), else
  * title as the first line; then its table set off by blank lines, the
  * header row first, one line per row, cells separated by TAB (a cell's
- * line breaks a space; dates as 2019年6月30日). */
+ * line breaks a space; dates as 2019年6月30日); a heading row between the
+ * tasks (one text in all its cells, no number) a paragraph between tables. */
 void sheetin_text(const struct sheet_book *b, const char *title, struct buf *out);
 
 /* Making a bulletin of a progress return. */

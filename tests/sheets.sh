@@ -106,6 +106,11 @@ check "the site builds with the imported plan" test $? -eq 0
 pp import "$fx/tasks.xlsx" -n --format json
 check "a task list reads as JSON too" grep -q '"title": "完善社区议事协商制度' "$PP_TMP/out"
 
+# Section headings between the tasks (merged across the table, or alone in a row).
+printf '重点任务清单\n序号,任务,牵头单位,配合单位,完成时限\n一、组织建设,一、组织建设,一、组织建设,一、组织建设,一、组织建设\n1,建设服务站6个,甲办,乙局,2020年6月底前\n二、队伍建设,,,,\n2,培训书记9名,丙办,,2020年底前\n' >"$PP_TMP/sections.csv"
+pp import "$PP_TMP/sections.csv" -n
+check "headings in a task list are its sections" sh -c "grep -q '^section 一、组织建设' '$PP_TMP/out' && grep -q '^section 二、队伍建设' '$PP_TMP/out' && grep -q '^tasks: *2' '$PP_TMP/out'"
+
 # Hostile files fail with an error, never a crash.
 head -c 3000 "$fx/progress.xlsx" >"$PP_TMP/cut.xlsx"
 pp import "$PP_TMP/cut.xlsx" -n

@@ -81,6 +81,19 @@ static void test_headers(void)
 	CHECK_STR(buf_cstr(&t), "清单\n\n序号\t任务\t牵头单位\t配合单位\t完成时限\n1\t建站\t甲办\t乙局\t2020年底\n\n");
 	buf_free(&t);
 	sheet_book_free(&b);
+	/* Headings between tasks (merged across the table, or alone in a row) are sections. */
+	csv("清单\n序号,任务,牵头单位\n一、组织,一、组织,一、组织\n1,建站,甲办\n二、队伍,,\n2,培训,乙办\n", &b);
+	sheetin_text(&b, NULL, &t);
+	CHECK_STR(buf_cstr(&t), "清单\n\n一、组织\n\n序号\t任务\t牵头单位\n1\t建站\t甲办\n\n\n二、队伍\n\n"
+	                        "序号\t任务\t牵头单位\n2\t培训\t乙办\n\n");
+	buf_free(&t);
+	sheet_book_free(&b);
+	csv("序号,任务,牵头单位,完成时限,备注\n1,建站,甲办,2020年底,新增\n", &b);
+	CHECK_INT(sheetin_kind(&b), SHEETIN_LIST);   /* a 备注 column is no progress */
+	sheet_book_free(&b);
+	csv("序号,任务,备注\n1,建站,好\n", &b);
+	CHECK_INT(sheetin_kind(&b), SHEETIN_RETURN);
+	sheet_book_free(&b);
 	csv("甲,乙\n1,2\n", &b);
 	CHECK_INT(sheetin_kind(&b), SHEETIN_NOT);
 	sheet_book_free(&b);
