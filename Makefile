@@ -9,12 +9,14 @@ VERSION   := 0.1.0
 # server in Debian, rather than HTTP parsing of our own.
 # libzip: import reads a Word file's parts (.docx is a ZIP archive) with a cap on what each inflates to.
 # libxml-2.0: import parses those parts' XML (no network, no entities, no DTD; docx.c).
-PKGS      := md4c md4c-html libcmark lua5.4 libgit2 yaml-0.1 zlib libmicrohttpd libzip libxml-2.0
+# xlsxwriter: the build writes data/tasks.xlsx (sheetout.c); Excel's format is big enough not to write ourselves.
+# freexl: import reads an Excel 97-2003 progress return (.xls, an OLE file) (sheet.c).
+PKGS      := md4c md4c-html libcmark lua5.4 libgit2 yaml-0.1 zlib libmicrohttpd libzip libxml-2.0 xlsxwriter freexl
 # gettext: xgettext and msgfmt make the message catalogs from po/ (libintl
 # itself is part of glibc).
 # poppler-utils (no library): import runs its pdftotext on a PDF as a child process (pdf.h says why).
 DEB_PKGS  := libmd4c-dev libmd4c-html0-dev libcmark-dev liblua5.4-dev libgit2-dev libyaml-dev zlib1g-dev \
-             libmicrohttpd-dev pkg-config gettext libzip-dev libxml2-dev poppler-utils
+             libmicrohttpd-dev pkg-config gettext libzip-dev libxml2-dev poppler-utils libxlsxwriter-dev libfreexl-dev
 FUZZ_DEBS := clang libclang-rt-14-dev
 # make bench: GNU time for wall time and peak memory, hyperfine for repeated
 # runs, Hugo (Debian 12: 0.111) for the comparison.

@@ -33,6 +33,7 @@
 #include "schema.h"
 #include "script.h"
 #include "search.h"
+#include "sheetout.h"
 #include "stamp.h"
 #include "template.h"
 #include "theme.h"
@@ -969,9 +970,12 @@ static const struct extra_def extras[] = {
 };
 #define NEXTRAS (sizeof extras / sizeof *extras)
 
-/* Slots of b->extra: one per unit page, then the table's, then data/ JSON files. */
+/* Slots of b->extra: one per unit page, then the table's, then the NDATA
+ * data/ files (tasks.json, plans.json, tasks.csv, tasks.xlsx), then one per
+ * notice, then the search index's files. */
 #define EXTRA_TABLE(b) ((b)->nunits)
 #define EXTRA_DATA(b) ((b)->nunits + NEXTRAS)
+#define NDATA 4
 
 static void extra_one(void *ctx, size_t i, int worker)
 {
@@ -1075,6 +1079,63 @@ static void data_docs(struct build *b, struct json_doc docs[2], struct out_file 
 			value_setc(a, docs[k].doc, "as_of", as_of);
 		value_setc(a, docs[k].doc, docs[k].key, docs[k].list);
 	}
+}
+
+/* data/tasks.csv and data/tasks.xlsx (sheetout.h): the tasks of
+ * data/tasks.json as spreadsheets, made from the same plans and as_of (and
+ * the language of the headers), so the render cache keys them alike. */
+struct sheet_doc {
+	struct build *b;
+	const char *rel;
+	const struct value *tasks;
+	struct value *from;
+	struct out_file *f;
+	int64_t created;   /* the workbook's creation time: as_of's midnight (UTC) */
+};
+
+static void sheet_one(void *ctx, size_t i, int worker)
+{
+	struct sheet_doc *sd = &((struct sheet_doc *)ctx)[i];
+	struct build *b = sd->b;
+	struct rcache_page pg;
+	if (b->cache && rcache_probe(b->cache, worker, &pg, sd->rel, "sheet", sd->from) == RCACHE_REUSED) {
+		*sd->f = (struct out_file){ .rel = sd->rel, .same = 1, .reused = 1 };
+		return;
+	}
+	struct buf out = BUF_INIT;
+	int rc = 0;
+	if (i == 0)
+		sheetout_csv(sd->tasks, b->lang, &out);
+	else
+		rc = sheetout_xlsx(sd->tasks, b->lang, sd->created, &out, b->d);
+	if (rc == 0) {
+		sd->f->rel = sd->rel;
+		output_spill_put(b->spill[worker], sd->f, out.data ? out.data : "", out.len, b->d);
+		if (b->cache)
+			rcache_put(&pg);
+	}
+	buf_free(&out);
+}
+
+static void sheet_docs(struct build *b, const struct json_doc *tasks, struct sheet_doc sd[2], struct out_file *f)
+{
+	/* as_of's day, else SOURCE_DATE_EPOCH, else 1980-01-01: never the clock. */
+	const char *as_of = value_str(value_get(b->env.site, "as_of"), "");
+	int y, m, dd;
+	int64_t created = 315532800;
+	if (strlen(as_of) >= 10 && sscanf(as_of, "%4d-%2d-%2d", &y, &m, &dd) == 3 && datetime_valid_date(y, m, dd))
+		created = datetime_days(y, m, dd) * 86400;
+	else if (getenv("SOURCE_DATE_EPOCH") && atoll(getenv("SOURCE_DATE_EPOCH")) > 0)
+		created = atoll(getenv("SOURCE_DATE_EPOCH"));
+	struct value *from = value_table(b->a, (struct pos){ 0 });
+	value_fill(b->a, from, tasks->from);
+	value_setc(b->a, from, "language", value_int(b->a, b->lang, (struct pos){ 0 }));
+	value_setc(b->a, from, "created", value_int(b->a, created, (struct pos){ 0 }));
+	sd[0] = (struct sheet_doc){ .b = b, .rel = "data/tasks.csv", .tasks = tasks->list, .from = from, .f = &f[0],
+	                            .created = created };
+	sd[1] = sd[0];
+	sd[1].rel = "data/tasks.xlsx";
+	sd[1].f = &f[1];
 }
 
 /* The publication being made lists, on the changes page, the task changes
@@ -1309,7 +1370,7 @@ static void notice_one(void *ctx, size_t k, int worker)
 {
 	struct build *b = ctx;
 	const struct notice_page *np = &b->notices.pages[k];
-	render_made_page(b, worker, b->notice_pages[k], np->tpl, np->key, np->data, &b->extra[EXTRA_DATA(b) + 2 + k]);
+	render_made_page(b, worker, b->notice_pages[k], np->tpl, np->key, np->data, &b->extra[EXTRA_DATA(b) + NDATA + k]);
 }
 
 /* The search index's files, as search_index_write makes them. */
@@ -1350,13 +1411,14 @@ static int stage_extra(struct build *b)
 {
 	struct search_out so = { .b = b };
 	search_files(b, &so);
-	b->nextra = EXTRA_DATA(b) + 2 + b->notices.n + so.n;
+	b->nextra = EXTRA_DATA(b) + NDATA + b->notices.n + so.n;
 	b->extra = arena_alloc(b->a, b->nextra * sizeof *b->extra);
 	if (so.n)
-		memcpy(&b->extra[EXTRA_DATA(b) + 2 + b->notices.n], so.f, so.n * sizeof *so.f);
+		memcpy(&b->extra[EXTRA_DATA(b) + NDATA + b->notices.n], so.f, so.n * sizeof *so.f);
 	b->nsearch = so.n;
 	free(so.f);
 	struct json_doc docs[2];
+	struct sheet_doc sheets[2];
 	int data = value_len(b->model.plans) > 0;
 	if (data) {
 		data_docs(b, docs, &b->extra[EXTRA_DATA(b)], &b->extra[EXTRA_DATA(b) + 1]);
@@ -1366,8 +1428,11 @@ static int stage_extra(struct build *b)
 	pool_run(b->nunits, b->jobs, unit_one, b);
 	pool_run(b->notices.n, b->jobs, notice_one, b);
 	/* A check writes nothing: the documents are not made. */
-	if (data && b->spill)
+	if (data && b->spill) {
+		sheet_docs(b, &docs[0], sheets, &b->extra[EXTRA_DATA(b) + 2]);
+		pool_run(2, b->jobs, sheet_one, sheets);
 		pool_run(2, b->jobs, json_one, docs);
+	}
 	if (data) {
 		buf_free(&docs[0].text);
 		buf_free(&docs[1].text);

@@ -66,6 +66,11 @@ static int from_gb18030(const char *s, size_t len, struct buf *out)
 	return rc;
 }
 
+int import_gb18030(const char *s, size_t len, struct buf *out)
+{
+	return from_gb18030(s, len, out);
+}
+
 void import_repair(const char *src, size_t len, struct buf *out)
 {
 	size_t i = 0;
@@ -883,6 +888,11 @@ static void stamp(struct buf *data)
 	buf_truncate(data, 0);
 	buf_put(data, out.data, out.len);
 	buf_free(&out);
+}
+
+void import_stamp(struct buf *data)
+{
+	stamp(data);
 }
 
 static void add_file(struct import_files *f, char *path, struct buf *data)

@@ -25,6 +25,11 @@
 #define IMPORT_DIGEST_PREFIX "sha1-"
 #define IMPORT_DIGEST_HEX 40
 
+/* Adds the digest of data (a page whose front matter has the IMPORT_MARK
+ * line) to that line, as every page the importer writes has it. */
+struct buf;
+void import_stamp(struct buf *data);
+
 /* What a page on disk is to the importer. */
 enum {
 	IMPORT_PAGE_NOT_OURS,    /* no mark: hand-written, never replaced */
@@ -47,6 +52,10 @@ int import_read(const char *path, struct buf *out, struct diags *d);
  * where each line came from; for text it stays empty. */
 struct docread_map;
 int import_read_map(const char *path, struct buf *out, struct docread_map *map, struct diags *d);
+
+/* GB18030 text (s, len) converted to UTF-8, appended to out (iconv).
+ * Returns 0, or -1 when it is not GB18030. */
+int import_gb18030(const char *s, size_t len, struct buf *out);
 
 /* Text repair, line by line (cntext_fold_line): CRLF and CR become LF, widths
  * are folded, stray spaces and ** markers dropped; a TAB (between the cells

@@ -38,7 +38,8 @@ static const struct cli_command commands[] = {
 	  "  --plan ID          only the tasks of this plan (default: every plan)\n"
 	  "  --date YYYY-MM-DD  the bulletin's date (default: today)\n"
 	  "  --quiet, -q        print nothing but errors\n") },
-	{ "import", N_("turn a plan document (.txt, .docx or PDF) into a plan and task pages"), cmd_import, "FILE [OPTIONS]",
+	{ "import", N_("turn a plan document (.txt, .docx, PDF or a sheet) into a plan and task pages, or a progress "
+	               "return (.xlsx, .xls, .csv) into a bulletin"), cmd_import, "FILE [OPTIONS]",
 	  N_("  --plan ID          the plan's id: writes content/plans/ID/\n"
 	  "  --rules FILE       import rules (default: the installed ones; the site's lua/import.lua extends them)\n"
 	  "  --format text|json print what was read as text (default) or JSON; json writes nothing\n"
@@ -47,6 +48,9 @@ static const struct cli_command commands[] = {
 	  "  --force            replace files an earlier import wrote and nobody changed since\n"
 	  "  --force=overwrite  replace them even when changed\n"
 	  "  --due-default year-end  undated tasks are due at their year's end (derived)\n"
+	  "  --date YYYY-MM-DD  a progress return's bulletin date (default: today)\n"
+	  "  --unit UNIT        the unit a progress return is from (the bulletin's unit:)\n"
+	  "  --title TITLE      the bulletin's title\n"
 	  "  --quiet, -q        print only errors\n") },
 	{ "publish", N_("build, then commit the site to the [publish] repository (-m MSG, --push-only)"), cmd_publish,
 	  "[OPTIONS]",
