@@ -47,14 +47,32 @@ struct tok_state {
 	int query;
 	char prev[4];        /* the run's last CJK character */
 	size_t prevn, run;   /* its bytes; the run's length in characters */
+	char pair[8];        /* the run's last pair, and its bytes */
+	size_t pairn;
+	size_t total;        /* a query's run: its length in characters */
 	char word[SEARCH_WORD_MAX * 4];
 	size_t wordn, wordc; /* the word's bytes and characters */
 };
+
+/* The characters of the CJK run that starts s. */
+static size_t run_length(const char *s, size_t len)
+{
+	size_t i = 0, k = 0, n;
+	while (i < len && is_ideo(fold(utf8_decode(s + i, len - i, &n))) && n) {
+		i += n;
+		k++;
+	}
+	return k;
+}
 
 static void end_run(struct tok_state *t)
 {
 	if (t->query && t->run == 1)
 		t->fn(t->ud, t->prev, t->prevn);
+	/* A long run's query ends on its last pair, when its pairs from the
+	 * first did not. */
+	if (t->query && t->run >= SEARCH_COVER_RUN && t->run % 2)
+		t->fn(t->ud, t->pair, t->pairn);
 	t->run = 0;
 }
 
@@ -76,13 +94,19 @@ void search_tokens(const char *s, size_t len, int query, search_token_fn fn, voi
 			break;
 		if (is_ideo(cp)) {
 			end_word(&t);
+			if (query && !t.run)
+				t.total = run_length(s + i, len - i);
 			char pair[8];
 			if (!query)
 				fn(ud, s + i, n);
 			if (t.run) {
 				memcpy(pair, t.prev, t.prevn);
 				memcpy(pair + t.prevn, s + i, n);
-				fn(ud, pair, t.prevn + n);
+				memcpy(t.pair, pair, t.prevn + n);
+				t.pairn = t.prevn + n;
+				/* A query's long run: every other pair covers it. */
+				if (!query || t.total < SEARCH_COVER_RUN || t.run % 2 == 1)
+					fn(ud, pair, t.prevn + n);
 			}
 			memcpy(t.prev, s + i, n);
 			t.prevn = n;

@@ -33,9 +33,11 @@
  * this still find the page but are shown from its start. */
 #define SEARCH_TEXT_MAX 6000
 /* Pages per text file: a query loads the text of the results it shows
- * (10 at a time: SHOWN in search.js), so a small group keeps that small
- * without a file per page. */
-#define SEARCH_GROUP 4
+ * (10 at a time: SHOWN in search.js). A browser spends milliseconds on
+ * each script file from file:// and little on its size, so results in
+ * neighbouring pages share a file (at 10k pages, 10 results load 2 to 6
+ * files, under 2 % of the index). */
+#define SEARCH_GROUP 32
 /* A query's tokens after the first this many are ignored: each may load a
  * shard, and a sentence pasted whole says enough in its first 64 pairs. */
 #define SEARCH_QUERY_MAX 64
@@ -62,10 +64,17 @@ struct search_doc {
 	size_t fields_len, headings_len, body_len;
 };
 
+/* A query's run of this many CJK characters or more is looked up by every
+ * other pair from its first, and its last pair (党群服务中心: 党群 服务 中心,
+ * not 群服 and 务中 too): each pair can cost the query a file to load, and
+ * pairs this many together rarely stand in a page but as the phrase. */
+#define SEARCH_COVER_RUN 5
+
 /* Calls fn for each token of text s (len bytes of valid UTF-8), in order:
  * for a run of CJK characters each character and each overlapping pair
  * (query 0), or each pair and a lone character only when the run is one
- * character long (query 1); for other text each word, lower-cased and cut
+ * character long (query 1; a run of SEARCH_COVER_RUN characters or more:
+ * its covering pairs); for other text each word, lower-cased and cut
  * at SEARCH_WORD_MAX characters. Full-width letters and digits count as
  * ASCII ones. A token never splits a character. tok is a scratch buffer
  * valid during the call. */

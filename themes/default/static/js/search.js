@@ -10,6 +10,7 @@
 	var SNIPPET_BEFORE = 30;   /* characters of context before the first match */
 	var SNIPPET_LEN = 120;     /* characters of a snippet */
 	var QUERY_MAX = 64;        /* tokens of a query: SEARCH_QUERY_MAX in search.h */
+	var COVER_RUN = 5;         /* runs looked up by covering pairs: SEARCH_COVER_RUN */
 
 	var box = document.getElementById("pp-search");
 	if (!box)
@@ -84,10 +85,14 @@
 	/* The query's tokens (pairs of CJK characters, a lone one alone, words)
 	 * and its terms (each run of characters, folded), for highlighting. */
 	function tokenize(q, wordMax) {
-		var toks = [], terms = [], prev = null, run = 0, word = "", wordc = 0, term = "";
+		var toks = [], terms = [], prev = null, run = 0, total = 0, word = "", wordc = 0, term = "";
+		var chars = Array.from(q).map(function (ch) { return fold(ch.codePointAt(0)); });
 		function endRun() {
 			if (run === 1)
 				toks.push(prev);
+			/* A long run ends on its last pair, when every other pair did not. */
+			if (run >= COVER_RUN && run % 2)
+				toks.push(String.fromCodePoint(chars[at - 2]) + prev);
 			run = 0;
 		}
 		function endWord() {
@@ -101,12 +106,16 @@
 				terms.push(term);
 			term = "";
 		}
-		for (var ch of q) {
-			var cp = fold(ch.codePointAt(0));
+		for (var at = 0; at < chars.length; at++) {
+			var cp = chars[at];
 			var c = String.fromCodePoint(cp);
 			if (isIdeo(cp)) {
 				endWord();
-				if (run)
+				if (!run)
+					for (total = 0; at + total < chars.length && isIdeo(chars[at + total]);)
+						total++;
+				/* A long run: every other pair from the first covers it. */
+				if (run && (total < COVER_RUN || run % 2 === 1))
 					toks.push(prev + c);
 				prev = c;
 				run++;
@@ -139,46 +148,57 @@
 		return h;
 	}
 
-	/* Postings: (page delta << 4 | field bits), as search.c writes them. */
+	/* Postings: (page delta << 4 | field bits), as search.c writes them,
+	 * into pages and their fields (typed arrays: a common pair has
+	 * thousands). null when the token is in no page. */
 	function postings(tok) {
 		var p = shards[hash(tok) & (meta.shards - 1)][tok];
 		if (!p)
 			return null;
-		var out = [], doc = 0;
+		var docs = new Int32Array(p.length), bits = new Uint8Array(p.length), doc = 0;
 		for (var i = 0; i < p.length; i++) {
 			doc += p[i] >> 4;
-			out.push([doc, p[i] & 15, p[i] & 15]);
+			docs[i] = doc;
+			bits[i] = p[i] & 15;
 		}
-		return out;
+		return { n: p.length, docs: docs, bits: bits };
 	}
 
-	/* Pages with every token, best first (as search_index_run): [page,
-	 * fields holding every token, sum of each token's fields]. */
+	/* The pages with every token, best first (as search_index_run): by
+	 * the fields holding every token, then the sum of each token's fields,
+	 * then in site order. */
 	function rank(toks) {
-		var hits = null;
+		var n = 0, docs = null, all = null, sum = null;
 		for (var k = 0; k < toks.length; k++) {
 			var p = postings(toks[k]);
 			if (!p)
 				return [];
-			if (!hits) {
-				hits = p;
+			if (!docs) {
+				n = p.n;
+				docs = p.docs;
+				all = p.bits.slice();
+				sum = new Int32Array(p.bits);
 				continue;
 			}
-			var i = 0, j = 0, m = [];
-			while (i < hits.length && j < p.length) {
-				if (hits[i][0] < p[j][0])
+			var i = 0, j = 0, m = 0;
+			while (i < n && j < p.n) {
+				if (docs[i] < p.docs[j]) {
 					i++;
-				else if (hits[i][0] > p[j][0])
+				} else if (docs[i] > p.docs[j]) {
 					j++;
-				else
-					m.push([hits[i][0], hits[i][1] & p[j][1], hits[i++][2] + p[j++][2]]);
+				} else {
+					docs[m] = docs[i];
+					all[m] = all[i] & p.bits[j];
+					sum[m++] = sum[i++] + p.bits[j++];
+				}
 			}
-			hits = m;
+			n = m;
 		}
-		hits = hits || [];
-		/* The fields holding every token, then the sum of each token's fields. */
-		hits.sort(function (a, b) { return b[1] - a[1] || b[2] - a[2] || a[0] - b[0]; });
-		return hits;
+		var order = new Array(n);
+		for (var q = 0; q < n; q++)
+			order[q] = q;
+		order.sort(function (a, b) { return all[b] - all[a] || sum[b] - sum[a] || docs[a] - docs[b]; });
+		return order.map(function (q) { return docs[q]; });
 	}
 
 	/* ---- showing ---- */
@@ -276,7 +296,7 @@
 	}
 
 	function show(hits, from, terms, toks, t0, more) {
-		var ids = hits.slice(from, from + SHOWN).map(function (h) { return h[0]; });
+		var ids = hits.slice(from, from + SHOWN);
 		var files = [];
 		ids.forEach(function (d) {
 			var f = "t/" + Math.floor(d / meta.group) + ".js";

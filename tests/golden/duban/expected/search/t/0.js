@@ -2,4 +2,16 @@ PP_SEARCH.text(0,[
 ["index.html","督办示范站","page","",""],
 ["bulletins/index.html","工作进展通报","page","",""],
 ["bulletins/2019-09-30/index.html","2019年第三季度营商环境工作进展","bulletin","","示范区督查室 第三季度进展。"],
-["plans/index.html","行动计划","page","",""]]);
+["plans/index.html","行动计划","page","",""],
+["plans/duban-2019/index.html","示范区营商环境优化行动方案","plan","","示政〔2019〕8号　示范区人民政府 优化营商环境。"],
+["plans/duban-2019/tasks/index.html","任务分解","page","",""],
+["plans/duban-2019/tasks/01/index.html","推行企业开办全程网上办理","task","示范区营商环境优化行动方案","序号：1　牵头单位：区市场监管局、区政务服务中心　配合单位：区税务局、区人社局"],
+["plans/duban-2019/tasks/02/index.html","压减工程建设项目审批时间","task","示范区营商环境优化行动方案","序号：2　牵头单位：区住建局"],
+["plans/duban-2019/tasks/03/index.html","建立政企沟通机制","task","示范区营商环境优化行动方案","序号：3　牵头单位：区市场监管局　配合单位：区工商联"],
+["plans/duban-2019/tasks/04/index.html","清理涉企收费","task","示范区营商环境优化行动方案","序号：4　牵头单位：区市场监管局"],
+["units/区人社局/index.html","区人社局","unit","",""],
+["units/区住建局/index.html","区住建局","unit","",""],
+["units/区工商联/index.html","区工商联","unit","",""],
+["units/区市场监管局/index.html","区市场监管局","unit","",""],
+["units/区政务服务中心/index.html","区政务服务中心","unit","",""],
+["units/区税务局/index.html","区税务局","unit","",""]]);
