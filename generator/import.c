@@ -66,9 +66,20 @@ static int from_gb18030(const char *s, size_t len, struct buf *out)
 	return rc;
 }
 
-int import_gb18030(const char *s, size_t len, struct buf *out)
+int import_utf8(const char *path, const char **s, size_t *len, struct buf *conv, struct diags *d)
 {
-	return from_gb18030(s, len, out);
+	size_t bad = utf8_invalid_at(*s, *len);
+	if (bad == *len)
+		return 0;
+	if (!utf8_looks_gb18030(*s, *len) || from_gb18030(*s, *len, conv) < 0 ||
+	    utf8_invalid_at(conv->data, conv->len) != conv->len) {
+		diag_add(d, DIAG_ERROR, path, 0, 0, NULL, 0, "neither UTF-8 nor GB18030 (first bad byte at offset %zu)",
+		         bad);
+		return -1;
+	}
+	*s = conv->data;
+	*len = conv->len;
+	return 0;
 }
 
 void import_repair(const char *src, size_t len, struct buf *out)
@@ -114,17 +125,8 @@ int import_read_map(const char *path, struct buf *out, struct docread_map *map, 
 		goto out;
 	const char *s = raw.data ? raw.data : "";
 	size_t len = raw.len;
-	size_t bad = utf8_invalid_at(s, len);
-	if (bad != len) {
-		if (!utf8_looks_gb18030(s, len) || from_gb18030(s, len, &conv) < 0 ||
-		    utf8_invalid_at(conv.data, conv.len) != conv.len) {
-			diag_add(d, DIAG_ERROR, path, 0, 0, NULL, 0,
-			         "neither UTF-8 nor GB18030 (first bad byte at offset %zu)", bad);
-			goto out;
-		}
-		s = conv.data;
-		len = conv.len;
-	}
+	if (import_utf8(path, &s, &len, &conv, d) < 0)
+		goto out;
 	size_t bom = utf8_bom(s, len);
 	import_repair(s + bom, len - bom, out);
 	rc = 0;

@@ -53,9 +53,10 @@ int import_read(const char *path, struct buf *out, struct diags *d);
 struct docread_map;
 int import_read_map(const char *path, struct buf *out, struct docread_map *map, struct diags *d);
 
-/* GB18030 text (s, len) converted to UTF-8, appended to out (iconv).
- * Returns 0, or -1 when it is not GB18030. */
-int import_gb18030(const char *s, size_t len, struct buf *out);
+/* A file's text (*s, *len bytes) as UTF-8: left as it is when it is UTF-8,
+ * else read as GB18030 into conv (then *s and *len name conv). Returns 0,
+ * or -1 after an error naming path when it is neither. */
+int import_utf8(const char *path, const char **s, size_t *len, struct buf *conv, struct diags *d);
 
 /* Text repair, line by line (cntext_fold_line): CRLF and CR become LF, widths
  * are folded, stray spaces and ** markers dropped; a TAB (between the cells

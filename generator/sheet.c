@@ -769,17 +769,8 @@ int sheet_parse_csv(const char *path, const char *s, size_t len, struct sheet_bo
 		         "UTF-16 text (Excel's \"Unicode text\"): save it as \"CSV UTF-8\" or as .xlsx");
 		return -1;
 	}
-	size_t bad = utf8_invalid_at(s, len);
-	if (bad != len) {
-		if (!utf8_looks_gb18030(s, len) || import_gb18030(s, len, &conv) < 0 ||
-		    utf8_invalid_at(conv.data, conv.len) != conv.len) {
-			diag_add(d, DIAG_ERROR, path, 0, 0, NULL, 0,
-			         "neither UTF-8 nor GB18030 (first bad byte at offset %zu)", bad);
-			goto out;
-		}
-		s = conv.data;
-		len = conv.len;
-	}
+	if (import_utf8(path, &s, &len, &conv, d) < 0)
+		goto out;
 	size_t i = utf8_bom(s, len);
 	/* The separator: a TAB when the first line has one and no comma. */
 	char sep = ',';
