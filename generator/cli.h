@@ -36,6 +36,13 @@ int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * to it) into *jobs. 0, or CLI_USAGE after saying what is wrong. */
 int cli_jobs(int argc, char **argv, int *i, int *jobs);
 
+/* Reads ./site.toml (the caller has seen it there) into c, owned by a.
+ * 0, or CLI_CONTENT after its errors went to d. */
+struct arena;
+struct config;
+struct diags;
+int cli_read_site(struct arena *a, struct config *c, struct diags *d);
+
 /* A path named on the command line, as the process (now in the site's
  * root) must open it: arg itself when absolute or when planpress did not
  * move, else the start folder joined to it. The caller frees the result. */

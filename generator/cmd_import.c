@@ -163,10 +163,7 @@ static int import_sheet(const struct sheet_args *a, struct sheet_book *book, int
 	}
 	rc = CLI_CONTENT;
 	struct config cfg;
-	const char *src;
-	size_t srclen;
-	if (content_read_text(ar, "site.toml", "site.toml", &src, &srclen, &d) < 0 ||
-	    config_load(ar, "site.toml", src, srclen, &cfg, &d) < 0)
+	if (cli_read_site(ar, &cfg, &d))
 		goto out;
 	struct datetime when = { .kind = DT_DATE, .year = y, .month = (int8_t)m, .day = (int8_t)dd };
 	if (cfg.has_as_of && datetime_cmp(&when, &cfg.as_of) > 0) {
@@ -371,10 +368,7 @@ int cmd_import(const struct cli *cli, int argc, char **argv)
 	struct sandbox_opts limits = { 0 };
 	if (stat("site.toml", &st) == 0) {
 		struct config cfg;
-		const char *src;
-		size_t srclen;
-		if (content_read_text(a, "site.toml", "site.toml", &src, &srclen, &d) < 0 ||
-		    config_load(a, "site.toml", src, srclen, &cfg, &d) < 0)
+		if (cli_read_site(a, &cfg, &d))
 			goto out;
 		limits.budget = cfg.lua_budget;
 		limits.memory = cfg.lua_memory;

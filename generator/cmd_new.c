@@ -74,17 +74,12 @@ static int parse_date(const char *s, struct datetime *dt)
 static int load_site(struct arena *a, struct config *c, struct diags *d)
 {
 	struct stat st;
-	const char *text;
-	size_t len;
 	if (stat("site.toml", &st) != 0) {
 		diag_add(d, DIAG_ERROR, NULL, 0, 0, NULL, 0,
 		         "no site.toml here or in any folder above (use -C DIR, or start one: planpress new site DIR)");
 		return CLI_USAGE;
 	}
-	if (content_read_text(a, "site.toml", "site.toml", &text, &len, d) < 0 ||
-	    config_load(a, "site.toml", text, len, c, d) < 0)
-		return CLI_CONTENT;
-	return 0;
+	return cli_read_site(a, c, d);
 }
 
 static int finish(struct diags *d, int rc, const char *what)

@@ -34,17 +34,15 @@ static int finish(struct diags *d, int rc)
 /* Reads site.toml into c (owned by a). Returns 0 or an exit status. */
 static int load_config(struct arena *a, struct config *c, struct diags *d)
 {
-	const char *text;
-	size_t len;
 	struct stat st;
 	if (stat("site.toml", &st) < 0) {
 		diag_add(d, DIAG_ERROR, NULL, 0, 0, NULL, 0,
 		         "no site.toml here or in any folder above (run planpress in a site folder, or use -C DIR)");
 		return CLI_USAGE;
 	}
-	if (content_read_text(a, "site.toml", "site.toml", &text, &len, d) < 0 ||
-	    config_load(a, "site.toml", text, len, c, d) < 0)
-		return CLI_CONTENT;
+	int rc = cli_read_site(a, c, d);
+	if (rc)
+		return rc;
 	if (!c->publish.repo || !*c->publish.repo) {
 		diag_add(d, DIAG_ERROR, "site.toml", 0, 0, NULL, 0,
 		         "no publish repository: set repo in [publish] (e.g. repo = \"../site.git\")");

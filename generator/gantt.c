@@ -64,6 +64,18 @@ static struct value *text(struct arena *a, const char *s)
 	return value_cstring(a, s, nopos);
 }
 
+/* A day (days since 1970-01-01) written as l writes dates. */
+static struct value *day_text(struct arena *a, int64_t days, enum lang l)
+{
+	struct buf b = BUF_INIT;
+	struct datetime dt = { .kind = DT_DATE };
+	datetime_set_days(&dt, days);
+	lang_date(l, &dt, &b);
+	struct value *v = value_string(a, b.data ? b.data : "", b.len, nopos);
+	buf_free(&b);
+	return v;
+}
+
 static void set_num(struct arena *a, struct value *t, const char *key, int64_t v)
 {
 	value_setc(a, t, key, tenths(a, v));
@@ -311,14 +323,8 @@ struct value *gantt_plan(struct arena *a, const struct value *plan, const struct
 				set_num(a, r, "fill_w", (w * p + 50) / 100);
 				set_num(a, r, "bar_y", 10 * y + 10 * (GANTT_ROW - GANTT_BAR) / 2);
 				set_num(a, r, "bar_h", 10 * GANTT_BAR);
-				if (assumed) {
-					struct buf sb = BUF_INIT;
-					struct datetime dt = { .kind = DT_DATE };
-					datetime_set_days(&dt, start);
-					lang_date(l, &dt, &sb);
-					value_setc(a, r, "start_text", value_string(a, sb.data, sb.len, nopos));
-					buf_free(&sb);
-				}
+				if (assumed)
+					value_setc(a, r, "start_text", day_text(a, start, l));
 			}
 			value_setc(a, r, "start_assumed", value_bool(a, has_bar && assumed, nopos));
 			struct value *oms = value_array(a, nopos);
@@ -370,12 +376,7 @@ struct value *gantt_plan(struct arena *a, const struct value *plan, const struct
 	set_num(a, gv, "bottom", 10 * (y - GANTT_BOTTOM));
 	value_setc(a, gv, "ticks", ticks(a, &ax, months, l));
 	set_num(a, gv, "as_of_x", ax_x(&ax, now));
-	struct buf nb = BUF_INIT;
-	struct datetime dt = { .kind = DT_DATE };
-	datetime_set_days(&dt, now);
-	lang_date(l, &dt, &nb);
-	value_setc(a, gv, "as_of_text", value_string(a, nb.data, nb.len, nopos));
-	buf_free(&nb);
+	value_setc(a, gv, "as_of_text", day_text(a, now, l));
 	value_setc(a, gv, "groups", out_groups);
 	value_setc(a, gv, "rows", rows);
 	int assumed_any = 0;

@@ -9,6 +9,8 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "config.h"
+#include "content.h"
 #include "diag.h"
 #include "i18n.h"
 #include "output.h"
@@ -174,6 +176,16 @@ int cli_usage_error(const char *fmt, ...)
 		fputs(_("\nTry 'planpress --help'.\n"), stderr);
 	va_end(ap);
 	return CLI_USAGE;
+}
+
+int cli_read_site(struct arena *a, struct config *c, struct diags *d)
+{
+	const char *text;
+	size_t len;
+	if (content_read_text(a, "site.toml", "site.toml", &text, &len, d) < 0 ||
+	    config_load(a, "site.toml", text, len, c, d) < 0)
+		return CLI_CONTENT;
+	return 0;
 }
 
 int cli_jobs(int argc, char **argv, int *i, int *jobs)
