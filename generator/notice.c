@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "binrec.h"
 #include "buf.h"
 #include "gantt.h"
 #include "slug.h"
@@ -186,13 +187,24 @@ static struct value *one_notice(struct arena *a, const struct value *p, const st
 	return n;
 }
 
-/* notice_url on the entries of list whose id is id. */
-static void mark(struct arena *a, const struct value *list, const char *id, struct value *url)
+/* binrec_index_find's test: notice i is the one of task id name. */
+static int same_id(const void *ud, size_t i, const char *name, size_t len)
+{
+	const char *id = value_str(value_get(value_at(ud, i), "id"), "");
+	return strlen(id) == len && memcmp(id, name, len) == 0;
+}
+
+/* notice_url on each entry of list whose task has a notice (x indexes
+ * notices by task id: an overdue list of thousands is read once). */
+static void mark(struct arena *a, const struct value *list, const struct binrec_index *x,
+                 const struct value *notices)
 {
 	for (size_t i = 0; i < value_len(list); i++) {
 		struct value *e = value_at(list, i);
-		if (e && e->kind == V_TABLE && strcmp(value_str(value_get(e, "id"), ""), id) == 0)
-			value_setc(a, e, "notice_url", url);
+		const char *id = e && e->kind == V_TABLE ? value_str(value_get(e, "id"), NULL) : NULL;
+		size_t at = id ? binrec_index_find(x, id, strlen(id), same_id, notices) : 0;
+		if (at)
+			value_setc(a, e, "notice_url", value_get(value_at(notices, at - 1), "url"));
 	}
 }
 
@@ -233,11 +245,18 @@ void notice_make(struct arena *a, struct value *site, const struct notice_opts *
 			value_push(a, out->notices, n);
 			add_page(a, out, &cap, dir, arena_printf(a, "%s%s%s", title, label(o, "colon", "："),
 			                                         value_str(value_get(t, "title"), "")), "notice", n);
-			const char *id = value_str(value_get(t, "id"), "");
-			mark(a, value_get(site, "overdue"), id, value_get(n, "url"));
-			mark(a, value_get(p, "overdue"), id, value_get(n, "url"));
 		}
 	}
+	struct binrec_index x;
+	binrec_index_init(&x, value_len(out->notices));
+	for (size_t k = 0; k < value_len(out->notices); k++) {
+		const char *id = value_str(value_get(value_at(out->notices, k), "id"), "");
+		binrec_index_add(&x, id, strlen(id), k);
+	}
+	mark(a, value_get(site, "overdue"), &x, out->notices);
+	for (size_t i = 0; i < value_len(plans); i++)
+		mark(a, value_get(value_at(plans, i), "overdue"), &x, out->notices);
+	binrec_index_free(&x);
 	if (!o->collections)
 		return;
 	/* Each lead unit's notices, in the order of site.units. */
