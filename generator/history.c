@@ -32,9 +32,10 @@ static struct value *commit_date(struct arena *a, const git_commit *c)
  * commits with its parent again, parsing a data/tasks.json of megabytes
  * twice for each. The version names planpress's, whose wording it holds: a
  * cache from another version, or one that does not parse, is ignored; the
- * format number changes with the words (2: milestones, actuals, supporting units). */
+ * format number changes with the words (2: milestones, actuals, supporting
+ * units; 3: extensions, and a first publication lists no task changes). */
 #define HISTORY_CACHE "planpress-history-cache"
-#define HISTORY_CACHE_MAGIC "planpress-history-cache 2 " PP_VERSION
+#define HISTORY_CACHE_MAGIC "planpress-history-cache 3 " PP_VERSION
 
 /* Entries kept: the history shown in a few languages. */
 #define HISTORY_CACHE_MAX (4 * HISTORY_MAX)
@@ -131,8 +132,10 @@ static void hcache_save(struct arena *a, const char *path, const struct hcache *
 	buf_free(&b);
 }
 
-/* A cache entry: {added, changed, removed, task_changes: [words in l]}. */
-static struct value *hentry_of(struct arena *a, const struct revdiff *rd, enum lang l)
+/* A cache entry: {added, changed, removed, task_changes: [words in l]}.
+ * A first publication (first 1: nothing before it) lists no task changes:
+ * every task of the site would be one, "added". */
+static struct value *hentry_of(struct arena *a, const struct revdiff *rd, enum lang l, int first)
 {
 	struct pos p = { 0 };
 	struct value *ce = value_table(a, p), *tc = value_array(a, p);
@@ -140,7 +143,7 @@ static struct value *hentry_of(struct arena *a, const struct revdiff *rd, enum l
 	value_setc(a, ce, "changed", value_int(a, (int64_t)rd->changed, p));
 	value_setc(a, ce, "removed", value_int(a, (int64_t)rd->removed, p));
 	struct buf b = BUF_INIT;
-	for (size_t i = 0; i < rd->ntasks; i++) {
+	for (size_t i = 0; !first && i < rd->ntasks; i++) {
 		buf_reset(&b);
 		revdiff_task_words(rd, &rd->tasks[i], l, &b);
 		value_push(a, tc, value_string(a, b.data ? b.data : "", b.len, p));
@@ -151,12 +154,12 @@ static struct value *hentry_of(struct arena *a, const struct revdiff *rd, enum l
 }
 
 void history_remember(struct arena *a, const char *gitdir, const char *commit, enum lang l,
-                      const struct revdiff *rd)
+                      const struct revdiff *rd, int first)
 {
 	const char *hpath = arena_printf(a, "%s%s", gitdir, HISTORY_CACHE);
 	struct hcache hold, hnow = { 0 };
 	hcache_load(a, hpath, &hold);
-	hcache_push(a, &hnow, arena_printf(a, "%s:%d", commit, (int)l), hentry_of(a, rd, l));
+	hcache_push(a, &hnow, arena_printf(a, "%s:%d", commit, (int)l), hentry_of(a, rd, l, first));
 	hcache_save(a, hpath, &hold, &hnow);
 }
 
@@ -211,7 +214,7 @@ int history_read_lang(struct arena *a, const char *repo_path, const char *branch
 			struct revdiff rd;
 			struct revdiff_opts ro = { 0, l, NULL };
 			if (gitutil_compare_trees(a, r, pt, t, NULL, &ro, &rd, d) == 0) {
-				struct value *ce = hentry_of(a, &rd, l);
+				struct value *ce = hentry_of(a, &rd, l, pt == NULL);
 				sum = value_table(a, p);
 				value_setc(a, sum, "added", value_get(ce, "added"));
 				value_setc(a, sum, "changed", value_get(ce, "changed"));
@@ -449,7 +452,7 @@ int history_pending(struct arena *a, const char *repo_path, const char *branch, 
 	struct revdiff rd;
 	if (revdiff_compare(ca, &fo, has_old, &fn, 1, &src, &o, &rd, d) < 0)
 		goto out;
-	*out = value_get(hentry_of(a, &rd, l), "task_changes");
+	*out = value_get(hentry_of(a, &rd, l, !has_old), "task_changes");
 	rc = 0;
 out:
 	git_tree_entry_free(e);

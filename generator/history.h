@@ -30,9 +30,11 @@ int history_read_lang(struct arena *a, const char *repo_path, const char *branch
  * in '/') what commit (40 hex digits) changed from its first parent, as rd
  * says, worded in l: publish has just compared them, and the next build need
  * not again. rd must be what revdiff_compare gives for the two trees (any
- * text level). Failing only costs time: nothing is reported. */
+ * text level); first: commit has no parent (its task changes are not
+ * listed: every task would be one). Failing only costs time: nothing is
+ * reported. */
 void history_remember(struct arena *a, const char *gitdir, const char *commit, enum lang l,
-                      const struct revdiff *rd);
+                      const struct revdiff *rd, int first);
 
 /* The task changes, worded in l, between the branch's tip and a
  * publication being made whose data/tasks.json is tasks (len bytes): the

@@ -1101,7 +1101,7 @@ int publish_commit(struct arena *a, const struct publish_opts *o, const struct p
 	res->message = arena_strndup(a, msg.data, msg.len);
 	if (!o->no_stat_cache)
 		cache_save(cache_path, &now, &cid);
-	history_remember(a, git_repository_path(r), res->commit, o->lang, &rd);
+	history_remember(a, git_repository_path(r), res->commit, o->lang, &rd, !has_start);
 	if (tag) {
 		git_oid tid;
 		const char *nl = strchr(res->message, '\n');

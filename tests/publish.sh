@@ -251,6 +251,9 @@ check "the commit message lists the task change" sh -c "G() { git -c safe.direct
 G -C "$PP_TMP/pub7.git" show main:changes/index.html | sed -e 's/<[^>]*>//g' | grep -v '^ *$' >"$PP_TMP/changes7"
 check "the changes page lists it under the publication being made" \
 	sh -c "sed -n '/第二次/,/第一次/p' '$PP_TMP/changes7' | grep -q 'xinhe-2018 任务1 进度 70% → 75%'"
+# The first publication lists no task changes: every task would be one.
+check "the first publication lists no task changes" \
+	sh -c "sed -n '/第一次/,\$p' '$PP_TMP/changes7' | grep -qv 'xinhe-2018 任务' && ! sed -n '/第一次/,\$p' '$PP_TMP/changes7' | grep -q 'xinhe-2018 任务'"
 # A publication whose task data did not change still names its as_of in a review.
 sed -i 's/关于本站/关于本站点/' "$site7/content/about.md"
 pp -C "$site7" publish -m "第三次"
