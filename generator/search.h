@@ -33,9 +33,9 @@
  * this still find the page but are shown from its start. */
 #define SEARCH_TEXT_MAX 6000
 /* Pages per text file: a query loads the text of the results it shows
- * (10 at a time: SHOWN in search.js). A browser spends milliseconds on
+ * (5 at a time: SHOWN in search.js). A browser spends milliseconds on
  * each script file from file:// and little on its size, so results in
- * neighbouring pages share a file (at 10k pages, 10 results load 2 to 6
+ * neighbouring pages share a file (at 10k pages, 5 results load 1 to 5
  * files, under 2 % of the index). */
 #define SEARCH_GROUP 32
 /* A query's tokens after the first this many are ignored: each may load a

@@ -6,7 +6,8 @@
  * Tokens, hashes and ranking are those of generator/search.c. */
 (function () {
 	"use strict";
-	var SHOWN = 10;            /* results shown at a time */
+	var SHOWN = 5;             /* results shown at a time (as Pagefind's page of
+	                            * results): each shown loads its text file */
 	var SNIPPET_BEFORE = 30;   /* characters of context before the first match */
 	var SNIPPET_LEN = 120;     /* characters of a snippet */
 	var QUERY_MAX = 64;        /* tokens of a query: SEARCH_QUERY_MAX in search.h */
