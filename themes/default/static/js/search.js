@@ -296,18 +296,24 @@
 		return li;
 	}
 
+	/* Shows hits[from, from + SHOWN) in rank order, each as soon as its
+	 * text file and those of the results before it are in: the first
+	 * results show before the last file arrives (data-first-ms). */
 	function show(hits, from, terms, toks, t0, more) {
-		var ids = hits.slice(from, from + SHOWN);
-		var files = [];
-		ids.forEach(function (d) {
-			var f = "t/" + Math.floor(d / meta.group) + ".js";
-			if (files.indexOf(f) < 0)
-				files.push(f);
-		});
-		loadAll(files, function () {
+		var ids = hits.slice(from, from + SHOWN), next = 0, settled = {};
+		function fileOf(d) {
+			return "t/" + Math.floor(d / meta.group) + ".js";
+		}
+		function flush() {
+			while (next < ids.length && settled[fileOf(ids[next])]) {
+				list.appendChild(row(ids[next], terms, toks));
+				if (next++ === 0 && !box.hasAttribute("data-first-ms"))
+					box.setAttribute("data-first-ms", (performance.now() - t0).toFixed(1));
+			}
+			if (next < ids.length)
+				return;
 			if (more)
 				more.remove();
-			ids.forEach(function (d) { list.appendChild(row(d, terms, toks)); });
 			if (from + SHOWN < hits.length) {
 				var b = document.createElement("button");
 				b.type = "button";
@@ -317,6 +323,17 @@
 				list.parentNode.appendChild(b);
 			}
 			done(t0);
+		}
+		var files = [];
+		ids.forEach(function (d) {
+			if (files.indexOf(fileOf(d)) < 0)
+				files.push(fileOf(d));
+		});
+		files.forEach(function (f) {
+			load(f, function () {
+				settled[f] = true;
+				flush();
+			});
 		});
 	}
 
