@@ -514,18 +514,118 @@ static int cmp_sorted(const void *x, const void *y)
 	return c ? c : (a->len > b->len) - (a->len < b->len);
 }
 
+/* The digits of the index's numbers (search_put_number): none needs
+ * quoting in a JavaScript string. */
+static const char digits[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
+
+void search_put_number(struct buf *out, uint32_t v)
+{
+	for (; v >= 32; v >>= 5)
+		buf_putc(out, digits[32 + (v & 31)]);
+	buf_putc(out, digits[v]);
+}
+
+/* A token's postings as one string of numbers (page delta << 4 | field
+ * bits): a string is parsed many times faster than an array of numbers,
+ * and search.js reads only the strings of the query's tokens. */
 static void put_posts(const struct entry *e, struct buf *out)
 {
 	uint32_t prev = 0;
-	buf_putc(out, '[');
+	buf_putc(out, '"');
 	for (size_t i = 0; i < e->npost; i++) {
 		uint32_t doc = e->post[i] >> 4;
-		if (i)
-			buf_putc(out, ',');
-		buf_put_int(out, (long long)((doc - prev) << 4 | (e->post[i] & 15)));
+		search_put_number(out, (doc - prev) << 4 | (e->post[i] & 15));
 		prev = doc;
 	}
-	buf_putc(out, ']');
+	buf_putc(out, '"');
+}
+
+/* The index of s in the distinct strings list[0, *n) (appended when new);
+ * *last remembers the previous answer, which neighbouring pages share. */
+static size_t intern_name(const char **list, size_t *n, size_t *last, const char *s)
+{
+	if (*last < *n && strcmp(list[*last], s) == 0)
+		return *last;
+	for (*last = 0; *last < *n && strcmp(list[*last], s) != 0; (*last)++)
+		;
+	if (*last == *n)
+		list[(*n)++] = s;
+	return *last;
+}
+
+/* Appends s (len bytes) to out as a JSON string's content, a tab or a line
+ * break (the names' separators) as a space in a title, percent-encoded in
+ * a link (the same link: url is 1). */
+static void put_field_text(const char *s, size_t len, int url, struct buf *out)
+{
+	struct buf t = BUF_INIT;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] != '\t' && s[i] != '\n' && s[i] != '\r')
+			buf_putc(&t, s[i]);
+		else if (url)
+			buf_printf(&t, "%%%02X", (unsigned char)s[i]);
+		else
+			buf_putc(&t, ' ');
+	}
+	struct buf j = BUF_INIT;
+	json_write_string(t.data ? t.data : "", t.len, &j);
+	buf_put(out, j.data + 1, j.len - 2);   /* without its quotes: a part of the row */
+	buf_free(&j);
+	buf_free(&t);
+}
+
+/* The names file: what a result shows before its text arrives. Kinds and
+ * plans are listed once; then one string with a line a page: its kind,
+ * plan, pre and suf as numbers (search_put_number), then middle, a tab and
+ * its title; its link is the first pre and last suf characters of the
+ * previous page's link (ASCII only, so bytes are characters; none at the
+ * start of each run of SEARCH_NAMES_RUN pages) around middle. */
+static void put_names(const struct search_index *ix, struct buf *b)
+{
+	const char **kinds = xmalloc((ix->ndocs + 1) * sizeof *kinds);
+	const char **plans = xmalloc((ix->ndocs + 1) * sizeof *plans);
+	size_t nk = 0, np = 1, lk = 0, lp = 0;
+	plans[0] = "";
+	size_t *ki = xmalloc((ix->ndocs + 1) * sizeof *ki), *pi = xmalloc((ix->ndocs + 1) * sizeof *pi);
+	for (size_t d = 0; d < ix->ndocs; d++) {
+		ki[d] = intern_name(kinds, &nk, &lk, ix->docs[d].kind);
+		pi[d] = intern_name(plans, &np, &lp, ix->docs[d].plan);
+	}
+	buf_puts(b, "PP_SEARCH.names([");
+	for (size_t i = 0; i < nk; i++) {
+		if (i)
+			buf_putc(b, ',');
+		json_write_string(kinds[i], strlen(kinds[i]), b);
+	}
+	buf_puts(b, "],[");
+	for (size_t i = 0; i < np; i++) {
+		buf_puts(b, i ? ",\n" : "\n");
+		json_write_string(plans[i], strlen(plans[i]), b);
+	}
+	buf_puts(b, "],\n\"");
+	for (size_t d = 0; d < ix->ndocs; d++) {
+		const char *u = ix->docs[d].url, *v = d % SEARCH_NAMES_RUN ? ix->docs[d - 1].url : "";
+		size_t ul = strlen(u), vl = strlen(v), pre = 0, suf = 0;
+		while (pre < ul && pre < vl && u[pre] == v[pre] && !(u[pre] & 0x80) && u[pre] >= ' ')
+			pre++;
+		while (pre + suf < ul && pre + suf < vl && u[ul - 1 - suf] == v[vl - 1 - suf] && !(u[ul - 1 - suf] & 0x80) &&
+		       u[ul - 1 - suf] >= ' ')
+			suf++;
+		if (d)
+			buf_puts(b, "\\n");
+		search_put_number(b, (uint32_t)ki[d]);
+		search_put_number(b, (uint32_t)pi[d]);
+		search_put_number(b, (uint32_t)pre);
+		search_put_number(b, (uint32_t)suf);
+		put_field_text(u + pre, ul - pre - suf, 1, b);
+		buf_puts(b, "\\t");
+		put_field_text(ix->docs[d].title, strlen(ix->docs[d].title), 0, b);
+	}
+	buf_puts(b, "\");\n");
+	free(ki);
+	free(pi);
+	free(kinds);
+	free(plans);
 }
 
 static int emit_buf(search_emit_fn emit, void *ud, const char *rel, struct buf *b, struct search_stats *st)
@@ -544,7 +644,7 @@ int search_index_write(const struct search_index *ix, search_emit_fn emit, void 
 	memset(st, 0, sizeof *st);
 	size_t est = 0;
 	for (size_t i = 0; i < ix->n; i++)
-		est += ix->e[i].len + 6 + 4 * ix->e[i].npost;
+		est += ix->e[i].len + 6 + 2 * ix->e[i].npost;
 	unsigned ns = search_nshards(est);
 	st->shards = ns;
 	st->tokens = ix->n;
@@ -552,9 +652,12 @@ int search_index_write(const struct search_index *ix, search_emit_fn emit, void 
 	for (size_t i = 0; i < ix->n; i++)
 		order[i] = (struct sorted){ ix->e[i].hash & (ns - 1), ix->toks.data + ix->e[i].off, ix->e[i].len, &ix->e[i] };
 	qsort(order, ix->n, sizeof *order, cmp_sorted);
-	buf_printf(&b, "PP_SEARCH.meta({\"version\":1,\"pages\":%zu,\"shards\":%u,\"group\":%d,\"word_max\":%d});\n",
-	           ix->ndocs, ns, SEARCH_GROUP, SEARCH_WORD_MAX);
+	buf_printf(&b, "PP_SEARCH.meta({\"version\":2,\"pages\":%zu,\"shards\":%u,\"group\":%d,\"names_run\":%d,\"word_max\":%d});\n",
+	           ix->ndocs, ns, SEARCH_GROUP, SEARCH_NAMES_RUN, SEARCH_WORD_MAX);
 	if (emit_buf(emit, ud, SEARCH_DIR "/meta.js", &b, st) < 0)
+		goto out;
+	put_names(ix, &b);
+	if (emit_buf(emit, ud, SEARCH_DIR "/" SEARCH_NAMES, &b, st) < 0)
 		goto out;
 	size_t k = 0;
 	for (unsigned s = 0; s < ns; s++) {
@@ -574,15 +677,8 @@ int search_index_write(const struct search_index *ix, search_emit_fn emit, void 
 	for (size_t g = 0; g * SEARCH_GROUP < ix->ndocs; g++) {
 		buf_printf(&b, "PP_SEARCH.text(%zu,[", g);
 		for (size_t d = g * SEARCH_GROUP; d < ix->ndocs && d < (g + 1) * SEARCH_GROUP; d++) {
-			const struct doc_text *t = &ix->docs[d];
-			const char *f[] = { t->url, t->title, t->kind, t->plan, t->text };
-			buf_puts(&b, d > g * SEARCH_GROUP ? ",\n[" : "\n[");
-			for (size_t i = 0; i < 5; i++) {
-				if (i)
-					buf_putc(&b, ',');
-				json_write_string(f[i], strlen(f[i]), &b);
-			}
-			buf_putc(&b, ']');
+			buf_puts(&b, d > g * SEARCH_GROUP ? ",\n" : "\n");
+			json_write_string(ix->docs[d].text, strlen(ix->docs[d].text), &b);
 		}
 		buf_puts(&b, "]);\n");
 		snprintf(rel, sizeof rel, SEARCH_DIR "/t/%zu.js", g);

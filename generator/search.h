@@ -15,13 +15,19 @@
 
 /* The folder of the index and of the search page, under the output folder:
  * search/index.html (the theme's search template), search/meta.js, the
- * shards search/s/N.js and the pages' text search/t/N.js. */
+ * names search/n.js, the shards search/s/N.js and the pages' text
+ * search/t/N.js. */
 #define SEARCH_DIR "search"
+/* The names file, under SEARCH_DIR: every page's link, title, kind and
+ * plan, loaded with the shards, so that a query shows its results' titles
+ * as soon as its shards are in, and their snippets when their text files
+ * arrive (one round of script files fewer before the first results). */
+#define SEARCH_NAMES "n.js"
 
 /* A shard holds about this many bytes: the index of a 1,000-page site is a
  * few shards, a 10,000-page site's some hundreds, so a query of a few
  * tokens loads well under 5 % of it. */
-#define SEARCH_SHARD_BYTES (48 * 1024)
+#define SEARCH_SHARD_BYTES (16 * 1024)
 /* At most this many shards (a power of two): more files than that cost the
  * output folder more than they save a query. */
 #define SEARCH_SHARDS_MAX 4096
@@ -33,11 +39,15 @@
  * this still find the page but are shown from its start. */
 #define SEARCH_TEXT_MAX 6000
 /* Pages per text file: a query loads the text of the results it shows
- * (5 at a time: SHOWN in search.js). A browser spends milliseconds on
- * each script file from file:// and little on its size, so results in
- * neighbouring pages share a file (at 10k pages, 5 results load 1 to 5
- * files, under 2 % of the index). */
-#define SEARCH_GROUP 32
+ * (5 at a time: SHOWN in search.js) for their snippets, after their titles
+ * are shown from the names file; results in neighbouring pages share a
+ * file (at 10k pages, 5 results load 1 to 5 files, about 1 % of the
+ * index). */
+#define SEARCH_GROUP 16
+/* The names file's links are written as a change from the page before,
+ * anew every this many pages: search.js decodes a name from the start of
+ * its run. */
+#define SEARCH_NAMES_RUN 32
 /* A query's tokens after the first this many are ignored: each may load a
  * shard, and a sentence pasted whole says enough in its first 64 pairs. */
 #define SEARCH_QUERY_MAX 64
@@ -81,6 +91,11 @@ struct search_doc {
 typedef void (*search_token_fn)(void *ud, const char *tok, size_t len);
 void search_tokens(const char *s, size_t len, int query, search_token_fn fn, void *ud);
 
+/* Appends v to out as the index's files write numbers: five bits a
+ * character, low bits first, from 0-9A-Za-z-_; a character from the
+ * second half of that alphabet means more follow. */
+void search_put_number(struct buf *out, uint32_t v);
+
 /* The shard of a token: FNV-1a of its bytes modulo nshards, in 32 bits
  * (not the 64 of the caches) so that search.js computes it with Math.imul. */
 uint32_t search_hash(const char *tok, size_t len);
@@ -120,7 +135,7 @@ struct search_stats {
 	size_t tokens;     /* distinct tokens */
 };
 
-/* Writes the index's files through emit: meta.js, s/N.js, t/N.js. The same
+/* Writes the index's files through emit: meta.js, n.js, s/N.js, t/N.js. The same
  * pages in the same order give the same bytes. Returns 0 or -1 (emit's). */
 int search_index_write(const struct search_index *ix, search_emit_fn emit, void *ud, struct search_stats *st);
 /* Accepts NULL. */

@@ -167,11 +167,11 @@ int main(void)
 	struct search_stats st;
 	CHECK_INT(search_index_write(ix, keep, &f1, &st), 0);
 	CHECK_INT(st.shards, 1);
-	CHECK_INT(f1.n, 1 + 1 + (7 + SEARCH_GROUP - 1) / SEARCH_GROUP);
-	CHECK(strncmp(buf_cstr(&f1.names), "search/meta.js\nsearch/s/0.js\nsearch/t/0.js\n", 43) == 0);
+	CHECK_INT(f1.n, 1 + 1 + 1 + (7 + SEARCH_GROUP - 1) / SEARCH_GROUP);
+	CHECK_STR(buf_cstr(&f1.names), "search/meta.js\nsearch/n.js\nsearch/s/0.js\nsearch/t/0.js\n");
 	CHECK_INT(st.bytes, f1.all.len);
-	CHECK(strstr(buf_cstr(&f1.all), "\"党群\":[") != NULL);
-	CHECK(strstr(buf_cstr(&f1.all), "PP_SEARCH.meta({\"version\":1,\"pages\":7,\"shards\":1,") != NULL);
+	CHECK(strstr(buf_cstr(&f1.all), "\"党群\":\"") != NULL);
+	CHECK(strstr(buf_cstr(&f1.all), "PP_SEARCH.meta({\"version\":2,\"pages\":7,\"shards\":1,") != NULL);
 	CHECK_INT(search_index_write(ix, keep, &f2, &st), 0);
 	CHECK(f1.all.len == f2.all.len && memcmp(f1.all.data, f2.all.data, f1.all.len) == 0);
 	/* Writing leaves the index searchable. */
@@ -182,6 +182,55 @@ int main(void)
 	buf_free(&f2.all);
 	search_index_free(ix);
 	search_index_free(NULL);
+
+	/* Numbers: five bits a character, low first; the second half of the
+	 * alphabet means more follow. */
+	struct buf num = BUF_INIT;
+	search_put_number(&num, 0);
+	search_put_number(&num, 31);
+	search_put_number(&num, 32);
+	search_put_number(&num, 1023);
+	search_put_number(&num, 0xFFFFFFFFu);
+	CHECK_STR(buf_cstr(&num), "0VW1_V______3");
+	buf_free(&num);
+
+	/* A posting list: page deltas << 4 | fields, as numbers in one string. */
+	ix = search_index_new();
+	add(ix, "党群", "", "", "");          /* page 0, title: 8 */
+	add(ix, "无关", "", "", "");
+	add(ix, "无关", "", "", "党群");      /* page 2, body: 2 << 4 | 1 = 33: X1 */
+	struct files fp = { BUF_INIT, BUF_INIT, 0 };
+	CHECK_INT(search_index_write(ix, keep, &fp, &st), 0);
+	CHECK(strstr(buf_cstr(&fp.all), "\"党群\":\"8X1\"") != NULL);
+	buf_free(&fp.names);
+	buf_free(&fp.all);
+	search_index_free(ix);
+
+	/* The names file: kinds and plans once, then a line a page with its
+	 * kind, plan and how much of the link before it its link shares
+	 * (ASCII only), and its title; a tab in a title is a space. */
+	ix = search_index_new();
+	const struct search_doc nd[] = {
+		{ .url = "index.html", .title = "首页", .kind = "page", .plan = "", .fields = "", .headings = "", .body = "" },
+		{ .url = "plans/p/tasks/1/index.html", .title = "任务\t一", .kind = "task", .plan = "计划", .fields = "",
+		  .headings = "", .body = "" },
+		{ .url = "plans/p/tasks/2/index.html", .title = "任务二", .kind = "task", .plan = "计划", .fields = "",
+		  .headings = "", .body = "" },
+		{ .url = "units/街道/index.html", .title = "街道", .kind = "unit", .plan = "", .fields = "", .headings = "",
+		  .body = "" },
+	};
+	for (size_t i = 0; i < sizeof nd / sizeof nd[0]; i++)
+		search_index_add(ix, &nd[i]);
+	struct files fn = { BUF_INIT, BUF_INIT, 0 };
+	CHECK_INT(search_index_write(ix, keep, &fn, &st), 0);
+	CHECK(strstr(buf_cstr(&fn.all), "PP_SEARCH.names([\"page\",\"task\",\"unit\"],[\n\"\",\n\"计划\"],\n"
+	                                "\"0000index.html\\t首页\\n110Aplans/p/tasks/1/\\t任务 一\\n11EB2\\t任务二\\n"
+	                                "200Bunits/街道\\t街道\");\n") != NULL);
+	/* Texts: one string a page. */
+	CHECK(strstr(buf_cstr(&fn.all), "PP_SEARCH.text(0,[\n\"\",\n\"\",\n\"\",\n\"\"]);\n") != NULL);
+	buf_free(&fn.names);
+	buf_free(&fn.all);
+	search_index_free(ix);
 
 	/* A page's text is cut at SEARCH_TEXT_MAX bytes on a character boundary. */
 	ix = search_index_new();

@@ -1,9 +1,11 @@
 /* search.js: the search page of a planpress site, offline: reads ?q=, loads
- * only the index shards of the query's tokens (search/s/N.js) and the text of
- * the results it shows (search/t/N.js) by adding <script> elements (works from
- * file://, where fetching is forbidden), ranks title > task fields > headings >
- * body, and shows each result's kind and a snippet with the matches in <mark>.
- * Tokens, hashes and ranking are those of generator/search.c. */
+ * the pages' names (search/n.js) with only the index shards of the query's
+ * tokens (search/s/N.js), shows the best results' titles and kinds as soon
+ * as those are in, and each one's snippet, with the matches in <mark>, when
+ * its text file (search/t/N.js) arrives; files are loaded by adding <script>
+ * elements (works from file://, where fetching is forbidden). Ranks title >
+ * task fields > headings > body. Tokens, hashes and ranking are those of
+ * generator/search.c. */
 (function () {
 	"use strict";
 	var SHOWN = 5;             /* results shown at a time (as Pagefind's page of
@@ -12,6 +14,7 @@
 	var SNIPPET_LEN = 120;     /* characters of a snippet */
 	var QUERY_MAX = 64;        /* tokens of a query: SEARCH_QUERY_MAX in search.h */
 	var COVER_RUN = 5;         /* runs looked up by covering pairs: SEARCH_COVER_RUN */
+	var NAMES = "n.js";        /* the names file: SEARCH_NAMES */
 
 	var box = document.getElementById("pp-search");
 	if (!box)
@@ -19,13 +22,14 @@
 	var root = box.getAttribute("data-root") || "";
 	var statusEl = box.querySelector(".search-status");
 	var list = box.querySelector(".search-results");
-	var meta = null;
+	var meta = null, names = null;
 	var shards = {}, texts = {};
 	var waiting = {};          /* file -> callbacks */
 	var loaded = [];           /* files this query loaded, for tests and make bench */
 
 	window.PP_SEARCH = {
 		meta: function (m) { meta = m; },
+		names: function (kinds, plans, rows) { names = { kinds: kinds, plans: plans, rows: rows.split("\n"), got: {} }; },
 		add: function (id, data) { shards[id] = data; },
 		text: function (id, rows) { texts[id] = rows; }
 	};
@@ -149,20 +153,46 @@
 		return h;
 	}
 
-	/* Postings: (page delta << 4 | field bits), as search.c writes them,
-	 * into pages and their fields (typed arrays: a common pair has
-	 * thousands). null when the token is in no page. */
+	/* The index's numbers: five bits a character, low first, from DIGITS;
+	 * a character from its second half means more follow (search.c's
+	 * search_put_number). */
+	var DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
+	var DIGIT = new Uint8Array(128);
+	for (var di = 0; di < DIGITS.length; di++)
+		DIGIT[DIGITS.charCodeAt(di)] = di;
+	/* The number in s at at[0], which moves past it. */
+	function number(s, at) {
+		var v = 0, sh = 0, c;
+		do {
+			c = DIGIT[s.charCodeAt(at[0]++)];
+			v |= (c & 31) << sh;
+			sh += 5;
+		} while (c >= 32);
+		return v >>> 0;
+	}
+
+	/* Postings: a string of numbers (page delta << 4 | field bits), as
+	 * search.c writes them, into pages and their fields (typed arrays: a
+	 * common pair has thousands). null when the token is in no page. */
 	function postings(tok) {
 		var p = shards[hash(tok) & (meta.shards - 1)][tok];
 		if (!p)
 			return null;
-		var docs = new Int32Array(p.length), bits = new Uint8Array(p.length), doc = 0;
+		var docs = new Int32Array(p.length), bits = new Uint8Array(p.length), doc = 0, n = 0, v = 0, sh = 0;
 		for (var i = 0; i < p.length; i++) {
-			doc += p[i] >> 4;
-			docs[i] = doc;
-			bits[i] = p[i] & 15;
+			var c = DIGIT[p.charCodeAt(i)];
+			v |= (c & 31) << sh;
+			if (c >= 32) {
+				sh += 5;
+				continue;
+			}
+			doc += v >>> 4;
+			docs[n] = doc;
+			bits[n++] = v & 15;
+			v = 0;
+			sh = 0;
 		}
-		return { n: p.length, docs: docs, bits: bits };
+		return { n: n, docs: docs, bits: bits };
 	}
 
 	/* The pages with every token, best first (as search_index_run): by
@@ -195,12 +225,44 @@
 			}
 			n = m;
 		}
-		var order = new Array(n);
-		for (var q = 0; q < n; q++)
-			order[q] = q;
-		order.sort(function (a, b) { return all[b] - all[a] || sum[b] - sum[a] || docs[a] - docs[b]; });
-		return order.map(function (q) { return docs[q]; });
+		return new Hits(n, docs, all, sum);
 	}
+
+	/* A query's matches, in rank order on demand: the first few by
+	 * selection, all of them sorted only when more are asked for. */
+	function Hits(n, docs, all, sum) {
+		this.length = n;
+		this.sorted = null;
+		this.better = function (a, b) {   /* does match a rank before b? */
+			return all[a] !== all[b] ? all[a] > all[b] : sum[a] !== sum[b] ? sum[a] > sum[b] : docs[a] < docs[b];
+		};
+		this.docs = docs;
+	}
+	Hits.prototype.slice = function (from, to) {
+		var self = this, top = [];
+		to = Math.min(to, this.length);
+		if (from === 0 && !this.sorted) {
+			for (var q = 0; q < this.length; q++) {
+				if (top.length === to && !this.better(q, top[to - 1]))
+					continue;
+				var at = top.length < to ? top.length : to - 1;
+				while (at > 0 && this.better(q, top[at - 1])) {
+					top[at] = top[at - 1];
+					at--;
+				}
+				top[at] = q;
+			}
+		} else {
+			if (!this.sorted) {
+				this.sorted = new Array(this.length);
+				for (var i = 0; i < this.length; i++)
+					this.sorted[i] = i;
+				this.sorted.sort(function (a, b) { return self.better(a, b) ? -1 : self.better(b, a) ? 1 : 0; });
+			}
+			top = this.sorted.slice(from, to);
+		}
+		return top.map(function (q) { return self.docs[q]; });
+	};
 
 	/* ---- showing ---- */
 	function foldText(s) {
@@ -270,69 +332,87 @@
 		return box.getAttribute("data-" + key) || "";
 	}
 
-	function row(d, terms, toks) {
-		var group = texts[Math.floor(d / meta.group)], r = group && group[d % meta.group];
+	/* Page d's link, title, kind and plan, from the names file: a line a
+	 * page, its kind, plan, pre and suf as numbers, then middle, a tab and
+	 * the title; the link is the first pre and last suf characters of the
+	 * line before's around middle, anew every meta.names_run lines. */
+	function nameOf(d) {
+		var got = names.got;
+		if (!got[d]) {
+			var prev = "";
+			for (var i = d - d % meta.names_run; i <= d; i++) {
+				var r = names.rows[i], at = [0];
+				var kind = number(r, at), plan = number(r, at), pre = number(r, at), suf = number(r, at);
+				var tab = r.indexOf("\t", at[0]);
+				var url = prev.slice(0, pre) + r.slice(at[0], tab) + prev.slice(prev.length - suf);
+				got[i] = { url: url, title: r.slice(tab + 1), kind: names.kinds[kind], plan: names.plans[plan] };
+				prev = url;
+			}
+		}
+		return got[d];
+	}
+
+	function row(d, terms) {
+		var r = nameOf(d);
 		var li = document.createElement("li");
-		if (!r)
-			return li;
 		var kind = document.createElement("span");
-		kind.className = "search-kind kind-" + r[2];
-		kind.textContent = label("kind-" + r[2]) || r[2];
+		kind.className = "search-kind kind-" + r.kind;
+		kind.textContent = label("kind-" + r.kind) || r.kind;
 		li.appendChild(kind);
 		var h = document.createElement("h2");
 		var a = document.createElement("a");
-		a.href = root + r[0];
-		marked(a, r[1], terms);
+		a.href = root + r.url;
+		marked(a, r.title, terms);
 		h.appendChild(a);
 		li.appendChild(h);
-		if (r[3]) {
+		if (r.plan) {
 			var pl = document.createElement("p");
 			pl.className = "search-plan";
-			pl.textContent = r[3];
+			pl.textContent = r.plan;
 			li.appendChild(pl);
 		}
-		if (r[4])
-			li.appendChild(snippet(r[4], terms, toks));
 		return li;
 	}
 
-	/* Shows hits[from, from + SHOWN) in rank order, each as soon as its
-	 * text file and those of the results before it are in: the first
-	 * results show before the last file arrives (data-first-ms). */
+	/* Shows hits[from, from + SHOWN) in rank order at once (their names are
+	 * in: data-first-ms), then each one's snippet when its text file
+	 * arrives; data-ms when the last is in. */
 	function show(hits, from, terms, toks, t0, more) {
-		var ids = hits.slice(from, from + SHOWN), next = 0, settled = {};
+		var ids = hits.slice(from, from + SHOWN), items = [];
+		ids.forEach(function (d) {
+			items.push(list.appendChild(row(d, terms)));
+		});
+		if (!box.hasAttribute("data-first-ms"))
+			box.setAttribute("data-first-ms", (performance.now() - t0).toFixed(1));
+		if (more)
+			more.remove();
 		function fileOf(d) {
 			return "t/" + Math.floor(d / meta.group) + ".js";
-		}
-		function flush() {
-			while (next < ids.length && settled[fileOf(ids[next])]) {
-				list.appendChild(row(ids[next], terms, toks));
-				if (next++ === 0 && !box.hasAttribute("data-first-ms"))
-					box.setAttribute("data-first-ms", (performance.now() - t0).toFixed(1));
-			}
-			if (next < ids.length)
-				return;
-			if (more)
-				more.remove();
-			if (from + SHOWN < hits.length) {
-				var b = document.createElement("button");
-				b.type = "button";
-				b.className = "search-more";
-				b.textContent = label("more");
-				b.onclick = function () { show(hits, from + SHOWN, terms, toks, performance.now(), b); };
-				list.parentNode.appendChild(b);
-			}
-			done(t0);
 		}
 		var files = [];
 		ids.forEach(function (d) {
 			if (files.indexOf(fileOf(d)) < 0)
 				files.push(fileOf(d));
 		});
+		var left = files.length;
 		files.forEach(function (f) {
 			load(f, function () {
-				settled[f] = true;
-				flush();
+				ids.forEach(function (d, i) {
+					var group = texts[Math.floor(d / meta.group)], text = group && group[d % meta.group];
+					if (fileOf(d) === f && text)
+						items[i].appendChild(snippet(text, terms, toks));
+				});
+				if (--left)
+					return;
+				if (from + SHOWN < hits.length) {
+					var b = document.createElement("button");
+					b.type = "button";
+					b.className = "search-more";
+					b.textContent = label("more");
+					b.onclick = function () { show(hits, from + SHOWN, terms, toks, performance.now(), b); };
+					list.parentNode.appendChild(b);
+				}
+				done(t0);
 			});
 		});
 	}
@@ -355,14 +435,14 @@
 			return done(t0);
 		}
 		status(label("loading"));
-		var files = [];
+		var files = [NAMES];
 		tk.toks.forEach(function (t) {
 			var f = "s/" + (hash(t) & (meta.shards - 1)) + ".js";
 			if (files.indexOf(f) < 0)
 				files.push(f);
 		});
 		loadAll(files, function (ok) {
-			if (!ok) {
+			if (!ok || !names) {
 				status(label("error"));
 				return done(t0);
 			}
@@ -385,6 +465,9 @@
 	var site = document.getElementById("pp-site-q");
 	if (site)
 		site.value = q;
+	/* The names with meta: they are a few per cent of the index, and every
+	 * query needs them. */
+	load(NAMES, function () {});
 	load("meta.js", function (ok) {
 		if (!ok || !meta) {
 			status(label("error"));

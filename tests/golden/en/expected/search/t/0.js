@@ -1,3 +1,3 @@
 PP_SEARCH.text(0,[
-["","Example Progress","page","","Progress of the example plan."],
-["report/","First report","page","","The first report. See the home page."]]);
+"Progress of the example plan.",
+"The first report. See the home page."]);
