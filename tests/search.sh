@@ -33,6 +33,7 @@ chmod -R a+rX "$out"
 check "search/index.html" test -f "$out/search/index.html"
 check "js/search.js" test -f "$out/js/search.js"
 check "search/meta.js" test -f "$out/search/meta.js"
+check "search/n.js" test -f "$out/search/n.js"
 check "shards" test -f "$out/search/s/0.js"
 check "texts" test -f "$out/search/t/0.js"
 check "no fetch in search.js (file:// forbids it)" sh -c "! grep -q 'fetch(\|XMLHttpRequest' '$out/js/search.js'"
@@ -83,6 +84,11 @@ query() {
 run_all() {
 	query "$1" "$2" 党群服务中心 "../units/街道党群服务中心/index.html"
 	query "$1" "$2" 覆盖率 "../plans/xinhe-2018/tasks/05/index.html"
+	# Titles show from search/n.js; the snippet comes with the text file.
+	case "$(first "$2-$(printf '%s' 覆盖率 | cksum | cut -d' ' -f1)")" in
+	*'<p class="search-plan">'*'<p class="search-snippet">'*'<mark>覆盖率</mark>'*) ok ;;
+	*) not_ok "$2: 覆盖率: the first result has its plan and a snippet with the match" ;;
+	esac
 	query "$1" "$2" 街道网格化服务管理中心 "../units/街道网格化服务管理中心/index.html"
 	# A title word over body matches; full-width letters fold; one character.
 	query "$1" "$2" 网格 "../bulletins/2019-09-30/index.html"

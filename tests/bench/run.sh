@@ -29,9 +29,10 @@
 # The search section (issue 14), after each full build: the index's size
 # (bytes and shards of public/search/) and, with chromium, three queries
 # (党群服务中心, 覆盖率, a unit's name) in headless Chromium from file://: the
-# time search.js measures from the query to the first results shown, and to
+# time search.js measures from the query to the first results shown (titles
+# and kinds, from search/n.js), and to
 # all shown (the median of SEARCH_RUNS fresh browsers, default 5), and the
-# bytes the query loaded (meta, shards, shown results' texts) as a share of
+# bytes the query loaded (meta, names, shards, shown results' texts) as a share of
 # the whole index (targets: under 50 ms at 10k pages, under 5 %).
 #
 # Needs /usr/bin/time (GNU time, Debian package `time`) for wall time and peak
