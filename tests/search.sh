@@ -105,6 +105,20 @@ run_all() {
 
 run_all "file://$out" file
 
+# "More" shows the next 5 in rank order, after the first 5 (chosen without
+# sorting every match): a copy of the search page that presses it.
+sed 's|</body>|<script>(function w() { var b = document.querySelector(".search-more"); if (b) { b.click(); b.id = "clicked"; } else setTimeout(w, 20); })();</script></body>|' \
+	"$out/search/index.html" >"$out/search/more-test.html"
+dom "file://$out/search/more-test.html?q=$(enc 党群)" more
+rm -f "$out/search/more-test.html"
+n_more=$(tr -d '\n' <"$PP_TMP/more.html" | sed 's/<li>/\n<li>/g' | grep -c '^<li><span class="search-kind')
+check "more: ten results after pressing it once (got $n_more)" test "$n_more" -eq 10
+dom "file://$out/search/index.html?q=$(enc 党群)" five
+hrefs() { tr -d '\n' <"$PP_TMP/$1.html" | sed 's/<li>/\n<li>/g' | grep '^<li><span class="search-kind' |
+	sed 's/.*<h2><a href="\([^"]*\)".*/\1/'; }
+check "more: the first five stay first" test "$(hrefs more | head -5)" = "$(hrefs five)"
+check "more: no result twice" test "$(hrefs more | sort -u | wc -l)" -eq 10
+
 
 # nginx on a free loopback port, serving the site under /a/sub/path/.
 if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
