@@ -24,10 +24,10 @@
  * arrive (one round of script files fewer before the first results). */
 #define SEARCH_NAMES "n.js"
 
-/* A shard holds about this many bytes: the index of a 1,000-page site is a
- * few shards, a 10,000-page site's some hundreds, so a query of a few
- * tokens loads well under 5 % of it. */
-#define SEARCH_SHARD_BYTES (16 * 1024)
+/* A shard holds about this many bytes: the index of a 1,000-page site has
+ * about a hundred shards, a 10,000-page site's a thousand, so a query of a
+ * few tokens loads well under 1 % of it in shards. */
+#define SEARCH_SHARD_BYTES (8 * 1024)
 /* At most this many shards (a power of two): more files than that cost the
  * output folder more than they save a query. */
 #define SEARCH_SHARDS_MAX 4096
@@ -40,10 +40,10 @@
 #define SEARCH_TEXT_MAX 6000
 /* Pages per text file: a query loads the text of the results it shows
  * (5 at a time: SHOWN in search.js) for their snippets, after their titles
- * are shown from the names file; results in neighbouring pages share a
- * file (at 10k pages, 5 results load 1 to 5 files, about 1 % of the
- * index). */
-#define SEARCH_GROUP 16
+ * are shown from the names file, so the files are small (as Pagefind's
+ * fragment a page): with the names file and the shards, a query loads
+ * under 5 % of the index at 1,000 pages as at 10,000. */
+#define SEARCH_GROUP 2
 /* The names file's links are written as a change from the page before,
  * anew every this many pages: search.js decodes a name from the start of
  * its run. */

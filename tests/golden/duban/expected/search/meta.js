@@ -1,1 +1,1 @@
-PP_SEARCH.meta({"version":2,"pages":16,"shards":1,"group":16,"names_run":32,"word_max":32});
+PP_SEARCH.meta({"version":2,"pages":16,"shards":1,"group":2,"names_run":32,"word_max":32});

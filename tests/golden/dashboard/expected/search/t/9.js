@@ -1,0 +1,2 @@
+PP_SEARCH.text(9,[
+""]);
