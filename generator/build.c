@@ -1373,31 +1373,129 @@ static void notice_one(void *ctx, size_t k, int worker)
 	render_made_page(b, worker, b->notice_pages[k], np->tpl, np->key, np->data, &b->extra[EXTRA_DATA(b) + NDATA + k]);
 }
 
-/* The search index's files, as search_index_write makes them. */
+/* The search index's files, as search_index_write makes them. With the
+ * render cache, each is keyed by the digest of the site's search documents
+ * (search_site_digest: the same digest, the same files). */
 struct search_out {
 	struct build *b;
 	struct out_file *f;
 	size_t n, cap;
+	const struct value *from;     /* the documents' digest, or NULL without the cache */
+	/* Files probed before the index was made (search_reuse), in the
+	 * order search_index_write emits them: */
+	struct rcache_page *pre;
+	enum rcache_why *pre_why;
+	size_t npre;
 };
 
-static int search_emit(void *ud, const char *rel, const char *data, size_t len)
+static struct out_file *search_file(struct search_out *so, const char *rel)
 {
-	struct search_out *so = ud;
 	if (so->n == so->cap) {
 		so->cap = so->cap ? 2 * so->cap : 64;
 		so->f = xrealloc(so->f, so->cap * sizeof *so->f);
 	}
 	struct out_file *f = &so->f[so->n++];
 	*f = (struct out_file){ .rel = arena_strdup(so->b->a, rel) };
-	return output_spill_put(so->b->spill[0], f, data, len, so->b->d);
+	return f;
 }
 
-/* The search index, made anew from every page each build (so it is always
- * a clean build's), when the theme has a search page. */
+static int search_emit(void *ud, const char *rel, const char *data, size_t len)
+{
+	struct search_out *so = ud;
+	struct build *b = so->b;
+	size_t i = so->n;
+	struct out_file *f = search_file(so, rel);
+	struct rcache_page pg, *p = NULL;
+	if (i < so->npre && strcmp(so->pre[i].rel, f->rel) == 0) {
+		/* Probed already: kept as it is, or made again. */
+		if (so->pre_why[i] == RCACHE_REUSED) {
+			f->same = f->reused = 1;
+			return 0;
+		}
+		p = &so->pre[i];
+	} else if (so->from) {
+		if (rcache_probe(b->cache, 0, &pg, f->rel, "search", so->from) == RCACHE_REUSED) {
+			f->same = f->reused = 1;
+			return 0;
+		}
+		p = &pg;
+	}
+	int rc = output_spill_put(b->spill[0], f, data, len, b->d);
+	if (rc == 0 && p)
+		rcache_put(p);
+	return rc;
+}
+
+/* With the documents' digest as recorded, the files the output folder's
+ * meta.js names, each probed into so->pre (in search_index_write's order).
+ * Returns 1 when every one is the output folder's as recorded: nothing to
+ * make. */
+static int search_reuse(struct search_out *so)
+{
+	struct build *b = so->b;
+	const char *rel = SEARCH_DIR "/meta.js";
+	/* Each file is probed once: meta.js first, alone when it is not the
+	 * output folder's as recorded. */
+	so->pre = xcalloc(1, sizeof *so->pre);
+	so->pre_why = xcalloc(1, sizeof *so->pre_why);
+	so->npre = 1;
+	so->pre_why[0] = rcache_probe(b->cache, 0, &so->pre[0], rel, "search", so->from);
+	if (so->pre_why[0] != RCACHE_REUSED)
+		return 0;
+	/* The output folder's meta.js is what this build would write: its
+	 * counts give the other files' names. */
+	struct buf m = BUF_INIT;
+	const char *path = arena_printf(b->a, "%s/%s", b->out_dir, rel);
+	unsigned long pages = 0, shards = 0;
+	const char *at;
+	if (buf_read_file_max(&m, path, 4096) < 0 || !(at = strstr(buf_cstr(&m), "\"pages\":")) ||
+	    sscanf(at, "\"pages\":%lu,\"shards\":%lu,", &pages, &shards) != 2 || !shards ||
+	    shards > SEARCH_SHARDS_MAX) {
+		buf_free(&m);
+		return 0;   /* meta.js was probed reused: made again, it is the same */
+	}
+	buf_free(&m);
+	size_t n = 2 + shards + (pages + SEARCH_GROUP - 1) / SEARCH_GROUP;
+	so->pre = xrealloc(so->pre, n * sizeof *so->pre);
+	so->pre_why = xrealloc(so->pre_why, n * sizeof *so->pre_why);
+	int all = 1;
+	for (size_t i = 1; i < n; i++) {
+		if (i == 1)
+			rel = SEARCH_DIR "/" SEARCH_NAMES;
+		else if (i < 2 + shards)
+			rel = arena_printf(b->a, SEARCH_DIR "/s/%zu.js", i - 2);
+		else
+			rel = arena_printf(b->a, SEARCH_DIR "/t/%zu.js", i - 2 - shards);
+		so->pre_why[i] = rcache_probe(b->cache, 0, &so->pre[i], rel, "search", so->from);
+		all = all && so->pre_why[i] == RCACHE_REUSED;
+	}
+	so->npre = n;
+	if (all)
+		for (size_t i = 0; i < n; i++) {
+			struct out_file *f = search_file(so, so->pre[i].rel);
+			f->same = f->reused = 1;
+		}
+	return all;
+}
+
+/* The search index, when the theme has a search page: kept when the
+ * site's search documents are those the output folder's index was made
+ * of (render cache), else made anew from every page (so it is always a
+ * clean build's). */
 static void search_files(struct build *b, struct search_out *so)
 {
 	if (!b->spill || !theme_template(&b->theme, "search"))
 		return;
+	if (b->cache) {
+		unsigned char dig[DIGEST_LEN];
+		char hex[2 * DIGEST_LEN + 1];
+		search_site_digest(&b->env, b->units, b->nunits, b->jobs, dig);
+		for (size_t i = 0; i < DIGEST_LEN; i++)
+			snprintf(hex + 2 * i, 3, "%02x", dig[i]);
+		so->from = value_cstring(b->a, hex, (struct pos){ 0 });
+		if (search_reuse(so))
+			return;
+	}
 	struct search_index *ix = search_index_new();
 	struct search_stats ss;
 	search_index_site(ix, &b->env, b->units, b->nunits, b->jobs);
@@ -1417,6 +1515,8 @@ static int stage_extra(struct build *b)
 		memcpy(&b->extra[EXTRA_DATA(b) + NDATA + b->notices.n], so.f, so.n * sizeof *so.f);
 	b->nsearch = so.n;
 	free(so.f);
+	free(so.pre);
+	free(so.pre_why);
 	struct json_doc docs[2];
 	struct sheet_doc sheets[2];
 	int data = value_len(b->model.plans) > 0;

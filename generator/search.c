@@ -766,14 +766,17 @@ struct site_part {
 	struct page *const *units;
 	size_t nunits, per;
 	struct search_index **part;
+	unsigned char (*dig)[DIGEST_LEN];   /* search_site_digest's: each run's digest */
 };
 
-static void add_page(struct search_index *ix, const struct ctx_env *e, size_t i, struct buf *fields,
-                     struct buf *heads, struct buf *body)
+/* Page i's document, its texts in fields, heads and body. Returns 0, or
+ * -1 for a page that failed (not indexed). */
+static int page_doc(const struct ctx_env *e, size_t i, struct buf *fields, struct buf *heads, struct buf *body,
+                    struct search_doc *d)
 {
 	const struct page *p = e->c->pages[i];
 	if (p->failed)
-		return;
+		return -1;
 	const struct value *t = e->extra ? e->extra[i] : NULL;
 	const char *kind = page_kind(p);
 	const char *plan = "";
@@ -807,36 +810,86 @@ static void add_page(struct search_index *ix, const struct ctx_env *e, size_t i,
 		search_plain(md->html, md->html_len, body);
 	if (body->len && body->data[body->len - 1] == ' ')
 		buf_truncate(body, body->len - 1);
-	struct search_doc d = {
+	*d = (struct search_doc){
 		.url = ctx_target(e, p), .title = p->title ? p->title : "", .kind = kind, .plan = plan,
 		.fields = fields->data ? fields->data : "", .fields_len = fields->len,
 		.headings = heads->data ? heads->data : "", .headings_len = heads->len,
 		.body = body->data ? body->data : "", .body_len = body->len,
 	};
-	search_index_add(ix, &d);
+	return 0;
 }
 
+/* Document k of the site (content pages, then units), or -1 for none. */
+static int site_doc(const struct site_part *sp, size_t k, struct buf *fields, struct buf *heads, struct buf *body,
+                    struct search_doc *d)
+{
+	const struct ctx_env *e = sp->e;
+	if (k < e->c->npages)
+		return page_doc(e, k, fields, heads, body, d);
+	const struct page *u = sp->units[k - e->c->npages];
+	*d = (struct search_doc){ .url = ctx_target(e, u), .title = u->title, .kind = "unit",
+	                          .plan = "", .fields = "", .headings = "", .body = "" };
+	return 0;
+}
+
+static void digest_str(struct digest *h, const char *s, size_t len)
+{
+	digest_u64(h, len);
+	digest_update(h, s, len);
+}
+
+/* Each worker indexes (or digests) a run of documents. */
 static void part_one(void *ctx, size_t i, int worker)
 {
 	struct site_part *sp = ctx;
 	const struct ctx_env *e = sp->e;
 	size_t total = e->c->npages + sp->nunits;
 	struct buf fields = BUF_INIT, heads = BUF_INIT, body = BUF_INIT;
-	struct search_index *ix = search_index_new();
+	struct search_index *ix = sp->part ? search_index_new() : NULL;
+	struct digest h;
+	digest_init(&h);
+	(void)worker;
 	for (size_t k = i * sp->per; k < total && k < (i + 1) * sp->per; k++) {
-		if (k < e->c->npages) {
-			add_page(ix, e, k, &fields, &heads, &body);
+		struct search_doc d;
+		if (site_doc(sp, k, &fields, &heads, &body, &d) < 0)
+			continue;
+		if (ix) {
+			search_index_add(ix, &d);
 			continue;
 		}
-		const struct page *u = sp->units[k - e->c->npages];
-		struct search_doc d = { .url = ctx_target(e, u), .title = u->title, .kind = "unit",
-		                        .plan = "", .fields = "", .headings = "", .body = "" };
-		search_index_add(ix, &d);
+		digest_str(&h, d.url, strlen(d.url));
+		digest_str(&h, d.title, strlen(d.title));
+		digest_str(&h, d.kind, strlen(d.kind));
+		digest_str(&h, d.plan, strlen(d.plan));
+		digest_str(&h, d.fields, d.fields_len);
+		digest_str(&h, d.headings, d.headings_len);
+		digest_str(&h, d.body, d.body_len);
 	}
-	sp->part[i] = ix;
+	if (ix)
+		sp->part[i] = ix;
+	else
+		digest_final(&h, sp->dig[i]);
 	buf_free(&fields);
 	buf_free(&heads);
 	buf_free(&body);
+}
+
+void search_site_digest(const struct ctx_env *e, struct page *const *units, size_t nunits, int jobs,
+                        unsigned char out[DIGEST_LEN])
+{
+	/* Runs of a fixed length, digested in order: the same digest whatever
+	 * the number of threads. */
+	size_t total = e->c->npages + nunits, per = 256;
+	size_t nparts = total / per + 1;
+	struct site_part sp = { .e = e, .units = units, .nunits = nunits, .per = per };
+	sp.dig = xcalloc(nparts, sizeof *sp.dig);
+	pool_run(nparts, jobs, part_one, &sp);
+	struct digest h;
+	digest_init(&h);
+	digest_u64(&h, total);
+	digest_update(&h, sp.dig, nparts * sizeof *sp.dig);
+	digest_final(&h, out);
+	free(sp.dig);
 }
 
 void search_index_site(struct search_index *ix, const struct ctx_env *e, struct page *const *units,

@@ -12,6 +12,7 @@
 #include "arena.h"
 #include "buf.h"
 #include "context.h"
+#include "digest.h"
 
 /* The folder of the index and of the search page, under the output folder:
  * search/index.html (the theme's search template), search/meta.js, the
@@ -140,6 +141,14 @@ struct search_stats {
 int search_index_write(const struct search_index *ix, search_emit_fn emit, void *ud, struct search_stats *st);
 /* Accepts NULL. */
 void search_index_free(struct search_index *ix);
+
+/* The digest of what search_index_site would add to an empty index: every
+ * page's link, title, kind, plan, fields, headings and text, in order (the
+ * same digest, the same files: search_index_write depends on nothing
+ * else). Cheaper than indexing: nothing is tokenized. On up to jobs
+ * threads; the same for any jobs. */
+void search_site_digest(const struct ctx_env *e, struct page *const *units, size_t nunits, int jobs,
+                        unsigned char out[DIGEST_LEN]);
 
 /* Adds the site's pages to ix: every content page that renders (in the
  * site's order, by output path) with its title, its task, plan or

@@ -162,6 +162,12 @@ one_engine() {
 	after "an output file removed" reuse
 	printf 'x' >>"$site/public/404.html"
 	after "an output file edited" reuse
+	# The search index is kept whole while its documents stay; a file of it
+	# removed or edited is made again (the index is then made, and the
+	# rest kept).
+	rm "$site/public/search/t/0.js"
+	printf 'x' >>"$site/public/search/s/0.js"
+	after "search index files removed and edited" reuse
 	# A build killed while writing leaves its marker and a temp file.
 	mkdir -p "$site/public/plans"
 	: >"$site/public/.index.html.tmp-99999999-1"
