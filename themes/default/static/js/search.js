@@ -465,9 +465,10 @@
 	var site = document.getElementById("pp-site-q");
 	if (site)
 		site.value = q;
-	/* The names with meta: they are a few per cent of the index, and every
-	 * query needs them. */
-	load(NAMES, function () {});
+	/* The names with meta, when there is a query: they are a few per cent
+	 * of the index, and every query's results need them. */
+	if (q.trim())
+		load(NAMES, function () {});
 	load("meta.js", function (ok) {
 		if (!ok || !meta) {
 			status(label("error"));
