@@ -310,8 +310,48 @@ const char *value_kind_name(enum value_kind kind)
 	return (size_t)kind < sizeof names / sizeof names[0] ? names[kind] : "?";
 }
 
+/* The common case without printf: f with at most 6 decimals, as %g with
+ * its fewest round-tripping digits writes it (fixed notation). Returns 0
+ * when f is not such a number (the general way then decides). Between
+ * 1e-4 and 1e9 the doubles that round to f span less than 1e-6, so at
+ * most one number of k <= 6 decimals reads back as f, and the first k that
+ * gives one gives the fewest digits. */
+static int format_short_decimal(double f, struct buf *out)
+{
+	double a = fabs(f), p10 = 1;
+	if (!(a >= 1e-4 && a < 1e9))
+		return 0;
+	for (int k = 0; k <= 6; k++, p10 *= 10) {
+		double m = nearbyint(a * p10);
+		if (m / p10 != a)
+			continue;
+		unsigned long long im = (unsigned long long)m, t = im;
+		int digits = 0, sig;
+		for (; t; t /= 10)
+			digits++;
+		sig = digits;
+		for (t = im; k == 0 && sig > 1 && t % 10 == 0; t /= 10)
+			sig--;   /* %g counts an integer's trailing zeros out */
+		int x = digits - 1 - k;   /* the leading digit's power of ten */
+		if (x < -4 || x >= sig)
+			return 0;   /* %g writes it with an exponent */
+		unsigned long long pk = (unsigned long long)p10;
+		if (f < 0)
+			buf_putc(out, '-');
+		buf_put_uint_padded(out, im / pk, 1);
+		if (k) {
+			buf_putc(out, '.');
+			buf_put_uint_padded(out, im % pk, k);
+		}
+		return 1;
+	}
+	return 0;
+}
+
 void value_format_double(double f, struct buf *out)
 {
+	if (!isnan(f) && !isinf(f) && format_short_decimal(f, out))
+		return;
 	if (isnan(f)) {
 		buf_puts(out, "nan");
 		return;

@@ -1,6 +1,7 @@
 /* check_value.c: the value tree, JSON, buffers, arena, diagnostics and UTF-8 helpers. */
 #include "check.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "arena.h"
@@ -84,6 +85,39 @@ static void test_datetime(void)
 		value_format_double(fs[i].f, &b);
 		CHECK_STR(buf_cstr(&b), fs[i].want);
 	}
+	/* Short decimals (written without printf) as the general way writes
+	 * them: the fewest %g digits, tried 1, 2, ... 17 in turn. */
+	static const double edges[] = { 1e-4, -1e-4, 0.00012, 0.000123, 0.36, -0.36, 9.4, 46.5, 99999.5, 123456789.0,
+	                                999999999.0, 1200000.0, 1e8, 120.0, 0.1, 0.7, 1234.5678, 33.333333,
+	                                0.333333, 1e9 - 0.5, 2.675, 1.005, 1e-5, 5e-5 };
+	unsigned long long seed = 88172645463325252ull;
+	char want[40];
+	int same = 1;
+	for (size_t i = 0; i < 200000 && same; i++) {
+		double f;
+		if (i < sizeof edges / sizeof *edges) {
+			f = edges[i];
+		} else {
+			seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
+			long long n = (long long)(seed % 2000000001ull) - 1000000000;
+			static const double scale[] = { 1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e9, 1e12 };
+			f = (double)n / scale[(seed >> 40) % 10];
+			if ((seed >> 50) % 7 == 0)
+				f = (double)(seed >> 11) / 9007199254740992.0 * 1000;   /* any double */
+		}
+		for (int prec = 1; prec <= 17; prec++) {
+			snprintf(want, sizeof want, "%.*g", prec, f);
+			if (strtod(want, NULL) == f)
+				break;
+		}
+		buf_reset(&b);
+		value_format_double(f, &b);
+		if (strcmp(buf_cstr(&b), want) != 0) {
+			fprintf(stderr, "value_format_double(%.17g): %s, want %s\n", f, buf_cstr(&b), want);
+			same = 0;
+		}
+	}
+	CHECK(same);
 	buf_reset(&b);
 	struct datetime day = { .kind = DT_DATE, .year = 2018, .month = 12, .day = 1 };
 	datetime_format(&day, &b);
