@@ -1455,7 +1455,8 @@ static int search_reuse(struct search_out *so)
 		return 0;   /* meta.js was probed reused: made again, it is the same */
 	}
 	buf_free(&m);
-	size_t n = 2 + shards + (pages + SEARCH_GROUP - 1) / SEARCH_GROUP;
+	size_t group = search_group(pages);
+	size_t n = 2 + shards + (pages + group - 1) / group;
 	so->pre = xrealloc(so->pre, n * sizeof *so->pre);
 	so->pre_why = xrealloc(so->pre_why, n * sizeof *so->pre_why);
 	int all = 1;

@@ -518,6 +518,12 @@ static int cmp_sorted(const void *x, const void *y)
  * quoting in a JavaScript string. */
 static const char digits[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
 
+unsigned search_group(size_t pages)
+{
+	size_t g = pages / SEARCH_GROUP_PAGES;
+	return (unsigned)(g < SEARCH_GROUP_MIN ? SEARCH_GROUP_MIN : g > SEARCH_GROUP_MAX ? SEARCH_GROUP_MAX : g);
+}
+
 void search_put_number(struct buf *out, uint32_t v)
 {
 	for (; v >= 32; v >>= 5)
@@ -653,7 +659,7 @@ int search_index_write(const struct search_index *ix, search_emit_fn emit, void 
 		order[i] = (struct sorted){ ix->e[i].hash & (ns - 1), ix->toks.data + ix->e[i].off, ix->e[i].len, &ix->e[i] };
 	qsort(order, ix->n, sizeof *order, cmp_sorted);
 	buf_printf(&b, "PP_SEARCH.meta({\"version\":2,\"pages\":%zu,\"shards\":%u,\"group\":%d,\"names_run\":%d,\"word_max\":%d});\n",
-	           ix->ndocs, ns, SEARCH_GROUP, SEARCH_NAMES_RUN, SEARCH_WORD_MAX);
+	           ix->ndocs, ns, search_group(ix->ndocs), SEARCH_NAMES_RUN, SEARCH_WORD_MAX);
 	if (emit_buf(emit, ud, SEARCH_DIR "/meta.js", &b, st) < 0)
 		goto out;
 	put_names(ix, &b);
@@ -674,10 +680,11 @@ int search_index_write(const struct search_index *ix, search_emit_fn emit, void 
 		if (emit_buf(emit, ud, rel, &b, st) < 0)
 			goto out;
 	}
-	for (size_t g = 0; g * SEARCH_GROUP < ix->ndocs; g++) {
+	size_t group = search_group(ix->ndocs);
+	for (size_t g = 0; g * group < ix->ndocs; g++) {
 		buf_printf(&b, "PP_SEARCH.text(%zu,[", g);
-		for (size_t d = g * SEARCH_GROUP; d < ix->ndocs && d < (g + 1) * SEARCH_GROUP; d++) {
-			buf_puts(&b, d > g * SEARCH_GROUP ? ",\n" : "\n");
+		for (size_t d = g * group; d < ix->ndocs && d < (g + 1) * group; d++) {
+			buf_puts(&b, d > g * group ? ",\n" : "\n");
 			json_write_string(ix->docs[d].text, strlen(ix->docs[d].text), &b);
 		}
 		buf_puts(&b, "]);\n");

@@ -39,12 +39,17 @@
  * boundary): a result shows the text around its first match; matches past
  * this still find the page but are shown from its start. */
 #define SEARCH_TEXT_MAX 6000
-/* Pages per text file: a query loads the text of the results it shows
- * (5 at a time: SHOWN in search.js) for their snippets, after their titles
- * are shown from the names file, so the files are small (as Pagefind's
- * fragment a page): with the names file and the shards, a query loads
- * under 5 % of the index at 1,000 pages as at 10,000. */
-#define SEARCH_GROUP 2
+/* Pages per text file (search_group): a query loads the text of the
+ * results it shows (5 at a time: SHOWN in search.js) for their snippets,
+ * after their titles are shown from the names file. A file of one page in
+ * SEARCH_GROUP_PAGES of the site keeps the 5 results' texts near 0.5 % of
+ * the index at any size (with the names file and the shards, a query
+ * loads under 5 % of it), between SEARCH_GROUP_MIN pages (a small site's
+ * files are not many) and SEARCH_GROUP_MAX (a large site's files stay a
+ * few thousand: each costs the build and the publication a file). */
+#define SEARCH_GROUP_PAGES 1000
+#define SEARCH_GROUP_MIN 2
+#define SEARCH_GROUP_MAX 32
 /* The names file's links are written as a change from the page before,
  * anew every this many pages: search.js decodes a name from the start of
  * its run. */
@@ -91,6 +96,9 @@ struct search_doc {
  * valid during the call. */
 typedef void (*search_token_fn)(void *ud, const char *tok, size_t len);
 void search_tokens(const char *s, size_t len, int query, search_token_fn fn, void *ud);
+
+/* The pages per text file of an index of pages pages (see SEARCH_GROUP_PAGES). */
+unsigned search_group(size_t pages);
 
 /* Appends v to out as the index's files write numbers: five bits a
  * character, low bits first, from 0-9A-Za-z-_; a character from the

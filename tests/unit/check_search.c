@@ -167,7 +167,7 @@ int main(void)
 	struct search_stats st;
 	CHECK_INT(search_index_write(ix, keep, &f1, &st), 0);
 	CHECK_INT(st.shards, 1);
-	CHECK_INT(f1.n, 1 + 1 + 1 + (7 + SEARCH_GROUP - 1) / SEARCH_GROUP);
+	CHECK_INT(f1.n, 1 + 1 + 1 + (7 + SEARCH_GROUP_MIN - 1) / SEARCH_GROUP_MIN);
 	CHECK(strncmp(buf_cstr(&f1.names), "search/meta.js\nsearch/n.js\nsearch/s/0.js\nsearch/t/0.js\n", 55) == 0);
 	CHECK_INT(st.bytes, f1.all.len);
 	CHECK(strstr(buf_cstr(&f1.all), "\"党群\":\"") != NULL);
@@ -226,8 +226,12 @@ int main(void)
 	CHECK(strstr(buf_cstr(&fn.all), "PP_SEARCH.names([\"page\",\"task\",\"unit\"],[\n\"\",\n\"计划\"],\n"
 	                                "\"0000index.html\\t首页\\n110Aplans/p/tasks/1/\\t任务 一\\n11EB2\\t任务二\\n"
 	                                "200Bunits/街道\\t街道\");\n") != NULL);
-	/* Texts: one string a page, SEARCH_GROUP pages a file. */
-	CHECK(SEARCH_GROUP != 2 || strstr(buf_cstr(&fn.all), "PP_SEARCH.text(1,[\n\"\",\n\"\"]);\n") != NULL);
+	/* Texts: one string a page, search_group pages a file. */
+	CHECK(SEARCH_GROUP_MIN != 2 || strstr(buf_cstr(&fn.all), "PP_SEARCH.text(1,[\n\"\",\n\"\"]);\n") != NULL);
+	CHECK_INT(search_group(0), SEARCH_GROUP_MIN);
+	CHECK_INT(search_group(1013), SEARCH_GROUP_MIN);
+	CHECK_INT(search_group(10103), 10);
+	CHECK_INT(search_group(141763), SEARCH_GROUP_MAX);
 	buf_free(&fn.names);
 	buf_free(&fn.all);
 	search_index_free(ix);
