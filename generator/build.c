@@ -1699,53 +1699,126 @@ static int prepare(struct build *b, double *t, int64_t t_start)
 
 /* ---- the whole build ----------------------------------------------------------- */
 
-int build_site(const struct build_opts *o, struct build_stats *st, struct diags *d)
+/* A build taken a stage at a time: its state between the calls. */
+struct build_run {
+	struct build b;
+	double t;          /* when the stage running now began */
+	int next;          /* the next stage's number; BUILD_STAGES when over */
+};
+
+struct build_run *build_open(const struct build_opts *o, struct build_stats *st, struct diags *d)
 {
-	struct build b = { .o = o, .d = d, .st = st, .rc = 1 };
+	struct build_run *run = xcalloc(1, sizeof *run);
+	struct build *b = &run->b;
+	*b = (struct build){ .o = o, .d = d, .st = st, .rc = 1 };
 	memset(st, 0, sizeof *st);
-	double t = now_ms();
+	run->t = now_ms();
 	/* Before the first file is read: the stamp's guard against racy times. */
 	int64_t t_start = stamp_now_ns();
-	b.a = arena_new();
-	b.jobs = o->jobs > 0 ? o->jobs : pool_cpus();
-	program_digest(b.program);
-	b.ta = xcalloc((size_t)b.jobs, sizeof *b.ta);
-	b.sa = xcalloc((size_t)b.jobs, sizeof *b.sa);
-	b.frags = xcalloc((size_t)b.jobs, sizeof *b.frags);
-	for (int i = 0; i < b.jobs; i++) {
-		b.ta[i] = arena_new();
-		b.sa[i] = arena_new();
+	b->a = arena_new();
+	b->jobs = o->jobs > 0 ? o->jobs : pool_cpus();
+	program_digest(b->program);
+	b->ta = xcalloc((size_t)b->jobs, sizeof *b->ta);
+	b->sa = xcalloc((size_t)b->jobs, sizeof *b->sa);
+	b->frags = xcalloc((size_t)b->jobs, sizeof *b->frags);
+	for (int i = 0; i < b->jobs; i++) {
+		b->ta[i] = arena_new();
+		b->sa[i] = arena_new();
 	}
-	if (prepare(&b, &t, t_start) == STAGE_NEXT) {
-		for (int k = 0; k < BUILD_STAGES; k++) {
-			int r = pipeline[k].run(&b);
-			if (r != STAGE_SKIPPED)
-				stage(st, k, pipeline[k].name, &t);
-			if (r == STAGE_STOP)
-				break;
+	run->next = prepare(b, &run->t, t_start) == STAGE_NEXT ? 0 : BUILD_STAGES;
+	return run;
+}
+
+const char *build_next(struct build_run *run)
+{
+	if (run->next >= BUILD_STAGES)
+		return NULL;
+	int k = run->next++;
+	int r = pipeline[k].run(&run->b);
+	if (r != STAGE_SKIPPED)
+		stage(run->b.st, k, pipeline[k].name, &run->t);
+	if (r == STAGE_STOP)
+		run->next = BUILD_STAGES;
+	return pipeline[k].name;
+}
+
+size_t build_npages(const struct build_run *run)
+{
+	return run->b.c.npages;
+}
+
+const char *build_page_path(const struct build_run *run, size_t i)
+{
+	return i < run->b.c.npages ? run->b.c.pages[i]->path : NULL;
+}
+
+const char *build_page_html(const struct build_run *run, size_t i, size_t *len)
+{
+	const struct markdown_result *md = run->b.md && i < run->b.c.npages ? &run->b.md[i] : NULL;
+	*len = md && md->html ? md->html_len : 0;
+	return md ? md->html : NULL;
+}
+
+const struct value *build_site_data(const struct build_run *run)
+{
+	return run->b.env.site;
+}
+
+size_t build_made(const struct build_run *run, const char **rels, size_t max)
+{
+	const struct build *b = &run->b;
+	size_t n = 0;
+	for (size_t i = 0; b->r && i < b->c.npages; i++)
+		for (size_t k = 0; k < b->r[i].nout; k++) {
+			if (!b->r[i].out[k].rel)
+				continue;
+			if (n < max)
+				rels[n] = b->r[i].out[k].rel;
+			n++;
 		}
+	for (size_t i = 0; b->extra && i < b->nextra; i++) {
+		if (!b->extra[i].rel)
+			continue;
+		if (n < max)
+			rels[n] = b->extra[i].rel;
+		n++;
 	}
-	diags_fill_lines(d, page_text, &b);
-	int rc = b.rc;
-	if (rc == 0 && d->nerrors)
+	return n;
+}
+
+int build_close(struct build_run *run)
+{
+	struct build *b = &run->b;
+	diags_fill_lines(b->d, page_text, b);
+	int rc = b->rc;
+	if (rc == 0 && b->d->nerrors)
 		rc = 1;
-	buf_free(&b.inputs);
-	theme_free(&b.theme);
-	script_free(b.script);   /* after the last template that could call a lambda */
-	rcache_free(b.cache);
-	mcache_free(b.mcache);   /* after the last use of the pages' HTML */
-	free(b.r);
-	free(b.md);
-	for (int i = 0; i < b.jobs; i++) {
-		arena_free(b.ta[i]);
-		arena_free(b.sa[i]);
-		if (b.spill)
-			output_spill_free(b.spill[i]);
+	buf_free(&b->inputs);
+	theme_free(&b->theme);
+	script_free(b->script);   /* after the last template that could call a lambda */
+	rcache_free(b->cache);
+	mcache_free(b->mcache);   /* after the last use of the pages' HTML */
+	free(b->r);
+	free(b->md);
+	for (int i = 0; i < b->jobs; i++) {
+		arena_free(b->ta[i]);
+		arena_free(b->sa[i]);
+		if (b->spill)
+			output_spill_free(b->spill[i]);
 	}
-	free(b.spill);
-	free(b.ta);
-	free(b.sa);
-	free(b.frags);
-	arena_free(b.a);
+	free(b->spill);
+	free(b->ta);
+	free(b->sa);
+	free(b->frags);
+	arena_free(b->a);
+	free(run);
 	return rc;
+}
+
+int build_site(const struct build_opts *o, struct build_stats *st, struct diags *d)
+{
+	struct build_run *run = build_open(o, st, d);
+	while (build_next(run))
+		;
+	return build_close(run);
 }

@@ -75,6 +75,33 @@ struct build_stats {
 	char site_changed[160];
 };
 
+/* A build a stage at a time, for tests and tools: build_open reads
+ * site.toml and decides whether anything changed since the last build (the
+ * stamp); each build_next runs the next stage of the pipeline (load,
+ * markdown, model, on_page, on_site, templates, extra pages, write) and
+ * returns its name, or NULL when the build is over (every stage ran, or
+ * one stopped it: errors, or nothing to do); build_close ends it and
+ * returns what build_site would (1 for a build closed before its write
+ * stage: the site was not built). build_site is exactly build_open,
+ * build_next until NULL, build_close. Nothing is written to the output
+ * folder before the write stage: a build closed before it leaves the
+ * folder as it was. */
+struct build_run;
+struct build_run *build_open(const struct build_opts *o, struct build_stats *st, struct diags *d);
+const char *build_next(struct build_run *run);
+int build_close(struct build_run *run);
+/* What the stages made so far. After load: the content pages and each
+ * one's source path (content/...). After markdown: page i's HTML (len
+ * bytes; NULL before). After model: the site's data that templates see as
+ * site (NULL before), with the progress computed after on_site. After
+ * templates and extra pages: the output files made, their paths into
+ * rels[0, max) in build order; returns their count. */
+size_t build_npages(const struct build_run *run);
+const char *build_page_path(const struct build_run *run, size_t i);
+const char *build_page_html(const struct build_run *run, size_t i, size_t *len);
+const struct value *build_site_data(const struct build_run *run);
+size_t build_made(const struct build_run *run, const char **rels, size_t max);
+
 /* Builds the site. Every problem found is recorded in d (the build goes on
  * as far as it can so that one run reports all content errors); nothing is
  * written when there is any error. Returns 0, 1 on content/build errors, 2 on
