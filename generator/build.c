@@ -1504,6 +1504,38 @@ static void search_files(struct build *b, struct search_out *so)
 	search_index_free(ix);
 }
 
+/* The extra pages' jobs, on one pool run (no thread waits for another
+ * kind of job to finish): the four data documents first, the longest
+ * (the workbook, then data/tasks.json) at the head, then the table's
+ * pages, the unit pages and the notices. */
+struct extra_jobs {
+	struct build *b;
+	struct json_doc *docs;
+	struct sheet_doc *sheets;
+	size_t ndocs;   /* 4, or 0 without the data documents */
+};
+
+static void extra_job(void *ctx, size_t i, int worker)
+{
+	struct extra_jobs *j = ctx;
+	struct build *b = j->b;
+	static const int doc_order[4][2] = { { 1, 1 }, { 0, 0 }, { 0, 1 }, { 1, 0 } };   /* {sheet?, index} */
+	if (i < j->ndocs) {
+		if (doc_order[i][0])
+			sheet_one(j->sheets, (size_t)doc_order[i][1], worker);
+		else
+			json_one(j->docs, (size_t)doc_order[i][1], worker);
+		return;
+	}
+	i -= j->ndocs;
+	if (i < NEXTRAS)
+		extra_one(b, i, worker);
+	else if ((i -= NEXTRAS) < b->nunits)
+		unit_one(b, i, worker);
+	else
+		notice_one(b, i - b->nunits, worker);
+}
+
 /* Pages that are not content: the table above, the unit pages, data/ JSON
  * files, notices, the search index. */
 static int stage_extra(struct build *b)
@@ -1525,15 +1557,11 @@ static int stage_extra(struct build *b)
 		data_docs(b, docs, &b->extra[EXTRA_DATA(b)], &b->extra[EXTRA_DATA(b) + 1]);
 		pending_changes(b, &docs[0]);   /* before the changes page is made */
 	}
-	pool_run(NEXTRAS, b->jobs, extra_one, b);
-	pool_run(b->nunits, b->jobs, unit_one, b);
-	pool_run(b->notices.n, b->jobs, notice_one, b);
 	/* A check writes nothing: the documents are not made. */
-	if (data && b->spill) {
+	struct extra_jobs j = { .b = b, .docs = docs, .sheets = sheets, .ndocs = data && b->spill ? 4 : 0 };
+	if (j.ndocs)
 		sheet_docs(b, &docs[0], sheets, &b->extra[EXTRA_DATA(b) + 2]);
-		pool_run(2, b->jobs, sheet_one, sheets);
-		pool_run(2, b->jobs, json_one, docs);
-	}
+	pool_run(j.ndocs + NEXTRAS + b->nunits + b->notices.n, b->jobs, extra_job, &j);
 	if (data) {
 		buf_free(&docs[0].text);
 		buf_free(&docs[1].text);
