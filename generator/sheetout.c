@@ -347,7 +347,11 @@ int sheetout_xlsx(const struct value *tasks, enum lang l, int64_t created, struc
 	close(fd);
 	int rc = -1;
 	lxw_error e = LXW_ERROR_CREATING_XLSX_FILE;
-	lxw_workbook *wb = workbook_new(path);
+	/* Rows go to the file as they are written (the tasks are written in
+	 * order), with their strings inline: a site of 10,000 tasks is not
+	 * held as a tree of cells and a table of shared strings first. */
+	lxw_workbook_options opts = { .constant_memory = LXW_TRUE, .tmpdir = dir && *dir ? (char *)dir : NULL };
+	lxw_workbook *wb = workbook_new_opt(path, &opts);
 	if (!wb)
 		goto out;
 	lxw_doc_properties props = { .created = (time_t)(created > 0 ? created : 1) };
