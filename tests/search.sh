@@ -105,6 +105,24 @@ run_all() {
 
 run_all "file://$out" file
 
+# Typed into the home page's header box and sent (a GET form): the search
+# page shows the results. (A copy of the home page fills the box and
+# submits it, as a user does.)
+typed() {
+	sed "s|</body>|<script>var f = document.querySelector('form.site-search'); f.querySelector('input[name=q]').value = '$1'; f.submit();</script></body>|" \
+		"$out/index.html" >"$out/type-test.html"
+	dom "file://$out/type-test.html" typed
+	rm -f "$out/type-test.html"
+	f=$(first typed)
+	case "$f" in
+	*"href=\"$2\""*"<mark>"*) ok ;;
+	*) not_ok "typed in the header box: $1: first result is $2, marked"; printf '  got: %.300s\n' "$f" >&2 ;;
+	esac
+}
+typed 覆盖率 "../plans/xinhe-2018/tasks/05/index.html"
+typed 党群服务中心 "../units/街道党群服务中心/index.html"
+typed 街道网格化服务管理中心 "../units/街道网格化服务管理中心/index.html"
+
 # "More" shows the next 5 in rank order, after the first 5 (chosen without
 # sorting every match): a copy of the search page that presses it.
 sed 's|</body>|<script>(function w() { var b = document.querySelector(".search-more"); if (b) { b.click(); b.id = "clicked"; } else setTimeout(w, 20); })();</script></body>|' \
