@@ -16,6 +16,7 @@
 #include "buf.h"
 #include "docread.h"
 #include "import.h"
+#include "sheetxls.h"
 #include "utf8.h"
 #include "value.h"
 #include "xalloc.h"
@@ -455,6 +456,36 @@ static int cell_value(struct xlsx *x, struct sheet *s, const xmlNode *c, uint32_
 	return rc;
 }
 
+/* Fills the merged range r0,c0:r1,c1 of s with its top-left cell's value,
+ * looked for among the first `before` cells (those read, sorted). */
+static int fill_range(struct reader *r, struct sheet *s, size_t before, uint32_t r0, uint32_t c0, uint32_t r1,
+                      uint32_t c1)
+{
+	struct sheet_cell key = { .row = r0, .col = c0 };
+	const struct sheet_cell *tl = before ? bsearch(&key, s->v, before, sizeof *s->v, cell_cmp) : NULL;
+	int rc = 0;
+	if (!tl)
+		return 0;
+	if ((uint64_t)(r1 - r0 + 1) * (c1 - c0 + 1) > SHEET_MAX_CELLS) {
+		struct buf w = BUF_INIT;
+		diag_add(r->d, DIAG_ERROR, where(r, s, &w), (int)r0, (int)c0, NULL, 0,
+		         "a merged range of more than %u cells: refused", SHEET_MAX_CELLS);
+		buf_free(&w);
+		return -1;
+	}
+	size_t ti = (size_t)(tl - s->v);
+	for (uint32_t rr = r0; rr <= r1 && rc == 0; rr++)
+		for (uint32_t cc = c0; cc <= c1 && rc == 0; cc++) {
+			if (rr == r0 && cc == c0)
+				continue;
+			/* s->v may move as cells are added: copy the text first. */
+			char *t = xstrdup(s->v[ti].text);
+			rc = add_cell(r, s, rr, cc, s->v[ti].kind, t, strlen(t));
+			free(t);
+		}
+	return rc;
+}
+
 /* Fills each merged range with its top-left cell's value. */
 static int fill_merged(struct xlsx *x, struct sheet *s, const xmlNode *root)
 {
@@ -480,27 +511,7 @@ static int fill_merged(struct xlsx *x, struct sheet *s, const xmlNode *root)
 			continue;
 		}
 		xmlFree(ref);
-		/* The top-left cell among those read (before this loop added any). */
-		struct sheet_cell key = { .row = r0, .col = c0 };
-		const struct sheet_cell *tl = before ? bsearch(&key, s->v, before, sizeof *s->v, cell_cmp) : NULL;
-		if (!tl)
-			continue;
-		if ((uint64_t)(r1 - r0 + 1) * (c1 - c0 + 1) > SHEET_MAX_CELLS) {
-			diag_add(r->d, DIAG_ERROR, where(r, s, &w), (int)r0, (int)c0, NULL, 0,
-			         "a merged range of more than %u cells: refused", SHEET_MAX_CELLS);
-			rc = -1;
-			break;
-		}
-		size_t ti = (size_t)(tl - s->v);
-		for (uint32_t rr = r0; rr <= r1 && rc == 0; rr++)
-			for (uint32_t cc = c0; cc <= c1 && rc == 0; cc++) {
-				if (rr == r0 && cc == c0)
-					continue;
-				/* s->v may move as cells are added: copy the text first. */
-				char *t = xstrdup(s->v[ti].text);
-				rc = add_cell(r, s, rr, cc, s->v[ti].kind, t, strlen(t));
-				free(t);
-			}
+		rc = fill_range(r, s, before, r0, c0, r1, c1);
 	}
 	/* Cells read win over merged copies: finish_sheet keeps the first of a place. */
 	finish_sheet(s);
@@ -699,6 +710,24 @@ static int read_xls(struct reader *r)
 		r->b->date1904 = mode == FREEXL_BIFF_DATEMODE_1904;
 	int rc = 0;
 	struct buf t = BUF_INIT;
+	/* Percent formats and merged ranges, which libfreexl does not give. */
+	struct sheetxls fx;
+	const char *why = NULL;
+	if (buf_read_file_max(&t, r->path, SHEET_MAX_FILE) < 0)
+		why = diag_errstr(errno);
+	else if (sheetxls_read((const unsigned char *)(t.data ? t.data : ""), t.len, &fx, &why) == 0 &&
+	         fx.n != nsheets) {
+		sheetxls_free(&fx);
+		why = "its worksheets are not those libfreexl reads";
+	}
+	if (why) {
+		memset(&fx, 0, sizeof fx);
+		diag_add(r->d, DIAG_WARNING, r->path, 0, 0, NULL, 0,
+		         "cannot read the cell formats and merged cells (%s): a percent is read as a fraction "
+		         "(0.45, not 45%%) and a merged cell's value stands only in its first cell",
+		         why);
+	}
+	buf_reset(&t);
 	if (nsheets > SHEET_MAX_SHEETS) {
 		diag_add(r->d, DIAG_ERROR, r->path, 0, 0, NULL, 0, "more than %d sheets: refused", SHEET_MAX_SHEETS);
 		rc = -1;
@@ -723,13 +752,17 @@ static int read_xls(struct reader *r)
 				buf_reset(&t);
 				switch (v.type) {
 				case FREEXL_CELL_INT:
+				case FREEXL_CELL_DOUBLE: {
 					kind = SHEET_NUM;
-					buf_printf(&t, "%d", v.value.int_value);
+					double num = v.type == FREEXL_CELL_INT ? v.value.int_value : v.value.double_value;
+					if (i < fx.n && sheetxls_is_percent(&fx.v[i], row + 1, (uint32_t)col + 1)) {
+						put_number(num * 100, &t);   /* 0.45 shown as 45%, as in an .xlsx */
+						buf_putc(&t, '%');
+					} else {
+						put_number(num, &t);
+					}
 					break;
-				case FREEXL_CELL_DOUBLE:
-					kind = SHEET_NUM;
-					put_number(v.value.double_value, &t);
-					break;
+				}
 				case FREEXL_CELL_TEXT:
 				case FREEXL_CELL_SST_TEXT:
 				case FREEXL_CELL_TIME:
@@ -750,7 +783,16 @@ static int read_xls(struct reader *r)
 				rc = add_cell(r, s, row + 1, (uint32_t)col + 1, kind, t.data ? t.data : "", t.len);
 			}
 		finish_sheet(s);
+		size_t before = s->n;
+		for (size_t m = 0; i < fx.n && m < fx.v[i].nmerges && rc == 0; m++) {
+			const struct sheetxls_range *g = &fx.v[i].merges[m];
+			if (g->r0 <= g->r1 && g->c0 <= g->c1)
+				rc = fill_range(r, s, before, g->r0, g->c0, g->r1, g->c1);
+		}
+		/* Cells read win over merged copies, as in an .xlsx. */
+		finish_sheet(s);
 	}
+	sheetxls_free(&fx);
 	buf_free(&t);
 	freexl_close(h);
 	return rc;

@@ -92,6 +92,32 @@ tail -c +4 "$PP_ROOT/tests/sheets/progress.csv" | iconv -f UTF-8 -t GB18030 >"$P
 pp import "$PP_TMP/gb.csv" --plan wangge-2019 --date 2020-03-31 -n
 check "a GB18030 CSV return reads the same" sh -c "grep -q 'progress: 45' '$PP_TMP/out' && grep -q 'status: done' '$PP_TMP/out'"
 
+# Returns saved by LibreOffice (tests/sheets/real/make.sh), as offices send
+# them: a merged title row, 填报单位 above the header, headers with line
+# breaks, date cells, progress as 45% and 65.0, a note of two lines, a
+# footer, a trailing empty row, a 说明 sheet and a hidden sheet. Each reads
+# to the bulletin written by hand in tests/sheets/real/NAME.expected.md, and
+# the .xls and the .xlsx of one return to the same bulletin.
+real=$PP_TMP/real
+mkdir -p "$real"
+cp -R site.toml content "$real/"
+sed -i 's/^as_of = 2019-12-31/as_of = 2020-03-31/' "$real/site.toml"
+for exp in tests/sheets/real/*.expected.md; do
+	name=$(basename "$exp" .expected.md)
+	for ext in xlsx xls; do
+		"$PP_BIN" -C "$real" import "$PP_ROOT/tests/sheets/real/$name.$ext" --plan wangge-2019 \
+			--date 2020-03-31 -n >"$PP_TMP/$name.$ext.md" 2>"$PP_TMP/$name.$ext.err"
+		check "the real $name.$ext is read (exit 0)" test $? -eq 0
+		check "... without a word on stderr" test ! -s "$PP_TMP/$name.$ext.err"
+		sed "s/进展报表 $name\\.$ext 生成/进展报表 $name.xlsx 生成/" "$PP_TMP/$name.$ext.md" >"$PP_TMP/$name.$ext.same"
+		if cmp -s "$exp" "$PP_TMP/$name.$ext.same"; then ok; else
+			not_ok "the bulletin of $name.$ext differs from $exp"
+			diff "$exp" "$PP_TMP/$name.$ext.same" >&2
+		fi
+	done
+	check "$name.xls and $name.xlsx give the same bulletin" cmp "$PP_TMP/$name.xls.same" "$PP_TMP/$name.xlsx.same"
+done
+
 # A task list kept as a sheet: task pages, as a Word table would give.
 pp import "$fx/tasks.xlsx" --plan shequ-2020 -q
 check "a task list is imported (exit 0)" test $? -eq 0

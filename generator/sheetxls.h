@@ -1,0 +1,47 @@
+/* sheetxls.h: what libfreexl does not tell of an Excel 97-2003 file (.xls):
+ * which number cells are formatted as percents, and the merged ranges, read
+ * from the BIFF8 Workbook stream of the OLE compound file. libfreexl gives a
+ * cell formatted 0% as 0.45 and a merged range only in its first cell;
+ * sheet.c puts these together. */
+#ifndef PP_SHEETXLS_H
+#define PP_SHEETXLS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Most sectors of a compound file followed: a 64 MiB file (SHEET_MAX_FILE)
+ * has 131 072 sectors of 512 bytes; a chain longer than the file's sectors
+ * is a loop. */
+#define SHEETXLS_MAX_SECTORS (1u << 17)
+
+/* A place or a range of a sheet, rows and columns from 1. */
+struct sheetxls_range {
+	uint32_t r0, c0, r1, c1;
+};
+
+struct sheetxls_sheet {
+	struct sheetxls_range *merges;   /* as the sheet lists them */
+	size_t nmerges;
+	struct sheetxls_range *pct;      /* number cells formatted as a percent (r1 = r0, c1 = c0), sorted */
+	size_t npct;
+};
+
+struct sheetxls {
+	struct sheetxls_sheet *v;        /* the worksheets, in the workbook's order (as libfreexl counts them) */
+	size_t n;
+};
+
+/* Reads the formats and merged ranges of the .xls file's bytes s[0..len)
+ * into x (zeroed first). Returns 0, or -1 with *why set to a constant
+ * English phrase (a compound file or BIFF8 stream it cannot follow; x then
+ * holds nothing). Caps: SHEETXLS_MAX_SECTORS, and no more ranges than the
+ * stream has bytes. */
+int sheetxls_read(const unsigned char *s, size_t len, struct sheetxls *x, const char **why);
+
+/* 1 when the number cell at row, col (from 1) of s is formatted as a percent. */
+int sheetxls_is_percent(const struct sheetxls_sheet *s, uint32_t row, uint32_t col);
+
+/* Frees what x holds; accepts NULL. */
+void sheetxls_free(struct sheetxls *x);
+
+#endif
