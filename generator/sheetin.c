@@ -604,6 +604,9 @@ int sheetin_bulletin(const struct sheet_book *b, const struct value *plans, cons
 				if (cp || cs)
 					diag_add(d, DIAG_ERROR, rc.where, (int)rc.row, (int)(cols[SHEETIN_NUMBER]), NULL, 0,
 					        "a row reporting progress or status without a task number");
+				else if (cnote || ca)
+					diag_add(d, DIAG_WARNING, rc.where, (int)rc.row, (int)(cols[SHEETIN_NUMBER]), NULL, 0,
+					         "a row without a task number: its note and actuals are left out");
 				continue;
 			}
 			/* The task: by id (plan/number), else by number in the row's plan. */
@@ -636,6 +639,11 @@ int sheetin_bulletin(const struct sheet_book *b, const struct value *plans, cons
 				 * heading merged across the row repeats in every cell). */
 				if ((cp && strcmp(cp->text, cn->text) != 0) || (cs && strcmp(cs->text, cn->text) != 0))
 					diag_add(d, DIAG_ERROR, rc.where, (int)rc.row, (int)(cols[SHEETIN_NUMBER]), NULL, 0, "'%s' is not a task number", cn->text);
+				else   /* said, so that no row goes without a word */
+					diag_add(d, DIAG_NOTE, rc.where, (int)rc.row, (int)cols[SHEETIN_NUMBER], NULL, 0,
+					         "'%.*s%s' is no task number: the row is read past",
+					         (int)utf8_floor(cn->text, cn->len, 60), cn->text,
+					         utf8_floor(cn->text, cn->len, 60) < cn->len ? "…" : "");
 				buf_free(&pn);
 				continue;
 			}

@@ -29,35 +29,47 @@ struct cfb {
 	size_t nfat;
 };
 
-/* Appends the chain from start of sector table tab (sectors of 1 << shift
- * bytes at base(k)) to out, stopping at size bytes; -1 when it leaves the
- * file or loops. */
+/* Appends the chain from sector start to out, stopping at size bytes; -1
+ * when it leaves the file, loops or ends short. */
 static int read_chain(const struct cfb *c, uint32_t start, size_t size, struct buf *out)
 {
-	size_t sec = (size_t)1 << c->shift, n = 0;
+	size_t sec = (size_t)1 << c->shift;
+	unsigned char *seen = xcalloc(c->nfat ? c->nfat : 1, 1);
+	int rc = -1;
 	for (uint32_t k = start; k != CFB_END && out->len < size; k = c->fat[k]) {
 		size_t off = ((size_t)k + 1) << c->shift;
-		if (k >= c->nfat || off > c->len || c->len - off < sec || ++n > SHEETXLS_MAX_SECTORS)
-			return -1;
+		if (k >= c->nfat || seen[k] || off > c->len || c->len - off < sec)
+			goto out;
+		seen[k] = 1;
 		size_t take = size - out->len < sec ? size - out->len : sec;
 		buf_put(out, c->s + off, take);
 	}
-	return out->len == size ? 0 : -1;
+	rc = out->len == size ? 0 : -1;
+out:
+	free(seen);
+	return rc;
 }
 
 /* The same through the mini stream (sectors of 64 bytes) and mini FAT. */
 static int read_mini(const struct buf *ministream, const struct buf *minifat, uint32_t start, size_t size,
                      struct buf *out)
 {
-	size_t nmini = minifat->len / 4, n = 0;
-	for (uint32_t k = start; k != CFB_END && out->len < size; k = u32((const unsigned char *)minifat->data + 4 * (size_t)k)) {
+	size_t nmini = minifat->len / 4;
+	unsigned char *seen = xcalloc(nmini ? nmini : 1, 1);
+	int rc = -1;
+	for (uint32_t k = start; k != CFB_END && out->len < size;
+	     k = u32((const unsigned char *)minifat->data + 4 * (size_t)k)) {
 		size_t off = (size_t)k * 64;
-		if (k >= nmini || off > ministream->len || ministream->len - off < 64 || ++n > SHEETXLS_MAX_SECTORS)
-			return -1;
+		if (k >= nmini || seen[k] || off > ministream->len || ministream->len - off < 64)
+			goto out;
+		seen[k] = 1;
 		size_t take = size - out->len < 64 ? size - out->len : 64;
 		buf_put(out, ministream->data + off, take);
 	}
-	return out->len == size ? 0 : -1;
+	rc = out->len == size ? 0 : -1;
+out:
+	free(seen);
+	return rc;
 }
 
 /* The Workbook stream of the compound file s into out; NULL or why not. */

@@ -9,9 +9,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Most sectors of a compound file followed: a 64 MiB file (SHEET_MAX_FILE)
- * has 131 072 sectors of 512 bytes; a chain longer than the file's sectors
- * is a loop. */
+/* Most sectors of a compound file: a 64 MiB file (SHEET_MAX_FILE) has
+ * 131 072 sectors of 512 bytes. A FAT stated larger is refused (the FAT is
+ * then never more entries than the file has bytes / 4); a chain that
+ * visits a sector twice is a loop and refused. */
 #define SHEETXLS_MAX_SECTORS (1u << 17)
 
 /* A place or a range of a sheet, rows and columns from 1. */
@@ -34,8 +35,8 @@ struct sheetxls {
 /* Reads the formats and merged ranges of the .xls file's bytes s[0..len)
  * into x (zeroed first). Returns 0, or -1 with *why set to a constant
  * English phrase (a compound file or BIFF8 stream it cannot follow; x then
- * holds nothing). Caps: SHEETXLS_MAX_SECTORS, and no more ranges than the
- * stream has bytes. */
+ * holds nothing). Caps: SHEETXLS_MAX_SECTORS; ranges and cells no more
+ * than the stream has bytes. */
 int sheetxls_read(const unsigned char *s, size_t len, struct sheetxls *x, const char **why);
 
 /* 1 when the number cell at row, col (from 1) of s is formatted as a percent. */

@@ -1,8 +1,8 @@
 /* check_sheetin.c: unit tests for sheetin.c: headers recognised in Chinese and
  * English, what a sheet is, task numbers as staff write them, a progress
  * return matched against plans (by number, id, plan column; the bulletin's
- * text), each bad row at its sheet, row and column, and a task list as the
- * importer's text. */
+ * text), each bad row at its sheet, row and column, each row read past
+ * said, and a task list as the importer's text. */
 #include <stdlib.h>
 
 #include "arena.h"
@@ -123,6 +123,19 @@ static void test_bulletin(void)
 	CHECK_INT(c.updates, 1);
 	CHECK_INT(c.empty, 1);
 	CHECK_INT(c.unchanged, 1);
+	/* The heading and 合计 rows are read past, each said in a note at its number cell. */
+	CHECK(d.n == 2 && d.v[0].level == DIAG_NOTE && d.v[0].line == 2 && d.v[1].line == 6 && d.v[1].col == 1);
+	CHECK(d.n == 2 && strstr(d.v[1].msg, "'合计' is no task number"));
+	diags_free(&d);
+	diags_init(&d);
+	buf_reset(&out);
+	/* A row with a note and no number (a line under the table, a number
+	 * merged over two rows in a file read without its merges) is a warning. */
+	CHECK_INT(bulletin("序号,进度,进展情况\n2,50,甲\n,,乙\n", "a", &out, &c, &d), 0);
+	CHECK(d.n == 1 && d.v[0].level == DIAG_WARNING && d.v[0].line == 3 && d.v[0].col == 1);
+	CHECK_INT(c.updates, 1);
+	diags_free(&d);
+	diags_init(&d);
 	buf_reset(&out);
 	/* By id, and by the plan column (id, doc_no or title). */
 	CHECK_INT(bulletin("任务编号,计划,进度\nb/1,,5\n2,甲发〔2020〕1号,5\n1,乙计划,7\n", NULL, &out, &c, &d), -1);
