@@ -1,7 +1,8 @@
 #!/bin/sh
-# tests/sheets/real/make.sh: makes the real-workbook fixtures (issue 14):
-# each tests/sheets/real/src/NAME.fods saved by LibreOffice as NAME.xls
-# (Excel 97-2003, BIFF8) and NAME.xlsx, as offices send them. Run by hand
+# tests/sheets/real/make.sh [NAME...]: makes the real-workbook fixtures
+# (issue 14): each tests/sheets/real/src/NAME.fods (or those named) saved
+# by LibreOffice as NAME.xls (Excel 97-2003, BIFF8) and NAME.xlsx, as
+# offices send them. Run by hand
 # from the repository after changing a source; the outputs are committed,
 # so tests and CI never need LibreOffice (libreoffice-calc, not in the
 # Makefile's package lists). LibreOffice stamps the time it saved into each
@@ -14,7 +15,9 @@ command -v soffice >/dev/null 2>&1 || {
 }
 prof=$(mktemp -d "${TMPDIR:-/tmp}/pp-lo.XXXXXX")
 trap 'rm -rf "$prof"' EXIT
-for src in src/*.fods; do
+if [ $# -eq 0 ]; then set -- src/*.fods; fi
+for src in "$@"; do
+	src=src/$(basename "$src" .fods).fods
 	for fmt in xls xlsx; do
 		# A profile of its own, so a running LibreOffice of the user is not used.
 		HOME=$prof soffice -env:UserInstallation="file://$prof/user" --headless \
@@ -22,4 +25,4 @@ for src in src/*.fods; do
 		test -s "$(basename "$src" .fods).$fmt"
 	done
 done
-ls -l ./*.xls ./*.xlsx
+for src in "$@"; do ls -l "$(basename "$src" .fods)".xls*; done
