@@ -181,6 +181,17 @@ static void put_number(double x, struct buf *out)
 		value_format_double(x, out);
 }
 
+/* A fraction formatted as a percent, as Excel shows it (15 significant
+ * digits): 0.57 is 57%, not the 56.99999999999999% that 0.57 * 100 is in
+ * binary. */
+static void put_percent(double x, struct buf *out)
+{
+	char tmp[40];
+	snprintf(tmp, sizeof tmp, "%.15g", x * 100);
+	put_number(strtod(tmp, NULL), out);
+	buf_putc(out, '%');
+}
+
 /* A date serial as YYYY-MM-DD[ HH:MM:SS]; 0 when it is no date Excel shows. */
 static int serial_date(double x, int date1904, struct buf *out)
 {
@@ -439,8 +450,7 @@ static int cell_value(struct xlsx *x, struct sheet *s, const xmlNode *c, uint32_
 			kind = SHEET_DATE;
 		} else if (fmt == FMT_PERCENT) {
 			kind = SHEET_NUM;
-			put_number(num * 100, &out);
-			buf_putc(&out, '%');
+			put_percent(num, &out);
 		} else {
 			kind = SHEET_NUM;
 			put_number(num, &out);
@@ -723,8 +733,9 @@ static int read_xls(struct reader *r)
 	if (why) {
 		memset(&fx, 0, sizeof fx);
 		diag_add(r->d, DIAG_WARNING, r->path, 0, 0, NULL, 0,
-		         "cannot read the cell formats and merged cells (%s): a percent is read as a fraction "
-		         "(0.45, not 45%%) and a merged cell's value stands only in its first cell",
+		         "cannot read the cell formats, formulas and merged cells (%s): a percent is read as a "
+		         "fraction (0.45, not 45%%), a formula's cell as empty and a merged cell's value only in its "
+		         "first cell",
 		         why);
 	}
 	buf_reset(&t);
@@ -756,8 +767,7 @@ static int read_xls(struct reader *r)
 					kind = SHEET_NUM;
 					double num = v.type == FREEXL_CELL_INT ? v.value.int_value : v.value.double_value;
 					if (i < fx.n && sheetxls_is_percent(&fx.v[i], row + 1, (uint32_t)col + 1)) {
-						put_number(num * 100, &t);   /* 0.45 shown as 45%, as in an .xlsx */
-						buf_putc(&t, '%');
+						put_percent(num, &t);   /* 0.45 shown as 45%, as in an .xlsx */
 					} else {
 						put_number(num, &t);
 					}
@@ -782,6 +792,28 @@ static int read_xls(struct reader *r)
 					continue;   /* libfreexl converts to UTF-8; a cell it could not is left out */
 				rc = add_cell(r, s, row + 1, (uint32_t)col + 1, kind, t.data ? t.data : "", t.len);
 			}
+		/* Formulas' results, which libfreexl leaves out (of a cell it did
+		 * read, its own is kept: finish_sheet keeps the first read). */
+		for (size_t k = 0; i < fx.n && k < fx.v[i].nformulas && rc == 0; k++) {
+			const struct sheetxls_value *f = &fx.v[i].formulas[k];
+			enum sheet_kind kind = SHEET_NUM;
+			buf_reset(&t);
+			if (f->kind == SHEETXLS_TEXT || f->kind == SHEETXLS_ERROR) {
+				kind = f->kind == SHEETXLS_TEXT ? SHEET_TEXT : SHEET_ERROR;
+				buf_puts(&t, f->text);
+			} else if (f->kind == SHEETXLS_BOOL) {
+				kind = SHEET_BOOL;
+				buf_puts(&t, f->num ? "TRUE" : "FALSE");
+			} else if (f->kind == SHEETXLS_PERCENT) {
+				put_percent(f->num, &t);
+			} else if (f->kind == SHEETXLS_DATE && serial_date(f->num, r->b->date1904, &t)) {
+				kind = SHEET_DATE;
+			} else {
+				put_number(f->num, &t);
+			}
+			if (f->row <= SHEET_MAX_ROW && f->col <= SHEET_MAX_COL)
+				rc = add_cell(r, s, f->row, f->col, kind, t.data ? t.data : "", t.len);
+		}
 		finish_sheet(s);
 		size_t before = s->n;
 		for (size_t m = 0; i < fx.n && m < fx.v[i].nmerges && rc == 0; m++) {

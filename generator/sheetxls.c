@@ -1,10 +1,12 @@
-/* sheetxls.c: percent formats and merged ranges of an .xls, from its BIFF8 Workbook stream (see sheetxls.h). */
+/* sheetxls.c: percent formats, formula results and merged ranges of an .xls, from its BIFF8 stream (see sheetxls.h). */
 #include "sheetxls.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "buf.h"
+#include "utf8.h"
 #include "xalloc.h"
 
 static uint32_t u16(const unsigned char *p)
@@ -175,15 +177,19 @@ out:
 
 enum {
 	REC_FORMULA = 0x0006, REC_EOF = 0x000a, REC_BOUNDSHEET = 0x0085, REC_MULRK = 0x00bd,
-	REC_XF = 0x00e0, REC_MERGEDCELLS = 0x00e5, REC_NUMBER = 0x0203, REC_RK = 0x027e,
-	REC_FORMAT = 0x041e, REC_BOF = 0x0809,
+	REC_XF = 0x00e0, REC_MERGEDCELLS = 0x00e5, REC_NUMBER = 0x0203, REC_STRING = 0x0207,
+	REC_RK = 0x027e, REC_FORMAT = 0x041e, REC_BOF = 0x0809,
 };
 
-/* A format code shows a percent: a % outside quotes and brackets, after
- * \ escapes. code holds its characters' low bytes (others as '?'). */
-static int percent_code(const char *code, size_t n)
+/* How a number format shows a number. */
+enum { FMT_PLAIN, FMT_DATE, FMT_PERCENT };
+
+/* The class of a format code (its characters' low bytes, others '?'): a
+ * date with y or d, a percent with %, outside quotes, brackets and after
+ * \ escapes (as sheet.c reads an .xlsx's formats). */
+static int code_class(const char *code, size_t n)
 {
-	int q = 0, br = 0;
+	int q = 0, br = 0, date = 0, pct = 0;
 	for (size_t i = 0; i < n; i++) {
 		char ch = code[i];
 		if (ch == '\\') {
@@ -196,46 +202,137 @@ static int percent_code(const char *code, size_t n)
 			br = 1;
 		else if (!q && ch == ']')
 			br = 0;
+		else if (!q && !br && (ch == 'y' || ch == 'Y' || ch == 'd' || ch == 'D'))
+			date = 1;
 		else if (!q && !br && ch == '%')
-			return 1;
+			pct = 1;
 	}
-	return 0;
+	return date ? FMT_DATE : pct ? FMT_PERCENT : FMT_PLAIN;
+}
+
+/* Excel's built-in formats: 14-22, 27-36 and 50-58 dates, 9 and 10 percents. */
+static int builtin_class(uint32_t id)
+{
+	if ((id >= 14 && id <= 17) || id == 22 || (id >= 27 && id <= 36) || (id >= 50 && id <= 58))
+		return FMT_DATE;
+	return id == 9 || id == 10 ? FMT_PERCENT : FMT_PLAIN;
 }
 
 struct fmt {
 	uint32_t id;
-	int pct;
+	int cls;
 };
 
-/* The percent cells of a sheet's record at p (n bytes) of type t. */
-static void cell_xf(uint32_t t, const unsigned char *p, size_t n, const unsigned char *xfpct, size_t nxf,
-                    struct sheetxls_sheet *sh, size_t *cap)
+struct sheetrd {
+	struct sheetxls_sheet *sh;
+	const unsigned char *xfcls;   /* FMT_* of each XF */
+	size_t nxf;
+	size_t cap, mcap, fcap;
+	size_t pending;               /* the formula whose text a STRING record holds, or SIZE_MAX */
+};
+
+static void add_pct(struct sheetrd *r, uint32_t row, uint32_t col)
 {
-	uint32_t row, col0, ncols;
-	size_t step;
-	if ((t == REC_NUMBER || t == REC_RK || t == REC_FORMULA) && n >= 6) {
-		row = u16(p);
-		col0 = u16(p + 2);
-		ncols = 1;
-		step = 0;
+	struct sheetxls_sheet *sh = r->sh;
+	if (sh->npct == r->cap) {
+		r->cap = r->cap ? 2 * r->cap : 16;
+		sh->pct = xrealloc(sh->pct, r->cap * sizeof *sh->pct);
+	}
+	sh->pct[sh->npct++] = (struct sheetxls_range){ row, col, row, col };
+}
+
+/* The percent cells of a NUMBER, RK or MULRK record at p (n bytes). */
+static void cell_xf(struct sheetrd *r, uint32_t t, const unsigned char *p, size_t n)
+{
+	if ((t == REC_NUMBER || t == REC_RK) && n >= 6) {
+		uint32_t xf = u16(p + 4);
+		if (xf < r->nxf && r->xfcls[xf] == FMT_PERCENT)
+			add_pct(r, u16(p) + 1, u16(p + 2) + 1);
 	} else if (t == REC_MULRK && n >= 6) {
-		row = u16(p);
-		col0 = u16(p + 2);
-		ncols = (uint32_t)((n - 6) / 6);
-		step = 6;
-	} else {
-		return;
-	}
-	for (uint32_t i = 0; i < ncols; i++) {
-		uint32_t xf = step ? u16(p + 4 + step * i) : u16(p + 4);
-		if (xf >= nxf || !xfpct[xf])
-			continue;
-		if (sh->npct == *cap) {
-			*cap = *cap ? 2 * *cap : 16;
-			sh->pct = xrealloc(sh->pct, *cap * sizeof *sh->pct);
+		for (size_t i = 0; 4 + 6 * i + 6 <= n - 2; i++) {
+			uint32_t xf = u16(p + 4 + 6 * i);
+			if (xf < r->nxf && r->xfcls[xf] == FMT_PERCENT)
+				add_pct(r, u16(p) + 1, u16(p + 2) + (uint32_t)i + 1);
 		}
-		sh->pct[sh->npct++] = (struct sheetxls_range){ row + 1, col0 + i + 1, row + 1, col0 + i + 1 };
 	}
+}
+
+/* A string of n characters at p, of 16-bit units when wide, else bytes
+ * (Latin-1), into UTF-8 (a lone surrogate U+FFFD); at most have bytes read. */
+static char *biff_text(const unsigned char *p, size_t have, size_t n, int wide)
+{
+	struct buf b = BUF_INIT;
+	char enc[4];
+	for (size_t i = 0; i < n && (wide ? 2 * i + 2 : i + 1) <= have; i++) {
+		uint32_t cp = wide ? u16(p + 2 * i) : p[i];
+		if (wide && cp >= 0xd800 && cp <= 0xdbff && 2 * i + 4 <= have && i + 1 < n &&
+		    u16(p + 2 * i + 2) >= 0xdc00 && u16(p + 2 * i + 2) <= 0xdfff) {
+			cp = 0x10000 + ((cp - 0xd800) << 10) + (u16(p + 2 * i + 2) - 0xdc00);
+			i++;
+		} else if (wide && cp >= 0xd800 && cp <= 0xdfff) {
+			cp = 0xfffd;
+		}
+		buf_put(&b, enc, utf8_encode(cp, enc));
+	}
+	return buf_detach(&b, NULL);   /* NULL when empty: no value */
+}
+
+/* A FORMULA record's cached result (rw, col, ixfe, then 8 bytes: a double,
+ * or 0xFFFF in the last two and the kind in the first). */
+static void formula(struct sheetrd *r, const unsigned char *p, size_t n)
+{
+	static const struct {
+		unsigned code;
+		const char *text;
+	} errors[] = { { 0x00, "#NULL!" }, { 0x07, "#DIV/0!" }, { 0x0f, "#VALUE!" }, { 0x17, "#REF!" },
+		       { 0x1d, "#NAME?" }, { 0x24, "#NUM!" }, { 0x2a, "#N/A" } };
+	struct sheetxls_sheet *sh = r->sh;
+	r->pending = SIZE_MAX;
+	if (n < 14)
+		return;
+	struct sheetxls_value v = { .row = u16(p) + 1, .col = u16(p + 2) + 1 };
+	uint32_t xf = u16(p + 4);
+	const unsigned char *val = p + 6;
+	if (u16(val + 6) == 0xffff) {
+		switch (val[0]) {
+		case 0:   /* text, in the STRING record that follows */
+			v.kind = SHEETXLS_TEXT;
+			break;
+		case 1:
+			v.kind = SHEETXLS_BOOL;
+			v.num = val[2] != 0;
+			break;
+		case 2: {
+			const char *e = "#VALUE!";
+			for (size_t i = 0; i < sizeof errors / sizeof *errors; i++)
+				if (errors[i].code == val[2])
+					e = errors[i].text;
+			v.kind = SHEETXLS_ERROR;
+			v.text = xstrdup(e);
+			break;
+		}
+		default:   /* 3: an empty text */
+			return;
+		}
+	} else {
+		uint64_t bits = 0;
+		for (int i = 7; i >= 0; i--)
+			bits = bits << 8 | val[i];
+		memcpy(&v.num, &bits, sizeof v.num);
+		int cls = xf < r->nxf ? r->xfcls[xf] : FMT_PLAIN;
+		v.kind = cls == FMT_DATE ? SHEETXLS_DATE : cls == FMT_PERCENT ? SHEETXLS_PERCENT : SHEETXLS_NUM;
+		if (!isfinite(v.num)) {
+			v.kind = SHEETXLS_ERROR;
+			v.text = xstrdup("#NUM!");
+		}
+	}
+	if (sh->nformulas == r->fcap) {
+		r->fcap = r->fcap ? 2 * r->fcap : 16;
+		sh->formulas = xrealloc(sh->formulas, r->fcap * sizeof *sh->formulas);
+	}
+	if (v.kind == SHEETXLS_TEXT)
+		r->pending = sh->nformulas;
+	sh->formulas[sh->nformulas++] = v;
 }
 
 static int range_cmp(const void *a, const void *b)
@@ -246,12 +343,59 @@ static int range_cmp(const void *a, const void *b)
 	return x->c0 < y->c0 ? -1 : x->c0 > y->c0;
 }
 
+/* Reads the sheet substream at w[off..wl) into r->sh; NULL or why not. */
+static const char *read_sheet(struct sheetrd *r, const unsigned char *w, size_t wl, size_t off)
+{
+	struct sheetxls_sheet *sh = r->sh;
+	if (off > wl || wl - off < 8 || u16(w + off) != REC_BOF)
+		return "a sheet's offset is not a BIFF8 sheet";
+	r->pending = SIZE_MAX;
+	while (off + 4 <= wl) {
+		uint32_t t = u16(w + off), n = u16(w + off + 2);
+		const unsigned char *p = w + off + 4;
+		if (wl - off - 4 < n)
+			return "a record runs past the end of the Workbook stream";
+		off += 4 + (size_t)n;
+		if (t == REC_EOF)
+			break;
+		if (t == REC_MERGEDCELLS && n >= 2) {
+			uint32_t k = u16(p);
+			for (uint32_t j = 0; j < k && 2 + 8 * (size_t)j + 8 <= n; j++) {
+				const unsigned char *g = p + 2 + 8 * (size_t)j;
+				if (sh->nmerges == r->mcap) {
+					r->mcap = r->mcap ? 2 * r->mcap : 16;
+					sh->merges = xrealloc(sh->merges, r->mcap * sizeof *sh->merges);
+				}
+				sh->merges[sh->nmerges++] =
+					(struct sheetxls_range){ u16(g) + 1, u16(g + 4) + 1, u16(g + 2) + 1, u16(g + 6) + 1 };
+			}
+		} else if (t == REC_FORMULA) {
+			formula(r, p, n);
+		} else if (t == REC_STRING) {
+			if (r->pending != SIZE_MAX && n >= 3)
+				sh->formulas[r->pending].text = biff_text(p + 3, n - 3, u16(p), p[2] & 1);
+			r->pending = SIZE_MAX;
+		} else {
+			cell_xf(r, t, p, n);
+		}
+	}
+	if (sh->npct)
+		qsort(sh->pct, sh->npct, sizeof *sh->pct, range_cmp);
+	/* A text result whose STRING record never came is no value. */
+	size_t k = 0;
+	for (size_t i = 0; i < sh->nformulas; i++)
+		if (sh->formulas[i].kind != SHEETXLS_TEXT || sh->formulas[i].text)
+			sh->formulas[k++] = sh->formulas[i];
+	sh->nformulas = k;
+	return NULL;
+}
+
 int sheetxls_read(const unsigned char *s, size_t len, struct sheetxls *x, const char **why)
 {
 	struct buf st = BUF_INIT;
 	struct fmt *fmts = NULL;
 	uint32_t *xfs = NULL, *sheets = NULL;
-	unsigned char *xfpct = NULL;
+	unsigned char *xfcls = NULL;
 	size_t nfmt = 0, nxf = 0, nsheets = 0;
 	int rc = -1;
 	memset(x, 0, sizeof *x);
@@ -285,7 +429,7 @@ int sheetxls_read(const unsigned char *s, size_t len, struct sheetxls *x, const 
 				code[k++] = hi || lo >= 0x80 ? '?' : (char)lo;
 			}
 			fmts = xrealloc(fmts, (nfmt + 1) * sizeof *fmts);
-			fmts[nfmt++] = (struct fmt){ u16(p), percent_code(code, k) };
+			fmts[nfmt++] = (struct fmt){ u16(p), code_class(code, k) };
 		} else if (t == REC_XF && n >= 4) {
 			xfs = xrealloc(xfs, (nxf + 1) * sizeof *xfs);
 			xfs[nxf++] = u16(p + 2);
@@ -296,50 +440,21 @@ int sheetxls_read(const unsigned char *s, size_t len, struct sheetxls *x, const 
 			}
 		}
 	}
-	/* Excel's built-in 9 (0%) and 10 (0.00%), or a format of its own. */
-	xfpct = xcalloc(nxf ? nxf : 1, 1);
+	/* Each XF's format: Excel's built-in, or one of the workbook's own. */
+	xfcls = xcalloc(nxf ? nxf : 1, 1);
 	for (size_t i = 0; i < nxf; i++) {
-		xfpct[i] = xfs[i] == 9 || xfs[i] == 10;
+		xfcls[i] = (unsigned char)builtin_class(xfs[i]);
 		for (size_t k = 0; k < nfmt; k++)
 			if (fmts[k].id == xfs[i])
-				xfpct[i] = (unsigned char)fmts[k].pct;
+				xfcls[i] = (unsigned char)fmts[k].cls;
 	}
 	x->v = xcalloc(nsheets ? nsheets : 1, sizeof *x->v);
 	x->n = nsheets;
 	for (size_t i = 0; i < nsheets; i++) {
-		struct sheetxls_sheet *sh = &x->v[i];
-		size_t cap = 0, mcap = 0, off = sheets[i];
-		if (off > wl || wl - off < 8 || u16(w + off) != REC_BOF) {
-			*why = "a sheet's offset is not a BIFF8 sheet";
+		struct sheetrd r = { .sh = &x->v[i], .xfcls = xfcls, .nxf = nxf };
+		*why = read_sheet(&r, w, wl, sheets[i]);
+		if (*why)
 			goto out;
-		}
-		while (off + 4 <= wl) {
-			uint32_t t = u16(w + off), n = u16(w + off + 2);
-			const unsigned char *p = w + off + 4;
-			if (wl - off - 4 < n) {
-				*why = "a record runs past the end of the Workbook stream";
-				goto out;
-			}
-			off += 4 + (size_t)n;
-			if (t == REC_EOF)
-				break;
-			if (t == REC_MERGEDCELLS && n >= 2) {
-				uint32_t k = u16(p);
-				for (uint32_t j = 0; j < k && 2 + 8 * (size_t)j + 8 <= n; j++) {
-					const unsigned char *r = p + 2 + 8 * (size_t)j;
-					if (sh->nmerges == mcap) {
-						mcap = mcap ? 2 * mcap : 16;
-						sh->merges = xrealloc(sh->merges, mcap * sizeof *sh->merges);
-					}
-					sh->merges[sh->nmerges++] =
-						(struct sheetxls_range){ u16(r) + 1, u16(r + 4) + 1, u16(r + 2) + 1, u16(r + 6) + 1 };
-				}
-			} else {
-				cell_xf(t, p, n, xfpct, nxf, sh, &cap);
-			}
-		}
-		if (sh->npct)
-			qsort(sh->pct, sh->npct, sizeof *sh->pct, range_cmp);
 	}
 	rc = 0;
 out:
@@ -348,7 +463,7 @@ out:
 	buf_free(&st);
 	free(fmts);
 	free(xfs);
-	free(xfpct);
+	free(xfcls);
 	free(sheets);
 	return rc;
 }
@@ -366,6 +481,9 @@ void sheetxls_free(struct sheetxls *x)
 	for (size_t i = 0; i < x->n; i++) {
 		free(x->v[i].merges);
 		free(x->v[i].pct);
+		for (size_t k = 0; k < x->v[i].nformulas; k++)
+			free(x->v[i].formulas[k].text);
+		free(x->v[i].formulas);
 	}
 	free(x->v);
 	memset(x, 0, sizeof *x);

@@ -2,7 +2,8 @@
  * ranges of the LibreOffice-made tests/sheets/real/wangge-2020q1.xls (its
  * Workbook stream in regular sectors), of a compound file made here whose
  * small Workbook stream lives in the mini stream (Excel's built-in 0%, a
- * format of its own, a quoted "%" that is none; NUMBER, RK and MULRK cells),
+ * format of its own, a quoted "%" that is none; NUMBER, RK and MULRK cells;
+ * formulas' results: numbers, percents, dates, text, errors, booleans),
  * and hostile bytes: every prefix of the real file and bytes changed at
  * random, each read or refused, never a crash. */
 #include <stdlib.h>
@@ -50,8 +51,8 @@ static void biff(struct buf *b)
 		memcpy(x + 5, codes[i], n);
 		rec(b, 0x041e, x, 5 + n);
 	}
-	static const uint32_t fmts[] = { 0, 9, 164, 165 };
-	for (int i = 0; i < 4; i++) {
+	static const uint32_t fmts[] = { 0, 9, 164, 165, 14 };
+	for (int i = 0; i < 5; i++) {
 		memset(x, 0, 20);
 		put16(x + 2, fmts[i]);
 		rec(b, 0x00e0, x, 20);
@@ -84,6 +85,31 @@ static void biff(struct buf *b)
 	put16(x + 4, 3);
 	put16(x + 8, 1);
 	rec(b, 0x00e5, x, 10);
+	/* Row 5: formulas' results: 0.25 as 0%, text (in a STRING record, in
+	 * UTF-16), #DIV/0!, TRUE, a date serial, text without its STRING. */
+	static const struct {
+		uint32_t xf;
+		unsigned char v[8];
+	} f[] = {
+		{ 1, { 0, 0, 0, 0, 0, 0, 0xd0, 0x3f } },               /* 0.25 */
+		{ 0, { 0, 0, 0, 0, 0, 0, 0xff, 0xff } },               /* text */
+		{ 0, { 2, 0, 0x07, 0, 0, 0, 0xff, 0xff } },            /* #DIV/0! */
+		{ 0, { 1, 0, 1, 0, 0, 0, 0xff, 0xff } },               /* TRUE */
+		{ 4, { 0, 0, 0, 0, 0x20, 0x72, 0xe5, 0x40 } },         /* 43921: 2020-03-31 */
+		{ 0, { 0, 0, 0, 0, 0, 0, 0xff, 0xff } },               /* text, its STRING missing */
+	};
+	for (uint32_t i = 0; i < sizeof f / sizeof *f; i++) {
+		memset(x, 0, 22);
+		put16(x, 4);
+		put16(x + 2, i);
+		put16(x + 4, f[i].xf);
+		memcpy(x + 6, f[i].v, 8);
+		rec(b, 0x0006, x, 22);
+		if (i == 1) {
+			static const unsigned char str[] = { 3, 0, 1, 0xf2, 0x5d, 0x8c, 0x5b, 0x10, 0x62 };   /* 已完成 */
+			rec(b, 0x0207, str, sizeof str);
+		}
+	}
 	rec(b, 0x000a, x, 0);
 }
 
@@ -167,6 +193,8 @@ static void test_real(struct buf *file)
 	CHECK(!sheetxls_is_percent(s, 6, 5));   /* 65.0 */
 	CHECK(!sheetxls_is_percent(s, 4, 1));   /* 1 */
 	CHECK_INT(s->npct, 1);
+	CHECK(s->nformulas == 1 && s->formulas[0].row == 7 && s->formulas[0].col == 5 &&
+	      s->formulas[0].kind == SHEETXLS_NUM && s->formulas[0].num == 100);   /* ROUND(62/62*100,1) */
 	CHECK_INT(x.v[1].nmerges + x.v[1].npct + x.v[2].nmerges + x.v[2].npct, 0);
 	sheetxls_free(&x);
 	sheetxls_free(&x);   /* twice is harmless */
@@ -189,6 +217,17 @@ static void test_mini(void)
 		CHECK(sheetxls_is_percent(&x.v[0], 2, 2));    /* in a MULRK */
 		CHECK(!sheetxls_is_percent(&x.v[0], 3, 3));
 		CHECK(x.v[0].nmerges == 1 && has_merge(&x.v[0], 3, 1, 4, 2));
+		const struct sheetxls_value *v = x.v[0].formulas;
+		CHECK_INT(x.v[0].nformulas, 5);   /* the text without its STRING is none */
+		if (x.v[0].nformulas == 5) {
+			CHECK(v[0].row == 5 && v[0].col == 1 && v[0].kind == SHEETXLS_PERCENT && v[0].num == 0.25);
+			CHECK(v[1].kind == SHEETXLS_TEXT && v[1].col == 2);
+			CHECK_STR(v[1].text, "已完成");
+			CHECK(v[2].kind == SHEETXLS_ERROR);
+			CHECK_STR(v[2].text, "#DIV/0!");
+			CHECK(v[3].kind == SHEETXLS_BOOL && v[3].num == 1);
+			CHECK(v[4].kind == SHEETXLS_DATE && v[4].num == 43921 && v[4].col == 5);
+		}
 	}
 	sheetxls_free(&x);
 	/* The mini FAT's chain looping on itself is refused. */
