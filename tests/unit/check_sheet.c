@@ -177,7 +177,8 @@ static const char sheet_xml[] = "<worksheet " NS "><sheetData>"
 	"<row r=\"2\"><c r=\"A2\"><v>3</v></c><c r=\"B2\" s=\"3\"><v>0.85</v></c>"
 	"<c r=\"C2\" t=\"inlineStr\"><is><t>行内</t></is></c><c r=\"D2\" s=\"1\"><v>43646</v></c>"
 	"<c r=\"E2\" s=\"2\"><v>43646.5</v></c><c r=\"F2\" t=\"b\"><v>1</v></c><c r=\"G2\" t=\"e\"><v>#N/A</v></c>"
-	"<c r=\"H2\" s=\"4\"><v>1.0000000000000001E-2</v></c><c r=\"I2\" t=\"s\"><v>99</v></c></row>"
+	"<c r=\"H2\" s=\"4\"><v>1.0000000000000001E-2</v></c><c r=\"I2\" t=\"s\"><v>99</v></c>"
+	"<c r=\"J2\" s=\"3\"><v>0.57</v></c><c r=\"K2\" s=\"3\"><v>0.575</v></c></row>"
 	"<row><c><v>7</v></c><c t=\"str\"><v>公式</v></c></row>"
 	"<row r=\"5\"><c r=\"A5\" t=\"inlineStr\"><is><t>合并</t></is></c><c r=\"C5\" t=\"inlineStr\"><is><t>自有</t></is></c></row>"
 	"</sheetData><mergeCells count=\"1\"><mergeCell ref=\"A5:C6\"/></mergeCells></worksheet>";
@@ -209,6 +210,8 @@ static void test_parts(void)
 		CHECK_STR(cell(s, 1, 3), "  完成 ");
 		CHECK_STR(cell(s, 2, 1), "3");
 		CHECK_STR(cell(s, 2, 2), "85%");
+		CHECK_STR(cell(s, 2, 10), "57%");      /* not 56.99999999999999%, which 0.57 * 100 is */
+		CHECK_STR(cell(s, 2, 11), "57.5%");
 		CHECK_STR(cell(s, 2, 3), "行内");
 		/* 43646: 2019-06-30 counted from 1900, 2023-07-01 from 1904. */
 		CHECK_STR(cell(s, 2, 4), sys ? "2023-07-01" : "2019-06-30");
