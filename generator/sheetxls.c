@@ -350,14 +350,21 @@ static const char *read_sheet(struct sheetrd *r, const unsigned char *w, size_t 
 	if (off > wl || wl - off < 8 || u16(w + off) != REC_BOF)
 		return "a sheet's offset is not a BIFF8 sheet";
 	r->pending = SIZE_MAX;
-	while (off + 4 <= wl) {
+	size_t depth = 0;   /* a chart drawn on the sheet is a substream of its own, BOF to EOF */
+	for (int first = 1; off + 4 <= wl; first = 0) {
 		uint32_t t = u16(w + off), n = u16(w + off + 2);
 		const unsigned char *p = w + off + 4;
 		if (wl - off - 4 < n)
 			return "a record runs past the end of the Workbook stream";
 		off += 4 + (size_t)n;
-		if (t == REC_EOF)
+		if (t == REC_BOF && !first)
+			depth++;
+		if (t == REC_EOF && depth == 0)
 			break;
+		if (t == REC_EOF || depth > 0) {
+			depth -= t == REC_EOF;
+			continue;
+		}
 		if (t == REC_MERGEDCELLS && n >= 2) {
 			uint32_t k = u16(p);
 			for (uint32_t j = 0; j < k && 2 + 8 * (size_t)j + 8 <= n; j++) {
@@ -434,10 +441,10 @@ int sheetxls_read(const unsigned char *s, size_t len, struct sheetxls *x, const 
 			xfs = xrealloc(xfs, (nxf + 1) * sizeof *xfs);
 			xfs[nxf++] = u16(p + 2);
 		} else if (t == REC_BOUNDSHEET && n >= 6) {
-			if (p[5] == 0) {   /* a worksheet (not a chart, macro or VB sheet) */
-				sheets = xrealloc(sheets, (nsheets + 1) * sizeof *sheets);
-				sheets[nsheets++] = u32(p);
-			}
+			/* Every sheet, as libfreexl counts them; a chart, macro or VB
+			 * sheet (its type not 0) is read as empty. */
+			sheets = xrealloc(sheets, (nsheets + 1) * sizeof *sheets);
+			sheets[nsheets++] = p[5] == 0 ? u32(p) : UINT32_MAX;
 		}
 	}
 	/* Each XF's format: Excel's built-in, or one of the workbook's own. */
@@ -452,7 +459,7 @@ int sheetxls_read(const unsigned char *s, size_t len, struct sheetxls *x, const 
 	x->n = nsheets;
 	for (size_t i = 0; i < nsheets; i++) {
 		struct sheetrd r = { .sh = &x->v[i], .xfcls = xfcls, .nxf = nxf };
-		*why = read_sheet(&r, w, wl, sheets[i]);
+		*why = sheets[i] == UINT32_MAX ? NULL : read_sheet(&r, w, wl, sheets[i]);
 		if (*why)
 			goto out;
 	}

@@ -44,7 +44,8 @@ struct sheetxls_sheet {
 };
 
 struct sheetxls {
-	struct sheetxls_sheet *v;        /* the worksheets, in the workbook's order (as libfreexl counts them) */
+	struct sheetxls_sheet *v;        /* the sheets, in the workbook's order, as libfreexl counts them
+	                                    (a chart sheet empty) */
 	size_t n;
 };
 

@@ -3,7 +3,8 @@
  * Workbook stream in regular sectors), of a compound file made here whose
  * small Workbook stream lives in the mini stream (Excel's built-in 0%, a
  * format of its own, a quoted "%" that is none; NUMBER, RK and MULRK cells;
- * formulas' results: numbers, percents, dates, text, errors, booleans),
+ * formulas' results: numbers, percents, dates, text, errors, booleans; a
+ * chart on the sheet and a chart sheet),
  * and hostile bytes: every prefix of the real file and bytes changed at
  * random, each read or refused, never a crash. */
 #include <stdlib.h>
@@ -62,6 +63,9 @@ static void biff(struct buf *b)
 	put16(x + 6, 1);
 	x[8] = 'S';
 	rec(b, 0x0085, x, 9);
+	x[5] = 2;             /* a chart sheet, C: counted, read as empty */
+	x[8] = 'C';
+	rec(b, 0x0085, x, 9);
 	rec(b, 0x000a, x, 0);
 	put32((unsigned char *)b->data + bs + 4, (uint32_t)b->len);
 	put16(bof + 2, 0x0010);
@@ -79,6 +83,14 @@ static void biff(struct buf *b)
 	put16(x + 10, 1);  /* B2: 0% */
 	put16(x + 16, 1);
 	rec(b, 0x00bd, x, 18);
+	/* A chart drawn on the sheet: its substream's records are not the sheet's. */
+	put16(bof + 2, 0x0020);
+	rec(b, 0x0809, bof, sizeof bof);
+	memset(x, 0, 14);
+	put16(x, 8);
+	put16(x + 4, 1);
+	rec(b, 0x0203, x, 14);
+	rec(b, 0x000a, x, 0);
 	memset(x, 0, 10);
 	put16(x, 1);
 	put16(x + 2, 2);
@@ -209,8 +221,10 @@ static void test_mini(void)
 	cfb(&wb, &f);
 	CHECK(wb.len < 4096);
 	CHECK_INT(sheetxls_read((const unsigned char *)f.data, f.len, &x, &why), 0);
-	CHECK_INT(x.n, 1);
-	if (x.n == 1) {
+	CHECK_INT(x.n, 2);
+	CHECK(x.n == 2 && x.v[1].npct + x.v[1].nmerges + x.v[1].nformulas == 0);
+	if (x.n >= 1) {
+		CHECK(!sheetxls_is_percent(&x.v[0], 9, 1));   /* the chart's, not the sheet's */
 		CHECK(sheetxls_is_percent(&x.v[0], 1, 1));    /* built-in 0% */
 		CHECK(sheetxls_is_percent(&x.v[0], 1, 2));    /* 0.0% of its own */
 		CHECK(!sheetxls_is_percent(&x.v[0], 2, 1));   /* 0"%": a quoted % */
