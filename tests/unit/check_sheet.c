@@ -376,7 +376,7 @@ static void test_csv(void)
  * every cell of their range), with no word said. */
 static void test_real(void)
 {
-	static const char *const names[] = { "wangge-2020q1", "shequ-2020" };
+	static const char *const names[] = { "wangge-2020q1", "shequ-2020", "wangge-2020q1-zongzhi" };
 	for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
 		struct sheet_book x, y;
 		struct diags d;
