@@ -155,13 +155,24 @@ static const struct sheet_cell *head_cell(const struct sheet *s, uint32_t hr, in
  * a kind wins. */
 static int row_columns(const struct sheet *s, uint32_t hr, int sub, uint32_t cols[SHEETIN_NCOLS])
 {
-	int n = 0;
+	int n = 0, task_no = 0;
 	memset(cols, 0, SHEETIN_NCOLS * sizeof *cols);
 	for (uint32_t c = 1; c <= s->ncols; c++) {
-		int k = header_of(head_cell(s, hr, sub, c));
-		if (k >= 0 && k < SHEETIN_NCOLS && !cols[k]) {
+		const struct sheet_cell *h = head_cell(s, hr, sub, c);
+		int k = header_of(h);
+		if (k < 0 || k >= SHEETIN_NCOLS)
+			continue;
+		/* 任务编号 beside 序号 (the rows counted 1, 2, 3 of the form) is the
+		 * task's number: it wins. */
+		struct buf t = BUF_INIT;
+		if (k == SHEETIN_NUMBER)
+			norm_header(h->text, h->len, &t);
+		int specific = t.len > 6 && memcmp(t.data, "任务", 6) == 0;
+		buf_free(&t);
+		if (!cols[k] || (specific && !task_no)) {
+			n += !cols[k];
 			cols[k] = c;
-			n++;
+			task_no |= specific;
 		}
 	}
 	return n;

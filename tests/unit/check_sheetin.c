@@ -185,6 +185,13 @@ static void test_bulletin(void)
 	buf_reset(&out);
 	diags_free(&d);
 	diags_init(&d);
+	/* 序号 counts the form's rows; 任务编号 names the task, and wins. */
+	CHECK_INT(bulletin("序号,任务编号,进度\n1,2,50\n", "a", &out, &c, &d), 0);
+	CHECK(strstr(buf_cstr(&out), "  - task: a/2\n    progress: 50\n") != NULL);
+	CHECK(d.n == 1 && d.v[0].col == 1 && strstr(d.v[0].msg, "column B"));
+	buf_reset(&out);
+	diags_free(&d);
+	diags_init(&d);
 	/* No sheet a return. */
 	CHECK_INT(bulletin("甲,乙\n", NULL, &out, &c, &d), -1);
 	CHECK(d.n == 1 && strstr(d.v[0].msg, "no sheet"));
