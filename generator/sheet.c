@@ -16,6 +16,7 @@
 #include "buf.h"
 #include "docread.h"
 #include "import.h"
+#include "sheetxls.h"
 #include "utf8.h"
 #include "value.h"
 #include "xalloc.h"
@@ -178,6 +179,17 @@ static void put_number(double x, struct buf *out)
 		buf_printf(out, "%.0f", x);   /* 100, not 1e+02 */
 	else
 		value_format_double(x, out);
+}
+
+/* A fraction formatted as a percent, as Excel shows it (15 significant
+ * digits): 0.57 is 57%, not the 56.99999999999999% that 0.57 * 100 is in
+ * binary. */
+static void put_percent(double x, struct buf *out)
+{
+	char tmp[40];
+	snprintf(tmp, sizeof tmp, "%.15g", x * 100);
+	put_number(strtod(tmp, NULL), out);
+	buf_putc(out, '%');
 }
 
 /* A date serial as YYYY-MM-DD[ HH:MM:SS]; 0 when it is no date Excel shows. */
@@ -438,8 +450,7 @@ static int cell_value(struct xlsx *x, struct sheet *s, const xmlNode *c, uint32_
 			kind = SHEET_DATE;
 		} else if (fmt == FMT_PERCENT) {
 			kind = SHEET_NUM;
-			put_number(num * 100, &out);
-			buf_putc(&out, '%');
+			put_percent(num, &out);
 		} else {
 			kind = SHEET_NUM;
 			put_number(num, &out);
@@ -452,6 +463,36 @@ static int cell_value(struct xlsx *x, struct sheet *s, const xmlNode *c, uint32_
 	xmlFree(st);
 	buf_free(&out);
 	buf_free(&w);
+	return rc;
+}
+
+/* Fills the merged range r0,c0:r1,c1 of s with its top-left cell's value,
+ * looked for among the first `before` cells (those read, sorted). */
+static int fill_range(struct reader *r, struct sheet *s, size_t before, uint32_t r0, uint32_t c0, uint32_t r1,
+                      uint32_t c1)
+{
+	struct sheet_cell key = { .row = r0, .col = c0 };
+	const struct sheet_cell *tl = before ? bsearch(&key, s->v, before, sizeof *s->v, cell_cmp) : NULL;
+	int rc = 0;
+	if (!tl)
+		return 0;
+	if ((uint64_t)(r1 - r0 + 1) * (c1 - c0 + 1) > SHEET_MAX_CELLS) {
+		struct buf w = BUF_INIT;
+		diag_add(r->d, DIAG_ERROR, where(r, s, &w), (int)r0, (int)c0, NULL, 0,
+		         "a merged range of more than %u cells: refused", SHEET_MAX_CELLS);
+		buf_free(&w);
+		return -1;
+	}
+	size_t ti = (size_t)(tl - s->v);
+	for (uint32_t rr = r0; rr <= r1 && rc == 0; rr++)
+		for (uint32_t cc = c0; cc <= c1 && rc == 0; cc++) {
+			if (rr == r0 && cc == c0)
+				continue;
+			/* s->v may move as cells are added: copy the text first. */
+			char *t = xstrdup(s->v[ti].text);
+			rc = add_cell(r, s, rr, cc, s->v[ti].kind, t, strlen(t));
+			free(t);
+		}
 	return rc;
 }
 
@@ -480,27 +521,7 @@ static int fill_merged(struct xlsx *x, struct sheet *s, const xmlNode *root)
 			continue;
 		}
 		xmlFree(ref);
-		/* The top-left cell among those read (before this loop added any). */
-		struct sheet_cell key = { .row = r0, .col = c0 };
-		const struct sheet_cell *tl = before ? bsearch(&key, s->v, before, sizeof *s->v, cell_cmp) : NULL;
-		if (!tl)
-			continue;
-		if ((uint64_t)(r1 - r0 + 1) * (c1 - c0 + 1) > SHEET_MAX_CELLS) {
-			diag_add(r->d, DIAG_ERROR, where(r, s, &w), (int)r0, (int)c0, NULL, 0,
-			         "a merged range of more than %u cells: refused", SHEET_MAX_CELLS);
-			rc = -1;
-			break;
-		}
-		size_t ti = (size_t)(tl - s->v);
-		for (uint32_t rr = r0; rr <= r1 && rc == 0; rr++)
-			for (uint32_t cc = c0; cc <= c1 && rc == 0; cc++) {
-				if (rr == r0 && cc == c0)
-					continue;
-				/* s->v may move as cells are added: copy the text first. */
-				char *t = xstrdup(s->v[ti].text);
-				rc = add_cell(r, s, rr, cc, s->v[ti].kind, t, strlen(t));
-				free(t);
-			}
+		rc = fill_range(r, s, before, r0, c0, r1, c1);
 	}
 	/* Cells read win over merged copies: finish_sheet keeps the first of a place. */
 	finish_sheet(s);
@@ -699,6 +720,25 @@ static int read_xls(struct reader *r)
 		r->b->date1904 = mode == FREEXL_BIFF_DATEMODE_1904;
 	int rc = 0;
 	struct buf t = BUF_INIT;
+	/* Percent formats and merged ranges, which libfreexl does not give. */
+	struct sheetxls fx;
+	const char *why = NULL;
+	if (buf_read_file_max(&t, r->path, SHEET_MAX_FILE) < 0)
+		why = diag_errstr(errno);
+	else if (sheetxls_read((const unsigned char *)(t.data ? t.data : ""), t.len, &fx, &why) == 0 &&
+	         fx.n != nsheets) {
+		sheetxls_free(&fx);
+		why = "its worksheets are not those libfreexl reads";
+	}
+	if (why) {
+		memset(&fx, 0, sizeof fx);
+		diag_add(r->d, DIAG_WARNING, r->path, 0, 0, NULL, 0,
+		         "cannot read the cell formats, formulas and merged cells (%s): a percent is read as a "
+		         "fraction (0.45, not 45%%), a formula's cell as empty and a merged cell's value only in its "
+		         "first cell",
+		         why);
+	}
+	buf_reset(&t);
 	if (nsheets > SHEET_MAX_SHEETS) {
 		diag_add(r->d, DIAG_ERROR, r->path, 0, 0, NULL, 0, "more than %d sheets: refused", SHEET_MAX_SHEETS);
 		rc = -1;
@@ -723,13 +763,16 @@ static int read_xls(struct reader *r)
 				buf_reset(&t);
 				switch (v.type) {
 				case FREEXL_CELL_INT:
+				case FREEXL_CELL_DOUBLE: {
 					kind = SHEET_NUM;
-					buf_printf(&t, "%d", v.value.int_value);
+					double num = v.type == FREEXL_CELL_INT ? v.value.int_value : v.value.double_value;
+					if (i < fx.n && sheetxls_is_percent(&fx.v[i], row + 1, (uint32_t)col + 1)) {
+						put_percent(num, &t);   /* 0.45 shown as 45%, as in an .xlsx */
+					} else {
+						put_number(num, &t);
+					}
 					break;
-				case FREEXL_CELL_DOUBLE:
-					kind = SHEET_NUM;
-					put_number(v.value.double_value, &t);
-					break;
+				}
 				case FREEXL_CELL_TEXT:
 				case FREEXL_CELL_SST_TEXT:
 				case FREEXL_CELL_TIME:
@@ -749,8 +792,39 @@ static int read_xls(struct reader *r)
 					continue;   /* libfreexl converts to UTF-8; a cell it could not is left out */
 				rc = add_cell(r, s, row + 1, (uint32_t)col + 1, kind, t.data ? t.data : "", t.len);
 			}
+		/* Formulas' results, which libfreexl leaves out (of a cell it did
+		 * read, its own is kept: finish_sheet keeps the first read). */
+		for (size_t k = 0; i < fx.n && k < fx.v[i].nformulas && rc == 0; k++) {
+			const struct sheetxls_value *f = &fx.v[i].formulas[k];
+			enum sheet_kind kind = SHEET_NUM;
+			buf_reset(&t);
+			if (f->kind == SHEETXLS_TEXT || f->kind == SHEETXLS_ERROR) {
+				kind = f->kind == SHEETXLS_TEXT ? SHEET_TEXT : SHEET_ERROR;
+				buf_puts(&t, f->text);
+			} else if (f->kind == SHEETXLS_BOOL) {
+				kind = SHEET_BOOL;
+				buf_puts(&t, f->num ? "TRUE" : "FALSE");
+			} else if (f->kind == SHEETXLS_PERCENT) {
+				put_percent(f->num, &t);
+			} else if (f->kind == SHEETXLS_DATE && serial_date(f->num, r->b->date1904, &t)) {
+				kind = SHEET_DATE;
+			} else {
+				put_number(f->num, &t);
+			}
+			if (f->row <= SHEET_MAX_ROW && f->col <= SHEET_MAX_COL)
+				rc = add_cell(r, s, f->row, f->col, kind, t.data ? t.data : "", t.len);
+		}
+		finish_sheet(s);
+		size_t before = s->n;
+		for (size_t m = 0; i < fx.n && m < fx.v[i].nmerges && rc == 0; m++) {
+			const struct sheetxls_range *g = &fx.v[i].merges[m];
+			if (g->r0 <= g->r1 && g->c0 <= g->c1)
+				rc = fill_range(r, s, before, g->r0, g->c0, g->r1, g->c1);
+		}
+		/* Cells read win over merged copies, as in an .xlsx. */
 		finish_sheet(s);
 	}
+	sheetxls_free(&fx);
 	buf_free(&t);
 	freexl_close(h);
 	return rc;

@@ -77,7 +77,9 @@ int sheet_is_spreadsheet(const char *path);
 /* Reads the spreadsheet at path into b (zeroed first), its kind told by its
  * content: .xlsx (shared and inline strings, numbers, booleans, errors,
  * date-formatted serials in the 1900 or 1904 system as dates; a merged
- * range's value in each of its cells; hidden sheets too), .xls, or CSV
+ * range's value in each of its cells; hidden sheets too), .xls (the same,
+ * through libfreexl and sheetxls.h: percents, formulas' results, merged
+ * ranges), or CSV
  * (RFC 4180: quotes, doubled quotes, line breaks inside quotes; comma, or
  * TAB when the first line has tabs and no comma; UTF-8 with or without BOM,
  * or GB18030, as Excel in China saves it). A cell of only spaces is left

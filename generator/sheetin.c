@@ -111,18 +111,68 @@ int sheetin_header(const char *s, size_t len)
 	return col;
 }
 
-/* The columns of row r of s (cols[k]: the column from 1, or 0); how many
- * were recognised. The first column of a kind wins. */
-static int row_columns(const struct sheet *s, uint32_t r, uint32_t cols[SHEETIN_NCOLS])
+static int norm_number(const char *s, size_t n, struct buf *out);
+
+static int header_of(const struct sheet_cell *c)
 {
-	int n = 0;
+	return c && c->kind == SHEET_TEXT ? sheetin_header(c->text, c->len) : -1;
+}
+
+/* Row hr + 1 is a second header row (完成情况 merged over 完成进度 and 状态
+ * in row hr, whose 序号 or 任务 is merged down over both): row hr names the
+ * task number or the task, row hr + 1 a known column under another text,
+ * and its number cell holds no task number. */
+static int sub_header(const struct sheet *s, uint32_t hr)
+{
+	uint32_t numcol = 0;
+	int named = 0, task = 0;
+	for (uint32_t c = 1; c <= s->ncols; c++) {
+		const struct sheet_cell *h = sheet_cell(s, hr, c), *u = sheet_cell(s, hr + 1, c);
+		int k = header_of(h);
+		if (!numcol && k == SHEETIN_NUMBER)
+			numcol = c;
+		task |= k == SHEETIN_NUMBER || k == SHEETIN_TITLE;
+		if (header_of(u) >= 0 && !(h && strcmp(h->text, u->text) == 0))
+			named = 1;
+	}
+	const struct sheet_cell *n = numcol ? sheet_cell(s, hr + 1, numcol) : NULL;
+	struct buf k = BUF_INIT;
+	int num = n && norm_number(n->text, n->len, &k);
+	buf_free(&k);
+	return task && named && !num;
+}
+
+/* The header of column c: the second header row's cell when it names a
+ * known column (the group's text above it is no column), else row hr's. */
+static const struct sheet_cell *head_cell(const struct sheet *s, uint32_t hr, int sub, uint32_t c)
+{
+	const struct sheet_cell *u = sub ? sheet_cell(s, hr + 1, c) : NULL, *h = sheet_cell(s, hr, c);
+	return header_of(u) >= 0 && !(h && strcmp(h->text, u->text) == 0) ? u : h;
+}
+
+/* The columns of the header at row hr (and hr + 1 when sub) of s (cols[k]:
+ * the column from 1, or 0); how many were recognised. The first column of
+ * a kind wins. */
+static int row_columns(const struct sheet *s, uint32_t hr, int sub, uint32_t cols[SHEETIN_NCOLS])
+{
+	int n = 0, task_no = 0;
 	memset(cols, 0, SHEETIN_NCOLS * sizeof *cols);
 	for (uint32_t c = 1; c <= s->ncols; c++) {
-		const struct sheet_cell *cell = sheet_cell(s, r, c);
-		int k = cell && cell->kind == SHEET_TEXT ? sheetin_header(cell->text, cell->len) : -1;
-		if (k >= 0 && k < SHEETIN_NCOLS && !cols[k]) {
+		const struct sheet_cell *h = head_cell(s, hr, sub, c);
+		int k = header_of(h);
+		if (k < 0 || k >= SHEETIN_NCOLS)
+			continue;
+		/* 任务编号 beside 序号 (the rows counted 1, 2, 3 of the form) is the
+		 * task's number: it wins. */
+		struct buf t = BUF_INIT;
+		if (k == SHEETIN_NUMBER)
+			norm_header(h->text, h->len, &t);
+		int specific = t.len > 6 && memcmp(t.data, "任务", 6) == 0;
+		buf_free(&t);
+		if (!cols[k] || (specific && !task_no)) {
+			n += !cols[k];
 			cols[k] = c;
-			n++;
+			task_no |= specific;
 		}
 	}
 	return n;
@@ -144,7 +194,7 @@ enum sheetin_kind sheetin_sheet_kind(const struct sheet *s, uint32_t *header_row
 {
 	uint32_t cols[SHEETIN_NCOLS];
 	for (uint32_t r = 1; r <= s->nrows && r <= SHEETIN_HEADER_ROWS; r++) {
-		if (row_columns(s, r, cols) < 2 || (!cols[SHEETIN_NUMBER] && !cols[SHEETIN_TITLE]))
+		if (row_columns(s, r, sub_header(s, r), cols) < 2 || (!cols[SHEETIN_NUMBER] && !cols[SHEETIN_TITLE]))
 			continue;
 		if (header_row)
 			*header_row = r;
@@ -185,8 +235,6 @@ static void put_cell(const struct sheet_cell *c, struct buf *out)
 	}
 }
 
-static int norm_number(const char *s, size_t n, struct buf *out);
-
 /* A row of a task list that is a heading (一、组织建设), not a task: its
  * cells all hold the same text (a heading merged across the table, or
  * only one cell filled) and its number cell holds no number. Without a
@@ -214,10 +262,11 @@ static int heading_row(const struct sheet *s, uint32_t r, uint32_t numcol, const
 	return !is_num;
 }
 
-static void put_row(const struct sheet *s, uint32_t r, struct buf *out)
+/* Row r of s as a line of the table (the header, hr and sub, when head). */
+static void put_row(const struct sheet *s, uint32_t r, int sub, int head, struct buf *out)
 {
 	for (uint32_t c = 1; c <= s->ncols; c++) {
-		const struct sheet_cell *cell = sheet_cell(s, r, c);
+		const struct sheet_cell *cell = head ? head_cell(s, r, sub, c) : sheet_cell(s, r, c);
 		if (c > 1)
 			buf_putc(out, '\t');
 		if (cell)
@@ -234,7 +283,8 @@ void sheetin_text(const struct sheet_book *b, const char *title, struct buf *out
 		uint32_t hr = 0, cols[SHEETIN_NCOLS];
 		if (sheetin_sheet_kind(s, &hr) != SHEETIN_LIST)
 			continue;
-		row_columns(s, hr, cols);
+		int sub = sub_header(s, hr);
+		row_columns(s, hr, sub, cols);
 		/* The rows above the header: the list's title and notes. */
 		for (uint32_t r = 1; r < hr; r++) {
 			size_t before = out->len;
@@ -261,7 +311,7 @@ void sheetin_text(const struct sheet_book *b, const char *title, struct buf *out
 		 * as a paragraph (a section of the plan), and the header row
 		 * starts the table again, as in a Word file of one table per section. */
 		int open = 0;
-		for (uint32_t r = hr + 1; r <= s->nrows; r++) {
+		for (uint32_t r = hr + 1 + (uint32_t)sub; r <= s->nrows; r++) {
 			const char *head;
 			int any = 0;
 			for (uint32_t c = 1; c <= s->ncols && !any; c++)
@@ -277,10 +327,10 @@ void sheetin_text(const struct sheet_book *b, const char *title, struct buf *out
 			}
 			if (!open) {
 				buf_putc(out, '\n');
-				put_row(s, hr, out);
+				put_row(s, hr, sub, 1, out);
 				open = 1;
 			}
-			put_row(s, r, out);
+			put_row(s, r, 0, 0, out);
 		}
 		buf_putc(out, '\n');
 	}
@@ -575,7 +625,8 @@ int sheetin_bulletin(const struct sheet_book *b, const struct value *plans, cons
 		if (sheetin_sheet_kind(s, &hr) != SHEETIN_RETURN)
 			continue;
 		sheets++;
-		row_columns(s, hr, cols);
+		int sub = sub_header(s, hr);
+		row_columns(s, hr, sub, cols);
 		buf_reset(&where);
 		buf_puts(&where, o->path);
 		if (s->name[0])
@@ -583,16 +634,28 @@ int sheetin_bulletin(const struct sheet_book *b, const struct value *plans, cons
 		/* Columns headed by a target's metric give its actual value. */
 		uint32_t *metric_cols = xcalloc(s->ncols + 1, sizeof *metric_cols);
 		for (uint32_t c = 1; c <= s->ncols; c++) {
-			const struct sheet_cell *h = sheet_cell(s, hr, c);
+			const struct sheet_cell *h = head_cell(s, hr, sub, c);
 			int known = h && sheetin_header(h->text, h->len) >= 0;
 			for (size_t t = 0; h && !known && t < nt && !metric_cols[c]; t++)
 				if (find_metric(tasks[t].task, h->text, h->len))
 					metric_cols[c] = c;
 			if (h && !known && !metric_cols[c])
-				diag_add(d, DIAG_NOTE, buf_cstr(&where), (int)hr, (int)c, NULL, 0,
+				diag_add(d, DIAG_NOTE, buf_cstr(&where), (int)h->row, (int)c, NULL, 0,
 				         "column '%s' is not one a progress return has: left out", h->text);
+			/* A second column of a kind (备注 beside 工作进展情况) is not read:
+			 * said when it holds anything. */
+			int k = known ? sheetin_header(h->text, h->len) : -1;
+			int filled = 0;
+			for (uint32_t r = hr + 1 + (uint32_t)sub; k >= 0 && k < SHEETIN_NCOLS && cols[k] != c && r <= s->nrows && !filled; r++)
+				filled = sheet_cell(s, r, c) != NULL;
+			if (filled) {
+				char first[8];
+				sheet_col_name(cols[k], first);
+				diag_add(d, DIAG_NOTE, buf_cstr(&where), (int)h->row, (int)c, NULL, 0,
+				         "column '%s' is of the same kind as column %s, which is read: left out", h->text, first);
+			}
 		}
-		for (uint32_t r = hr + 1; r <= s->nrows; r++) {
+		for (uint32_t r = hr + 1 + (uint32_t)sub; r <= s->nrows; r++) {
 			struct row_ctx rc = { .o = o, .d = d, .where = buf_cstr(&where), .row = r };
 			const struct sheet_cell *cn = at(s, r, cols[SHEETIN_NUMBER]);
 			const struct sheet_cell *cp = at(s, r, cols[SHEETIN_PROGRESS]);
@@ -604,6 +667,9 @@ int sheetin_bulletin(const struct sheet_book *b, const struct value *plans, cons
 				if (cp || cs)
 					diag_add(d, DIAG_ERROR, rc.where, (int)rc.row, (int)(cols[SHEETIN_NUMBER]), NULL, 0,
 					        "a row reporting progress or status without a task number");
+				else if (cnote || ca)
+					diag_add(d, DIAG_WARNING, rc.where, (int)rc.row, (int)(cols[SHEETIN_NUMBER]), NULL, 0,
+					         "a row without a task number: its note and actuals are left out");
 				continue;
 			}
 			/* The task: by id (plan/number), else by number in the row's plan. */
@@ -636,6 +702,11 @@ int sheetin_bulletin(const struct sheet_book *b, const struct value *plans, cons
 				 * heading merged across the row repeats in every cell). */
 				if ((cp && strcmp(cp->text, cn->text) != 0) || (cs && strcmp(cs->text, cn->text) != 0))
 					diag_add(d, DIAG_ERROR, rc.where, (int)rc.row, (int)(cols[SHEETIN_NUMBER]), NULL, 0, "'%s' is not a task number", cn->text);
+				else   /* said, so that no row goes without a word */
+					diag_add(d, DIAG_NOTE, rc.where, (int)rc.row, (int)cols[SHEETIN_NUMBER], NULL, 0,
+					         "'%.*s%s' is no task number: the row is read past",
+					         (int)utf8_floor(cn->text, cn->len, 60), cn->text,
+					         utf8_floor(cn->text, cn->len, 60) < cn->len ? "…" : "");
 				buf_free(&pn);
 				continue;
 			}
@@ -700,7 +771,7 @@ int sheetin_bulletin(const struct sheet_book *b, const struct value *plans, cons
 				bad = 1;
 			for (uint32_t c = 1; c <= s->ncols; c++) {
 				const struct sheet_cell *mc = metric_cols[c] ? sheet_cell(s, r, c) : NULL;
-				const struct sheet_cell *h = mc ? sheet_cell(s, hr, c) : NULL;
+				const struct sheet_cell *h = mc ? head_cell(s, hr, sub, c) : NULL;
 				double x;
 				size_t used;
 				if (!mc)

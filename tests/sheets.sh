@@ -2,7 +2,8 @@
 # tests/sheets.sh PLANPRESS: spreadsheets out and in (issue 14): data/tasks.csv
 # and data/tasks.xlsx for the bundled site (a CSV golden, the workbook read
 # back equal to data/tasks.json, identical bytes from two builds), and
-# planpress import of a progress return (.xlsx, .csv) and of a task list.
+# planpress import of a progress return (.xlsx, .csv) and of a task list,
+# made by a program of the test and saved by LibreOffice (tests/sheets/real).
 . tests/lib.sh
 out=$PP_TMP/site
 "$PP_BIN" build -o "$out" >"$PP_TMP/log" 2>&1
@@ -91,6 +92,56 @@ check "its quoted note keeps its comma and line break" grep -q 'note: "平台一
 tail -c +4 "$PP_ROOT/tests/sheets/progress.csv" | iconv -f UTF-8 -t GB18030 >"$PP_TMP/gb.csv"
 pp import "$PP_TMP/gb.csv" --plan wangge-2019 --date 2020-03-31 -n
 check "a GB18030 CSV return reads the same" sh -c "grep -q 'progress: 45' '$PP_TMP/out' && grep -q 'status: done' '$PP_TMP/out'"
+
+# Returns saved by LibreOffice (tests/sheets/real/make.sh), as offices send
+# them: a merged title row, 填报单位 above the header, headers with line
+# breaks, date cells, progress as 45% and 65.0, a note of two lines, a
+# footer, a trailing empty row, a 说明 sheet and a hidden sheet. Each reads
+# to the bulletin written by hand in tests/sheets/real/NAME.expected.md, and
+# the .xls and the .xlsx of one return to the same bulletin, saying of
+# each row it does not place what tests/sheets/real/NAME.expected.err says
+# (the file named as NAME.xlsx).
+real=$PP_TMP/real
+mkdir -p "$real"
+cp -R site.toml content "$real/"
+sed -i 's/^as_of = 2019-12-31/as_of = 2020-03-31/' "$real/site.toml"
+for exp in tests/sheets/real/*.expected.md; do
+	name=$(basename "$exp" .expected.md)
+	for ext in xlsx xls; do
+		"$PP_BIN" -C "$real" import "$PP_ROOT/tests/sheets/real/$name.$ext" --plan wangge-2019 \
+			--date 2020-03-31 -n >"$PP_TMP/$name.$ext.md" 2>"$PP_TMP/$name.$ext.err"
+		check "the real $name.$ext is read (exit 0)" test $? -eq 0
+		# Every row placed or said: the footer under the table is a note.
+		sed "s|^$PP_ROOT/tests/sheets/real/$name\\.$ext:|$name.xlsx:|" "$PP_TMP/$name.$ext.err" >"$PP_TMP/$name.$ext.said"
+		if cmp -s "tests/sheets/real/$name.expected.err" "$PP_TMP/$name.$ext.said"; then ok; else
+			not_ok "what $name.$ext's import says differs from tests/sheets/real/$name.expected.err"
+			diff "tests/sheets/real/$name.expected.err" "$PP_TMP/$name.$ext.said" >&2
+		fi
+		sed "s/进展报表 $name\\.$ext 生成/进展报表 $name.xlsx 生成/" "$PP_TMP/$name.$ext.md" >"$PP_TMP/$name.$ext.same"
+		if cmp -s "$exp" "$PP_TMP/$name.$ext.same"; then ok; else
+			not_ok "the bulletin of $name.$ext differs from $exp"
+			diff "$exp" "$PP_TMP/$name.$ext.same" >&2
+		fi
+	done
+	check "$name.xls and $name.xlsx give the same bulletin" cmp "$PP_TMP/$name.xls.same" "$PP_TMP/$name.xlsx.same"
+done
+# Task lists saved by LibreOffice: section headings merged across, a lead
+# unit merged over two tasks (in the .xls too), deadlines as date cells. Each
+# matches tests/sheets/real/NAME.expect.json, written by hand, and the .xls
+# and the .xlsx read to the same plan.
+for exp in tests/sheets/real/*.expect.json; do
+	name=$(basename "$exp" .expect.json)
+	for ext in xlsx xls; do
+		"$PP_BIN" -C "$real" import "$PP_ROOT/tests/sheets/real/$name.$ext" --expect "$PP_ROOT/$exp" \
+			>"$PP_TMP/out" 2>"$PP_TMP/err"
+		if [ $? -eq 0 ]; then ok; else
+			not_ok "the real task list $name.$ext differs from $exp"
+			cat "$PP_TMP/out" "$PP_TMP/err" >&2
+		fi
+		"$PP_BIN" -C "$real" import "$PP_ROOT/tests/sheets/real/$name.$ext" --format json >"$PP_TMP/$name.$ext.json" 2>&1
+	done
+	check "$name.xls and $name.xlsx read to the same plan" cmp "$PP_TMP/$name.xls.json" "$PP_TMP/$name.xlsx.json"
+done
 
 # A task list kept as a sheet: task pages, as a Word table would give.
 pp import "$fx/tasks.xlsx" --plan shequ-2020 -q

@@ -3,7 +3,8 @@
  * data/tasks.xlsx equal to its data/tasks.json), .xlsx parts made by hand
  * (shared, rich and inline strings, dates in the 1900 and 1904 systems,
  * percents, merged cells), CSV (quotes, GB18030, TAB), and hostile files
- * (cut short, bad XML, DTDs, a huge shared string count, ranges past the caps). */
+ * (cut short, bad XML, DTDs, a huge shared string count, ranges past the caps),
+ * and the LibreOffice-made .xls read to the cells of its .xlsx. */
 #include <iconv.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -176,7 +177,8 @@ static const char sheet_xml[] = "<worksheet " NS "><sheetData>"
 	"<row r=\"2\"><c r=\"A2\"><v>3</v></c><c r=\"B2\" s=\"3\"><v>0.85</v></c>"
 	"<c r=\"C2\" t=\"inlineStr\"><is><t>行内</t></is></c><c r=\"D2\" s=\"1\"><v>43646</v></c>"
 	"<c r=\"E2\" s=\"2\"><v>43646.5</v></c><c r=\"F2\" t=\"b\"><v>1</v></c><c r=\"G2\" t=\"e\"><v>#N/A</v></c>"
-	"<c r=\"H2\" s=\"4\"><v>1.0000000000000001E-2</v></c><c r=\"I2\" t=\"s\"><v>99</v></c></row>"
+	"<c r=\"H2\" s=\"4\"><v>1.0000000000000001E-2</v></c><c r=\"I2\" t=\"s\"><v>99</v></c>"
+	"<c r=\"J2\" s=\"3\"><v>0.57</v></c><c r=\"K2\" s=\"3\"><v>0.575</v></c></row>"
 	"<row><c><v>7</v></c><c t=\"str\"><v>公式</v></c></row>"
 	"<row r=\"5\"><c r=\"A5\" t=\"inlineStr\"><is><t>合并</t></is></c><c r=\"C5\" t=\"inlineStr\"><is><t>自有</t></is></c></row>"
 	"</sheetData><mergeCells count=\"1\"><mergeCell ref=\"A5:C6\"/></mergeCells></worksheet>";
@@ -208,6 +210,8 @@ static void test_parts(void)
 		CHECK_STR(cell(s, 1, 3), "  完成 ");
 		CHECK_STR(cell(s, 2, 1), "3");
 		CHECK_STR(cell(s, 2, 2), "85%");
+		CHECK_STR(cell(s, 2, 10), "57%");      /* not 56.99999999999999%, which 0.57 * 100 is */
+		CHECK_STR(cell(s, 2, 11), "57.5%");
 		CHECK_STR(cell(s, 2, 3), "行内");
 		/* 43646: 2019-06-30 counted from 1900, 2023-07-01 from 1904. */
 		CHECK_STR(cell(s, 2, 4), sys ? "2023-07-01" : "2019-06-30");
@@ -367,6 +371,51 @@ static void test_csv(void)
 	diags_free(&d);
 }
 
+/* The LibreOffice-made fixtures: each .xls reads to the very cells of its
+ * .xlsx (sheets, hidden ones too; kinds; a percent as 45%; merged values in
+ * every cell of their range), with no word said. */
+static void test_real(void)
+{
+	static const char *const names[] = { "wangge-2020q1", "shequ-2020", "wangge-2020q1-zongzhi" };
+	for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+		struct sheet_book x, y;
+		struct diags d;
+		char px[128], py[128];
+		diags_init(&d);
+		snprintf(px, sizeof px, "tests/sheets/real/%s.xls", names[i]);
+		snprintf(py, sizeof py, "tests/sheets/real/%s.xlsx", names[i]);
+		CHECK_INT(sheet_read(px, &x, &d), 0);
+		CHECK_INT(sheet_read(py, &y, &d), 0);
+		CHECK_INT(d.n, 0);
+		CHECK_INT(x.n, y.n);
+		int differ = 0;
+		for (size_t k = 0; k < x.n && k < y.n; k++) {
+			differ += strcmp(x.v[k].name, y.v[k].name) != 0 || x.v[k].n != y.v[k].n;
+			for (size_t c = 0; c < x.v[k].n && c < y.v[k].n; c++) {
+				const struct sheet_cell *a = &x.v[k].v[c], *b = &y.v[k].v[c];
+				if (a->row != b->row || a->col != b->col || a->kind != b->kind || strcmp(a->text, b->text)) {
+					fprintf(stderr, "%s:%s:%u:%u: [%s] in the .xls, [%s] at %u:%u in the .xlsx\n", px,
+					        x.v[k].name, a->row, a->col, a->text, b->text, b->row, b->col);
+					differ++;
+				}
+			}
+		}
+		CHECK_INT(differ, 0);
+		if (i == 0 && x.n == 3) {
+			CHECK_STR(cell(&x.v[0], 5, 5), "45%");                   /* 0.45 formatted 0% */
+			CHECK_STR(cell(&x.v[0], 6, 5), "65");                    /* 65.0 */
+			CHECK_STR(cell(&x.v[0], 5, 3), "街道网格化服务管理中心");    /* merged over C4:C5 */
+			CHECK_STR(cell(&x.v[0], 1, 9), "2020年一季度工作进展统计表"); /* the title over A1:I1 */
+			CHECK_STR(cell(&x.v[0], 4, 4), "2019-06-30");
+			CHECK_INT(sheet_cell(&x.v[0], 4, 4)->kind, SHEET_DATE);
+			CHECK_STR(x.v[2].name, "下拉选项");                        /* hidden, read too */
+		}
+		sheet_book_free(&x);
+		sheet_book_free(&y);
+		diags_free(&d);
+	}
+}
+
 int main(void)
 {
 	if (!mkdtemp(dir))
@@ -376,6 +425,7 @@ int main(void)
 	test_parts();
 	test_hostile();
 	test_csv();
+	test_real();
 	char cmd[300];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
 	if (system(cmd) != 0)

@@ -1,8 +1,9 @@
 /* check_sheetin.c: unit tests for sheetin.c: headers recognised in Chinese and
  * English, what a sheet is, task numbers as staff write them, a progress
  * return matched against plans (by number, id, plan column; the bulletin's
- * text), each bad row at its sheet, row and column, and a task list as the
- * importer's text. */
+ * text), each bad row at its sheet, row and column, each row read past
+ * and each second column of a kind said, headers of two rows, and a task
+ * list as the importer's text. */
 #include <stdlib.h>
 
 #include "arena.h"
@@ -97,6 +98,20 @@ static void test_headers(void)
 	csv("甲,乙\n1,2\n", &b);
 	CHECK_INT(sheetin_kind(&b), SHEETIN_NOT);
 	sheet_book_free(&b);
+	/* A header of two rows: 责任单位 over 牵头单位 and 配合单位. */
+	csv("清单\n序号,任务,责任单位,责任单位,完成时限\n,,牵头单位,配合单位,\n1,建站,甲办,乙局,2020年底\n", &b);
+	CHECK_INT(sheetin_sheet_kind(&b.v[0], &hr), SHEETIN_LIST);
+	CHECK_INT(hr, 2);
+	sheetin_text(&b, NULL, &t);
+	CHECK_STR(buf_cstr(&t), "清单\n\n序号\t任务\t牵头单位\t配合单位\t完成时限\n1\t建站\t甲办\t乙局\t2020年底\n\n");
+	buf_free(&t);
+	sheet_book_free(&b);
+	/* 完成情况 over 完成进度 and 状态: a return, not the task list its
+	 * first row alone (序号, 任务名称, 牵头单位) would make of it. */
+	csv("表\n序号,任务名称,牵头单位,完成情况,完成情况\n序号,任务名称,牵头单位,完成进度,状态\n2,建,甲办,60,进行中\n", &b);
+	CHECK_INT(sheetin_sheet_kind(&b.v[0], &hr), SHEETIN_RETURN);
+	CHECK_INT(hr, 2);
+	sheet_book_free(&b);
 }
 
 static void test_bulletin(void)
@@ -123,6 +138,19 @@ static void test_bulletin(void)
 	CHECK_INT(c.updates, 1);
 	CHECK_INT(c.empty, 1);
 	CHECK_INT(c.unchanged, 1);
+	/* The heading and 合计 rows are read past, each said in a note at its number cell. */
+	CHECK(d.n == 2 && d.v[0].level == DIAG_NOTE && d.v[0].line == 2 && d.v[1].line == 6 && d.v[1].col == 1);
+	CHECK(d.n == 2 && strstr(d.v[1].msg, "'合计' is no task number"));
+	diags_free(&d);
+	diags_init(&d);
+	buf_reset(&out);
+	/* A row with a note and no number (a line under the table, a number
+	 * merged over two rows in a file read without its merges) is a warning. */
+	CHECK_INT(bulletin("序号,进度,进展情况\n2,50,甲\n,,乙\n", "a", &out, &c, &d), 0);
+	CHECK(d.n == 1 && d.v[0].level == DIAG_WARNING && d.v[0].line == 3 && d.v[0].col == 1);
+	CHECK_INT(c.updates, 1);
+	diags_free(&d);
+	diags_init(&d);
 	buf_reset(&out);
 	/* By id, and by the plan column (id, doc_no or title). */
 	CHECK_INT(bulletin("任务编号,计划,进度\nb/1,,5\n2,甲发〔2020〕1号,5\n1,乙计划,7\n", NULL, &out, &c, &d), -1);
@@ -142,6 +170,26 @@ static void test_bulletin(void)
 		CHECK_INT(d.v[i].col, cols[i]);
 	}
 	CHECK_INT(out.len, 0);
+	diags_free(&d);
+	diags_init(&d);
+	/* A header of two rows: the lower names the columns; data after it. */
+	CHECK_INT(bulletin("2020年进展\n序号,任务名称,完成情况,完成情况,备注\n,,完成进度（%）,状态,\n2,建,60,进行中,上线\n",
+	                   "a", &out, &c, &d), 0);
+	CHECK_INT(d.n, 0);
+	CHECK(strstr(buf_cstr(&out), "  - task: a/2\n    progress: 60\n    status: in_progress\n    note: 上线\n") != NULL);
+	buf_reset(&out);
+	/* A second column of a kind, filled, is said to be left out. */
+	CHECK_INT(bulletin("序号,进度,进展情况,备注\n2,50,甲,乙\n", "a", &out, &c, &d), 0);
+	CHECK(d.n == 1 && d.v[0].level == DIAG_NOTE && d.v[0].line == 1 && d.v[0].col == 4 && strstr(d.v[0].msg, "column C"));
+	CHECK(strstr(buf_cstr(&out), "note: 甲\n") != NULL);
+	buf_reset(&out);
+	diags_free(&d);
+	diags_init(&d);
+	/* 序号 counts the form's rows; 任务编号 names the task, and wins. */
+	CHECK_INT(bulletin("序号,任务编号,进度\n1,2,50\n", "a", &out, &c, &d), 0);
+	CHECK(strstr(buf_cstr(&out), "  - task: a/2\n    progress: 50\n") != NULL);
+	CHECK(d.n == 1 && d.v[0].col == 1 && strstr(d.v[0].msg, "column B"));
+	buf_reset(&out);
 	diags_free(&d);
 	diags_init(&d);
 	/* No sheet a return. */
