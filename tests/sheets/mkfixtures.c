@@ -12,6 +12,8 @@
 
 #include <xlsxwriter.h>
 
+#include "../cfb.h"
+
 static char path[4096];
 
 static const char *at(const char *dir, const char *name)
@@ -261,20 +263,7 @@ static void xls(const char *where)
 	/* The compound file: header, FAT (sector 0), directory (1), stream (2..9). */
 	static unsigned char f[512 * 11];
 	memset(f, 0, sizeof f);
-	memcpy(f, "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", 8);
-	put16(f + 0x18, 0x3e);
-	put16(f + 0x1a, 3);
-	put16(f + 0x1c, 0xfffe);
-	put16(f + 0x1e, 9);
-	put16(f + 0x20, 6);
-	put32(f + 0x2c, 1);
-	put32(f + 0x30, 1);
-	put32(f + 0x38, 4096);
-	put32(f + 0x3c, 0xfffffffe);
-	put32(f + 0x44, 0xfffffffe);
-	put32(f + 0x4c, 0);
-	for (int i = 1; i < 109; i++)
-		put32(f + 0x4c + 4 * i, 0xffffffff);
+	cfb_header(f, 0xfffffffe, 0);   /* no mini FAT */
 	unsigned char *fat = f + 512;
 	for (int i = 0; i < 128; i++)
 		put32(fat + 4 * i, 0xffffffff);

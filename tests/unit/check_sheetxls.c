@@ -9,6 +9,7 @@
  * random, each read or refused, never a crash. */
 #include <stdlib.h>
 
+#include "../cfb.h"
 #include "buf.h"
 #include "check.h"
 #include "sheetxls.h"
@@ -132,21 +133,7 @@ static void cfb(const struct buf *wb, struct buf *out)
 	size_t nmini = (wb->len + 63) / 64, msecs = (nmini * 64 + 511) / 512;
 	size_t total = 512 * (4 + msecs);
 	unsigned char *f = calloc(1, total);
-	static const unsigned char magic[8] = { 0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1 };
-	memcpy(f, magic, 8);
-	put16(f + 0x18, 0x3e);
-	put16(f + 0x1a, 3);
-	put16(f + 0x1c, 0xfffe);
-	put16(f + 0x1e, 9);
-	put16(f + 0x20, 6);
-	put32(f + 0x2c, 1);
-	put32(f + 0x30, 1);
-	put32(f + 0x38, 4096);
-	put32(f + 0x3c, 2);
-	put32(f + 0x40, 1);
-	put32(f + 0x44, 0xfffffffe);
-	for (int i = 0; i < 109; i++)
-		put32(f + 0x4c + 4 * i, i ? 0xffffffff : 0);
+	cfb_header(f, 2, 1);   /* the mini FAT at sector 2 */
 	unsigned char *fat = f + 512, *dir = f + 1024, *mfat = f + 1536, *mini = f + 2048;
 	for (int i = 0; i < 128; i++)
 		put32(fat + 4 * i, 0xffffffff);
