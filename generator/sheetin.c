@@ -760,6 +760,12 @@ int sheetin_bulletin(const struct sheet_book *b, const struct value *plans, cons
 				        cp->text);
 				bad = 1;
 			}
+			else if (cp && prog > 0 && prog < 1 && !memchr(cp->text, '%', cp->len) && !strstr(cp->text, "％"))
+				/* A fraction in a column of percents: a cell not formatted
+				 * as one (0.8 for 80 %), or truly under one per cent. */
+				diag_add(d, DIAG_WARNING, rc.where, (int)rc.row, (int)(cols[SHEETIN_PROGRESS]), NULL, 0,
+				         "progress '%s' read as %s%%: if %.0f%% was meant, write %.0f or format the cell as a percent",
+				         cp->text, cp->text, prog * 100, prog * 100);
 			if (cs && !(status = parse_status(cs->text, cs->len))) {
 				diag_add(d, DIAG_ERROR, rc.where, (int)rc.row, (int)(cols[SHEETIN_STATUS]), NULL, 0,
 				        "unknown status '%s' (use 未开始, 进行中, 已完成, 已延期 or 已取消)", cs->text);

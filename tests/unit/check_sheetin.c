@@ -192,6 +192,15 @@ static void test_bulletin(void)
 	buf_reset(&out);
 	diags_free(&d);
 	diags_init(&d);
+	/* A fraction in the progress column (a cell not formatted as a
+	 * percent): read as written, with a warning at its cell; 0.5% is not. */
+	CHECK_INT(bulletin("序号,进度\n2,0.8\n3.1,0.5%\n", "a", &out, &c, &d), 0);
+	CHECK(d.n == 1 && d.v[0].level == DIAG_WARNING && d.v[0].line == 2 && d.v[0].col == 2 &&
+	      strstr(d.v[0].msg, "'0.8' read as 0.8%: if 80% was meant, write 80"));
+	CHECK(strstr(buf_cstr(&out), "  - task: a/2\n    progress: 0.8\n") != NULL);
+	buf_reset(&out);
+	diags_free(&d);
+	diags_init(&d);
 	/* No sheet a return. */
 	CHECK_INT(bulletin("甲,乙\n", NULL, &out, &c, &d), -1);
 	CHECK(d.n == 1 && strstr(d.v[0].msg, "no sheet"));
