@@ -62,6 +62,7 @@ struct rendered {
 struct build {
 	const struct build_opts *o;
 	struct arena *a;          /* load phase */
+	struct arena *texts;      /* the pages' texts, freed after the model stage (content_forget_texts) */
 	struct arena **ta;        /* one per worker, for render results */
 	struct arena **sa;        /* one per worker, scratch reset after each page */
 	struct output_spill **spill;  /* one per worker: rendered files wait there (output.h) */
@@ -1189,7 +1190,9 @@ static int stage_load(struct build *b)
 	int theme_ok = theme_load(b->a, b->o->site_dir, b->o->exe_dir, &b->cfg, &b->theme, b->d) == 0;
 	struct pcache *pc = b->spill && !b->o->force ? pcache_open(b->o->site_dir, b->program, b->jobs) : NULL;
 	/* Content errors are worth reporting even when the theme is broken. */
-	int content_ok = content_load_cached(b->a, b->o->site_dir, b->o->drafts, b->jobs, pc, &b->c, b->d) == 0;
+	b->texts = arena_new();
+	int content_ok = content_load_cached(b->a, b->texts, b->o->site_dir, b->o->drafts, b->jobs, pc, &b->c,
+	                                     b->d) == 0;
 	pcache_save(pc);
 	pcache_free(pc);
 	b->load_ok = theme_ok && content_ok;
@@ -1237,6 +1240,13 @@ static int stage_model(struct build *b)
 	if (theme_template(&b->theme, "search"))
 		value_setc(b->a, b->env.site, "search_url", value_cstring(b->a, b->cfg.index_links ? SEARCH_DIR "/index.html"
 		                                                                     : SEARCH_DIR "/", (struct pos){ 0 }));
+	/* The last stage that reads the pages' texts (the model's messages
+	 * quote lines; site.revision digests them): a tenth of a 100k-page
+	 * build's memory, gone before the stages that peak. A later message
+	 * at a page's line reads its file again (page_text). */
+	arena_free(b->texts);
+	b->texts = NULL;
+	content_forget_texts(&b->c);
 	return load_hooks(b, 1) < 0 ? STAGE_STOP : STAGE_NEXT;
 }
 
@@ -1569,12 +1579,16 @@ static int stage_extra(struct build *b)
 	return b->d->nerrors ? STAGE_STOP : STAGE_NEXT;
 }
 
-/* A content file's text, for the lines of hooks' messages (diags_fill_lines). */
+/* A content file's text, for the lines of hooks' messages (diags_fill_lines):
+ * read again once the texts are freed (stage_model), for the few pages a
+ * later message is about. */
 static const char *page_text(void *ctx, const char *path, size_t *len)
 {
-	const struct build *b = ctx;
-	const struct page *p = strncmp(path, "content/", 8) == 0 ? content_page(&b->c, path + 8) : NULL;
-	if (!p || !p->src)
+	struct build *b = ctx;
+	struct page *p = strncmp(path, "content/", 8) == 0 ? content_page(&b->c, path + 8) : NULL;
+	if (!p)
+		return NULL;
+	if (!p->src && content_read_again(b->a, b->o->site_dir, p) < 0)
 		return NULL;
 	*len = p->len;
 	return p->src;
@@ -1780,6 +1794,13 @@ const char *build_page_path(const struct build_run *run, size_t i)
 	return i < run->b.c.npages ? run->b.c.pages[i]->path : NULL;
 }
 
+const char *build_page_text(const struct build_run *run, size_t i, size_t *len)
+{
+	const struct page *p = i < run->b.c.npages ? run->b.c.pages[i] : NULL;
+	*len = p && p->src ? p->len : 0;
+	return p ? p->src : NULL;
+}
+
 const char *build_page_html(const struct build_run *run, size_t i, size_t *len)
 {
 	const struct markdown_result *md = run->b.md && i < run->b.c.npages ? &run->b.md[i] : NULL;
@@ -1818,6 +1839,7 @@ int build_close(struct build_run *run)
 {
 	struct build *b = &run->b;
 	diags_fill_lines(b->d, page_text, b);
+	arena_free(b->texts);   /* when a stage before the model's stopped the build */
 	int rc = b->rc;
 	if (rc == 0 && b->d->nerrors)
 		rc = 1;

@@ -91,13 +91,16 @@ struct build_run *build_open(const struct build_opts *o, struct build_stats *st,
 const char *build_next(struct build_run *run);
 int build_close(struct build_run *run);
 /* What the stages made so far. After load: the content pages and each
- * one's source path (content/...). After markdown: page i's HTML (len
+ * one's source path (content/...) and text (len bytes), which the build
+ * holds through the model stage only (NULL after: memory for the stages
+ * that peak). After markdown: page i's HTML (len
  * bytes; NULL before). After model: the site's data that templates see as
  * site (NULL before), with the progress computed after on_site. After
  * templates and extra pages: the output files made, their paths into
  * rels[0, max) in build order; returns their count. */
 size_t build_npages(const struct build_run *run);
 const char *build_page_path(const struct build_run *run, size_t i);
+const char *build_page_text(const struct build_run *run, size_t i, size_t *len);
 const char *build_page_html(const struct build_run *run, size_t i, size_t *len);
 const struct value *build_site_data(const struct build_run *run);
 size_t build_made(const struct build_run *run, const char **rels, size_t max);

@@ -33,6 +33,7 @@ struct load {
 	struct static_file *files;
 	size_t nfiles, fcap;
 	struct pcache *pc;      /* the parse cache, or NULL */
+	struct arena *texts;    /* the pages' texts go here, or in a when NULL */
 };
 
 static int ends_with(const char *s, const char *suf)
@@ -255,12 +256,14 @@ struct parse_job {
 	struct load *w;
 	struct entry **pages;
 	struct arena **ta;       /* one per worker; adopted by w->a afterwards */
+	struct arena **tt;       /* one per worker for the texts, adopted by w->texts; or NULL */
 };
 
-static int load_page(struct arena *a, struct load *w, int worker, struct page *p, const char *disk)
+static int load_page(struct arena *a, struct arena *texts, struct load *w, int worker, struct page *p,
+                     const char *disk)
 {
 	struct pcache_key key;
-	if (content_read_text(a, disk, p->path, &p->src, &p->len, w->d) < 0)
+	if (content_read_text(texts, disk, p->path, &p->src, &p->len, w->d) < 0)
 		return -1;
 	if (w->pc && pcache_get(w->pc, a, p->path, p->src, p->len, &key, &p->meta, &p->body_off))
 		return 0;
@@ -277,7 +280,7 @@ static void parse_one(void *ctx, size_t i, int worker)
 	struct entry *e = j->pages[i];
 	struct page *p = e->p;
 	struct arena *a = j->ta[worker];
-	if (load_page(a, j->w, worker, p, e->disk) < 0 || page_fields(j->w, p, e->stem) < 0) {
+	if (load_page(a, j->tt ? j->tt[worker] : a, j->w, worker, p, e->disk) < 0 || page_fields(j->w, p, e->stem) < 0) {
 		p->failed = 1;
 		if (!p->meta)
 			p->meta = value_table(a, (struct pos){ 0 });
@@ -390,10 +393,19 @@ static struct page *load_tree(struct load *w, int jobs)
 	j.ta = xcalloc((size_t)jobs, sizeof *j.ta);
 	for (int i = 0; i < jobs; i++)
 		j.ta[i] = arena_new();
+	if (w->texts) {
+		j.tt = xcalloc((size_t)jobs, sizeof *j.tt);
+		for (int i = 0; i < jobs; i++)
+			j.tt[i] = arena_new();
+	}
 	pool_run(n, jobs, parse_one, &j);
-	for (int i = 0; i < jobs; i++)
+	for (int i = 0; i < jobs; i++) {
 		arena_adopt(w->a, j.ta[i]);
+		if (j.tt)
+			arena_adopt(w->texts, j.tt[i]);
+	}
 	free(j.ta);
+	free(j.tt);
 	free(j.pages);
 	return assemble_dir(w, root);
 }
@@ -458,13 +470,37 @@ static int cmp_file(const void *a, const void *b)
 int content_load(struct arena *a, const char *site_dir, int drafts, int jobs, struct content *c,
                  struct diags *d)
 {
-	return content_load_cached(a, site_dir, drafts, jobs, NULL, c, d);
+	return content_load_cached(a, NULL, site_dir, drafts, jobs, NULL, c, d);
 }
 
-int content_load_cached(struct arena *a, const char *site_dir, int drafts, int jobs, struct pcache *pc,
-                        struct content *c, struct diags *d)
+void content_forget_texts(struct content *c)
 {
-	struct load w = { .a = a, .site_dir = site_dir, .drafts = drafts, .d = d, .pc = pc };
+	for (size_t i = 0; i < c->npages; i++) {
+		struct page *p = c->pages[i];
+		if (p->path && !p->made) {
+			p->src = NULL;
+			p->len = p->body_off = 0;
+		}
+	}
+}
+
+int content_read_again(struct arena *a, const char *site_dir, struct page *p)
+{
+	struct buf f = BUF_INIT;
+	if (!p->path || buf_read_file_max(&f, arena_printf(a, "%s/%s", site_dir, p->path), CONTENT_MAX_FILE) < 0) {
+		buf_free(&f);
+		return -1;
+	}
+	p->len = f.len;
+	p->src = arena_strndup(a, f.data ? f.data : "", f.len);
+	buf_free(&f);
+	return 0;
+}
+
+int content_load_cached(struct arena *a, struct arena *texts, const char *site_dir, int drafts, int jobs,
+                        struct pcache *pc, struct content *c, struct diags *d)
+{
+	struct load w = { .a = a, .site_dir = site_dir, .drafts = drafts, .d = d, .pc = pc, .texts = texts };
 	size_t errors_before = d->nerrors;
 	memset(c, 0, sizeof *c);
 	if (walk_open(&w.r, site_dir, "the site", "content", d) < 0) {

@@ -64,9 +64,19 @@ int content_load(struct arena *a, const char *site_dir, int drafts, int jobs, st
                  struct diags *d);
 struct pcache;
 /* The same, taking each page's front matter from the parse cache pc when
- * its text did not change, and recording the others there (pcache.h). */
-int content_load_cached(struct arena *a, const char *site_dir, int drafts, int jobs, struct pcache *pc,
-                        struct content *c, struct diags *d);
+ * its text did not change, and recording the others there (pcache.h), and
+ * putting the pages' texts in arena texts when not NULL: nothing else
+ * points into them (the front matter and Markdown results are copies), so
+ * a caller done with them frees texts and calls content_forget_texts. */
+int content_load_cached(struct arena *a, struct arena *texts, const char *site_dir, int drafts, int jobs,
+                        struct pcache *pc, struct content *c, struct diags *d);
+/* Every page read from a file has no text from here on (src NULL, len 0):
+ * for after the arena that held the texts is freed. */
+void content_forget_texts(struct content *c);
+/* Reads page p's file (under site_dir) into its src again, in arena a, for
+ * the line of a message about it. 0, or -1 (no message: the caller goes
+ * without the line). */
+int content_read_again(struct arena *a, const char *site_dir, struct page *p);
 /* The page whose source is content-relative rel ("plans/x/_index.md"), or NULL. */
 struct page *content_page(const struct content *c, const char *rel);
 /* The page or section whose output folder is url ("plans/x/"), or NULL. */

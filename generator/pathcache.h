@@ -41,7 +41,8 @@ void pathcache_keep(struct pathcache *c, const struct pathcache_hit *hit);
 void pathcache_put(struct pathcache *c, int worker, const char *path, const unsigned char key[DIGEST_LEN],
                    const void *body, size_t len);
 /* Replaces the file with the records kept and put in this build, when
- * they differ from what it held. Failures are silent. */
+ * they differ from what it held, and frees the records put (a second save
+ * writes nothing new). Failures are silent. */
 void pathcache_save(struct pathcache *c);
 /* Accepts NULL. Bodies found point into c: free it after their last use. */
 void pathcache_free(struct pathcache *c);

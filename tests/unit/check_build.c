@@ -93,12 +93,16 @@ int main(void)
 			CHECK(task != (size_t)-1);
 			CHECK(task == (size_t)-1 || build_page_html(run, task, &len) == NULL);
 			CHECK(build_site_data(run) == NULL);
+			const char *text = task != (size_t)-1 ? build_page_text(run, task, &len) : NULL;
+			CHECK(text && len > 0 && strncmp(text, "---", 3) == 0);
 		} else if (strcmp(name, "markdown") == 0) {
 			const char *html = task != (size_t)-1 ? build_page_html(run, task, &len) : NULL;
 			CHECK(html && strstr(html, "全街道共划分基础网格62个") != NULL);
 			/* A line break between Chinese characters is no space. */
 			CHECK(html && strstr(html, "商务楼宇、产业园区、学校医院") != NULL);
 		} else if (strcmp(name, "model") == 0) {
+			/* The texts are freed once the model is made. */
+			CHECK(task == (size_t)-1 || build_page_text(run, task, &len) == NULL);
 			const struct value *plans = value_get(build_site_data(run), "plans");
 			CHECK_INT(value_len(plans), 2);
 			CHECK(task_field(run, "title") != NULL);
