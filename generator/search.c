@@ -388,6 +388,15 @@ void search_index_add(struct search_index *ix, const struct search_doc *doc)
  * part is left empty of pages. */
 static void merge(struct search_index *ix, struct search_index *part)
 {
+	if (!ix->n && !ix->ndocs) {
+		/* The first part becomes the index as it is: its postings are
+		 * not copied while every part is still held (a quarter of the
+		 * search's memory at 100k pages). */
+		struct search_index t = *ix;
+		*ix = *part;
+		*part = t;
+		return;
+	}
 	uint32_t off = (uint32_t)ix->ndocs << 4;
 	for (size_t i = 0; i < part->n; i++) {
 		const struct entry *pe = &part->e[i];
