@@ -341,7 +341,8 @@ static void tpl_one(void *ctx, size_t i, int worker)
 		const struct value *lv = value_get(p->meta, "layout");
 		if (lv && p->path) {
 			size_t s = 0, e = 0;
-			int have = diag_line_span(p->src, p->len, lv->pos.line, &s, &e);
+			/* The texts are freed by now: page_text fills the line in. */
+			int have = p->src && diag_line_span(p->src, p->len, lv->pos.line, &s, &e);
 			diag_add(b->d, DIAG_ERROR, p->path, lv->pos.line, lv->pos.col, have ? p->src + s : NULL,
 			         e - s, "the theme has no template '%s'", name);
 		} else {
