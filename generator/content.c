@@ -486,15 +486,14 @@ void content_forget_texts(struct content *c)
 
 int content_read_again(struct arena *a, const char *site_dir, struct page *p)
 {
-	struct buf f = BUF_INIT;
-	if (!p->path || buf_read_file_max(&f, arena_printf(a, "%s/%s", site_dir, p->path), CONTENT_MAX_FILE) < 0) {
-		buf_free(&f);
+	if (!p->path)
 		return -1;
-	}
-	p->len = f.len;
-	p->src = arena_strndup(a, f.data ? f.data : "", f.len);
-	buf_free(&f);
-	return 0;
+	/* Its problems were reported when it was read first. */
+	struct diags quiet;
+	diags_init(&quiet);
+	int rc = content_read_text(a, arena_printf(a, "%s/%s", site_dir, p->path), p->path, &p->src, &p->len, &quiet);
+	diags_free(&quiet);
+	return rc;
 }
 
 int content_load_cached(struct arena *a, struct arena *texts, const char *site_dir, int drafts, int jobs,

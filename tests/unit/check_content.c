@@ -1,5 +1,6 @@
 /* check_content.c: the walk of content/: sections, output paths, order, skipped files, drafts. */
 #include "check.h"
+#include "sitedir.h"
 
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -9,23 +10,9 @@
 #include "content.h"
 #include "diag.h"
 
-static char site[256];
-
-static void put(const char *rel, const char *text)
-{
-	char path[512], cmd[600];
-	snprintf(path, sizeof path, "%s/%s", site, rel);
-	snprintf(cmd, sizeof cmd, "mkdir -p \"$(dirname '%s')\"", path);
-	CHECK(system(cmd) == 0);
-	FILE *f = fopen(path, "wb");
-	fputs(text, f);
-	fclose(f);
-}
-
 int main(void)
 {
-	snprintf(site, sizeof site, "%s/pp-content-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	CHECK(mkdtemp(site) != NULL);
+	site_make("pp-content");
 	put("content/_index.md", "---\ntitle: 首页\n---\n");
 	put("content/about.md", "---\ntitle: 关于\nweight: 1\n---\n");
 	put("content/notices/b.md", "---\ntitle: 乙\ndate: 2019-01-01\n---\n");
@@ -75,9 +62,7 @@ int main(void)
 	CHECK(content_page(&c, "notices/draft.md") != NULL);
 	arena_free(a);
 
-	char cmd[600];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", site);
-	CHECK(system(cmd) == 0);
+	site_remove();
 	diags_free(&d);
 	return CHECK_DONE("check_content");
 }

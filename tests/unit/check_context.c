@@ -5,6 +5,7 @@
  * listed, a pager's pages, index.html links or folder links, and the
  * permalink with base_url. */
 #include "check.h"
+#include "sitedir.h"
 
 #include <stdlib.h>
 #include <unistd.h>
@@ -15,19 +16,6 @@
 #include "context.h"
 #include "diag.h"
 #include "value.h"
-
-static char site[256];
-
-static void put(const char *rel, const char *text)
-{
-	char path[512], cmd[700];
-	snprintf(path, sizeof path, "%s/%s", site, rel);
-	snprintf(cmd, sizeof cmd, "mkdir -p \"$(dirname '%s')\"", path);
-	CHECK(system(cmd) == 0);
-	FILE *f = fopen(path, "wb");
-	fputs(text, f);
-	fclose(f);
-}
 
 static const struct page *find(const struct content *c, const char *url)
 {
@@ -51,9 +39,7 @@ static const char *purl(const struct value *ctx, const char *key)
 
 int main(void)
 {
-	const char *tmp = getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
-	snprintf(site, sizeof site, "%s/check_context.XXXXXX", tmp);
-	CHECK(mkdtemp(site) != NULL);
+	site_make("check_context");
 	put("content/_index.md", "---\ntitle: 首页\n---\n");
 	put("content/bulletins/_index.md", "---\ntitle: 通报\n---\n");
 	put("content/bulletins/a.md", "---\ntitle: 一季度\ndate: 2019-03-31\n---\n正文\n");
@@ -120,8 +106,6 @@ int main(void)
 	free(md);
 	diags_free(&d);
 	arena_free(a);
-	char cmd[400];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", site);
-	CHECK(system(cmd) == 0);
+	site_remove();
 	return CHECK_DONE("check_context");
 }

@@ -1,5 +1,6 @@
 /* check_model.c: plans, tasks and bulletins: what is read, and every error with its position. */
 #include "check.h"
+#include "sitedir.h"
 
 #include <stdlib.h>
 #include <unistd.h>
@@ -9,19 +10,6 @@
 #include "content.h"
 #include "diag.h"
 #include "model.h"
-
-static char site[256];
-
-static void put(const char *rel, const char *text)
-{
-	char path[512], cmd[700];
-	snprintf(path, sizeof path, "%s/%s", site, rel);
-	snprintf(cmd, sizeof cmd, "mkdir -p \"$(dirname '%s')\"", path);
-	CHECK(system(cmd) == 0);
-	FILE *f = fopen(path, "wb");
-	fputs(text, f);
-	fclose(f);
-}
 
 static struct diags D;
 
@@ -65,8 +53,7 @@ static void reset(void)
 
 int main(void)
 {
-	snprintf(site, sizeof site, "%s/pp-model-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	CHECK(mkdtemp(site) != NULL);
+	site_make("pp-model");
 	diags_init(&D);
 	unsetenv("SOURCE_DATE_EPOCH");
 
@@ -197,9 +184,7 @@ int main(void)
 	CHECK(value_get(value_get(value_at(ups, 1), "actuals"), "党组织覆盖率") != NULL);
 	arena_free(a);
 
-	char cmd[300];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", site);
-	CHECK(system(cmd) == 0);
+	site_remove();
 	diags_free(&D);
 	return CHECK_DONE("check_model");
 }

@@ -1,6 +1,7 @@
 /* check_schema.c: the front matter schema table, its suggestions, where a
  * key is found, what a typo is read as, cascade and page.params. */
 #include "check.h"
+#include "sitedir.h"
 
 #include <stdlib.h>
 #include <unistd.h>
@@ -12,19 +13,7 @@
 #include "import.h"
 #include "schema.h"
 
-static char site[256];
 static struct diags D;
-
-static void put(const char *rel, const char *text)
-{
-	char path[512], cmd[700];
-	snprintf(path, sizeof path, "%s/%s", site, rel);
-	snprintf(cmd, sizeof cmd, "mkdir -p \"$(dirname '%s')\"", path);
-	CHECK(system(cmd) == 0);
-	FILE *f = fopen(path, "wb");
-	fputs(text, f);
-	fclose(f);
-}
 
 static const char *diag_text(size_t i)
 {
@@ -224,8 +213,7 @@ static void site_check(void)
 
 int main(void)
 {
-	snprintf(site, sizeof site, "%s/pp-schema-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	CHECK(mkdtemp(site) != NULL);
+	site_make("pp-schema");
 	diags_init(&D);
 	table();
 	suggest();
@@ -234,9 +222,7 @@ int main(void)
 	import_id();
 	man_page();
 	site_check();
-	char cmd[300];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", site);
-	CHECK(system(cmd) == 0);
+	site_remove();
 	diags_free(&D);
 	return CHECK_DONE("check_schema");
 }
