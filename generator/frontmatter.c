@@ -8,6 +8,7 @@
 #include <yaml.h>
 
 #include "i18n.h"
+#include "schema.h"
 #include "toml.h"
 #include "utf8.h"
 #include "xalloc.h"
@@ -319,7 +320,12 @@ static struct value *node(struct yp *y, yaml_event_t *ev, int depth)
 			struct value *item = node(y, &e, depth + 1);
 			if (!item)
 				return NULL;
-			value_set(y->a, v, key, keylen, item);
+			/* A schema key is borrowed, not copied (no duplicates here). */
+			const char *name = schema_key_name(key, keylen);
+			if (name)
+				value_append_key(y->a, v, name, keylen, item);
+			else
+				value_set(y->a, v, key, keylen, item);
 		}
 	}
 	default:

@@ -14,6 +14,11 @@ const char *const model_statuses[] = {
 	"not_started", "in_progress", "done", "delayed", "cancelled", NULL,
 };
 
+/* The keys task_of_page gives a task: id, plan, number, title, section,
+ * lead, support, start, due, weight, status, progress, milestones,
+ * targets, url, source, and one to spare. */
+#define MODEL_TASK_KEYS 17
+
 /* Plan periods are years; this keeps typos like 20188 out. */
 #define MODEL_MIN_YEAR 1900
 #define MODEL_MAX_YEAR 2200
@@ -88,7 +93,7 @@ static void copy_string(struct ld *l, const struct page *p, struct value *t, con
 		err(l, p, v, "'%s' must be text", key);
 		return;
 	}
-	value_setc(l->a, t, key, v);
+	value_set_key(l->a, t, key, v);
 }
 
 static int is_date(const struct value *v)
@@ -116,7 +121,7 @@ static void copy_date(struct ld *l, const struct page *p, struct value *t, const
 		err(l, p, v, "'%s' must be a date like 2019-06-30", key);
 		return;
 	}
-	value_setc(l->a, t, key, date_only(l, v));
+	value_set_key(l->a, t, key, date_only(l, v));
 }
 
 /* One unit or a list of them. */
@@ -137,7 +142,7 @@ static void copy_units(struct ld *l, const struct page *p, struct value *t, cons
 	} else if (v) {
 		err(l, p, v, "'%s' must be a unit's name or a list of them", key);
 	}
-	value_setc(l->a, t, key, arr);
+	value_set_key(l->a, t, key, arr);
 }
 
 static int is_number(const struct value *v)
@@ -176,7 +181,7 @@ static void copy_state(struct ld *l, const struct page *p, struct value *t, cons
 			err(l, p, st, "unknown status '%s' (use not_started, in_progress, done, delayed or cancelled)",
 			    st->kind == V_STRING ? st->u.str.s : _(value_kind_name(st->kind)));
 		else
-			value_setc(l->a, t, "status", st), status = st->u.str.s;
+			value_set_key(l->a, t, "status", st), status = st->u.str.s;
 	}
 	struct value *v = value_get(src, "progress");
 	if (!v)
@@ -188,10 +193,10 @@ static void copy_state(struct ld *l, const struct page *p, struct value *t, cons
 		buf_free(&b);
 		return;
 	}
-	value_setc(l->a, t, "progress", v);
+	value_set_key(l->a, t, "progress", v);
 	const char *follows = status_of_progress(num(v));
 	if (!st) {
-		value_setc(l->a, t, "status", str(l->a, follows));
+		value_set_key(l->a, t, "status", str(l->a, follows));
 		return;
 	}
 	/* delayed and cancelled go with any progress. */
@@ -266,8 +271,8 @@ static struct value *plan_of_page(struct ld *l, const struct page *page)
 		else
 			id = v->u.str.s;
 	}
-	value_setc(l->a, t, "id", str(l->a, id));
-	value_setc(l->a, t, "title", str(l->a, p->title));
+	value_set_key(l->a, t, "id", str(l->a, id));
+	value_set_key(l->a, t, "title", str(l->a, p->title));
 	copy_string(l, p, t, "issuer", 0);
 	copy_string(l, p, t, "doc_no", 0);
 	copy_string(l, p, t, "short_title", 0);
@@ -281,7 +286,7 @@ static struct value *plan_of_page(struct ld *l, const struct page *page)
 		    first->u.i < MODEL_MIN_YEAR || last->u.i > MODEL_MAX_YEAR)
 			err(l, p, v, "period must be two years, first to last, like [2018, 2020]");
 		else
-			value_setc(l->a, t, "period", v);
+			value_set_key(l->a, t, "period", v);
 	}
 	struct value *themes = value_table(l->a, nopos);
 	if ((v = value_get(p->meta, "yearly_themes"))) {
@@ -299,7 +304,7 @@ static struct value *plan_of_page(struct ld *l, const struct page *page)
 			}
 		}
 	}
-	value_setc(l->a, t, "yearly_themes", themes);
+	value_set_key(l->a, t, "yearly_themes", themes);
 	struct value *secs = value_array(l->a, nopos);
 	if ((v = value_get(p->meta, "sections"))) {
 		for (size_t i = 0; v->kind == V_ARRAY && i < value_len(v); i++) {
@@ -311,17 +316,17 @@ static struct value *plan_of_page(struct ld *l, const struct page *page)
 				continue;
 			}
 			struct value *sec = value_table(l->a, s->pos);
-			value_setc(l->a, sec, "number", str(l->a, nt));
-			value_setc(l->a, sec, "title", value_get(s, "title"));
+			value_set_key(l->a, sec, "number", str(l->a, nt));
+			value_set_key(l->a, sec, "title", value_get(s, "title"));
 			value_push(l->a, secs, sec);
 		}
 		if (v->kind != V_ARRAY)
 			err(l, p, v, "sections must be a list of {number, title}");
 	}
-	value_setc(l->a, t, "sections", secs);
-	value_setc(l->a, t, "url", str(l->a, target(l, p)));
-	value_setc(l->a, t, "source", str(l->a, p->path ? p->path : ""));
-	value_setc(l->a, t, "tasks", value_array(l->a, nopos));
+	value_set_key(l->a, t, "sections", secs);
+	value_set_key(l->a, t, "url", str(l->a, target(l, p)));
+	value_set_key(l->a, t, "source", str(l->a, p->path ? p->path : ""));
+	value_set_key(l->a, t, "tasks", value_array(l->a, nopos));
 	return t;
 }
 
@@ -358,6 +363,9 @@ static struct value *task_of_page(struct ld *l, const struct page *page, struct 
 	struct page mended = *page, *p = &mended;
 	mended.meta = (struct value *)schema_mend(l->a, SM_TASK, page->meta);
 	struct value *t = value_table(l->a, nopos);
+	/* Room for every key a task gets here, so that the pairs are not
+	 * copied as they grow (the copies stay in the arena). */
+	value_reserve(l->a, t, MODEL_TASK_KEYS);
 	struct value *v = value_get(p->meta, "number");
 	const char *number = v ? number_text(l, v) : NULL;
 	if (!number || !*number) {
@@ -365,10 +373,10 @@ static struct value *task_of_page(struct ld *l, const struct page *page, struct 
 		number = "?";
 	}
 	const char *plan_id = value_str(value_get(plan, "id"), "");
-	value_setc(l->a, t, "id", str(l->a, arena_printf(l->a, "%s/%s", plan_id, number)));
-	value_setc(l->a, t, "plan", str(l->a, plan_id));
-	value_setc(l->a, t, "number", str(l->a, number));
-	value_setc(l->a, t, "title", str(l->a, p->title));
+	value_set_key(l->a, t, "id", str(l->a, arena_printf(l->a, "%s/%s", plan_id, number)));
+	value_set_key(l->a, t, "plan", str(l->a, plan_id));
+	value_set_key(l->a, t, "number", str(l->a, number));
+	value_set_key(l->a, t, "title", str(l->a, p->title));
 	if ((v = value_get(p->meta, "section"))) {
 		const char *sn = number_text(l, v);
 		const struct value *secs = value_get(plan, "sections");
@@ -378,21 +386,21 @@ static struct value *task_of_page(struct ld *l, const struct page *page, struct 
 		if (!sn || !known)
 			err(l, p, v, "section '%s' is not one of the plan's sections", sn ? sn : "?");
 		else
-			value_setc(l->a, t, "section", str(l->a, sn));
+			value_set_key(l->a, t, "section", str(l->a, sn));
 	}
 	copy_units(l, p, t, "lead");
 	copy_units(l, p, t, "support");
 	copy_date(l, p, t, p->meta, "start", 0);
 	copy_date(l, p, t, p->meta, "due", 0);
-	value_setc(l->a, t, "weight", value_int(l->a, 1, nopos));
+	value_set_key(l->a, t, "weight", value_int(l->a, 1, nopos));
 	if ((v = value_get(p->meta, "weight"))) {
 		if (!is_number(v) || num(v) <= 0)
 			err(l, p, v, "weight must be a number above 0");
 		else
-			value_setc(l->a, t, "weight", v);
+			value_set_key(l->a, t, "weight", v);
 	}
-	value_setc(l->a, t, "status", str(l->a, "not_started"));
-	value_setc(l->a, t, "progress", value_int(l->a, 0, nopos));
+	value_set_key(l->a, t, "status", str(l->a, "not_started"));
+	value_set_key(l->a, t, "progress", value_int(l->a, 0, nopos));
 	copy_state(l, p, t, p->meta);
 	struct value *ms = value_array(l->a, nopos);
 	if ((v = value_get(p->meta, "milestones"))) {
@@ -408,17 +416,17 @@ static struct value *task_of_page(struct ld *l, const struct page *page, struct 
 			if (due && !year_in(plan, &due->u.dt))
 				err(l, p, value_get(m, "due"), "milestone due %04d-%02d-%02d is after the plan's period",
 				    due->u.dt.year, due->u.dt.month, due->u.dt.day);
-			value_setc(l->a, o, "what", value_get(m, "what"));
+			value_set_key(l->a, o, "what", value_get(m, "what"));
 			const struct value *done = value_get(m, "done");
 			if (done && done->kind != V_BOOL)
 				err(l, p, done, "'done' must be true or false");
-			value_setc(l->a, o, "done", value_bool(l->a, done && done->kind == V_BOOL && done->u.b, nopos));
+			value_set_key(l->a, o, "done", value_bool(l->a, done && done->kind == V_BOOL && done->u.b, nopos));
 			value_push(l->a, ms, o);
 		}
 		if (v->kind != V_ARRAY)
 			err(l, p, v, "milestones must be a list of {due, what, done}");
 	}
-	value_setc(l->a, t, "milestones", ms);
+	value_set_key(l->a, t, "milestones", ms);
 	struct value *ts = value_array(l->a, nopos);
 	if ((v = value_get(p->meta, "targets"))) {
 		for (size_t i = 0; v->kind == V_ARRAY && i < value_len(v); i++) {
@@ -433,9 +441,9 @@ static struct value *task_of_page(struct ld *l, const struct page *page, struct 
 				continue;
 			}
 			struct value *o = value_table(l->a, g->pos);
-			value_setc(l->a, o, "metric", value_get(g, "metric"));
-			value_setc(l->a, o, "target", (struct value *)tv);
-			value_setc(l->a, o, "unit", value_get(g, "unit") ? value_get(g, "unit") : str(l->a, ""));
+			value_set_key(l->a, o, "metric", value_get(g, "metric"));
+			value_set_key(l->a, o, "target", (struct value *)tv);
+			value_set_key(l->a, o, "unit", value_get(g, "unit") ? value_get(g, "unit") : str(l->a, ""));
 			const struct value *id = value_get(g, "id");
 			if (id && (id->kind != V_STRING || !id->u.str.len)) {
 				err(l, p, id, "a target's 'id' must be a short name, like 覆盖率");
@@ -447,21 +455,21 @@ static struct value *task_of_page(struct ld *l, const struct page *page, struct 
 						err(l, p, id, "target id '%s' is also used by target '%s'", id->u.str.s,
 						    value_str(value_get(h, "metric"), ""));
 				}
-				value_setc(l->a, o, "id", (struct value *)id);
+				value_set_key(l->a, o, "id", (struct value *)id);
 			}
 			const struct value *act = value_get(g, "actual");
 			if (act && !is_number(act))
 				err(l, p, act, "'actual' must be a number");
 			else if (act)
-				value_setc(l->a, o, "actual", (struct value *)act);
+				value_set_key(l->a, o, "actual", (struct value *)act);
 			value_push(l->a, ts, o);
 		}
 		if (v->kind != V_ARRAY)
 			err(l, p, v, "targets must be a list of {metric, target, unit, actual}");
 	}
-	value_setc(l->a, t, "targets", ts);
-	value_setc(l->a, t, "url", str(l->a, target(l, p)));
-	value_setc(l->a, t, "source", str(l->a, p->path ? p->path : ""));
+	value_set_key(l->a, t, "targets", ts);
+	value_set_key(l->a, t, "url", str(l->a, target(l, p)));
+	value_set_key(l->a, t, "source", str(l->a, p->path ? p->path : ""));
 	return t;
 }
 
@@ -612,8 +620,8 @@ static void extension_of(struct ld *l, const struct page *p, struct value *o, co
 		err(l, p, due, "task %s has no deadline ('due') to extend", id);
 		return;
 	}
-	value_setc(l->a, o, "due", date_only(l, due));
-	value_setc(l->a, o, "reason", (struct value *)reason);
+	value_set_key(l->a, o, "due", date_only(l, due));
+	value_set_key(l->a, o, "reason", (struct value *)reason);
 }
 
 static struct value *bulletin_of_page(struct ld *l, const struct page *page)
@@ -621,11 +629,11 @@ static struct value *bulletin_of_page(struct ld *l, const struct page *page)
 	struct page mended = *page, *p = &mended;
 	mended.meta = (struct value *)schema_mend(l->a, SM_BULLETIN, page->meta);
 	struct value *t = value_table(l->a, nopos);
-	value_setc(l->a, t, "title", str(l->a, p->title));
+	value_set_key(l->a, t, "title", str(l->a, p->title));
 	copy_date(l, p, t, p->meta, "date", 1);
 	copy_string(l, p, t, "unit", 0);
-	value_setc(l->a, t, "url", str(l->a, target(l, p)));
-	value_setc(l->a, t, "source", str(l->a, p->path ? p->path : ""));
+	value_set_key(l->a, t, "url", str(l->a, target(l, p)));
+	value_set_key(l->a, t, "source", str(l->a, p->path ? p->path : ""));
 	const char *plan = value_str(value_get(p->meta, "plan"), NULL);
 	struct value *ups = value_array(l->a, nopos);
 	struct value *v = value_get(p->meta, "updates");
@@ -655,13 +663,13 @@ static struct value *bulletin_of_page(struct ld *l, const struct page *page)
 			continue;
 		}
 		struct value *o = value_table(l->a, u->pos);
-		value_setc(l->a, o, "task", str(l->a, id));
+		value_set_key(l->a, o, "task", str(l->a, id));
 		copy_state(l, p, o, u);
 		const struct value *note = value_get(u, "note");
 		if (note && note->kind != V_STRING)
 			err(l, p, note, "'note' must be text");
 		else if (note)
-			value_setc(l->a, o, "note", (struct value *)note);
+			value_set_key(l->a, o, "note", (struct value *)note);
 		const struct value *act = value_get(u, "actuals");
 		if (act) {
 			int ok = act->kind == V_TABLE;
@@ -670,7 +678,7 @@ static struct value *bulletin_of_page(struct ld *l, const struct page *page)
 			if (!ok)
 				err(l, p, act, "'actuals' must map targets (by id or metric) to numbers");
 			else
-				value_setc(l->a, o, "actuals", actuals_of(l, p, task, act));
+				value_set_key(l->a, o, "actuals", actuals_of(l, p, task, act));
 		}
 		const struct value *md = value_get(u, "milestones_done");
 		if (md) {
@@ -680,14 +688,14 @@ static struct value *bulletin_of_page(struct ld *l, const struct page *page)
 			if (!ok)
 				err(l, p, md, "'milestones_done' must list milestones by their 'what'");
 			else
-				value_setc(l->a, o, "milestones_done", milestones_of(l, p, task, md));
+				value_set_key(l->a, o, "milestones_done", milestones_of(l, p, task, md));
 		}
 		extension_of(l, p, o, u, task, id);
 		value_push(l->a, ups, o);
 	}
 	if (v && v->kind != V_ARRAY)
 		err(l, p, v, "updates must be a list of {task, progress, status, note, actuals, milestones_done}");
-	value_setc(l->a, t, "updates", ups);
+	value_set_key(l->a, t, "updates", ups);
 	return t;
 }
 

@@ -10,6 +10,7 @@
 #include "binrec.h"
 #include "buf.h"
 #include "pathcache.h"
+#include "schema.h"
 #include "xalloc.h"
 
 struct pcache {
@@ -153,7 +154,10 @@ static struct value *get_value(struct binrec_rd *r, struct arena *a, const char 
 			uint64_t kl = binrec_var(r);
 			const char *key = binrec_bytes(r, kl);
 			struct value *e = key ? get_value(r, a, path, depth + 1) : NULL;
-			if (e)
+			const char *name = key ? schema_key_name(key, (size_t)kl) : NULL;
+			if (e && name)
+				value_append_key(a, v, name, (size_t)kl, e);   /* borrowed, as fm_parse does */
+			else if (e)
 				value_append(a, v, key, (size_t)kl, e);
 		}
 		break;

@@ -93,6 +93,18 @@ const struct schema_key *schema_find(enum schema_map m, const char *key, size_t 
 	return NULL;
 }
 
+const char *schema_key_name(const char *key, size_t keylen)
+{
+	if (!keylen)
+		return NULL;
+	for (size_t i = 0; i < schema_nkeys; i++) {
+		const char *n = schema_keys[i].name;
+		if (n[0] == key[0] && strlen(n) == keylen && memcmp(n, key, keylen) == 0)
+			return n;
+	}
+	return NULL;
+}
+
 const char *schema_map_name(enum schema_map m)
 {
 	switch (m) {

@@ -42,6 +42,10 @@ extern const size_t schema_nkeys;
 
 /* The rule for key (keylen bytes) in map m, or NULL. */
 const struct schema_key *schema_find(enum schema_map m, const char *key, size_t keylen);
+/* The schema's own spelling of key (keylen bytes) when it is a key of any
+ * map, else NULL: front matter tables borrow it instead of copying the
+ * same dozen keys for every page (value_set_key). */
+const char *schema_key_name(const char *key, size_t keylen);
 /* How a message names map m: "a task", "an update", ... */
 const char *schema_map_name(enum schema_map m);
 /* The known key of map m closest to key (a typo's likely meaning), or NULL

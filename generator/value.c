@@ -234,6 +234,16 @@ void value_setc(struct arena *a, struct value *t, const char *key, struct value 
 	value_set(a, t, key, strlen(key), v);
 }
 
+void value_set_key(struct arena *a, struct value *t, const char *key, struct value *v)
+{
+	size_t keylen = strlen(key);
+	struct value_pair *p = find_pair(t, key, keylen);
+	if (p)
+		p->val = v;
+	else
+		value_append_key(a, t, key, keylen, v);
+}
+
 void value_fill(struct arena *a, struct value *t, const struct value *from)
 {
 	if (!value_is(from, V_TABLE))

@@ -107,6 +107,10 @@ void value_push(struct arena *a, struct value *arr, struct value *v);
  * The key is copied into the arena. */
 void value_set(struct arena *a, struct value *t, const char *key, size_t keylen, struct value *v);
 void value_setc(struct arena *a, struct value *t, const char *key, struct value *v);
+/* value_set without copying the key, which must outlive t (a literal): a
+ * model's tables repeat the same few keys on every task, and a copy of
+ * each is a sixteen-byte arena block. */
+void value_set_key(struct arena *a, struct value *t, const char *key, struct value *v);
 /* Appends key without looking for it first: for callers that know the key
  * is new (keys from a source that has no duplicates). */
 void value_append(struct arena *a, struct value *t, const char *key, size_t keylen, struct value *v);

@@ -4,6 +4,7 @@
 #include "arena.h"
 #include "diag.h"
 #include "frontmatter.h"
+#include "schema.h"
 #include "value.h"
 
 static struct arena *A;
@@ -38,6 +39,9 @@ int main(void)
 	                "ratio: 0.5\r\ndone: true\r\nlead: [街道党建办, 各社区党委]\r\nn: ~\r\nq: \"2019-06-30\"\r\n---\r\n正文\r\n";
 	struct value *m = parse(y, &body);
 	CHECK(m != NULL);
+	/* Schema keys are the schema's strings, others copies. */
+	CHECK(m && value_pair_at(m, 0)->key == schema_key_name("title", 5));
+	CHECK(m && value_len(m) > 3 && strcmp(value_pair_at(m, 3)->key, "ratio") == 0 && schema_key_name("ratio", 5) == NULL);
 	CHECK_STR(value_str(value_get(m, "title"), ""), "推进“三融三共”");
 	CHECK(value_is(value_get(m, "date"), V_DATETIME));
 	CHECK_INT(value_get(m, "date")->u.dt.day, 30);

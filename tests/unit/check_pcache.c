@@ -12,6 +12,7 @@
 #include "frontmatter.h"
 #include "output.h"
 #include "pcache.h"
+#include "schema.h"
 #include "value.h"
 
 static char root[256];
@@ -92,6 +93,11 @@ int main(void)
 	CHECK_INT(load(a, prog, path, page, &cached), 1);
 	CHECK(same_tree(parsed, cached));
 	CHECK_STR(value_get(cached, "title")->pos.path, path);
+	/* A schema key read back is the schema's string, as fm_parse gives it. */
+	int borrowed = 0;
+	for (size_t i = 0; i < value_len(cached); i++)
+		borrowed |= value_pair_at(cached, i)->key == schema_key_name("title", 5);
+	CHECK(borrowed);
 	CHECK_INT(load(a, prog, path, page, &cached), 1);   /* saved again unchanged: still there */
 	/* Another text, another path, another program: parsed again. */
 	char other[1024];

@@ -211,9 +211,27 @@ static void site_check(void)
 	arena_free(a);
 }
 
+/* schema_key_name: the table's own spelling of any map's key, else NULL. */
+static void key_names(void)
+{
+	const char *t = schema_key_name("title", 5);
+	CHECK(t != NULL && strcmp(t, "title") == 0);
+	CHECK(schema_key_name("titles", 5) == t);   /* keylen bytes only */
+	CHECK(schema_key_name("title", 5) == schema_key_name("title", 5));
+	CHECK_STR(schema_key_name("metric", 6), "metric");   /* a target's key */
+	CHECK(schema_key_name("titel", 5) == NULL);
+	CHECK(schema_key_name("tit", 3) == NULL);
+	CHECK(schema_key_name("", 0) == NULL);
+	int all = 1;
+	for (size_t i = 0; i < schema_nkeys; i++)
+		all &= schema_key_name(schema_keys[i].name, strlen(schema_keys[i].name)) != NULL;
+	CHECK(all);
+}
+
 int main(void)
 {
 	site_make("pp-schema");
+	key_names();
 	diags_init(&D);
 	table();
 	suggest();

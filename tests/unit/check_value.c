@@ -140,6 +140,15 @@ static void test_arena_table(void)
 	CHECK_INT(value_get(t, "k5")->u.i, 500);
 	CHECK_INT(value_get(t, "k99")->u.i, 99);
 	CHECK(value_get(t, "nope") == NULL);
+	/* value_set_key borrows its key and replaces as value_set does. */
+	static const char lit[] = "borrowed";
+	value_set_key(a, t, lit, value_int(a, 1, p));
+	value_set_key(a, t, lit, value_int(a, 2, p));
+	value_set_key(a, t, "k7", value_int(a, 700, p));
+	CHECK_INT(value_len(t), 101);
+	CHECK(value_pair_at(t, 100)->key == lit);
+	CHECK_INT(value_get(t, "borrowed")->u.i, 2);
+	CHECK_INT(value_get(t, "k7")->u.i, 700);
 	char *big = arena_alloc(a, 1 << 20);
 	big[(1 << 20) - 1] = 1;
 	CHECK(arena_used(a) >= (1 << 20));
