@@ -404,9 +404,11 @@ static struct value *task_of_page(struct ld *l, const struct page *page, struct 
 	copy_state(l, p, t, p->meta);
 	struct value *ms = value_array(l->a, nopos);
 	if ((v = value_get(p->meta, "milestones"))) {
+		value_reserve(l->a, ms, value_len(v));
 		for (size_t i = 0; v->kind == V_ARRAY && i < value_len(v); i++) {
 			const struct value *m = schema_mend(l->a, SM_MILESTONE, value_at(v, i));
 			struct value *o = value_table(l->a, m->pos);
+			value_reserve(l->a, o, 3);   /* due, what, done */
 			if (m->kind != V_TABLE || !value_is(value_get(m, "what"), V_STRING)) {
 				err(l, p, m, "each milestone needs 'what' (text) and 'due' (a date)");
 				continue;
@@ -429,6 +431,7 @@ static struct value *task_of_page(struct ld *l, const struct page *page, struct 
 	value_set_key(l->a, t, "milestones", ms);
 	struct value *ts = value_array(l->a, nopos);
 	if ((v = value_get(p->meta, "targets"))) {
+		value_reserve(l->a, ts, value_len(v));
 		for (size_t i = 0; v->kind == V_ARRAY && i < value_len(v); i++) {
 			const struct value *g = schema_mend(l->a, SM_TARGET, value_at(v, i));
 			if (g->kind != V_TABLE || !value_is(value_get(g, "metric"), V_STRING)) {
@@ -441,6 +444,7 @@ static struct value *task_of_page(struct ld *l, const struct page *page, struct 
 				continue;
 			}
 			struct value *o = value_table(l->a, g->pos);
+			value_reserve(l->a, o, 5);   /* metric, target, unit, id, actual */
 			value_set_key(l->a, o, "metric", value_get(g, "metric"));
 			value_set_key(l->a, o, "target", (struct value *)tv);
 			value_set_key(l->a, o, "unit", value_get(g, "unit") ? value_get(g, "unit") : str(l->a, ""));
