@@ -52,6 +52,16 @@ char *cli_path(const struct cli *cli, const char *arg);
  * language (ngettext: Chinese has one form). */
 #define CLI_PLURAL(n, one, many) i18n_plural((one), (many), (unsigned long)(n))
 
+/* Milliseconds on the monotonic clock, for timing a command's steps. */
+double cli_now_ms(void);
+/* --timings: to stderr, a build's stages, each with its wall time and the
+ * process's peak memory when it ended, then what the render did and why. */
+struct build_stats;
+void cli_print_timings(const struct build_stats *st);
+/* --timings: one more step of a command after its build (publish's commit),
+ * in the same form, with the peak memory now. */
+void cli_print_step(const char *name, double ms);
+
 /* Commands, each in its own file. */
 int cmd_build(const struct cli *cli, int argc, char **argv);
 int cmd_check(const struct cli *cli, int argc, char **argv);

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include "build.h"
@@ -9,11 +10,61 @@
 #include "diag.h"
 #include "history.h"
 
-static double now_ms(void)
+double cli_now_ms(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/* build --timings (and publish's): each stage with its time and peak
+ * memory, then what the render did and why, to stderr. */
+void cli_print_timings(const struct build_stats *st)
+{
+	for (int k = 0; k < BUILD_STAGES; k++)
+		if (st->stage_name[k])
+			fprintf(stderr, _("planpress: %-12s %8.1f ms %6ld MiB peak\n"), st->stage_name[k],
+			        st->stage_ms[k], st->stage_peak_kib[k] / 1024);
+	/* What the render did and why (rcache.h); rendered files that came out
+	 * as the folder holds them are not written. */
+	if (st->cache_used) {
+		fprintf(stderr, _("planpress: rendered %zu of %zu %s; %zu reused from the render cache\n"),
+		        st->rendered, st->rendered + st->why[RCACHE_REUSED],
+		        CLI_PLURAL(st->rendered + st->why[RCACHE_REUSED], "file", "files"), st->why[RCACHE_REUSED]);
+		static const char *const why[RCACHE_NWHY] = {
+			[RCACHE_NEW] = N_("new, or not in the cache"),
+			[RCACHE_PAGE] = N_("their own data changed (page, task, text, links)"),
+			[RCACHE_SITE] = N_("site data they show changed"),
+			[RCACHE_OUTPUT] = N_("the output folder's file was missing or changed"),
+			[RCACHE_UNCACHED] = N_("their data holds a function"),
+		};
+		for (int k = 0; k < RCACHE_NWHY; k++) {
+			if (!why[k] || !st->why[k])
+				continue;
+			if (k == RCACHE_SITE && *st->site_changed)
+				fprintf(stderr, "planpress:   %6zu %s (%s)\n", st->why[k], _(why[k]), st->site_changed);
+			else
+				fprintf(stderr, "planpress:   %6zu %s\n", st->why[k], _(why[k]));
+		}
+	}
+	if (st->rendered) {
+		size_t differ = st->rendered - st->rendered_same;
+		char a[160], b[80];
+		snprintf(a, sizeof a, CLI_PLURAL(differ, "%zu differs from the output folder and is written",
+		                                 "%zu differ from the output folder and are written"), differ);
+		snprintf(b, sizeof b, CLI_PLURAL(st->rendered_same, "%zu is the same", "%zu are the same"),
+		         st->rendered_same);
+		fprintf(stderr, _("planpress: rendered %zu %s%s: %s, %s\n"), st->rendered,
+		        CLI_PLURAL(st->rendered, "file", "files"),
+		        st->cache_used ? "" : _(" (every page: no render cache with Lua hooks or --force)"), a, b);
+	}
+}
+
+void cli_print_step(const char *name, double ms)
+{
+	struct rusage ru;
+	long kib = getrusage(RUSAGE_SELF, &ru) == 0 ? ru.ru_maxrss : 0;
+	fprintf(stderr, _("planpress: %-12s %8.1f ms %6ld MiB peak\n"), name, ms, kib / 1024);
 }
 
 static int run(const struct cli *cli, int argc, char **argv, int check)
@@ -59,9 +110,9 @@ static int run(const struct cli *cli, int argc, char **argv, int check)
 	struct build_stats st;
 	struct diags d;
 	diags_init(&d);
-	double t0 = now_ms();
+	double t0 = cli_now_ms();
 	int rc = build_site(&o, &st, &d);
-	double ms = now_ms() - t0;
+	double ms = cli_now_ms() - t0;
 	diags_sort(&d);
 	diags_print(&d, stderr);
 	if (rc == 0 && !quiet) {
@@ -79,43 +130,8 @@ static int run(const struct cli *cli, int argc, char **argv, int check)
 		        st.partial ? _("the output folder is partly updated: run the build again")
 		                   : _("nothing was written"));
 	}
-	for (int k = 0; timings && k < BUILD_STAGES; k++)
-		if (st.stage_name[k])
-			fprintf(stderr, _("planpress: %-12s %8.1f ms %6ld MiB peak\n"), st.stage_name[k], st.stage_ms[k],
-			        st.stage_peak_kib[k] / 1024);
-	/* What the render did and why (rcache.h); rendered files that came out
-	 * as the folder holds them are not written. */
-	if (timings && st.cache_used) {
-		fprintf(stderr, _("planpress: rendered %zu of %zu %s; %zu reused from the render cache\n"),
-		        st.rendered, st.rendered + st.why[RCACHE_REUSED],
-		        CLI_PLURAL(st.rendered + st.why[RCACHE_REUSED], "file", "files"), st.why[RCACHE_REUSED]);
-		static const char *const why[RCACHE_NWHY] = {
-			[RCACHE_NEW] = N_("new, or not in the cache"),
-			[RCACHE_PAGE] = N_("their own data changed (page, task, text, links)"),
-			[RCACHE_SITE] = N_("site data they show changed"),
-			[RCACHE_OUTPUT] = N_("the output folder's file was missing or changed"),
-			[RCACHE_UNCACHED] = N_("their data holds a function"),
-		};
-		for (int k = 0; k < RCACHE_NWHY; k++) {
-			if (!why[k] || !st.why[k])
-				continue;
-			if (k == RCACHE_SITE && *st.site_changed)
-				fprintf(stderr, "planpress:   %6zu %s (%s)\n", st.why[k], _(why[k]), st.site_changed);
-			else
-				fprintf(stderr, "planpress:   %6zu %s\n", st.why[k], _(why[k]));
-		}
-	}
-	if (timings && st.rendered) {
-		size_t differ = st.rendered - st.rendered_same;
-		char a[160], b[80];
-		snprintf(a, sizeof a, CLI_PLURAL(differ, "%zu differs from the output folder and is written",
-		                                 "%zu differ from the output folder and are written"), differ);
-		snprintf(b, sizeof b, CLI_PLURAL(st.rendered_same, "%zu is the same", "%zu are the same"),
-		         st.rendered_same);
-		fprintf(stderr, _("planpress: rendered %zu %s%s: %s, %s\n"), st.rendered,
-		        CLI_PLURAL(st.rendered, "file", "files"),
-		        st.cache_used ? "" : _(" (every page: no render cache with Lua hooks or --force)"), a, b);
-	}
+	if (timings)
+		cli_print_timings(&st);
 	diags_free(&d);
 	free(out);
 	return rc;

@@ -85,7 +85,7 @@ static int push(const struct config *c, struct diags *d)
 int cmd_publish(const struct cli *cli, int argc, char **argv)
 {
 	const char *message = NULL;
-	int push_only = 0, quiet = 0;
+	int push_only = 0, quiet = 0, timings = 0;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		if (strcmp(a, "-m") == 0 || strcmp(a, "--message") == 0) {
@@ -96,6 +96,8 @@ int cmd_publish(const struct cli *cli, int argc, char **argv)
 			push_only = 1;
 		} else if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) {
 			quiet = 1;
+		} else if (strcmp(a, "--timings") == 0) {
+			timings = 1;
 		} else {
 			return cli_usage_error("%s: unknown option or argument '%s'", argv[0], a);
 		}
@@ -144,6 +146,8 @@ int cmd_publish(const struct cli *cli, int argc, char **argv)
 		arena_free(a);
 		return rc;
 	}
+	if (timings)
+		cli_print_timings(&bs);
 	test_pause();
 	char as_of[16];
 	if (c.has_as_of)
@@ -164,11 +168,17 @@ int cmd_publish(const struct cli *cli, int argc, char **argv)
 		.memo = &memo,
 	};
 	struct publish_result res;
+	double t = cli_now_ms();
 	rc = publish_commit(a, &po, &start, &res, &d);
+	if (timings)
+		cli_print_step("commit", cli_now_ms() - t);
 	/* public/ shows what this publish built, as a build would leave it. */
+	t = cli_now_ms();
 	if (publish_stage_export(&stage, "public", &d) < 0 && !rc)
 		rc = CLI_USAGE;   /* an environment error */
 	publish_stage_close(&stage);
+	if (timings)
+		cli_print_step("export", cli_now_ms() - t);
 	if (rc)
 		goto out;
 	if (res.nothing) {
@@ -184,7 +194,10 @@ int cmd_publish(const struct cli *cli, int argc, char **argv)
 	if (c.publish.worktree) {
 		struct diags wd;
 		diags_init(&wd);
+		t = cli_now_ms();
 		int w = worktree_update(c.publish.repo, c.publish.branch, c.publish.worktree, &wd);
+		if (timings)
+			cli_print_step("worktree", cli_now_ms() - t);
 		diags_print(&wd, stderr);
 		diags_free(&wd);
 		if (w == 0 && !quiet)
@@ -193,7 +206,10 @@ int cmd_publish(const struct cli *cli, int argc, char **argv)
 			rc = CLI_CONTENT;
 	}
 	if (c.publish.remote) {
+		t = cli_now_ms();
 		int p = push(&c, &d);
+		if (timings)
+			cli_print_step("push", cli_now_ms() - t);
 		if (p)
 			rc = p;
 	}

@@ -32,13 +32,6 @@
 /* What the site is made of, in the site's folder. */
 static const char *const watched[] = { "site.toml", "content", "layouts", "static", "themes", "lua", NULL };
 
-static double now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
 /* Runs one build; prints its diagnostics and a line saying what happened.
  * Returns build_site's status. */
 static int rebuild(const struct build_opts *o, struct diags *d, int quiet, int first)
@@ -46,9 +39,9 @@ static int rebuild(const struct build_opts *o, struct diags *d, int quiet, int f
 	struct build_stats st;
 	diags_free(d);
 	diags_init(d);
-	double t0 = now_ms();
+	double t0 = cli_now_ms();
 	int rc = build_site(o, &st, d);
-	double ms = now_ms() - t0;
+	double ms = cli_now_ms() - t0;
 	diags_sort(d);
 	diags_print(d, stderr);
 	if (rc != 0)
@@ -199,8 +192,8 @@ int cmd_serve(const struct cli *cli, int argc, char **argv)
 		diags_init(&wd);
 		int changed = watch_read(w, &wd) != 0;
 		/* Let the rest of a save arrive. */
-		double first = now_ms();
-		while (changed && now_ms() - first < SERVE_DEBOUNCE_MAX_MS) {
+		double first = cli_now_ms();
+		while (changed && cli_now_ms() - first < SERVE_DEBOUNCE_MAX_MS) {
 			struct pollfd q[2] = { { sfd, POLLIN, 0 }, { watch_fd(w), POLLIN, 0 } };
 			if (poll(q, 2, SERVE_DEBOUNCE_MS) <= 0 || q[0].revents)
 				break;

@@ -3,6 +3,7 @@
 
 #include <stdarg.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "i18n.h"
@@ -110,6 +111,13 @@ void diag_cursor_init(struct diag_cursor *c)
 	c->col = 1;
 }
 
+/* Bytes of w that are 0 (the high bit of each), after Mycroft: exact for
+ * the lowest such byte, and nonzero exactly when there is one. */
+static uint64_t zero_bytes(uint64_t w)
+{
+	return (w - UINT64_C(0x0101010101010101)) & ~w & UINT64_C(0x8080808080808080);
+}
+
 void diag_cursor_at(struct diag_cursor *c, const char *src, size_t len, size_t off,
                     int *line, int *col)
 {
@@ -118,13 +126,24 @@ void diag_cursor_at(struct diag_cursor *c, const char *src, size_t len, size_t o
 	if (off > len)
 		off = len;
 	const unsigned char *s = (const unsigned char *)src;
-	for (size_t k = c->off; k < off; k++) {
+	size_t k = c->off;
+	while (k < off) {
+		/* Eight bytes without a line break: a column for each that does not
+		 * continue a character (10xxxxxx). */
+		uint64_t w;
+		if (k + 8 <= off && (memcpy(&w, s + k, 8), !zero_bytes(w ^ UINT64_C(0x0a0a0a0a0a0a0a0a)) &&
+		                     !zero_bytes(w ^ UINT64_C(0x0d0d0d0d0d0d0d0d)))) {
+			c->col += 8 - __builtin_popcountll(w & ~(w << 1) & UINT64_C(0x8080808080808080));
+			k += 8;
+			continue;
+		}
 		if (s[k] == '\n' || (s[k] == '\r' && (k + 1 >= len || s[k + 1] != '\n'))) {
 			c->line++;
 			c->col = 1;
 		} else if ((s[k] & 0xC0) != 0x80) {
 			c->col++;
 		}
+		k++;
 	}
 	c->off = off;
 	*line = c->line;

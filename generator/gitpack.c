@@ -236,12 +236,9 @@ bad:
 	return NULL;
 }
 
-int gitpack_add(struct gitpack *p, const git_oid *id, git_object_t type, size_t size, const void *z,
-                size_t zlen, struct diags *d)
+/* An object's entry header: its type and size (gitformat-pack(5)); its length. */
+static size_t entry_header(git_object_t type, size_t size, unsigned char h[16])
 {
-	if (gitpack_has(p, id))
-		return 0;
-	unsigned char h[16];
 	size_t hn = 0;
 	uint64_t s = size;
 	unsigned c = ((unsigned)type << 4) | (unsigned)(s & 15);
@@ -250,17 +247,34 @@ int gitpack_add(struct gitpack *p, const git_oid *id, git_object_t type, size_t 
 		c = (unsigned)(s & 0x7f);
 	}
 	h[hn++] = (unsigned char)c;
-	grow(p);
-	struct entry *e = &p->v[p->n];
-	e->id = *id;
-	e->off = p->off;
+	return hn;
+}
+
+uint32_t gitpack_crc(git_object_t type, size_t size, const void *z, size_t zlen)
+{
+	unsigned char h[16];
+	size_t hn = entry_header(type, size, h);
 	uLong crc = crc32(0, h, (uInt)hn);
 	for (size_t done = 0; done < zlen;) {
 		size_t step = zlen - done > UINT_MAX ? UINT_MAX : zlen - done;
 		crc = crc32(crc, (const Bytef *)z + done, (uInt)step);
 		done += step;
 	}
-	e->crc = (uint32_t)crc;
+	return (uint32_t)crc;
+}
+
+int gitpack_add_crc(struct gitpack *p, const git_oid *id, git_object_t type, size_t size, const void *z,
+                    size_t zlen, uint32_t crc, struct diags *d)
+{
+	if (gitpack_has(p, id))
+		return 0;
+	unsigned char h[16];
+	size_t hn = entry_header(type, size, h);
+	grow(p);
+	struct entry *e = &p->v[p->n];
+	e->id = *id;
+	e->off = p->off;
+	e->crc = crc;
 	set_insert(p, p->n++);
 	buf_put(&p->out, h, hn);
 	p->off += hn + zlen;
@@ -271,6 +285,14 @@ int gitpack_add(struct gitpack *p, const git_oid *id, git_object_t type, size_t 
 	}
 	buf_put(&p->out, z, zlen);
 	return p->out.len >= PACK_FLUSH ? flush(p, d) : 0;
+}
+
+int gitpack_add(struct gitpack *p, const git_oid *id, git_object_t type, size_t size, const void *z,
+                size_t zlen, struct diags *d)
+{
+	if (gitpack_has(p, id))
+		return 0;
+	return gitpack_add_crc(p, id, type, size, z, zlen, gitpack_crc(type, size, z, zlen), d);
 }
 
 size_t gitpack_count(const struct gitpack *p)

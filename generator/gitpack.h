@@ -6,6 +6,7 @@
 #define PP_GITPACK_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <git2.h>
 
@@ -43,6 +44,14 @@ int gitpack_has(const struct gitpack *p, const git_oid *id);
  * 0, or -1 after recording the I/O error in d. */
 int gitpack_add(struct gitpack *p, const git_oid *id, git_object_t type, size_t size, const void *z,
                 size_t zlen, struct diags *d);
+
+/* The CRC-32 of the pack entry gitpack_add makes of an object (type, size
+ * bytes uncompressed, z its stream): computed on any thread, for
+ * gitpack_add_crc. */
+uint32_t gitpack_crc(git_object_t type, size_t size, const void *z, size_t zlen);
+/* gitpack_add with the entry's CRC-32 from gitpack_crc. */
+int gitpack_add_crc(struct gitpack *p, const git_oid *id, git_object_t type, size_t size, const void *z,
+                    size_t zlen, uint32_t crc, struct diags *d);
 
 /* The objects added. */
 size_t gitpack_count(const struct gitpack *p);

@@ -63,6 +63,22 @@ static int hex4(struct jp *p, uint32_t *out)
 	return 0;
 }
 
+/* The string at p->i when it holds no escape (nor control character):
+ * its bytes stay where they are, *n of them from *start, and p->i moves
+ * past it; else 0 and p->i stays, for parse_string. */
+static int plain_string(struct jp *p, size_t *start, size_t *n)
+{
+	size_t k = p->i + 1;
+	while (k < p->len && (unsigned char)p->s[k] >= 0x20 && p->s[k] != '"' && p->s[k] != '\\')
+		k++;
+	if (k >= p->len || p->s[k] != '"')
+		return 0;
+	*start = p->i + 1;
+	*n = k - *start;
+	p->i = k + 1;
+	return 1;
+}
+
 static int parse_string(struct jp *p, struct buf *b)
 {
 	p->i++; /* opening quote */
@@ -76,9 +92,12 @@ static int parse_string(struct jp *p, struct buf *b)
 			fail(p, "control character in string");
 			return -1;
 		}
-		if (c != '\\') {
-			buf_putc(b, (char)c);
-			p->i++;
+		if (c != '\\') {   /* a run of plain bytes, appended at once */
+			size_t k = p->i + 1;
+			while (k < p->len && (unsigned char)p->s[k] >= 0x20 && p->s[k] != '"' && p->s[k] != '\\')
+				k++;
+			buf_put(b, p->s + p->i, k - p->i);
+			p->i = k;
 			continue;
 		}
 		p->i++;
@@ -223,7 +242,10 @@ static struct value *parse_value(struct jp *p, int depth)
 				break;
 			}
 			buf_reset(&key);
-			if (parse_string(p, &key) < 0)
+			size_t at, n;
+			if (plain_string(p, &at, &n))
+				buf_put(&key, p->s + at, n);
+			else if (parse_string(p, &key) < 0)
 				break;
 			skip_ws(p);
 			if (p->i >= p->len || p->s[p->i] != ':') {
@@ -278,6 +300,9 @@ static struct value *parse_value(struct jp *p, int depth)
 		}
 	}
 	if (c == '"') {
+		size_t at, n;
+		if (plain_string(p, &at, &n))
+			return value_string(p->a, p->s + at, n, pos);
 		struct buf s = BUF_INIT;
 		struct value *v = NULL;
 		if (parse_string(p, &s) == 0)

@@ -58,7 +58,8 @@ static const struct cli_command commands[] = {
 	  "[OPTIONS]",
 	  N_("  -m MSG, --message MSG  the publication's message (one line)\n"
 	  "  --push-only        push the last publication to [publish] remote; build nothing\n"
-	  "  --quiet, -q        print only errors\n") },
+	  "  --quiet, -q        print only errors\n"
+	  "  --timings          print how long each stage of the build, the commit and the export took\n") },
 	{ "log", N_("the publications, newest first"), cmd_log, "[--revision REV]",
 	  N_("  --revision REV     only the publication whose pages show revision REV (版本)\n") },
 	{ "diff", N_("what changed between two publications (default: the last two)"), cmd_diff,

@@ -655,15 +655,23 @@ static int spill_into(int fd, const struct output_spill *s, unsigned long long o
 struct job {
 	const char *dir;
 	const struct out_file *files;
+	const unsigned char *known;   /* file i is in the last build's manifest (NULL: all are) */
 	size_t n;
 	atomic_size_t written, unchanged;
 	struct diags *d;
 };
 
-static void write_one(struct job *j, const struct out_file *f)
+static void write_one(struct job *j, size_t i)
 {
+	const struct out_file *f = &j->files[i];
 	struct buf path = BUF_INIT;
 	buf_printf(&path, "%s/%s", j->dir, f->rel);
+	/* A link no earlier build made is put straight in place (link(2) is
+	 * atomic, and fails on a file that is there: then the usual way). */
+	if (f->link && j->known && !j->known[i] && !atomic_load(&dying) && link(f->copy_from, path.data) == 0) {
+		atomic_fetch_add(&j->written, 1);
+		goto out;
+	}
 	/* A spilled file differed when it was made: no need to compare again. */
 	if (f->same || (f->link && same_file(path.data, f->copy_from)) ||
 	    (!f->spill && same_content(path.data, f->data, f->len, f->copy_from))) {
@@ -696,7 +704,7 @@ static void write_nth(void *ctx, size_t i, int worker)
 {
 	struct job *j = ctx;
 	(void)worker;
-	write_one(j, &j->files[i]);
+	write_one(j, i);
 }
 
 static int cmp_cstr(const void *a, const void *b)
@@ -791,10 +799,30 @@ static int write_manifest(const char *path, const struct out_file *files, size_t
 	return rc;
 }
 
+/* For each of files (sorted by path), whether the old manifest lists it:
+ * both in order, walked side by side. NULL (every file known) when the old
+ * manifest is not in order (written by hand, say). */
+static unsigned char *mark_known(const struct out_file *files, size_t n, const struct output_manifest *old)
+{
+	for (size_t i = 1; i < old->n; i++)
+		if (strcmp(old->rel[i - 1], old->rel[i]) >= 0)
+			return NULL;
+	unsigned char *known = xcalloc(n ? n : 1, 1);
+	for (size_t i = 0, k = 0; i < n && k < old->n;) {
+		int c = strcmp(files[i].rel, old->rel[k]);
+		if (c == 0)
+			known[i] = 1;
+		i += c <= 0;
+		k += c >= 0;
+	}
+	return known;
+}
+
 struct dir_job {
 	const char *dir;
 	char **rel;
 	int sweep;           /* look for a dead build's temp files */
+	int fresh;           /* no earlier build wrote here: most folders are new */
 	struct diags *d;
 };
 
@@ -808,6 +836,12 @@ static void make_dir(void *ctx, size_t i, int worker)
 	struct stat sb;
 	(void)worker;
 	buf_printf(&p, "%s/%s", j->dir, j->rel[i]);
+	if (j->fresh && !j->sweep) {   /* made without looking first: one call, not two */
+		if (output_mkdirs(p.data) < 0)
+			diag_add(j->d, DIAG_ERROR, p.data, 0, 0, NULL, 0, "cannot create folder: %s", diag_errstr(errno));
+		buf_free(&p);
+		return;
+	}
 	int existed = lstat(p.data, &sb) == 0 && S_ISDIR(sb.st_mode);
 	if (!existed && output_mkdirs(p.data) < 0)
 		diag_add(j->d, DIAG_ERROR, p.data, 0, 0, NULL, 0, "cannot create folder: %s", diag_errstr(errno));
@@ -894,13 +928,15 @@ int output_commit(const char *dir, const struct out_file *files, size_t n, int j
 		close(fd);
 	}
 	/* On the pool: output_mkdirs takes a parent another worker made as made. */
-	struct dir_job dj = { dir, sorted_dirs, sweep, d };
+	struct dir_job dj = { dir, sorted_dirs, sweep, old.n == 0, d };
 	pool_run(ndirs, jobs, make_dir, &dj);
 	if (d->nerrors > errs)
 		goto fail;
 
-	struct job j = { .dir = dir, .files = files, .n = n, .d = d };
+	unsigned char *known = mark_known(files, n, &old);
+	struct job j = { .dir = dir, .files = files, .known = known, .n = n, .d = d };
 	pool_run(n, jobs, write_nth, &j);
+	free(known);
 	st->written = atomic_load(&j.written);
 	st->unchanged = atomic_load(&j.unchanged);
 	if (st->written)

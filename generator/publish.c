@@ -693,9 +693,12 @@ struct job {
 	size_t k;             /* its entry in the cache being made */
 	git_oid id;
 	int err;              /* errno of a failed read; EIO: it changed size */
+	int known;            /* the repository has it (looked up on the worker) */
 	int fresh;            /* neither the repository nor the pack has it */
-	struct buf data, z;
+	uint32_t crc;         /* of its pack entry, with pieces[0] of a small file */
+	struct buf data;      /* a file of several pieces, kept for them */
 	struct buf *pieces;   /* compressed, gitpack_pieces of them */
+	struct buf z;         /* the pieces joined */
 };
 
 /* A piece of a job's file to compress. */
@@ -706,21 +709,45 @@ struct piece {
 
 struct batch {
 	struct job *v;
+	git_odb *odb;
 	struct gitpack_zip **zips;   /* one per worker */
+	struct buf *reads;           /* one read buffer per worker, reused from file to file */
 	struct piece *pieces;
 };
 
+/* Reads, hashes and looks up file i; a small new file is compressed here
+ * too, in the same pass (its bytes are still in the cache): only a file of
+ * several pieces waits for them, compressed on every thread next. */
 static void job_hash(void *ctx, size_t i, int worker)
 {
-	struct job *j = &((struct batch *)ctx)->v[i];
-	if (buf_read_file(&j->data, j->full) < 0) {
+	struct batch *b = ctx;
+	struct job *j = &b->v[i];
+	struct buf *in = &b->reads[worker];
+	buf_reset(in);
+	if (buf_read_file(in, j->full) < 0) {
 		j->err = errno;
 		return;
 	}
-	if (j->data.len != j->size)
+	const char *data = in->data ? in->data : "";
+	if (in->len != j->size) {
 		j->err = EIO;   /* it changed under us */
-	else if (git_odb_hash(&j->id, j->data.data ? j->data.data : "", j->data.len, GIT_OBJECT_BLOB) < 0)
+		return;
+	}
+	if (git_odb_hash(&j->id, data, in->len, GIT_OBJECT_BLOB) < 0) {
 		j->err = EINVAL;
+		return;
+	}
+	/* The object database is safe to read from every thread (libgit2's THREADING.md). */
+	if ((j->known = git_odb_exists_ext(b->odb, &j->id, GIT_ODB_LOOKUP_NO_REFRESH)))
+		return;
+	if (gitpack_pieces(in->len) == 1) {
+		j->pieces = xcalloc(1, sizeof *j->pieces);
+		gitpack_deflate(b->zips[worker], data, in->len, &j->pieces[0]);
+		j->crc = gitpack_crc(GIT_OBJECT_BLOB, in->len, j->pieces[0].data, j->pieces[0].len);
+	} else {
+		j->data = *in;   /* taken over; the worker's next file gets a new buffer */
+		*in = (struct buf)BUF_INIT;
+	}
 }
 
 static void piece_deflate(void *ctx, size_t i, int worker)
@@ -730,20 +757,42 @@ static void piece_deflate(void *ctx, size_t i, int worker)
 	gitpack_deflate_piece(b->zips[worker], p->j->data.data, p->j->data.len, p->k, &p->j->pieces[p->k]);
 }
 
+/* Ids met in one batch: open addressing over the batch's jobs (index + 1,
+ * 0 when free), so that the same contents twice go into the pack once. */
+struct seen {
+	size_t *slot, cap;
+};
+
+/* 1 when id was met already; else records job k as having it. */
+static int seen_add(struct seen *s, const struct job *v, size_t k)
+{
+	size_t h;
+	memcpy(&h, v[k].id.id, sizeof h);
+	for (h &= s->cap - 1; s->slot[h]; h = (h + 1) & (s->cap - 1))
+		if (git_oid_equal(&v[s->slot[h] - 1].id, &v[k].id))
+			return 1;
+	s->slot[h] = k + 1;
+	return 0;
+}
+
 /* Stores the files of jobs v[0..n) as blobs in s's pack, in batches hashed
  * and compressed on the worker threads; sets each entry's id in now. */
 static int store_batched(struct store *s, struct job *v, size_t n, struct cache *now, struct diags *d)
 {
 	int jobs = pool_cpus(), rc = 0;
 	struct gitpack_zip **zips = xcalloc((size_t)jobs, sizeof *zips);
+	struct buf *reads = xcalloc((size_t)jobs, sizeof *reads);
 	for (int w = 0; w < jobs; w++)
 		zips[w] = gitpack_zip_new();
+	struct seen seen = { xcalloc(2 * PACK_BATCH_FILES, sizeof *seen.slot), 2 * PACK_BATCH_FILES };
 	for (size_t lo = 0, hi; lo < n && !rc; lo = hi) {
 		size_t bytes = 0;
 		for (hi = lo; hi < n && hi - lo < PACK_BATCH_FILES && (hi == lo || bytes + v[hi].size <= PACK_BATCH_BYTES); hi++)
 			bytes += v[hi].size;
-		struct batch b = { v + lo, zips, NULL };
+		struct batch b = { v + lo, s->odb, zips, reads, NULL };
 		pool_run(hi - lo, jobs, job_hash, &b);
+		memset(seen.slot, 0, seen.cap * sizeof *seen.slot);
+		size_t np = 0;
 		for (size_t i = lo; i < hi; i++) {
 			struct job *j = &v[i];
 			if (j->err) {
@@ -755,36 +804,39 @@ static int store_batched(struct store *s, struct job *v, size_t n, struct cache 
 			}
 			now->v[j->k].id = j->id;
 			/* The same contents twice in one batch: the second is not new. */
-			j->fresh = !gitpack_has(s->pack, &j->id) &&
-			           !git_odb_exists_ext(s->odb, &j->id, GIT_ODB_LOOKUP_NO_REFRESH);
-			for (size_t e = lo; j->fresh && e < i; e++)
-				if (v[e].fresh && git_oid_equal(&v[e].id, &j->id))
-					j->fresh = 0;
+			j->fresh = !j->known && !gitpack_has(s->pack, &j->id) && !seen_add(&seen, v + lo, i - lo);
+			if (!j->fresh && j->pieces) {   /* compressed for nothing: rare */
+				buf_free(&j->pieces[0]);
+				free(j->pieces);
+				j->pieces = NULL;
+			}
+			if (j->fresh && !j->pieces)
+				np += gitpack_pieces(j->data.len);
 		}
-		size_t np = 0;
-		for (size_t i = lo; i < hi && !rc; i++)
-			np += v[i].fresh ? gitpack_pieces(v[i].data.len) : 0;
 		b.pieces = xcalloc(np ? np : 1, sizeof *b.pieces);
 		np = 0;
 		for (size_t i = lo; i < hi && !rc; i++) {
-			size_t pn = v[i].fresh ? gitpack_pieces(v[i].data.len) : 0;
-			v[i].pieces = pn ? xcalloc(pn, sizeof *v[i].pieces) : NULL;
+			struct job *j = &v[i];
+			if (!j->fresh || j->pieces)
+				continue;
+			size_t pn = gitpack_pieces(j->data.len);
+			j->pieces = xcalloc(pn, sizeof *j->pieces);
 			for (size_t k = 0; k < pn; k++)
-				b.pieces[np++] = (struct piece){ &v[i], k };
+				b.pieces[np++] = (struct piece){ j, k };
 		}
-		if (!rc)
+		if (!rc && np)
 			pool_run(np, jobs, piece_deflate, &b);
 		free(b.pieces);
 		for (size_t i = lo; i < hi; i++) {
 			struct job *j = &v[i];
-			size_t pn = j->pieces ? gitpack_pieces(j->data.len) : 0;
-			const struct buf *z = &j->z;
-			if (pn > 1)
+			size_t pn = j->pieces ? gitpack_pieces(j->size) : 0;
+			if (!rc && pn == 1)
+				rc = gitpack_add_crc(s->pack, &j->id, GIT_OBJECT_BLOB, j->size, j->pieces[0].data,
+				                     j->pieces[0].len, j->crc, d);
+			else if (!rc && pn > 1) {
 				gitpack_join(j->data.data, j->data.len, j->pieces, pn, &j->z);
-			else if (pn == 1)
-				z = &j->pieces[0];
-			if (!rc && pn)
-				rc = gitpack_add(s->pack, &j->id, GIT_OBJECT_BLOB, j->data.len, z->data, z->len, d);
+				rc = gitpack_add(s->pack, &j->id, GIT_OBJECT_BLOB, j->size, j->z.data, j->z.len, d);
+			}
 			for (size_t k = 0; k < pn; k++)
 				buf_free(&j->pieces[k]);
 			free(j->pieces);
@@ -793,9 +845,13 @@ static int store_batched(struct store *s, struct job *v, size_t n, struct cache 
 			buf_free(&j->z);
 		}
 	}
-	for (int w = 0; w < jobs; w++)
+	for (int w = 0; w < jobs; w++) {
 		gitpack_zip_free(zips[w]);
+		buf_free(&reads[w]);
+	}
 	free(zips);
+	free(reads);
+	free(seen.slot);
 	return rc;
 }
 

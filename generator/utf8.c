@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <iconv.h>
+#include <stdint.h>
 #include <string.h>
 
 size_t utf8_invalid_at(const char *str, size_t len)
@@ -13,6 +14,10 @@ size_t utf8_invalid_at(const char *str, size_t len)
 		unsigned c = s[i];
 		if (c < 0x80) {
 			i++;
+			/* ASCII eight bytes at a time (indentation, keys, markup). */
+			uint64_t w;
+			while (i + 8 <= len && (memcpy(&w, s + i, 8), (w & UINT64_C(0x8080808080808080)) == 0))
+				i += 8;
 			continue;
 		}
 		size_t n;

@@ -75,8 +75,12 @@ while read -r f; do cmp -s "$site/public/$f" "$PP_TMP/clone/$f" || same=0; done 
 check "cloned files equal the output" test $same -eq 1
 check "default message names as_of" sh -c "G() { git -c safe.directory='*' \"\$@\"; }; G -C '$repo' log -1 --format=%s | grep -q '2019年6月30日'"
 
-# An unchanged rebuild publishes nothing.
-pp -C "$site" publish; rc=$?
+# An unchanged rebuild publishes nothing; --timings names the build's
+# stages, then the commit and the export, each with its time.
+pp -C "$site" publish --timings; rc=$?
+check "publish --timings: the build's stages" grep -q '^planpress: templates  *[0-9.]* ms' "$PP_TMP/err"
+check "publish --timings: commit and export, in order" sh -c "grep -o '^planpress: [a-z]* ' '$PP_TMP/err' | tail -n 2 | tr -d '\n' | grep -q 'planpress: commit planpress: export'"
+check "publish --timings prints nothing to stdout but the result" test "$(wc -l <"$PP_TMP/out")" -eq 1
 check "unchanged publish exits 0" test $rc -eq 0
 check "says nothing to publish" grep -q "nothing to publish" "$PP_TMP/out"
 check "no new commit" test "$(G -C "$repo" rev-parse main)" = "$first"

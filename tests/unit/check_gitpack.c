@@ -64,6 +64,17 @@ int main(void)
 	CHECK_INT(add_blob(p, z, small, strlen(small), 0, &ids[3], &d), 0);   /* again: skipped */
 	CHECK(gitpack_has(p, &ids[0]));
 	CHECK_INT(gitpack_count(p), 3);
+	/* The entry's CRC-32 made apart (on a worker), then the entry added with it. */
+	const char *other = "二、主要任务\n";
+	git_oid oid;
+	struct buf oz = BUF_INIT;
+	git_odb_hash(&oid, other, strlen(other), GIT_OBJECT_BLOB);
+	gitpack_deflate(z, other, strlen(other), &oz);
+	uint32_t crc = gitpack_crc(GIT_OBJECT_BLOB, strlen(other), oz.data, oz.len);
+	CHECK_INT(gitpack_add_crc(p, &oid, GIT_OBJECT_BLOB, strlen(other), oz.data, oz.len, crc, &d), 0);
+	CHECK_INT(gitpack_add_crc(p, &oid, GIT_OBJECT_BLOB, strlen(other), oz.data, oz.len, crc, &d), 0);
+	CHECK_INT(gitpack_count(p), 4);
+	buf_free(&oz);
 	CHECK_INT(gitpack_finish(p, &d), 0);
 	gitpack_free(p);
 
@@ -89,6 +100,9 @@ int main(void)
 	gitpack_zip_free(z);
 	free(big);
 	char cmd[600];
+	/* git itself checks every entry's CRC-32 and the checksums. */
+	snprintf(cmd, sizeof cmd, "git verify-pack '%s'/objects/pack/*.idx", dir);
+	CHECK(system(cmd) == 0);
 	snprintf(cmd, sizeof cmd, "test $(ls '%s/objects/pack' | grep -c '\\.pack$') = 1 && rm -rf '%s'", dir, dir);
 	CHECK(system(cmd) == 0);
 	git_libgit2_shutdown();

@@ -11,7 +11,7 @@
 #include "output.h"
 
 static char dir[256];
-static char cmd_ls[600];
+static char cmd_ls[1000];
 
 static int exists(const char *rel)
 {
@@ -164,6 +164,52 @@ int main(void)
 		CHECK(system(cmd_ls) != 0);
 	}
 	CHECK_INT(d.nerrors, 2);
+
+	/* Links (publish's export): into a new folder each file is linked
+	 * straight in place, its folders made; again after one source changed
+	 * (a new inode), that one is linked anew and the rest are left; a file
+	 * the last export did not write, which is in the way, is replaced. */
+	{
+		char src[300], out[300], p[1000];
+		snprintf(src, sizeof src, "%s/src", dir);
+		snprintf(out, sizeof out, "%s/out", dir);
+		const char *rels[] = { "a/b/index.html", "a/index.html", "z.txt" };   /* sorted, as a build's are */
+		struct out_file lf[3];
+		char from[3][400];
+		for (int i = 0; i < 3; i++) {
+			snprintf(p, sizeof p, "%s/%s", src, rels[i]);
+			*strrchr(p, '/') = '\0';
+			CHECK(output_mkdirs(p) == 0);
+			snprintf(from[i], sizeof from[i], "%s/%s", src, rels[i]);
+			CHECK(output_write_atomic(from[i], rels[i], strlen(rels[i])) == 0);
+			lf[i] = (struct out_file){ .rel = rels[i], .copy_from = from[i], .link = 1 };
+		}
+		struct stat a, b;
+		CHECK(output_commit(out, lf, 3, 2, &st, &d) == 0);
+		CHECK_INT(st.written, 3);
+		snprintf(p, sizeof p, "%s/a/b/index.html", out);
+		CHECK(stat(p, &a) == 0 && stat(from[0], &b) == 0 && a.st_ino == b.st_ino);
+		/* Nothing of the links' temp files is left. */
+		snprintf(cmd_ls, sizeof cmd_ls, "ls -A '%s' '%s/a' | grep -q 'tmp-'", out, out);
+		CHECK(system(cmd_ls) != 0);
+		CHECK(output_write_atomic(from[2], "new", 3) == 0);
+		CHECK(output_commit(out, lf, 3, 2, &st, &d) == 0);
+		CHECK_INT(st.written, 1);
+		CHECK_INT(st.unchanged, 2);
+		snprintf(p, sizeof p, "%s/z.txt", out);
+		CHECK(stat(p, &a) == 0 && stat(from[2], &b) == 0 && a.st_ino == b.st_ino);
+		/* A fourth file, where something not of the last export's is. */
+		snprintf(p, sizeof p, "%s/w.txt", out);
+		CHECK(output_write_atomic(p, "other", 5) == 0);
+		char from3[400];
+		snprintf(from3, sizeof from3, "%s/w.txt", src);
+		CHECK(output_write_atomic(from3, "mine", 4) == 0);
+		struct out_file lf4[4] = { lf[0], lf[1], { .rel = "w.txt", .copy_from = from3, .link = 1 }, lf[2] };
+		CHECK(output_commit(out, lf4, 4, 2, &st, &d) == 0);
+		CHECK_INT(st.written, 1);
+		CHECK(stat(p, &a) == 0 && stat(from3, &b) == 0 && a.st_ino == b.st_ino);
+		CHECK_INT(d.nerrors, 2);
+	}
 
 	char cmd[600];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);

@@ -74,7 +74,8 @@ int main(void)
 	put("index.html", "<title>首页</title>\n<p>完成60%</p>\n", 1500000000);
 	put("about/index.html", "<title>关于</title>\n<p>关于</p>\n", 1500000000);
 	put(OUTPUT_MANIFEST, "about/index.html\nindex.html\n", 1500000000);
-	struct publish_opts o = { repo, "main", out, NULL, "张三", "zs@example.org", NULL, "2019-06-30", LANG_ZH, 0, 0 };
+	struct publish_opts o = { .repo = repo, .branch = "main", .out_dir = out, .author_name = "张三",
+	                          .author_email = "zs@example.org", .as_of = "2019-06-30", .lang = LANG_ZH };
 	struct publish_result res;
 	CHECK_INT(publish_commit(a, &o, &st, &res, &d), 0);
 	CHECK(!res.nothing);
