@@ -133,7 +133,8 @@ void diag_cursor_at(struct diag_cursor *c, const char *src, size_t len, size_t o
 		uint64_t w;
 		if (k + 8 <= off && (memcpy(&w, s + k, 8), !zero_bytes(w ^ UINT64_C(0x0a0a0a0a0a0a0a0a)) &&
 		                     !zero_bytes(w ^ UINT64_C(0x0d0d0d0d0d0d0d0d)))) {
-			c->col += 8 - __builtin_popcountll(w & ~(w << 1) & UINT64_C(0x8080808080808080));
+			uint64_t cont = (w & ~(w << 1) & UINT64_C(0x8080808080808080)) >> 7;   /* 1 per byte */
+			c->col += 8 - (int)((cont * UINT64_C(0x0101010101010101)) >> 56);
 			k += 8;
 			continue;
 		}
