@@ -39,6 +39,14 @@ int gitutil_branch_tip(git_repository *r, const char *refname, git_oid *tip, int
  * libgit2's return value. */
 int gitutil_remote(git_remote **out, git_repository *r, const char *name, const char *url);
 
+/* The paths of the regular files that differ between trees old and new
+ * (either may be NULL: empty): those of old that changed or went, then those
+ * of new that changed or came (a changed file is in both), in *paths, owned
+ * by a. Folders whose tree id is the same are not entered. 0, or 2 after
+ * recording in d a tree that cannot be read. */
+int gitutil_changed_paths(struct arena *a, git_repository *r, git_tree *old, git_tree *new, const char ***paths,
+                          size_t *n, struct diags *d);
+
 /* What changed between trees old and new (either may be NULL: an empty
  * site), as revdiff_compare words it; out and everything in it owned by a.
  * new_dir, when not NULL, is the folder new was just made from, unchanged

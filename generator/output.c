@@ -661,6 +661,15 @@ struct job {
 	struct diags *d;
 };
 
+/* Puts f at path: a link, or else its bytes written. 0, or -1 with errno
+ * set (and *read_err when reading its bytes failed). */
+static int put_file(const struct out_file *f, const char *path, int *read_err)
+{
+	if (f->link && link_atomic(path, f->copy_from) == 0)
+		return 0;
+	return write_atomic(path, f->data, f->len, f->copy_from, f->spill, f->spill_off, 0, read_err);
+}
+
 static void write_one(struct job *j, size_t i)
 {
 	const struct out_file *f = &j->files[i];
@@ -678,12 +687,20 @@ static void write_one(struct job *j, size_t i)
 		atomic_fetch_add(&j->unchanged, 1);
 		goto out;
 	}
-	int read_err = 0;
-	if (f->link && link_atomic(path.data, f->copy_from) == 0) {
-		atomic_fetch_add(&j->written, 1);
-		goto out;
+	int read_err = 0, rc = put_file(f, path.data, &read_err);
+	if (rc < 0 && errno == ENOENT && !read_err && strchr(f->rel, '/')) {
+		/* Its folder is not there: a path an earlier build wrote, whose
+		 * folders were not looked at (output_commit), was removed since. */
+		char *parent = xstrdup(path.data);
+		*strrchr(parent, '/') = '\0';
+		int made = output_mkdirs(parent);
+		free(parent);
+		if (made == 0)
+			rc = put_file(f, path.data, &read_err);
+		else
+			errno = ENOENT;
 	}
-	if (write_atomic(path.data, f->data, f->len, f->copy_from, f->spill, f->spill_off, 0, &read_err) < 0) {
+	if (rc < 0) {
 		int e = errno;
 		if (read_err && f->spill)
 			diag_add(j->d, DIAG_ERROR, path.data, 0, 0, NULL, 0, "cannot read back from the temp file: %s",
@@ -857,6 +874,7 @@ int output_commit(const char *dir, const struct out_file *files, size_t n, int j
 	struct buf manifest_path = BUF_INIT, marker = BUF_INIT;
 	struct output_manifest old = { 0 };
 	char **sorted_dirs = NULL;
+	unsigned char *known = NULL;
 	size_t ndirs = 0;
 	memset(st, 0, sizeof *st);
 	if (output_mkdirs(dir) < 0) {
@@ -901,10 +919,13 @@ int output_commit(const char *dir, const struct out_file *files, size_t n, int j
 	int sweep = lstat(marker.data, &msb) == 0;
 	size_t nwrite = 0;
 	sorted_dirs = xmalloc((n + 1) * sizeof *sorted_dirs);
+	/* Which files the last build wrote: their folders are there (a missing
+	 * one is made when its file is written), so they are not looked at. */
+	known = mark_known(files, n, &old);
 	for (size_t i = 0; i < n; i++) {
 		nwrite += !files[i].same;
 		const char *slash = strrchr(files[i].rel, '/');
-		if (slash && (sweep || !files[i].same))
+		if (slash && (sweep || (!files[i].same && !(known && known[i]))))
 			sorted_dirs[ndirs++] = xstrndup(files[i].rel, (size_t)(slash - files[i].rel));
 	}
 	qsort(sorted_dirs, ndirs, sizeof *sorted_dirs, cmp_cstr);
@@ -933,10 +954,8 @@ int output_commit(const char *dir, const struct out_file *files, size_t n, int j
 	if (d->nerrors > errs)
 		goto fail;
 
-	unsigned char *known = mark_known(files, n, &old);
 	struct job j = { .dir = dir, .files = files, .known = known, .n = n, .d = d };
 	pool_run(n, jobs, write_nth, &j);
-	free(known);
 	st->written = atomic_load(&j.written);
 	st->unchanged = atomic_load(&j.unchanged);
 	if (st->written)
@@ -956,6 +975,7 @@ out:
 	for (size_t i = 0; i < ndirs; i++)
 		free(sorted_dirs[i]);
 	free(sorted_dirs);
+	free(known);
 	buf_free(&marker);
 	buf_free(&manifest_path);
 	output_manifest_free(&old);

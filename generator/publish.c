@@ -653,9 +653,13 @@ static int store_blob(git_odb *odb, const char *path, size_t size, git_oid *id, 
  * into loose objects, so that memory stays bounded. */
 #define PACK_WHOLE_MAX (64u << 20)
 /* Files read, hashed and compressed together on the worker threads before
- * they are appended to the pack: the memory held for them at once (or one
- * file up to PACK_WHOLE_MAX). */
+ * they are appended to the pack: the bytes of the small ones (kept only
+ * compressed), and of the big ones, compressed in pieces (kept whole until
+ * then): so several big files (data/tasks.json and data/plans.json, 46 MB
+ * at 10k tasks) are hashed on as many threads, not one after the other; a
+ * single file may be bigger, up to PACK_WHOLE_MAX. */
 #define PACK_BATCH_BYTES (8u << 20)
+#define PACK_BATCH_BIG (64u << 20)
 #define PACK_BATCH_FILES 1024
 
 /* Where new objects go: the pack (NULL: loose objects) and what writing
@@ -786,9 +790,13 @@ static int store_batched(struct store *s, struct job *v, size_t n, struct cache 
 		zips[w] = gitpack_zip_new();
 	struct seen seen = { xcalloc(2 * PACK_BATCH_FILES, sizeof *seen.slot), 2 * PACK_BATCH_FILES };
 	for (size_t lo = 0, hi; lo < n && !rc; lo = hi) {
-		size_t bytes = 0;
-		for (hi = lo; hi < n && hi - lo < PACK_BATCH_FILES && (hi == lo || bytes + v[hi].size <= PACK_BATCH_BYTES); hi++)
-			bytes += v[hi].size;
+		size_t bytes = 0, big = 0;
+		for (hi = lo; hi < n && hi - lo < PACK_BATCH_FILES; hi++) {
+			size_t *sum = gitpack_pieces(v[hi].size) > 1 ? &big : &bytes;
+			if (hi > lo && *sum + v[hi].size > (sum == &big ? PACK_BATCH_BIG : PACK_BATCH_BYTES))
+				break;
+			*sum += v[hi].size;
+		}
 		struct batch b = { v + lo, s->odb, zips, reads, NULL };
 		pool_run(hi - lo, jobs, job_hash, &b);
 		memset(seen.slot, 0, seen.cap * sizeof *seen.slot);
@@ -894,6 +902,20 @@ static int write_tree(struct store *s, const struct cache *c, size_t lo, size_t 
 	return rc;
 }
 
+/* The files of a publication, looked at on the worker threads. */
+struct look {
+	const char **full;   /* each file's path */
+	struct stat *st;     /* by lstat */
+	int *err;            /* its errno, or 0 */
+};
+
+static void look_nth(void *ctx, size_t i, int worker)
+{
+	struct look *l = ctx;
+	(void)worker;
+	l->err[i] = lstat(l->full[i], &l->st[i]) < 0 ? errno : 0;
+}
+
 /* Stores every file of the manifest and the trees above them, hashing only
  * the files the stat cache does not vouch for, and sets *tree_id to the
  * site's tree. Many new objects go in as one pack (synced before this
@@ -927,20 +949,28 @@ static int add_files(struct arena *a, git_repository *r, const struct publish_op
 	pending = xcalloc(man.n ? man.n : 1, sizeof *pending);
 	clock_gettime(CLOCK_REALTIME, &now->read_from);
 	now->keep_racy = o->own_folder;
+	/* Every file's path first, then all looked at on the worker threads
+	 * (16k lstat calls at 10k pages), then compared with the cache. */
+	struct look look = { arena_alloc(a, (man.n + 1) * sizeof *look.full),
+	                     xcalloc(man.n ? man.n : 1, sizeof *look.st), xcalloc(man.n ? man.n : 1, sizeof *look.err) };
 	for (size_t k = 0; k < man.n; k++) {
-		const char *rel = arena_strndup(a, man.rel[k], strlen(man.rel[k]));
-		if (bad_path(rel)) {
-			diag_add(d, DIAG_ERROR, mpath, 0, 0, NULL, 0, "'%s' cannot be published (not a plain relative path)", rel);
+		if (bad_path(man.rel[k])) {
+			diag_add(d, DIAG_ERROR, mpath, 0, 0, NULL, 0, "'%s' cannot be published (not a plain relative path)",
+			         man.rel[k]);
 			rc = 1;
-			goto out;
+			goto look_out;
 		}
-		const char *full = arena_printf(a, "%s/%s", o->out_dir, rel);
-		struct stat st;
-		if (lstat(full, &st) < 0 || !S_ISREG(st.st_mode)) {
+		look.full[k] = arena_printf(a, "%s/%s", o->out_dir, man.rel[k]);
+	}
+	pool_run(man.n, pool_cpus(), look_nth, &look);
+	for (size_t k = 0; k < man.n; k++) {
+		const char *full = look.full[k], *rel = full + strlen(o->out_dir) + 1;
+		const struct stat st = look.st[k];
+		if (look.err[k] || !S_ISREG(st.st_mode)) {
 			diag_add(d, DIAG_ERROR, full, 0, 0, NULL, 0, "%s (the manifest lists it; build again)",
-			         errno && !S_ISREG(st.st_mode) ? diag_errstr(errno) : "not a regular file");
+			         look.err[k] ? diag_errstr(look.err[k]) : "not a regular file");
 			rc = 1;
-			goto out;
+			goto look_out;
 		}
 		struct centry e = { rel, { { 0 } }, (long long)st.st_size, (long long)st.st_mtim.tv_sec,
 		                    (long long)st.st_mtim.tv_nsec, (unsigned long long)st.st_ino };
@@ -957,6 +987,11 @@ static int add_files(struct arena *a, git_repository *r, const struct publish_op
 		}
 		cache_push(a, now, &e);
 	}
+look_out:
+	free(look.st);
+	free(look.err);
+	if (rc == 1)
+		goto out;
 	if (nsmall >= PACK_MIN_OBJECTS || small_bytes >= PACK_MIN_BYTES) {
 		if (!(s.pack = gitpack_open(git_repository_path(r), d)))
 			goto out;
@@ -1001,20 +1036,17 @@ out:
 
 /* The changes page lists the publications, so every publication changes it:
  * a difference there alone is not news, or each publish would make the next. */
-static int only_changes_page(git_repository *r, git_tree *old, git_tree *now)
+static int only_changes_page(struct arena *a, git_repository *r, git_tree *old, git_tree *now)
 {
-	git_diff *diff = NULL;
-	int only = 1;
-	if (git_diff_tree_to_tree(&diff, r, old, now, NULL) < 0)
-		return 0;
-	size_t n = git_diff_num_deltas(diff);
-	for (size_t i = 0; i < n && only; i++) {
-		const git_diff_delta *dd = git_diff_get_delta(diff, i);
-		const char *path = dd->new_file.path ? dd->new_file.path : dd->old_file.path;
-		only = path && strncmp(path, PUBLISH_CHANGES_DIR "/", sizeof PUBLISH_CHANGES_DIR) == 0;
-	}
-	git_diff_free(diff);
-	return only && n > 0;
+	const char **paths;
+	size_t n;
+	struct diags quiet;
+	diags_init(&quiet);
+	int only = gitutil_changed_paths(a, r, old, now, &paths, &n, &quiet) == 0 && n > 0;
+	diags_free(&quiet);
+	for (size_t i = 0; i < n && only; i++)
+		only = strncmp(paths[i], PUBLISH_CHANGES_DIR "/", sizeof PUBLISH_CHANGES_DIR) == 0;
+	return only;
 }
 
 int publish_commit(struct arena *a, const struct publish_opts *o, const struct publish_start *st,
@@ -1057,7 +1089,7 @@ int publish_commit(struct arena *a, const struct publish_opts *o, const struct p
 		}
 		gitutil_hex(&start, res->parent);
 		int same = git_oid_equal(git_tree_id(ptree), &tree_id);
-		if (same || only_changes_page(r, ptree, tree)) {
+		if (same || only_changes_page(a, r, ptree, tree)) {
 			res->nothing = 1;
 			/* The cache vouches for its blobs (no lookup next time) only when
 			 * they are those of the tip's tree: a changes page left out is a

@@ -165,6 +165,19 @@ int main(void)
 	}
 	CHECK_INT(d.nerrors, 2);
 
+	/* A folder of a file the last build wrote, removed since: made again
+	 * when the file is written (folders of known files are not looked at first). */
+	{
+		struct out_file k1[] = { { .rel = "k/l/m.html", .data = "km", .len = 2 } };
+		CHECK(output_commit(dir, k1, 1, 1, &st, &d) == 0);
+		snprintf(cmd_ls, sizeof cmd_ls, "rm -r '%s/k/l'", dir);
+		CHECK(system(cmd_ls) == 0);
+		CHECK(output_commit(dir, k1, 1, 2, &st, &d) == 0);
+		CHECK_INT(st.written, 1);
+		CHECK(exists("k/l/m.html"));
+		CHECK_INT(d.nerrors, 2);
+	}
+
 	/* Links (publish's export): into a new folder each file is linked
 	 * straight in place, its folders made; again after one source changed
 	 * (a new inode), that one is linked anew and the rest are left; a file
