@@ -666,6 +666,7 @@ static int store_blob(git_odb *odb, const char *path, size_t size, git_oid *id, 
  * them needs on this thread. */
 struct store {
 	git_odb *odb;
+	int empty;            /* the repository held no object when the publication began */
 	struct gitpack *pack;
 	struct gitpack_zip *zip;
 	struct buf z;
@@ -676,7 +677,8 @@ struct store {
 static int store_object(struct store *s, const git_oid *id, git_object_t type, const void *data, size_t len,
                         struct diags *d)
 {
-	if ((s->pack && gitpack_has(s->pack, id)) || git_odb_exists_ext(s->odb, id, GIT_ODB_LOOKUP_NO_REFRESH))
+	if ((s->pack && gitpack_has(s->pack, id)) ||
+	    (!s->empty && git_odb_exists_ext(s->odb, id, GIT_ODB_LOOKUP_NO_REFRESH)))
 		return 0;
 	if (!s->pack) {
 		git_oid got;
@@ -714,6 +716,7 @@ struct piece {
 struct batch {
 	struct job *v;
 	git_odb *odb;
+	int empty;                   /* the store's: nothing to look up */
 	struct gitpack_zip **zips;   /* one per worker */
 	struct buf *reads;           /* one read buffer per worker, reused from file to file */
 	struct piece *pieces;
@@ -742,7 +745,7 @@ static void job_hash(void *ctx, size_t i, int worker)
 		return;
 	}
 	/* The object database is safe to read from every thread (libgit2's THREADING.md). */
-	if ((j->known = git_odb_exists_ext(b->odb, &j->id, GIT_ODB_LOOKUP_NO_REFRESH)))
+	if ((j->known = !b->empty && git_odb_exists_ext(b->odb, &j->id, GIT_ODB_LOOKUP_NO_REFRESH)))
 		return;
 	if (gitpack_pieces(in->len) == 1) {
 		j->pieces = xcalloc(1, sizeof *j->pieces);
@@ -797,7 +800,7 @@ static int store_batched(struct store *s, struct job *v, size_t n, struct cache 
 				break;
 			*sum += v[hi].size;
 		}
-		struct batch b = { v + lo, s->odb, zips, reads, NULL };
+		struct batch b = { v + lo, s->odb, s->empty, zips, reads, NULL };
 		pool_run(hi - lo, jobs, job_hash, &b);
 		memset(seen.slot, 0, seen.cap * sizeof *seen.slot);
 		size_t np = 0;
@@ -863,12 +866,29 @@ static int store_batched(struct store *s, struct job *v, size_t n, struct cache 
 	return rc;
 }
 
-/* Writes the tree of the entries v[lo..hi) of c (sorted by path: their
+/* The trees of a publication, each after the trees it holds. */
+struct tree_job {
+	struct buf b;         /* its contents */
+	git_oid id;
+	int known;            /* the repository has it */
+	uint32_t crc;         /* of its pack entry, with z */
+	struct buf z;         /* compressed, when new */
+};
+
+struct trees {
+	struct tree_job *v;
+	size_t n, cap;
+	git_odb *odb;
+	int empty;                   /* the store's: nothing to look up */
+	struct gitpack_zip **zips;   /* one per worker */
+};
+
+/* Makes the tree of the entries v[lo..hi) of c (sorted by path: their
  * order is git's, a folder sorting as its name and '/'), all inside the
- * folder whose path with its '/' is the first plen bytes of each; *id is set.
- * Only trees that are new are stored. */
-static int write_tree(struct store *s, const struct cache *c, size_t lo, size_t hi, size_t plen, git_oid *id,
-                      struct diags *d)
+ * folder whose path with its '/' is the first plen bytes of each, after
+ * those of its folders, in t; *id is set. */
+static int make_tree(struct trees *t, const struct cache *c, size_t lo, size_t hi, size_t plen, git_oid *id,
+                     struct diags *d)
 {
 	struct buf b = BUF_INIT;
 	int rc = 0;
@@ -885,7 +905,7 @@ static int write_tree(struct store *s, const struct cache *c, size_t lo, size_t 
 		while (j < hi && strncmp(c->v[j].path + plen, name, nl) == 0)
 			j++;
 		git_oid sub;
-		rc = write_tree(s, c, i, j, plen + nl, &sub, d);
+		rc = make_tree(t, c, i, j, plen + nl, &sub, d);
 		buf_puts(&b, "40000 ");
 		buf_put(&b, name, nl - 1);
 		buf_putc(&b, '\0');
@@ -896,9 +916,59 @@ static int write_tree(struct store *s, const struct cache *c, size_t lo, size_t 
 		gitutil_fail(d, "cannot hash a tree");
 		rc = -1;
 	}
-	if (!rc)
-		rc = store_object(s, id, GIT_OBJECT_TREE, b.data ? b.data : "", b.len, d);
-	buf_free(&b);
+	if (rc) {
+		buf_free(&b);
+		return rc;
+	}
+	if (t->n == t->cap) {
+		t->cap = t->cap ? 2 * t->cap : 256;
+		t->v = xrealloc(t->v, t->cap * sizeof *t->v);
+	}
+	t->v[t->n++] = (struct tree_job){ .b = b, .id = *id };
+	return 0;
+}
+
+/* Tree i: looked up, and compressed when new (a worker's part). */
+static void tree_look(void *ctx, size_t i, int worker)
+{
+	struct trees *t = ctx;
+	struct tree_job *j = &t->v[i];
+	if ((j->known = !t->empty && git_odb_exists_ext(t->odb, &j->id, GIT_ODB_LOOKUP_NO_REFRESH)))
+		return;
+	gitpack_deflate(t->zips[worker], j->b.data ? j->b.data : "", j->b.len, &j->z);
+	j->crc = gitpack_crc(GIT_OBJECT_TREE, j->b.len, j->z.data, j->z.len);
+}
+
+/* Writes the trees of c's entries (see make_tree) and sets *id to the
+ * site's. Only trees that are new are stored: with a pack, looked up and
+ * compressed on the worker threads (a site holds a folder for each page),
+ * then added in order. */
+static int write_trees(struct store *s, const struct cache *c, git_oid *id, struct diags *d)
+{
+	int jobs = pool_cpus();
+	struct trees t = { .odb = s->odb, .empty = s->empty };
+	int rc = make_tree(&t, c, 0, c->n, 0, id, d);
+	if (!rc && !s->pack) {
+		for (size_t i = 0; i < t.n && !rc; i++)
+			rc = store_object(s, &t.v[i].id, GIT_OBJECT_TREE, t.v[i].b.data ? t.v[i].b.data : "", t.v[i].b.len, d);
+	} else if (!rc) {
+		t.zips = xcalloc((size_t)jobs, sizeof *t.zips);
+		for (int w = 0; w < jobs; w++)
+			t.zips[w] = gitpack_zip_new();
+		pool_run(t.n, jobs, tree_look, &t);
+		for (size_t i = 0; i < t.n && !rc; i++)
+			if (!t.v[i].known)
+				rc = gitpack_add_crc(s->pack, &t.v[i].id, GIT_OBJECT_TREE, t.v[i].b.len, t.v[i].z.data,
+				                     t.v[i].z.len, t.v[i].crc, d);
+		for (int w = 0; w < jobs; w++)
+			gitpack_zip_free(t.zips[w]);
+		free(t.zips);
+	}
+	for (size_t i = 0; i < t.n; i++) {
+		buf_free(&t.v[i].b);
+		buf_free(&t.v[i].z);
+	}
+	free(t.v);
 	return rc;
 }
 
@@ -914,6 +984,14 @@ static void look_nth(void *ctx, size_t i, int worker)
 	struct look *l = ctx;
 	(void)worker;
 	l->err[i] = lstat(l->full[i], &l->st[i]) < 0 ? errno : 0;
+}
+
+/* git_odb_foreach: stops at the first object. */
+static int any_object(const git_oid *id, void *ud)
+{
+	(void)id;
+	(void)ud;
+	return 1;
 }
 
 /* Stores every file of the manifest and the trees above them, hashing only
@@ -942,6 +1020,9 @@ static int add_files(struct arena *a, git_repository *r, const struct publish_op
 		gitutil_fail(d, "cannot open the object database");
 		goto out;
 	}
+	/* A new repository has no object to look for: tens of thousands of
+	 * lookups spared (libgit2 takes a lock for each). */
+	s.empty = git_odb_foreach(s.odb, any_object, NULL) == 0;
 	git_oid tip;
 	int trusted = 0;
 	if (old->has_commit && git_reference_name_to_id(&tip, r, gitutil_branch_ref(a, o->branch)) == 0)
@@ -1019,7 +1100,7 @@ look_out:
 	if (s.pack && store_batched(&s, pending, nbatch, now, d) < 0)
 		goto out;
 	qsort(now->v, now->n, sizeof *now->v, cmp_centry);
-	if (write_tree(&s, now, 0, now->n, 0, tree_id, d) < 0)
+	if (write_trees(&s, now, tree_id, d) < 0)
 		goto out;
 	if (s.pack && (gitpack_finish(s.pack, d) < 0 || git_odb_refresh(s.odb) < 0))
 		goto out;
