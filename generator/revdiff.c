@@ -837,6 +837,94 @@ out:
 	return rc;
 }
 
+/* ids[k] of spans v: NUL-terminated copies, for cmp_ids. */
+struct idspan {
+	const struct taskspan *t;
+	const char *id;
+};
+
+static int cmp_idspan(const void *x, const void *y)
+{
+	return cmp_ids(((const struct idspan *)x)->id, ((const struct idspan *)y)->id);
+}
+
+/* A first publication's tasks (no old side) for its commit message (text
+ * 1): every task is added, and the message words the first
+ * REVDIFF_MESSAGE_TASKS in id order and counts the rest, so only those are
+ * parsed (a first publication of 10k tasks: 25 MB not parsed). The others
+ * carry their id, plan and change alone (revdiff.h). 0, or 1 when the text
+ * is not shaped for this (see compare_task_texts) or a part does not parse:
+ * the caller parses it whole. */
+static int added_task_texts(struct arena *a, const char *path, const char *data, size_t len, struct revdiff *r,
+                            struct pairs *ps)
+{
+	struct taskspans ts = { .s = data };
+	struct idspan *v = NULL;
+	struct diags quiet;
+	diags_init(&quiet);
+	int rc = 1;
+	size_t p = 0, n = 0;
+	if (json_skim_object(data, len, &p, root_member, &ts) < 0 || !ts.has_tasks)
+		goto out;
+	v = xcalloc(ts.n + 1, sizeof *v);
+	for (size_t i = 0; i < ts.n; i++) {
+		if (ts.v[i].escaped)
+			goto out;
+		if (ts.v[i].id)   /* without one, not a task read_tasks keeps */
+			v[n++] = (struct idspan){ &ts.v[i], arena_strndup(a, ts.v[i].id, ts.v[i].idlen) };
+	}
+	qsort(v, n, sizeof *v, cmp_idspan);
+	/* as_of from the root without its tasks, as parse_tasks reads it. */
+	struct buf skel = BUF_INIT;
+	buf_put(&skel, data, ts.tasks0);
+	buf_puts(&skel, "[]");
+	buf_put(&skel, data + ts.tasks1, len - ts.tasks1);
+	struct value *root = json_parse(a, path, skel.data, skel.len, &quiet);
+	buf_free(&skel);
+	if (!root)
+		goto out;
+	r->tasks = arena_alloc(a, (n + 1) * sizeof *r->tasks);
+	r->ntasks = 0;
+	const char *plan = NULL;
+	int multi = 0;
+	for (size_t k = 0; k < n; k++) {
+		struct revdiff_task t = { 0 };
+		fill_task(a, &t, 0, NULL);
+		if (k < REVDIFF_MESSAGE_TASKS) {
+			struct value *tv = json_parse(a, path, v[k].t->s, v[k].t->len, &quiet);
+			if (!tv || !value_is(value_get(tv, "id"), V_STRING))
+				goto out;
+			fill_task(a, &t, 1, tv);
+			task_details(a, &t, NULL, tv);
+			collect_pairs(a, ps, NULL, tv);
+		} else {
+			t.id = v[k].id;
+			t.plan = v[k].t->plan ? arena_strndup(a, v[k].t->plan, v[k].t->planlen) : NULL;
+			t.progress[1] = -1;
+		}
+		t.change = REVDIFF_ADDED;
+		if (t.plan) {
+			if (plan && strcmp(plan, t.plan) != 0)
+				multi = 1;
+			plan = t.plan;
+		}
+		r->tasks[r->ntasks++] = t;
+	}
+	r->as_of[0] = NULL;
+	r->as_of[1] = value_str(value_get(root, "as_of"), NULL);
+	r->multi_plan = multi;
+	rc = 0;
+out:
+	if (rc) {
+		r->tasks = NULL;
+		r->ntasks = 0;
+	}
+	diags_free(&quiet);
+	free(v);
+	free(ts.v);
+	return rc;
+}
+
 static void date_words(const char *iso, enum lang l, struct buf *out);
 static const char *common_suffix(const struct revdiff *r);
 
@@ -1192,7 +1280,9 @@ int revdiff_compare(struct arena *a, const struct revdiff_file *old, size_t nold
 		for (int side = 0; side < 2; side++)
 			if (tasks[side] && src->read(src->ud, side, tasks[side], &data[side], &len[side], d) < 0)
 				goto out;
-		if (!tasks[0] || !tasks[1] || compare_task_texts(a, tasks[1]->path, data, len, r, ps) != 0) {
+		if (!tasks[0] && o->text == 1 && added_task_texts(a, tasks[1]->path, data[1], len[1], r, ps) == 0) {
+			/* a first publication's message: only the tasks it names parsed */
+		} else if (!tasks[0] || !tasks[1] || compare_task_texts(a, tasks[1]->path, data, len, r, ps) != 0) {
 			struct tasklist tl[2];
 			read_tasks(a, 0, tasks[0], data[0], len[0], &tl[0], d);
 			read_tasks(a, 1, tasks[1], data[1], len[1], &tl[1], d);

@@ -132,8 +132,10 @@ struct revdiff_memo {
 
 struct revdiff_opts {
 	int text;      /* 0: say which pages changed; 1: also read the titles of
-	                * the pages revdiff_message names (the first few); 2: read
-	                * every page's title and compare their text */
+	                * the pages revdiff_message names (the first few), and with
+	                * no old side (a first publication) parse only the tasks it
+	                * names: the others carry their id, plan and change alone;
+	                * 2: read every page's title and compare their text */
 	enum lang lang;
 	struct revdiff_memo *memo;   /* NULL, or kept and reused when text < 2
 	                              * (text 2 also compares the tasks' numbers

@@ -339,6 +339,51 @@ int main(void)
 		CHECK_INT(revdiff_compare(a, &mo, 1, &mn, 1, &msrc, &mopt, &m2, &d), 0);
 		CHECK(!memo.has);
 	}
+	/* A first publication (no old side): its message (text 1) words the
+	 * first REVDIFF_MESSAGE_TASKS tasks in id order ("p/2" before "p/10")
+	 * and counts the rest, the same as the whole parse (text 0) does; the
+	 * tasks are given out of order, across two plans. */
+	{
+		struct buf big = BUF_INIT;
+		buf_puts(&big, "{\n  \"as_of\": \"2019-06-30\",\n  \"tasks\": [\n");
+		for (int k = 120; k >= 1; k--)
+			buf_printf(&big, "    {\"id\": \"%s/%d\", \"plan\": \"%s\", \"number\": \"%d\", \"title\": \"任务%d\", "
+			                 "\"progress\": %d, \"status\": \"in_progress\"}%s\n",
+			           k % 3 ? "p" : "q", k, k % 3 ? "p" : "q", k, k, k % 100, k > 1 ? "," : "");
+		buf_puts(&big, "  ]\n}\n");
+		const char *texts[2] = { NULL, buf_cstr(&big) };
+		struct revdiff_file fn = { "data/tasks.json", "n" };
+		struct revdiff_source tsrc = { rd_texts, texts };
+		struct revdiff fast, whole;
+		struct revdiff_opts o1 = { 1, LANG_ZH, NULL }, o0 = { 0, LANG_ZH, NULL };
+		CHECK_INT(revdiff_compare(a, NULL, 0, &fn, 1, &tsrc, &o1, &fast, &d), 0);
+		CHECK_INT(revdiff_compare(a, NULL, 0, &fn, 1, &tsrc, &o0, &whole, &d), 0);
+		CHECK_INT(fast.ntasks, 120);
+		CHECK_INT(whole.ntasks, 120);
+		CHECK(fast.multi_plan && whole.multi_plan);
+		CHECK_STR(fast.as_of[1], "2019-06-30");
+		int same = 1;
+		for (size_t i = 0; i < 50; i++)
+			same &= strcmp(task_words(a, &fast, i), task_words(a, &whole, i)) == 0;
+		CHECK(same);
+		CHECK_STR(task_words(a, &fast, 0), "p 任务1 新增：任务1");
+		CHECK_STR(fast.tasks[119].id, whole.tasks[119].id);
+		CHECK(fast.tasks[119].title == NULL && whole.tasks[119].title != NULL);   /* not parsed */
+		struct buf m1 = BUF_INIT, m0 = BUF_INIT;
+		revdiff_message(&fast, LANG_ZH, &m1);
+		revdiff_message(&whole, LANG_ZH, &m0);
+		CHECK_STR(buf_cstr(&m1), buf_cstr(&m0));
+		CHECK(strstr(buf_cstr(&m1), "另有 70 项任务") != NULL);
+		/* An id with an escape: the whole parse, the same answer. */
+		const char *esc[2] = { NULL, "{\"tasks\": [{\"id\": \"p\\/1\", \"plan\": \"p\", \"title\": \"甲\"}]}" };
+		struct revdiff_source esrc = { rd_texts, esc };
+		CHECK_INT(revdiff_compare(a, NULL, 0, &fn, 1, &esrc, &o1, &fast, &d), 0);
+		CHECK_INT(fast.ntasks, 1);
+		CHECK_STR(fast.tasks[0].id, "p/1");
+		buf_free(&m1);
+		buf_free(&m0);
+		buf_free(&big);
+	}
 	buf_free(&b);
 	diags_free(&d);
 	arena_free(a);
