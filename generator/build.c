@@ -1359,6 +1359,8 @@ static void open_cache(struct build *b)
 	layer_end[3] = k;
 	b->cache = rcache_open(b->o->site_dir, b->out_dir, g, b->env.site, b->theme.i18n, shared, layer_end, 4,
 	                       b->jobs);
+	if (b->o->publishing)
+		rcache_linked_out(b->cache);   /* publish builds in its own folder, exported as links */
 	free(shared);
 	b->st->cache_used = 1;
 }

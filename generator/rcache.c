@@ -65,6 +65,7 @@ struct worker {
 
 struct rcache {
 	char *path;                  /* the cache file */
+	int linked;                  /* rcache_linked_out: ctimes are not compared */
 	size_t dir_len;              /* path's folder, RCACHE_DIR, is its first dir_len bytes */
 	char *out_dir;
 	unsigned char global[DIGEST_LEN];
@@ -448,12 +449,18 @@ static void trace_reset(struct worker *w)
 	w->whole = 0;
 }
 
-static int stat_matches(const struct rec *e, const struct stat *st)
+static int stat_matches(const struct rec *e, const struct stat *st, int linked)
 {
 	return S_ISREG(st->st_mode) && (uint64_t)st->st_size == e->size && (uint64_t)st->st_ino == e->ino &&
 	       (uint64_t)st->st_dev == e->dev &&
 	       (int64_t)st->st_mtim.tv_sec * 1000000000LL + st->st_mtim.tv_nsec == e->mtime &&
-	       (int64_t)st->st_ctim.tv_sec * 1000000000LL + st->st_ctim.tv_nsec == e->ctime;
+	       (linked || (int64_t)st->st_ctim.tv_sec * 1000000000LL + st->st_ctim.tv_nsec == e->ctime);
+}
+
+void rcache_linked_out(struct rcache *c)
+{
+	if (c)
+		c->linked = 1;
 }
 
 static void file_digest(const char *path, size_t size, unsigned char out[DIGEST_LEN])
@@ -476,7 +483,7 @@ static int output_holds(const struct rcache *c, const struct rec *e)
 	struct buf path = BUF_INIT;
 	struct stat st;
 	buf_printf(&path, "%s/%.*s", c->out_dir, (int)e->rellen, e->rel);
-	int ok = lstat(buf_cstr(&path), &st) == 0 && stat_matches(e, &st);
+	int ok = lstat(buf_cstr(&path), &st) == 0 && stat_matches(e, &st, c->linked);
 	if (ok && e->racy) {
 		unsigned char d[DIGEST_LEN];
 		file_digest(buf_cstr(&path), (size_t)st.st_size, d);

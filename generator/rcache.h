@@ -79,6 +79,13 @@ struct rcache *rcache_open(const char *site_dir, const char *out_dir, const unsi
                            const struct value *site, const struct value *i18n,
                            const struct value *const *shared, const size_t *layer_end, size_t nlayers, int jobs);
 
+/* The output folder is publish's own (planpress(1), PUBLISH), whose files
+ * nothing changes in place, and which are hard-linked into public/ after
+ * each build: a link changes a file's ctime, so the status of a file is
+ * compared without it (size, inode, device and mtime still). Before the
+ * first rcache_probe. */
+void rcache_linked_out(struct rcache *c);
+
 /* Looks up output file rel (relative to the output folder), to be made with
  * template tpl from ctx, on thread worker. Returns RCACHE_REUSED when the
  * output folder's file is what rendering would write: it is kept as it is.

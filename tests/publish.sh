@@ -81,6 +81,11 @@ pp -C "$site" publish --timings; rc=$?
 check "publish --timings: the build's stages" grep -q '^planpress: templates  *[0-9.]* ms' "$PP_TMP/err"
 check "publish --timings: commit and export, in order" sh -c "grep -o '^planpress: [a-z]* ' '$PP_TMP/err' | tail -n 2 | tr -d '\n' | grep -q 'planpress: commit planpress: export'"
 check "publish --timings prints nothing to stdout but the result" test "$(wc -l <"$PP_TMP/out")" -eq 1
+# Its build renders again only the changes page (the pending publication's
+# entry): the first publish's export linked every file of the build folder
+# into public/, which changed their ctime, and that is not a change.
+check "the next publish reuses the unchanged pages" \
+	sh -c "grep -q ': rendered 1 of [0-9]* files; [1-9][0-9]* reused from the render cache' '$PP_TMP/err'"
 check "unchanged publish exits 0" test $rc -eq 0
 check "says nothing to publish" grep -q "nothing to publish" "$PP_TMP/out"
 check "no new commit" test "$(G -C "$repo" rev-parse main)" = "$first"
