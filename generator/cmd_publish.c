@@ -131,9 +131,10 @@ int cmd_publish(const struct cli *cli, int argc, char **argv)
 	/* The build compares data/tasks.json with the last publication's for
 	 * the changes page; the commit message reuses that comparison. */
 	struct revdiff_memo memo = { .a = a };
+	struct history_pending_opts hp = { &memo, stage.dir };
 	struct build_opts bo = { .site_dir = ".", .out_dir = stage.dir, .exe_dir = cli->exe_dir,
 	                         .publishing = 1, .pending_message = message,
-	                         .history = history_read_lang, .pending = history_pending, .pending_ud = &memo };
+	                         .history = history_read_lang, .pending = history_pending, .pending_ud = &hp };
 	struct build_stats bs;
 	rc = build_site(&bo, &bs, &d);
 	if (rc) {

@@ -4,12 +4,14 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "buf.h"
 #include "i18n.h"
+#include "sha1.h"
 
 void gitutil_fail(struct diags *d, const char *fmt, ...)
 {
@@ -99,6 +101,17 @@ int gitutil_remote(git_remote **out, git_repository *r, const char *name, const 
 	ro.name = name;
 	ro.flags = GIT_REMOTE_CREATE_SKIP_INSTEADOF;
 	return git_remote_create_with_opts(out, url, &ro);
+}
+
+void gitutil_blob_key(const void *data, size_t len, git_oid *out)
+{
+	char head[32];
+	int n = snprintf(head, sizeof head, "blob %zu", len);
+	struct sha1 h;
+	sha1_init(&h);
+	sha1_update(&h, head, (size_t)n + 1);   /* with its NUL */
+	sha1_update(&h, data, len);
+	sha1_final(&h, out->id);
 }
 
 /* ---- two trees as revisions of a site ------------------------------------------ */

@@ -39,6 +39,11 @@ int gitutil_branch_tip(git_repository *r, const char *refname, git_oid *tip, int
  * libgit2's return value. */
 int gitutil_remote(git_remote **out, git_repository *r, const char *name, const char *url);
 
+/* The id git gives a blob of len bytes at data, by sha1.h (several times
+ * faster than libgit2's hash, which also detects collision attacks): for
+ * keys of caches and memos only, never for an object stored. */
+void gitutil_blob_key(const void *data, size_t len, git_oid *out);
+
 /* The paths of the regular files that differ between trees old and new
  * (either may be NULL: empty): those of old that changed or went, then those
  * of new that changed or came (a changed file is in both), in *paths, owned

@@ -382,13 +382,40 @@ out:
 	return rc;
 }
 
-/* The old side from the repository, the new from memory. */
+/* The old side from the repository (or a folder that holds it), the new
+ * from memory. */
 struct pending_src {
 	git_repository *r;
 	struct arena *a;
 	const char *tasks;
 	size_t len;
+	const char *old_dir;   /* history_pending_opts' */
 };
+
+/* The old side from old_dir's copy, when it is what blob id says (the
+ * last publication's build, which the folder holds until this build is
+ * written): a read instead of inflating 25 MB. 0, or -1 when it is not there
+ * or not the same. */
+static int read_old_copy(struct pending_src *ps, const struct revdiff_file *f, const git_oid *id,
+                         const char **data, size_t *len)
+{
+	if (!ps->old_dir)
+		return -1;
+	struct buf b = BUF_INIT;
+	const char *path = arena_printf(ps->a, "%s/%s", ps->old_dir, f->path);
+	git_oid got;
+	int rc = -1;
+	if (buf_read_file(&b, path) == 0) {
+		gitutil_blob_key(b.data ? b.data : "", b.len, &got);
+		if (git_oid_equal(&got, id)) {
+			*len = b.len;
+			*data = arena_strndup(ps->a, b.data ? b.data : "", b.len);
+			rc = 0;
+		}
+	}
+	buf_free(&b);
+	return rc;
+}
 
 static int pending_read(void *ud, int side, const struct revdiff_file *f, const char **data, size_t *len,
                         struct diags *d)
@@ -401,6 +428,8 @@ static int pending_read(void *ud, int side, const struct revdiff_file *f, const 
 		*len = ps->len;
 		return 0;
 	}
+	if (git_oid_fromstr(&id, f->id) == 0 && read_old_copy(ps, f, &id, data, len) == 0)
+		return 0;
 	if (git_oid_fromstr(&id, f->id) < 0 || git_blob_lookup(&b, ps->r, &id) < 0) {
 		gitutil_fail(d, "cannot read %s (%s)", f->path, f->id);
 		return -1;
@@ -431,22 +460,21 @@ int history_pending(struct arena *a, const char *repo_path, const char *branch, 
 		gitutil_fail(d, "cannot read the last publication in %s", repo_path);
 		goto out;
 	}
-	/* The new side's id: its blob id, so that an unchanged file compares equal. */
+	/* The new side's id: its blob id, so that an unchanged file compares
+	 * equal, and the commit's comparison finds the memo by it. */
 	git_oid nid;
 	char oldhex[41] = "", newhex[41];
-	if (git_odb_hash(&nid, tasks, len, GIT_OBJECT_BLOB) < 0) {
-		gitutil_fail(d, "cannot hash %s", REVDIFF_TASKS);
-		goto out;
-	}
+	gitutil_blob_key(tasks, len, &nid);
 	gitutil_hex(&nid, newhex);
 	struct revdiff_file fo = { REVDIFF_TASKS, oldhex }, fn = { REVDIFF_TASKS, newhex };
 	int has_old = git_tree_entry_bypath(&e, t, REVDIFF_TASKS) == 0;
 	if (has_old)
 		gitutil_hex(git_tree_entry_id(e), oldhex);
 	/* With a memo, compared in its arena, which outlives this build. */
-	struct revdiff_memo *memo = ud;
+	const struct history_pending_opts *ho = ud;
+	struct revdiff_memo *memo = ho ? ho->memo : NULL;
 	struct arena *ca = memo ? memo->a : a;
-	struct pending_src ps = { r, ca, tasks, len };
+	struct pending_src ps = { r, ca, tasks, len, ho ? ho->old_dir : NULL };
 	struct revdiff_source src = { pending_read, &ps };
 	struct revdiff_opts o = { 0, l, memo };
 	struct revdiff rd;

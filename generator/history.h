@@ -36,12 +36,21 @@ int history_read_lang(struct arena *a, const char *repo_path, const char *branch
 void history_remember(struct arena *a, const char *gitdir, const char *commit, enum lang l,
                       const struct revdiff *rd, int first);
 
+/* What publish hands history_pending (its ud). */
+struct history_pending_opts {
+	struct revdiff_memo *memo;   /* NULL, or keeps the comparison (revdiff.h), in its own
+	                              * arena, for the commit message's (publish_opts.memo) */
+	const char *old_dir;         /* NULL, or a folder that may hold the last publication's
+	                              * data/tasks.json (publish's build folder, before this build
+	                              * is written into it): read there when it is that blob,
+	                              * rather than inflated from the repository */
+};
+
 /* The task changes, worded in l, between the branch's tip and a
  * publication being made whose data/tasks.json is tasks (len bytes): the
  * words its commit message will list. Into *out, an array owned by a (empty
  * before the first publication). Has the shape of build_pending_fn: ud is
- * NULL or a struct revdiff_memo (revdiff.h) that keeps the comparison, in
- * its own arena, for the commit message's (publish_opts.memo). */
+ * NULL or a struct history_pending_opts. */
 int history_pending(struct arena *a, const char *repo_path, const char *branch, enum lang l,
                     const char *tasks, size_t len, void *ud, struct value **out, struct diags *d);
 

@@ -121,6 +121,35 @@ check "git sees trailers" sh -c "git -c safe.directory='*' -C '$repo' log -1 --f
 check "parent is the first publication" test "$(G -C "$repo" rev-parse main^)" = "$first"
 check "fsck after two publications" G -C "$repo" fsck --strict
 
+# The publication being made lists its task changes on the changes page,
+# comparing the model's data/tasks.json with the last publication's, which
+# is read from the build folder's copy while that is the same blob, else
+# from the repository (a copy changed since, here by hand).
+msite=$PP_TMP/msite
+mkdir -p "$msite/content/plans/p1/tasks"
+printf 'title = "模型"\nlanguage = "zh-CN"\nas_of = 2019-06-30\n\n[publish]\nrepo = "%s"\nauthor_name = "张三"\nauthor_email = "zs@example.org"\n' \
+	"$PP_TMP/m.git" >"$msite/site.toml"
+printf -- '---\ntitle: 首页\n---\n首页。\n' >"$msite/content/_index.md"
+printf -- '---\ntype: plan\nid: p1\ntitle: 行动计划\n---\n计划。\n' >"$msite/content/plans/p1/_index.md"
+mtask() {
+	printf -- '---\ntype: task\nnumber: 1\ntitle: 老旧小区改造\nlead: [街道城管科]\ndue: 2020-12-31\nstatus: in_progress\nprogress: %s\n---\n改造。\n' \
+		"$1" >"$msite/content/plans/p1/tasks/1.md"
+}
+mtask 10
+pp -C "$msite" publish -q; rc=$?
+check "model site: first publish" test $rc -eq 0
+mtask 30
+pp -C "$msite" publish -q; rc=$?
+check "model site: second publish" test $rc -eq 0
+check "model site: the changes page lists the task change (the folder's copy)" \
+	grep -q '进度 10% → 30%' "$msite/public/changes/index.html"
+printf ' ' >>"$PP_TMP/m.git/planpress-build/data/tasks.json"
+mtask 45
+pp -C "$msite" publish -q; rc=$?
+check "model site: third publish" test $rc -eq 0
+check "model site: the changes page lists the task change (a copy changed by hand: the repository's)" \
+	grep -q '进度 30% → 45%' "$msite/public/changes/index.html"
+
 # log agrees with git log.
 pp -C "$site" log; check "log exits 0" test $? -eq 0
 grep -oE '^[0-9a-f]{7}' "$PP_TMP/out" >"$PP_TMP/ids"

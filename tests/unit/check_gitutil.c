@@ -69,6 +69,15 @@ int main(void)
 	CHECK_INT(gitutil_changed_paths(a, r, one, NULL, &paths, &n, &d), 0);
 	CHECK_STR(joined(a, paths, n), "a/b.txt a/c/d.txt e.txt x/y/z.txt");
 	CHECK_INT(d.nerrors, 0);
+
+	/* A blob's key is its git id: empty, short, and over a block or two. */
+	const char *texts[] = { "", "任务\n", "{\"tasks\": []}\n", "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef!" };
+	for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
+		git_oid want, got;
+		CHECK(git_odb_hash(&want, texts[i], strlen(texts[i]), GIT_OBJECT_BLOB) == 0);
+		gitutil_blob_key(texts[i], strlen(texts[i]), &got);
+		CHECK(git_oid_equal(&want, &got));
+	}
 	diags_free(&d);
 	arena_free(a);
 	git_tree_free(one);
