@@ -63,6 +63,7 @@ struct build {
 	const struct build_opts *o;
 	struct arena *a;          /* load phase */
 	struct arena *texts;      /* the pages' texts, freed after the model stage (content_forget_texts) */
+	struct arena *pending_a;  /* the pending publication's task changes, made on a worker (stage_extra) */
 	struct arena **ta;        /* one per worker, for render results */
 	struct arena **sa;        /* one per worker, scratch reset after each page */
 	struct output_spill **spill;  /* one per worker: rendered files wait there (output.h) */
@@ -972,6 +973,15 @@ static const struct extra_def extras[] = {
 };
 #define NEXTRAS (sizeof extras / sizeof *extras)
 
+/* The index in extras of the page made with template tpl. */
+static size_t extra_index(const char *tpl)
+{
+	size_t i = 0;
+	while (i < NEXTRAS - 1 && strcmp(extras[i].tpl, tpl) != 0)
+		i++;
+	return i;
+}
+
 /* Slots of b->extra: one per unit page, then the table's, then the NDATA
  * data/ files (tasks.json, plans.json, tasks.csv, tasks.xlsx), then one per
  * notice, then the search index's files. */
@@ -1143,22 +1153,31 @@ static void sheet_docs(struct build *b, const struct json_doc *tasks, struct she
 /* The publication being made lists, on the changes page, the task changes
  * its commit message will: data/tasks.json as it will be published,
  * compared with the last publication's (build_pending_fn). */
+static int wants_pending(const struct build *b)
+{
+	return b->pending_entry && b->o->pending && b->cfg.publish.repo;
+}
+
+/* On a worker, beside the other extra pages' jobs (the comparison reads two
+ * texts of tens of MiB): everything it makes is in an arena of its own, and
+ * the changes page, which shows it, is made after them. */
 static void pending_changes(struct build *b, struct json_doc *tasks)
 {
 	const char *repo = b->cfg.publish.repo;
 	struct value *words = NULL;
-	if (!b->pending_entry || !b->o->pending || !repo)
+	if (!wants_pending(b))
 		return;
+	struct arena *a = b->pending_a = arena_new();
 	if (repo[0] != '/')
-		repo = arena_printf(b->a, "%s/%s", b->o->site_dir, repo);
+		repo = arena_printf(a, "%s/%s", b->o->site_dir, repo);
 	/* The text kept: it is what data/tasks.json will hold (json_one). */
 	struct buf *text = &tasks->text;
 	json_write(tasks->doc, 1, text);
 	buf_putc(text, '\n');
-	if (b->o->pending(b->a, repo, b->cfg.publish.branch, b->lang, text->data, text->len, b->o->pending_ud, &words,
+	if (b->o->pending(a, repo, b->cfg.publish.branch, b->lang, text->data, text->len, b->o->pending_ud, &words,
 	                  b->d) == 0 && words) {
-		value_setc(b->a, b->pending_entry, "task_changes", words);
-		value_setc(b->a, b->pending_entry, "has_task_changes", value_bool(b->a, value_len(words) > 0, (struct pos){ 0 }));
+		value_setc(a, b->pending_entry, "task_changes", words);
+		value_setc(a, b->pending_entry, "has_task_changes", value_bool(a, value_len(words) > 0, (struct pos){ 0 }));
 	}
 }
 
@@ -1526,6 +1545,8 @@ struct extra_jobs {
 	struct json_doc *docs;
 	struct sheet_doc *sheets;
 	size_t ndocs;   /* 4, or 0 without the data documents */
+	int pending;    /* the first job compares data/tasks.json with the last publication's
+	                 * (pending_changes), then writes it; the changes page waits */
 };
 
 static void extra_job(void *ctx, size_t i, int worker)
@@ -1533,7 +1554,16 @@ static void extra_job(void *ctx, size_t i, int worker)
 	struct extra_jobs *j = ctx;
 	struct build *b = j->b;
 	static const int doc_order[4][2] = { { 1, 1 }, { 0, 0 }, { 0, 1 }, { 1, 0 } };   /* {sheet?, index} */
+	if (j->pending && i == 0) {
+		pending_changes(b, &j->docs[0]);
+		if (j->ndocs)
+			json_one(j->docs, 0, worker);
+		return;
+	}
+	i -= (size_t)j->pending;
 	if (i < j->ndocs) {
+		if (j->pending && !doc_order[i][0] && doc_order[i][1] == 0)
+			return;   /* data/tasks.json: the pending job's */
 		if (doc_order[i][0])
 			sheet_one(j->sheets, (size_t)doc_order[i][1], worker);
 		else
@@ -1541,8 +1571,10 @@ static void extra_job(void *ctx, size_t i, int worker)
 		return;
 	}
 	i -= j->ndocs;
-	if (i < NEXTRAS)
+	if (i < NEXTRAS && !(j->pending && i == extra_index("changes")))
 		extra_one(b, i, worker);
+	else if (i < NEXTRAS)
+		return;   /* after the pending job (stage_extra) */
 	else if ((i -= NEXTRAS) < b->nunits)
 		unit_one(b, i, worker);
 	else
@@ -1566,15 +1598,16 @@ static int stage_extra(struct build *b)
 	struct json_doc docs[2];
 	struct sheet_doc sheets[2];
 	int data = value_len(b->model.plans) > 0;
-	if (data) {
+	if (data)
 		data_docs(b, docs, &b->extra[EXTRA_DATA(b)], &b->extra[EXTRA_DATA(b) + 1]);
-		pending_changes(b, &docs[0]);   /* before the changes page is made */
-	}
 	/* A check writes nothing: the documents are not made. */
-	struct extra_jobs j = { .b = b, .docs = docs, .sheets = sheets, .ndocs = data && b->spill ? 4 : 0 };
+	struct extra_jobs j = { .b = b, .docs = docs, .sheets = sheets, .ndocs = data && b->spill ? 4 : 0,
+	                        .pending = data && wants_pending(b) };
 	if (j.ndocs)
 		sheet_docs(b, &docs[0], sheets, &b->extra[EXTRA_DATA(b) + 2]);
-	pool_run(j.ndocs + NEXTRAS + b->nunits + b->notices.n, b->jobs, extra_job, &j);
+	pool_run((size_t)j.pending + j.ndocs + NEXTRAS + b->nunits + b->notices.n, b->jobs, extra_job, &j);
+	if (j.pending)
+		extra_one(b, extra_index("changes"), 0);   /* it shows the pending job's task changes */
 	if (data) {
 		buf_free(&docs[0].text);
 		buf_free(&docs[1].text);
@@ -1843,6 +1876,7 @@ int build_close(struct build_run *run)
 	struct build *b = &run->b;
 	diags_fill_lines(b->d, page_text, b);
 	arena_free(b->texts);   /* when a stage before the model's stopped the build */
+	arena_free(b->pending_a);
 	int rc = b->rc;
 	if (rc == 0 && b->d->nerrors)
 		rc = 1;
