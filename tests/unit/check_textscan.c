@@ -10,37 +10,36 @@
 #include "diag.h"
 #include "utf8.h"
 
-/* The reference: one byte at a time, as the scans were written first. */
+/* The reference: the well-formed byte sequences of the Unicode standard's
+ * table 3-7, each lead byte with the ranges of the bytes after it. */
+static const struct {
+	unsigned char lo, hi;          /* the lead byte's range */
+	unsigned char n;               /* bytes after it */
+	unsigned char lo2, hi2;        /* the range of the second byte; the others are 80..BF */
+} wellformed[] = {
+	{ 0xC2, 0xDF, 1, 0x80, 0xBF }, { 0xE0, 0xE0, 2, 0xA0, 0xBF }, { 0xE1, 0xEC, 2, 0x80, 0xBF },
+	{ 0xED, 0xED, 2, 0x80, 0x9F }, { 0xEE, 0xEF, 2, 0x80, 0xBF }, { 0xF0, 0xF0, 3, 0x90, 0xBF },
+	{ 0xF1, 0xF3, 3, 0x80, 0xBF }, { 0xF4, 0xF4, 3, 0x80, 0x8F },
+};
+
 static size_t slow_invalid(const unsigned char *s, size_t len)
 {
-	size_t i = 0;
-	while (i < len) {
-		unsigned c = s[i];
-		size_t n;
-		uint32_t cp, min;
-		if (c < 0x80) {
+	for (size_t i = 0; i < len;) {
+		if (s[i] < 0x80) {
 			i++;
 			continue;
 		}
-		if (c >= 0xC2 && c <= 0xDF) {
-			n = 2; cp = c & 0x1F; min = 0x80;
-		} else if (c >= 0xE0 && c <= 0xEF) {
-			n = 3; cp = c & 0x0F; min = 0x800;
-		} else if (c >= 0xF0 && c <= 0xF4) {
-			n = 4; cp = c & 0x07; min = 0x10000;
-		} else {
+		size_t r = 0, nr = sizeof wellformed / sizeof *wellformed;
+		while (r < nr && !(s[i] >= wellformed[r].lo && s[i] <= wellformed[r].hi))
+			r++;
+		if (r == nr || i + wellformed[r].n >= len)   /* not a lead byte, or cut short */
 			return i;
-		}
-		if (i + n > len)
+		if (s[i + 1] < wellformed[r].lo2 || s[i + 1] > wellformed[r].hi2)
 			return i;
-		for (size_t k = 1; k < n; k++) {
-			if ((s[i + k] & 0xC0) != 0x80)
+		for (size_t k = 2; k <= wellformed[r].n; k++)
+			if (s[i + k] < 0x80 || s[i + k] > 0xBF)
 				return i;
-			cp = (cp << 6) | (s[i + k] & 0x3F);
-		}
-		if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-			return i;
-		i += n;
+		i += 1 + wellformed[r].n;
 	}
 	return len;
 }
