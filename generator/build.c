@@ -1511,6 +1511,15 @@ static int search_reuse(struct search_out *so)
 	return all;
 }
 
+/* The render cache's key of the search index's files: the site's search digest. */
+static struct value *search_from(struct build *b, const unsigned char dig[DIGEST_LEN])
+{
+	char hex[2 * DIGEST_LEN + 1];
+	for (size_t i = 0; i < DIGEST_LEN; i++)
+		snprintf(hex + 2 * i, 3, "%02x", dig[i]);
+	return value_cstring(b->a, hex, (struct pos){ 0 });
+}
+
 /* The search index, when the theme has a search page: kept when the
  * site's search documents are those the output folder's index was made
  * of (render cache), else made anew from every page (so it is always a
@@ -1519,19 +1528,21 @@ static void search_files(struct build *b, struct search_out *so)
 {
 	if (!b->spill || !theme_template(&b->theme, "search"))
 		return;
-	if (b->cache) {
-		unsigned char dig[DIGEST_LEN];
-		char hex[2 * DIGEST_LEN + 1];
+	unsigned char dig[DIGEST_LEN];
+	/* Without the last build's index to keep, the digest its files are
+	 * recorded by is made while indexing, in the same pass over the pages. */
+	int alongside = b->cache && !rcache_has(b->cache, SEARCH_DIR "/meta.js");
+	if (b->cache && !alongside) {
 		search_site_digest(&b->env, b->units, b->nunits, b->jobs, dig);
-		for (size_t i = 0; i < DIGEST_LEN; i++)
-			snprintf(hex + 2 * i, 3, "%02x", dig[i]);
-		so->from = value_cstring(b->a, hex, (struct pos){ 0 });
+		so->from = search_from(b, dig);
 		if (search_reuse(so))
 			return;
 	}
 	struct search_index *ix = search_index_new();
 	struct search_stats ss;
-	search_index_site(ix, &b->env, b->units, b->nunits, b->jobs);
+	search_index_site(ix, &b->env, b->units, b->nunits, b->jobs, alongside ? dig : NULL);
+	if (alongside)
+		so->from = search_from(b, dig);
 	search_index_write(ix, search_emit, so, &ss);
 	search_index_free(ix);
 }

@@ -269,6 +269,11 @@ static const struct rec *find_old(const struct rcache *c, const char *rel, size_
 	return at ? &c->old.v[at - 1] : NULL;
 }
 
+int rcache_has(const struct rcache *c, const char *rel)
+{
+	return c && find_old(c, rel, strlen(rel)) != NULL;
+}
+
 static size_t ptr_hash(const struct value *v, size_t mask)
 {
 	uint64_t x = (uint64_t)(uintptr_t)v;

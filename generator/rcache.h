@@ -95,6 +95,10 @@ void rcache_linked_out(struct rcache *c);
 enum rcache_why rcache_probe(struct rcache *c, int worker, struct rcache_page *pg, const char *rel,
                              const char *tpl, const struct value *ctx);
 
+/* 1 when the last build recorded output file rel: a probe may find it
+ * reusable (a caller that must digest much to probe can skip that when not). */
+int rcache_has(const struct rcache *c, const char *rel);
+
 /* Records that pg was rendered (and will be written or found the same). */
 void rcache_put(struct rcache_page *pg);
 

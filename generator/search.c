@@ -854,7 +854,14 @@ static void digest_str(struct digest *h, const char *s, size_t len)
 	digest_update(h, s, len);
 }
 
-/* Each worker indexes (or digests) a run of documents. */
+/* Documents are digested in runs of this many, in order: the site's digest
+ * is the same whatever the number of threads, and whether it is made alone
+ * (search_site_digest) or while indexing (search_index_site). */
+#define SEARCH_DIGEST_RUN 256
+
+/* Each worker indexes and/or digests a run of documents: part i is
+ * documents [i * per, (i + 1) * per), per a multiple of SEARCH_DIGEST_RUN
+ * when digesting, so that no run is cut between two parts. */
 static void part_one(void *ctx, size_t i, int worker)
 {
 	struct site_part *sp = ctx;
@@ -863,64 +870,76 @@ static void part_one(void *ctx, size_t i, int worker)
 	struct buf fields = BUF_INIT, heads = BUF_INIT, body = BUF_INIT;
 	struct search_index *ix = sp->part ? search_index_new() : NULL;
 	struct digest h;
-	digest_init(&h);
 	(void)worker;
 	for (size_t k = i * sp->per; k < total && k < (i + 1) * sp->per; k++) {
+		if (sp->dig && k % SEARCH_DIGEST_RUN == 0)
+			digest_init(&h);
 		struct search_doc d;
-		if (site_doc(sp, k, &fields, &heads, &body, &d) < 0)
-			continue;
-		if (ix) {
-			search_index_add(ix, &d);
-			continue;
+		if (site_doc(sp, k, &fields, &heads, &body, &d) == 0) {
+			if (ix)
+				search_index_add(ix, &d);
+			if (sp->dig) {
+				digest_str(&h, d.url, strlen(d.url));
+				digest_str(&h, d.title, strlen(d.title));
+				digest_str(&h, d.kind, strlen(d.kind));
+				digest_str(&h, d.plan, strlen(d.plan));
+				digest_str(&h, d.fields, d.fields_len);
+				digest_str(&h, d.headings, d.headings_len);
+				digest_str(&h, d.body, d.body_len);
+			}
 		}
-		digest_str(&h, d.url, strlen(d.url));
-		digest_str(&h, d.title, strlen(d.title));
-		digest_str(&h, d.kind, strlen(d.kind));
-		digest_str(&h, d.plan, strlen(d.plan));
-		digest_str(&h, d.fields, d.fields_len);
-		digest_str(&h, d.headings, d.headings_len);
-		digest_str(&h, d.body, d.body_len);
+		if (sp->dig && ((k + 1) % SEARCH_DIGEST_RUN == 0 || k + 1 == total))
+			digest_final(&h, sp->dig[k / SEARCH_DIGEST_RUN]);
 	}
 	if (ix)
 		sp->part[i] = ix;
-	else
-		digest_final(&h, sp->dig[i]);
 	buf_free(&fields);
 	buf_free(&heads);
 	buf_free(&body);
 }
 
-void search_site_digest(const struct ctx_env *e, struct page *const *units, size_t nunits, int jobs,
-                        unsigned char out[DIGEST_LEN])
+/* The site's digest from its runs' (sp->dig, total / SEARCH_DIGEST_RUN + 1 of them). */
+static void site_digest(const struct site_part *sp, size_t total, unsigned char out[DIGEST_LEN])
 {
-	/* Runs of a fixed length, digested in order: the same digest whatever
-	 * the number of threads. */
-	size_t total = e->c->npages + nunits, per = 256;
-	size_t nparts = total / per + 1;
-	struct site_part sp = { .e = e, .units = units, .nunits = nunits, .per = per };
-	sp.dig = xcalloc(nparts, sizeof *sp.dig);
-	pool_run(nparts, jobs, part_one, &sp);
 	struct digest h;
 	digest_init(&h);
 	digest_u64(&h, total);
-	digest_update(&h, sp.dig, nparts * sizeof *sp.dig);
+	digest_update(&h, sp->dig, (total / SEARCH_DIGEST_RUN + 1) * sizeof *sp->dig);
 	digest_final(&h, out);
+}
+
+void search_site_digest(const struct ctx_env *e, struct page *const *units, size_t nunits, int jobs,
+                        unsigned char out[DIGEST_LEN])
+{
+	size_t total = e->c->npages + nunits;
+	struct site_part sp = { .e = e, .units = units, .nunits = nunits, .per = SEARCH_DIGEST_RUN };
+	sp.dig = xcalloc(total / SEARCH_DIGEST_RUN + 1, sizeof *sp.dig);
+	pool_run(total / SEARCH_DIGEST_RUN + 1, jobs, part_one, &sp);
+	site_digest(&sp, total, out);
 	free(sp.dig);
 }
 
 void search_index_site(struct search_index *ix, const struct ctx_env *e, struct page *const *units,
-                       size_t nunits, int jobs)
+                       size_t nunits, int jobs, unsigned char dig[DIGEST_LEN])
 {
 	/* Each worker indexes runs of pages; the runs are joined in order, so
 	 * the index is the same whatever the number of threads. */
 	size_t total = e->c->npages + nunits;
 	size_t nparts = jobs > 1 ? 2 * (size_t)jobs : 1;
 	struct site_part sp = { .e = e, .units = units, .nunits = nunits, .per = total / nparts + 1 };
+	if (dig) {
+		sp.per = (sp.per + SEARCH_DIGEST_RUN - 1) / SEARCH_DIGEST_RUN * SEARCH_DIGEST_RUN;
+		sp.dig = xcalloc(total / SEARCH_DIGEST_RUN + 1, sizeof *sp.dig);
+	}
 	sp.part = xcalloc(nparts, sizeof *sp.part);
 	pool_run(nparts, jobs, part_one, &sp);
 	for (size_t i = 0; i < nparts; i++) {
-		merge(ix, sp.part[i]);
+		if (sp.part[i])
+			merge(ix, sp.part[i]);
 		search_index_free(sp.part[i]);
 	}
 	free(sp.part);
+	if (dig)
+		site_digest(&sp, total, dig);
+	free(sp.dig);
 }

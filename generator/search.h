@@ -163,8 +163,9 @@ void search_site_digest(const struct ctx_env *e, struct page *const *units, size
  * bulletin fields (e->extra), its headings and text (e->md), then the unit
  * pages (units, nunits: made pages, titled with the unit's name). On up to
  * jobs threads (pool.h), which read e and change nothing of it; the index
- * is the same for any jobs. */
+ * is the same for any jobs. dig, when not NULL, receives what
+ * search_site_digest gives, made in the same pass over the pages. */
 void search_index_site(struct search_index *ix, const struct ctx_env *e, struct page *const *units,
-                       size_t nunits, int jobs);
+                       size_t nunits, int jobs, unsigned char dig[DIGEST_LEN]);
 
 #endif
