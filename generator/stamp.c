@@ -18,6 +18,7 @@
 #include "datadir.h"
 #include "i18n.h"
 #include "output.h"
+#include "pool.h"
 #include "xalloc.h"
 
 /* The folders and files of a site a build reads: everything else in the
@@ -268,6 +269,28 @@ int stamp_inputs(const struct stamp_key *k, int64_t t0, struct buf *out)
  * file the next build must clear). Files planpress did not write are not
  * looked at: no build would touch them. A folder without a manifest has no
  * record (-1). */
+/* What stamp_output looks at: a folder or a file of the output, in order. */
+struct out_entry {
+	const char *rel;   /* owned by the manifest, or by dir (a folder) */
+	char *dir;         /* a folder's path, made here */
+	int ok;            /* the fstatat succeeded */
+	struct stat st;
+};
+
+struct out_look {
+	int dfd;
+	struct out_entry *v;
+};
+
+/* On the pool: entry i looked at (links followed for folders only). */
+static void look_entry(void *ctx, size_t i, int worker)
+{
+	struct out_look *l = ctx;
+	struct out_entry *e = &l->v[i];
+	(void)worker;
+	e->ok = fstatat(l->dfd, e->rel, &e->st, e->dir ? 0 : AT_SYMLINK_NOFOLLOW) == 0;
+}
+
 int stamp_output(const char *out_dir, struct buf *out)
 {
 	struct recorder r = { .out = out, .follow = 0, .check_racy = 0 };
@@ -288,32 +311,38 @@ int stamp_output(const char *out_dir, struct buf *out)
 		r.bad = 1;
 	put_name(out, 'f', OUTPUT_MANIFEST);
 	put_stat(&r, &st);
+	/* Each file, after its folder when that differs from the file before's;
+	 * looked at on every processor (tens of thousands of calls), recorded
+	 * in order. */
+	struct out_entry *v = xcalloc(2 * m.n + 1, sizeof *v);
+	size_t n = 0;
 	const char *prev = "";
 	size_t prevlen = 0;
 	for (size_t i = 0; i < m.n && !r.bad; i++) {
 		const char *rel = m.rel[i], *slash = strrchr(rel, '/');
 		size_t plen = slash ? (size_t)(slash - rel) : 0;
 		if (plen && (plen != prevlen || memcmp(rel, prev, plen) != 0)) {
-			char *dir = xstrndup(rel, plen);
-			if (fstatat(dfd, dir, &st, 0) == 0) {
-				put_name(out, 'd', dir);
-				put_stat(&r, &st);
-			} else {
-				put_name(out, '-', dir);
-				buf_putc(out, '\n');
-			}
-			free(dir);
+			v[n].dir = xstrndup(rel, plen);
+			v[n].rel = v[n].dir;
+			n++;
 		}
 		prev = rel;
 		prevlen = plen;
-		if (fstatat(dfd, rel, &st, AT_SYMLINK_NOFOLLOW) == 0) {
-			put_name(out, 'f', rel);
-			put_stat(&r, &st);
+		v[n++].rel = rel;
+	}
+	struct out_look look = { dfd, v };
+	pool_run(n, pool_cpus(), look_entry, &look);
+	for (size_t i = 0; i < n; i++) {
+		if (v[i].ok) {
+			put_name(out, v[i].dir ? 'd' : 'f', v[i].rel);
+			put_stat(&r, &v[i].st);
 		} else {
-			put_name(out, '-', rel);
+			put_name(out, '-', v[i].rel);
 			buf_putc(out, '\n');
 		}
+		free(v[i].dir);
 	}
+	free(v);
 	close(dfd);
 	output_manifest_free(&m);
 	return r.bad ? -1 : 0;
