@@ -255,7 +255,17 @@ struct entry {
 };
 
 struct doc_text {
-	char *url, *title, *kind, *plan, *text;
+	char *url, *title, *kind, *plan;
+	char *text;          /* NULL for a page of the site's index: made again when written */
+	uint32_t site;       /* then its document number in the site (site_doc) */
+};
+
+/* Where the texts of a site's index come from when it is written. */
+struct site_src {
+	const struct ctx_env *e;
+	struct page *const *units;
+	size_t nunits;
+	int jobs;
 };
 
 struct search_index {
@@ -267,6 +277,7 @@ struct search_index {
 	struct doc_text *docs;
 	size_t ndocs, capdocs;
 	uint32_t field;      /* while a page is added: the field its tokens come from */
+	struct site_src src; /* search_index_site's: the texts not kept (src.e not NULL) */
 };
 
 struct search_index *search_index_new(void)
@@ -359,19 +370,28 @@ static void index_field(struct search_index *ix, uint32_t field, const char *s, 
 	search_tokens(s, len, 0, add_token, ix);
 }
 
-void search_index_add(struct search_index *ix, const struct search_doc *doc)
+/* The snippets' text of a document: its fields, then its body, cut at a character. */
+static char *snippet_text(const struct search_doc *doc)
 {
-	index_field(ix, SEARCH_TITLE, doc->title, strlen(doc->title));
-	index_field(ix, SEARCH_FIELDS, doc->fields, doc->fields_len);
-	index_field(ix, SEARCH_HEADING, doc->headings, doc->headings_len);
-	index_field(ix, SEARCH_BODY, doc->body, doc->body_len);
-	/* The snippets' text: the fields, then the body, cut at a character. */
 	struct buf t = BUF_INIT;
 	buf_put(&t, doc->fields, doc->fields_len);
 	if (doc->fields_len && doc->body_len)
 		buf_putc(&t, ' ');
 	buf_put(&t, doc->body, doc->body_len);
 	size_t keep = utf8_floor(t.data ? t.data : "", t.len, SEARCH_TEXT_MAX);
+	char *s = dup_n(t.data ? t.data : "", keep);
+	buf_free(&t);
+	return s;
+}
+
+/* Adds doc; its text is kept, or (site, a site document's number + 1) made
+ * again when the index is written. */
+static void add_doc(struct search_index *ix, const struct search_doc *doc, uint32_t site)
+{
+	index_field(ix, SEARCH_TITLE, doc->title, strlen(doc->title));
+	index_field(ix, SEARCH_FIELDS, doc->fields, doc->fields_len);
+	index_field(ix, SEARCH_HEADING, doc->headings, doc->headings_len);
+	index_field(ix, SEARCH_BODY, doc->body, doc->body_len);
 	if (ix->ndocs == ix->capdocs) {
 		ix->capdocs = ix->capdocs ? 2 * ix->capdocs : 64;
 		ix->docs = xrealloc(ix->docs, ix->capdocs * sizeof *ix->docs);
@@ -379,9 +399,13 @@ void search_index_add(struct search_index *ix, const struct search_doc *doc)
 	ix->docs[ix->ndocs++] = (struct doc_text){
 		.url = dup_n(doc->url, strlen(doc->url)), .title = dup_n(doc->title, strlen(doc->title)),
 		.kind = dup_n(doc->kind, strlen(doc->kind)), .plan = dup_n(doc->plan, strlen(doc->plan)),
-		.text = dup_n(t.data ? t.data : "", keep),
+		.text = site ? NULL : snippet_text(doc), .site = site,
 	};
-	buf_free(&t);
+}
+
+void search_index_add(struct search_index *ix, const struct search_doc *doc)
+{
+	add_doc(ix, doc, 0);
 }
 
 /* Moves part's pages after ix's: their postings, renumbered, and texts.
@@ -643,6 +667,66 @@ static void put_names(const struct search_index *ix, struct buf *b)
 	free(plans);
 }
 
+/* Pages [from, to) of the site (content pages, then units) into their own
+ * index, on the pool. */
+struct site_part {
+	const struct ctx_env *e;
+	struct page *const *units;
+	size_t nunits, per;
+	struct search_index **part;
+	unsigned char (*dig)[DIGEST_LEN];   /* search_site_digest's: each run's digest */
+};
+
+/* Text files whose texts are made again at once, on every processor: the
+ * memory they take while written (about 150 KB a file). */
+#define SEARCH_REMADE_GROUPS 64
+
+/* The texts of a site's index made again for docs [from, from + n). */
+struct remade {
+	const struct search_index *ix;
+	char **texts;    /* by doc - from; NULL for a text the index keeps */
+	size_t from, n;
+};
+
+static int site_doc(const struct site_part *sp, size_t k, struct buf *fields, struct buf *heads, struct buf *body,
+                    struct search_doc *d);
+
+static void remake_one(void *ctx, size_t i, int worker)
+{
+	struct remade *rm = ctx;
+	const struct doc_text *t = &rm->ix->docs[rm->from + i];
+	const struct site_src *src = &rm->ix->src;
+	struct site_part sp = { .e = src->e, .units = src->units, .nunits = src->nunits };
+	struct buf fields = BUF_INIT, heads = BUF_INIT, body = BUF_INIT;
+	struct search_doc d;
+	(void)worker;
+	if (!t->text && t->site && src->e)
+		rm->texts[i] = site_doc(&sp, t->site - 1, &fields, &heads, &body, &d) == 0 ? snippet_text(&d) : NULL;
+	if (!t->text && !rm->texts[i])
+		rm->texts[i] = dup_n("", 0);   /* a page that fails now did not when indexed: cannot be */
+	buf_free(&fields);
+	buf_free(&heads);
+	buf_free(&body);
+}
+
+static void remake_free(struct remade *rm)
+{
+	for (size_t i = 0; rm->texts && i < rm->n; i++) {
+		free(rm->texts[i]);
+		rm->texts[i] = NULL;
+	}
+	rm->n = 0;
+}
+
+/* Makes again the texts of up to n docs from from (those the index does not keep). */
+static void remake_texts(struct remade *rm, size_t from, size_t n)
+{
+	remake_free(rm);
+	rm->from = from;
+	rm->n = from + n < rm->ix->ndocs ? n : rm->ix->ndocs - from;
+	pool_run(rm->n, rm->ix->src.jobs > 0 ? rm->ix->src.jobs : 1, remake_one, rm);
+}
+
 static int emit_buf(search_emit_fn emit, void *ud, const char *rel, struct buf *b, struct search_stats *st)
 {
 	st->bytes += b->len;
@@ -653,6 +737,7 @@ static int emit_buf(search_emit_fn emit, void *ud, const char *rel, struct buf *
 
 int search_index_write(const struct search_index *ix, search_emit_fn emit, void *ud, struct search_stats *st)
 {
+	struct remade rm = { ix, NULL, 0, 0 };
 	struct buf b = BUF_INIT;
 	char rel[64];
 	int rc = -1;
@@ -690,11 +775,15 @@ int search_index_write(const struct search_index *ix, search_emit_fn emit, void 
 			goto out;
 	}
 	size_t group = search_group(ix->ndocs);
+	rm.texts = xcalloc(group * SEARCH_REMADE_GROUPS, sizeof *rm.texts);
 	for (size_t g = 0; g * group < ix->ndocs; g++) {
+		if (g % SEARCH_REMADE_GROUPS == 0)
+			remake_texts(&rm, g * group, group * SEARCH_REMADE_GROUPS);
 		buf_printf(&b, "PP_SEARCH.text(%zu,[", g);
 		for (size_t d = g * group; d < ix->ndocs && d < (g + 1) * group; d++) {
+			const char *t = ix->docs[d].text ? ix->docs[d].text : rm.texts[d - rm.from];
 			buf_puts(&b, d > g * group ? ",\n" : "\n");
-			json_write_string(ix->docs[d].text, strlen(ix->docs[d].text), &b);
+			json_write_string(t, strlen(t), &b);
 		}
 		buf_puts(&b, "]);\n");
 		snprintf(rel, sizeof rel, SEARCH_DIR "/t/%zu.js", g);
@@ -703,6 +792,8 @@ int search_index_write(const struct search_index *ix, search_emit_fn emit, void 
 	}
 	rc = 0;
 out:
+	remake_free(&rm);
+	free(rm.texts);
 	free(order);
 	buf_free(&b);
 	return rc;
@@ -775,15 +866,6 @@ static const char *page_kind(const struct page *p)
 	return "page";
 }
 
-/* Pages [from, to) of the site (content pages, then units) into their own
- * index, on the pool. */
-struct site_part {
-	const struct ctx_env *e;
-	struct page *const *units;
-	size_t nunits, per;
-	struct search_index **part;
-	unsigned char (*dig)[DIGEST_LEN];   /* search_site_digest's: each run's digest */
-};
 
 /* Page i's document, its texts in fields, heads and body. Returns 0, or
  * -1 for a page that failed (not indexed). */
@@ -877,7 +959,7 @@ static void part_one(void *ctx, size_t i, int worker)
 		struct search_doc d;
 		if (site_doc(sp, k, &fields, &heads, &body, &d) == 0) {
 			if (ix)
-				search_index_add(ix, &d);
+				add_doc(ix, &d, (uint32_t)k + 1);   /* its text made again when written */
 			if (sp->dig) {
 				digest_str(&h, d.url, strlen(d.url));
 				digest_str(&h, d.title, strlen(d.title));
@@ -939,6 +1021,7 @@ void search_index_site(struct search_index *ix, const struct ctx_env *e, struct 
 		search_index_free(sp.part[i]);
 	}
 	free(sp.part);
+	ix->src = (struct site_src){ e, units, nunits, jobs };
 	if (dig)
 		site_digest(&sp, total, dig);
 	free(sp.dig);
