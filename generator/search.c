@@ -423,7 +423,7 @@ static void merge(struct search_index *ix, struct search_index *part)
 	}
 	uint32_t off = (uint32_t)ix->ndocs << 4;
 	for (size_t i = 0; i < part->n; i++) {
-		const struct entry *pe = &part->e[i];
+		struct entry *pe = &part->e[i];
 		struct entry *e = intern(ix, part->toks.data + pe->off, pe->len, pe->hash);
 		if (e->npost + pe->npost > e->cap) {
 			e->cap = e->npost + pe->npost;
@@ -431,6 +431,11 @@ static void merge(struct search_index *ix, struct search_index *part)
 		}
 		for (size_t k = 0; k < pe->npost; k++)
 			e->post[e->npost++] = pe->post[k] + off;
+		/* Freed at once, so that the copies of the next ones can take its
+		 * room: the parts and the index are not all held whole together. */
+		free(pe->post);
+		pe->post = NULL;
+		pe->npost = pe->cap = 0;
 	}
 	if (!part->ndocs)
 		return;
