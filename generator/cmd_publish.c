@@ -171,8 +171,11 @@ int cmd_publish(const struct cli *cli, int argc, char **argv)
 	struct publish_result res;
 	double t = cli_now_ms();
 	rc = publish_commit(a, &po, &start, &res, &d);
-	if (timings)
+	if (timings) {
 		cli_print_step("commit", cli_now_ms() - t);
+		fprintf(stderr, _("planpress:   %zu %s read and hashed, %zu known from the last publication by their status\n"),
+		        res.hashed, CLI_PLURAL(res.hashed, "file", "files"), res.reused);
+	}
 	/* public/ shows what this publish built, as a build would leave it. */
 	t = cli_now_ms();
 	if (publish_stage_export(&stage, "public", &d) < 0 && !rc)
