@@ -79,7 +79,7 @@ check "default message names as_of" sh -c "G() { git -c safe.directory='*' \"\$@
 # stages, then the commit and the export, each with its time.
 pp -C "$site" publish --timings; rc=$?
 check "publish --timings: the build's stages" grep -q '^planpress: templates  *[0-9.]* ms' "$PP_TMP/err"
-check "publish --timings: commit and export, in order" sh -c "grep -o '^planpress: [a-z]* ' '$PP_TMP/err' | tail -n 2 | tr -d '\n' | grep -q 'planpress: commit planpress: export'"
+check "publish --timings: commit and export, in order" sh -c "grep -o '^planpress: [a-z][a-z]* ' '$PP_TMP/err' | tail -n 2 | tr -d '\n' | grep -q 'planpress: commit planpress: export'"
 check "publish --timings: how many files the commit read" grep -q '^planpress:   [0-9]* files\{0,1\} read and hashed, [1-9][0-9]* known from the last publication' "$PP_TMP/err"
 check "publish --timings prints nothing to stdout but the result" test "$(wc -l <"$PP_TMP/out")" -eq 1
 # Its build renders again only the changes page (the pending publication's
