@@ -1,5 +1,6 @@
 /* sitedir.h: a scratch site folder for the unit tests that load content
- * (check_content, check_context, check_model, check_schema): made under
+ * (check_content, check_context, check_model, check_schema; check_history
+ * for its repositories): made under
  * $TMPDIR, filled file by file with put(). Include after check.h. */
 #ifndef PP_SITEDIR_H
 #define PP_SITEDIR_H
