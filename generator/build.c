@@ -1686,7 +1686,7 @@ static const struct {
 	{ "write", stage_write },
 };
 
-static double now_ms(void)
+double build_now_ms(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -1696,7 +1696,7 @@ static double now_ms(void)
 /* Ends stage k (its time is measured from the previous stage's end). */
 static void stage(struct build_stats *st, int k, const char *name, double *t)
 {
-	double now = now_ms();
+	double now = build_now_ms();
 	st->stage_ms[k] = now - *t;
 	st->stage_name[k] = name;
 	struct rusage ru;
@@ -1801,7 +1801,7 @@ struct build_run *build_open(const struct build_opts *o, struct build_stats *st,
 	struct build *b = &run->b;
 	*b = (struct build){ .o = o, .d = d, .st = st, .rc = 1 };
 	memset(st, 0, sizeof *st);
-	run->t = now_ms();
+	run->t = build_now_ms();
 	/* Before the first file is read: the stamp's guard against racy times. */
 	int64_t t_start = stamp_now_ns();
 	b->a = arena_new();

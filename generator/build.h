@@ -54,6 +54,10 @@ struct build_opts {
 	void *computed_ud;
 };
 
+/* Milliseconds on the monotonic clock: what --timings measures stages by
+ * (the commands time their own steps with it too). */
+double build_now_ms(void);
+
 /* Stages of a build, for --timings. */
 #define BUILD_STAGES 8
 

@@ -52,8 +52,6 @@ char *cli_path(const struct cli *cli, const char *arg);
  * language (ngettext: Chinese has one form). */
 #define CLI_PLURAL(n, one, many) i18n_plural((one), (many), (unsigned long)(n))
 
-/* Milliseconds on the monotonic clock, for timing a command's steps. */
-double cli_now_ms(void);
 /* --timings: to stderr, a build's stages, each with its wall time and the
  * process's peak memory when it ended, then what the render did and why. */
 struct build_stats;

@@ -3,19 +3,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <time.h>
 
 #include "build.h"
 #include "cli.h"
 #include "diag.h"
 #include "history.h"
-
-double cli_now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
 
 /* build --timings (and publish's): each stage with its time and peak
  * memory, then what the render did and why, to stderr. */
@@ -110,9 +102,9 @@ static int run(const struct cli *cli, int argc, char **argv, int check)
 	struct build_stats st;
 	struct diags d;
 	diags_init(&d);
-	double t0 = cli_now_ms();
+	double t0 = build_now_ms();
 	int rc = build_site(&o, &st, &d);
-	double ms = cli_now_ms() - t0;
+	double ms = build_now_ms() - t0;
 	diags_sort(&d);
 	diags_print(&d, stderr);
 	if (rc == 0 && !quiet) {

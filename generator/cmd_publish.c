@@ -169,20 +169,20 @@ int cmd_publish(const struct cli *cli, int argc, char **argv)
 		.memo = &memo,
 	};
 	struct publish_result res;
-	double t = cli_now_ms();
+	double t = build_now_ms();
 	rc = publish_commit(a, &po, &start, &res, &d);
 	if (timings) {
-		cli_print_step("commit", cli_now_ms() - t);
+		cli_print_step("commit", build_now_ms() - t);
 		fprintf(stderr, _("planpress:   %zu %s read and hashed, %zu known from the last publication by their status\n"),
 		        res.hashed, CLI_PLURAL(res.hashed, "file", "files"), res.reused);
 	}
 	/* public/ shows what this publish built, as a build would leave it. */
-	t = cli_now_ms();
+	t = build_now_ms();
 	if (publish_stage_export(&stage, "public", &d) < 0 && !rc)
 		rc = CLI_USAGE;   /* an environment error */
 	publish_stage_close(&stage);
 	if (timings)
-		cli_print_step("export", cli_now_ms() - t);
+		cli_print_step("export", build_now_ms() - t);
 	if (rc)
 		goto out;
 	if (res.nothing) {
@@ -198,10 +198,10 @@ int cmd_publish(const struct cli *cli, int argc, char **argv)
 	if (c.publish.worktree) {
 		struct diags wd;
 		diags_init(&wd);
-		t = cli_now_ms();
+		t = build_now_ms();
 		int w = worktree_update(c.publish.repo, c.publish.branch, c.publish.worktree, &wd);
 		if (timings)
-			cli_print_step("worktree", cli_now_ms() - t);
+			cli_print_step("worktree", build_now_ms() - t);
 		diags_print(&wd, stderr);
 		diags_free(&wd);
 		if (w == 0 && !quiet)
@@ -210,10 +210,10 @@ int cmd_publish(const struct cli *cli, int argc, char **argv)
 			rc = CLI_CONTENT;
 	}
 	if (c.publish.remote) {
-		t = cli_now_ms();
+		t = build_now_ms();
 		int p = push(&c, &d);
 		if (timings)
-			cli_print_step("push", cli_now_ms() - t);
+			cli_print_step("push", build_now_ms() - t);
 		if (p)
 			rc = p;
 	}

@@ -39,9 +39,9 @@ static int rebuild(const struct build_opts *o, struct diags *d, int quiet, int f
 	struct build_stats st;
 	diags_free(d);
 	diags_init(d);
-	double t0 = cli_now_ms();
+	double t0 = build_now_ms();
 	int rc = build_site(o, &st, d);
-	double ms = cli_now_ms() - t0;
+	double ms = build_now_ms() - t0;
 	diags_sort(d);
 	diags_print(d, stderr);
 	if (rc != 0)
@@ -192,8 +192,8 @@ int cmd_serve(const struct cli *cli, int argc, char **argv)
 		diags_init(&wd);
 		int changed = watch_read(w, &wd) != 0;
 		/* Let the rest of a save arrive. */
-		double first = cli_now_ms();
-		while (changed && cli_now_ms() - first < SERVE_DEBOUNCE_MAX_MS) {
+		double first = build_now_ms();
+		while (changed && build_now_ms() - first < SERVE_DEBOUNCE_MAX_MS) {
 			struct pollfd q[2] = { { sfd, POLLIN, 0 }, { watch_fd(w), POLLIN, 0 } };
 			if (poll(q, 2, SERVE_DEBOUNCE_MS) <= 0 || q[0].revents)
 				break;
