@@ -156,6 +156,37 @@ int main(void)
 	CHECK(has_error("content/plans/p/tasks/b.md:3:9: error: task 7 is also in content/plans/p/tasks/a.md"));
 	arena_free(a);
 
+	/* Numbers are taken per plan, looked up by hash at any size: two plans
+	 * of 1,000 tasks each with the same numbers, a task that names its plan
+	 * by id, one number twice in the second plan, and a plan id twice. */
+	reset();
+	put("content/plans/p/_index.md", "---\ntype: plan\nid: p\ntitle: 计划\n---\n");
+	put("content/plans/q/_index.md", "---\ntype: plan\nid: q\ntitle: 计划\n---\n");
+	put("content/plans/r/_index.md", "---\ntype: plan\nid: q\ntitle: 同号计划\n---\n");
+	int written = 0;
+	for (int k = 1; k <= 1000; k++) {
+		char path[64], text[96];
+		for (int pl = 0; pl < 2; pl++) {
+			snprintf(path, sizeof path, "content/plans/%c/tasks/%04d.md", "pq"[pl], k);
+			snprintf(text, sizeof text, "---\ntype: task\nnumber: %d\ntitle: 任务\n---\n", k);
+			written += put_try(path, text) == 0;
+		}
+	}
+	CHECK_INT(written, 2000);
+	put("content/elsewhere.md", "---\ntype: task\nplan: p\nnumber: 1001\ntitle: 另放\n---\n");
+	put("content/plans/q/tasks/dup.md", "---\ntype: task\nnumber: 999\ntitle: 重号\n---\n");
+	a = arena_new();
+	CHECK(load(a, &m) != 0);
+	CHECK_INT(D.nerrors, 2);
+	CHECK(has_error("content/plans/q/tasks/dup.md:3:9: error: task 999 is also in content/plans/q/tasks/0999.md"));
+	CHECK(has_error("content/plans/r/_index.md:3:5: error: plan id 'q' is also used by content/plans/q/_index.md"));
+	CHECK_INT(value_len(m.plans), 3);
+	size_t ntasks = 0;
+	for (size_t i = 0; i < value_len(m.plans); i++)
+		ntasks += value_len(value_get(value_at(m.plans, i), "tasks"));
+	CHECK_INT(ntasks, 2002);   /* a task with an error still stands for the rest of the check */
+	arena_free(a);
+
 	/* Status follows progress when it is not given; a contradiction is a
 	 * warning, not an error; actuals name a target by id or metric. */
 	reset();
