@@ -1413,6 +1413,8 @@ struct search_out {
 	struct out_file *f;
 	size_t n, cap;
 	const struct value *from;     /* the documents' digest, or NULL without the cache */
+	struct search_index *ix;      /* the index to write (search_write), or NULL: none, or kept */
+	int worker;                   /* the thread writing it: its spill, its cache records */
 	/* Files probed before the index was made (search_reuse), in the
 	 * order search_index_write emits them: */
 	struct rcache_page *pre;
@@ -1445,14 +1447,15 @@ static int search_emit(void *ud, const char *rel, const char *data, size_t len)
 			return 0;
 		}
 		p = &so->pre[i];
+		p->worker = so->worker;   /* probed before the pool: recorded on this thread */
 	} else if (so->from) {
-		if (rcache_probe(b->cache, 0, &pg, f->rel, "search", so->from) == RCACHE_REUSED) {
+		if (rcache_probe(b->cache, so->worker, &pg, f->rel, "search", so->from) == RCACHE_REUSED) {
 			f->same = f->reused = 1;
 			return 0;
 		}
 		p = &pg;
 	}
-	int rc = output_spill_put(b->spill[0], f, data, len, b->d);
+	int rc = output_spill_put(b->spill[so->worker], f, data, len, b->d);
 	if (rc == 0 && p)
 		rcache_put(p);
 	return rc;
@@ -1523,7 +1526,7 @@ static struct value *search_from(struct build *b, const unsigned char dig[DIGEST
 /* The search index, when the theme has a search page: kept when the
  * site's search documents are those the output folder's index was made
  * of (render cache), else made anew from every page (so it is always a
- * clean build's). */
+ * clean build's) into so->ix, which search_write writes. */
 static void search_files(struct build *b, struct search_out *so)
 {
 	if (!b->spill || !theme_template(&b->theme, "search"))
@@ -1538,21 +1541,32 @@ static void search_files(struct build *b, struct search_out *so)
 		if (search_reuse(so))
 			return;
 	}
-	struct search_index *ix = search_index_new();
-	struct search_stats ss;
-	search_index_site(ix, &b->env, b->units, b->nunits, b->jobs, alongside ? dig : NULL);
+	so->ix = search_index_new();
+	search_index_site(so->ix, &b->env, b->units, b->nunits, b->jobs, alongside ? dig : NULL);
 	if (alongside)
 		so->from = search_from(b, dig);
-	search_index_write(ix, search_emit, so, &ss);
-	search_index_free(ix);
+}
+
+/* The index's files, on thread worker (an extra pages job: written while
+ * the other threads make the data documents). */
+static void search_write(struct search_out *so, int worker)
+{
+	struct search_stats ss;
+	so->worker = worker;
+	search_index_write(so->ix, search_emit, so, &ss);
+	search_index_free(so->ix);
+	so->ix = NULL;
 }
 
 /* The extra pages' jobs, on one pool run (no thread waits for another
  * kind of job to finish): the four data documents first, the longest
- * (the workbook, then data/tasks.json) at the head, then the table's
- * pages, the unit pages and the notices. */
+ * (the workbook, then data/tasks.json) at the head, with the search
+ * index's files after the workbook, then the table's pages, the unit
+ * pages and the notices. */
 struct extra_jobs {
 	struct build *b;
+	struct search_out *so;   /* its index written by one job when it was made: */
+	int search;              /* 1 then */
 	struct json_doc *docs;
 	struct sheet_doc *sheets;
 	size_t ndocs;   /* 4, or 0 without the data documents */
@@ -1572,6 +1586,12 @@ static void extra_job(void *ctx, size_t i, int worker)
 		return;
 	}
 	i -= (size_t)j->pending;
+	if (j->search && i == (j->ndocs ? 1 : 0)) {
+		search_write(j->so, worker);
+		return;
+	}
+	if (j->search && i > (j->ndocs ? 1 : 0))
+		i--;
 	if (i < j->ndocs) {
 		if (j->pending && !doc_order[i][0] && doc_order[i][1] == 0)
 			return;   /* data/tasks.json: the pending job's */
@@ -1598,27 +1618,34 @@ static int stage_extra(struct build *b)
 {
 	struct search_out so = { .b = b };
 	search_files(b, &so);
-	b->nextra = EXTRA_DATA(b) + NDATA + b->notices.n + so.n;
-	b->extra = arena_alloc(b->a, b->nextra * sizeof *b->extra);
-	if (so.n)
-		memcpy(&b->extra[EXTRA_DATA(b) + NDATA + b->notices.n], so.f, so.n * sizeof *so.f);
-	b->nsearch = so.n;
-	free(so.f);
-	free(so.pre);
-	free(so.pre_why);
+	size_t nmade = EXTRA_DATA(b) + NDATA + b->notices.n;
+	b->extra = arena_alloc(b->a, nmade * sizeof *b->extra);
 	struct json_doc docs[2];
 	struct sheet_doc sheets[2];
 	int data = value_len(b->model.plans) > 0;
 	if (data)
 		data_docs(b, docs, &b->extra[EXTRA_DATA(b)], &b->extra[EXTRA_DATA(b) + 1]);
 	/* A check writes nothing: the documents are not made. */
-	struct extra_jobs j = { .b = b, .docs = docs, .sheets = sheets, .ndocs = data && b->spill ? 4 : 0,
-	                        .pending = data && wants_pending(b) };
+	struct extra_jobs j = { .b = b, .so = &so, .docs = docs, .sheets = sheets, .ndocs = data && b->spill ? 4 : 0,
+	                        .pending = data && wants_pending(b), .search = so.ix != NULL };
 	if (j.ndocs)
 		sheet_docs(b, &docs[0], sheets, &b->extra[EXTRA_DATA(b) + 2]);
-	pool_run((size_t)j.pending + j.ndocs + NEXTRAS + b->nunits + b->notices.n, b->jobs, extra_job, &j);
+	pool_run((size_t)j.pending + (size_t)j.search + j.ndocs + NEXTRAS + b->nunits + b->notices.n, b->jobs,
+	         extra_job, &j);
 	if (j.pending)
 		extra_one(b, extra_index("changes"), 0);   /* it shows the pending job's task changes */
+	/* The search index's files last, as they were made. */
+	b->nextra = nmade + so.n;
+	if (so.n) {
+		struct out_file *all = arena_alloc(b->a, b->nextra * sizeof *all);
+		memcpy(all, b->extra, nmade * sizeof *all);
+		memcpy(all + nmade, so.f, so.n * sizeof *so.f);
+		b->extra = all;
+	}
+	b->nsearch = so.n;
+	free(so.f);
+	free(so.pre);
+	free(so.pre_why);
 	if (data) {
 		buf_free(&docs[0].text);
 		buf_free(&docs[1].text);

@@ -872,10 +872,12 @@ static const char *page_kind(const struct page *p)
 }
 
 
-/* Page i's document, its texts in fields, heads and body. Returns 0, or
- * -1 for a page that failed (not indexed). */
-static int page_doc(const struct ctx_env *e, size_t i, struct buf *fields, struct buf *heads, struct buf *body,
-                    struct search_doc *d)
+/* Page i's document, its texts in fields, heads and body (body left
+ * empty when !plain: the digest reads the page's HTML, *html, instead of
+ * its text made from it). Returns 0, or -1 for a page that failed (not
+ * indexed). */
+static int page_doc(const struct ctx_env *e, size_t i, int plain, struct buf *fields, struct buf *heads,
+                    struct buf *body, struct search_doc *d, const struct markdown_result **html)
 {
 	const struct page *p = e->c->pages[i];
 	if (p->failed)
@@ -909,7 +911,8 @@ static int page_doc(const struct ctx_env *e, size_t i, struct buf *fields, struc
 		buf_puts(heads, md->toc[k].text);
 		buf_putc(heads, '\n');
 	}
-	if (md && md->html)
+	*html = md;
+	if (plain && md && md->html)
 		search_plain(md->html, md->html_len, body);
 	if (body->len && body->data[body->len - 1] == ' ')
 		buf_truncate(body, body->len - 1);
@@ -922,17 +925,26 @@ static int page_doc(const struct ctx_env *e, size_t i, struct buf *fields, struc
 	return 0;
 }
 
-/* Document k of the site (content pages, then units), or -1 for none. */
-static int site_doc(const struct site_part *sp, size_t k, struct buf *fields, struct buf *heads, struct buf *body,
-                    struct search_doc *d)
+/* Document k of the site (content pages, then units), or -1 for none;
+ * *html as page_doc gives it (NULL for a unit), its text only when plain. */
+static int site_doc_as(const struct site_part *sp, size_t k, int plain, struct buf *fields, struct buf *heads,
+                       struct buf *body, struct search_doc *d, const struct markdown_result **html)
 {
 	const struct ctx_env *e = sp->e;
+	*html = NULL;
 	if (k < e->c->npages)
-		return page_doc(e, k, fields, heads, body, d);
+		return page_doc(e, k, plain, fields, heads, body, d, html);
 	const struct page *u = sp->units[k - e->c->npages];
 	*d = (struct search_doc){ .url = ctx_target(e, u), .title = u->title, .kind = "unit",
 	                          .plan = "", .fields = "", .headings = "", .body = "" };
 	return 0;
+}
+
+static int site_doc(const struct site_part *sp, size_t k, struct buf *fields, struct buf *heads, struct buf *body,
+                    struct search_doc *d)
+{
+	const struct markdown_result *html;
+	return site_doc_as(sp, k, 1, fields, heads, body, d, &html);
 }
 
 static void digest_str(struct digest *h, const char *s, size_t len)
@@ -962,7 +974,8 @@ static void part_one(void *ctx, size_t i, int worker)
 		if (sp->dig && k % SEARCH_DIGEST_RUN == 0)
 			digest_init(&h);
 		struct search_doc d;
-		if (site_doc(sp, k, &fields, &heads, &body, &d) == 0) {
+		const struct markdown_result *md;
+		if (site_doc_as(sp, k, ix != NULL, &fields, &heads, &body, &d, &md) == 0) {
 			if (ix)
 				add_doc(ix, &d, (uint32_t)k + 1);   /* its text made again when written */
 			if (sp->dig) {
@@ -972,7 +985,12 @@ static void part_one(void *ctx, size_t i, int worker)
 				digest_str(&h, d.plan, strlen(d.plan));
 				digest_str(&h, d.fields, d.fields_len);
 				digest_str(&h, d.headings, d.headings_len);
-				digest_str(&h, d.body, d.body_len);
+				/* The HTML the text is made of (search_plain): cheaper
+				 * to digest than to make the text of. */
+				if (md && md->html)
+					digest_str(&h, md->html, md->html_len);
+				else
+					digest_str(&h, "", 0);
 			}
 		}
 		if (sp->dig && ((k + 1) % SEARCH_DIGEST_RUN == 0 || k + 1 == total))

@@ -151,9 +151,10 @@ int search_index_write(const struct search_index *ix, search_emit_fn emit, void 
 void search_index_free(struct search_index *ix);
 
 /* The digest of what search_index_site would add to an empty index: every
- * page's link, title, kind, plan, fields, headings and text, in order (the
- * same digest, the same files: search_index_write depends on nothing
- * else). Cheaper than indexing: nothing is tokenized. On up to jobs
+ * page's link, title, kind, plan, fields, headings and the HTML its text
+ * is made of, in order (the same digest, the same files:
+ * search_index_write depends on nothing else). Cheaper than indexing:
+ * nothing is tokenized, no text is made of the HTML. On up to jobs
  * threads; the same for any jobs. */
 void search_site_digest(const struct ctx_env *e, struct page *const *units, size_t nunits, int jobs,
                         unsigned char out[DIGEST_LEN]);
