@@ -187,6 +187,41 @@ int main(void)
 	CHECK_INT(ntasks, 2002);   /* a task with an error still stands for the rest of the check */
 	arena_free(a);
 
+	/* Bulletins find their tasks by hash at any size: one bulletin updates
+	 * all of 1,000 tasks (and one that is not there), a later one extends
+	 * every deadline, one of them to a day before the deadline it extends. */
+	reset();
+	put("content/plans/p/_index.md", "---\ntype: plan\nid: p\ntitle: 计划\n---\n");
+	struct buf upd = BUF_INIT, exts = BUF_INIT;
+	written = 0;
+	for (int k = 1; k <= 1000; k++) {
+		char path[64], text[128];
+		snprintf(path, sizeof path, "content/plans/p/tasks/%04d.md", k);
+		snprintf(text, sizeof text, "---\ntype: task\nnumber: %d\ntitle: 任务\ndue: 2019-12-31\n---\n", k);
+		written += put_try(path, text) == 0;
+		buf_printf(&upd, "  - {task: \"p/%d\", progress: 50}\n", k);
+		buf_printf(&exts, "  - {task: \"p/%d\", due: %s, reason: 延期}\n", k, k == 500 ? "2019-12-30" : "2020-06-30");
+	}
+	CHECK_INT(written, 1000);
+	buf_puts(&upd, "  - {task: \"p/1001\", progress: 50}\n");
+	struct buf text = BUF_INIT;
+	buf_printf(&text, "---\ntype: bulletin\ndate: 2019-06-30\ntitle: 通报\nupdates:\n%s---\n", buf_cstr(&upd));
+	put("content/bulletins/a.md", buf_cstr(&text));
+	buf_reset(&text);
+	buf_printf(&text, "---\ntype: bulletin\ndate: 2019-09-30\ntitle: 通报\nupdates:\n%s---\n", buf_cstr(&exts));
+	put("content/bulletins/b.md", buf_cstr(&text));
+	a = arena_new();
+	CHECK(load(a, &m) != 0);
+	CHECK_INT(D.nerrors, 2);
+	CHECK(has_error("content/bulletins/a.md:1006:12: error: update of unknown task 'p/1001'"));
+	CHECK(has_error("content/bulletins/b.md:505:26: error: an extension must be later than the deadline: task p/500 "
+	                "is due 2019-12-31"));
+	CHECK_INT(value_len(value_get(value_at(m.bulletins, 0), "updates")), 1000);
+	arena_free(a);
+	buf_free(&upd);
+	buf_free(&exts);
+	buf_free(&text);
+
 	/* Status follows progress when it is not given; a contradiction is a
 	 * warning, not an error; actuals name a target by id or metric. */
 	reset();
