@@ -123,6 +123,28 @@ static void test_headings(int e)
 	}
 	CHECK_INT(D.n, 0);
 
+	/* A slug taken goes on from the last suffix its headings reached,
+	 * past ids taken otherwise; a page of 3,000 headings alike gets them
+	 * all, and its in-page links find the last. */
+	D.n = 0;
+	r = render_opts(e, o, "# A\n\n# A-1\n\n# A\n\n# B {#a-3}\n\n# A\n\n# A\n", 0);
+	EXPECT(e, r.html,
+	       "<h1 id=\"a\">A</h1>\n<h1 id=\"a-1\">A-1</h1>\n<h1 id=\"a-2\">A</h1>\n<h1 id=\"a-3\">B</h1>\n"
+	       "<h1 id=\"a-4\">A</h1>\n<h1 id=\"a-5\">A</h1>\n");
+	CHECK_INT(D.n, 0);
+	struct buf many = BUF_INIT;
+	buf_puts(&many, "[末节](#说明-2999)\n\n");
+	for (int k = 0; k < 3000; k++)
+		buf_puts(&many, "## 说明\n\n");
+	r = render_opts(e, o, buf_cstr(&many), 0);
+	buf_free(&many);
+	CHECK_INT(r.ntoc, 3000);
+	if (r.ntoc == 3000) {
+		EXPECT(e, r.toc[1].id, "说明-1");
+		EXPECT(e, r.toc[2999].id, "说明-2999");
+	}
+	CHECK_INT(D.n, 0);
+
 	r = render_opts(e, o, "# A {#a}\n\n# B {#a}\n", 0);
 	EXPECT(e, r.html, "<h1 id=\"a\">A</h1>\n<h1 id=\"a\">B</h1>\n");
 	CHECK_INT(D.nwarnings, 1);
