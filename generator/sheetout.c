@@ -9,6 +9,7 @@
 
 #include <xlsxwriter.h>
 
+#include "utf8.h"
 #include "xalloc.h"
 
 static const struct {
@@ -260,7 +261,25 @@ static int iso_date(const char *s, size_t n, lxw_datetime *dt)
 	return dt->year >= 1900 && datetime_valid_date(dt->year, dt->month, dt->day);
 }
 
-static int write_tasks(lxw_workbook *wb, const struct value *tasks, enum lang l)
+/* Cuts cell text c to SHEETOUT_CELL_MAX characters, "…" last, when it is
+ * longer. Returns 1 when it was cut. */
+static int cut_cell(struct buf *c)
+{
+	size_t i = 0, n = 0;
+	while (i < c->len && n < SHEETOUT_CELL_MAX - 1) {
+		size_t k;
+		utf8_decode(c->data + i, c->len - i, &k);
+		i += k ? k : 1;
+		n++;
+	}
+	if (i == c->len || utf8_count(c->data + i, c->len - i) <= 1)
+		return 0;
+	buf_truncate(c, i);
+	buf_puts(c, "\xE2\x80\xA6");   /* … */
+	return 1;
+}
+
+static int write_tasks(lxw_workbook *wb, const struct value *tasks, enum lang l, struct diags *d)
 {
 	lxw_worksheet *ws = workbook_add_worksheet(wb, l == LANG_EN ? "Tasks" : "任务");
 	lxw_format *bold = workbook_add_format(wb);
@@ -286,6 +305,11 @@ static int write_tasks(lxw_workbook *wb, const struct value *tasks, enum lang l)
 		lxw_row_t row = (lxw_row_t)(t + 1);
 		sheetout_cells(value_at(tasks, t), l, cells);
 		for (int i = 0; i < SHEETOUT_NCOLS && rc == 0; i++) {
+			if (cols[i].kind == SHEETOUT_TEXT && cut_cell(&cells[i]))
+				diag_add(d, DIAG_WARNING, value_str(value_get(value_at(tasks, t), "source"), "data/tasks.xlsx"), 0, 0,
+				         NULL, 0, "task %s: its '%s' is cut to %d characters in data/tasks.xlsx, the most a cell "
+				         "holds (data/tasks.csv and data/tasks.json keep it whole)",
+				         value_str(value_get(value_at(tasks, t), "id"), "?"), sheetout_header(l, i), SHEETOUT_CELL_MAX);
 			const char *s = buf_cstr(&cells[i]);
 			lxw_datetime dt;
 			lxw_error e = LXW_NO_ERROR;
@@ -356,7 +380,7 @@ int sheetout_xlsx(const struct value *tasks, enum lang l, int64_t created, struc
 		goto out;
 	lxw_doc_properties props = { .created = (time_t)(created > 0 ? created : 1) };
 	workbook_set_properties(wb, &props);
-	int w = write_tasks(wb, tasks, l);
+	int w = write_tasks(wb, tasks, l, d);
 	if (w == 0)
 		w = write_units(wb, tasks, l);
 	e = workbook_close(wb);   /* frees wb, whatever happened */

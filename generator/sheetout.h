@@ -46,6 +46,12 @@ void sheetout_csv(const struct value *tasks, enum lang l, struct buf *out);
 enum { SHEETOUT_UNIT_NCOLS = 6 };
 const char *sheetout_unit_header(enum lang l, int col);
 
+/* The most characters a workbook cell holds (Excel's limit, which
+ * libxlsxwriter enforces). A longer text (a task of thousands of targets)
+ * is cut to this many with "…" last, and a warning names the task; the
+ * CSV and data/tasks.json keep it whole. */
+#define SHEETOUT_CELL_MAX 32767
+
 /* Appends data/tasks.xlsx: sheet 任务 (Tasks) with the columns above, header
  * row frozen, numbers as numbers and dates as date cells; sheet 单位 (Units).
  * The workbook's creation time is created (seconds since 1970, > 0): the

@@ -15,6 +15,7 @@
 #include "mkdoc.h"
 #include "sheet.h"
 #include "sheetout.h"
+#include "utf8.h"
 
 static char dir[] = "/tmp/check_sheet.XXXXXX";
 static char path[4200];
@@ -124,6 +125,63 @@ static void test_round_trip(void)
 	sheet_book_free(&b);
 	buf_free(&c);
 	CHECK_INT(d.n, 0);
+	diags_free(&d);
+	arena_free(a);
+}
+
+/* A cell longer than a workbook cell holds (a task of 3,000 targets): cut
+ * to SHEETOUT_CELL_MAX characters, "…" last, never split inside one, with
+ * a warning naming the task's file; the CSV keeps it whole. One character
+ * fewer than the limit: not cut. */
+static void test_long_cell(void)
+{
+	struct arena *a = arena_new();
+	struct diags d;
+	diags_init(&d);
+	struct buf j = BUF_INIT;
+	buf_puts(&j, "{\"tasks\": [{\"id\": \"p/1\", \"source\": \"content/plans/p/tasks/1.md\", \"number\": \"1\", "
+	             "\"title\": \"");
+	for (int k = 0; k < SHEETOUT_CELL_MAX - 1; k++)
+		buf_puts(&j, k % 2 ? "长" : "a");
+	buf_puts(&j, "\", \"targets\": [");
+	for (int k = 0; k < 3000; k++)
+		buf_printf(&j, "%s{\"metric\": \"指标%d\", \"target\": %d}", k ? ", " : "", k, k);
+	buf_puts(&j, "]}]}");
+	struct value *doc = json_parse(a, "t.json", j.data, j.len, &d);
+	CHECK(doc != NULL);
+	const struct value *tasks = value_get(doc, "tasks");
+	struct buf x = BUF_INIT, cells[SHEETOUT_NCOLS];
+	CHECK_INT(sheetout_xlsx(tasks, LANG_ZH, 1561852800, &x, &d), 0);
+	CHECK_INT(d.n, 1);
+	if (d.n == 1) {
+		CHECK_INT(d.v[0].level, DIAG_WARNING);
+		CHECK_STR(d.v[0].path, "content/plans/p/tasks/1.md");
+		CHECK(strstr(d.v[0].msg, "task p/1: its '指标（目标／完成）' is cut to 32767 characters") != NULL);
+	}
+	FILE *f = fopen(tmp("long.xlsx"), "wb");
+	fwrite(x.data, 1, x.len, f);
+	fclose(f);
+	struct sheet_book b;
+	CHECK_INT(sheet_read(tmp("long.xlsx"), &b, &d), 0);
+	for (int i = 0; i < SHEETOUT_NCOLS; i++)
+		cells[i] = (struct buf)BUF_INIT;
+	sheetout_cells(value_at(tasks, 0), LANG_ZH, cells);
+	if (b.n >= 1) {
+		const char *t = cell(&b.v[0], 2, SHEETOUT_TITLE + 1), *g = cell(&b.v[0], 2, SHEETOUT_TARGETS + 1);
+		CHECK_STR(t, buf_cstr(&cells[SHEETOUT_TITLE]));   /* 32,766 characters: whole */
+		CHECK_INT(utf8_count(g, strlen(g)), SHEETOUT_CELL_MAX);
+		CHECK(strlen(g) > 3 && strcmp(g + strlen(g) - 3, "\xE2\x80\xA6") == 0);
+		CHECK(strncmp(g, buf_cstr(&cells[SHEETOUT_TARGETS]), strlen(g) - 3) == 0);
+	}
+	sheet_book_free(&b);
+	struct buf c = BUF_INIT;
+	sheetout_csv(tasks, LANG_ZH, &c);
+	CHECK(strstr(buf_cstr(&c), "指标2999：目标2999") != NULL);
+	for (int i = 0; i < SHEETOUT_NCOLS; i++)
+		buf_free(&cells[i]);
+	buf_free(&c);
+	buf_free(&x);
+	buf_free(&j);
 	diags_free(&d);
 	arena_free(a);
 }
@@ -421,6 +479,7 @@ int main(void)
 	if (!mkdtemp(dir))
 		return 2;
 	test_round_trip();
+	test_long_cell();
 	test_golden();
 	test_parts();
 	test_hostile();
