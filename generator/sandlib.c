@@ -13,6 +13,7 @@
 #include <lauxlib.h>
 #include <lualib.h>
 
+#include "buf.h"
 #include "i18n.h"
 #include "utf8.h"
 #include "value.h"
@@ -254,7 +255,11 @@ static int sandbox_rep(lua_State *L)
  * as many bytes as the longest run of the subject that the item matches, so
  * a pattern costs up to the product of (run + 1) over its repetitions per
  * start position (every position unless anchored with ^), and each ?
- * doubles it. A match whose bound is above SANDBOX_PATTERN_COST steps
+ * doubles it; a lazy repetition that only one item follows retries over
+ * the runs that item ends (lazy_run), and a pattern that begins with plain
+ * bytes goes past them only where the subject holds them (starts). A
+ * match whose bound is above
+ * SANDBOX_PATTERN_COST steps
  * (seconds of CPU) is refused before it starts: ".-.-.-b" on 30,000 bytes
  * is, "(%d+)%%" on a page of text with short numbers is not. */
 #define SANDBOX_PATTERN_COST 1e10
@@ -318,6 +323,81 @@ static size_t longest_run(const char *s, size_t n, const char *p, size_t pn)
 	return best;
 }
 
+/* The end of the single item at p[i] ('.', %x, [set], a byte), or i when
+ * what is there is not one (a capture, %b, %f, an anchor). */
+static size_t item_end(const char *p, size_t pl, size_t i)
+{
+	if (i >= pl || p[i] == '(' || p[i] == ')' || (p[i] == '$' && i + 1 == pl))
+		return i;
+	if (p[i] == '%')
+		return i + 1 < pl && p[i + 1] != 'b' && p[i + 1] != 'f' ? i + 2 : i;
+	if (p[i] != '[')
+		return i + 1;
+	size_t k = i + 1 + (i + 1 < pl && p[i + 1] == '^') + 1;   /* a ']' first is literal */
+	while (k < pl && p[k] != ']')
+		k += p[k] == '%' ? 2 : 1;
+	return k < pl ? k + 1 : i;
+}
+
+/* The longest run of subject bytes that item matches and next does not. */
+static size_t longest_run_until(const char *s, size_t n, const char *item, size_t in, const char *next,
+                                size_t nn)
+{
+	size_t best = 0, run = 0;
+	for (size_t i = 0; i < n; i++) {
+		int c = (unsigned char)s[i];
+		run = item_has(c, item, in) && !item_has(c, next, nn) ? run + 1 : 0;
+		if (run > best)
+			best = run;
+	}
+	return best;
+}
+
+/* The retries of a lazy item (p[start..i) then '-' at p[i]) that only one
+ * more item follows, and captures closing: the match ends at the first
+ * byte that item matches, so it retries at most over a run of bytes that
+ * its own item matches and that one does not ((.-)\n on a text of short
+ * lines: a line's length, not the text's). (size_t)-1 when the pattern
+ * goes on otherwise. */
+static size_t lazy_run(const char *subj, size_t n, const char *p, size_t pl, size_t start, size_t i)
+{
+	size_t j = i + 1;
+	while (j < pl && p[j] == ')')
+		j++;
+	size_t e = item_end(p, pl, j);
+	if (e == j || (e < pl && (p[e] == '*' || p[e] == '+' || p[e] == '-' || p[e] == '?')))
+		return (size_t)-1;
+	size_t k = e;
+	while (k < pl && p[k] == ')')
+		k++;
+	if (k != pl)
+		return (size_t)-1;
+	return longest_run_until(subj, n, p + start, i - start, p + j, e - j);
+}
+
+/* Where an unanchored match can get past its start: a pattern that begins
+ * with plain bytes (captures opening aside) is tried in full only where
+ * the subject holds them; elsewhere it fails at their first byte that
+ * differs. The number of such places (n when the pattern begins
+ * otherwise). */
+static double starts(const char *subj, size_t n, const char *p, size_t pl)
+{
+	size_t i = 0;
+	while (i < pl && p[i] == '(')
+		i++;
+	size_t from = i;
+	while (i < pl && !strchr("^$*+?.([%-)]", p[i]) &&
+	       !(i + 1 < pl && (p[i + 1] == '*' || p[i + 1] == '+' || p[i + 1] == '-' || p[i + 1] == '?')))
+		i++;
+	size_t len = i - from;
+	if (!len)
+		return (double)n;
+	double count = 0;
+	for (size_t at = 0; (at = buf_find(subj, n, p + from, len, at)) != (size_t)-1; at++)
+		count++;
+	return count;
+}
+
 static int pattern_guard(lua_State *L, const char *fname, int plain_arg)
 {
 	size_t n, pl;
@@ -358,15 +438,18 @@ static int pattern_guard(lua_State *L, const char *fname, int plain_arg)
 		if (i > pl)
 			i = pl;
 		if (i < pl && (p[i] == '*' || p[i] == '+' || p[i] == '-')) {
-			cost *= (double)longest_run(subj, n, p + start, i - start) + 1;
+			size_t run = p[i] == '-' ? lazy_run(subj, n, p, pl, start, i) : (size_t)-1;
+			if (run == (size_t)-1)
+				run = longest_run(subj, n, p + start, i - start);
+			cost *= (double)run + 1;
 			i++;
 		} else if (i < pl && p[i] == '?') {
 			cost *= 2;
 			i++;
 		}
 	}
-	if (!anchored)
-		cost *= n > 1 ? (double)n : 1;
+	if (!anchored && cost <= SANDBOX_PATTERN_COST)
+		cost = (double)n + starts(subj, n, p, pl) * cost;
 	if (cost > SANDBOX_PATTERN_COST) {
 		char steps[64];
 		snprintf(steps, sizeof steps, "up to %.0e steps, more than %.0e", cost, SANDBOX_PATTERN_COST);

@@ -170,4 +170,18 @@ for t in 1.1 2.2 5.5; do
 	check "jichu: plan links task $t" grep -q "tasks/$t/" "$site/public/plans/jichu/index.html"
 done
 
+# A long document: 900 numbered tasks (130 KB of text, past what the
+# sandbox's pattern guard let the rules read before it bounded a lazy
+# repetition by the lines it ends on) are all read, none left unplaced.
+awk 'BEGIN {
+	print "某某街道三年行动计划（2018-2020年）"; print ""; print "一、总体要求"; print ""; print "为推进工作，制定本方案。"; print ""
+	print "二、重点任务"; print ""
+	for (i = 1; i <= 900; i++)
+		printf "%d.推进第%d项重点工作。2019年12月底前完成，覆盖率达到90%%以上。（街道党政办牵头，街属各党组织配合）\n\n", i, i
+}' >"$PP_TMP/long.txt"
+pp import "$PP_TMP/long.txt" --dry-run
+check "a 900-task document: import exits 0" test $? -eq 0
+check "a 900-task document: every task read" grep -q '^tasks: *900$' "$PP_TMP/out"
+check "a 900-task document: no line unplaced" grep -q '^unplaced: *0 lines' "$PP_TMP/out"
+
 pp_done import

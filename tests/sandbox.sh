@@ -132,6 +132,37 @@ check "backtracking pattern: clear error at its line" grep -q "^lua/f.lua:5: err
 sed -i '/site.r =/d' "$site/lua/f.lua"
 run f.lua
 check "ordinary patterns on long texts pass" test $rc -eq 0
+# A lazy item that one item ends retries over the runs that item ends, and
+# a pattern that begins with plain bytes goes past them only where the
+# text holds them: the lines of a 300 KB document, and a phrase it does
+# not hold, are not refused; the same patterns where they would backtrack
+# over the whole text are.
+cat >"$site/lua/f.lua" <<'LUA'
+function on_site(site)
+  local doc = ("第一行内容。\n"):rep(16000)
+  local n = 0
+  for line in doc:gmatch("(.-)\n") do n = n + 1 end
+  site.lines = n
+  site.none = doc:find("以下均需(.-)负责")
+  site.dash = ("a-b\n"):rep(80000):find("^(.-)%-")
+end
+LUA
+run f.lua
+check "lazy patterns over short lines of a long text pass" test $rc -eq 0
+cat >"$site/lua/f.lua" <<'LUA'
+function on_site(site)
+  site.r = ("a"):rep(200000):find("(.-)\n")
+end
+LUA
+run f.lua
+check "a lazy pattern over a text without its end is refused" grep -q "^lua/f.lua:2: error: string.find: pattern '(.-)" "$PP_TMP/err"
+cat >"$site/lua/f.lua" <<'LUA'
+function on_site(site)
+  site.r = ("以下"):rep(60000):find("以下(.-)完")
+end
+LUA
+run f.lua
+check "a plain start the text holds everywhere is counted" grep -q "^lua/f.lua:2: error: string.find: pattern '以下(.-)完'" "$PP_TMP/err"
 # 7. a lambda that counts its calls gives the same bytes for every page,
 # run and --jobs: each call starts from the state the hook left.
 for i in 1 2 3 4 5 6 7 8; do
