@@ -34,10 +34,21 @@
 /* deflate's window: what a piece is primed with. */
 #define PACK_WINDOW 32768u
 
+/* Contents that deflate to more than PACK_STORED_RATIO of their size
+ * (photos, PDFs, archives: compressed already) are stored instead (level
+ * 0: zlib's stored blocks), which costs a copy where compressing costs
+ * some 15 ns a byte for nothing: whether they do is tried on their first
+ * PACK_SAMPLE bytes. Smaller contents are compressed without trying. */
+#define PACK_SAMPLE (64u << 10)
+#define PACK_STORED_RATIO 0.97
+
 struct gitpack_zip {
 	z_stream zs;
 	z_stream raw;       /* headerless, for pieces; set up on first use */
 	int has_raw;
+	z_stream probe;     /* headerless, for the sample; set up on first use */
+	int has_probe;
+	struct buf sample;
 };
 
 static void put32(struct buf *b, uint32_t v);
@@ -57,6 +68,9 @@ void gitpack_zip_free(struct gitpack_zip *z)
 	deflateEnd(&z->zs);
 	if (z->has_raw)
 		deflateEnd(&z->raw);
+	if (z->has_probe)
+		deflateEnd(&z->probe);
+	buf_free(&z->sample);
 	free(z);
 }
 
@@ -84,10 +98,35 @@ static void deflate_into(z_stream *zs, const void *data, size_t len, int flush, 
 	}
 }
 
+/* The level to deflate data (len bytes) at: 0 when it is big enough to
+ * try and its first PACK_SAMPLE bytes do not deflate (see PACK_SAMPLE). */
+static int level_for(struct gitpack_zip *z, const void *data, size_t len)
+{
+	if (len < 2 * PACK_SAMPLE)
+		return PACK_ZLIB_LEVEL;
+	if (!z->has_probe) {
+		if (deflateInit2(&z->probe, PACK_ZLIB_LEVEL, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+			xalloc_oom(sizeof z->probe);
+		z->has_probe = 1;
+	}
+	deflateReset(&z->probe);
+	buf_reset(&z->sample);
+	deflate_into(&z->probe, data, PACK_SAMPLE, Z_FINISH, &z->sample);
+	return (double)z->sample.len > PACK_STORED_RATIO * PACK_SAMPLE ? 0 : PACK_ZLIB_LEVEL;
+}
+
+/* zs reset, to deflate at level. */
+static void reset_at(z_stream *zs, int level)
+{
+	deflateReset(zs);
+	if (deflateParams(zs, level, Z_DEFAULT_STRATEGY) != Z_OK)
+		xalloc_oom(sizeof *zs);   /* before any input, deflateParams cannot fail otherwise */
+}
+
 void gitpack_deflate(struct gitpack_zip *z, const void *data, size_t len, struct buf *out)
 {
 	buf_reset(out);
-	deflateReset(&z->zs);
+	reset_at(&z->zs, level_for(z, data, len));
 	deflate_into(&z->zs, data, len, Z_FINISH, out);
 }
 
@@ -108,9 +147,9 @@ void gitpack_deflate_piece(struct gitpack_zip *z, const void *data, size_t len, 
 		z->has_raw = 1;
 	}
 	buf_reset(out);
-	deflateReset(&z->raw);
 	const unsigned char *p = data;
 	size_t at = k * PACK_PIECE, n = len - at < PACK_PIECE ? len - at : PACK_PIECE;
+	reset_at(&z->raw, level_for(z, p + at, n));
 	if (at) {
 		size_t dict = at < PACK_WINDOW ? at : PACK_WINDOW;
 		deflateSetDictionary(&z->raw, p + at - dict, (uInt)dict);

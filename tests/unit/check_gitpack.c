@@ -53,10 +53,33 @@ int main(void)
 		x = x * 1103515245u + 12345u;
 		big[i] = (char)(i % 7 == 0 ? (x >> 16) : 'a' + i % 26);
 	}
+	/* Noise (compressed already, like a photo or a PDF): 3 MiB in pieces
+	 * and 300 KB whole, stored rather than deflated; then noise that turns
+	 * into text a piece later, that piece deflated. */
+	size_t noise_len = 3u << 20, mid_len = 300000;
+	char *noise = malloc(noise_len);
+	for (size_t i = 0; i < noise_len; i++) {
+		x = x * 1103515245u + 12345u;
+		noise[i] = (char)(x >> 23);
+	}
+	char *mixed = malloc(noise_len);
+	memcpy(mixed, noise, noise_len);
+	memset(mixed + (1u << 20), 'x', noise_len - (1u << 20));
 	struct gitpack_zip *z = gitpack_zip_new();
+	struct buf zs = BUF_INIT, zp = BUF_INIT;
+	gitpack_deflate(z, noise, mid_len, &zs);
+	CHECK(zs.len >= mid_len && zs.len < mid_len + mid_len / 100);   /* stored: its size, and a little */
+	gitpack_deflate(z, big, mid_len, &zs);
+	CHECK(zs.len < mid_len / 2);                                     /* text: deflated */
+	gitpack_deflate_piece(z, noise, noise_len, 1, &zp);
+	CHECK(zp.len >= (1u << 20) && zp.len < (1u << 20) + (1u << 20) / 100);
+	gitpack_deflate_piece(z, mixed, noise_len, 2, &zp);
+	CHECK(zp.len < (1u << 20) / 100);
+	buf_free(&zs);
+	buf_free(&zp);
 	struct gitpack *p = gitpack_open(gitdir, &d);
 	CHECK(p != NULL);
-	git_oid ids[4];
+	git_oid ids[4], nids[3];
 	CHECK_INT(add_blob(p, z, small, strlen(small), 0, &ids[0], &d), 0);
 	CHECK_INT(add_blob(p, z, "", 0, 0, &ids[1], &d), 0);
 	CHECK(gitpack_pieces(big_len) > 1);
@@ -64,6 +87,10 @@ int main(void)
 	CHECK_INT(add_blob(p, z, small, strlen(small), 0, &ids[3], &d), 0);   /* again: skipped */
 	CHECK(gitpack_has(p, &ids[0]));
 	CHECK_INT(gitpack_count(p), 3);
+	CHECK_INT(add_blob(p, z, noise, noise_len, 1, &nids[0], &d), 0);
+	CHECK_INT(add_blob(p, z, noise, mid_len, 0, &nids[1], &d), 0);
+	CHECK_INT(add_blob(p, z, mixed, noise_len, 1, &nids[2], &d), 0);
+	CHECK_INT(gitpack_count(p), 6);
 	/* The entry's CRC-32 made apart (on a worker), then the entry added with it. */
 	const char *other = "二、主要任务\n";
 	git_oid oid;
@@ -73,7 +100,7 @@ int main(void)
 	uint32_t crc = gitpack_crc(GIT_OBJECT_BLOB, strlen(other), oz.data, oz.len);
 	CHECK_INT(gitpack_add_crc(p, &oid, GIT_OBJECT_BLOB, strlen(other), oz.data, oz.len, crc, &d), 0);
 	CHECK_INT(gitpack_add_crc(p, &oid, GIT_OBJECT_BLOB, strlen(other), oz.data, oz.len, crc, &d), 0);
-	CHECK_INT(gitpack_count(p), 4);
+	CHECK_INT(gitpack_count(p), 7);
 	buf_free(&oz);
 	CHECK_INT(gitpack_finish(p, &d), 0);
 	gitpack_free(p);
@@ -89,6 +116,14 @@ int main(void)
 		CHECK(o && git_odb_object_size(o) == wlen[i] && memcmp(git_odb_object_data(o), want[i], wlen[i]) == 0);
 		git_odb_object_free(o);
 	}
+	const char *nwant[3] = { noise, noise, mixed };
+	size_t nlen[3] = { noise_len, mid_len, noise_len };
+	for (int i = 0; i < 3; i++) {
+		git_odb_object *o = NULL;
+		CHECK(git_odb_read(&o, odb, &nids[i]) == 0);
+		CHECK(o && git_odb_object_size(o) == nlen[i] && memcmp(git_odb_object_data(o), nwant[i], nlen[i]) == 0);
+		git_odb_object_free(o);
+	}
 	/* A pack of nothing leaves nothing behind. */
 	p = gitpack_open(gitdir, &d);
 	CHECK_INT(gitpack_finish(p, &d), 0);
@@ -99,6 +134,8 @@ int main(void)
 	git_repository_free(r);
 	gitpack_zip_free(z);
 	free(big);
+	free(noise);
+	free(mixed);
 	char cmd[600];
 	/* git itself checks every entry's CRC-32 and the checksums. */
 	snprintf(cmd, sizeof cmd, "git verify-pack '%s'/objects/pack/*.idx", dir);
