@@ -10,7 +10,8 @@
 #   HUGO         the hugo to compare with        default hugo (skipped if absent)
 #   HYPERFINE    the hyperfine to use            default hyperfine (skipped if absent)
 #   BENCH_TIME   GNU time                        default /usr/bin/time
-#   BENCH_ONLY   "build", "publish", "serve" or "search": that section alone   default all
+#   BENCH_ONLY   "build", "publish", "serve", "search" or "shapes": that section alone   default all
+#   BENCH_SHAPE_TASKS, BENCH_SHAPE_HEADINGS  the shapes' sizes   default 5000, 40000
 #   BENCH_CHROMIUM  the browser for the search queries   default /usr/bin/chromium (skipped if absent)
 #
 # The publish section (issue 10, target 6) takes the largest corpus: its
@@ -34,6 +35,11 @@
 # all shown (the median of SEARCH_RUNS fresh browsers, default 5), and the
 # bytes the query loaded (meta, names, shards, shown results' texts) as a share of
 # the whole index (targets: under 50 ms at 10k pages, under 5 %).
+#
+# The shapes section: sites of one shape each (one plan of many tasks, one
+# bulletin updating all of them, one page of many headings alike: each once
+# cost the square of its size) built at a size and at twice it; the time
+# should double (tests/bench/shapes.sh).
 #
 # Needs /usr/bin/time (GNU time, Debian package `time`) for wall time and peak
 # memory. Hugo and hyperfine are optional: without them their columns read "-".
@@ -76,9 +82,9 @@ fi
 sizes=${BENCH_SIZES:-1000 10000}
 only=${BENCH_ONLY:-}
 case $only in
-'' | build | publish | serve | search) ;;
+'' | build | publish | serve | search | shapes) ;;
 *)
-	echo "run.sh: BENCH_ONLY must be build, publish, serve or search, got '$only'" >&2
+	echo "run.sh: BENCH_ONLY must be build, publish, serve, search or shapes, got '$only'" >&2
 	exit 2
 	;;
 esac
@@ -206,6 +212,7 @@ echo "hugo:      ${hugo:-not installed (Debian package hugo), skipped}"
 echo "hyperfine: ${hyperfine:-not installed (Debian package hyperfine), skipped}"
 
 for n in $sizes; do
+	[ "$only" = shapes ] && break
 	d="$bench/$n"
 	echo
 	echo "== $n task pages in $d"
@@ -428,8 +435,44 @@ if [ -z "$only" ] || [ "$only" = serve ]; then
 	fi
 fi
 
+# Shapes (issue 10): sites of one shape that once cost the square of their
+# size (tests/bench/shapes.sh), each built (--force) at BENCH_SHAPES sizes
+# and at twice that: the time should double, not grow fourfold. Each
+# build runs BENCH_RUNS times and counts its fastest, so that one slow run
+# of a short build does not read as growth.
+shape_summary=
+if [ -z "$only" ] || [ "$only" = shapes ]; then
+	echo
+	echo "== shapes: a build in proportion to its size"
+	for sh_spec in one-plan:${BENCH_SHAPE_TASKS:-5000} one-bulletin:${BENCH_SHAPE_TASKS:-5000} headings:${BENCH_SHAPE_HEADINGS:-40000}; do
+		sh_name=${sh_spec%%:*}
+		sh_n=${sh_spec#*:}
+		sh_t=
+		for sh_size in "$sh_n" "$((2 * sh_n))"; do
+			sd="$bench/shape-$sh_name-$sh_size"
+			sh "$here/shapes.sh" "$sh_name" "$sh_size" "$sd" || exit 2
+			best=
+			r=0
+			while [ "$r" -lt "$runs" ]; do
+				timed "shape $sh_name $sh_size" "$sd.log" "$pp" -C "$sd" build --force -q
+				[ "$t_rc" -eq 0 ] || { failed=1; break; }
+				best=$(awk -v a="$best" -v b="$t_wall" 'BEGIN { print (a == "" || b + 0 < a + 0) ? b : a }')
+				r=$((r + 1))
+			done
+			sh_t="$sh_t $best"
+		done
+		line=$(echo "$sh_t" | awk -v name="$sh_name" -v n="$sh_n" '{
+			r = $1 > 0 ? $2 / $1 : 0
+			printf "shape %-13s %7d -> %7d: %6.3f -> %6.3f s, x%.2f (%s)", name, n, 2 * n, $1, $2, r,
+				r <= 2.5 ? "in proportion" : "grows faster than the site" }')
+		echo "   $line"
+		shape_summary="$shape_summary$line
+"
+	done
+fi
+
 pub_summary=
-if [ "$only" != build ] && [ "$only" != serve ] && [ "$only" != search ]; then
+if [ "$only" != build ] && [ "$only" != serve ] && [ "$only" != search ] && [ "$only" != shapes ]; then
 	n=0
 	for s in $sizes; do [ "$s" -gt "$n" ] && n=$s; done
 	d="$bench/$n"
@@ -544,6 +587,7 @@ END {
 [ -z "$pub_summary" ] || printf '%s\n' "$pub_summary" | tee -a "$bench/results.txt"
 [ -z "$serve_summary" ] || printf '%s' "$serve_summary" | tee -a "$bench/results.txt"
 [ -z "$search_summary" ] || printf '%s' "$search_summary" | tee -a "$bench/results.txt"
+[ -z "$shape_summary" ] || printf '%s' "$shape_summary" | tee -a "$bench/results.txt"
 
 # The six targets of the speed issue, at the largest size measured (and
 # 100k against 10k for the scale target, when both were measured).
