@@ -1,6 +1,7 @@
 /* content.c: walking content/, reading pages, deciding output paths. */
 #include "content.h"
 
+#include <dirent.h>
 #include <stdio.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -216,7 +217,10 @@ static struct dir_node *scan_dir(struct load *w, const char *dir)
 		const char *disk = arena_printf(w->a, "%s/%s", disk_dir, name);
 		const char *shown = arena_printf(w->a, "content/%s", rel);
 		struct stat st;
-		if (walk_stat(&w->r, disk, shown, &st) < 0)
+		int type = walk_name_type(name);
+		if (type == DT_REG || type == DT_DIR)
+			st.st_mode = type == DT_REG ? S_IFREG : S_IFDIR;
+		else if (walk_stat(&w->r, disk, shown, &st) < 0)
 			continue;
 		struct entry *e = &node->v[node->n];
 		if (S_ISDIR(st.st_mode)) {

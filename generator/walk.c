@@ -252,7 +252,11 @@ int walk_names(struct walk_root *r, const char *disk_dir, const char *shown_dir,
 			cap = cap ? cap * 2 : 32;
 			v = xrealloc(v, cap * sizeof *v);
 		}
-		v[cnt++] = xstrdup(name);
+		size_t len = strlen(name);
+		char *copy = xmalloc(len + 2);
+		memcpy(copy, name, len + 1);
+		copy[len + 1] = (char)de->d_type;   /* walk_name_type */
+		v[cnt++] = copy;
 	}
 	closedir(dh);
 	if (cnt > 1)
@@ -260,6 +264,11 @@ int walk_names(struct walk_root *r, const char *disk_dir, const char *shown_dir,
 	*names = v;
 	*n = cnt;
 	return 0;
+}
+
+int walk_name_type(const char *name)
+{
+	return (unsigned char)name[strlen(name) + 1];
 }
 
 void walk_names_free(char **names, size_t n)
