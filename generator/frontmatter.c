@@ -17,10 +17,18 @@
 #define FM_MAX_DEPTH 64
 /* Aliases let a small file describe a huge tree; front matter needs few. */
 #define FM_MAX_ANCHORS 256
+/* Values that aliases may add to the front matter, counted as if each alias
+ * were written out (an alias of a list of nine, in a list of nine aliases of
+ * that, ... thirteen lines expand to 10^12 values, which every reader of
+ * the tree (the caches, the templates, the data files) would walk): a few
+ * repeated lists of units add hundreds. */
+#define FM_MAX_ALIAS_VALUES 100000
 
 struct anchor {
 	const char *name;
 	struct value *val;
+	size_t size;            /* the values of val, its aliases written out */
+	int open;               /* val is a list or mapping still being read */
 };
 
 struct yp {
@@ -33,6 +41,8 @@ struct yp {
 	yaml_parser_t parser;
 	struct anchor anchors[FM_MAX_ANCHORS];
 	size_t nanchors;
+	size_t made;            /* values made */
+	size_t expanded;        /* values, each alias counted as what it stands for */
 	int failed;
 };
 
@@ -226,17 +236,30 @@ static int next_event(struct yp *y, yaml_event_t *ev)
 	return 0;
 }
 
-static void remember(struct yp *y, const yaml_char_t *anchor, struct value *v, yaml_mark_t m)
+/* Records anchor for v; its size is set when v is whole (sized). Returns
+ * the anchor's number + 1, or 0 for none. */
+static size_t remember(struct yp *y, const yaml_char_t *anchor, struct value *v, yaml_mark_t m)
 {
 	if (!anchor || !v)
-		return;
+		return 0;
 	if (y->nanchors == FM_MAX_ANCHORS) {
 		yerr(y, m, "too many YAML anchors");
-		return;
+		return 0;
 	}
 	y->anchors[y->nanchors].name = arena_strdup(y->a, (const char *)anchor);
 	y->anchors[y->nanchors].val = v;
-	y->nanchors++;
+	y->anchors[y->nanchors].size = 1;
+	y->anchors[y->nanchors].open = v->kind == V_ARRAY || v->kind == V_TABLE;
+	return ++y->nanchors;
+}
+
+/* Anchor k (remember's) stands for the values counted since from. */
+static void sized(struct yp *y, size_t k, size_t from)
+{
+	if (k) {
+		y->anchors[k - 1].size = y->expanded - from;
+		y->anchors[k - 1].open = 0;
+	}
 }
 
 /* Builds the node that starts with event ev (which it consumes). */
@@ -259,21 +282,42 @@ static struct value *node(struct yp *y, yaml_event_t *ev, int depth)
 			v = plain_scalar(y, s, n, ev->start_mark);
 		else
 			v = value_string(y->a, s, n, ypos(y, ev->start_mark));
+		y->made++;
+		y->expanded++;
 		remember(y, ev->data.scalar.anchor, v, ev->start_mark);
 		yaml_event_delete(ev);
 		return v;
 	}
-	case YAML_ALIAS_EVENT:
+	case YAML_ALIAS_EVENT: {
+		size_t size = 0;
+		int open = 0;
 		for (size_t i = 0; i < y->nanchors; i++)
-			if (strcmp(y->anchors[i].name, (const char *)ev->data.alias.anchor) == 0)
+			if (strcmp(y->anchors[i].name, (const char *)ev->data.alias.anchor) == 0) {
 				v = y->anchors[i].val;
+				size = y->anchors[i].size;
+				open = y->anchors[i].open;
+			}
 		if (!v)
 			yerr(y, ev->start_mark, "unknown YAML alias '%s'", (const char *)ev->data.alias.anchor);
+		if (open) {
+			/* A value inside itself: every reader of the tree would go round it forever. */
+			yerr(y, ev->start_mark, "YAML alias '*%s' is inside the value it names", (const char *)ev->data.alias.anchor);
+			v = NULL;
+		}
+		y->expanded += size;
+		if (v && y->expanded - y->made > FM_MAX_ALIAS_VALUES) {
+			yerr(y, ev->start_mark, "YAML aliases make the front matter more than %d values larger when written out "
+			     "(*%s)", FM_MAX_ALIAS_VALUES, (const char *)ev->data.alias.anchor);
+			v = NULL;
+		}
 		yaml_event_delete(ev);
 		return v;
+	}
 	case YAML_SEQUENCE_START_EVENT: {
 		v = value_array(y->a, ypos(y, ev->start_mark));
-		remember(y, ev->data.sequence_start.anchor, v, ev->start_mark);
+		size_t from = y->expanded++;
+		y->made++;
+		size_t k = remember(y, ev->data.sequence_start.anchor, v, ev->start_mark);
 		yaml_event_delete(ev);
 		for (;;) {
 			yaml_event_t e;
@@ -281,6 +325,7 @@ static struct value *node(struct yp *y, yaml_event_t *ev, int depth)
 				return NULL;
 			if (e.type == YAML_SEQUENCE_END_EVENT) {
 				yaml_event_delete(&e);
+				sized(y, k, from);
 				return v;
 			}
 			struct value *item = node(y, &e, depth + 1);
@@ -291,7 +336,9 @@ static struct value *node(struct yp *y, yaml_event_t *ev, int depth)
 	}
 	case YAML_MAPPING_START_EVENT: {
 		v = value_table(y->a, ypos(y, ev->start_mark));
-		remember(y, ev->data.mapping_start.anchor, v, ev->start_mark);
+		size_t from = y->expanded++;
+		y->made++;
+		size_t anc = remember(y, ev->data.mapping_start.anchor, v, ev->start_mark);
 		yaml_event_delete(ev);
 		for (;;) {
 			yaml_event_t k;
@@ -299,6 +346,7 @@ static struct value *node(struct yp *y, yaml_event_t *ev, int depth)
 				return NULL;
 			if (k.type == YAML_MAPPING_END_EVENT) {
 				yaml_event_delete(&k);
+				sized(y, anc, from);
 				return v;
 			}
 			if (k.type != YAML_SCALAR_EVENT) {
