@@ -155,6 +155,16 @@ static int page_fields(struct load *w, struct page *p, const char *stem)
 		    walk_name_problem(s, strlen(s), tmp, sizeof tmp))
 			meta_err(w, p, v, "'%s' must be a non-empty name without '/', '\\', '?', '#' or "
 			         "control characters", "slug"), rc = -1;
+		else if (strlen(s) > NAME_MAX) {
+			/* The page's folder is named by it: a file system holds names of NAME_MAX bytes. */
+			struct pos pos = meta_pos(v);
+			size_t ls = 0, le = 0;
+			int have = pos.line > 0 && diag_line_span(p->src, p->len, pos.line, &ls, &le);
+			diag_add(w->d, DIAG_ERROR, p->path, pos.line, pos.col, have ? p->src + ls : NULL, le - ls,
+			         "'slug' is %d bytes long; a folder's name holds at most %d (a Chinese character takes 3)",
+			         (int)strlen(s), NAME_MAX);
+			rc = -1;
+		}
 	}
 	return rc;
 }

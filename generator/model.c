@@ -135,18 +135,33 @@ static void copy_date(struct ld *l, const struct page *p, struct value *t, const
 }
 
 /* One unit or a list of them. */
+/* A unit's name that its page's folder can be named by (MODEL_UNIT_NAME_MAX). */
+static int unit_fits(struct ld *l, const struct page *p, const struct value *unit)
+{
+	if (unit->u.str.len <= MODEL_UNIT_NAME_MAX)
+		return 1;
+	if (strstr(unit->u.str.s, "、") || strstr(unit->u.str.s, "，"))
+		err(l, p, unit, "a unit's name is %d bytes long, more than the %d its page's folder can be named by: "
+		    "several units are listed as [甲, 乙], not joined by 、", (int)unit->u.str.len, MODEL_UNIT_NAME_MAX);
+	else
+		err(l, p, unit, "a unit's name is %d bytes long, more than the %d its page's folder can be named by: "
+		    "write its short name", (int)unit->u.str.len, MODEL_UNIT_NAME_MAX);
+	return 0;
+}
+
 static void copy_units(struct ld *l, const struct page *p, struct value *t, const char *key)
 {
 	struct value *v = value_get(p->meta, key);
 	struct value *arr = value_array(l->a, v ? v->pos : nopos);
 	if (v && v->kind == V_STRING && v->u.str.len) {
-		value_push(l->a, arr, v);
+		if (unit_fits(l, p, v))
+			value_push(l->a, arr, v);
 	} else if (v && v->kind == V_ARRAY) {
 		for (size_t i = 0; i < value_len(v); i++) {
 			struct value *unit = value_at(v, i);
 			if (unit->kind != V_STRING || !unit->u.str.len)
 				err(l, p, unit, "'%s' must list units by name", key);
-			else
+			else if (unit_fits(l, p, unit))
 				value_push(l->a, arr, unit);
 		}
 	} else if (v) {

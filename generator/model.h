@@ -12,6 +12,13 @@
 #include "diag.h"
 #include "value.h"
 
+/* The longest unit's name, in bytes: each lead or supporting unit gets a
+ * page in a folder named by its name (units/<name>/, a "-2" after a name
+ * another has), and a file system names a folder in at most 255 bytes. A
+ * unit's name is some tens of characters (a Chinese character takes 3);
+ * longer is a sentence pasted in. */
+#define MODEL_UNIT_NAME_MAX 240
+
 struct model {
 	struct value *plans;      /* array of plan tables, by id; each has tasks[] by number */
 	struct value *bulletins;  /* array of bulletin tables, oldest first */
