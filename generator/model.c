@@ -138,8 +138,12 @@ static void copy_date(struct ld *l, const struct page *p, struct value *t, const
 /* A unit's name that its page's folder can be named by (MODEL_UNIT_NAME_MAX). */
 static int unit_fits(struct ld *l, const struct page *p, const struct value *unit)
 {
-	if (unit->u.str.len <= MODEL_UNIT_NAME_MAX)
+	if (unit->u.str.len <= MODEL_UNIT_NAME_MAX) {
+		if (strstr(unit->u.str.s, "、"))
+			warn(l, p, unit->pos, "unit '%s' is one name with 、 in it: several units are listed as [甲, 乙]",
+			     unit->u.str.s);
 		return 1;
+	}
 	if (strstr(unit->u.str.s, "、") || strstr(unit->u.str.s, "，"))
 		err(l, p, unit, "a unit's name is %d bytes long, more than the %d its page's folder can be named by: "
 		    "several units are listed as [甲, 乙], not joined by 、", (int)unit->u.str.len, MODEL_UNIT_NAME_MAX);
