@@ -33,6 +33,7 @@
 #include "schema.h"
 #include "script.h"
 #include "search.h"
+#include "tokcache.h"
 #include "sheetout.h"
 #include "stamp.h"
 #include "template.h"
@@ -1415,6 +1416,7 @@ struct search_out {
 	const struct value *from;     /* the documents' digest, or NULL without the cache */
 	struct search_index *ix;      /* the index to write (search_write), or NULL: none, or kept */
 	int worker;                   /* the thread writing it: its spill, its cache records */
+	int tokens;                   /* its pages' tokens kept for the next (tokcache.h) */
 	/* Files probed before the index was made (search_reuse), in the
 	 * order search_index_write emits them: */
 	struct rcache_page *pre;
@@ -1542,7 +1544,11 @@ static void search_files(struct build *b, struct search_out *so)
 			return;
 	}
 	so->ix = search_index_new();
-	search_index_site(so->ix, &b->env, b->units, b->nunits, b->jobs, alongside ? dig : NULL);
+	/* The pages' tokens as the last index had them (none with --force). */
+	struct tokcache *tc = b->o->force ? NULL : tokcache_open(b->o->site_dir, b->program);
+	search_index_site(so->ix, &b->env, b->units, b->nunits, b->jobs, alongside ? dig : NULL, tc);
+	tokcache_free(tc);
+	so->tokens = !b->o->force;
 	if (alongside)
 		so->from = search_from(b, dig);
 }
@@ -1554,6 +1560,8 @@ static void search_write(struct search_out *so, int worker)
 	struct search_stats ss;
 	so->worker = worker;
 	search_index_write(so->ix, search_emit, so, &ss);
+	if (so->tokens)
+		search_index_save_tokens(so->ix, so->b->o->site_dir, so->b->program);
 	search_index_free(so->ix);
 	so->ix = NULL;
 }

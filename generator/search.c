@@ -9,6 +9,7 @@
 #include "json.h"
 #include "markdown.h"
 #include "pool.h"
+#include "tokcache.h"
 #include "utf8.h"
 #include "value.h"
 #include "xalloc.h"
@@ -276,6 +277,7 @@ struct search_index {
 	struct buf toks;
 	struct doc_text *docs;
 	size_t ndocs, capdocs;
+	unsigned char (*keys)[DIGEST_LEN];   /* a site index's: each page's document's digest (doc_key) */
 	uint32_t field;      /* while a page is added: the field its tokens come from */
 	struct site_src src; /* search_index_site's: the texts not kept (src.e not NULL) */
 };
@@ -384,6 +386,15 @@ static char *snippet_text(const struct search_doc *doc)
 	return s;
 }
 
+static void room_for_doc(struct search_index *ix)
+{
+	if (ix->ndocs == ix->capdocs) {
+		ix->capdocs = ix->capdocs ? 2 * ix->capdocs : 64;
+		ix->docs = xrealloc(ix->docs, ix->capdocs * sizeof *ix->docs);
+		ix->keys = xrealloc(ix->keys, ix->capdocs * sizeof *ix->keys);
+	}
+}
+
 /* Adds doc; its text is kept, or (site, a site document's number + 1) made
  * again when the index is written. */
 static void add_doc(struct search_index *ix, const struct search_doc *doc, uint32_t site)
@@ -392,10 +403,7 @@ static void add_doc(struct search_index *ix, const struct search_doc *doc, uint3
 	index_field(ix, SEARCH_FIELDS, doc->fields, doc->fields_len);
 	index_field(ix, SEARCH_HEADING, doc->headings, doc->headings_len);
 	index_field(ix, SEARCH_BODY, doc->body, doc->body_len);
-	if (ix->ndocs == ix->capdocs) {
-		ix->capdocs = ix->capdocs ? 2 * ix->capdocs : 64;
-		ix->docs = xrealloc(ix->docs, ix->capdocs * sizeof *ix->docs);
-	}
+	room_for_doc(ix);
 	ix->docs[ix->ndocs++] = (struct doc_text){
 		.url = dup_n(doc->url, strlen(doc->url)), .title = dup_n(doc->title, strlen(doc->title)),
 		.kind = dup_n(doc->kind, strlen(doc->kind)), .plan = dup_n(doc->plan, strlen(doc->plan)),
@@ -442,8 +450,10 @@ static void merge(struct search_index *ix, struct search_index *part)
 	if (ix->ndocs + part->ndocs > ix->capdocs) {
 		ix->capdocs = ix->ndocs + part->ndocs;
 		ix->docs = xrealloc(ix->docs, ix->capdocs * sizeof *ix->docs);
+		ix->keys = xrealloc(ix->keys, ix->capdocs * sizeof *ix->keys);
 	}
 	memcpy(ix->docs + ix->ndocs, part->docs, part->ndocs * sizeof *part->docs);
+	memcpy(ix->keys + ix->ndocs, part->keys, part->ndocs * sizeof *part->keys);
 	ix->ndocs += part->ndocs;
 	part->ndocs = 0;
 }
@@ -680,6 +690,7 @@ struct site_part {
 	size_t nunits, per;
 	struct search_index **part;
 	unsigned char (*dig)[DIGEST_LEN];   /* search_site_digest's: each run's digest */
+	const struct tokcache *tc;          /* NULL, or the tokens of documents indexed before */
 };
 
 /* Text files whose texts are made again at once, on every processor: the
@@ -819,6 +830,7 @@ void search_index_free(struct search_index *ix)
 		free(t->text);
 	}
 	free(ix->docs);
+	free(ix->keys);
 	free(ix->e);
 	free(ix->slot);
 	buf_free(&ix->toks);
@@ -872,6 +884,15 @@ static const char *page_kind(const struct page *p)
 }
 
 
+/* The text of a page's HTML into body (empty), as its document has it. */
+static void doc_body(const struct markdown_result *md, struct buf *body)
+{
+	if (md && md->html)
+		search_plain(md->html, md->html_len, body);
+	if (body->len && body->data[body->len - 1] == ' ')
+		buf_truncate(body, body->len - 1);
+}
+
 /* Page i's document, its texts in fields, heads and body (body left
  * empty when !plain: the digest reads the page's HTML, *html, instead of
  * its text made from it). Returns 0, or -1 for a page that failed (not
@@ -912,10 +933,8 @@ static int page_doc(const struct ctx_env *e, size_t i, int plain, struct buf *fi
 		buf_putc(heads, '\n');
 	}
 	*html = md;
-	if (plain && md && md->html)
-		search_plain(md->html, md->html_len, body);
-	if (body->len && body->data[body->len - 1] == ' ')
-		buf_truncate(body, body->len - 1);
+	if (plain)
+		doc_body(md, body);
 	*d = (struct search_doc){
 		.url = ctx_target(e, p), .title = p->title ? p->title : "", .kind = kind, .plan = plan,
 		.fields = fields->data ? fields->data : "", .fields_len = fields->len,
@@ -953,6 +972,55 @@ static void digest_str(struct digest *h, const char *s, size_t len)
 	digest_update(h, s, len);
 }
 
+/* The digest of document d, whose text is made of the HTML md (NULL:
+ * none): what its tokens are made of, so that the same digest, the same
+ * tokens (tokcache.h); runs of these make the site's digest. */
+static void doc_key(const struct search_doc *d, const struct markdown_result *md, unsigned char out[DIGEST_LEN])
+{
+	struct digest h;
+	digest_init(&h);
+	digest_str(&h, d->url, strlen(d->url));
+	digest_str(&h, d->title, strlen(d->title));
+	digest_str(&h, d->kind, strlen(d->kind));
+	digest_str(&h, d->plan, strlen(d->plan));
+	digest_str(&h, d->fields, d->fields_len);
+	digest_str(&h, d->headings, d->headings_len);
+	/* The HTML the text is made of (search_plain): cheaper to digest than
+	 * to make the text of. */
+	if (md && md->html)
+		digest_str(&h, md->html, md->html_len);
+	else
+		digest_str(&h, "", 0);
+	digest_final(&h, out);
+}
+
+/* Adds document d as the next page, its tokens read from the cache (it);
+ * tmap: the part's entry + 1 of each cached token id, 0 until it is met. */
+static void add_cached(struct search_index *ix, const struct search_doc *d, uint32_t site, const struct tokcache *tc,
+                       struct tokcache_it *it, uint32_t *tmap)
+{
+	uint32_t pair, doc = (uint32_t)ix->ndocs;
+	while (tokcache_next(it, &pair)) {
+		uint32_t id = pair >> 4;
+		if (!tmap[id]) {
+			size_t len;
+			const char *tok = tokcache_tok(tc, id, &len);
+			tmap[id] = (uint32_t)(intern(ix, tok, len, search_hash(tok, len)) - ix->e) + 1;
+		}
+		struct entry *e = &ix->e[tmap[id] - 1];
+		if (e->npost == e->cap) {
+			e->cap = e->cap ? 2 * e->cap : 2;
+			e->post = xrealloc(e->post, e->cap * sizeof *e->post);
+		}
+		e->post[e->npost++] = doc << 4 | (pair & 15);
+	}
+	room_for_doc(ix);
+	ix->docs[ix->ndocs++] = (struct doc_text){
+		.url = dup_n(d->url, strlen(d->url)), .title = dup_n(d->title, strlen(d->title)),
+		.kind = dup_n(d->kind, strlen(d->kind)), .plan = dup_n(d->plan, strlen(d->plan)), .site = site,
+	};
+}
+
 /* Documents are digested in runs of this many, in order: the site's digest
  * is the same whatever the number of threads, and whether it is made alone
  * (search_site_digest) or while indexing (search_index_site). */
@@ -960,7 +1028,8 @@ static void digest_str(struct digest *h, const char *s, size_t len)
 
 /* Each worker indexes and/or digests a run of documents: part i is
  * documents [i * per, (i + 1) * per), per a multiple of SEARCH_DIGEST_RUN
- * when digesting, so that no run is cut between two parts. */
+ * when digesting, so that no run is cut between two parts. A document the
+ * token cache has is added from it, its text not made. */
 static void part_one(void *ctx, size_t i, int worker)
 {
 	struct site_part *sp = ctx;
@@ -968,6 +1037,7 @@ static void part_one(void *ctx, size_t i, int worker)
 	size_t total = e->c->npages + sp->nunits;
 	struct buf fields = BUF_INIT, heads = BUF_INIT, body = BUF_INIT;
 	struct search_index *ix = sp->part ? search_index_new() : NULL;
+	uint32_t *tmap = ix && sp->tc ? xcalloc(tokcache_ntoks(sp->tc) + 1, sizeof *tmap) : NULL;
 	struct digest h;
 	(void)worker;
 	for (size_t k = i * sp->per; k < total && k < (i + 1) * sp->per; k++) {
@@ -975,22 +1045,23 @@ static void part_one(void *ctx, size_t i, int worker)
 			digest_init(&h);
 		struct search_doc d;
 		const struct markdown_result *md;
-		if (site_doc_as(sp, k, ix != NULL, &fields, &heads, &body, &d, &md) == 0) {
-			if (ix)
-				add_doc(ix, &d, (uint32_t)k + 1);   /* its text made again when written */
-			if (sp->dig) {
-				digest_str(&h, d.url, strlen(d.url));
-				digest_str(&h, d.title, strlen(d.title));
-				digest_str(&h, d.kind, strlen(d.kind));
-				digest_str(&h, d.plan, strlen(d.plan));
-				digest_str(&h, d.fields, d.fields_len);
-				digest_str(&h, d.headings, d.headings_len);
-				/* The HTML the text is made of (search_plain): cheaper
-				 * to digest than to make the text of. */
-				if (md && md->html)
-					digest_str(&h, md->html, md->html_len);
-				else
-					digest_str(&h, "", 0);
+		if (site_doc_as(sp, k, 0, &fields, &heads, &body, &d, &md) == 0) {
+			unsigned char key[DIGEST_LEN];
+			doc_key(&d, md, key);
+			if (sp->dig)
+				digest_update(&h, key, DIGEST_LEN);
+			if (ix) {
+				struct tokcache_it it;
+				if (sp->tc && tokcache_find(sp->tc, key, &it)) {
+					add_cached(ix, &d, (uint32_t)k + 1, sp->tc, &it, tmap);
+				} else {
+					buf_reset(&body);
+					doc_body(md, &body);
+					d.body = body.data ? body.data : "";
+					d.body_len = body.len;
+					add_doc(ix, &d, (uint32_t)k + 1);   /* its text made again when written */
+				}
+				memcpy(ix->keys[ix->ndocs - 1], key, DIGEST_LEN);
 			}
 		}
 		if (sp->dig && ((k + 1) % SEARCH_DIGEST_RUN == 0 || k + 1 == total))
@@ -998,6 +1069,7 @@ static void part_one(void *ctx, size_t i, int worker)
 	}
 	if (ix)
 		sp->part[i] = ix;
+	free(tmap);
 	buf_free(&fields);
 	buf_free(&heads);
 	buf_free(&body);
@@ -1025,13 +1097,13 @@ void search_site_digest(const struct ctx_env *e, struct page *const *units, size
 }
 
 void search_index_site(struct search_index *ix, const struct ctx_env *e, struct page *const *units,
-                       size_t nunits, int jobs, unsigned char dig[DIGEST_LEN])
+                       size_t nunits, int jobs, unsigned char dig[DIGEST_LEN], const struct tokcache *tc)
 {
 	/* Each worker indexes runs of pages; the runs are joined in order, so
 	 * the index is the same whatever the number of threads. */
 	size_t total = e->c->npages + nunits;
 	size_t nparts = jobs > 1 ? 2 * (size_t)jobs : 1;
-	struct site_part sp = { .e = e, .units = units, .nunits = nunits, .per = total / nparts + 1 };
+	struct site_part sp = { .e = e, .units = units, .nunits = nunits, .per = total / nparts + 1, .tc = tc };
 	if (dig) {
 		sp.per = (sp.per + SEARCH_DIGEST_RUN - 1) / SEARCH_DIGEST_RUN * SEARCH_DIGEST_RUN;
 		sp.dig = xcalloc(total / SEARCH_DIGEST_RUN + 1, sizeof *sp.dig);
@@ -1048,4 +1120,39 @@ void search_index_site(struct search_index *ix, const struct ctx_env *e, struct 
 	if (dig)
 		site_digest(&sp, total, dig);
 	free(sp.dig);
+}
+
+void search_index_save_tokens(const struct search_index *ix, const char *site_dir,
+                              const unsigned char global[DIGEST_LEN])
+{
+	if (!ix->src.e || !ix->keys)
+		return;   /* not a site's index: its pages have no digests */
+	/* Each page's tokens, in increasing entry number (the entries' order):
+	 * the postings turned about, counted first. */
+	size_t *at = xcalloc(ix->ndocs + 1, sizeof *at), total = 0;
+	for (size_t i = 0; i < ix->n; i++)
+		for (size_t k = 0; k < ix->e[i].npost; k++)
+			at[(ix->e[i].post[k] >> 4) + 1]++;
+	for (size_t d = 0; d < ix->ndocs; d++)
+		at[d + 1] += at[d];
+	total = at[ix->ndocs];
+	uint32_t *pairs = xmalloc((total + 1) * sizeof *pairs);
+	size_t *fill = xmalloc((ix->ndocs + 1) * sizeof *fill);
+	memcpy(fill, at, (ix->ndocs + 1) * sizeof *fill);
+	for (size_t i = 0; i < ix->n; i++)
+		for (size_t k = 0; k < ix->e[i].npost; k++) {
+			uint32_t p = ix->e[i].post[k];
+			pairs[fill[p >> 4]++] = (uint32_t)i << 4 | (p & 15);
+		}
+	struct tokcache_out o;
+	tokcache_out_begin(&o, global, ix->n);
+	for (size_t i = 0; i < ix->n; i++)
+		tokcache_out_tok(&o, ix->toks.data + ix->e[i].off, ix->e[i].len);
+	tokcache_out_docs(&o, ix->ndocs);
+	for (size_t d = 0; d < ix->ndocs; d++)
+		tokcache_out_doc(&o, ix->keys[d], pairs + at[d], at[d + 1] - at[d]);
+	tokcache_out_save(&o, site_dir);
+	free(pairs);
+	free(fill);
+	free(at);
 }

@@ -165,8 +165,17 @@ void search_site_digest(const struct ctx_env *e, struct page *const *units, size
  * pages (units, nunits: made pages, titled with the unit's name). On up to
  * jobs threads (pool.h), which read e and change nothing of it; the index
  * is the same for any jobs. dig, when not NULL, receives what
- * search_site_digest gives, made in the same pass over the pages. */
+ * search_site_digest gives, made in the same pass over the pages. A page
+ * whose document tc (NULL: none) has the tokens of is added from them, its
+ * text not made: the same index. */
+struct tokcache;
 void search_index_site(struct search_index *ix, const struct ctx_env *e, struct page *const *units,
-                       size_t nunits, int jobs, unsigned char dig[DIGEST_LEN]);
+                       size_t nunits, int jobs, unsigned char dig[DIGEST_LEN], const struct tokcache *tc);
+
+/* Replaces site_dir's token cache (tokcache.h) with the tokens of every page
+ * of ix, a site's index (search_index_site; otherwise nothing is written),
+ * for the program whose identity is global. Failures are silent. */
+void search_index_save_tokens(const struct search_index *ix, const char *site_dir,
+                              const unsigned char global[DIGEST_LEN]);
 
 #endif

@@ -21,9 +21,8 @@ static void site_make(const char *name)
 	CHECK(mkdtemp(site) != NULL);
 }
 
-/* Writes text to site/rel, making the folders on the way. */
 /* Writes text to rel under the site, making its folders. Returns 0 or -1. */
-static int put_try(const char *rel, const char *text)
+static __attribute__((unused)) int put_try(const char *rel, const char *text)
 {
 	char path[512];
 	int rc = 0;
@@ -42,14 +41,15 @@ static int put_try(const char *rel, const char *text)
 	return fclose(f) == 0 ? rc : -1;
 }
 
-static void put(const char *rel, const char *text)
+/* Writes text to site/rel, making the folders on the way. */
+static __attribute__((unused)) void put(const char *rel, const char *text)
 {
 	if (put_try(rel, text) < 0)
 		CHECK(!"cannot write a file of the test site");
 }
 
 /* Removes the folder and everything in it. */
-static void site_remove(void)
+static __attribute__((unused)) void site_remove(void)
 {
 	char cmd[300];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", site);
