@@ -1122,37 +1122,53 @@ void search_index_site(struct search_index *ix, const struct ctx_env *e, struct 
 	free(sp.dig);
 }
 
+/* Pages whose tokens are gathered at once when the token cache is written:
+ * the memory that takes (a few MB), where gathering every page's at once
+ * took four bytes a posting (100 MB at 100k pages). */
+#define SEARCH_SAVE_CHUNK 4096
+
 void search_index_save_tokens(const struct search_index *ix, const char *site_dir,
                               const unsigned char global[DIGEST_LEN])
 {
 	if (!ix->src.e || !ix->keys)
 		return;   /* not a site's index: its pages have no digests */
-	/* Each page's tokens, in increasing entry number (the entries' order):
-	 * the postings turned about, counted first. */
-	size_t *at = xcalloc(ix->ndocs + 1, sizeof *at), total = 0;
-	for (size_t i = 0; i < ix->n; i++)
-		for (size_t k = 0; k < ix->e[i].npost; k++)
-			at[(ix->e[i].post[k] >> 4) + 1]++;
-	for (size_t d = 0; d < ix->ndocs; d++)
-		at[d + 1] += at[d];
-	total = at[ix->ndocs];
-	uint32_t *pairs = xmalloc((total + 1) * sizeof *pairs);
-	size_t *fill = xmalloc((ix->ndocs + 1) * sizeof *fill);
-	memcpy(fill, at, (ix->ndocs + 1) * sizeof *fill);
-	for (size_t i = 0; i < ix->n; i++)
-		for (size_t k = 0; k < ix->e[i].npost; k++) {
-			uint32_t p = ix->e[i].post[k];
-			pairs[fill[p >> 4]++] = (uint32_t)i << 4 | (p & 15);
-		}
 	struct tokcache_out o;
 	tokcache_out_begin(&o, global, ix->n);
 	for (size_t i = 0; i < ix->n; i++)
 		tokcache_out_tok(&o, ix->toks.data + ix->e[i].off, ix->e[i].len);
 	tokcache_out_docs(&o, ix->ndocs);
-	for (size_t d = 0; d < ix->ndocs; d++)
-		tokcache_out_doc(&o, ix->keys[d], pairs + at[d], at[d + 1] - at[d]);
+	/* Each page's tokens in increasing entry number: the postings turned
+	 * about, SEARCH_SAVE_CHUNK pages at a time; each entry's postings are
+	 * in page order, so a cursor per entry moves through them once. */
+	size_t *cur = xcalloc(ix->n + 1, sizeof *cur);
+	size_t *at = xmalloc((SEARCH_SAVE_CHUNK + 1) * sizeof *at);
+	size_t *fill = xmalloc((SEARCH_SAVE_CHUNK + 1) * sizeof *fill);
+	uint32_t *pairs = NULL;
+	size_t cap = 0;
+	for (size_t d0 = 0; d0 < ix->ndocs; d0 += SEARCH_SAVE_CHUNK) {
+		size_t d1 = d0 + SEARCH_SAVE_CHUNK < ix->ndocs ? d0 + SEARCH_SAVE_CHUNK : ix->ndocs;
+		memset(at, 0, (SEARCH_SAVE_CHUNK + 1) * sizeof *at);
+		for (size_t i = 0; i < ix->n; i++)
+			for (size_t k = cur[i]; k < ix->e[i].npost && (ix->e[i].post[k] >> 4) < d1; k++)
+				at[(ix->e[i].post[k] >> 4) - d0 + 1]++;
+		for (size_t d = 0; d < d1 - d0; d++)
+			at[d + 1] += at[d];
+		if (at[d1 - d0] > cap) {
+			cap = at[d1 - d0];
+			pairs = xrealloc(pairs, cap * sizeof *pairs);
+		}
+		memcpy(fill, at, (d1 - d0 + 1) * sizeof *fill);
+		for (size_t i = 0; i < ix->n; i++)
+			for (; cur[i] < ix->e[i].npost && (ix->e[i].post[cur[i]] >> 4) < d1; cur[i]++) {
+				uint32_t p = ix->e[i].post[cur[i]];
+				pairs[fill[(p >> 4) - d0]++] = (uint32_t)i << 4 | (p & 15);
+			}
+		for (size_t d = d0; d < d1; d++)
+			tokcache_out_doc(&o, ix->keys[d], pairs + at[d - d0], at[d - d0 + 1] - at[d - d0]);
+	}
 	tokcache_out_save(&o, site_dir);
 	free(pairs);
 	free(fill);
 	free(at);
+	free(cur);
 }
