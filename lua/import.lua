@@ -1789,6 +1789,20 @@ function R.parse(text, info)
 			goto continue
 		end
 		local kind, num, rest, v, printed, digits = classify(s)
+		if not kind and last >= 999 then
+			-- Past 999 a task's number has four digits, which classify leaves
+			-- alone (2019. starts a line about a year): one that goes on from
+			-- the last task is the next task, not a line of the last one's text.
+			for _, sep in ipairs({ "%.", "﹒", "、" }) do
+				local n4, r4 = s:match("^(%d%d%d%d)" .. sep .. "(.*)$")
+				if n4 and tonumber(n4) == last + 1 then
+					kind, num, rest, v = "task", n4, trim(r4), last + 1
+					printed = trim(s:sub(1, #s - #r4))
+					digits = r4:match("^%d") ~= nil
+					break
+				end
+			end
+		end
 		if annex and annex.plain and kind ~= "attachments" then kind = nil end
 		local paren = kind == "ptask"
 		if paren then

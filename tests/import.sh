@@ -184,4 +184,18 @@ check "a 900-task document: import exits 0" test $? -eq 0
 check "a 900-task document: every task read" grep -q '^tasks: *900$' "$PP_TMP/out"
 check "a 900-task document: no line unplaced" grep -q '^unplaced: *0 lines' "$PP_TMP/out"
 
+# Past task 999: task 1000 is the next task (four digits, which a line about
+# a year also starts with), not a line of task 999's text; a year after the
+# last task stays text.
+awk 'BEGIN {
+	print "某某街道三年行动计划（2018-2020年）"; print ""; print "二、重点任务"; print ""
+	for (i = 1; i <= 1001; i++)
+		printf "%d.推进第%d项重点工作。（街道党政办牵头）\n\n", i, i
+	print "2019.这一行说的是年份。"
+}' >"$PP_TMP/thousand.txt"
+pp import "$PP_TMP/thousand.txt" --format json
+check "a 1001-task document: every task read" grep -q '"number": 1001,' "$PP_TMP/out"
+check "a 1001-task document: task 1000 is a task" grep -q '"title": "推进第1000项重点工作"' "$PP_TMP/out"
+check "a 1001-task document: a year after it is text" sh -c "grep -c '\"number\": 2019' '$PP_TMP/out' | grep -qx 0"
+
 pp_done import
