@@ -18,6 +18,7 @@
 #include "content.h"
 #include "context.h"
 #include "datadir.h"
+#include "dataspan.h"
 #include "i18n.h"
 #include "lang.h"
 #include "json.h"
@@ -33,11 +34,11 @@
 #include "schema.h"
 #include "script.h"
 #include "search.h"
-#include "tokcache.h"
 #include "sheetout.h"
 #include "stamp.h"
 #include "template.h"
 #include "theme.h"
+#include "tokcache.h"
 #include "url.h"
 #include "utf8.h"
 #include "value.h"
@@ -1014,11 +1015,75 @@ struct json_doc {
 	struct output_spill *spill;   /* while it is written */
 	struct value *from;           /* what the document is made from, for the render cache */
 	struct buf text;              /* the document already written whole, or empty */
+	struct spans *sp;             /* its elements' record (data/tasks.json), or NULL */
 };
+
+/* A data file's elements (dataspan.h) while it is made: the last file's
+ * texts, by the digest of each element's value, and the new record. */
+struct spans {
+	struct build *b;
+	const char *rel;
+	struct dataspan *old;
+	struct dataspan_out out;
+	uint64_t flushed;                   /* the file's bytes before those in the buffer */
+	unsigned char key[DIGEST_LEN];      /* the element being written: its digest, */
+	int keyed;                          /* when it has one */
+};
+
+static void spans_begin(struct spans *sp, struct build *b, const char *rel, const char *format)
+{
+	/* The same program, the same format and language, the same texts. */
+	struct digest h;
+	unsigned char g[DIGEST_LEN];
+	int64_t lang = b->lang;
+	digest_init(&h);
+	digest_feed(&h, b->program, DIGEST_LEN);
+	digest_feed(&h, format, strlen(format) + 1);
+	digest_feed(&h, &lang, sizeof lang);
+	digest_final(&h, g);
+	*sp = (struct spans){ .b = b, .rel = rel };
+	sp->old = dataspan_open(b->o->site_dir, b->out_dir, rel, g);
+	dataspan_out_begin(&sp->out, g);
+}
+
+static int spans_reuse(void *ud, const struct value *v, struct buf *out)
+{
+	struct spans *sp = ud;
+	size_t len;
+	const char *text;
+	sp->keyed = rcache_value_digest(sp->b->cache, v, sp->key) == 0;
+	if (!sp->keyed || !(text = dataspan_find(sp->old, sp->key, &len)))
+		return 0;
+	buf_put(out, text, len);
+	return 1;
+}
+
+static void spans_wrote(void *ud, const struct value *v, const struct buf *out, size_t from)
+{
+	struct spans *sp = ud;
+	(void)v;
+	if (sp->keyed)
+		dataspan_out_add(&sp->out, sp->key, sp->flushed + from, out->len - from);
+}
+
+/* The buffer's bytes leave for the file: counted into the record. */
+static void spans_flushed(struct spans *sp, const struct buf *out)
+{
+	dataspan_out_bytes(&sp->out, out->data ? out->data : "", out->len);
+	sp->flushed += out->len;
+}
+
+static void spans_end(struct spans *sp)
+{
+	dataspan_out_save(&sp->out, sp->b->o->site_dir, sp->b->out_dir, sp->rel);
+	dataspan_free(sp->old);
+}
 
 static void json_flush(void *ud, struct buf *out)
 {
 	struct json_doc *jd = ud;
+	if (jd->sp)
+		spans_flushed(jd->sp, out);
 	output_spill_append(jd->spill, out->data, out->len, jd->b->d);
 	buf_reset(out);
 }
@@ -1038,13 +1103,24 @@ static void json_one(void *ctx, size_t i, int worker)
 		/* Written already, whole, for the changes page (pending_changes). */
 		output_spill_put(jd->spill, jd->f, jd->text.data, jd->text.len, b->d);
 	} else {
+		/* data/tasks.json: the tasks whose table did not change are copied
+		 * from the last file (with the render cache, whose digests key them). */
+		struct spans sp;
+		int spans = b->cache && i == 0;
+		if (spans)
+			spans_begin(&sp, b, jd->rel, "json");
+		jd->sp = spans ? &sp : NULL;
+		struct json_elems el = { 2, spans_reuse, spans_wrote, &sp };
 		struct buf out = BUF_INIT;
 		output_spill_begin(jd->spill, jd->f);
-		json_write_stream(jd->doc, 1, &out, json_flush, jd);
+		json_write_stream_elems(jd->doc, 1, &out, json_flush, jd, spans ? &el : NULL);
 		buf_puts(&out, "\n");
 		json_flush(jd, &out);
 		output_spill_end(jd->spill, b->d);
 		buf_free(&out);
+		if (spans)
+			spans_end(&sp);
+		jd->sp = NULL;
 	}
 	if (b->cache)
 		rcache_put(&pg);
@@ -1117,7 +1193,16 @@ static void sheet_one(void *ctx, size_t i, int worker)
 	}
 	struct buf out = BUF_INIT;
 	int rc = 0;
-	if (i == 0)
+	if (i == 0 && b->cache) {
+		/* data/tasks.csv: the rows of the tasks whose table did not change
+		 * are copied from the last file. */
+		struct spans sp;
+		spans_begin(&sp, b, sd->rel, "csv");
+		struct sheetout_rows rows = { spans_reuse, spans_wrote, &sp };
+		sheetout_csv_rows(sd->tasks, b->lang, &out, &rows);
+		spans_flushed(&sp, &out);
+		spans_end(&sp);
+	} else if (i == 0)
 		sheetout_csv(sd->tasks, b->lang, &out);
 	else
 		rc = sheetout_xlsx(sd->tasks, b->lang, sd->created, &out, b->d);

@@ -518,6 +518,8 @@ struct jw {
 	int pretty;
 	void (*flush)(void *ud, struct buf *out);
 	void *ud;
+	const struct json_elems *el;   /* NULL, or the elements offered at el->depth */
+	int hold;                      /* inside an offered element: no flush, its bytes stay together */
 };
 
 static void write_value(struct jw *w, const struct value *v, int depth)
@@ -559,8 +561,17 @@ static void write_value(struct jw *w, const struct value *v, int depth)
 			if (i)
 				buf_putc(out, ',');
 			indent(out, pretty, depth + 1);
-			write_value(w, value_at(v, i), depth + 1);
-			if (w->flush && out->len >= JSON_FLUSH_BYTES)
+			if (w->el && depth + 1 == w->el->depth) {
+				size_t from = out->len;
+				w->hold = 1;
+				if (!w->el->reuse(w->el->ud, value_at(v, i), out))
+					write_value(w, value_at(v, i), depth + 1);
+				w->hold = 0;
+				w->el->wrote(w->el->ud, value_at(v, i), out, from);
+			} else {
+				write_value(w, value_at(v, i), depth + 1);
+			}
+			if (w->flush && !w->hold && out->len >= JSON_FLUSH_BYTES)
 				w->flush(w->ud, out);
 		}
 		if (value_len(v))
@@ -577,7 +588,7 @@ static void write_value(struct jw *w, const struct value *v, int depth)
 			json_write_string(p->key, p->keylen, out);
 			buf_puts(out, pretty ? ": " : ":");
 			write_value(w, p->val, depth + 1);
-			if (w->flush && out->len >= JSON_FLUSH_BYTES)
+			if (w->flush && !w->hold && out->len >= JSON_FLUSH_BYTES)
 				w->flush(w->ud, out);
 		}
 		if (value_len(v))
@@ -589,15 +600,21 @@ static void write_value(struct jw *w, const struct value *v, int depth)
 
 void json_write(const struct value *v, int pretty, struct buf *out)
 {
-	struct jw w = { out, pretty, NULL, NULL };
+	struct jw w = { out, pretty, NULL, NULL, NULL, 0 };
 	write_value(&w, v, 0);
+}
+
+void json_write_stream_elems(const struct value *v, int pretty, struct buf *out,
+                             void (*flush)(void *ud, struct buf *out), void *ud, const struct json_elems *el)
+{
+	struct jw w = { out, pretty, flush, ud, el, 0 };
+	write_value(&w, v, 0);
+	if (flush && out->len)
+		flush(ud, out);
 }
 
 void json_write_stream(const struct value *v, int pretty, struct buf *out,
                        void (*flush)(void *ud, struct buf *out), void *ud)
 {
-	struct jw w = { out, pretty, flush, ud };
-	write_value(&w, v, 0);
-	if (out->len)
-		flush(ud, out);
+	json_write_stream_elems(v, pretty, out, flush, ud, NULL);
 }

@@ -38,6 +38,20 @@ void json_write(const struct value *v, int pretty, struct buf *out);
 #define JSON_FLUSH_BYTES (64 * 1024)
 void json_write_stream(const struct value *v, int pretty, struct buf *out,
                        void (*flush)(void *ud, struct buf *out), void *ud);
+/* The same, each element of an array at depth el->depth (2: the items of a
+ * list that is a member of the top table) offered first to el->reuse,
+ * which appends the text it would be written as (a document written
+ * before, dataspan.h) and returns 1, or returns 0 to have it written; then
+ * el->wrote learns that its text is out's bytes from `from` to out->len.
+ * flush may be NULL: out then holds the whole document. */
+struct json_elems {
+	int depth;
+	int (*reuse)(void *ud, const struct value *v, struct buf *out);
+	void (*wrote)(void *ud, const struct value *v, const struct buf *out, size_t from);
+	void *ud;
+};
+void json_write_stream_elems(const struct value *v, int pretty, struct buf *out,
+                             void (*flush)(void *ud, struct buf *out), void *ud, const struct json_elems *el);
 /* Appends s as a JSON string literal. */
 void json_write_string(const char *s, size_t n, struct buf *out);
 

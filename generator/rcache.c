@@ -587,6 +587,16 @@ static void canon(const struct rcache *c, const struct worker *w, struct buf *ou
 	free(v);
 }
 
+int rcache_value_digest(const struct rcache *c, const struct value *v, unsigned char out[DIGEST_LEN])
+{
+	struct digest h;
+	digest_init(&h);
+	if (value_digest(v, &h, &c->memo) < 0)
+		return -1;
+	digest_final(&h, out);
+	return 0;
+}
+
 void rcache_put(struct rcache_page *pg)
 {
 	if (!pg->c || !pg->keyed)

@@ -99,6 +99,11 @@ enum rcache_why rcache_probe(struct rcache *c, int worker, struct rcache_page *p
  * reusable (a caller that must digest much to probe can skip that when not). */
 int rcache_has(const struct rcache *c, const char *rel);
 
+/* The digest of value v, its shared values' taken from the cache's memo
+ * (rcache_open): 0, or -1 when v holds a function (no digest stands for
+ * it). Thread-safe. */
+int rcache_value_digest(const struct rcache *c, const struct value *v, unsigned char out[DIGEST_LEN]);
+
 /* Records that pg was rendered (and will be written or found the same). */
 void rcache_put(struct rcache_page *pg);
 

@@ -163,6 +163,11 @@ static void csv_field(const struct buf *c, struct buf *out)
 
 void sheetout_csv(const struct value *tasks, enum lang l, struct buf *out)
 {
+	sheetout_csv_rows(tasks, l, out, NULL);
+}
+
+void sheetout_csv_rows(const struct value *tasks, enum lang l, struct buf *out, const struct sheetout_rows *rows)
+{
 	struct buf cells[SHEETOUT_NCOLS];
 	for (int i = 0; i < SHEETOUT_NCOLS; i++)
 		cells[i] = (struct buf)BUF_INIT;
@@ -176,13 +181,19 @@ void sheetout_csv(const struct value *tasks, enum lang l, struct buf *out)
 	}
 	buf_puts(out, "\r\n");
 	for (size_t t = 0; tasks && t < value_len(tasks); t++) {
-		sheetout_cells(value_at(tasks, t), l, cells);
-		for (int i = 0; i < SHEETOUT_NCOLS; i++) {
-			if (i)
-				buf_putc(out, ',');
-			csv_field(&cells[i], out);
+		const struct value *task = value_at(tasks, t);
+		size_t from = out->len;
+		if (!rows || !rows->reuse(rows->ud, task, out)) {
+			sheetout_cells(task, l, cells);
+			for (int i = 0; i < SHEETOUT_NCOLS; i++) {
+				if (i)
+					buf_putc(out, ',');
+				csv_field(&cells[i], out);
+			}
+			buf_puts(out, "\r\n");
 		}
-		buf_puts(out, "\r\n");
+		if (rows)
+			rows->wrote(rows->ud, task, out, from);
 	}
 	for (int i = 0; i < SHEETOUT_NCOLS; i++)
 		buf_free(&cells[i]);

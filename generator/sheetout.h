@@ -39,6 +39,16 @@ void sheetout_cells(const struct value *task, enum lang l, struct buf cells[SHEE
  * array tasks; fields quoted when they hold a comma, quote, CR or LF (quotes
  * doubled), rows ended by CRLF. */
 void sheetout_csv(const struct value *tasks, enum lang l, struct buf *out);
+/* The same, each task's row offered first to rows->reuse, which appends
+ * the row's text (CRLF included) as made before and returns 1, or returns
+ * 0 to have it made; then rows->wrote learns that its text is out's bytes
+ * from `from` to out->len. */
+struct sheetout_rows {
+	int (*reuse)(void *ud, const struct value *task, struct buf *out);
+	void (*wrote)(void *ud, const struct value *task, const struct buf *out, size_t from);
+	void *ud;
+};
+void sheetout_csv_rows(const struct value *tasks, enum lang l, struct buf *out, const struct sheetout_rows *rows);
 
 /* The per-unit sheet's columns: unit, tasks it leads, tasks it supports, and
  * of the tasks it leads those done, in progress (in_progress or delayed) and
