@@ -2,8 +2,12 @@
  * length-prefixed bytes for the cache files. */
 #include "binrec.h"
 
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "output.h"
@@ -123,4 +127,41 @@ void binrec_index_free(struct binrec_index *x)
 	free(x->slot);
 	x->slot = NULL;
 	x->nslot = 0;
+}
+
+void binrec_forget_gone(const char *dir, const char *keep, const char *header, size_t skip)
+{
+	struct buf f = BUF_INIT;
+	DIR *dp = opendir(dir);
+	for (struct dirent *e; dp && (e = readdir(dp));) {
+		if (e->d_name[0] == '.')
+			continue;
+		buf_reset(&f);
+		buf_printf(&f, "%s/%s", dir, e->d_name);
+		if (keep && strcmp(buf_cstr(&f), keep) == 0)
+			continue;
+		/* The header, skip bytes (a global digest), then the folder's name. */
+		struct buf head = BUF_INIT;
+		int fd = open(buf_cstr(&f), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+		char h[4096 + 64];
+		ssize_t n = fd >= 0 ? read(fd, h, sizeof h) : -1;
+		if (fd >= 0)
+			close(fd);
+		size_t hl = strlen(header);
+		if (n > (ssize_t)(hl + skip) && memcmp(h, header, hl) == 0) {
+			struct binrec_rd r = binrec_rd(h + hl + skip, (size_t)n - hl - skip);
+			size_t ol;
+			const char *od = binrec_str(&r, &ol);
+			struct stat st;
+			if (!r.bad) {
+				buf_put(&head, od, ol);
+				if (stat(buf_cstr(&head), &st) < 0 && errno == ENOENT)
+					unlink(buf_cstr(&f));
+			}
+		}
+		buf_free(&head);
+	}
+	if (dp)
+		closedir(dp);
+	buf_free(&f);
 }

@@ -30,6 +30,11 @@ static inline struct binrec_rd binrec_rd(const void *p, size_t n)
  * never half old, half new. Returns 0 or -1. */
 int binrec_write(const char *path, const struct buf *data);
 
+/* Removes the cache files in dir (but keep) whose output folder is gone
+ * (serve's private folders, a --out folder deleted since): each file is
+ * header, skip bytes, then its folder's name (binrec_put_str). */
+void binrec_forget_gone(const char *dir, const char *keep, const char *header, size_t skip);
+
 /* The caches' index of records by name (an output path, a page's path):
  * open addressing over index + 1, sized when made. */
 struct binrec_index {

@@ -42,13 +42,18 @@ static int same_key(const void *ud, size_t i, const char *key, size_t len)
 }
 
 /* Reads the record and checks the file against it: 0, or -1. */
-static int parse(struct dataspan *s, const unsigned char global[DIGEST_LEN], const char *file_path)
+static int parse(struct dataspan *s, const unsigned char global[DIGEST_LEN], const char *out_dir,
+                 const char *file_path)
 {
 	size_t hl = strlen(DATASPAN_HEADER);
 	if (s->rec.len < hl + DIGEST_LEN || memcmp(s->rec.data, DATASPAN_HEADER, hl) != 0 ||
 	    memcmp(s->rec.data + hl, global, DIGEST_LEN) != 0)
 		return -1;
 	struct binrec_rd r = binrec_rd(s->rec.data + hl + DIGEST_LEN, s->rec.len - hl - DIGEST_LEN);
+	size_t ol;
+	const char *od = binrec_str(&r, &ol);
+	if (r.bad || ol != strlen(out_dir) || memcmp(od, out_dir, ol) != 0)
+		return -1;   /* another folder's of the same digest */
 	uint64_t flen = binrec_var(&r);
 	const unsigned char *fdig = binrec_bytes(&r, DIGEST_LEN);
 	uint64_t n = binrec_var(&r);
@@ -87,7 +92,7 @@ struct dataspan *dataspan_open(const char *site_dir, const char *out_dir, const 
 	struct buf path = BUF_INIT, file = BUF_INIT;
 	record_path(&path, site_dir, out_dir, rel);
 	buf_printf(&file, "%s/%s", out_dir, rel);
-	int ok = buf_read_file_max(&s->rec, buf_cstr(&path), DATASPAN_MAX_FILE) == 0 && parse(s, global, buf_cstr(&file)) == 0;
+	int ok = buf_read_file_max(&s->rec, buf_cstr(&path), DATASPAN_MAX_FILE) == 0 && parse(s, global, out_dir, buf_cstr(&file)) == 0;
 	buf_free(&path);
 	buf_free(&file);
 	if (!ok) {
@@ -145,12 +150,18 @@ void dataspan_out_save(struct dataspan_out *o, const char *site_dir, const char 
 	digest_final(&o->whole, d);
 	buf_puts(&f, DATASPAN_HEADER);
 	buf_put(&f, o->global, DIGEST_LEN);
+	binrec_put_str(&f, out_dir, strlen(out_dir));
 	binrec_put_var(&f, o->len);
 	buf_put(&f, d, DIGEST_LEN);
 	binrec_put_var(&f, o->n);
 	buf_put(&f, o->b.data ? o->b.data : "", o->b.len);
 	record_path(&path, site_dir, out_dir, rel);
 	(void)binrec_write(buf_cstr(&path), &f);
+	/* The records of output folders that are gone go (serve's private ones). */
+	struct buf dir = BUF_INIT;
+	buf_printf(&dir, "%s/%s", site_dir, DATASPAN_DIR);
+	binrec_forget_gone(buf_cstr(&dir), buf_cstr(&path), DATASPAN_HEADER, DIGEST_LEN);
+	buf_free(&dir);
 	buf_free(&path);
 	buf_free(&f);
 	dataspan_out_free(o);

@@ -5,7 +5,6 @@
  * keys' digests, the sets of site keys pages read, then one record per file. */
 #include "rcache.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -650,47 +649,6 @@ void rcache_changed_keys(const struct rcache *c, struct buf *out)
 	free(o);
 }
 
-/* Removes the caches of output folders that are gone (serve's private
- * folders, a --out folder deleted since): each file names its folder. */
-static void forget_gone(const struct rcache *c)
-{
-	struct buf dir = BUF_INIT, f = BUF_INIT;
-	buf_put(&dir, c->path, c->dir_len);
-	DIR *dp = opendir(buf_cstr(&dir));
-	for (struct dirent *e; dp && (e = readdir(dp));) {
-		if (e->d_name[0] == '.')
-			continue;
-		buf_reset(&f);
-		buf_printf(&f, "%s/%s", buf_cstr(&dir), e->d_name);
-		if (strcmp(buf_cstr(&f), c->path) == 0)
-			continue;
-		/* The header, the global digest, then the folder's name. */
-		struct buf head = BUF_INIT;
-		int fd = open(buf_cstr(&f), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-		char h[4096 + 64];
-		ssize_t n = fd >= 0 ? read(fd, h, sizeof h) : -1;
-		if (fd >= 0)
-			close(fd);
-		size_t hl = strlen(RCACHE_HEADER);
-		if (n > (ssize_t)(hl + DIGEST_LEN) && memcmp(h, RCACHE_HEADER, hl) == 0) {
-			struct binrec_rd r = binrec_rd(h + hl + DIGEST_LEN, (size_t)n - hl - DIGEST_LEN);
-			size_t ol;
-			const char *od = binrec_str(&r, &ol);
-			struct stat st;
-			if (!r.bad) {
-				buf_put(&head, od, ol);
-				if (stat(buf_cstr(&head), &st) < 0 && errno == ENOENT)
-					unlink(buf_cstr(&f));
-			}
-		}
-		buf_free(&head);
-	}
-	if (dp)
-		closedir(dp);
-	buf_free(&dir);
-	buf_free(&f);
-}
-
 static int rec_cmp(const void *x, const void *y)
 {
 	const struct rec *a = x, *b = y;
@@ -805,7 +763,12 @@ void rcache_save(struct rcache *c)
 		buf_put(&f, recs.data, recs.len);
 	buf_free(&recs);
 	(void)binrec_write(c->path, &f);
-	forget_gone(c);
+	{
+		struct buf dir = BUF_INIT;
+		buf_put(&dir, c->path, c->dir_len);
+		binrec_forget_gone(buf_cstr(&dir), c->path, RCACHE_HEADER, DIGEST_LEN);
+		buf_free(&dir);
+	}
 	buf_free(&f);
 	buf_free(&path);
 	free(setof);

@@ -174,6 +174,23 @@ int main(void)
 	s = dataspan_open(site, site, "data/x.json", global);
 	CHECK(s == NULL);
 
+	/* A record of an output folder that is gone goes when another is saved. */
+	{
+		char gone[300], path[400];
+		snprintf(gone, sizeof gone, "%s/gone", site);
+		put("gone/data/x.json", text);
+		struct dataspan_out o;
+		dataspan_out_begin(&o, global);
+		dataspan_out_bytes(&o, text, strlen(text));
+		dataspan_out_save(&o, site, gone, "data/x.json");
+		snprintf(path, sizeof path, "rm -r '%s'", gone);
+		CHECK(system(path) == 0);
+		write_file(text, 4, 8, 16, 9);
+		snprintf(path, sizeof path, "test $(ls '%s/%s' | wc -l) = 1", site, DATASPAN_DIR);
+		CHECK(system(path) == 0);
+		CHECK_STR(find(2, &b), "{\"b\": 22}");
+	}
+
 	/* json_write_stream_elems: an element reused gives the same bytes, and
 	 * every element's span is told, reused or written. */
 	struct arena *a = arena_new();
