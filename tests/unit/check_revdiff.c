@@ -62,23 +62,26 @@ static int rd_texts(void *ud, int side, const struct revdiff_file *f, const char
 	return 0;
 }
 
-static int tasks_diff(struct arena *a, const char *old, const char *new, struct revdiff *r, struct diags *d)
+/* Two revisions of one file alone (path), compared at level text (revdiff_opts). */
+static int file_diff(struct arena *a, const char *path, int text, const char *old, const char *new,
+                     struct revdiff *r, struct diags *d)
 {
 	const char *texts[2] = { old, new };
-	struct revdiff_file fo = { "data/tasks.json", "o" }, fn = { "data/tasks.json", "n" };
+	struct revdiff_file fo = { path, "o" }, fn = { path, "n" };
 	struct revdiff_source src = { rd_texts, texts };
-	struct revdiff_opts o = { 1, LANG_ZH, NULL };
+	struct revdiff_opts o = { text, LANG_ZH, NULL };
 	return revdiff_compare(a, &fo, 1, &fn, 1, &src, &o, r, d);
+}
+
+static int tasks_diff(struct arena *a, const char *old, const char *new, struct revdiff *r, struct diags *d)
+{
+	return file_diff(a, "data/tasks.json", 1, old, new, r, d);
 }
 
 /* Two revisions of data/plans.json alone, compared with text (pages read). */
 static int plans_diff(struct arena *a, const char *old, const char *new, struct revdiff *r, struct diags *d)
 {
-	const char *texts[2] = { old, new };
-	struct revdiff_file fo = { "data/plans.json", "o" }, fn = { "data/plans.json", "n" };
-	struct revdiff_source src = { rd_texts, texts };
-	struct revdiff_opts o = { 2, LANG_ZH, NULL };
-	return revdiff_compare(a, &fo, 1, &fn, 1, &src, &o, r, d);
+	return file_diff(a, "data/plans.json", 2, old, new, r, d);
 }
 
 /* The plans a comparison found, as "id:change:progress0>progress1;". */
