@@ -1123,9 +1123,10 @@ void search_index_site(struct search_index *ix, const struct ctx_env *e, struct 
 }
 
 /* Pages whose tokens are gathered at once when the token cache is written:
- * the memory that takes (a few MB), where gathering every page's at once
- * took four bytes a posting (100 MB at 100k pages). */
-#define SEARCH_SAVE_CHUNK 4096
+ * the memory that takes (about a megabyte), where gathering every page's at
+ * once took four bytes a posting (100 MB at 100k pages); each chunk walks
+ * every token's postings from where the last stopped. */
+#define SEARCH_SAVE_CHUNK 1024
 
 void search_index_save_tokens(const struct search_index *ix, const char *site_dir,
                               const unsigned char global[DIGEST_LEN])
