@@ -1014,7 +1014,8 @@ struct json_doc {
 	struct out_file *f;
 	struct output_spill *spill;   /* while it is written */
 	struct value *from;           /* what the document is made from, for the render cache */
-	struct buf text;              /* the document already written whole, or empty */
+	int keep;                     /* written whole into text (pending_changes) */
+	struct buf text;              /* then, the document */
 	struct spans *sp;             /* its elements' record (data/tasks.json), or NULL */
 };
 
@@ -1084,8 +1085,33 @@ static void json_flush(void *ud, struct buf *out)
 	struct json_doc *jd = ud;
 	if (jd->sp)
 		spans_flushed(jd->sp, out);
-	output_spill_append(jd->spill, out->data, out->len, jd->b->d);
+	if (jd->keep)
+		buf_put(&jd->text, out->data ? out->data : "", out->len);
+	else
+		output_spill_append(jd->spill, out->data, out->len, jd->b->d);
 	buf_reset(out);
+}
+
+/* Document i's text, through json_flush: into the spill, or with jd->keep
+ * into jd->text. data/tasks.json: the tasks whose table did not change are
+ * copied from the last file (with the render cache, whose digests key them). */
+static void json_stream(struct json_doc *jd, size_t i)
+{
+	struct build *b = jd->b;
+	struct spans sp;
+	int spans = b->cache && i == 0;
+	if (spans)
+		spans_begin(&sp, b, jd->rel, "json");
+	jd->sp = spans ? &sp : NULL;
+	struct json_elems el = { 2, spans_reuse, spans_wrote, &sp };
+	struct buf out = BUF_INIT;
+	json_write_stream_elems(jd->doc, 1, &out, json_flush, jd, spans ? &el : NULL);
+	buf_puts(&out, "\n");
+	json_flush(jd, &out);
+	buf_free(&out);
+	if (spans)
+		spans_end(&sp);
+	jd->sp = NULL;
 }
 
 static void json_one(void *ctx, size_t i, int worker)
@@ -1099,28 +1125,13 @@ static void json_one(void *ctx, size_t i, int worker)
 	}
 	jd->f->rel = jd->rel;
 	jd->spill = b->spill[worker];
-	if (jd->text.len) {
+	if (jd->keep) {
 		/* Written already, whole, for the changes page (pending_changes). */
 		output_spill_put(jd->spill, jd->f, jd->text.data, jd->text.len, b->d);
 	} else {
-		/* data/tasks.json: the tasks whose table did not change are copied
-		 * from the last file (with the render cache, whose digests key them). */
-		struct spans sp;
-		int spans = b->cache && i == 0;
-		if (spans)
-			spans_begin(&sp, b, jd->rel, "json");
-		jd->sp = spans ? &sp : NULL;
-		struct json_elems el = { 2, spans_reuse, spans_wrote, &sp };
-		struct buf out = BUF_INIT;
 		output_spill_begin(jd->spill, jd->f);
-		json_write_stream_elems(jd->doc, 1, &out, json_flush, jd, spans ? &el : NULL);
-		buf_puts(&out, "\n");
-		json_flush(jd, &out);
+		json_stream(jd, i);
 		output_spill_end(jd->spill, b->d);
-		buf_free(&out);
-		if (spans)
-			spans_end(&sp);
-		jd->sp = NULL;
 	}
 	if (b->cache)
 		rcache_put(&pg);
@@ -1256,10 +1267,11 @@ static void pending_changes(struct build *b, struct json_doc *tasks)
 	struct arena *a = b->pending_a = arena_new();
 	if (repo[0] != '/')
 		repo = arena_printf(a, "%s/%s", b->o->site_dir, repo);
-	/* The text kept: it is what data/tasks.json will hold (json_one). */
+	/* The text kept: it is what data/tasks.json will hold (json_one), made
+	 * as json_one makes it, from the last file's texts of unchanged tasks. */
 	struct buf *text = &tasks->text;
-	json_write(tasks->doc, 1, text);
-	buf_putc(text, '\n');
+	tasks->keep = 1;
+	json_stream(tasks, 0);
 	if (b->o->pending(a, repo, b->cfg.publish.branch, b->lang, text->data, text->len, b->o->pending_ud, &words,
 	                  b->d) == 0 && words) {
 		value_setc(a, b->pending_entry, "task_changes", words);

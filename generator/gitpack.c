@@ -155,9 +155,12 @@ void gitpack_deflate_piece(struct gitpack_zip *z, const void *data, size_t len, 
 		deflateSetDictionary(&z->raw, p + at - dict, (uInt)dict);
 	}
 	deflate_into(&z->raw, p + at, n, at + n == len ? Z_FINISH : Z_SYNC_FLUSH, out);
+	/* The piece's Adler-32 after its stream, for gitpack_join to combine:
+	 * computed here, on the piece's thread, not over the whole at the end. */
+	put32(out, (uint32_t)adler32_z(adler32(0, Z_NULL, 0), p + at, n));
 }
 
-void gitpack_join(const void *data, size_t len, const struct buf *pieces, size_t n, struct buf *out)
+void gitpack_join(size_t len, const struct buf *pieces, size_t n, struct buf *out)
 {
 	if (n == 1) {   /* gitpack_deflate's stream already */
 		buf_reset(out);
@@ -167,13 +170,13 @@ void gitpack_join(const void *data, size_t len, const struct buf *pieces, size_t
 	/* RFC 1950: deflate with a 32 KiB window, fastest level; the Adler-32 of the whole. */
 	buf_reset(out);
 	buf_put(out, "\x78\x01", 2);
-	for (size_t k = 0; k < n; k++)
-		buf_put(out, pieces[k].data, pieces[k].len);
 	uLong ad = adler32(0, Z_NULL, 0);
-	for (size_t done = 0; done < len;) {
-		size_t step = len - done > UINT_MAX ? UINT_MAX : len - done;
-		ad = adler32(ad, (const Bytef *)data + done, (uInt)step);
-		done += step;
+	for (size_t k = 0; k < n; k++) {
+		const unsigned char *t = (const unsigned char *)pieces[k].data + pieces[k].len - 4;
+		uLong pk = (uLong)t[0] << 24 | (uLong)t[1] << 16 | (uLong)t[2] << 8 | t[3];
+		size_t at = k * PACK_PIECE, plen = len - at < PACK_PIECE ? len - at : PACK_PIECE;
+		buf_put(out, pieces[k].data, pieces[k].len - 4);
+		ad = adler32_combine(ad, pk, (z_off_t)plen);
 	}
 	put32(out, (uint32_t)ad);
 }

@@ -25,10 +25,11 @@ void gitpack_deflate(struct gitpack_zip *z, const void *data, size_t len, struct
  * into pieces deflated apart, each primed with the 32 KiB before it (as pigz
  * does), then joined into one zlib stream. The pieces of len bytes: */
 size_t gitpack_pieces(size_t len);
-/* out = piece k of data (len bytes in all), as gitpack_join wants it. */
+/* out = piece k of data (len bytes in all), as gitpack_join wants it (its
+ * raw stream, then the piece's Adler-32). */
 void gitpack_deflate_piece(struct gitpack_zip *z, const void *data, size_t len, size_t k, struct buf *out);
-/* out = the zlib stream of data from its n pieces, in order. */
-void gitpack_join(const void *data, size_t len, const struct buf *pieces, size_t n, struct buf *out);
+/* out = the zlib stream of data (len bytes) from its n pieces, in order. */
+void gitpack_join(size_t len, const struct buf *pieces, size_t n, struct buf *out);
 
 struct gitpack;
 

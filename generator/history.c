@@ -10,6 +10,7 @@
 #include "gitutil.h"
 #include "json.h"
 #include "output.h"
+#include "statcache.h"
 
 static struct value *commit_date(struct arena *a, const git_commit *c)
 {
@@ -403,11 +404,15 @@ static int read_old_copy(struct pending_src *ps, const struct revdiff_file *f, c
 		return -1;
 	struct buf b = BUF_INIT;
 	const char *path = arena_printf(ps->a, "%s/%s", ps->old_dir, f->path);
+	/* The stat cache knows the file when the last publish read it and it
+	 * did not change since: 25 MB not hashed again. */
+	int known = statcache_vouches(git_repository_path(ps->r), ps->old_dir, f->path, id);
 	git_oid got;
 	int rc = -1;
 	if (buf_read_file(&b, path) == 0) {
-		gitutil_blob_key(b.data ? b.data : "", b.len, &got);
-		if (git_oid_equal(&got, id)) {
+		if (!known)
+			gitutil_blob_key(b.data ? b.data : "", b.len, &got);
+		if (known || git_oid_equal(&got, id)) {
 			*len = b.len;
 			*data = arena_strndup(ps->a, b.data ? b.data : "", b.len);
 			rc = 0;

@@ -23,22 +23,9 @@
 #include "history.h"
 #include "output.h"
 #include "pool.h"
+#include "statcache.h"
 #include "utf8.h"
 #include "xalloc.h"
-
-/* The stat cache: what was last published, kept in the repository's own
- * folder (git ignores files it does not know there), so that a file whose
- * size, mtime and inode did not change is not read and hashed again. */
-#define STAT_CACHE "planpress-stat-cache"
-#define STAT_CACHE_MAGIC "planpress-stat-cache 1"
-/* A file written less than a tick of its file system's clock before it was
- * read may change again within the same mtime tick, unseen: it is hashed
- * next time (git's "racy" entries), unless it is in the build folder of the
- * repository, which no one changes in place (publish_opts.own_folder). Whole-second mtimes mean a coarse file
- * system (FAT counts in 2 s); otherwise the kernel stamps files from a clock
- * that moves every jiffy (at most 10 ms), and this leaves ten times that. */
-#define STAT_CACHE_RACY 2
-#define STAT_CACHE_RACY_NS 100000000LL
 
 /* ---- a lock on the branch -------------------------------------------------------- */
 
@@ -350,119 +337,6 @@ void publish_stage_close(struct publish_stage *s)
 	s->lock_fd = -1;
 	s->dir[0] = '\0';
 	s->temporary = 0;
-}
-
-/* ---- the stat cache ------------------------------------------------------------ */
-
-struct centry {
-	const char *path;
-	git_oid id;
-	long long size, sec, nsec;
-	unsigned long long ino;
-};
-
-struct cache {
-	struct centry *v;
-	size_t n, cap;
-	git_oid commit;     /* the tip the cache was written for */
-	int has_commit;
-	struct timespec read_from;   /* files were read from this moment on */
-	int keep_racy;               /* no file is racy (publish_opts.own_folder) */
-};
-
-static void cache_push(struct arena *a, struct cache *c, const struct centry *e)
-{
-	if (c->n == c->cap) {
-		size_t cap = c->cap ? 2 * c->cap : 256;
-		c->v = arena_realloc(a, c->v, c->cap * sizeof *c->v, cap * sizeof *c->v);
-		c->cap = cap;
-	}
-	c->v[c->n++] = *e;
-}
-
-/* A blank and a number of a cache line (s up to end), by hand: sscanf
- * costs more than the rest of reading ten thousand lines. The position of
- * the blank after it, or NULL. */
-static const char *cache_number(const char *s, const char *end, unsigned long long *v)
-{
-	if (s >= end || *s != ' ' || ++s == end || !IS_ASCII_DIGIT(*s))
-		return NULL;
-	for (*v = 0; s < end && IS_ASCII_DIGIT(*s); s++) {
-		if (*v > (ULLONG_MAX - 9) / 10)
-			return NULL;
-		*v = *v * 10 + (unsigned long long)(*s - '0');
-	}
-	return s < end && *s == ' ' ? s : NULL;
-}
-
-/* A damaged or foreign cache is only a slower publish: it is ignored. */
-static void cache_load(struct arena *a, const char *path, struct cache *c)
-{
-	struct buf b = BUF_INIT;
-	memset(c, 0, sizeof *c);
-	if (buf_read_file(&b, path) < 0 || !b.len)
-		goto out;
-	const char *s = buf_cstr(&b), *end = s + b.len;
-	const char *nl = memchr(s, '\n', b.len);
-	size_t ml = strlen(STAT_CACHE_MAGIC);
-	if (!nl || (size_t)(nl - s) < ml + 1 + 40 || memcmp(s, STAT_CACHE_MAGIC " ", ml + 1) != 0 ||
-	    git_oid_fromstrn(&c->commit, s + ml + 1, 40) < 0)
-		goto out;
-	c->has_commit = 1;
-	for (s = nl + 1; s < end; s = nl + 1) {
-		nl = memchr(s, '\n', (size_t)(end - s));
-		if (!nl)
-			break;
-		struct centry e;
-		const char *p = s + 40;
-		unsigned long long f[4];
-		if (nl - s < 41 || git_oid_fromstrn(&e.id, s, 40) < 0)
-			break;
-		for (int k = 0; k < 4 && p; k++)
-			p = cache_number(p, nl, &f[k]);
-		if (!p || p + 1 >= nl)
-			break;
-		e.size = (long long)f[0];
-		e.sec = (long long)f[1];
-		e.nsec = (long long)f[2];
-		e.ino = f[3];
-		e.path = arena_strndup(a, p + 1, (size_t)(nl - (p + 1)));
-		cache_push(a, c, &e);
-	}
-out:
-	buf_free(&b);
-}
-
-static int cmp_centry(const void *x, const void *y)
-{
-	return strcmp(((const struct centry *)x)->path, ((const struct centry *)y)->path);
-}
-
-static const struct centry *cache_find(const struct cache *c, const char *path)
-{
-	struct centry key = { .path = path };
-	return c->n ? bsearch(&key, c->v, c->n, sizeof *c->v, cmp_centry) : NULL;
-}
-
-static void cache_save(const char *path, const struct cache *c, const git_oid *commit)
-{
-	struct buf b = BUF_INIT;
-	char hex[41];
-	gitutil_hex(commit, hex);
-	buf_printf(&b, "%s %s\n", STAT_CACHE_MAGIC, hex);
-	long long from = (long long)c->read_from.tv_sec, from_ns = from * 1000000000LL + c->read_from.tv_nsec;
-	for (size_t i = 0; i < c->n; i++) {
-		const struct centry *e = &c->v[i];
-		int racy = e->nsec ? e->sec * 1000000000LL + e->nsec > from_ns - STAT_CACHE_RACY_NS
-		                   : e->sec >= from - STAT_CACHE_RACY;
-		if (racy && !c->keep_racy)
-			continue;
-		gitutil_hex(&e->id, hex);
-		buf_printf(&b, "%s %lld %lld %lld %llu %s\n", hex, e->size, e->sec, e->nsec, e->ino, e->path);
-	}
-	/* Losing the cache only costs time: a failed write is not an error. */
-	(void)output_write_atomic(path, b.data ? b.data : "", b.len);
-	buf_free(&b);
 }
 
 /* ---- the files of the output ---------------------------------------------------- */
@@ -845,7 +719,7 @@ static int store_batched(struct store *s, struct job *v, size_t n, struct cache 
 				rc = gitpack_add_crc(s->pack, &j->id, GIT_OBJECT_BLOB, j->size, j->pieces[0].data,
 				                     j->pieces[0].len, j->crc, d);
 			else if (!rc && pn > 1) {
-				gitpack_join(j->data.data, j->data.len, j->pieces, pn, &j->z);
+				gitpack_join(j->data.len, j->pieces, pn, &j->z);
 				rc = gitpack_add(s->pack, &j->id, GIT_OBJECT_BLOB, j->size, j->z.data, j->z.len, d);
 			}
 			for (size_t k = 0; k < pn; k++)
@@ -1053,10 +927,9 @@ static int add_files(struct arena *a, git_repository *r, const struct publish_op
 			rc = 1;
 			goto look_out;
 		}
-		struct centry e = { rel, { { 0 } }, (long long)st.st_size, (long long)st.st_mtim.tv_sec,
-		                    (long long)st.st_mtim.tv_nsec, (unsigned long long)st.st_ino };
-		const struct centry *c = cache_find(old, rel);
-		if (c && c->size == e.size && c->sec == e.sec && c->nsec == e.nsec && c->ino == e.ino &&
+		struct centry e = statcache_entry(rel, &st);
+		const struct centry *c = statcache_find(old, rel);
+		if (c && statcache_same(c, &e) &&
 		    (trusted || git_odb_exists(s.odb, &c->id))) {
 			e.id = c->id;
 			res->reused++;
@@ -1066,7 +939,7 @@ static int add_files(struct arena *a, git_repository *r, const struct publish_op
 			small_bytes += (size_t)st.st_size <= PACK_WHOLE_MAX ? (size_t)st.st_size : 0;
 			res->hashed++;
 		}
-		cache_push(a, now, &e);
+		statcache_push(a, now, &e);
 	}
 look_out:
 	free(look.st);
@@ -1099,7 +972,7 @@ look_out:
 	}
 	if (s.pack && store_batched(&s, pending, nbatch, now, d) < 0)
 		goto out;
-	qsort(now->v, now->n, sizeof *now->v, cmp_centry);
+	statcache_sort(now);
 	if (write_trees(&s, now, tree_id, d) < 0)
 		goto out;
 	if (s.pack && (gitpack_finish(s.pack, d) < 0 || git_odb_refresh(s.odb) < 0))
@@ -1152,7 +1025,7 @@ int publish_commit(struct arena *a, const struct publish_opts *o, const struct p
 	rc = 2;
 	const char *cache_path = arena_printf(a, "%s%s", git_repository_path(r), STAT_CACHE);
 	struct cache old, now = { 0 };
-	cache_load(a, cache_path, &old);
+	statcache_load(a, cache_path, &old);
 	git_oid tree_id, start, cid;
 	if ((rc = add_files(a, r, o, &old, &now, &tree_id, res, d)) != 0)
 		goto out;
@@ -1178,7 +1051,7 @@ int publish_commit(struct arena *a, const struct publish_opts *o, const struct p
 			git_oid none;
 			memset(&none, 0, sizeof none);
 			if (!o->no_stat_cache)
-				cache_save(cache_path, &now, same ? &start : &none);
+				statcache_save(cache_path, &now, same ? &start : &none);
 			rc = 0;
 			goto out;
 		}
@@ -1269,7 +1142,7 @@ int publish_commit(struct arena *a, const struct publish_opts *o, const struct p
 	gitutil_hex(&cid, res->commit);
 	res->message = arena_strndup(a, msg.data, msg.len);
 	if (!o->no_stat_cache)
-		cache_save(cache_path, &now, &cid);
+		statcache_save(cache_path, &now, &cid);
 	history_remember(a, git_repository_path(r), res->commit, o->lang, &rd, !has_start);
 	if (tag) {
 		git_oid tid;

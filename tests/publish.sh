@@ -150,6 +150,17 @@ pp -C "$msite" publish -q; rc=$?
 check "model site: third publish" test $rc -eq 0
 check "model site: the changes page lists the task change (a copy changed by hand: the repository's)" \
 	grep -q '进度 30% → 45%' "$msite/public/changes/index.html"
+# The data/tasks.json compared and published is made as a build makes it,
+# from the last file's texts of unchanged tasks: the same bytes as a clean
+# build's.
+mtask 50
+pp -C "$msite" publish -q; rc=$?
+check "model site: fourth publish" test $rc -eq 0
+pp -C "$msite" build -q --force --out "$PP_TMP/mclean"
+check "model site: the published data/tasks.json is a clean build's" \
+	cmp "$PP_TMP/mclean/data/tasks.json" "$msite/public/data/tasks.json"
+check "model site: the changes page lists the task change (the stat cache vouches for the copy)" \
+	grep -q '进度 45% → 50%' "$msite/public/changes/index.html"
 
 # log agrees with git log.
 pp -C "$site" log; check "log exits 0" test $? -eq 0

@@ -20,7 +20,7 @@ static int add_blob(struct gitpack *p, struct gitpack_zip *z, const char *data, 
 		struct buf *parts = calloc(n, sizeof *parts);
 		for (size_t k = 0; k < n; k++)
 			gitpack_deflate_piece(z, data, len, k, &parts[k]);
-		gitpack_join(data, len, parts, n, &out);
+		gitpack_join(len, parts, n, &out);
 		for (size_t k = 0; k < n; k++)
 			buf_free(&parts[k]);
 		free(parts);
