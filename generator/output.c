@@ -313,6 +313,84 @@ int output_write_atomic(const char *path, const char *data, size_t len)
 	return write_atomic(path, data, len, NULL, NULL, 0, 1, NULL);
 }
 
+struct output_atomic {
+	char *path;
+	struct buf tmp;   /* the temp file's path */
+	int slot, fd;
+	int bad;          /* errno of the first failure, or 0 */
+	struct buf out;   /* bytes waiting for the file */
+};
+
+struct output_atomic *output_atomic_open(const char *path)
+{
+	struct output_atomic *w = xcalloc(1, sizeof *w);
+	w->path = xstrdup(path);
+	tmp_name(&w->tmp, path);
+	w->slot = inflight_add(buf_cstr(&w->tmp), w->tmp.len);
+	w->fd = atomic_load(&dying) ? (errno = EINTR, -1)
+	                            : open(buf_cstr(&w->tmp), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (w->fd < 0) {
+		int e = errno;
+		inflight_drop(w->slot);
+		buf_free(&w->tmp);
+		free(w->path);
+		free(w);
+		errno = e;
+		return NULL;
+	}
+	return w;
+}
+
+void output_atomic_put(struct output_atomic *w, const void *data, size_t len)
+{
+	if (w->bad)
+		return;
+	if (w->out.len + len > OUTPUT_ATOMIC_BUFFER && w->out.len) {
+		if (output_write_all(w->fd, w->out.data, w->out.len) < 0)
+			w->bad = errno;
+		buf_reset(&w->out);
+	}
+	if (len >= OUTPUT_ATOMIC_BUFFER) {
+		if (!w->bad && output_write_all(w->fd, data, len) < 0)
+			w->bad = errno;
+	} else if (len) {
+		buf_put(&w->out, data, len);
+	}
+}
+
+void output_atomic_abort(struct output_atomic *w)
+{
+	if (w && !w->bad)
+		w->bad = ECANCELED;
+	output_atomic_close(w);
+}
+
+int output_atomic_close(struct output_atomic *w)
+{
+	if (!w)
+		return -1;
+	if (!w->bad && w->out.len && output_write_all(w->fd, w->out.data, w->out.len) < 0)
+		w->bad = errno;
+	if (!w->bad && fsync(w->fd) < 0)
+		w->bad = errno;
+	if (close(w->fd) < 0 && !w->bad)
+		w->bad = errno;
+	if (!w->bad && rename(w->tmp.data, w->path) < 0)
+		w->bad = errno;
+	if (w->bad)
+		unlink(w->tmp.data);
+	else if (sync_parent(w->path) < 0)
+		w->bad = errno;
+	int e = w->bad;
+	inflight_drop(w->slot);
+	buf_free(&w->tmp);
+	buf_free(&w->out);
+	free(w->path);
+	free(w);
+	errno = e;
+	return e ? -1 : 0;
+}
+
 /* ---- comparing ------------------------------------------------------------------ */
 
 static ssize_t read_full(int fd, char *p, size_t want)
@@ -465,8 +543,7 @@ struct output_spill {
 	char *chunk;              /* scratch for the comparison */
 };
 
-/* An unnamed temp file in folder, or -1 with errno set. */
-static int tmpfile_in(const char *folder)
+int output_tmpfile(const char *folder)
 {
 	int fd = open(folder, O_RDWR | O_TMPFILE | O_CLOEXEC, 0600);
 	if (fd >= 0 || (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL))
@@ -490,7 +567,7 @@ struct output_spill *output_spill_new(const char *dir, struct diags *d)
 	s->old_fd = -1;
 	/* The output folder may not exist yet: the nearest folder above it. */
 	for (;;) {
-		s->fd = tmpfile_in(folder);
+		s->fd = output_tmpfile(folder);
 		if (s->fd >= 0 || errno != ENOENT)
 			break;
 		char *slash = strrchr(folder, '/');

@@ -111,6 +111,25 @@ void output_remove_tree(const char *path);
  * synced, renamed, then the folder synced). Returns 0 or -1 with errno set. */
 int output_write_atomic(const char *path, const char *data, size_t len);
 
+/* A file written atomically in pieces (a cache of tens of MiB, never whole
+ * in memory): output_atomic_open makes the temp file beside path,
+ * output_atomic_put adds bytes (through a buffer of OUTPUT_ATOMIC_BUFFER),
+ * output_atomic_close syncs it and renames it over path, or, when anything
+ * failed, removes it. open: NULL with errno set; close: 0, or -1 with errno
+ * set (the first failure's). */
+#define OUTPUT_ATOMIC_BUFFER (256 * 1024)
+struct output_atomic;
+struct output_atomic *output_atomic_open(const char *path);
+void output_atomic_put(struct output_atomic *w, const void *data, size_t len);
+int output_atomic_close(struct output_atomic *w);
+/* Gives up: the temp file is removed, path left as it was. Accepts NULL. */
+void output_atomic_abort(struct output_atomic *w);
+
+/* An unnamed temp file in folder, which the kernel removes with the process
+ * (a named file unlinked at once where O_TMPFILE is not supported), or -1
+ * with errno set. */
+int output_tmpfile(const char *folder);
+
 /* Writes all len bytes of data to fd, again after EINTR. Returns 0 or -1
  * with errno set. */
 int output_write_all(int fd, const char *data, size_t len);

@@ -1134,7 +1134,7 @@ void search_index_save_tokens(const struct search_index *ix, const char *site_di
 	if (!ix->src.e || !ix->keys)
 		return;   /* not a site's index: its pages have no digests */
 	struct tokcache_out o;
-	tokcache_out_begin(&o, global, ix->n);
+	tokcache_out_begin(&o, site_dir, global, ix->n);
 	for (size_t i = 0; i < ix->n; i++)
 		tokcache_out_tok(&o, ix->toks.data + ix->e[i].off, ix->e[i].len);
 	tokcache_out_docs(&o, ix->ndocs);
@@ -1167,7 +1167,7 @@ void search_index_save_tokens(const struct search_index *ix, const char *site_di
 		for (size_t d = d0; d < d1; d++)
 			tokcache_out_doc(&o, ix->keys[d], pairs + at[d - d0], at[d - d0 + 1] - at[d - d0]);
 	}
-	tokcache_out_save(&o, site_dir);
+	tokcache_out_save(&o);
 	free(pairs);
 	free(fill);
 	free(at);

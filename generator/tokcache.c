@@ -145,17 +145,40 @@ void tokcache_free(struct tokcache *c)
 	free(c);
 }
 
-void tokcache_out_begin(struct tokcache_out *o, const unsigned char global[DIGEST_LEN], size_t ntoks)
+/* The bytes waiting go to the file once there are this many. */
+#define TOKCACHE_OUT_BUFFER (256 * 1024)
+
+void tokcache_out_begin(struct tokcache_out *o, const char *site_dir, const unsigned char global[DIGEST_LEN],
+                        size_t ntoks)
 {
+	struct buf path = BUF_INIT;
+	buf_printf(&path, "%s/%s", site_dir, TOKCACHE_FILE);
+	char *slash = strrchr(path.data, '/');
+	*slash = '\0';
+	int dir_ok = output_mkdirs(path.data) == 0;
+	*slash = '/';
 	o->b = (struct buf)BUF_INIT;
+	o->w = dir_ok ? output_atomic_open(buf_cstr(&path)) : NULL;
+	buf_free(&path);
 	buf_puts(&o->b, TOKCACHE_HEADER);
 	buf_put(&o->b, global, DIGEST_LEN);
 	binrec_put_var(&o->b, ntoks);
 }
 
+/* The waiting bytes to the file, when there are enough of them (or all, at the end). */
+static void out_flush(struct tokcache_out *o, int all)
+{
+	if (o->b.len < TOKCACHE_OUT_BUFFER && !all)
+		return;
+	if (o->w)
+		output_atomic_put(o->w, o->b.data, o->b.len);
+	buf_reset(&o->b);
+}
+
 void tokcache_out_tok(struct tokcache_out *o, const char *tok, size_t len)
 {
 	binrec_put_str(&o->b, tok, len);
+	out_flush(o, 0);
 }
 
 void tokcache_out_docs(struct tokcache_out *o, size_t ndocs)
@@ -181,13 +204,14 @@ void tokcache_out_doc(struct tokcache_out *o, const unsigned char key[DIGEST_LEN
 	}
 	o->b.len = (size_t)((char *)w - o->b.data);
 	o->b.data[o->b.len] = '\0';
+	out_flush(o, 0);
 }
 
-void tokcache_out_save(struct tokcache_out *o, const char *site_dir)
+void tokcache_out_save(struct tokcache_out *o)
 {
-	struct buf path = BUF_INIT;
-	buf_printf(&path, "%s/%s", site_dir, TOKCACHE_FILE);
-	(void)binrec_write(buf_cstr(&path), &o->b);
-	buf_free(&path);
+	out_flush(o, 1);
+	if (o->w)
+		(void)output_atomic_close(o->w);
+	o->w = NULL;
 	buf_free(&o->b);
 }

@@ -13,6 +13,7 @@
 
 #include "buf.h"
 #include "digest.h"
+#include "output.h"
 
 #define TOKCACHE_FILE ".planpress/search-tokens"
 #define TOKCACHE_HEADER "planpress-search-tokens 1\n"
@@ -44,18 +45,21 @@ int tokcache_next(struct tokcache_it *it, uint32_t *pair);
 /* Accepts NULL. */
 void tokcache_free(struct tokcache *c);
 
-/* A new cache file, made front to back: the tokens (their ids are their
- * order), then the documents, each with its tokens as tokcache_next gives
- * them. */
+/* A new cache file for site_dir, made front to back: the tokens (their ids
+ * are their order), then the documents, each with its tokens as
+ * tokcache_next gives them. Streamed into the file's temp file
+ * (output_atomic) a buffer at a time: 7 MB at 10k pages, never held whole. */
 struct tokcache_out {
-	struct buf b;
+	struct buf b;                 /* bytes waiting for the file */
+	struct output_atomic *w;      /* NULL: the file could not be made (nothing is kept) */
 };
-void tokcache_out_begin(struct tokcache_out *o, const unsigned char global[DIGEST_LEN], size_t ntoks);
+void tokcache_out_begin(struct tokcache_out *o, const char *site_dir, const unsigned char global[DIGEST_LEN],
+                        size_t ntoks);
 void tokcache_out_tok(struct tokcache_out *o, const char *tok, size_t len);
 void tokcache_out_docs(struct tokcache_out *o, size_t ndocs);
 void tokcache_out_doc(struct tokcache_out *o, const unsigned char key[DIGEST_LEN], const uint32_t *pairs, size_t n);
-/* Replaces site_dir's cache file with o (binrec_write) and frees o.
- * Failures are silent: the next build tokenizes again. */
-void tokcache_out_save(struct tokcache_out *o, const char *site_dir);
+/* Replaces site_dir's cache file with o (renamed into place whole, or not
+ * at all) and frees o. Failures are silent: the next build tokenizes again. */
+void tokcache_out_save(struct tokcache_out *o);
 
 #endif

@@ -22,7 +22,7 @@ static void write_good(void)
 {
 	struct tokcache_out o;
 	unsigned char key[DIGEST_LEN];
-	tokcache_out_begin(&o, global, 3);
+	tokcache_out_begin(&o, site, global, 3);
 	tokcache_out_tok(&o, "党建", strlen("党建"));
 	tokcache_out_tok(&o, "plan", 4);
 	tokcache_out_tok(&o, "覆", strlen("覆"));
@@ -32,7 +32,7 @@ static void write_good(void)
 	tokcache_out_doc(&o, key, a, 2);
 	key_of(2, key);
 	tokcache_out_doc(&o, key, b, 2);
-	tokcache_out_save(&o, site);
+	tokcache_out_save(&o);
 }
 
 /* The document of key k's pairs as "id:bits ..." (or "none"). */
