@@ -9,7 +9,8 @@ struct arena;
 
 /* Not thread-safe: give each thread its own arena. */
 struct arena *arena_new(void);
-/* Zeroed memory, 16-byte aligned, owned by the arena. Never NULL. */
+/* Zeroed memory, 8-byte aligned (any scalar or pointer planpress stores), owned
+ * by the arena. Never NULL. */
 void *arena_alloc(struct arena *a, size_t n);
 /* Grows an arena block: a new block with the old contents (the old one stays
  * allocated until arena_free). For vectors that double in size. */

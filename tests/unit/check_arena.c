@@ -10,7 +10,11 @@ int main(void)
 {
 	struct arena *a = arena_new();
 	char *p = arena_alloc(a, 100);
-	CHECK(p != NULL && ((uintptr_t)p & 15) == 0);
+	CHECK(p != NULL && ((uintptr_t)p & 7) == 0);
+	/* After an odd size, the next allocation is aligned still. */
+	char *s = arena_strndup(a, "甲", 3);
+	int64_t *n8 = arena_alloc(a, sizeof *n8);
+	CHECK(s && ((uintptr_t)n8 & 7) == 0 && (char *)n8 >= s + 4 && (char *)n8 < s + 16);
 	int zero = 1;
 	for (int i = 0; i < 100; i++)
 		zero &= p[i] == 0;
