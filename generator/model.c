@@ -19,6 +19,16 @@ const char *const model_statuses[] = {
  * lead, support, start, due, weight, status, progress, milestones,
  * targets, url, source, and one to spare. */
 #define MODEL_TASK_KEYS 17
+/* The keys the shipped progress rules add to a task (progress.c's
+ * task_value: at_risk, bulletins, chart, days_left, due_original,
+ * due_original_text, due_text, extension, extensions, expected, history,
+ * initial, overdue, plan_short, plan_title, plan_url, rag, rag_text,
+ * start_text, status_text), to a milestone (due_text, missed) and to a
+ * target (attainment, attainment_pct, bar): room is left for them, as they
+ * are added in place, not by copying every table. */
+#define MODEL_TASK_ROOM 20
+#define MODEL_MILESTONE_ROOM 2
+#define MODEL_TARGET_ROOM 3
 
 /* Plan periods are years; this keeps typos like 20188 out. */
 #define MODEL_MIN_YEAR 1900
@@ -414,7 +424,7 @@ static struct value *task_of_page(struct ld *l, const struct page *page, struct 
 	struct value *t = value_table(l->a, nopos);
 	/* Room for every key a task gets here, so that the pairs are not
 	 * copied as they grow (the copies stay in the arena). */
-	value_reserve(l->a, t, MODEL_TASK_KEYS);
+	value_reserve(l->a, t, MODEL_TASK_KEYS + MODEL_TASK_ROOM);
 	struct value *v = value_get(p->meta, "number");
 	const char *number = v ? number_text(l, v) : NULL;
 	if (!number || !*number) {
@@ -457,7 +467,7 @@ static struct value *task_of_page(struct ld *l, const struct page *page, struct 
 		for (size_t i = 0; v->kind == V_ARRAY && i < value_len(v); i++) {
 			const struct value *m = schema_mend(l->a, SM_MILESTONE, value_at(v, i));
 			struct value *o = value_table(l->a, m->pos);
-			value_reserve(l->a, o, 3);   /* due, what, done */
+			value_reserve(l->a, o, 3 + MODEL_MILESTONE_ROOM);   /* due, what, done */
 			if (m->kind != V_TABLE || !value_is(value_get(m, "what"), V_STRING)) {
 				err(l, p, m, "each milestone needs 'what' (text) and 'due' (a date)");
 				continue;
@@ -493,7 +503,7 @@ static struct value *task_of_page(struct ld *l, const struct page *page, struct 
 				continue;
 			}
 			struct value *o = value_table(l->a, g->pos);
-			value_reserve(l->a, o, 5);   /* metric, target, unit, id, actual */
+			value_reserve(l->a, o, 5 + MODEL_TARGET_ROOM);   /* metric, target, unit, id, actual */
 			value_set_key(l->a, o, "metric", value_get(g, "metric"));
 			value_set_key(l->a, o, "target", (struct value *)tv);
 			value_set_key(l->a, o, "unit", value_get(g, "unit") ? value_get(g, "unit") : str(l->a, ""));

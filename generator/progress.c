@@ -400,6 +400,19 @@ struct run {
 	struct value *bools[2];
 	struct value *empty;     /* {} as a list */
 	struct value **ints;     /* SHARED_INT_MIN .. SHARED_INT_MAX - 1, made when first used */
+	/* Tables that came in, changed in place once the run has succeeded
+	 * (merges_apply): no copy of every task's table (see table_merge). */
+	struct merge *merges;
+	size_t nmerges, capmerges;
+	const struct value **merged;   /* open addressing over the tables in merges */
+	size_t capmerged;
+};
+
+/* A table that came in and the fields to set in it (kv sorted by key). */
+struct merge {
+	struct value *t;
+	struct kv *kv;
+	size_t n;
 };
 
 static void *grow(struct arena *a, void *p, size_t *cap, size_t n, size_t size)
@@ -1050,8 +1063,59 @@ static int same(const struct value *orig, const struct value *nv)
 	}
 }
 
+/* 1 after recording that orig is to get the fields kv (n of them, sorted)
+ * when the run has succeeded; 0 when orig has such a change recorded already. */
+static int merge_defer(struct run *r, struct value *orig, const struct kv *kv, size_t n)
+{
+	if (2 * (r->nmerges + 1) > r->capmerged) {
+		size_t cap = r->capmerged ? 2 * r->capmerged : 1024;
+		const struct value **slots = arena_alloc(r->t, cap * sizeof *slots);
+		for (size_t i = 0; i < r->capmerged; i++) {
+			const struct value *v = r->merged[i];
+			if (!v)
+				continue;
+			size_t h = ((uintptr_t)v >> 4) & (cap - 1);
+			while (slots[h])
+				h = (h + 1) & (cap - 1);
+			slots[h] = v;
+		}
+		r->merged = slots;
+		r->capmerged = cap;
+	}
+	size_t h = ((uintptr_t)orig >> 4) & (r->capmerged - 1);
+	for (; r->merged[h]; h = (h + 1) & (r->capmerged - 1))
+		if (r->merged[h] == orig)
+			return 0;
+	r->merged[h] = orig;
+	r->merges = grow(r->t, r->merges, &r->capmerges, r->nmerges, sizeof *r->merges);
+	struct kv *keep = arena_alloc(r->t, (n + 1) * sizeof *keep);
+	memcpy(keep, kv, n * sizeof *kv);
+	r->merges[r->nmerges++] = (struct merge){ orig, keep, n };
+	return 1;
+}
+
+/* The recorded changes made: each table as table_merge would have copied
+ * it (its pairs in their order, a field's value where it has the key, then
+ * the new keys in kv's order). Only after nothing can fail any more: the
+ * caller may still give the site to the Lua rules. */
+static void merges_apply(struct run *r)
+{
+	for (size_t m = 0; m < r->nmerges; m++) {
+		struct value *t = r->merges[m].t;
+		const struct kv *kv = r->merges[m].kv;
+		size_t n = r->merges[m].n, nnew = 0;
+		for (size_t k = 0; k < n; k++)
+			nnew += kv[k].v && !value_get(t, kv[k].k);
+		value_reserve(r->a, t, value_len(t) + nnew);
+		for (size_t k = 0; k < n; k++)
+			if (kv[k].v)
+				value_set_key(r->a, t, kv[k].k, kv[k].v);
+	}
+}
+
 /* A table that came in, with the fields kv set: its keys in their order,
- * then the new ones sorted; orig itself when nothing changed. */
+ * then the new ones sorted; orig itself when nothing changed, or when it is
+ * to change in place (merge_defer). */
 static struct value *table_merge(struct run *r, struct value *orig, struct kv *kv, size_t n)
 {
 	int changed = 0;
@@ -1066,12 +1130,14 @@ static struct value *table_merge(struct run *r, struct value *orig, struct kv *k
 		old = arena_alloc(r->t, n);
 	memset(old, 0, n);
 	kv_sort(kv, n);
+	int twice = 0;   /* a key of orig's is in it twice */
 	for (size_t i = 0; i < len; i++) {
 		const struct value_pair *p = value_pair_at(orig, i);
 		struct kv key = { p->key, NULL }, *hit = NULL;
 		if (strlen(p->key) == p->keylen)
 			hit = bsearch(&key, kv, n, sizeof *kv, kv_cmp);
 		hits[i] = hit;
+		twice |= hit && old[hit - kv];
 		if (!hit || old[hit - kv])
 			continue;   /* the first pair of a key is the one value_get sees */
 		old[hit - kv] = 1;
@@ -1084,6 +1150,12 @@ static struct value *table_merge(struct run *r, struct value *orig, struct kv *k
 	for (size_t k = 0; k < n; k++)
 		nnew += kv[k].v && !old[k];
 	if (!changed && !nnew)
+		return orig;
+	/* The model's tables are the site's alone once on_site is done
+	 * (relink_model): changed in place, after the run has succeeded, and
+	 * with room the model left for these fields (model.h). A pair to drop,
+	 * a key twice or a table merged twice gets a new table instead. */
+	if (!ndrop && !twice && merge_defer(r, orig, kv, n))
 		return orig;
 	struct value *t = value_table(r->a, orig->pos);
 	value_reserve(r->a, t, len - ndrop + nnew);
@@ -1967,6 +2039,7 @@ int progress_on_site(struct arena *a, struct value *site, const struct progress_
 	for (size_t i = 0; i < r.nwarns; i++)
 		diag_add(d, DIAG_WARNING, r.warns[i].path, r.warns[i].line, r.warns[i].col, NULL, 0, "%s",
 		         r.warns[i].msg);
+	merges_apply(&r);
 	if (out != site)
 		*site = *out;
 	rc = 0;
