@@ -33,6 +33,7 @@ struct anchor {
 
 struct yp {
 	struct arena *a;
+	struct arena *grow;     /* lists and tables grow here, then move to a exactly sized (value_compact) */
 	const char *path, *src;
 	size_t len;
 	int line0;              /* file line of the slice's first line, minus one */
@@ -326,12 +327,13 @@ static struct value *node(struct yp *y, yaml_event_t *ev, int depth)
 			if (e.type == YAML_SEQUENCE_END_EVENT) {
 				yaml_event_delete(&e);
 				sized(y, k, from);
+				value_compact(y->a, v);
 				return v;
 			}
 			struct value *item = node(y, &e, depth + 1);
 			if (!item)
 				return NULL;
-			value_push(y->a, v, item);
+			value_push(y->grow, v, item);
 		}
 	}
 	case YAML_MAPPING_START_EVENT: {
@@ -347,6 +349,7 @@ static struct value *node(struct yp *y, yaml_event_t *ev, int depth)
 			if (k.type == YAML_MAPPING_END_EVENT) {
 				yaml_event_delete(&k);
 				sized(y, anc, from);
+				value_compact(y->a, v);
 				return v;
 			}
 			if (k.type != YAML_SCALAR_EVENT) {
@@ -355,25 +358,24 @@ static struct value *node(struct yp *y, yaml_event_t *ev, int depth)
 				return NULL;
 			}
 			yaml_mark_t km = k.start_mark;
-			char *key = arena_strndup(y->a, (const char *)k.data.scalar.value, k.data.scalar.length);
+			const char *raw = (const char *)k.data.scalar.value;
 			size_t keylen = k.data.scalar.length;
-			yaml_event_delete(&k);
-			if (value_getn(v, key, keylen)) {
-				yerr(y, km, "duplicate key '%s'", key);
+			if (value_getn(v, raw, keylen)) {
+				yerr(y, km, "duplicate key '%s'", raw);
+				yaml_event_delete(&k);
 				return NULL;
 			}
+			/* A schema key is borrowed, not copied; another is copied once. */
+			const char *name = schema_key_name(raw, keylen);
+			const char *key = name ? name : arena_strndup(y->a, raw, keylen);
+			yaml_event_delete(&k);
 			yaml_event_t e;
 			if (next_event(y, &e) < 0)
 				return NULL;
 			struct value *item = node(y, &e, depth + 1);
 			if (!item)
 				return NULL;
-			/* A schema key is borrowed, not copied (no duplicates here). */
-			const char *name = schema_key_name(key, keylen);
-			if (name)
-				value_append_key(y->a, v, name, keylen, item);
-			else
-				value_set(y->a, v, key, keylen, item);
+			value_append_key(y->grow, v, key, keylen, item);
 		}
 	}
 	default:
@@ -391,6 +393,7 @@ struct value *fm_yaml(struct arena *a, const char *path, const char *src, size_t
 	int line, col;
 	diag_linecol(src, len, start, &line, &col);
 	y->a = a;
+	y->grow = arena_new();
 	y->path = path;
 	y->src = src;
 	y->len = len;
@@ -421,6 +424,9 @@ struct value *fm_yaml(struct arena *a, const char *path, const char *src, size_t
 		root = NULL;
 out:
 	yaml_parser_delete(&y->parser);
+	/* Every list and table that was ended is in a; a parse that failed
+	 * midway leaves no root, so nothing points here any more. */
+	arena_free(y->grow);
 	free(y);
 	return root;
 }

@@ -94,6 +94,27 @@ void value_reserve(struct arena *a, struct value *v, size_t n)
 	}
 }
 
+static void index_update(struct arena *a, struct value *t);
+
+void value_compact(struct arena *a, struct value *v)
+{
+	if (v->kind == V_ARRAY) {
+		struct value **e = v->u.arr.n ? arena_alloc(a, v->u.arr.n * sizeof *e) : NULL;
+		if (e)
+			memcpy(e, v->u.arr.v, v->u.arr.n * sizeof *e);
+		v->u.arr.v = e;
+		v->u.arr.cap = v->u.arr.n;
+	} else if (v->kind == V_TABLE) {
+		struct value_pair *p = v->u.tab.n ? arena_alloc(a, v->u.tab.n * sizeof *p) : NULL;
+		if (p)
+			memcpy(p, v->u.tab.v, v->u.tab.n * sizeof *p);
+		v->u.tab.v = p;
+		v->u.tab.cap = v->u.tab.n;
+		v->u.tab.idx = NULL;
+		index_update(a, v);
+	}
+}
+
 void value_push(struct arena *a, struct value *arr, struct value *v)
 {
 	if (arr->u.arr.n == arr->u.arr.cap) {

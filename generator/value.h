@@ -101,6 +101,10 @@ struct value *value_table(struct arena *a, struct pos pos);
 /* Makes room for n elements (an array) or n pairs (a table) in all, so that
  * a caller that knows the size pays for no growth. */
 void value_reserve(struct arena *a, struct value *v, size_t n);
+/* v's elements or pairs (a list or table grown in a scratch arena, whose
+ * copies as it doubled stay there) moved into arena a, exactly as many as
+ * it holds, with the index a table of its size has. Other kinds: nothing. */
+void value_compact(struct arena *a, struct value *v);
 /* Appends v to array arr. */
 void value_push(struct arena *a, struct value *arr, struct value *v);
 /* Sets key in table t: replaces the value of an existing key, else appends.
