@@ -9,6 +9,9 @@
 #include "digest.h"
 #include "i18n.h"
 
+/* A site holds millions of values: the union is 16 bytes (value.h). */
+_Static_assert(sizeof(struct value) == 40, "a value is 40 bytes");
+
 struct value *value_new(struct arena *a, enum value_kind kind, struct pos pos)
 {
 	struct value *v = arena_alloc(a, sizeof *v);
@@ -81,6 +84,27 @@ struct value *value_table(struct arena *a, struct pos pos)
 	return value_new(a, V_TABLE, pos);
 }
 
+/* Where table t's index is kept: in front of its pairs (a value stays 40
+ * bytes); NULL for a table that has no pairs yet. */
+static struct value_index **index_of(const struct value *t)
+{
+	return t->u.tab.v ? (struct value_index **)(void *)t->u.tab.v - 1 : NULL;
+}
+
+/* Table t's pairs moved to room for cap of them in arena a, the pointer to
+ * its index in front of them (the old room stays in the arena). */
+static void pairs_room(struct arena *a, struct value *t, size_t cap)
+{
+	unsigned char *blk = arena_alloc(a, sizeof(struct value_index *) + cap * sizeof(struct value_pair));
+	struct value_pair *p = (struct value_pair *)(void *)(blk + sizeof(struct value_index *));
+	struct value_index *x = t->u.tab.v ? *index_of(t) : NULL;
+	if (t->u.tab.n)
+		memcpy(p, t->u.tab.v, t->u.tab.n * sizeof *p);
+	t->u.tab.v = p;
+	t->u.tab.cap = (uint32_t)cap;
+	*index_of(t) = x;
+}
+
 void value_reserve(struct arena *a, struct value *v, size_t n)
 {
 	if (v->kind == V_ARRAY && n > v->u.arr.cap) {
@@ -88,9 +112,7 @@ void value_reserve(struct arena *a, struct value *v, size_t n)
 		                           n * sizeof(struct value *));
 		v->u.arr.cap = n;
 	} else if (v->kind == V_TABLE && n > v->u.tab.cap) {
-		v->u.tab.v = arena_realloc(a, v->u.tab.v, v->u.tab.n * sizeof(struct value_pair),
-		                           n * sizeof(struct value_pair));
-		v->u.tab.cap = n;
+		pairs_room(a, v, n);
 	}
 }
 
@@ -105,12 +127,13 @@ void value_compact(struct arena *a, struct value *v)
 		v->u.arr.v = e;
 		v->u.arr.cap = v->u.arr.n;
 	} else if (v->kind == V_TABLE) {
-		struct value_pair *p = v->u.tab.n ? arena_alloc(a, v->u.tab.n * sizeof *p) : NULL;
-		if (p)
-			memcpy(p, v->u.tab.v, v->u.tab.n * sizeof *p);
-		v->u.tab.v = p;
-		v->u.tab.cap = v->u.tab.n;
-		v->u.tab.idx = NULL;
+		if (!v->u.tab.n) {
+			v->u.tab.v = NULL;
+			v->u.tab.cap = 0;
+			return;
+		}
+		pairs_room(a, v, v->u.tab.n);
+		*index_of(v) = NULL;
 		index_update(a, v);
 	}
 }
@@ -162,11 +185,11 @@ static void index_put(struct value_index *x, const struct value_pair *v, size_t 
 static void index_update(struct arena *a, struct value *t)
 {
 	size_t n = t->u.tab.n;
-	struct value_index *x = t->u.tab.idx;
 	if (n <= VALUE_INDEX_MIN || n >= VALUE_MAX_PAIRS)
 		return;   /* small: a scan is as quick; past the slots' range: scanned (never in practice) */
+	struct value_index **at = index_of(t), *x = *at;
 	if (x && x->owner != t)
-		x = t->u.tab.idx = NULL;
+		x = *at = NULL;
 	if (!x || 2 * n > x->nslots) {
 		/* at most half full; room for the reserved size at once, so that
 		 * a table of known size is indexed once */
@@ -175,7 +198,7 @@ static void index_update(struct arena *a, struct value *t)
 		while (want < 2 * size)
 			want *= 2;
 		if (!x)
-			x = t->u.tab.idx = arena_alloc(a, sizeof *x);
+			x = *at = arena_alloc(a, sizeof *x);
 		x->owner = t;
 		x->nslots = want;
 		x->slots = arena_alloc(a, want * sizeof *x->slots);   /* zeroed: empty */
@@ -187,7 +210,7 @@ static void index_update(struct arena *a, struct value *t)
 
 static struct value_pair *find_pair(const struct value *t, const char *key, size_t keylen)
 {
-	const struct value_index *x = t->u.tab.idx;
+	const struct value_index *x = t->u.tab.v ? *index_of(t) : NULL;
 	size_t from = 0;
 	if (x && x->owner == t && x->count <= t->u.tab.n) {
 		size_t m = x->nslots - 1;
@@ -237,12 +260,8 @@ void value_append(struct arena *a, struct value *t, const char *key, size_t keyl
 void value_append_key(struct arena *a, struct value *t, const char *key, size_t keylen,
                       struct value *v)
 {
-	if (t->u.tab.n == t->u.tab.cap) {
-		size_t cap = t->u.tab.cap ? t->u.tab.cap * 2 : 8;
-		t->u.tab.v = arena_realloc(a, t->u.tab.v, t->u.tab.n * sizeof(struct value_pair),
-		                           cap * sizeof(struct value_pair));
-		t->u.tab.cap = cap;
-	}
+	if (t->u.tab.n == t->u.tab.cap)
+		pairs_room(a, t, t->u.tab.cap ? t->u.tab.cap * 2 : 8);
 	struct value_pair *p = &t->u.tab.v[t->u.tab.n++];
 	p->key = key;
 	p->keylen = keylen;

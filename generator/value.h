@@ -34,16 +34,16 @@ enum datetime_kind {
 	DT_OFFSET,   /* 2019-06-30T10:32:00+08:00 */
 };
 
-/* Packed into 24 bytes, so that a value is 48 (a site holds millions of
+/* Packed into 16 bytes, so that a value is 40 (a site holds millions of
  * values): every field holds its valid range, which parsers check on ints
  * before they store. */
 struct datetime {
-	uint8_t kind;               /* enum datetime_kind */
 	int32_t year;
-	int8_t month, day;
-	int8_t hour, minute, second;
 	int32_t nanos;              /* fraction of a second */
 	int16_t offset_min;         /* DT_OFFSET: minutes east of UTC */
+	uint8_t kind;               /* enum datetime_kind */
+	int8_t month, day;
+	int8_t hour, minute, second;
 };
 
 struct value;
@@ -72,13 +72,13 @@ struct value {
 		double f;
 		struct { const char *s; size_t len; } str;   /* NUL-terminated too */
 		struct datetime dt;
-		/* Counts are 32-bit (a value is 48 bytes): no array or table comes
+		/* Counts are 32-bit (a value is 40 bytes): no array or table comes
 		 * near 2^32 elements, as every input is bounded far below that. */
 		struct { struct value **v; uint32_t n, cap; } arr;
-		/* In insertion order. idx, when not NULL, is a hash index of the
-		 * first idx's count pairs (value.c; kept by value_set/value_append):
+		/* In insertion order. The pairs are allocated behind a pointer to
+		 * their hash index, or NULL (value.c; kept by value_set/value_append):
 		 * code that appends pairs by hand leaves a tail that lookups scan. */
-		struct { struct value_pair *v; uint32_t n, cap; struct value_index *idx; } tab;
+		struct { struct value_pair *v; uint32_t n, cap; } tab;
 		struct value_func fn;
 	} u;
 };

@@ -14,10 +14,10 @@ static const char *date(enum lang l, struct datetime dt)
 
 int main(void)
 {
-	struct datetime d = { DT_DATE, 2019, 6, 30, 0, 0, 0, 0, 0 };
+	struct datetime d = { .kind = DT_DATE, .year = 2019, .month = 6, .day = 30 };
 	CHECK_STR(date(LANG_ZH, d), "2019年6月30日");
 	CHECK_STR(date(LANG_EN, d), "30 June 2019");
-	struct datetime t = { DT_LOCAL, 2019, 1, 5, 9, 7, 0, 0, 0 };
+	struct datetime t = { .kind = DT_LOCAL, .year = 2019, .month = 1, .day = 5, .hour = 9, .minute = 7 };
 	CHECK_STR(date(LANG_ZH, t), "2019年1月5日 09:07");
 	CHECK_STR(date(LANG_EN, t), "5 January 2019 09:07");
 	CHECK_INT(lang_from_code("zh-CN"), LANG_ZH);

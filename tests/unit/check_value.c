@@ -66,7 +66,8 @@ static void test_datetime(void)
 	CHECK(y == 2019 && m == 6 && d == 30);
 	CHECK(datetime_valid_date(2020, 2, 29));
 	CHECK(!datetime_valid_date(2019, 2, 29));
-	struct datetime dt = { DT_OFFSET, 1979, 5, 27, 7, 32, 0, 500000000, -420 };
+	struct datetime dt = { .kind = DT_OFFSET, .year = 1979, .month = 5, .day = 27, .hour = 7, .minute = 32,
+	                       .second = 0, .nanos = 500000000, .offset_min = -420 };
 	struct buf b = BUF_INIT;
 	datetime_format(&dt, &b);
 	CHECK_STR(buf_cstr(&b), "1979-05-27T07:32:00.5-07:00");
