@@ -248,12 +248,70 @@ void search_plain(const char *html, size_t len, struct buf *out)
 /* ---- the index ----------------------------------------------------------------- */
 
 /* A token and its postings: (page << 4) | field bits, by page. */
+/* A token's postings: the pages it is on, in increasing number, each with
+ * the fields it is in, as variable-length numbers (7 bits a byte, low
+ * first, binrec's) of (page - the page before) << 4 | fields: a byte or two
+ * a posting where a uint32_t took four (17 MB at 10k pages). Page numbers
+ * stay below 2^28, as the files' numbers do. */
 struct entry {
 	uint32_t hash;
 	uint32_t off, len;   /* the token's bytes in the index's token store */
-	uint32_t *post;
-	size_t npost, cap;
+	uint32_t npost;      /* postings */
+	unsigned char *post; /* their bytes */
+	uint32_t nbytes, cap;
+	uint32_t last;       /* the last posting's page */
+	uint32_t last_at;    /* and where its bytes begin */
 };
+
+/* A reader of an entry's postings. */
+struct pcur {
+	const unsigned char *p, *end;
+	uint32_t doc;
+};
+
+static struct pcur post_cur(const struct entry *e)
+{
+	return (struct pcur){ e->post, e->post + e->nbytes, 0 };
+}
+
+/* The next posting (its page and fields): 1, or 0 at the end. */
+static int post_next(struct pcur *c, uint32_t *doc, uint32_t *fields)
+{
+	if (c->p >= c->end)
+		return 0;
+	uint32_t v = 0;
+	int shift = 0;
+	do
+		v |= (uint32_t)(*c->p & 0x7f) << shift, shift += 7;
+	while (*c->p++ & 0x80 && shift < 35);
+	c->doc += v >> 4;
+	*doc = c->doc;
+	*fields = v & 15;
+	return 1;
+}
+
+/* Page doc (not before the last) with fields: a new posting, or more fields
+ * for the last one (they are the low bits of its first byte). */
+static void post_add(struct entry *e, uint32_t doc, uint32_t fields)
+{
+	if (e->npost && e->last == doc) {
+		e->post[e->last_at] |= (unsigned char)fields;
+		return;
+	}
+	if (e->nbytes + 5 > e->cap) {
+		e->cap = e->cap ? 2 * e->cap : 4;
+		if (e->cap < e->nbytes + 5)
+			e->cap = e->nbytes + 5;
+		e->post = xrealloc(e->post, e->cap);
+	}
+	uint32_t v = (doc - (e->npost ? e->last : 0)) << 4 | fields;
+	e->last_at = e->nbytes;
+	for (; v >= 0x80; v >>= 7)
+		e->post[e->nbytes++] = (unsigned char)(v | 0x80);
+	e->post[e->nbytes++] = (unsigned char)v;
+	e->last = doc;
+	e->npost++;
+}
 
 struct doc_text {
 	char *url, *title, *kind, *plan;
@@ -346,16 +404,7 @@ static void add_token(void *ud, const char *tok, size_t len)
 {
 	struct search_index *ix = ud;
 	struct entry *e = intern(ix, tok, len, search_hash(tok, len));
-	uint32_t doc = (uint32_t)ix->ndocs;
-	if (e->npost && e->post[e->npost - 1] >> 4 == doc) {
-		e->post[e->npost - 1] |= ix->field;
-		return;
-	}
-	if (e->npost == e->cap) {
-		e->cap = e->cap ? 2 * e->cap : 2;
-		e->post = xrealloc(e->post, e->cap * sizeof *e->post);
-	}
-	e->post[e->npost++] = doc << 4 | ix->field;
+	post_add(e, (uint32_t)ix->ndocs, ix->field);
 }
 
 static char *dup_n(const char *s, size_t n)
@@ -429,21 +478,36 @@ static void merge(struct search_index *ix, struct search_index *part)
 		*part = t;
 		return;
 	}
-	uint32_t off = (uint32_t)ix->ndocs << 4;
+	uint32_t off = (uint32_t)ix->ndocs;
 	for (size_t i = 0; i < part->n; i++) {
 		struct entry *pe = &part->e[i];
 		struct entry *e = intern(ix, part->toks.data + pe->off, pe->len, pe->hash);
-		if (e->npost + pe->npost > e->cap) {
-			e->cap = e->npost + pe->npost;
-			e->post = xrealloc(e->post, e->cap * sizeof *e->post);
+		if (pe->npost) {
+			/* The first posting again from e's last page; the rest, deltas
+			 * already, as they are. */
+			struct pcur c = post_cur(pe);
+			uint32_t doc = 0, fields = 0;
+			post_next(&c, &doc, &fields);
+			post_add(e, doc + off, fields);
+			size_t rest = (size_t)(c.end - c.p);
+			if (e->nbytes + rest > e->cap) {
+				e->cap = e->nbytes + (uint32_t)rest;
+				e->post = xrealloc(e->post, e->cap);
+			}
+			if (rest) {
+				uint32_t at = e->nbytes;
+				memcpy(e->post + e->nbytes, c.p, rest);
+				e->nbytes += (uint32_t)rest;
+				e->npost += pe->npost - 1;
+				e->last = pe->last + off;
+				e->last_at = at + (pe->last_at - (uint32_t)(c.p - pe->post));
+			}
 		}
-		for (size_t k = 0; k < pe->npost; k++)
-			e->post[e->npost++] = pe->post[k] + off;
 		/* Freed at once, so that the copies of the next ones can take its
 		 * room: the parts and the index are not all held whole together. */
 		free(pe->post);
 		pe->post = NULL;
-		pe->npost = pe->cap = 0;
+		pe->npost = pe->nbytes = pe->cap = 0;
 	}
 	if (!part->ndocs)
 		return;
@@ -511,24 +575,26 @@ size_t search_index_run(const struct search_index *ix, const char *query, size_t
 	size_t nh = 0;
 	struct hit *h = NULL;
 	if (!q.missing && q.n) {
-		h = xmalloc(q.tok[0]->npost * sizeof *h);
-		for (size_t i = 0; i < q.tok[0]->npost; i++)
-			h[nh++] = (struct hit){ q.tok[0]->post[i] >> 4, q.tok[0]->post[i] & 15, q.tok[0]->post[i] & 15 };
+		h = xmalloc((q.tok[0]->npost + 1) * sizeof *h);
+		struct pcur c = post_cur(q.tok[0]);
+		uint32_t d, f;
+		while (post_next(&c, &d, &f))
+			h[nh++] = (struct hit){ d, f, f };
 		for (size_t k = 1; k < q.n; k++) {
-			const struct entry *e = q.tok[k];
-			size_t i = 0, j = 0, m = 0;
-			while (i < nh && j < e->npost) {
-				uint32_t d = e->post[j] >> 4;
+			c = post_cur(q.tok[k]);
+			size_t i = 0, m = 0;
+			int more = post_next(&c, &d, &f);
+			while (i < nh && more) {
 				if (h[i].doc < d) {
 					i++;
 				} else if (h[i].doc > d) {
-					j++;
+					more = post_next(&c, &d, &f);
 				} else {
 					h[m] = h[i];
-					h[m].all &= e->post[j] & 15;
-					h[m++].sum += e->post[j] & 15;
+					h[m].all &= f;
+					h[m++].sum += f;
 					i++;
-					j++;
+					more = post_next(&c, &d, &f);
 				}
 			}
 			nh = m;
@@ -584,11 +650,11 @@ void search_put_number(struct buf *out, uint32_t v)
  * and search.js reads only the strings of the query's tokens. */
 static void put_posts(const struct entry *e, struct buf *out)
 {
-	uint32_t prev = 0;
+	uint32_t prev = 0, doc, fields;
+	struct pcur c = post_cur(e);
 	buf_putc(out, '"');
-	for (size_t i = 0; i < e->npost; i++) {
-		uint32_t doc = e->post[i] >> 4;
-		search_put_number(out, (doc - prev) << 4 | (e->post[i] & 15));
+	while (post_next(&c, &doc, &fields)) {
+		search_put_number(out, (doc - prev) << 4 | fields);
 		prev = doc;
 	}
 	buf_putc(out, '"');
@@ -1007,12 +1073,7 @@ static void add_cached(struct search_index *ix, const struct search_doc *d, uint
 			const char *tok = tokcache_tok(tc, id, &len);
 			tmap[id] = (uint32_t)(intern(ix, tok, len, search_hash(tok, len)) - ix->e) + 1;
 		}
-		struct entry *e = &ix->e[tmap[id] - 1];
-		if (e->npost == e->cap) {
-			e->cap = e->cap ? 2 * e->cap : 2;
-			e->post = xrealloc(e->post, e->cap * sizeof *e->post);
-		}
-		e->post[e->npost++] = doc << 4 | (pair & 15);
+		post_add(&ix->e[tmap[id] - 1], doc, pair & 15);
 	}
 	room_for_doc(ix);
 	ix->docs[ix->ndocs++] = (struct doc_text){
@@ -1141,17 +1202,22 @@ void search_index_save_tokens(const struct search_index *ix, const char *site_di
 	/* Each page's tokens in increasing entry number: the postings turned
 	 * about, SEARCH_SAVE_CHUNK pages at a time; each entry's postings are
 	 * in page order, so a cursor per entry moves through them once. */
-	size_t *cur = xcalloc(ix->n + 1, sizeof *cur);
+	/* Where each entry's next posting is: its offset and the page before
+	 * it (8 bytes an entry; the site has hundreds of thousands). */
+	struct { uint32_t at, doc; } *cur = xcalloc(ix->n + 1, sizeof *cur);
 	size_t *at = xmalloc((SEARCH_SAVE_CHUNK + 1) * sizeof *at);
 	size_t *fill = xmalloc((SEARCH_SAVE_CHUNK + 1) * sizeof *fill);
 	uint32_t *pairs = NULL;
 	size_t cap = 0;
 	for (size_t d0 = 0; d0 < ix->ndocs; d0 += SEARCH_SAVE_CHUNK) {
 		size_t d1 = d0 + SEARCH_SAVE_CHUNK < ix->ndocs ? d0 + SEARCH_SAVE_CHUNK : ix->ndocs;
+		uint32_t doc, fields;
 		memset(at, 0, (SEARCH_SAVE_CHUNK + 1) * sizeof *at);
-		for (size_t i = 0; i < ix->n; i++)
-			for (size_t k = cur[i]; k < ix->e[i].npost && (ix->e[i].post[k] >> 4) < d1; k++)
-				at[(ix->e[i].post[k] >> 4) - d0 + 1]++;
+		for (size_t i = 0; i < ix->n; i++) {
+			struct pcur c = { ix->e[i].post + cur[i].at, ix->e[i].post + ix->e[i].nbytes, cur[i].doc };
+			while (post_next(&c, &doc, &fields) && doc < d1)
+				at[doc - d0 + 1]++;
+		}
 		for (size_t d = 0; d < d1 - d0; d++)
 			at[d + 1] += at[d];
 		if (at[d1 - d0] > cap) {
@@ -1159,11 +1225,19 @@ void search_index_save_tokens(const struct search_index *ix, const char *site_di
 			pairs = xrealloc(pairs, cap * sizeof *pairs);
 		}
 		memcpy(fill, at, (d1 - d0 + 1) * sizeof *fill);
-		for (size_t i = 0; i < ix->n; i++)
-			for (; cur[i] < ix->e[i].npost && (ix->e[i].post[cur[i]] >> 4) < d1; cur[i]++) {
-				uint32_t p = ix->e[i].post[cur[i]];
-				pairs[fill[(p >> 4) - d0]++] = (uint32_t)i << 4 | (p & 15);
+		for (size_t i = 0; i < ix->n; i++) {
+			const struct entry *e = &ix->e[i];
+			struct pcur c = { e->post + cur[i].at, e->post + e->nbytes, cur[i].doc };
+			for (;;) {
+				struct pcur next = c;
+				if (!post_next(&next, &doc, &fields) || doc >= d1)
+					break;
+				pairs[fill[doc - d0]++] = (uint32_t)i << 4 | fields;
+				c = next;
 			}
+			cur[i].at = (uint32_t)(c.p - e->post);
+			cur[i].doc = c.doc;
+		}
 		for (size_t d = d0; d < d1; d++)
 			tokcache_out_doc(&o, ix->keys[d], pairs + at[d - d0], at[d - d0 + 1] - at[d - d0]);
 	}

@@ -158,6 +158,23 @@ int main(void)
 		buf_free(&q);
 		search_index_free(qx);
 	}
+	/* Postings far apart (several bytes each) keep their pages and fields:
+	 * a token in the body of every 300th of 3,000 pages and in the title of
+	 * the last of them; the ranking puts that one first. */
+	{
+		struct search_index *px = search_index_new();
+		for (int i = 0; i < 3000; i++)
+			add(px, i == 2700 ? "稀有标记" : "页", "", "", i % 300 == 0 ? "正文稀有标记" : "正文");
+		size_t hits[16];
+		CHECK_INT(search_index_run(px, "稀有标记", strlen("稀有标记"), hits, 16), 10);
+		CHECK_INT(hits[0], 2700);
+		int spaced = 1;
+		for (int k = 1; k < 10; k++)   /* then the others in page order: 0, 300, ..., 2400 */
+			spaced &= hits[k] == (size_t)((k - 1) * 300);
+		CHECK(spaced);
+		CHECK_INT(search_index_run(px, "正文", strlen("正文"), hits, 16), 3000);
+		search_index_free(px);
+	}
 	/* max bounds what is written, not the count. */
 	CHECK_INT(search_index_run(ix, "党群", strlen("党群"), got, 2), 6);
 
