@@ -84,6 +84,29 @@ int binrec_write(const char *path, const struct buf *data)
 	return rc;
 }
 
+struct output_atomic *binrec_open(const char *path)
+{
+	struct buf dir = BUF_INIT;
+	const char *slash = strrchr(path, '/');
+	if (slash)
+		buf_put(&dir, path, (size_t)(slash - path));
+	struct output_atomic *w = !slash || output_mkdirs(buf_cstr(&dir)) == 0 ? output_atomic_open(path) : NULL;
+	buf_free(&dir);
+	return w;
+}
+
+int binrec_close(struct output_atomic *w, const char *path, int ok)
+{
+	int rc = -1;
+	if (w && ok)
+		rc = output_atomic_close(w);
+	else
+		output_atomic_abort(w);
+	if (rc < 0)
+		unlink(path);
+	return rc;
+}
+
 /* FNV-1a: names differ early and are short. */
 static size_t name_hash(const char *s, size_t n)
 {

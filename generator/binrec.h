@@ -29,6 +29,14 @@ static inline struct binrec_rd binrec_rd(const void *p, size_t n)
  * atomically (output.h); on failure no file is left at path, so a cache is
  * never half old, half new. Returns 0 or -1. */
 int binrec_write(const char *path, const struct buf *data);
+/* The same in pieces, for a file of tens of MiB never held whole: its
+ * folders made, then an output_atomic (output.h) to put the bytes into and
+ * close (renamed into place) or abort. NULL when it cannot be made. */
+struct output_atomic *binrec_open(const char *path);
+/* Ends binrec_open's file: renamed into place when ok, else given up; as
+ * binrec_write, a failure leaves no file at path. Accepts w NULL (a file
+ * that could not be made: the old one goes too). Returns 0 or -1. */
+int binrec_close(struct output_atomic *w, const char *path, int ok);
 
 /* Removes the cache files in dir (but keep) whose output folder is gone
  * (serve's private folders, a --out folder deleted since): each file is

@@ -224,10 +224,8 @@ void pathcache_save(struct pathcache *c)
 	/* Streamed: the kept records, runs of them at a time, from the file
 	 * read at open; then each thread's. A cold build of 10k pages held
 	 * 16 MB more at this moment when the file was made whole first. */
-	struct buf dir = BUF_INIT, head = BUF_INIT;
-	const char *slash = strrchr(c->path, '/');
-	buf_put(&dir, c->path, slash ? (size_t)(slash - c->path) : 0);
-	struct output_atomic *w = !slash || output_mkdirs(buf_cstr(&dir)) == 0 ? output_atomic_open(c->path) : NULL;
+	struct buf head = BUF_INIT;
+	struct output_atomic *w = binrec_open(c->path);
 	int bad = !w;
 	if (w) {
 		buf_puts(&head, c->header);
@@ -247,13 +245,8 @@ void pathcache_save(struct pathcache *c)
 		}
 		for (int k = 0; k < c->jobs && !bad; k++)
 			bad = made_copy(&c->made[k], w) < 0;
-		if (bad)
-			output_atomic_abort(w);
-		else
-			bad = output_atomic_close(w) < 0;
 	}
-	(void)bad;   /* the file written whole or not at all: a failure only costs time */
-	buf_free(&dir);
+	(void)binrec_close(w, c->path, !bad);   /* a failure only costs time */
 	buf_free(&head);
 	/* The new records are in the file now and nothing reads them here. */
 	for (int k = 0; k < c->jobs; k++)

@@ -759,10 +759,14 @@ void rcache_save(struct rcache *c)
 		nrec++;
 	}
 	binrec_put_var(&f, nrec);
-	if (recs.len)
-		buf_put(&f, recs.data, recs.len);
+	/* The records after the head, not copied behind it first. */
+	struct output_atomic *w = binrec_open(c->path);
+	if (w) {
+		output_atomic_put(w, f.data, f.len);
+		output_atomic_put(w, recs.data ? recs.data : "", recs.len);
+	}
+	(void)binrec_close(w, c->path, 1);
 	buf_free(&recs);
-	(void)binrec_write(c->path, &f);
 	{
 		struct buf dir = BUF_INIT;
 		buf_put(&dir, c->path, c->dir_len);

@@ -350,11 +350,13 @@ int stamp_output(const char *out_dir, struct buf *out)
 
 /* ---- the stamp file --------------------------------------------------------- */
 
-static void put_section(struct buf *o, const char *name, const char *data, size_t len)
+static void put_section(struct output_atomic *w, const char *name, const char *data, size_t len)
 {
-	buf_printf(o, "%s %zu\n", name, len);
-	buf_put(o, data, len);
-	buf_putc(o, '\n');
+	char head[64];
+	int n = snprintf(head, sizeof head, "%s %zu\n", name, len);
+	output_atomic_put(w, head, (size_t)n);
+	output_atomic_put(w, data, len);
+	output_atomic_put(w, "\n", 1);
 }
 
 /* The next section of s (at *at): its name must be name; returns its bytes. */
@@ -503,7 +505,7 @@ out:
 int stamp_save(const char *site_dir, const struct buf *inputs, const char *out_dir,
                const struct stamp_counts *c, const struct diags *d)
 {
-	struct buf file = BUF_INIT, outs = BUF_INIT, dg = BUF_INIT, cnt = BUF_INIT;
+	struct buf outs = BUF_INIT, dg = BUF_INIT, cnt = BUF_INIT;
 	char *dir = NULL, *path = NULL;
 	int rc = -1;
 	if (asprintf(&dir, "%s/%s", site_dir, STAMP_DIR) < 0) {
@@ -520,17 +522,21 @@ int stamp_save(const char *site_dir, const struct buf *inputs, const char *out_d
 		goto out;
 	buf_printf(&cnt, "%zu %zu %zu", c->pages, c->files, c->outputs);
 	put_diags(&dg, d);
-	put_section(&file, "inputs", inputs->data, inputs->len);
-	put_section(&file, "output", outs.data, outs.len);
-	put_section(&file, "counts", cnt.data, cnt.len);
-	put_section(&file, "diags", dg.data ? dg.data : "", dg.len);
-	rc = output_write_atomic(path, file.data, file.len) < 0 ? -1 : 0;
+	/* Written as it is made: the sections are not copied into one more
+	 * buffer (9 MB at 10k pages, at the build's peak). */
+	struct output_atomic *w = output_atomic_open(path);
+	if (!w)
+		goto out;
+	put_section(w, "inputs", inputs->data ? inputs->data : "", inputs->len);
+	put_section(w, "output", outs.data ? outs.data : "", outs.len);
+	put_section(w, "counts", cnt.data, cnt.len);
+	put_section(w, "diags", dg.data ? dg.data : "", dg.len);
+	rc = output_atomic_close(w) < 0 ? -1 : 0;
 out:
 	if (rc < 0 && path)
 		unlink(path);   /* an old stamp must not outlive the build that replaced its output */
 	free(dir);
 	free(path);
-	buf_free(&file);
 	buf_free(&outs);
 	buf_free(&dg);
 	buf_free(&cnt);

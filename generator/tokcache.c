@@ -153,13 +153,9 @@ void tokcache_out_begin(struct tokcache_out *o, const char *site_dir, const unsi
 {
 	struct buf path = BUF_INIT;
 	buf_printf(&path, "%s/%s", site_dir, TOKCACHE_FILE);
-	char *slash = strrchr(path.data, '/');
-	*slash = '\0';
-	int dir_ok = output_mkdirs(path.data) == 0;
-	*slash = '/';
 	o->b = (struct buf)BUF_INIT;
-	o->w = dir_ok ? output_atomic_open(buf_cstr(&path)) : NULL;
-	buf_free(&path);
+	o->w = binrec_open(buf_cstr(&path));
+	o->path = buf_detach(&path, NULL);
 	buf_puts(&o->b, TOKCACHE_HEADER);
 	buf_put(&o->b, global, DIGEST_LEN);
 	binrec_put_var(&o->b, ntoks);
@@ -210,8 +206,9 @@ void tokcache_out_doc(struct tokcache_out *o, const unsigned char key[DIGEST_LEN
 void tokcache_out_save(struct tokcache_out *o)
 {
 	out_flush(o, 1);
-	if (o->w)
-		(void)output_atomic_close(o->w);
+	(void)binrec_close(o->w, o->path, 1);
 	o->w = NULL;
+	free(o->path);
+	o->path = NULL;
 	buf_free(&o->b);
 }

@@ -52,6 +52,7 @@ void tokcache_free(struct tokcache *c);
 struct tokcache_out {
 	struct buf b;                 /* bytes waiting for the file */
 	struct output_atomic *w;      /* NULL: the file could not be made (nothing is kept) */
+	char *path;
 };
 void tokcache_out_begin(struct tokcache_out *o, const char *site_dir, const unsigned char global[DIGEST_LEN],
                         size_t ntoks);

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "binrec.h"
+#include "output.h"
 
 static const char *names[] = { "index.html", "plans/x/index.html", "", "计划/任务/01/index.html", "a", "b" };
 
@@ -90,6 +91,28 @@ int main(void)
 	snprintf(bad, sizeof bad, "%s/cache/x", path);
 	CHECK_INT(binrec_write(bad, &b), -1);
 	CHECK(access(bad, F_OK) != 0);
+	/* In pieces: the folders made, the file whole once closed; given up,
+	 * the old file goes and no temp file stays. */
+	char path2[400];
+	snprintf(path2, sizeof path2, "%s/c/d/pieces", root);
+	struct output_atomic *w = binrec_open(path2);
+	CHECK(w != NULL);
+	for (int i = 0; i < 1000; i++)
+		output_atomic_put(w, "片段-", strlen("片段-"));
+	output_atomic_put(w, b.data, b.len);
+	CHECK_INT(binrec_close(w, path2, 1), 0);
+	buf_reset(&back);
+	CHECK(buf_read_file(&back, path2) == 0 && back.len == 1000 * strlen("片段-") + b.len &&
+	      memcmp(back.data + back.len - b.len, b.data, b.len) == 0);
+	w = binrec_open(path2);
+	output_atomic_put(w, "x", 1);
+	CHECK_INT(binrec_close(w, path2, 0), -1);
+	CHECK(access(path2, F_OK) != 0);
+	char dir2[400], ls[500];
+	snprintf(dir2, sizeof dir2, "%s/c/d", root);
+	snprintf(ls, sizeof ls, "test -z \"$(ls -A '%s')\"", dir2);
+	CHECK(system(ls) == 0);
+	CHECK_INT(binrec_close(binrec_open(bad), bad, 1), -1);   /* cannot be made */
 	buf_free(&back);
 	buf_free(&b);
 	buf_free(&l);
