@@ -11,6 +11,9 @@
 
 static const struct pos nopos = { 0 };
 
+/* The most keys a notice's table has (one_notice). */
+#define NOTICE_KEYS 32
+
 static struct value *text(struct arena *a, const char *s)
 {
 	return value_cstring(a, s, nopos);
@@ -134,12 +137,15 @@ static struct value *one_notice(struct arena *a, const struct value *p, const st
                                 const struct notice_opts *o, int64_t reply, const char *pre, const char *dir)
 {
 	struct value *n = value_table(a, nopos);
+	/* Its keys (literals, borrowed): 2, 13 of the task's, 4 of the plan's,
+	 * 12 more and the units' collections, room made once. */
+	value_reserve(a, n, NOTICE_KEYS);
 	const char *plan = value_str(value_get(p, "id"), ""), *number = value_str(value_get(t, "number"), "");
 	int y, m, dd;
 	datetime_from_days(now, &y, &m, &dd);
-	value_setc(a, n, "doc_no", text(a, o->lang == LANG_EN ? arena_printf(a, "%s (%d) %s-%s", pre, y, plan, number)
+	value_set_key(a, n, "doc_no", text(a, o->lang == LANG_EN ? arena_printf(a, "%s (%d) %s-%s", pre, y, plan, number)
 	                                                     : arena_printf(a, "%s〔%d〕%s-%s号", pre, y, plan, number)));
-	value_setc(a, n, "url", text(a, folder_url(a, o, dir)));
+	value_set_key(a, n, "url", text(a, folder_url(a, o, dir)));
 	/* due is the deadline in effect; an extended task also says its first
 	 * one (due_original_text) within {{#extension}}. */
 	static const char *const from_task[] = { "id", "number", "title", "url", "lead", "support", "due",
@@ -148,41 +154,42 @@ static struct value *one_notice(struct arena *a, const struct value *p, const st
 	for (size_t i = 0; i < sizeof from_task / sizeof *from_task; i++) {
 		struct value *v = value_get(t, from_task[i]);
 		if (v)
-			value_setc(a, n, strcmp(from_task[i], "url") == 0 ? "task_url" : from_task[i], v);
+			value_set_key(a, n, strcmp(from_task[i], "url") == 0 ? "task_url" : from_task[i], v);
 	}
 	static const char *const from_plan[][2] = { { "id", "plan" }, { "title", "plan_title" },
 	                                           { "doc_no", "plan_doc_no" }, { "url", "plan_url" } };
 	for (size_t i = 0; i < sizeof from_plan / sizeof *from_plan; i++) {
 		struct value *v = value_get(p, from_plan[i][0]);
 		if (v)
-			value_setc(a, n, from_plan[i][1], v);
+			value_set_key(a, n, from_plan[i][1], v);
 	}
-	value_setc(a, n, "lead_text", joined(a, value_get(t, "lead"), o->lang));
-	value_setc(a, n, "support_text", joined(a, value_get(t, "support"), o->lang));
-	value_setc(a, n, "has_support", value_bool(a, value_len(value_get(t, "support")) > 0, nopos));
+	value_set_key(a, n, "lead_text", joined(a, value_get(t, "lead"), o->lang));
+	value_set_key(a, n, "support_text", joined(a, value_get(t, "support"), o->lang));
+	value_set_key(a, n, "has_support", value_bool(a, value_len(value_get(t, "support")) > 0, nopos));
 	int64_t due = now;
 	gantt_day(value_get(t, "due"), &due);
-	value_setc(a, n, "days_overdue", value_int(a, now - due, nopos));
-	value_setc(a, n, "as_of_text", date_text(a, now, o->lang));
-	value_setc(a, n, "reply_days", value_int(a, reply, nopos));
-	value_setc(a, n, "reply_by_text", date_text(a, now + reply, o->lang));
+	value_set_key(a, n, "days_overdue", value_int(a, now - due, nopos));
+	value_set_key(a, n, "as_of_text", date_text(a, now, o->lang));
+	value_set_key(a, n, "reply_days", value_int(a, reply, nopos));
+	value_set_key(a, n, "reply_by_text", date_text(a, now + reply, o->lang));
 	datetime_from_days(now + reply, &y, &m, &dd);
-	value_setc(a, n, "reply_by", text(a, arena_printf(a, "%04d-%02d-%02d", y, m, dd)));
+	value_set_key(a, n, "reply_by", text(a, arena_printf(a, "%04d-%02d-%02d", y, m, dd)));
 	/* Who issues: [params] notice_office or office, else the plan's issuer. */
 	const char *office = o->office ? o->office : value_str(value_get(p, "issuer"), o->site_title);
-	value_setc(a, n, "office", text(a, office));
+	value_set_key(a, n, "office", text(a, office));
 	const struct value *u = latest_update(t);
-	value_setc(a, n, "has_update", value_bool(a, u != NULL, nopos));
+	value_set_key(a, n, "has_update", value_bool(a, u != NULL, nopos));
 	if (u) {
 		struct value *uv = value_table(a, nopos);
+		value_reserve(a, uv, 7);
 		static const char *const from_update[] = { "date", "date_text", "progress", "status_text", "note",
 		                                           "bulletin_title", "bulletin_url" };
 		for (size_t i = 0; i < sizeof from_update / sizeof *from_update; i++) {
 			struct value *v = value_get(u, from_update[i]);
 			if (v)
-				value_setc(a, uv, from_update[i], v);
+				value_set_key(a, uv, from_update[i], v);
 		}
-		value_setc(a, n, "update", uv);
+		value_set_key(a, n, "update", uv);
 	}
 	return n;
 }
@@ -204,7 +211,7 @@ static void mark(struct arena *a, const struct value *list, const struct binrec_
 		const char *id = e && e->kind == V_TABLE ? value_str(value_get(e, "id"), NULL) : NULL;
 		size_t at = id ? binrec_index_find(x, id, strlen(id), same_id, notices) : 0;
 		if (at)
-			value_setc(a, e, "notice_url", value_get(value_at(notices, at - 1), "url"));
+			value_set_key(a, e, "notice_url", value_get(value_at(notices, at - 1), "url"));
 	}
 }
 
@@ -280,19 +287,19 @@ void notice_make(struct arena *a, struct value *site, const struct notice_opts *
 			continue;
 		const char *dir = arena_printf(a, "units/%s/" NOTICE_DIR "/", slug);
 		struct value *c = value_table(a, nopos);
-		value_setc(a, c, "unit", text(a, name));
-		value_setc(a, c, "notices", mine);
-		value_setc(a, c, "count", value_int(a, (int64_t)value_len(mine), nopos));
-		value_setc(a, c, "url", text(a, folder_url(a, o, dir)));
-		value_setc(a, u, "notices_url", value_get(c, "url"));
+		value_set_key(a, c, "unit", text(a, name));
+		value_set_key(a, c, "notices", mine);
+		value_set_key(a, c, "count", value_int(a, (int64_t)value_len(mine), nopos));
+		value_set_key(a, c, "url", text(a, folder_url(a, o, dir)));
+		value_set_key(a, u, "notices_url", value_get(c, "url"));
 		struct value *link = value_table(a, nopos);
-		value_setc(a, link, "unit", text(a, name));
-		value_setc(a, link, "url", value_get(c, "url"));
+		value_set_key(a, link, "unit", text(a, name));
+		value_set_key(a, link, "url", value_get(c, "url"));
 		for (size_t k = 0; k < value_len(mine); k++) {
 			struct value *n = value_at(mine, k), *cl = value_get(n, "collections");
 			if (!cl) {
 				cl = value_array(a, nopos);
-				value_setc(a, n, "collections", cl);
+				value_set_key(a, n, "collections", cl);
 			}
 			value_push(a, cl, link);
 		}
