@@ -400,19 +400,11 @@ struct run {
 	struct value *bools[2];
 	struct value *empty;     /* {} as a list */
 	struct value **ints;     /* SHARED_INT_MIN .. SHARED_INT_MAX - 1, made when first used */
-	/* Tables that came in, changed in place once the run has succeeded
-	 * (merges_apply): no copy of every task's table (see table_merge). */
-	struct merge *merges;
-	size_t nmerges, capmerges;
-	const struct value **merged;   /* open addressing over the tables in merges */
-	size_t capmerged;
-};
-
-/* A table that came in and the fields to set in it (kv sorted by key). */
-struct merge {
-	struct value *t;
-	struct kv *kv;
-	size_t n;
+	/* Once nothing can fail (compute, after the bulletins), tables that came
+	 * in are changed in place, not copied with their new fields (table_merge). */
+	int in_place;
+	const struct value **merged;   /* open addressing over the tables changed so */
+	size_t nmerged, capmerged;
 };
 
 static void *grow(struct arena *a, void *p, size_t *cap, size_t n, size_t size)
@@ -1063,18 +1055,17 @@ static int same(const struct value *orig, const struct value *nv)
 	}
 }
 
-/* 1 after recording that orig is to get the fields kv (n of them, sorted)
- * when the run has succeeded; 0 when orig has such a change recorded already. */
-static int merge_defer(struct run *r, struct value *orig, const struct kv *kv, size_t n)
+/* 1 the first time orig is met here (then it is recorded), 0 after. */
+static int merge_once(struct run *r, const struct value *orig)
 {
-	if (2 * (r->nmerges + 1) > r->capmerged) {
+	if (2 * (r->nmerged + 1) > r->capmerged) {
 		size_t cap = r->capmerged ? 2 * r->capmerged : 1024;
 		const struct value **slots = arena_alloc(r->t, cap * sizeof *slots);
 		for (size_t i = 0; i < r->capmerged; i++) {
 			const struct value *v = r->merged[i];
 			if (!v)
 				continue;
-			size_t h = ((uintptr_t)v >> 4) & (cap - 1);
+			size_t h = ((uintptr_t)v >> 3) & (cap - 1);
 			while (slots[h])
 				h = (h + 1) & (cap - 1);
 			slots[h] = v;
@@ -1082,40 +1073,32 @@ static int merge_defer(struct run *r, struct value *orig, const struct kv *kv, s
 		r->merged = slots;
 		r->capmerged = cap;
 	}
-	size_t h = ((uintptr_t)orig >> 4) & (r->capmerged - 1);
+	size_t h = ((uintptr_t)orig >> 3) & (r->capmerged - 1);
 	for (; r->merged[h]; h = (h + 1) & (r->capmerged - 1))
 		if (r->merged[h] == orig)
 			return 0;
 	r->merged[h] = orig;
-	r->merges = grow(r->t, r->merges, &r->capmerges, r->nmerges, sizeof *r->merges);
-	struct kv *keep = arena_alloc(r->t, (n + 1) * sizeof *keep);
-	memcpy(keep, kv, n * sizeof *kv);
-	r->merges[r->nmerges++] = (struct merge){ orig, keep, n };
+	r->nmerged++;
 	return 1;
 }
 
-/* The recorded changes made: each table as table_merge would have copied
- * it (its pairs in their order, a field's value where it has the key, then
- * the new keys in kv's order). Only after nothing can fail any more: the
- * caller may still give the site to the Lua rules. */
-static void merges_apply(struct run *r)
+/* Table t given the fields kv (n of them, sorted) in place, as table_merge
+ * would have copied it: its pairs in their order, a field's value where it
+ * has the key, then the new keys in kv's order, room made once. */
+static void merge_into(struct run *r, struct value *t, const struct kv *kv, size_t n)
 {
-	for (size_t m = 0; m < r->nmerges; m++) {
-		struct value *t = r->merges[m].t;
-		const struct kv *kv = r->merges[m].kv;
-		size_t n = r->merges[m].n, nnew = 0;
-		for (size_t k = 0; k < n; k++)
-			nnew += kv[k].v && !value_get(t, kv[k].k);
-		value_reserve(r->a, t, value_len(t) + nnew);
-		for (size_t k = 0; k < n; k++)
-			if (kv[k].v)
-				value_set_key(r->a, t, kv[k].k, kv[k].v);
-	}
+	size_t nnew = 0;
+	for (size_t k = 0; k < n; k++)
+		nnew += kv[k].v && !value_get(t, kv[k].k);
+	value_reserve(r->a, t, value_len(t) + nnew);
+	for (size_t k = 0; k < n; k++)
+		if (kv[k].v)
+			value_set_key(r->a, t, kv[k].k, kv[k].v);
 }
 
 /* A table that came in, with the fields kv set: its keys in their order,
- * then the new ones sorted; orig itself when nothing changed, or when it is
- * to change in place (merge_defer). */
+ * then the new ones sorted; orig itself when nothing changed, or when it
+ * changed in place (merge_into). */
 static struct value *table_merge(struct run *r, struct value *orig, struct kv *kv, size_t n)
 {
 	int changed = 0;
@@ -1152,11 +1135,13 @@ static struct value *table_merge(struct run *r, struct value *orig, struct kv *k
 	if (!changed && !nnew)
 		return orig;
 	/* The model's tables are the site's alone once on_site is done
-	 * (relink_model): changed in place, after the run has succeeded, and
-	 * with room the model left for these fields (model.h). A pair to drop,
-	 * a key twice or a table merged twice gets a new table instead. */
-	if (!ndrop && !twice && merge_defer(r, orig, kv, n))
+	 * (relink_model): changed in place, once nothing can fail, with room
+	 * the model left for these fields (model.c). A pair to drop, a key
+	 * twice or a table met twice gets a new table instead. */
+	if (r->in_place && !ndrop && !twice && merge_once(r, orig)) {
+		merge_into(r, orig, kv, n);
 		return orig;
+	}
 	struct value *t = value_table(r->a, orig->pos);
 	value_reserve(r->a, t, len - ndrop + nnew);
 	for (size_t i = 0; i < len; i++) {
@@ -1927,6 +1912,12 @@ static int compute(struct run *r, struct value *site, struct value **out)
 	}
 	apply_bulletins(r, &by_id);
 	free(by_id.v);
+	/* Every warning is made by now. The sandbox stops a hook that prints
+	 * more than this: let it (the site untouched). From here on nothing
+	 * fails, and the tables that came in change in place. */
+	if (r->nwarns > SANDBOX_MAX_MESSAGES || r->warn_bytes > SANDBOX_MAX_MESSAGE_BYTES)
+		return 0;
+	r->in_place = 1;
 
 	r->index_links = 1;
 	if (r->nplans && r->plans[0].url) {
@@ -2033,13 +2024,9 @@ int progress_on_site(struct arena *a, struct value *site, const struct progress_
 	r.fmt_lang = lang_from_code(o->language ? o->language : "zh-CN");
 	if (!read_site(&r, site) || !compute(&r, site, &out))
 		goto out;
-	/* The sandbox stops a hook that prints more than this: let it. */
-	if (r.nwarns > SANDBOX_MAX_MESSAGES || r.warn_bytes > SANDBOX_MAX_MESSAGE_BYTES)
-		goto out;
 	for (size_t i = 0; i < r.nwarns; i++)
 		diag_add(d, DIAG_WARNING, r.warns[i].path, r.warns[i].line, r.warns[i].col, NULL, 0, "%s",
 		         r.warns[i].msg);
-	merges_apply(&r);
 	if (out != site)
 		*site = *out;
 	rc = 0;
