@@ -89,11 +89,18 @@ static void put_name(struct buf *o, char kind, const char *path)
 	buf_put(o, path, strlen(path) + 1);   /* the NUL ends the name: any byte may be in it */
 }
 
+/* A status's line: device, inode, mode, size, mtime and ctime (ns). */
+static void put_fields(struct buf *o, uintmax_t dev, uintmax_t ino, unsigned mode, intmax_t size, int64_t mtime,
+                       int64_t ctime)
+{
+	buf_printf(o, "%" PRIuMAX " %" PRIuMAX " %o %" PRIdMAX " %" PRId64 " %" PRId64 "\n", dev, ino, mode, size,
+	           mtime, ctime);
+}
+
 static void put_stat(struct recorder *r, const struct stat *st)
 {
-	buf_printf(r->out, "%" PRIuMAX " %" PRIuMAX " %o %" PRIdMAX " %" PRId64 " %" PRId64 "\n",
-	           (uintmax_t)st->st_dev, (uintmax_t)st->st_ino, (unsigned)st->st_mode,
-	           (intmax_t)st->st_size, ts_ns(&st->st_mtim), ts_ns(&st->st_ctim));
+	put_fields(r->out, (uintmax_t)st->st_dev, (uintmax_t)st->st_ino, (unsigned)st->st_mode, (intmax_t)st->st_size,
+	           ts_ns(&st->st_mtim), ts_ns(&st->st_ctim));
 	if (r->check_racy && ts_ns(&st->st_ctim) >= r->t0 - STAMP_RACY_NS)
 		r->bad = 1;
 }
@@ -274,7 +281,12 @@ struct out_entry {
 	const char *rel;   /* owned by the manifest, or by dir (a folder) */
 	char *dir;         /* a folder's path, made here */
 	int ok;            /* the fstatat succeeded */
-	struct stat st;
+	/* What put_stat records of it (not the whole struct stat: 48 bytes
+	 * where that is 144, for tens of thousands of entries). */
+	uintmax_t dev, ino;
+	unsigned mode;
+	intmax_t size;
+	int64_t mtime, ctime;
 };
 
 struct out_look {
@@ -288,7 +300,16 @@ static void look_entry(void *ctx, size_t i, int worker)
 	struct out_look *l = ctx;
 	struct out_entry *e = &l->v[i];
 	(void)worker;
-	e->ok = fstatat(l->dfd, e->rel, &e->st, e->dir ? 0 : AT_SYMLINK_NOFOLLOW) == 0;
+	struct stat st;
+	e->ok = fstatat(l->dfd, e->rel, &st, e->dir ? 0 : AT_SYMLINK_NOFOLLOW) == 0;
+	if (e->ok) {
+		e->dev = (uintmax_t)st.st_dev;
+		e->ino = (uintmax_t)st.st_ino;
+		e->mode = (unsigned)st.st_mode;
+		e->size = (intmax_t)st.st_size;
+		e->mtime = ts_ns(&st.st_mtim);
+		e->ctime = ts_ns(&st.st_ctim);
+	}
 }
 
 int stamp_output(const char *out_dir, struct buf *out)
@@ -335,7 +356,7 @@ int stamp_output(const char *out_dir, struct buf *out)
 	for (size_t i = 0; i < n; i++) {
 		if (v[i].ok) {
 			put_name(out, v[i].dir ? 'd' : 'f', v[i].rel);
-			put_stat(&r, &v[i].st);
+			put_fields(out, v[i].dev, v[i].ino, v[i].mode, v[i].size, v[i].mtime, v[i].ctime);
 		} else {
 			put_name(out, '-', v[i].rel);
 			buf_putc(out, '\n');
