@@ -92,6 +92,7 @@ struct rcache {
 	size_t nsets;
 	int jobs;
 	struct worker *w;
+	int saved;                   /* rcache_save ran: the made records' sets are pointers now */
 };
 
 #define WHOLE_LEN 0xffffffffu
@@ -671,7 +672,7 @@ void rcache_changed_keys(const struct rcache *c, struct buf *out)
 
 static int rec_cmp(const void *x, const void *y)
 {
-	const struct rec *a = x, *b = y;
+	const struct rec *a = *(const struct rec *const *)x, *b = *(const struct rec *const *)y;
 	return name_cmp(a->rel, a->rellen, b->rel, b->rellen);
 }
 
@@ -700,14 +701,21 @@ static uint32_t set_intern(struct setidx *si, const char *s, uint32_t len)
 
 void rcache_save(struct rcache *c)
 {
-	if (!c)
+	if (!c || c->saved)
 		return;
-	struct recs all = { 0 };
+	c->saved = 1;
+	/* The threads' records in name order, through pointers: the records
+	 * are not copied (a hundred bytes each, at the build's peak). */
+	struct { struct rec **v; size_t n; } all = { 0 };
+	size_t total = 0;
+	for (int w = 0; w < c->jobs; w++)
+		total += c->w[w].made.n;
+	all.v = xmalloc((total + 1) * sizeof *all.v);
 	for (int w = 0; w < c->jobs; w++)
 		for (size_t i = 0; i < c->w[w].made.n; i++) {
-			struct rec r = c->w[w].made.v[i];
-			r.set = c->w[w].sets.data ? c->w[w].sets.data + (uintptr_t)r.set : "";
-			recs_push(&all, &r);
+			struct rec *r = &c->w[w].made.v[i];
+			r->set = c->w[w].sets.data ? c->w[w].sets.data + (uintptr_t)r->set : "";
+			all.v[all.n++] = r;
 		}
 	if (all.n)
 		qsort(all.v, all.n, sizeof *all.v, rec_cmp);
@@ -716,7 +724,7 @@ void rcache_save(struct rcache *c)
 	si.v = xcalloc(all.n + 1, sizeof *si.v);
 	uint32_t *setof = xcalloc(all.n + 1, sizeof *setof);
 	for (size_t i = 0; i < all.n; i++)
-		setof[i] = set_intern(&si, all.v[i].set, all.v[i].setlen);
+		setof[i] = set_intern(&si, all.v[i]->set, all.v[i]->setlen);
 	struct buf f = BUF_INIT, path = BUF_INIT;
 	buf_puts(&f, RCACHE_HEADER);
 	buf_put(&f, c->global, DIGEST_LEN);
@@ -738,7 +746,7 @@ void rcache_save(struct rcache *c)
 	size_t nrec = 0;
 	struct buf recs = BUF_INIT;
 	for (size_t i = 0; i < all.n; i++) {
-		const struct rec *r = &all.v[i];
+		const struct rec *r = all.v[i];
 		struct stat st;
 		buf_reset(&path);
 		buf_printf(&path, "%s/%.*s", c->out_dir, (int)r->rellen, r->rel);

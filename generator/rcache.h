@@ -116,7 +116,8 @@ void rcache_changed_keys(const struct rcache *c, struct buf *out);
 /* After the output folder was written: records the status of each file
  * probed or put, as it is now, and replaces the cache file. Nothing is
  * recorded for what was neither. The caches of output folders that no
- * longer exist go. Failures are silent: the next build then renders again. */
+ * longer exist go. Failures are silent: the next build then renders again.
+ * Once: a second call does nothing. */
 void rcache_save(struct rcache *c);
 /* Accepts NULL. */
 void rcache_free(struct rcache *c);
