@@ -1495,12 +1495,14 @@ static int stage_templates(struct build *b)
 	return STAGE_NEXT;
 }
 
-/* After the data/ files: one slot per notice page. */
+/* After the data/ files: one slot per notice page, its data made here, in
+ * the worker's scratch, with the page. */
 static void notice_one(void *ctx, size_t k, int worker)
 {
 	struct build *b = ctx;
 	const struct notice_page *np = &b->notices.pages[k];
-	render_made_page(b, worker, b->notice_pages[k], np->tpl, np->key, np->data, &b->extra[EXTRA_DATA(b) + NDATA + k]);
+	struct value *data = notice_data(b->sa[worker], &b->notices, k);
+	render_made_page(b, worker, b->notice_pages[k], np->tpl, np->key, data, &b->extra[EXTRA_DATA(b) + NDATA + k]);
 }
 
 /* The search index's files, as search_index_write makes them. With the

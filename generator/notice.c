@@ -194,37 +194,39 @@ static struct value *one_notice(struct arena *a, const struct value *p, const st
 	return n;
 }
 
-/* binrec_index_find's test: notice i is the one of task id name. */
-static int same_id(const void *ud, size_t i, const char *name, size_t len)
-{
-	const char *id = value_str(value_get(value_at(ud, i), "id"), "");
-	return strlen(id) == len && memcmp(id, name, len) == 0;
-}
-
-/* notice_url on each entry of list whose task has a notice (x indexes
- * notices by task id: an overdue list of thousands is read once). */
-static void mark(struct arena *a, const struct value *list, const struct binrec_index *x,
-                 const struct value *notices)
-{
-	for (size_t i = 0; i < value_len(list); i++) {
-		struct value *e = value_at(list, i);
-		const char *id = e && e->kind == V_TABLE ? value_str(value_get(e, "id"), NULL) : NULL;
-		size_t at = id ? binrec_index_find(x, id, strlen(id), same_id, notices) : 0;
-		if (at)
-			value_set_key(a, e, "notice_url", value_get(value_at(notices, at - 1), "url"));
-	}
-}
-
-static void add_page(struct arena *a, struct notice_set *out, size_t *cap, const char *dir, const char *title,
-                     const char *tpl, struct value *data)
+static struct notice_page *add_page(struct arena *a, struct notice_set *out, size_t *cap, const char *dir,
+                                    const char *title, const char *tpl)
 {
 	if (out->n == *cap) {
 		size_t nc = *cap ? 2 * *cap : 16;
 		out->pages = arena_realloc(a, out->pages, *cap * sizeof *out->pages, nc * sizeof *out->pages);
 		*cap = nc;
 	}
-	out->pages[out->n++] = (struct notice_page){ .url = dir, .out = arena_printf(a, "%sindex.html", dir),
-	                                             .title = title, .tpl = tpl, .key = tpl, .data = data };
+	struct notice_page *pg = &out->pages[out->n++];
+	*pg = (struct notice_page){ .url = dir, .out = arena_printf(a, "%sindex.html", dir), .title = title,
+	                            .tpl = tpl, .key = tpl };
+	return pg;
+}
+
+/* binrec_index_find's test: notice page i is the one of task id name. */
+static int same_task(const void *ud, size_t i, const char *name, size_t len)
+{
+	const char *id = value_str(value_get(((const struct notice_page *)ud)[i].task, "id"), "");
+	return strlen(id) == len && memcmp(id, name, len) == 0;
+}
+
+/* notice_url on each entry of list whose task has a notice (x indexes the
+ * notice pages by task id: an overdue list of thousands is read once). */
+static void mark(struct arena *a, const struct value *list, const struct binrec_index *x, const struct notice_set *s,
+                 struct value **urls)
+{
+	for (size_t i = 0; i < value_len(list); i++) {
+		struct value *e = value_at(list, i);
+		const char *id = e && e->kind == V_TABLE ? value_str(value_get(e, "id"), NULL) : NULL;
+		size_t at = id ? binrec_index_find(x, id, strlen(id), same_task, s->pages) : 0;
+		if (at)
+			value_set_key(a, e, "notice_url", urls[at - 1]);
+	}
 }
 
 void notice_make(struct arena *a, struct value *site, const struct notice_opts *o, struct notice_set *out,
@@ -232,11 +234,12 @@ void notice_make(struct arena *a, struct value *site, const struct notice_opts *
 {
 	int64_t now;
 	size_t cap = 0;
-	*out = (struct notice_set){ .notices = value_array(a, nopos) };
+	*out = (struct notice_set){ .o = *o };
 	if (gantt_day(value_get(site, "as_of"), &now) < 0)
 		return;
-	int64_t reply = reply_days(o, d);
-	const char *pre = prefix(o, d);
+	out->now = now;
+	out->reply = reply_days(o, d);
+	out->pre = prefix(o, d);
 	const char *title = label(o, "notice_title", "督办通知");
 	const struct value *plans = value_get(site, "plans");
 	for (size_t i = 0; i < value_len(plans); i++) {
@@ -248,61 +251,90 @@ void notice_make(struct arena *a, struct value *site, const struct notice_opts *
 				continue;
 			const char *dir = arena_printf(a, NOTICE_DIR "/%s/%s/", segment(a, value_str(value_get(p, "id"), "")),
 			                               segment(a, value_str(value_get(t, "number"), "")));
-			struct value *n = one_notice(a, p, t, now, o, reply, pre, dir);
-			value_push(a, out->notices, n);
-			add_page(a, out, &cap, dir, arena_printf(a, "%s%s%s", title, label(o, "colon", "："),
-			                                         value_str(value_get(t, "title"), "")), "notice", n);
+			struct notice_page *pg = add_page(a, out, &cap, dir, arena_printf(a, "%s%s%s", title,
+			                                  label(o, "colon", "："), value_str(value_get(t, "title"), "")), "notice");
+			pg->plan = p;
+			pg->task = t;
 		}
 	}
+	out->nnotices = out->n;
+	/* Each notice's url, as its page.notice.url says it. */
+	struct value **urls = arena_alloc(a, (out->nnotices + 1) * sizeof *urls);
 	struct binrec_index x;
-	binrec_index_init(&x, value_len(out->notices));
-	for (size_t k = 0; k < value_len(out->notices); k++) {
-		const char *id = value_str(value_get(value_at(out->notices, k), "id"), "");
+	binrec_index_init(&x, out->nnotices);
+	for (size_t k = 0; k < out->nnotices; k++) {
+		const char *id = value_str(value_get(out->pages[k].task, "id"), "");
 		binrec_index_add(&x, id, strlen(id), k);
+		urls[k] = text(a, folder_url(a, o, out->pages[k].url));
 	}
-	mark(a, value_get(site, "overdue"), &x, out->notices);
+	mark(a, value_get(site, "overdue"), &x, out, urls);
 	for (size_t i = 0; i < value_len(plans); i++)
-		mark(a, value_get(value_at(plans, i), "overdue"), &x, out->notices);
+		mark(a, value_get(value_at(plans, i), "overdue"), &x, out, urls);
 	binrec_index_free(&x);
 	if (!o->collections)
 		return;
 	/* Each lead unit's notices, in the order of site.units. */
 	const struct value *units = value_get(site, "units");
+	size_t *mine = arena_alloc(a, (out->nnotices + 1) * sizeof *mine);
 	for (size_t i = 0; i < value_len(units); i++) {
 		struct value *u = value_at(units, i);
 		const char *name = value_str(value_get(u, "name"), ""), *slug = value_str(value_get(u, "slug"), "");
 		if (!*slug || strcmp(segment(a, slug), slug) != 0)
 			continue;
-		struct value *mine = value_array(a, nopos);
-		for (size_t k = 0; k < value_len(out->notices); k++) {
-			struct value *n = value_at(out->notices, k);
-			const struct value *lead = value_get(n, "lead");
+		size_t n = 0;
+		for (size_t k = 0; k < out->nnotices; k++) {
+			const struct value *lead = value_get(out->pages[k].task, "lead");
 			for (size_t j = 0; j < value_len(lead); j++)
 				if (strcmp(value_str(value_at(lead, j), ""), name) == 0) {
-					value_push(a, mine, n);
+					mine[n++] = k;
 					break;
 				}
 		}
-		if (!value_len(mine))
+		if (!n)
 			continue;
 		const char *dir = arena_printf(a, "units/%s/" NOTICE_DIR "/", slug);
-		struct value *c = value_table(a, nopos);
-		value_set_key(a, c, "unit", text(a, name));
-		value_set_key(a, c, "notices", mine);
-		value_set_key(a, c, "count", value_int(a, (int64_t)value_len(mine), nopos));
-		value_set_key(a, c, "url", text(a, folder_url(a, o, dir)));
-		value_set_key(a, u, "notices_url", value_get(c, "url"));
+		struct value *url = text(a, folder_url(a, o, dir));
+		value_set_key(a, u, "notices_url", url);
 		struct value *link = value_table(a, nopos);
 		value_set_key(a, link, "unit", text(a, name));
-		value_set_key(a, link, "url", value_get(c, "url"));
-		for (size_t k = 0; k < value_len(mine); k++) {
-			struct value *n = value_at(mine, k), *cl = value_get(n, "collections");
-			if (!cl) {
-				cl = value_array(a, nopos);
-				value_set_key(a, n, "collections", cl);
-			}
-			value_push(a, cl, link);
+		value_set_key(a, link, "url", url);
+		for (size_t k = 0; k < n; k++) {
+			struct notice_page *pg = &out->pages[mine[k]];
+			if (!pg->collections)
+				pg->collections = value_array(a, nopos);
+			value_push(a, pg->collections, link);
 		}
-		add_page(a, out, &cap, dir, arena_printf(a, "%s%s", name, label(o, "notices_of", "督办通知")), "notices", c);
+		struct notice_page *pg = add_page(a, out, &cap, dir, arena_printf(a, "%s%s", name, label(o, "notices_of", "督办通知")),
+		                                  "notices");
+		pg->unit = name;
+		pg->nlist = n;
+		pg->list = arena_alloc(a, n * sizeof *pg->list);
+		memcpy(pg->list, mine, n * sizeof *mine);
 	}
+}
+
+/* The notice of page k (a task's), with the unit pages that list it. */
+static struct value *notice_of(struct arena *a, const struct notice_set *s, size_t k)
+{
+	const struct notice_page *pg = &s->pages[k];
+	struct value *n = one_notice(a, pg->plan, pg->task, s->now, &s->o, s->reply, s->pre, pg->url);
+	if (pg->collections)
+		value_set_key(a, n, "collections", pg->collections);
+	return n;
+}
+
+struct value *notice_data(struct arena *a, const struct notice_set *s, size_t k)
+{
+	const struct notice_page *pg = &s->pages[k];
+	if (k < s->nnotices)
+		return notice_of(a, s, k);
+	struct value *list = value_array(a, nopos), *c = value_table(a, nopos);
+	value_reserve(a, list, pg->nlist);
+	for (size_t i = 0; i < pg->nlist; i++)
+		value_push(a, list, notice_of(a, s, pg->list[i]));
+	value_set_key(a, c, "unit", text(a, pg->unit));
+	value_set_key(a, c, "notices", list);
+	value_set_key(a, c, "count", value_int(a, (int64_t)pg->nlist, nopos));
+	value_set_key(a, c, "url", text(a, folder_url(a, &s->o, pg->url)));
+	return c;
 }

@@ -37,30 +37,47 @@ struct notice_opts {
 	size_t cfg_len;
 };
 
-/* One page to render: template tpl with data as page.<key>. */
+/* One page to render: template tpl with page.<key> made by notice_data. */
 struct notice_page {
 	const char *url;     /* its folder from the site root, "duban/demo/3/" */
 	const char *out;     /* its file, "duban/demo/3/index.html" */
 	const char *title;
 	const char *tpl;     /* "notice" or "notices" */
 	const char *key;     /* "notice" or "notices" */
-	struct value *data;
+	/* A task's notice: its plan and task (site values), and the unit
+	 * pages that list it (their links), or NULL. */
+	const struct value *plan, *task;
+	struct value *collections;
+	/* A unit's notices: its name and the pages of its notices. */
+	const char *unit;
+	size_t *list, nlist;
 };
 
+/* The notices' pages: first one a task (nnotices), then one a unit. Their
+ * data are made when each is rendered (notice_data), not held for the
+ * build: a 100k-page site has tens of thousands of overdue tasks. */
 struct notice_set {
 	struct notice_page *pages;
-	size_t n;
-	struct value *notices;   /* every notice, by plan then task */
+	size_t n, nnotices;
+	/* What the data are made with: */
+	struct notice_opts o;
+	int64_t now, reply;
+	const char *pre;
 };
 
-/* Makes a notice for every task of site.plans whose overdue is true (as of
- * site.as_of), and, with o->collections, a page per lead unit of site.units
- * that has any. Sets notice_url (from the site root) on the entries of
- * site.overdue and of each plan's overdue list, and notices_url on the
- * entries of site.units with notices, so that templates can link them.
- * A bad notice_reply_days or notice_prefix is a warning at its place in
- * site.toml, and the default is used. Everything in arena a. */
+/* Makes the page of a notice for every task of site.plans whose overdue is
+ * true (as of site.as_of), and, with o->collections, a page per lead unit
+ * of site.units that has any. Sets notice_url (from the site root) on the
+ * entries of site.overdue and of each plan's overdue list, and notices_url
+ * on the entries of site.units with notices, so that templates can link
+ * them. A bad notice_reply_days or notice_prefix is a warning at its place
+ * in site.toml, and the default is used. Everything in arena a; o is
+ * copied (what it points to must outlive out). */
 void notice_make(struct arena *a, struct value *site, const struct notice_opts *o, struct notice_set *out,
                  struct diags *d);
+
+/* Page k's data (page.notice or page.notices), made in arena a: a notice,
+ * or a unit's notices, each made anew. Reads the site only: any thread. */
+struct value *notice_data(struct arena *a, const struct notice_set *s, size_t k);
 
 #endif

@@ -52,7 +52,7 @@ static void test_notices(void)
 	struct notice_set ns;
 	notice_make(a, site, &o, &ns, &d);
 	CHECK_INT(d.n, 0);
-	CHECK_INT(value_len(ns.notices), 2);
+	CHECK_INT(ns.nnotices, 2);
 	/* Two notices, then A's page (both), then B's (task 3); C leads nothing. */
 	CHECK_INT(ns.n, 4);
 	CHECK_STR(ns.pages[0].url, "duban/p/3/");
@@ -64,7 +64,9 @@ static void test_notices(void)
 	CHECK_STR(ns.pages[2].tpl, "notices");
 	CHECK_STR(ns.pages[3].url, "units/b/duban/");
 
-	const struct value *n = ns.pages[0].data;
+	/* The data, made when a page is rendered, in the worker's arena. */
+	struct arena *w = arena_new();
+	const struct value *n = notice_data(w, &ns, 0);
 	CHECK_STR(s(n, "doc_no"), "督查〔2019〕p-3号");
 	CHECK_STR(s(n, "url"), "duban/p/3/index.html");
 	CHECK_STR(s(n, "task_url"), "plans/p/tasks/03/index.html");
@@ -91,7 +93,7 @@ static void test_notices(void)
 	CHECK_STR(s(value_at(cl, 0), "unit"), "A");
 	CHECK_STR(s(value_at(cl, 1), "url"), "units/b/duban/index.html");
 
-	const struct value *n2 = ns.pages[1].data;
+	const struct value *n2 = notice_data(w, &ns, 1);
 	CHECK_INT(value_i64(value_get(n2, "days_overdue"), -1), 1);
 	CHECK(!value_get(n2, "has_update")->u.b);
 	CHECK(value_get(n2, "update") == NULL);
@@ -102,12 +104,18 @@ static void test_notices(void)
 	CHECK_STR(s(n2, "extension.reason"), "待批复");
 	CHECK(value_get(n, "extension") == NULL);
 
-	const struct value *ca = ns.pages[2].data;
+	const struct value *ca = notice_data(w, &ns, 2);
 	CHECK_STR(s(ca, "unit"), "A");
+	CHECK_STR(s(ca, "url"), "units/a/duban/index.html");
 	CHECK_INT(value_i64(value_get(ca, "count"), 0), 2);
-	CHECK(value_at(value_get(ca, "notices"), 0) == ns.pages[0].data);
-	CHECK(value_at(value_get(ca, "notices"), 1) == ns.pages[1].data);
-	CHECK_INT(value_i64(value_get(ns.pages[3].data, "count"), 0), 1);
+	/* A unit's page lists the notices as their own pages give them. */
+	CHECK_STR(s(value_at(value_get(ca, "notices"), 0), "doc_no"), "督查〔2019〕p-3号");
+	CHECK_STR(s(value_at(value_get(ca, "notices"), 1), "doc_no"), "督查〔2019〕p-a/b号");
+	CHECK_INT(value_len(value_get(value_at(value_get(ca, "notices"), 0), "collections")), 2);
+	const struct value *cb = notice_data(w, &ns, 3);
+	CHECK_INT(value_i64(value_get(cb, "count"), 0), 1);
+	CHECK_STR(s(value_at(value_get(cb, "notices"), 0), "doc_no"), "督查〔2019〕p-3号");
+	arena_free(w);
 
 	/* The links templates follow. */
 	CHECK_STR(s(value_at(value_get(site, "overdue"), 0), "notice_url"), "duban/p/3/index.html");
@@ -139,7 +147,7 @@ static void test_options(void)
 	CHECK_INT(d.v[0].line, 1);
 	CHECK_INT(d.v[1].line, 2);
 	CHECK_INT(ns.n, 2);   /* no units' pages */
-	const struct value *n = ns.pages[0].data;
+	const struct value *n = notice_data(a, &ns, 0);
 	CHECK_STR(s(n, "url"), "duban/p/3/");
 	CHECK_STR(s(n, "doc_no"), "Notice (2019) p-3");
 	CHECK_INT(value_i64(value_get(n, "reply_days"), -1), 5);
