@@ -151,6 +151,20 @@ void arena_adopt(struct arena *into, struct arena *from)
 	arena_free(from);
 }
 
+void arena_donate(struct arena *into, struct arena *from)
+{
+	arena_reset(from);
+	if (from->spare) {
+		struct block *last = from->spare;
+		while (last->next)
+			last = last->next;
+		last->next = into->spare;
+		into->spare = from->spare;
+		from->spare = NULL;
+	}
+	arena_free(from);
+}
+
 size_t arena_used(const struct arena *a)
 {
 	return a->total;

@@ -27,6 +27,11 @@ void arena_reset(struct arena *a);
 /* Makes into the owner of everything from handed out (for worker arenas
  * whose results outlive the workers), and frees from itself. */
 void arena_adopt(struct arena *into, struct arena *from);
+/* Frees from, everything it handed out invalid, but gives its standard
+ * blocks to into, whose next blocks they are: memory in use already, where
+ * freeing it would leave it to a thread's heap that the next allocations
+ * do not come from (the pages' texts, gone before the progress rules). */
+void arena_donate(struct arena *into, struct arena *from);
 /* Bytes handed out so far (for tests and memory budgets). */
 size_t arena_used(const struct arena *a);
 /* Frees every block; accepts NULL. */

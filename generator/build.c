@@ -1362,7 +1362,7 @@ static int stage_model(struct build *b)
 	 * quote lines; site.revision digests them): a tenth of a 100k-page
 	 * build's memory, gone before the stages that peak. A later message
 	 * at a page's line reads its file again (page_text). */
-	arena_free(b->texts);
+	arena_donate(b->a, b->texts);   /* their room is the progress rules' next */
 	b->texts = NULL;
 	content_forget_texts(&b->c);
 	return load_hooks(b, 1) < 0 ? STAGE_STOP : STAGE_NEXT;

@@ -75,5 +75,17 @@ int main(void)
 	buf_put_uint_padded(&b, 12345, 2);
 	CHECK_STR(buf_cstr(&b), "0 -42 -9223372036854775808 9223372036854775807 0007 12345");
 	buf_free(&b);
+	/* Donated: from's blocks are into's next, the same memory. */
+	{
+		struct arena *from = arena_new(), *into = arena_new();
+		char *was = arena_alloc(from, 100);
+		memset(was, 'x', 100);
+		arena_donate(into, from);
+		char *now = arena_alloc(into, 100);
+		CHECK(now == was);
+		CHECK(now[0] == 0 && now[99] == 0);   /* zeroed again */
+		CHECK_INT(arena_used(into), 104);
+		arena_free(into);
+	}
 	return CHECK_DONE("check_arena");
 }
