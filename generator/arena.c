@@ -165,6 +165,17 @@ void arena_donate(struct arena *into, struct arena *from)
 	arena_free(from);
 }
 
+void arena_release_spare(struct arena *a)
+{
+	struct block *b = a->spare;
+	while (b) {
+		struct block *next = b->next;
+		free(b);
+		b = next;
+	}
+	a->spare = NULL;
+}
+
 size_t arena_used(const struct arena *a)
 {
 	return a->total;

@@ -32,6 +32,9 @@ void arena_adopt(struct arena *into, struct arena *from);
  * freeing it would leave it to a thread's heap that the next allocations
  * do not come from (the pages' texts, gone before the progress rules). */
 void arena_donate(struct arena *into, struct arena *from);
+/* Frees the standard blocks a kept for reuse (arena_reset, arena_donate)
+ * and has not used again. */
+void arena_release_spare(struct arena *a);
 /* Bytes handed out so far (for tests and memory budgets). */
 size_t arena_used(const struct arena *a);
 /* Frees every block; accepts NULL. */

@@ -1379,7 +1379,7 @@ static int stage_on_page(struct build *b)
 	return STAGE_NEXT;
 }
 
-static int stage_on_site(struct build *b)
+static int on_site_run(struct build *b)
 {
 	if (b->native_progress) {
 		/* The installed rules in C (progress.h); a shape they do not take
@@ -1405,6 +1405,15 @@ static int stage_on_site(struct build *b)
 	make_unit_pages(b);
 	make_notices(b);
 	return STAGE_NEXT;
+}
+
+static int stage_on_site(struct build *b)
+{
+	int rc = on_site_run(b);
+	/* The texts' blocks (stage_model) the rules did not fill go back to
+	 * the allocator, for the stages after: a site of plain pages fills none. */
+	arena_release_spare(b->a);
+	return rc;
 }
 
 /* Menu entries that name pages the build made: units/ (when on_site made

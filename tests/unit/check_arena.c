@@ -85,6 +85,12 @@ int main(void)
 		CHECK(now == was);
 		CHECK(now[0] == 0 && now[99] == 0);   /* zeroed again */
 		CHECK_INT(arena_used(into), 104);
+		/* Spares not used again go back; the arena goes on. */
+		arena_reset(into);
+		arena_release_spare(into);
+		arena_release_spare(into);
+		CHECK(arena_alloc(into, 10) != NULL);
+		CHECK_INT(arena_used(into), 16);
 		arena_free(into);
 	}
 	return CHECK_DONE("check_arena");
