@@ -1154,11 +1154,11 @@ static void data_docs(struct build *b, struct json_doc docs[2], struct out_file 
 		for (size_t k = 0; k < value_len(pl); k++) {
 			const struct value_pair *kv = value_pair_at(pl, k);
 			if (strcmp(kv->key, "tasks") == 0) {
-				for (size_t t = 0; t < value_len(kv->val); t++)
-					value_push(a, tasks, value_at(kv->val, t));
+				for (size_t t = 0; t < value_len(value_pair_val(kv)); t++)
+					value_push(a, tasks, value_at(value_pair_val(kv), t));
 				continue;
 			}
-			value_set(a, copy, kv->key, kv->keylen, kv->val);
+			value_set(a, copy, kv->key, value_pair_keylen(kv), value_pair_val(kv));
 		}
 		value_push(a, plist, copy);
 	}
@@ -1466,7 +1466,7 @@ static void open_cache(struct build *b)
 	 * data files. */
 	size_t n = b->c.npages, k = 0, cap = 2 * n + 1, layer_end[4];
 	for (size_t i = 0; i < value_len(b->env.site); i++)
-		cap += value_len(value_pair_at(b->env.site, i)->val);
+		cap += value_len(value_pair_val(value_pair_at(b->env.site, i)));
 	const struct value **shared = xcalloc(cap, sizeof *shared);
 	for (size_t i = 0; i < n; i++)
 		shared[k++] = b->c.pages[i]->meta;
@@ -1478,7 +1478,7 @@ static void open_cache(struct build *b)
 		layer_end[1 + pass] = k;
 	}
 	for (size_t i = 0; i < value_len(b->env.site); i++) {
-		const struct value *l = value_pair_at(b->env.site, i)->val;
+		const struct value *l = value_pair_val(value_pair_at(b->env.site, i));
 		for (size_t j = 0; l->kind == V_ARRAY && j < value_len(l); j++)
 			shared[k++] = value_at(l, j);
 	}

@@ -166,11 +166,11 @@ static void err_at(struct diags *d, const char *path, const char *src, size_t le
 /* Where the key itself stands on its value's line, so the caret points at it. */
 static struct pos key_pos(const char *src, size_t len, const struct value_pair *p)
 {
-	struct pos pos = p->val->pos;
+	struct pos pos = value_pair_val(p)->pos;
 	size_t s, e;
 	if (pos.line > 0 && diag_line_span(src, len, pos.line, &s, &e)) {
-		for (size_t i = s; i + p->keylen <= e; i++) {
-			if (memcmp(src + i, p->key, p->keylen) == 0) {
+		for (size_t i = s; i + value_pair_keylen(p) <= e; i++) {
+			if (memcmp(src + i, p->key, value_pair_keylen(p)) == 0) {
 				pos.col = (int)utf8_count(src + s, i - s) + 1;
 				break;
 			}
@@ -188,7 +188,7 @@ static int check_menu(const struct value *items, const char *path, const char *s
 		const struct value *it = value_at(items, i);
 		for (size_t k = 0; k < value_len(it); k++) {
 			const struct value_pair *p = value_pair_at(it, k);
-			if ((strcmp(p->key, "name") && strcmp(p->key, "url")) || p->val->kind != V_STRING) {
+			if ((strcmp(p->key, "name") && strcmp(p->key, "url")) || value_pair_val(p)->kind != V_STRING) {
 				struct pos kp = key_pos(src, len, p);
 				err_at(d, path, src, len, &kp, "a menu entry has a string 'name' and a string 'url', not '%s'",
 				       p->key);
@@ -231,14 +231,14 @@ static int check_table(const char *table, const struct value *t, const char *pat
 			rc = -1;
 			continue;
 		}
-		if (!kind_ok(rule->kind, p->val)) {
-			err_at(d, path, src, len, &p->val->pos, "'%s' must be %s", p->key, kind_word(rule->kind));
+		if (!kind_ok(rule->kind, value_pair_val(p))) {
+			err_at(d, path, src, len, &value_pair_val(p)->pos, "'%s' must be %s", p->key, kind_word(rule->kind));
 			rc = -1;
 			continue;
 		}
-		if (rule->kind == K_TABLE && check_table(p->key, p->val, path, src, len, d) < 0)
+		if (rule->kind == K_TABLE && check_table(p->key, value_pair_val(p), path, src, len, d) < 0)
 			rc = -1;
-		if (rule->kind == K_MENU && check_menu(p->val, path, src, len, d) < 0)
+		if (rule->kind == K_MENU && check_menu(value_pair_val(p), path, src, len, d) < 0)
 			rc = -1;
 	}
 	return rc;

@@ -324,13 +324,13 @@ static struct value *reorder(struct arena *a, struct value *v, const char *key, 
 	for (size_t i = 0; i < nk; i++) {
 		const struct value_pair *p = value_pair_at(v, i);
 		kvs[i].key = p->key;
-		kvs[i].len = p->keylen;
+		kvs[i].len = value_pair_keylen(p);
 		kvs[i].idx = (int)i;
 	}
 	qsort(kvs, nk, sizeof *kvs, kv_cmp);
 	struct value *t = value_table(a, pos);
 	for (size_t i = 0; i < nk; i++) {
-		struct value *c = reorder(a, value_pair_at(v, (size_t)kvs[i].idx)->val, kvs[i].key, depth + 1, rules, d);
+		struct value *c = reorder(a, value_pair_val(value_pair_at(v, (size_t)kvs[i].idx)), kvs[i].key, depth + 1, rules, d);
 		if (!c) {
 			t = NULL;
 			break;
@@ -722,7 +722,7 @@ void import_report(const struct value *doc, struct buf *out)
 	const struct value *th = value_get(doc, "yearly_themes");
 	for (size_t i = 0; value_is(th, V_TABLE) && i < value_len(th); i++) {
 		const struct value_pair *kv = value_pair_at(th, i);
-		buf_printf(out, "theme %s:    %s\n", kv->key, str_or(kv->val, ""));
+		buf_printf(out, "theme %s:    %s\n", kv->key, str_or(value_pair_val(kv), ""));
 	}
 	const struct value *secs = value_get(doc, "sections");
 	for (size_t i = 0; value_is(secs, V_ARRAY) && i < value_len(secs); i++)
@@ -968,9 +968,9 @@ static void plan_front(struct buf *b, const struct value *doc, const char *id, c
 			const struct value_pair *p = value_pair_at(th, i);
 			if (i)
 				buf_puts(b, ", ");
-			import_yaml_string(p->key, p->keylen, b);
+			import_yaml_string(p->key, value_pair_keylen(p), b);
 			buf_puts(b, ": ");
-			yaml_str(b, p->val);
+			yaml_str(b, value_pair_val(p));
 		}
 		buf_puts(b, "}\n");
 	}
@@ -1373,13 +1373,13 @@ static int expect_at(const struct value *got, const struct value *want, struct b
 			const struct value_pair *p = value_pair_at(want, i);
 			buf_truncate(where, mark);
 			buf_printf(where, "%s%s", mark ? "." : "", p->key);
-			const struct value *g = value_getn(got, p->key, p->keylen);
+			const struct value *g = value_getn(got, p->key, value_pair_keylen(p));
 			if (!g) {
 				buf_printf(out, "%s: missing\n", buf_cstr(where));
 				diffs++;
 				continue;
 			}
-			diffs += expect_at(g, p->val, where, out);
+			diffs += expect_at(g, value_pair_val(p), where, out);
 		}
 	} else if (want->kind == V_ARRAY) {
 		if (!value_is(got, V_ARRAY)) {

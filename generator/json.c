@@ -585,9 +585,9 @@ static void write_value(struct jw *w, const struct value *v, int depth)
 			if (i)
 				buf_putc(out, ',');
 			indent(out, pretty, depth + 1);
-			json_write_string(p->key, p->keylen, out);
+			json_write_string(p->key, value_pair_keylen(p), out);
 			buf_puts(out, pretty ? ": " : ":");
-			write_value(w, p->val, depth + 1);
+			write_value(w, value_pair_val(p), depth + 1);
 			if (w->flush && !w->hold && out->len >= JSON_FLUSH_BYTES)
 				w->flush(w->ud, out);
 		}

@@ -346,11 +346,11 @@ static void push_value(lua_State *L, struct luaval_conv *cv, const struct value 
 		t = lua_gettop(L);
 		for (size_t i = 0; i < value_len(v); i++) {
 			const struct value_pair *p = value_pair_at(v, i);
-			size_t old = where_push(cv, ".%.*s", p->key, p->keylen, 0);
-			lua_pushlstring(L, p->key, p->keylen);
-			push_value(L, cv, p->val, depth + 1);
-			if (p->val->kind != V_ARRAY && p->val->kind != V_TABLE)
-				note_field_pos(L, cv, t, t + 1, &p->val->pos);
+			size_t old = where_push(cv, ".%.*s", p->key, value_pair_keylen(p), 0);
+			lua_pushlstring(L, p->key, value_pair_keylen(p));
+			push_value(L, cv, value_pair_val(p), depth + 1);
+			if (value_pair_val(p)->kind != V_ARRAY && value_pair_val(p)->kind != V_TABLE)
+				note_field_pos(L, cv, t, t + 1, &value_pair_val(p)->pos);
 			lua_rawset(L, t);
 			where_pop(cv, old);
 		}
@@ -511,14 +511,14 @@ static struct value *table_to_value(lua_State *L, struct luaval_conv *cv, int t,
 		for (size_t i = 0; i < no; i++) {
 			const struct value_pair *p = value_pair_at(orig, i);
 			kids[i] = NULL;
-			lua_pushlstring(L, p->key, p->keylen);
+			lua_pushlstring(L, p->key, value_pair_keylen(p));
 			if (lua_rawget(L, t) != LUA_TNIL) {
-				size_t old = where_push(cv, ".%.*s", p->key, p->keylen, 0);
-				kids[i] = to_value(L, cv, lua_gettop(L), p->val, depth + 1);
+				size_t old = where_push(cv, ".%.*s", p->key, value_pair_keylen(p), 0);
+				kids[i] = to_value(L, cv, lua_gettop(L), value_pair_val(p), depth + 1);
 				where_pop(cv, old);
 				placed++;
 			}
-			same &= kids[i] == p->val;
+			same &= kids[i] == value_pair_val(p);
 			lua_pop(L, 1);
 		}
 		if (same && placed == n && orig) {
@@ -534,7 +534,7 @@ static struct value *table_to_value(lua_State *L, struct luaval_conv *cv, int t,
 		for (size_t i = 0; i < no; i++) {   /* orig's keys outlive out: not copied */
 			const struct value_pair *p = value_pair_at(orig, i);
 			if (kids[i])
-				value_append_key(cv->a, out, p->key, p->keylen, kids[i]);
+				value_append_key(cv->a, out, p->key, value_pair_keylen(p), kids[i]);
 		}
 		lua_settop(L, base);
 		if (placed == n) {   /* no new keys: nothing to sort (most tables) */

@@ -336,10 +336,10 @@ static struct value *plan_of_page(struct ld *l, const struct page *page)
 				const struct value_pair *kv = value_pair_at(v, i);
 				char *end;
 				long y = strtol(kv->key, &end, 10);
-				if (*end || y < MODEL_MIN_YEAR || y > MODEL_MAX_YEAR || kv->val->kind != V_STRING)
-					err(l, p, kv->val, "yearly_themes: '%s' must be a year with a theme as text", kv->key);
+				if (*end || y < MODEL_MIN_YEAR || y > MODEL_MAX_YEAR || value_pair_val(kv)->kind != V_STRING)
+					err(l, p, value_pair_val(kv), "yearly_themes: '%s' must be a year with a theme as text", kv->key);
 				else
-					value_set(l->a, themes, kv->key, kv->keylen, kv->val);
+					value_set(l->a, themes, kv->key, value_pair_keylen(kv), value_pair_val(kv));
 			}
 		}
 	}
@@ -631,12 +631,12 @@ static struct value *actuals_of(struct ld *l, const struct page *p, const struct
 				metric = m;
 		}
 		if (!metric) {
-			warn(l, p, schema_key_pos(p->src, p->len, kv->key, kv->keylen, kv->val),
+			warn(l, p, schema_key_pos(p->src, p->len, kv->key, value_pair_keylen(kv), value_pair_val(kv)),
 			     "task %s has no target '%s'; its targets: %s", value_str(value_get(task, "id"), ""),
 			     kv->key, names_of(l, targets, "metric", "id"));
 			continue;
 		}
-		value_setc(l->a, out, metric, kv->val);
+		value_setc(l->a, out, metric, value_pair_val(kv));
 	}
 	return out;
 }
@@ -745,7 +745,7 @@ static struct value *bulletin_of_page(struct ld *l, const struct page *page)
 		if (act) {
 			int ok = act->kind == V_TABLE;
 			for (size_t k = 0; ok && k < value_len(act); k++)
-				ok = is_number(value_pair_at(act, k)->val);
+				ok = is_number(value_pair_val(value_pair_at(act, k)));
 			if (!ok)
 				err(l, p, act, "'actuals' must map targets (by id or metric) to numbers");
 			else

@@ -67,8 +67,8 @@ static void put_value(struct buf *b, const struct value *v)
 		binrec_put_var(b, value_len(v));
 		for (size_t i = 0; i < value_len(v); i++) {
 			const struct value_pair *kv = value_pair_at(v, i);
-			binrec_put_str(b, kv->key, kv->keylen);
-			put_value(b, kv->val);
+			binrec_put_str(b, kv->key, value_pair_keylen(kv));
+			put_value(b, value_pair_val(kv));
 		}
 		break;
 	}

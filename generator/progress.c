@@ -710,7 +710,7 @@ static int read_plans(struct run *r, const struct value *plans)
 		if (pl->themes && pl->themes->kind != V_TABLE)
 			return 0;
 		for (size_t k = 0; pl->themes && k < value_len(pl->themes); k++)
-			if (value_pair_at(pl->themes, k)->val->kind != V_STRING)
+			if (value_pair_val(value_pair_at(pl->themes, k))->kind != V_STRING)
 				return 0;
 		pl->sections = value_get(pl->v, "sections");
 		if (pl->sections && pl->sections->kind != V_ARRAY)
@@ -781,7 +781,7 @@ static int read_bulletins(struct run *r, const struct value *buls)
 			if (u->actuals && u->actuals->kind != V_TABLE)
 				return 0;
 			for (size_t j = 0; u->actuals && j < value_len(u->actuals); j++)
-				if (value_pair_at(u->actuals, j)->val->kind != V_INT && value_pair_at(u->actuals, j)->val->kind != V_FLOAT)
+				if (value_pair_val(value_pair_at(u->actuals, j))->kind != V_INT && value_pair_val(value_pair_at(u->actuals, j))->kind != V_FLOAT)
 					return 0;
 			if (u->mdone && u->mdone->kind != V_ARRAY)
 				return 0;
@@ -803,9 +803,9 @@ static int same_str(const struct value *a, const struct value *b)
 static int actual_cmp(const void *pa, const void *pb)
 {
 	const struct value_pair *a = *(const struct value_pair *const *)pa, *b = *(const struct value_pair *const *)pb;
-	size_t n = a->keylen < b->keylen ? a->keylen : b->keylen;
-	int c = memcmp(a->key, b->key, n);
-	return c ? c : (a->keylen > b->keylen) - (a->keylen < b->keylen);
+	size_t an = value_pair_keylen(a), bn = value_pair_keylen(b);
+	int c = memcmp(a->key, b->key, an < bn ? an : bn);
+	return c ? c : (an > bn) - (an < bn);
 }
 
 static void push_point(struct run *r, struct task *t, const struct point *p)
@@ -866,8 +866,8 @@ static void apply_bulletins(struct run *r, struct names *by_id)
 					int found = 0;
 					for (size_t g = 0; g < t->ntg; g++) {
 						const struct value *mt = t->tg[g].metric;
-						if (mt->u.str.len == keys[j]->keylen && memcmp(mt->u.str.s, keys[j]->key, keys[j]->keylen) == 0) {
-							num_of(keys[j]->val, &t->tg[g].actual);
+						if (mt->u.str.len == value_pair_keylen(keys[j]) && memcmp(mt->u.str.s, keys[j]->key, value_pair_keylen(keys[j])) == 0) {
+							num_of(value_pair_val(keys[j]), &t->tg[g].actual);
 							t->tg[g].has_actual = found = 1;
 						}
 					}
@@ -1117,7 +1117,7 @@ static struct value *table_merge(struct run *r, struct value *orig, struct kv *k
 	for (size_t i = 0; i < len; i++) {
 		const struct value_pair *p = value_pair_at(orig, i);
 		struct kv key = { p->key, NULL }, *hit = NULL;
-		if (strlen(p->key) == p->keylen)
+		if (strlen(p->key) == value_pair_keylen(p))
 			hit = bsearch(&key, kv, n, sizeof *kv, kv_cmp);
 		hits[i] = hit;
 		twice |= hit && old[hit - kv];
@@ -1125,8 +1125,8 @@ static struct value *table_merge(struct run *r, struct value *orig, struct kv *k
 			continue;   /* the first pair of a key is the one value_get sees */
 		old[hit - kv] = 1;
 		ndrop += !hit->v;
-		if (same(p->val, hit->v))
-			hit->v = p->val;
+		if (same(value_pair_val(p), hit->v))
+			hit->v = value_pair_val(p);
 		else
 			changed = 1;
 	}
@@ -1146,9 +1146,9 @@ static struct value *table_merge(struct run *r, struct value *orig, struct kv *k
 	value_reserve(r->a, t, len - ndrop + nnew);
 	for (size_t i = 0; i < len; i++) {
 		const struct value_pair *p = value_pair_at(orig, i);
-		struct value *v = hits[i] ? hits[i]->v : p->val;
+		struct value *v = hits[i] ? hits[i]->v : value_pair_val(p);
 		if (v)
-			value_append_key(r->a, t, p->key, p->keylen, v);
+			value_append_key(r->a, t, p->key, value_pair_keylen(p), v);
 	}
 	for (size_t k = 0; k < n; k++)
 		if (kv[k].v && !old[k])

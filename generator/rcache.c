@@ -402,12 +402,12 @@ struct rcache *rcache_open(const char *site_dir, const char *out_dir, const unsi
 		struct digest h;
 		digest_init(&h);
 		/* A function has no digest: a key holding one never matches. */
-		if (value_digest(kv->val, &h, &c->memo) < 0)
+		if (value_digest(value_pair_val(kv), &h, &c->memo) < 0)
 			digest_u64(&h, (uint64_t)(uintptr_t)c ^ (uint64_t)i);
-		c->keys[i] = (struct skey){ kv->key, (uint32_t)kv->keylen, { 0 } };
+		c->keys[i] = (struct skey){ kv->key, (uint32_t)value_pair_keylen(kv), { 0 } };
 		digest_final(&h, c->keys[i].dig);
-		digest_u64(&whole, kv->keylen);
-		digest_update(&whole, kv->key, kv->keylen);
+		digest_u64(&whole, value_pair_keylen(kv));
+		digest_update(&whole, kv->key, value_pair_keylen(kv));
 		digest_feed(&whole, c->keys[i].dig, DIGEST_LEN);
 	}
 	digest_final(&whole, c->whole);

@@ -443,8 +443,8 @@ static void collect_labels(struct arena *a, struct pairs *ps, const char *mark, 
 		return;
 	}
 	for (size_t i = 0; value_is(v, V_TABLE) && i < value_len(v); i++)
-		if (value_is(value_pair_at(v, i)->val, V_STRING))
-			pairs_push(a, ps, arena_printf(a, "%s%s", mark, value_pair_at(v, i)->val->u.str.s));
+		if (value_is(value_pair_val(value_pair_at(v, i)), V_STRING))
+			pairs_push(a, ps, arena_printf(a, "%s%s", mark, value_pair_val(value_pair_at(v, i))->u.str.s));
 }
 
 /* Walks x and y side by side (tables by key, lists by index), adding each
@@ -460,7 +460,7 @@ static void collect_pairs(struct arena *a, struct pairs *ps, const struct value 
 	} else if (value_is(x, V_TABLE) && value_is(y, V_TABLE)) {
 		for (size_t i = 0; i < value_len(x); i++) {
 			const struct value_pair *kv = value_pair_at(x, i);
-			collect_pairs(a, ps, kv->val, value_get(y, kv->key));
+			collect_pairs(a, ps, value_pair_val(kv), value_get(y, kv->key));
 		}
 	} else if (value_is(x, V_ARRAY) && value_is(y, V_ARRAY)) {
 		for (size_t i = 0; i < value_len(x) && i < value_len(y); i++)

@@ -161,7 +161,7 @@ const struct value *schema_mend(struct arena *a, enum schema_map m, const struct
 	size_t i;
 	for (i = 0; i < value_len(t); i++) {
 		const struct value_pair *kv = value_pair_at(t, i);
-		if (!rule_of(m, kv->key, kv->keylen))
+		if (!rule_of(m, kv->key, value_pair_keylen(kv)))
 			break;
 	}
 	if (i == value_len(t))
@@ -170,12 +170,12 @@ const struct value *schema_mend(struct arena *a, enum schema_map m, const struct
 	for (i = 0; i < value_len(t); i++) {
 		const struct value_pair *kv = value_pair_at(t, i);
 		const char *hint = NULL;
-		if (!rule_of(m, kv->key, kv->keylen) && strlen(kv->key) == kv->keylen)
+		if (!rule_of(m, kv->key, value_pair_keylen(kv)) && strlen(kv->key) == value_pair_keylen(kv))
 			hint = schema_suggest(m, kv->key);
 		if (hint && !value_get(t, hint))
-			value_setc(a, out, hint, kv->val);
+			value_setc(a, out, hint, value_pair_val(kv));
 		else
-			value_set(a, out, kv->key, kv->keylen, kv->val);
+			value_set(a, out, kv->key, value_pair_keylen(kv), value_pair_val(kv));
 	}
 	return out;
 }
@@ -247,7 +247,7 @@ static void key_error(struct check *k, const struct value_pair *kv, const char *
 static void key_error(struct check *k, const struct value_pair *kv, const char *fmt, ...)
 {
 	const struct page *p = k->p;
-	struct pos pos = schema_key_pos(p->src, p->len, kv->key, kv->keylen, kv->val);
+	struct pos pos = schema_key_pos(p->src, p->len, kv->key, value_pair_keylen(kv), value_pair_val(kv));
 	size_t s = 0, e = 0;
 	int have = pos.line > 0 && diag_line_span(p->src, p->len, pos.line, &s, &e);
 	struct buf m = BUF_INIT;
@@ -294,18 +294,18 @@ static void check_map(struct check *k, enum schema_map m, const struct value *t)
 		const struct value_pair *kv = value_pair_at(t, i);
 		if (page && strcmp(kv->key, "cascade") == 0)
 			continue;   /* check_cascade's, on any page */
-		const struct schema_key *rule = schema_find(m, kv->key, kv->keylen);
+		const struct schema_key *rule = schema_find(m, kv->key, value_pair_keylen(kv));
 		if (!rule && page)
-			rule = schema_find(SM_PAGE, kv->key, kv->keylen);
+			rule = schema_find(SM_PAGE, kv->key, value_pair_keylen(kv));
 		if (rule) {
-			check_child(k, rule, kv->val);
+			check_child(k, rule, value_pair_val(kv));
 			continue;
 		}
-		if (strlen(kv->key) != kv->keylen) {
+		if (strlen(kv->key) != value_pair_keylen(kv)) {
 			key_error(k, kv, "unknown key in %s (it holds a NUL byte)", schema_map_name(m));
 			continue;
 		}
-		const char *other = page ? owner_type(kv->key, kv->keylen, m) : NULL;
+		const char *other = page ? owner_type(kv->key, value_pair_keylen(kv), m) : NULL;
 		const char *hint = schema_suggest(m, kv->key);
 		if (other)
 			key_error(k, kv, "'%s' is a key of %s, and this page is %s: move it, or change the "
@@ -329,7 +329,7 @@ static const char *check_plain(struct check *k, const struct value *t)
 	const char *meant = *k->p->type ? config_suggest(k->p->type, types, 3) : NULL;
 	const struct value_pair *kv;
 	for (size_t i = 0; meant && (kv = value_pair_at(t, i)); i++) {
-		if (schema_find(type_map(meant), kv->key, kv->keylen) && strcmp(kv->key, "updates") != 0) {
+		if (schema_find(type_map(meant), kv->key, value_pair_keylen(kv)) && strcmp(kv->key, "updates") != 0) {
 			const struct value_pair *tk = NULL;
 			for (size_t j = 0; (tk = value_pair_at(t, j)) && strcmp(tk->key, "type"); j++)
 				;
@@ -374,14 +374,14 @@ static void check_cascade(struct check *k)
 			          "under it their defaults");
 			continue;
 		}
-		if (kv->val->kind != V_TABLE) {
+		if (value_pair_val(kv)->kind != V_TABLE) {
 			key_error(k, kv, "'cascade' must be a map, like {type: bulletin}");
 			continue;
 		}
-		check_map(k, SM_CASCADE, kv->val);
-		const struct value *t = value_get(kv->val, "type");
+		check_map(k, SM_CASCADE, value_pair_val(kv));
+		const struct value *t = value_get(value_pair_val(kv), "type");
 		if (t && (t->kind != V_STRING || !t->u.str.len)) {
-			struct value_pair tk = { "type", 4, (struct value *)t };
+			struct value_pair tk = { "type", (uintptr_t)t };
 			key_error(k, &tk, "cascade's 'type' must be a type's name, like bulletin");
 		}
 	}
@@ -396,8 +396,8 @@ struct value *schema_params(struct arena *a, const struct page *p)
 	value_fill(a, t, p->meta);
 	for (size_t i = 0; i < value_len(extra); i++) {
 		const struct value_pair *kv = value_pair_at(extra, i);
-		if (!value_getn(p->meta, kv->key, kv->keylen))
-			value_set(a, t, kv->key, kv->keylen, kv->val);
+		if (!value_getn(p->meta, kv->key, value_pair_keylen(kv)))
+			value_set(a, t, kv->key, value_pair_keylen(kv), value_pair_val(kv));
 	}
 	return t;
 }

@@ -175,7 +175,7 @@ static uint64_t key_hash(const char *k, size_t n)
 static void index_put(struct value_index *x, const struct value_pair *v, size_t i)
 {
 	size_t m = x->nslots - 1;
-	size_t k = (size_t)key_hash(v[i].key, v[i].keylen) & m;
+	size_t k = (size_t)key_hash(v[i].key, value_pair_keylen(&v[i])) & m;
 	while (x->slots[k])
 		k = (k + 1) & m;
 	x->slots[k] = (uint32_t)(i + 1);
@@ -208,25 +208,50 @@ static void index_update(struct arena *a, struct value *t)
 		index_put(x, t->u.tab.v, x->count);
 }
 
+size_t value_pair_keylen_marked(const struct value_pair *p)
+{
+	size_t n;
+	memcpy(&n, p->key - sizeof n, sizeof n);
+	return n;
+}
+
+/* Whether pair p's key is the keylen bytes at key; nul: key holds a NUL
+ * (then only a marked key can be it). A key without NULs is compared up to
+ * its own terminator, never read past it. */
+static int key_is(const struct value_pair *p, const char *key, size_t keylen, int nul)
+{
+	if (nul)
+		return (p->val_ & 1) && value_pair_keylen_marked(p) == keylen && memcmp(p->key, key, keylen) == 0;
+	return !(p->val_ & 1) && p->key[0] == (keylen ? key[0] : '\0') && strncmp(p->key, key, keylen) == 0 &&
+	       p->key[keylen] == '\0';
+}
+
 static struct value_pair *find_pair(const struct value *t, const char *key, size_t keylen)
 {
 	const struct value_index *x = t->u.tab.v ? *index_of(t) : NULL;
+	int nul = memchr(key, '\0', keylen) != NULL;
 	size_t from = 0;
 	if (x && x->owner == t && x->count <= t->u.tab.n) {
 		size_t m = x->nslots - 1;
 		for (size_t k = (size_t)key_hash(key, keylen) & m; x->slots[k]; k = (k + 1) & m) {
 			struct value_pair *p = &t->u.tab.v[x->slots[k] - 1];
-			if (p->keylen == keylen && (!keylen || p->key[0] == key[0]) && memcmp(p->key, key, keylen) == 0)
+			if (key_is(p, key, keylen, nul))
 				return p;
 		}
 		from = x->count;
 	}
 	for (size_t i = from; i < t->u.tab.n; i++) {
 		struct value_pair *p = &t->u.tab.v[i];
-		if (p->keylen == keylen && (!keylen || p->key[0] == key[0]) && memcmp(p->key, key, keylen) == 0)
+		if (key_is(p, key, keylen, nul))
 			return p;
 	}
 	return NULL;
+}
+
+/* Pair p given value v, keeping its key's mark. */
+static void pair_set(struct value_pair *p, struct value *v)
+{
+	p->val_ = (uintptr_t)v | (p->val_ & 1);
 }
 
 struct value *value_getn(const struct value *t, const char *key, size_t keylen)
@@ -234,7 +259,7 @@ struct value *value_getn(const struct value *t, const char *key, size_t keylen)
 	if (!t || t->kind != V_TABLE)
 		return NULL;
 	struct value_pair *p = find_pair(t, key, keylen);
-	return p ? p->val : NULL;
+	return p ? value_pair_val(p) : NULL;
 }
 
 struct value *value_get(const struct value *t, const char *key)
@@ -246,7 +271,7 @@ void value_set(struct arena *a, struct value *t, const char *key, size_t keylen,
 {
 	struct value_pair *p = find_pair(t, key, keylen);
 	if (p) {
-		p->val = v;
+		pair_set(p, v);
 		return;
 	}
 	value_append(a, t, key, keylen, v);
@@ -254,6 +279,10 @@ void value_set(struct arena *a, struct value *t, const char *key, size_t keylen,
 
 void value_append(struct arena *a, struct value *t, const char *key, size_t keylen, struct value *v)
 {
+	if (memchr(key, '\0', keylen)) {
+		value_append_key(a, t, key, keylen, v);   /* copied there, with its length */
+		return;
+	}
 	value_append_key(a, t, arena_strndup(a, key, keylen), keylen, v);
 }
 
@@ -264,8 +293,16 @@ void value_append_key(struct arena *a, struct value *t, const char *key, size_t 
 		pairs_room(a, t, t->u.tab.cap ? t->u.tab.cap * 2 : 8);
 	struct value_pair *p = &t->u.tab.v[t->u.tab.n++];
 	p->key = key;
-	p->keylen = keylen;
-	p->val = v;
+	p->val_ = (uintptr_t)v;
+	if (memchr(key, '\0', keylen)) {
+		/* A key holding a NUL: its length in front of a copy, the pair
+		 * marked (value.h). */
+		char *blk = arena_alloc(a, sizeof keylen + keylen + 1);
+		memcpy(blk, &keylen, sizeof keylen);
+		memcpy(blk + sizeof keylen, key, keylen);
+		p->key = blk + sizeof keylen;
+		p->val_ |= 1;
+	}
 	index_update(a, t);
 }
 
@@ -279,7 +316,7 @@ void value_set_key(struct arena *a, struct value *t, const char *key, struct val
 	size_t keylen = strlen(key);
 	struct value_pair *p = find_pair(t, key, keylen);
 	if (p)
-		p->val = v;
+		pair_set(p, v);
 	else
 		value_append_key(a, t, key, keylen, v);
 }
@@ -290,8 +327,8 @@ void value_fill(struct arena *a, struct value *t, const struct value *from)
 		return;
 	for (size_t i = 0; i < from->u.tab.n; i++) {
 		const struct value_pair *p = &from->u.tab.v[i];
-		if (!value_getn(t, p->key, p->keylen))
-			value_set(a, t, p->key, p->keylen, p->val);
+		if (!value_getn(t, p->key, value_pair_keylen(p)))
+			value_set(a, t, p->key, value_pair_keylen(p), value_pair_val(p));
 	}
 }
 
@@ -592,8 +629,8 @@ struct value *value_copy(struct arena *a, const struct value *v)
 		break;
 	case V_TABLE:
 		for (size_t i = 0; i < v->u.tab.n; i++)
-			value_set(a, c, v->u.tab.v[i].key, v->u.tab.v[i].keylen,
-			          value_copy(a, v->u.tab.v[i].val));
+			value_set(a, c, v->u.tab.v[i].key, value_pair_keylen(&v->u.tab.v[i]),
+			          value_copy(a, value_pair_val(&v->u.tab.v[i])));
 		break;
 	default:
 		c->u = v->u;
@@ -654,9 +691,10 @@ int value_digest(const struct value *v, struct digest *h, const struct value_mem
 		digest_u64(h, V_TABLE | (uint64_t)v->u.tab.n << 8);
 		for (uint32_t i = 0; i < v->u.tab.n; i++) {
 			const struct value_pair *p = &v->u.tab.v[i];
-			digest_u64(h, p->keylen);
-			digest_update(h, p->key, p->keylen);
-			if (value_digest(p->val, h, memo) < 0)
+			size_t keylen = value_pair_keylen(p);
+			digest_u64(h, keylen);
+			digest_update(h, p->key, keylen);
+			if (value_digest(value_pair_val(p), h, memo) < 0)
 				return -1;
 		}
 		return 0;

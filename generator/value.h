@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "arena.h"
 #include "buf.h"
@@ -56,11 +57,28 @@ struct value_func {
 	void *ud;
 };
 
+/* Sixteen bytes (a site holds millions of pairs): the key's length is not
+ * stored, as a key is NUL-terminated and nearly never holds a NUL. One that
+ * does (a quoted TOML or JSON key with \u0000) is marked by the low bit of
+ * the value's address (values are at least 8-aligned) and has its length in
+ * the size_t just before its bytes. Read pairs through value_pair_val and
+ * value_pair_keylen; only value.c makes them. */
 struct value_pair {
-	const char *key;   /* NUL-terminated too, but may hold NULs: use keylen */
-	size_t keylen;
-	struct value *val;
+	const char *key;
+	uintptr_t val_;
 };
+
+static inline struct value *value_pair_val(const struct value_pair *p)
+{
+	return (struct value *)(p->val_ & ~(uintptr_t)1);
+}
+
+size_t value_pair_keylen_marked(const struct value_pair *p);
+
+static inline size_t value_pair_keylen(const struct value_pair *p)
+{
+	return p->val_ & 1 ? value_pair_keylen_marked(p) : strlen(p->key);
+}
 
 struct value {
 	enum value_kind kind;
@@ -216,9 +234,9 @@ static inline int value_next(struct value_iter *it, const char **key, size_t *ke
 	if (key)
 		*key = p ? p->key : NULL;
 	if (keylen)
-		*keylen = p ? p->keylen : 0;
+		*keylen = p ? value_pair_keylen(p) : 0;
 	if (val)
-		*val = p ? p->val : value_at(it->v, i);
+		*val = p ? value_pair_val(p) : value_at(it->v, i);
 	return 1;
 }
 

@@ -111,7 +111,7 @@ static int put_lambdas(struct arena *a, struct value *v, const char *test, int *
 	if (v->kind != V_TABLE)
 		return 0;
 	for (size_t i = 0; i < v->u.tab.n; i++) {
-		struct value *x = v->u.tab.v[i].val;
+		struct value *x = value_pair_val(&v->u.tab.v[i]);
 		const char *tag = value_str(value_get(x, "__tag__"), NULL);
 		if (!tag || strcmp(tag, "code") != 0) {
 			missing += put_lambdas(a, x, test, calls);
@@ -127,7 +127,7 @@ static int put_lambdas(struct arena *a, struct value *v, const char *test, int *
 		struct value *f = value_new(a, V_FUNC, x->pos);
 		f->u.fn.call = lambdas[k].call;
 		f->u.fn.ud = calls;
-		v->u.tab.v[i].val = f;
+		value_set(a, v, v->u.tab.v[i].key, value_pair_keylen(&v->u.tab.v[i]), f);
 	}
 	return missing;
 }
@@ -179,8 +179,8 @@ static int run_test(struct arena *a, const char *module, struct value *test)
 	int rc = tpl_set_add(s, "test", "test", tpl->u.str.s, tpl->u.str.len, &d);
 	for (size_t i = 0; partials && partials->kind == V_TABLE && i < partials->u.tab.n; i++) {
 		const struct value_pair *p = &partials->u.tab.v[i];
-		if (p->val->kind == V_STRING &&
-		    tpl_set_add(s, p->key, p->key, p->val->u.str.s, p->val->u.str.len, &d) < 0)
+		if (value_pair_val(p)->kind == V_STRING &&
+		    tpl_set_add(s, p->key, p->key, value_pair_val(p)->u.str.s, value_pair_val(p)->u.str.len, &d) < 0)
 			rc = -1;
 	}
 	if (rc == 0)

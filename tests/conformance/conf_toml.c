@@ -91,7 +91,7 @@ static struct value *tagged(struct arena *a, const struct value *v)
 	case V_TABLE:
 		r = value_table(a, p);
 		for (size_t k = 0; k < value_len(v); k++)
-			value_set(a, r, value_pair_at(v, k)->key, value_pair_at(v, k)->keylen, tagged(a, value_pair_at(v, k)->val));
+			value_set(a, r, value_pair_at(v, k)->key, value_pair_keylen(value_pair_at(v, k)), tagged(a, value_pair_val(value_pair_at(v, k))));
 		return r;
 	case V_ARRAY:
 		r = value_array(a, p);
@@ -294,13 +294,13 @@ static int same(const struct value *want, const struct value *got, struct buf *w
 			const struct value_pair *kv = value_pair_at(want, k);
 			size_t mark = where->len;
 			buf_putc(where, '.');
-			buf_put(where, kv->key, kv->keylen);
-			const struct value *g = value_getn(got, kv->key, kv->keylen);
+			buf_put(where, kv->key, value_pair_keylen(kv));
+			const struct value *g = value_getn(got, kv->key, value_pair_keylen(kv));
 			if (!g) {
 				buf_puts(where, ": missing");
 				return 0;
 			}
-			if (!same(kv->val, g, where))
+			if (!same(value_pair_val(kv), g, where))
 				return 0;
 			buf_truncate(where, mark);
 		}

@@ -22,7 +22,7 @@ static int has_neg_zero(const struct value *v)
 				return 1;
 	if (v->kind == V_TABLE)
 		for (size_t i = 0; i < value_len(v); i++)
-			if (has_neg_zero(value_pair_at(v, i)->val))
+			if (has_neg_zero(value_pair_val(value_pair_at(v, i))))
 				return 1;
 	return 0;
 #endif

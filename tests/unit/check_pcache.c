@@ -49,8 +49,8 @@ static int same_tree(const struct value *x, const struct value *y)
 	if (memcmp(dx, dy, DIGEST_LEN) != 0)
 		return 0;
 	for (size_t i = 0; i < value_len(x); i++) {
-		const struct value *a = x->kind == V_ARRAY ? value_at(x, i) : value_pair_at(x, i)->val;
-		const struct value *b = y->kind == V_ARRAY ? value_at(y, i) : value_pair_at(y, i)->val;
+		const struct value *a = x->kind == V_ARRAY ? value_at(x, i) : value_pair_val(value_pair_at(x, i));
+		const struct value *b = y->kind == V_ARRAY ? value_at(y, i) : value_pair_val(value_pair_at(y, i));
 		if (!same_tree(a, b))
 			return 0;
 	}

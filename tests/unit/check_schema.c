@@ -70,19 +70,19 @@ static void key_pos(void)
 	CHECK(v != NULL);
 	const struct value *u = value_at(value_get(v, "updates"), 0);
 	const struct value_pair *kv = value_pair_at(u, 1);
-	struct pos p = schema_key_pos(src, strlen(src), kv->key, kv->keylen, kv->val);
+	struct pos p = schema_key_pos(src, strlen(src), kv->key, value_pair_keylen(kv), value_pair_val(kv));
 	CHECK_INT(p.line, 3);
 	CHECK_INT(p.col, 15);
 	/* A block value: the key is on the line before it. */
 	kv = value_pair_at(v, 0);
-	p = schema_key_pos(src, strlen(src), kv->key, kv->keylen, kv->val);
+	p = schema_key_pos(src, strlen(src), kv->key, value_pair_keylen(kv), value_pair_val(kv));
 	CHECK_INT(p.line, 2);
 	CHECK_INT(p.col, 1);
 	/* Chinese before the key: columns count characters. */
 	src = "{指标: 1, 覆盖率: 80}";
 	v = yaml(a, src);
 	kv = value_pair_at(v, 1);
-	p = schema_key_pos(src, strlen(src), kv->key, kv->keylen, kv->val);
+	p = schema_key_pos(src, strlen(src), kv->key, value_pair_keylen(kv), value_pair_val(kv));
 	CHECK_INT(p.col, 9);
 	/* A key further back than SCHEMA_KEY_LOOKBACK: the value's own place. */
 	struct buf big = BUF_INIT;
@@ -93,7 +93,7 @@ static void key_pos(void)
 	v = yaml(a, buf_cstr(&big));
 	CHECK(v != NULL);
 	kv = value_pair_at(v, 0);
-	p = schema_key_pos(big.data, big.len, kv->key, kv->keylen, kv->val);
+	p = schema_key_pos(big.data, big.len, kv->key, value_pair_keylen(kv), value_pair_val(kv));
 	CHECK_INT(p.line, 302);
 	CHECK_INT(p.col, 3);
 	buf_free(&big);

@@ -199,8 +199,8 @@ static void test_accessors(void)
 	CHECK(value_pair_at(arr, 0) == NULL);
 	CHECK_INT(value_len(t), 3);
 	CHECK_STR(value_pair_at(t, 0)->key, "zeta");
-	CHECK_INT(value_pair_at(t, 0)->val->u.i, 4);
-	CHECK_INT(value_pair_at(t, 1)->keylen, 3);
+	CHECK_INT(value_pair_val(value_pair_at(t, 0))->u.i, 4);
+	CHECK_INT(value_pair_keylen(value_pair_at(t, 1)), 3);
 	CHECK(memcmp(value_pair_at(t, 1)->key, "a\0b", 3) == 0);
 	CHECK_STR(value_pair_at(t, 2)->key, "mid");
 	CHECK(value_pair_at(t, 3) == NULL);
@@ -242,7 +242,7 @@ static void test_accessors(void)
 	CHECK_INT(value_len(t), 5);
 	CHECK_INT(value_get(t, "mid")->u.i, 3);
 	CHECK_STR(value_pair_at(t, 3)->key, "new");
-	CHECK(value_pair_at(t, 3)->val == arr);
+	CHECK(value_pair_val(value_pair_at(t, 3)) == arr);
 	CHECK_STR(value_pair_at(t, 4)->key, "last");
 	arena_free(a);
 }
@@ -353,9 +353,75 @@ static void test_compact(void)
 	arena_free(keep);
 }
 
+/* A pair is 16 bytes: keys that hold a NUL are marked and carry their length
+ * (value.h); everything else measures its key. Both kinds side by side, in
+ * tables scanned and indexed. */
+static void test_nul_keys(void)
+{
+	CHECK_INT(sizeof(struct value_pair), 16);
+	struct arena *a = arena_new();
+	struct pos p = { 0 };
+	for (int big = 0; big < 2; big++) {
+		struct value *t = value_table(a, p);
+		for (int i = 0; big && i < 2 * VALUE_INDEX_MIN; i++) {
+			char k[16];
+			snprintf(k, sizeof k, "k%d", i);
+			value_setc(a, t, k, value_int(a, i, p));
+		}
+		value_set(a, t, "a\0b", 3, value_int(a, 1, p));
+		value_set(a, t, "a", 1, value_int(a, 2, p));
+		value_set(a, t, "\0", 1, value_int(a, 3, p));
+		value_set(a, t, "", 0, value_int(a, 4, p));
+		value_set(a, t, "a\0c", 3, value_int(a, 5, p));
+		CHECK_INT(value_getn(t, "a\0b", 3)->u.i, 1);
+		CHECK_INT(value_getn(t, "a", 1)->u.i, 2);
+		CHECK_INT(value_get(t, "a")->u.i, 2);
+		CHECK_INT(value_getn(t, "\0", 1)->u.i, 3);
+		CHECK_INT(value_getn(t, "", 0)->u.i, 4);
+		CHECK_INT(value_getn(t, "a\0c", 3)->u.i, 5);
+		CHECK(value_getn(t, "a\0", 2) == NULL);
+		CHECK(value_getn(t, "a\0bc", 4) == NULL);
+		CHECK(value_getn(t, "ab", 2) == NULL);
+		/* replaced in place: the key keeps its mark and length */
+		value_set(a, t, "a\0b", 3, value_int(a, 6, p));
+		size_t at = big ? 2 * VALUE_INDEX_MIN : 0;
+		CHECK_INT(value_pair_keylen(value_pair_at(t, at)), 3);
+		CHECK_INT(value_pair_val(value_pair_at(t, at))->u.i, 6);
+		CHECK_INT(value_pair_keylen(value_pair_at(t, at + 1)), 1);
+		CHECK_INT(value_pair_keylen(value_pair_at(t, at + 3)), 0);
+		/* borrowed keys, copies and fills keep them apart too */
+		struct value *u = value_table(a, p);
+		const struct value_pair *kv = value_pair_at(t, at + 4);
+		value_append_key(a, u, kv->key, value_pair_keylen(kv), value_pair_val(kv));
+		value_fill(a, u, t);
+		CHECK_INT(value_len(u), value_len(t));
+		CHECK_INT(value_getn(u, "a\0c", 3)->u.i, 5);
+		CHECK_INT(value_getn(u, "a\0b", 3)->u.i, 6);
+		struct value *c = value_copy(a, t);
+		CHECK_INT(value_getn(c, "\0", 1)->u.i, 3);
+		CHECK_INT(value_getn(c, "a", 1)->u.i, 2);
+		/* a key with a NUL digests apart from its first part */
+		struct value *x = value_table(a, p), *y = value_table(a, p);
+		value_set(a, x, "a\0b", 3, value_int(a, 1, p));
+		value_set(a, y, "a", 1, value_int(a, 1, p));
+		unsigned char gx[DIGEST_LEN], gy[DIGEST_LEN];
+		struct digest h;
+		digest_init(&h);
+		value_digest(x, &h, NULL);
+		digest_final(&h, gx);
+		digest_init(&h);
+		value_digest(y, &h, NULL);
+		digest_final(&h, gy);
+		CHECK(memcmp(gx, gy, DIGEST_LEN) != 0);
+	}
+	arena_free(a);
+}
+
 int main(void)
 {
 	test_compact();
+	test_nul_keys();
+	test_nul_keys();
 	test_digest();
 	test_accessors();
 	test_json_roundtrip();
