@@ -51,6 +51,12 @@ struct ld {
 	} *numbers;
 	size_t nnumbers;
 	struct value *task_ids;   /* task id -> the first task of it, in the plans' order */
+	/* Values every task starts with, made once and shared by the tasks'
+	 * tables (nothing changes a model's value in place: a task's own
+	 * value replaces one of these in its table): */
+	struct value *not_started, *zero, *one;
+	const struct value *plan_of_id;   /* the plan whose id plan_id holds */
+	struct value *plan_id;
 };
 
 static const struct pos nopos = { 0 };
@@ -100,6 +106,12 @@ static struct value *str(struct arena *a, const char *s)
 	return value_cstring(a, s, nopos);
 }
 
+/* A string of the build's arena (which outlives the model), not copied. */
+static struct value *str_ref(struct arena *a, const char *s)
+{
+	return value_string_ref(a, s, strlen(s), nopos);
+}
+
 /* Copies key from front matter into t when it is a string (else an error). */
 static void copy_string(struct ld *l, const struct page *p, struct value *t, const char *key, int required)
 {
@@ -123,6 +135,8 @@ static int is_date(const struct value *v)
 
 static struct value *date_only(struct ld *l, const struct value *v)
 {
+	if (v->u.dt.kind == DT_DATE)
+		return (struct value *)v;   /* shared: the model never changes a value in place */
 	struct value *c = value_copy(l->a, v);
 	c->u.dt.kind = DT_DATE;
 	return c;
@@ -432,10 +446,19 @@ static struct value *task_of_page(struct ld *l, const struct page *page, struct 
 		number = "?";
 	}
 	const char *plan_id = value_str(value_get(plan, "id"), "");
-	value_set_key(l->a, t, "id", str(l->a, arena_printf(l->a, "%s/%s", plan_id, number)));
-	value_set_key(l->a, t, "plan", str(l->a, plan_id));
+	if (l->plan_of_id != plan) {
+		l->plan_of_id = plan;
+		l->plan_id = str(l->a, plan_id);
+	}
+	if (!l->not_started) {
+		l->not_started = str(l->a, "not_started");
+		l->zero = value_int(l->a, 0, nopos);
+		l->one = value_int(l->a, 1, nopos);
+	}
+	value_set_key(l->a, t, "id", str_ref(l->a, arena_printf(l->a, "%s/%s", plan_id, number)));
+	value_set_key(l->a, t, "plan", l->plan_id);
 	value_set_key(l->a, t, "number", str(l->a, number));
-	value_set_key(l->a, t, "title", str(l->a, p->title));
+	value_set_key(l->a, t, "title", str_ref(l->a, p->title));
 	if ((v = value_get(p->meta, "section"))) {
 		const char *sn = number_text(l, v);
 		const struct value *secs = value_get(plan, "sections");
@@ -451,15 +474,15 @@ static struct value *task_of_page(struct ld *l, const struct page *page, struct 
 	copy_units(l, p, t, "support");
 	copy_date(l, p, t, p->meta, "start", 0);
 	copy_date(l, p, t, p->meta, "due", 0);
-	value_set_key(l->a, t, "weight", value_int(l->a, 1, nopos));
+	value_set_key(l->a, t, "weight", l->one);
 	if ((v = value_get(p->meta, "weight"))) {
 		if (!is_number(v) || num(v) <= 0)
 			err(l, p, v, "weight must be a number above 0");
 		else
 			value_set_key(l->a, t, "weight", v);
 	}
-	value_set_key(l->a, t, "status", str(l->a, "not_started"));
-	value_set_key(l->a, t, "progress", value_int(l->a, 0, nopos));
+	value_set_key(l->a, t, "status", l->not_started);
+	value_set_key(l->a, t, "progress", l->zero);
 	copy_state(l, p, t, p->meta);
 	struct value *ms = value_array(l->a, nopos);
 	if ((v = value_get(p->meta, "milestones"))) {
@@ -531,8 +554,8 @@ static struct value *task_of_page(struct ld *l, const struct page *page, struct 
 			err(l, p, v, "targets must be a list of {metric, target, unit, actual}");
 	}
 	value_set_key(l->a, t, "targets", ts);
-	value_set_key(l->a, t, "url", str(l->a, target(l, p)));
-	value_set_key(l->a, t, "source", str(l->a, p->path ? p->path : ""));
+	value_set_key(l->a, t, "url", str_ref(l->a, target(l, p)));
+	value_set_key(l->a, t, "source", str_ref(l->a, p->path ? p->path : ""));
 	return t;
 }
 
@@ -845,7 +868,7 @@ static void check_extensions(struct ld *l, const struct content *c, struct model
 int model_load(struct arena *a, const struct content *c, const struct config *cfg,
                struct model *m, struct diags *d)
 {
-	struct ld l = { a, c, cfg, m, d, 0, 0, value_table(a, nopos), NULL, 0, NULL };
+	struct ld l = { .a = a, .c = c, .cfg = cfg, .m = m, .d = d, .plan_ids = value_table(a, nopos) };
 	memset(m, 0, sizeof *m);
 	m->plans = value_array(a, nopos);
 	m->bulletins = value_array(a, nopos);
