@@ -34,6 +34,7 @@
 #include "schema.h"
 #include "script.h"
 #include "search.h"
+#include "spool.h"
 #include "sheetout.h"
 #include "stamp.h"
 #include "template.h"
@@ -69,6 +70,7 @@ struct build {
 	struct arena **ta;        /* one per worker, for render results */
 	struct arena **sa;        /* one per worker, scratch reset after each page */
 	struct output_spill **spill;  /* one per worker: rendered files wait there (output.h) */
+	struct spool **html;      /* one per worker, or NULL: the pages' HTML waits there (spool.h) */
 	struct frag_list *frags;  /* one per worker */
 	int jobs;
 	struct config cfg;
@@ -249,7 +251,10 @@ static void md_one(void *ctx, size_t i, int worker)
 		.resolve = b->mcache ? resolve_traced : resolve_link,
 		.resolve_ud = &lc,
 	};
-	markdown_render(&mo, b->ta[worker], path, p->src, p->len, p->body_off, &b->md[i], lc.d);
+	/* Made in the scratch arena: the HTML goes to the worker's spool, the
+	 * rest (summary, headings) into its arena, once the cache has it. */
+	markdown_render(&mo, b->html ? b->sa[worker] : b->ta[worker], path, p->src, p->len, p->body_off, &b->md[i],
+	                lc.d);
 	if (b->mcache) {
 		if (local.n == 0)
 			mcache_put(b->mcache, worker, path, key, &b->md[i], &trace);
@@ -257,6 +262,60 @@ static void md_one(void *ctx, size_t i, int worker)
 		diags_free(&local);
 		buf_free(&trace.links);
 	}
+	if (b->html) {
+		markdown_keep(&b->md[i], b->ta[worker], b->html[worker]);
+		arena_reset(b->sa[worker]);
+	}
+}
+
+/* One spool a worker for the pages' HTML, in the site's .planpress/ folder
+ * (beside the caches): none when a build writes nothing, or when the
+ * folder cannot hold one (the HTML stays in memory then). */
+static void open_spools(struct build *b)
+{
+	if (!b->spill)
+		return;
+	char *dir = arena_printf(b->a, "%s/%s", b->o->site_dir, STAMP_DIR);
+	b->html = xcalloc((size_t)b->jobs, sizeof *b->html);
+	for (int w = 0; w < b->jobs; w++) {
+		if (!(b->html[w] = spool_new(dir))) {
+			for (int k = 0; k < w; k++)
+				spool_free(b->html[k]);
+			free(b->html);
+			b->html = NULL;
+			return;
+		}
+	}
+}
+
+/* The spools written out, before any page's HTML is read back; 0, or -1
+ * after an error (the HTML that did not reach the file is lost). */
+static int seal_spools(struct build *b)
+{
+	for (int w = 0; b->html && w < b->jobs; w++) {
+		if (spool_seal(b->html[w]) < 0) {
+			diag_add(b->d, DIAG_ERROR, NULL, 0, 0, NULL, 0,
+			         "cannot write the pages' HTML to a temporary file in %s/%s: %s", b->o->site_dir,
+			         STAMP_DIR, strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* 0, or -1 after an error when a page's HTML could not be read back (the
+ * page would show none). */
+static int spools_read(struct build *b)
+{
+	for (int w = 0; b->html && w < b->jobs; w++) {
+		if (spool_failed(b->html[w])) {
+			diag_add(b->d, DIAG_ERROR, NULL, 0, 0, NULL, 0,
+			         "cannot read the pages' HTML back from its temporary file in %s/%s", b->o->site_dir,
+			         STAMP_DIR);
+			return -1;
+		}
+	}
+	return 0;
 }
 
 static void check_fragments(struct build *b)
@@ -1334,10 +1393,11 @@ static int stage_markdown(struct build *b)
 		digest_final(&h, g);
 		b->mcache = mcache_open(b->o->site_dir, g, b->jobs);
 	}
+	open_spools(b);
 	pool_run(b->c.npages, b->jobs, md_one, b);
 	mcache_save(b->mcache);
 	check_fragments(b);
-	return STAGE_NEXT;
+	return seal_spools(b) < 0 ? STAGE_STOP : STAGE_NEXT;
 }
 
 /* The progress model, the site's data for templates, the hooks loaded. */
@@ -1766,6 +1826,7 @@ static int stage_extra(struct build *b)
 		buf_free(&docs[0].text);
 		buf_free(&docs[1].text);
 	}
+	spools_read(b);   /* the templates' and this stage's reads of the pages' HTML */
 	return b->d->nerrors ? STAGE_STOP : STAGE_NEXT;
 }
 
@@ -1994,8 +2055,8 @@ const char *build_page_text(const struct build_run *run, size_t i, size_t *len)
 const char *build_page_html(const struct build_run *run, size_t i, size_t *len)
 {
 	const struct markdown_result *md = run->b.md && i < run->b.c.npages ? &run->b.md[i] : NULL;
-	*len = md && md->html ? md->html_len : 0;
-	return md ? md->html : NULL;
+	*len = 0;
+	return md ? markdown_html(md, run->b.a, len) : NULL;
 }
 
 const struct value *build_site_data(const struct build_run *run)
@@ -2039,6 +2100,9 @@ int build_close(struct build_run *run)
 	script_free(b->script);   /* after the last template that could call a lambda */
 	rcache_free(b->cache);
 	mcache_free(b->mcache);   /* after the last use of the pages' HTML */
+	for (int i = 0; b->html && i < b->jobs; i++)
+		spool_free(b->html[i]);
+	free(b->html);
 	free(b->r);
 	free(b->md);
 	for (int i = 0; i < b->jobs; i++) {

@@ -190,8 +190,11 @@ struct value *ctx_page(struct arena *a, const struct ctx_env *e, const struct pa
 		set_date(e, a, pg, &p->date);
 	/* The text's links are relative to the page's own folder, and the text
 	 * introduces the list: it stands on the first pager page only. */
-	if (number <= 1)
-		value_setc(a, pg, "content", value_string_ref(a, md->html ? md->html : "", md->html_len, nopos));
+	if (number <= 1) {
+		size_t len;
+		const char *html = markdown_html(md, a, &len);
+		value_setc(a, pg, "content", value_string_ref(a, html, len, nopos));
+	}
 	if (md->summary_len)
 		value_setc(a, pg, "summary", value_string_ref(a, md->summary, md->summary_len, nopos));
 	value_setc(a, pg, "summary_cut", value_bool(a, md->summary_cut, nopos));
@@ -328,6 +331,8 @@ struct value *ctx_feed(struct arena *a, const struct ctx_env *e, size_t max)
 		value_setc(a, ent, "date", rfc3339(a, &p->date));
 		if (md->summary_len)
 			value_setc(a, ent, "summary", value_string_ref(a, md->summary, md->summary_len, nopos));
+		size_t len;
+		const char *text = markdown_html(md, a, &len);
 		if (*e->cfg->base_url) {
 			/* A feed reader resolves links against the feed, not the page:
 			 * the page's links, relative to its folder, become absolute. */
@@ -336,11 +341,11 @@ struct value *ctx_feed(struct arena *a, const struct ctx_env *e, size_t max)
 			if (base.len && base.data[base.len - 1] != '/')
 				buf_putc(&base, '/');
 			url_escape(p->url, strlen(p->url), &base);
-			url_absolute_html(md->html ? md->html : "", md->html_len, buf_cstr(&base), &html);
+			url_absolute_html(text, len, buf_cstr(&base), &html);
 			value_setc(a, ent, "content", bufval(a, &html));
 			buf_free(&base);
 		} else {
-			value_setc(a, ent, "content", value_string_ref(a, md->html ? md->html : "", md->html_len, nopos));
+			value_setc(a, ent, "content", value_string_ref(a, text, len, nopos));
 		}
 		value_push(a, entries, ent);
 	}

@@ -14,6 +14,7 @@
 
 #include "mdrender.h"
 #include "slug.h"
+#include "spool.h"
 #include "utf8.h"
 #include "xalloc.h"
 
@@ -875,4 +876,48 @@ int markdown_render(const struct markdown_opts *o, struct arena *a, const char *
 void markdown_slug(const char *text, size_t len, struct buf *out)
 {
 	slug_make(text, len, out);
+}
+
+/* ---- a result kept ------------------------------------------------------------- */
+
+const char *markdown_html(const struct markdown_result *res, struct arena *a, size_t *len)
+{
+	const char *s = res->html ? res->html
+	                : res->html_spool ? spool_read(res->html_spool, res->html_at, res->html_len, a)
+	                                  : NULL;
+	*len = s ? res->html_len : 0;
+	return s ? s : "";
+}
+
+const char *markdown_html_buf(const struct markdown_result *res, struct buf *tmp, size_t *len)
+{
+	const char *s = res->html ? res->html
+	                : res->html_spool ? spool_read_buf(res->html_spool, res->html_at, res->html_len, tmp)
+	                                  : NULL;
+	*len = s ? res->html_len : 0;
+	return s ? s : "";
+}
+
+void markdown_keep(struct markdown_result *res, struct arena *a, struct spool *s)
+{
+	if (s && res->html) {
+		res->html_at = spool_put(s, res->html, res->html_len);
+		res->html_spool = s;
+		res->html = NULL;
+	} else if (res->html) {
+		res->html = arena_strndup(a, res->html, res->html_len);
+	}
+	if (res->summary)
+		res->summary = arena_strndup(a, res->summary, res->summary_len);
+	if (res->ntoc) {
+		struct markdown_heading *toc = arena_alloc(a, res->ntoc * sizeof *toc);
+		for (size_t i = 0; i < res->ntoc; i++) {
+			toc[i].level = res->toc[i].level;
+			toc[i].id = arena_strdup(a, res->toc[i].id);
+			toc[i].text = arena_strdup(a, res->toc[i].text);
+		}
+		res->toc = toc;
+	} else {
+		res->toc = NULL;
+	}
 }

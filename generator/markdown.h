@@ -4,6 +4,7 @@
 #define PP_MARKDOWN_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "arena.h"
 #include "buf.h"
@@ -40,14 +41,20 @@ struct markdown_heading {
 	const char *text;   /* plain text */
 };
 
+struct spool;
+
 struct markdown_result {
-	const char *html;     /* arena-owned, NUL-terminated */
+	const char *html;     /* arena-owned, NUL-terminated; NULL while it waits in html_spool */
 	size_t html_len;
 	const char *summary;  /* plain text, arena-owned, NUL-terminated */
 	size_t summary_len;
 	int summary_cut;      /* 1 if the page holds more than the summary (a "read more" is due) */
 	struct markdown_heading *toc;   /* every heading, in order; arena-owned */
 	size_t ntoc;
+	/* html NULL and html_spool set: the html_len bytes wait in the spool
+	 * (spool.h) at html_at; markdown_html reads them. */
+	struct spool *html_spool;
+	uint64_t html_at;
 };
 
 /* Renders the body of a file: file_src[body_offset .. file_len) (valid UTF-8,
@@ -71,6 +78,17 @@ struct markdown_result {
 int markdown_render(const struct markdown_opts *o, struct arena *a, const char *path,
                     const char *file_src, size_t file_len, size_t body_offset,
                     struct markdown_result *res, struct diags *d);
+
+/* res's HTML (*len bytes, NUL-terminated): in memory, or read back from its
+ * spool into arena a (or into tmp, valid until tmp changes). "" when it has
+ * none or the spool cannot be read (spool_failed tells). */
+const char *markdown_html(const struct markdown_result *res, struct arena *a, size_t *len);
+const char *markdown_html_buf(const struct markdown_result *res, struct buf *tmp, size_t *len);
+
+/* res, rendered in a scratch arena, made to outlive it: its HTML moved
+ * into spool s (kept in arena a when s is NULL), its summary and headings
+ * copied into a. */
+void markdown_keep(struct markdown_result *res, struct arena *a, struct spool *s);
 
 /* Appends the heading id of a plain text: ASCII lower-cased, non-ASCII letters
  * kept (Chinese stays Chinese), runs of spaces and punctuation become one '-'

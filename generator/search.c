@@ -771,7 +771,7 @@ struct remade {
 };
 
 static int site_doc(const struct site_part *sp, size_t k, struct buf *fields, struct buf *heads, struct buf *body,
-                    struct search_doc *d);
+                    struct buf *tmp, struct search_doc *d);
 
 static void remake_one(void *ctx, size_t i, int worker)
 {
@@ -779,13 +779,14 @@ static void remake_one(void *ctx, size_t i, int worker)
 	const struct doc_text *t = &rm->ix->docs[rm->from + i];
 	const struct site_src *src = &rm->ix->src;
 	struct site_part sp = { .e = src->e, .units = src->units, .nunits = src->nunits };
-	struct buf fields = BUF_INIT, heads = BUF_INIT, body = BUF_INIT;
+	struct buf fields = BUF_INIT, heads = BUF_INIT, body = BUF_INIT, tmp = BUF_INIT;
 	struct search_doc d;
 	(void)worker;
 	if (!t->text && t->site && src->e)
-		rm->texts[i] = site_doc(&sp, t->site - 1, &fields, &heads, &body, &d) == 0 ? snippet_text(&d) : NULL;
+		rm->texts[i] = site_doc(&sp, t->site - 1, &fields, &heads, &body, &tmp, &d) == 0 ? snippet_text(&d) : NULL;
 	if (!t->text && !rm->texts[i])
 		rm->texts[i] = dup_n("", 0);   /* a page that fails now did not when indexed: cannot be */
+	buf_free(&tmp);
 	buf_free(&fields);
 	buf_free(&heads);
 	buf_free(&body);
@@ -950,13 +951,21 @@ static const char *page_kind(const struct page *p)
 }
 
 
-/* The text of a page's HTML into body (empty), as its document has it. */
-static void doc_body(const struct markdown_result *md, struct buf *body)
+/* The text of a page's HTML (len bytes) into body (empty), as its
+ * document has it. */
+static void doc_body(const char *html, size_t len, struct buf *body)
 {
-	if (md && md->html)
-		search_plain(md->html, md->html_len, body);
+	if (len)
+		search_plain(html, len, body);
 	if (body->len && body->data[body->len - 1] == ' ')
 		buf_truncate(body, body->len - 1);
+}
+
+/* md's HTML (NULL: none), read into tmp when it waits in a spool. */
+static const char *doc_html(const struct markdown_result *md, struct buf *tmp, size_t *len)
+{
+	*len = 0;
+	return md ? markdown_html_buf(md, tmp, len) : "";
 }
 
 /* Page i's document, its texts in fields, heads and body (body left
@@ -964,7 +973,7 @@ static void doc_body(const struct markdown_result *md, struct buf *body)
  * its text made from it). Returns 0, or -1 for a page that failed (not
  * indexed). */
 static int page_doc(const struct ctx_env *e, size_t i, int plain, struct buf *fields, struct buf *heads,
-                    struct buf *body, struct search_doc *d, const struct markdown_result **html)
+                    struct buf *body, struct buf *tmp, struct search_doc *d, const struct markdown_result **html)
 {
 	const struct page *p = e->c->pages[i];
 	if (p->failed)
@@ -999,8 +1008,11 @@ static int page_doc(const struct ctx_env *e, size_t i, int plain, struct buf *fi
 		buf_putc(heads, '\n');
 	}
 	*html = md;
-	if (plain)
-		doc_body(md, body);
+	if (plain) {
+		size_t len;
+		const char *h = doc_html(md, tmp, &len);
+		doc_body(h, len, body);
+	}
 	*d = (struct search_doc){
 		.url = ctx_target(e, p), .title = p->title ? p->title : "", .kind = kind, .plan = plan,
 		.fields = fields->data ? fields->data : "", .fields_len = fields->len,
@@ -1013,12 +1025,13 @@ static int page_doc(const struct ctx_env *e, size_t i, int plain, struct buf *fi
 /* Document k of the site (content pages, then units), or -1 for none;
  * *html as page_doc gives it (NULL for a unit), its text only when plain. */
 static int site_doc_as(const struct site_part *sp, size_t k, int plain, struct buf *fields, struct buf *heads,
-                       struct buf *body, struct search_doc *d, const struct markdown_result **html)
+                       struct buf *body, struct buf *tmp, struct search_doc *d,
+                       const struct markdown_result **html)
 {
 	const struct ctx_env *e = sp->e;
 	*html = NULL;
 	if (k < e->c->npages)
-		return page_doc(e, k, plain, fields, heads, body, d, html);
+		return page_doc(e, k, plain, fields, heads, body, tmp, d, html);
 	const struct page *u = sp->units[k - e->c->npages];
 	*d = (struct search_doc){ .url = ctx_target(e, u), .title = u->title, .kind = "unit",
 	                          .plan = "", .fields = "", .headings = "", .body = "" };
@@ -1026,10 +1039,10 @@ static int site_doc_as(const struct site_part *sp, size_t k, int plain, struct b
 }
 
 static int site_doc(const struct site_part *sp, size_t k, struct buf *fields, struct buf *heads, struct buf *body,
-                    struct search_doc *d)
+                    struct buf *tmp, struct search_doc *d)
 {
 	const struct markdown_result *html;
-	return site_doc_as(sp, k, 1, fields, heads, body, d, &html);
+	return site_doc_as(sp, k, 1, fields, heads, body, tmp, d, &html);
 }
 
 static void digest_str(struct digest *h, const char *s, size_t len)
@@ -1041,7 +1054,7 @@ static void digest_str(struct digest *h, const char *s, size_t len)
 /* The digest of document d, whose text is made of the HTML md (NULL:
  * none): what its tokens are made of, so that the same digest, the same
  * tokens (tokcache.h); runs of these make the site's digest. */
-static void doc_key(const struct search_doc *d, const struct markdown_result *md, unsigned char out[DIGEST_LEN])
+static void doc_key(const struct search_doc *d, const char *html, size_t len, unsigned char out[DIGEST_LEN])
 {
 	struct digest h;
 	digest_init(&h);
@@ -1053,10 +1066,7 @@ static void doc_key(const struct search_doc *d, const struct markdown_result *md
 	digest_str(&h, d->headings, d->headings_len);
 	/* The HTML the text is made of (search_plain): cheaper to digest than
 	 * to make the text of. */
-	if (md && md->html)
-		digest_str(&h, md->html, md->html_len);
-	else
-		digest_str(&h, "", 0);
+	digest_str(&h, html, len);
 	digest_final(&h, out);
 }
 
@@ -1096,7 +1106,7 @@ static void part_one(void *ctx, size_t i, int worker)
 	struct site_part *sp = ctx;
 	const struct ctx_env *e = sp->e;
 	size_t total = e->c->npages + sp->nunits;
-	struct buf fields = BUF_INIT, heads = BUF_INIT, body = BUF_INIT;
+	struct buf fields = BUF_INIT, heads = BUF_INIT, body = BUF_INIT, tmp = BUF_INIT;
 	struct search_index *ix = sp->part ? search_index_new() : NULL;
 	uint32_t *tmap = ix && sp->tc ? xcalloc(tokcache_ntoks(sp->tc) + 1, sizeof *tmap) : NULL;
 	struct digest h;
@@ -1106,9 +1116,11 @@ static void part_one(void *ctx, size_t i, int worker)
 			digest_init(&h);
 		struct search_doc d;
 		const struct markdown_result *md;
-		if (site_doc_as(sp, k, 0, &fields, &heads, &body, &d, &md) == 0) {
+		if (site_doc_as(sp, k, 0, &fields, &heads, &body, &tmp, &d, &md) == 0) {
 			unsigned char key[DIGEST_LEN];
-			doc_key(&d, md, key);
+			size_t hl;
+			const char *html = doc_html(md, &tmp, &hl);
+			doc_key(&d, html, hl, key);
 			if (sp->dig)
 				digest_update(&h, key, DIGEST_LEN);
 			if (ix) {
@@ -1117,7 +1129,7 @@ static void part_one(void *ctx, size_t i, int worker)
 					add_cached(ix, &d, (uint32_t)k + 1, sp->tc, &it, tmap);
 				} else {
 					buf_reset(&body);
-					doc_body(md, &body);
+					doc_body(html, hl, &body);
 					d.body = body.data ? body.data : "";
 					d.body_len = body.len;
 					add_doc(ix, &d, (uint32_t)k + 1);   /* its text made again when written */
@@ -1131,6 +1143,7 @@ static void part_one(void *ctx, size_t i, int worker)
 	if (ix)
 		sp->part[i] = ix;
 	free(tmap);
+	buf_free(&tmp);
 	buf_free(&fields);
 	buf_free(&heads);
 	buf_free(&body);
