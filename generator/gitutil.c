@@ -266,3 +266,11 @@ int gitutil_compare_trees(struct arena *a, git_repository *r, git_tree *old, git
 	struct revdiff_source src = { read_blob, &rd };
 	return revdiff_compare(a, fo.v, fo.n, fn.v, fn.n, &src, o, out, d) < 0 ? 2 : 0;
 }
+
+int gitutil_compare_added(struct arena *a, git_repository *r, const struct revdiff_file *files, size_t n,
+                          const char *new_dir, const struct revdiff_opts *o, struct revdiff *out, struct diags *d)
+{
+	struct reader rd = { r, a, new_dir };
+	struct revdiff_source src = { read_blob, &rd };
+	return revdiff_compare(a, NULL, 0, files, n, &src, o, out, d) < 0 ? 2 : 0;
+}

@@ -1058,7 +1058,20 @@ int publish_commit(struct arena *a, const struct publish_opts *o, const struct p
 	}
 	struct revdiff rd;
 	struct revdiff_opts ro = { 1, o->lang, o->memo };
-	if ((rc = gitutil_compare_trees(a, r, ptree, tree, o->own_folder ? o->out_dir : NULL, &ro, &rd, d)) != 0)
+	const char *new_dir = o->own_folder ? o->out_dir : NULL;
+	if (has_start) {
+		rc = gitutil_compare_trees(a, r, ptree, tree, new_dir, &ro, &rd, d);
+	} else {
+		/* Every file is new: the list the tree was written from (sorted). */
+		struct revdiff_file *files = arena_alloc(a, (now.n + 1) * sizeof *files);
+		for (size_t k = 0; k < now.n; k++) {
+			char *hex = arena_alloc(a, 41);
+			gitutil_hex(&now.v[k].id, hex);
+			files[k] = (struct revdiff_file){ now.v[k].path, hex };
+		}
+		rc = gitutil_compare_added(a, r, files, now.n, new_dir, &ro, &rd, d);
+	}
+	if (rc != 0)
 		goto out;
 	rc = 2;
 	if (o->message && *o->message)

@@ -1,6 +1,7 @@
 /* check_gitutil.c: the files that differ between two trees (gitutil_changed_paths):
  * changed, added and removed files, folders entered only where they differ, a
- * path that turns from a folder into a file, and an empty side. */
+ * path that turns from a folder into a file, and an empty side; a first
+ * publication compared from its file list says what the trees say. */
 #include "check.h"
 
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 #include "arena.h"
 #include "diag.h"
 #include "gitutil.h"
+#include "revdiff.h"
 
 /* The paths, joined by spaces. */
 static const char *joined(struct arena *a, const char **v, size_t n)
@@ -68,6 +70,34 @@ int main(void)
 	CHECK_STR(joined(a, paths, n), "a/b.txt a/c/d.txt e.txt x/y/z.txt");
 	CHECK_INT(gitutil_changed_paths(a, r, one, NULL, &paths, &n, &d), 0);
 	CHECK_STR(joined(a, paths, n), "a/b.txt a/c/d.txt e.txt x/y/z.txt");
+	CHECK_INT(d.nerrors, 0);
+
+	/* A first publication: told its files (with their ids), the same
+	 * comparison as from the empty tree, in both depths of reading. */
+	CHECK_INT(gitutil_changed_paths(a, r, NULL, two, &paths, &n, &d), 0);
+	struct revdiff_file *files = arena_alloc(a, (n + 1) * sizeof *files);
+	for (size_t i = 0; i < n; i++) {
+		git_tree_entry *e = NULL;
+		char *hex = arena_alloc(a, 41);
+		CHECK(git_tree_entry_bypath(&e, two, paths[i]) == 0);
+		if (e)
+			gitutil_hex(git_tree_entry_id(e), hex);
+		git_tree_entry_free(e);
+		files[i] = (struct revdiff_file){ paths[i], hex };
+	}
+	for (int text = 0; text <= 2; text++) {
+		struct revdiff_opts ro = { text, LANG_ZH, NULL };
+		struct revdiff from_trees, from_list;
+		struct buf m1 = BUF_INIT, m2 = BUF_INIT;
+		CHECK_INT(gitutil_compare_trees(a, r, NULL, two, NULL, &ro, &from_trees, &d), 0);
+		CHECK_INT(gitutil_compare_added(a, r, files, n, NULL, &ro, &from_list, &d), 0);
+		revdiff_message(&from_trees, LANG_ZH, &m1);
+		revdiff_message(&from_list, LANG_ZH, &m2);
+		CHECK(m1.len > 0);
+		CHECK_STR(buf_cstr(&m2), buf_cstr(&m1));
+		buf_free(&m1);
+		buf_free(&m2);
+	}
 	CHECK_INT(d.nerrors, 0);
 
 	/* A blob's key is its git id: empty, short, and over a block or two. */
