@@ -159,10 +159,13 @@ void search_index_free(struct search_index *ix);
 void search_site_digest(const struct ctx_env *e, struct page *const *units, size_t nunits, int jobs,
                         unsigned char out[DIGEST_LEN]);
 
-/* Adds the site's pages to ix: every content page that renders (in the
- * site's order, by output path) with its title, its task, plan or
- * bulletin fields (e->extra), its headings and text (e->md), then the unit
- * pages (units, nunits: made pages, titled with the unit's name). On up to
+/* Adds the site's pages to ix: every content page that renders with its
+ * title, its task, plan or bulletin fields (e->extra), its headings and
+ * text (e->md), and the unit pages (units, nunits: made pages, titled with
+ * the unit's name): the pages that stay (plans, tasks, others) in the
+ * site's order (by output path), the units, then the bulletins and notices
+ * in the site's order, so that a publication's new bulletin renumbers none
+ * of the pages before it. On up to
  * jobs threads (pool.h), which read e and change nothing of it; the index
  * is the same for any jobs. dig, when not NULL, receives what
  * search_site_digest gives, made in the same pass over the pages. A page

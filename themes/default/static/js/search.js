@@ -197,7 +197,8 @@
 
 	/* The pages with every token, best first (as search_index_run): by
 	 * the fields holding every token, then the sum of each token's fields,
-	 * then in site order. */
+	 * then in the index's order (the site's, the units after the other
+	 * pages, bulletins and notices last). */
 	function rank(toks) {
 		var n = 0, docs = null, all = null, sum = null;
 		for (var k = 0; k < toks.length; k++) {
