@@ -239,8 +239,12 @@ void search_plain(const char *html, size_t len, struct buf *out)
 			put_space(out);
 			i++;
 		} else {
-			buf_putc(out, c);
-			i++;
+			/* A run of text at once, not a byte a call. */
+			size_t j = i + 1;
+			while (j < len && html[j] != '<' && html[j] != '&' && !IS_ASCII_SPACE(html[j]))
+				j++;
+			buf_put(out, html + i, j - i);
+			i = j;
 		}
 	}
 }
