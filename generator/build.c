@@ -296,7 +296,7 @@ static int seal_spools(struct build *b)
 		if (spool_seal(b->html[w]) < 0) {
 			diag_add(b->d, DIAG_ERROR, NULL, 0, 0, NULL, 0,
 			         "cannot write the pages' HTML to a temporary file in %s/%s: %s", b->o->site_dir,
-			         STAMP_DIR, strerror(errno));
+			         STAMP_DIR, diag_errstr(errno));
 			return -1;
 		}
 	}

@@ -54,4 +54,11 @@ else
 	not_ok "incremental and clean builds differ"
 	head -n 40 "$PP_TMP/diff" >&2
 fi
+# Without a .planpress/ folder to hold them (a file of that name), the
+# pages' HTML waits in memory, not in a temporary file there: the same site.
+rm -rf "$fwd/.planpress"
+echo "not a folder" >"$fwd/.planpress"
+TZ=UTC LC_ALL=C SOURCE_DATE_EPOCH=1 "$PP_BIN" -C "$fwd" build --jobs 2 -q --out "$PP_TMP/e" >/dev/null 2>&1
+check "without .planpress/: the build succeeds" test -s "$PP_TMP/e/index.html"
+check "without .planpress/: the same site" diff -r "$PP_TMP/d" "$PP_TMP/e"
 pp_done determinism
