@@ -381,7 +381,7 @@ static void check_cascade(struct check *k)
 		check_map(k, SM_CASCADE, value_pair_val(kv));
 		const struct value *t = value_get(value_pair_val(kv), "type");
 		if (t && (t->kind != V_STRING || !t->u.str.len)) {
-			struct value_pair tk = { "type", (uintptr_t)t };
+			struct value_pair tk = value_pair_of("type", 4, t);
 			key_error(k, &tk, "cascade's 'type' must be a type's name, like bulletin");
 		}
 	}

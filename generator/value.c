@@ -2,6 +2,7 @@
 #include "value.h"
 
 #include <math.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 
 /* A site holds millions of values: the union is 16 bytes (value.h). */
 _Static_assert(sizeof(struct value) == 40, "a value is 40 bytes");
+_Static_assert(sizeof(uintptr_t) == 8, "a pair's value address carries its key's length in its top bits");
 
 struct value *value_new(struct arena *a, enum value_kind kind, struct pos pos)
 {
@@ -215,43 +217,75 @@ size_t value_pair_keylen_marked(const struct value_pair *p)
 	return n;
 }
 
-/* Whether pair p's key is the keylen bytes at key; nul: key holds a NUL
- * (then only a marked key can be it). A key without NULs is compared up to
- * its own terminator, never read past it. */
-static int key_is(const struct value_pair *p, const char *key, size_t keylen, int nul)
+/* A pair's tag for a key of keylen bytes: its length, up to the top. */
+static uintptr_t len_tag(size_t keylen)
 {
-	if (nul)
-		return (p->val_ & 1) && value_pair_keylen_marked(p) == keylen && memcmp(p->key, key, keylen) == 0;
-	return !(p->val_ & 1) && p->key[0] == (keylen ? key[0] : '\0') && strncmp(p->key, key, keylen) == 0 &&
-	       p->key[keylen] == '\0';
+	return (uintptr_t)(keylen < VALUE_KEYLEN_TAG_MAX ? keylen : VALUE_KEYLEN_TAG_MAX) << 48;
 }
 
-static struct value_pair *find_pair(const struct value *t, const char *key, size_t keylen)
+/* Whether pair p, whose tag and mark are those of the key (the caller
+ * compared them: an integer compare passes over most pairs), has the keylen
+ * bytes at key; nul: the key holds a NUL (p is marked). */
+static int same_key(const struct value_pair *p, const char *key, size_t keylen, int nul)
+{
+	if (nul)
+		return value_pair_keylen_marked(p) == keylen && memcmp(p->key, key, keylen) == 0;
+	if (keylen < VALUE_KEYLEN_TAG_MAX)
+		return memcmp(p->key, key, keylen) == 0;
+	return strncmp(p->key, key, keylen) == 0 && p->key[keylen] == '\0';
+}
+
+/* The pair of key (keylen bytes; nul: they hold a NUL), or NULL. */
+static struct value_pair *find_pair_as(const struct value *t, const char *key, size_t keylen, int nul)
 {
 	const struct value_index *x = t->u.tab.v ? *index_of(t) : NULL;
-	int nul = memchr(key, '\0', keylen) != NULL;
+	uintptr_t want = len_tag(keylen) | (uintptr_t)(nul != 0);   /* a pair's bits besides the address */
 	size_t from = 0;
 	if (x && x->owner == t && x->count <= t->u.tab.n) {
 		size_t m = x->nslots - 1;
 		for (size_t k = (size_t)key_hash(key, keylen) & m; x->slots[k]; k = (k + 1) & m) {
 			struct value_pair *p = &t->u.tab.v[x->slots[k] - 1];
-			if (key_is(p, key, keylen, nul))
+			if ((p->val_ & ~VALUE_ADDR_MASK) == want && (!keylen || p->key[0] == key[0]) &&
+			    same_key(p, key, keylen, nul))
 				return p;
 		}
 		from = x->count;
 	}
 	for (size_t i = from; i < t->u.tab.n; i++) {
 		struct value_pair *p = &t->u.tab.v[i];
-		if (key_is(p, key, keylen, nul))
+		if ((p->val_ & ~VALUE_ADDR_MASK) == want && (!keylen || p->key[0] == key[0]) &&
+		    same_key(p, key, keylen, nul))
 			return p;
 	}
 	return NULL;
 }
 
-/* Pair p given value v, keeping its key's mark. */
+/* Set once a key that holds a NUL is stored anywhere (nearly never): until
+ * then no lookup looks for NULs in its key. A table reaches another thread
+ * only through the pool's start or end, which order this store before it. */
+static atomic_int any_marked;
+
+static struct value_pair *find_pair(const struct value *t, const char *key, size_t keylen)
+{
+	int nul = atomic_load_explicit(&any_marked, memory_order_relaxed) && memchr(key, '\0', keylen) != NULL;
+	return find_pair_as(t, key, keylen, nul);
+}
+
+/* v's address, checked to leave a pair's tag bits free (value.h). */
+static uintptr_t addr_of(const struct value *v)
+{
+	uintptr_t a = (uintptr_t)v;
+	if (a & ~VALUE_ADDR_MASK) {
+		fprintf(stderr, "planpress: a value at %p is above 2^48 or not 8-aligned\n", (const void *)v);
+		abort();
+	}
+	return a;
+}
+
+/* Pair p given value v, keeping its key's tag and mark. */
 static void pair_set(struct value_pair *p, struct value *v)
 {
-	p->val_ = (uintptr_t)v | (p->val_ & 1);
+	p->val_ = addr_of(v) | (p->val_ & ~VALUE_ADDR_MASK);
 }
 
 struct value *value_getn(const struct value *t, const char *key, size_t keylen)
@@ -264,37 +298,22 @@ struct value *value_getn(const struct value *t, const char *key, size_t keylen)
 
 struct value *value_get(const struct value *t, const char *key)
 {
-	return value_getn(t, key, strlen(key));
+	if (!t || t->kind != V_TABLE)
+		return NULL;
+	struct value_pair *p = find_pair_as(t, key, strlen(key), 0);   /* measured: no NUL in it */
+	return p ? value_pair_val(p) : NULL;
 }
 
-void value_set(struct arena *a, struct value *t, const char *key, size_t keylen, struct value *v)
-{
-	struct value_pair *p = find_pair(t, key, keylen);
-	if (p) {
-		pair_set(p, v);
-		return;
-	}
-	value_append(a, t, key, keylen, v);
-}
-
-void value_append(struct arena *a, struct value *t, const char *key, size_t keylen, struct value *v)
-{
-	if (memchr(key, '\0', keylen)) {
-		value_append_key(a, t, key, keylen, v);   /* copied there, with its length */
-		return;
-	}
-	value_append_key(a, t, arena_strndup(a, key, keylen), keylen, v);
-}
-
-void value_append_key(struct arena *a, struct value *t, const char *key, size_t keylen,
-                      struct value *v)
+/* Appends key (keylen bytes, borrowed; nul: they hold a NUL, and a copy
+ * with its length is made) with v to t. */
+static void append_pair(struct arena *a, struct value *t, const char *key, size_t keylen, struct value *v, int nul)
 {
 	if (t->u.tab.n == t->u.tab.cap)
 		pairs_room(a, t, t->u.tab.cap ? t->u.tab.cap * 2 : 8);
 	struct value_pair *p = &t->u.tab.v[t->u.tab.n++];
 	p->key = key;
-	p->val_ = (uintptr_t)v;
-	if (memchr(key, '\0', keylen)) {
+	p->val_ = addr_of(v) | len_tag(keylen);
+	if (nul) {
 		/* A key holding a NUL: its length in front of a copy, the pair
 		 * marked (value.h). */
 		char *blk = arena_alloc(a, sizeof keylen + keylen + 1);
@@ -302,23 +321,51 @@ void value_append_key(struct arena *a, struct value *t, const char *key, size_t 
 		memcpy(blk + sizeof keylen, key, keylen);
 		p->key = blk + sizeof keylen;
 		p->val_ |= 1;
+		atomic_store_explicit(&any_marked, 1, memory_order_relaxed);
 	}
 	index_update(a, t);
 }
 
+/* value_set, told whether the key holds a NUL. */
+static void set_as(struct arena *a, struct value *t, const char *key, size_t keylen, struct value *v, int nul)
+{
+	struct value_pair *p = find_pair_as(t, key, keylen, nul);
+	if (p)
+		pair_set(p, v);
+	else
+		append_pair(a, t, nul ? key : arena_strndup(a, key, keylen), keylen, v, nul);
+}
+
+void value_set(struct arena *a, struct value *t, const char *key, size_t keylen, struct value *v)
+{
+	set_as(a, t, key, keylen, v, memchr(key, '\0', keylen) != NULL);
+}
+
+void value_append(struct arena *a, struct value *t, const char *key, size_t keylen, struct value *v)
+{
+	int nul = memchr(key, '\0', keylen) != NULL;
+	append_pair(a, t, nul ? key : arena_strndup(a, key, keylen), keylen, v, nul);
+}
+
+void value_append_key(struct arena *a, struct value *t, const char *key, size_t keylen,
+                      struct value *v)
+{
+	append_pair(a, t, key, keylen, v, memchr(key, '\0', keylen) != NULL);
+}
+
 void value_setc(struct arena *a, struct value *t, const char *key, struct value *v)
 {
-	value_set(a, t, key, strlen(key), v);
+	set_as(a, t, key, strlen(key), v, 0);   /* measured: no NUL in it */
 }
 
 void value_set_key(struct arena *a, struct value *t, const char *key, struct value *v)
 {
 	size_t keylen = strlen(key);
-	struct value_pair *p = find_pair(t, key, keylen);
+	struct value_pair *p = find_pair_as(t, key, keylen, 0);   /* measured: no NUL in it */
 	if (p)
 		pair_set(p, v);
 	else
-		value_append_key(a, t, key, keylen, v);
+		append_pair(a, t, key, keylen, v, 0);
 }
 
 void value_fill(struct arena *a, struct value *t, const struct value *from)

@@ -57,12 +57,19 @@ struct value_func {
 	void *ud;
 };
 
-/* Sixteen bytes (a site holds millions of pairs): the key's length is not
- * stored, as a key is NUL-terminated and nearly never holds a NUL. One that
- * does (a quoted TOML or JSON key with \u0000) is marked by the low bit of
- * the value's address (values are at least 8-aligned) and has its length in
- * the size_t just before its bytes. Read pairs through value_pair_val and
- * value_pair_keylen; only value.c makes them. */
+/* Sixteen bytes (a site holds millions of pairs): a key and its value's
+ * address, which carries the key's length in its top 16 bits (a 64-bit
+ * process's addresses use the low 48: value.c checks each one it stores),
+ * so that a lookup passes over a pair of another length without reading
+ * its key. VALUE_KEYLEN_TAG_MAX and longer keys are measured (they are
+ * NUL-terminated). A key that holds a NUL (a quoted TOML or JSON key with
+ * \u0000) is marked by the address's low bit (values are at least
+ * 8-aligned) and has its length in the size_t just before its bytes. Read
+ * pairs through value_pair_val and value_pair_keylen; only value.c makes
+ * them. */
+#define VALUE_KEYLEN_TAG_MAX 0xFFFFu
+#define VALUE_ADDR_MASK ((uintptr_t)0x0000FFFFFFFFFFF8u)
+
 struct value_pair {
 	const char *key;
 	uintptr_t val_;
@@ -70,14 +77,26 @@ struct value_pair {
 
 static inline struct value *value_pair_val(const struct value_pair *p)
 {
-	return (struct value *)(p->val_ & ~(uintptr_t)1);
+	return (struct value *)(p->val_ & VALUE_ADDR_MASK);
 }
 
 size_t value_pair_keylen_marked(const struct value_pair *p);
 
+/* A pair made to hand to a function that reads pairs (not stored in a
+ * table): key, keylen bytes without a NUL, and v. */
+static inline struct value_pair value_pair_of(const char *key, size_t keylen, const struct value *v)
+{
+	uintptr_t tag = (uintptr_t)(keylen < VALUE_KEYLEN_TAG_MAX ? keylen : VALUE_KEYLEN_TAG_MAX) << 48;
+	struct value_pair p = { key, (uintptr_t)v | tag };
+	return p;
+}
+
 static inline size_t value_pair_keylen(const struct value_pair *p)
 {
-	return p->val_ & 1 ? value_pair_keylen_marked(p) : strlen(p->key);
+	if (p->val_ & 1)
+		return value_pair_keylen_marked(p);
+	size_t tag = (size_t)(p->val_ >> 48);
+	return tag < VALUE_KEYLEN_TAG_MAX ? tag : strlen(p->key);
 }
 
 struct value {

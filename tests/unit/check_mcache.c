@@ -44,7 +44,8 @@ static int convert(struct arena *a, const unsigned char *g, const char *text, st
 		int rc = resolve(NULL, "about.md", 8, 30, &out);
 		mcache_link(&t, "about.md", 8, 30, rc, &out);
 		static struct markdown_heading toc[] = { { 2, "标题", "标题" } };
-		struct markdown_result m = { "<p>见<a href=\"../about/\">关于</a>。</p>\n", 0, "见关于。", 0, 1, toc, 1 };
+		struct markdown_result m = { .html = "<p>见<a href=\"../about/\">关于</a>。</p>\n", .summary = "见关于。",
+		                             .summary_cut = 1, .toc = toc, .ntoc = 1 };
 		m.html_len = strlen(m.html);
 		m.summary_len = strlen(m.summary);
 		mcache_put(c, 0, "content/x.md", key, &m, &t);

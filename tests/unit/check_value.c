@@ -417,11 +417,43 @@ static void test_nul_keys(void)
 	arena_free(a);
 }
 
+/* Keys past the length a pair's tag holds (VALUE_KEYLEN_TAG_MAX) are
+ * measured: keys of lengths around it stay apart, found and counted right. */
+static void test_long_keys(void)
+{
+	struct arena *a = arena_new();
+	struct pos p = { 0 };
+	size_t lens[] = { VALUE_KEYLEN_TAG_MAX - 1, VALUE_KEYLEN_TAG_MAX, VALUE_KEYLEN_TAG_MAX + 1, 70000 };
+	size_t n = sizeof lens / sizeof *lens;
+	char *k = malloc(70002);
+	memset(k, 'k', 70001);
+	k[70001] = '\0';
+	struct value *t = value_table(a, p);
+	for (size_t i = 0; i < n; i++)
+		value_set(a, t, k, lens[i], value_int(a, (int64_t)i, p));
+	CHECK_INT(value_len(t), n);
+	for (size_t i = 0; i < n; i++) {
+		CHECK_INT(value_pair_keylen(value_pair_at(t, i)), lens[i]);
+		const struct value *v = value_getn(t, k, lens[i]);
+		CHECK(v && v->u.i == (int64_t)i);
+	}
+	CHECK(value_getn(t, k, 70001) == NULL);
+	CHECK(value_getn(t, k, VALUE_KEYLEN_TAG_MAX + 2) == NULL);
+	struct value *one = value_int(a, 7, p);
+	struct value_pair tk = value_pair_of("type", 4, one);
+	CHECK_INT(value_pair_keylen(&tk), 4);
+	CHECK(value_pair_val(&tk) == one);
+	free(k);
+	arena_free(a);
+}
+
 int main(void)
 {
 	test_compact();
 	test_nul_keys();
+	test_long_keys();
 	test_nul_keys();
+	test_long_keys();
 	test_digest();
 	test_accessors();
 	test_json_roundtrip();
