@@ -238,8 +238,13 @@ static void md_one(void *ctx, size_t i, int worker)
 		int hit = mcache_get(b->mcache, b->ta[worker], path, p->src, p->len, resolve_link, &lc, key, &b->md[i]);
 		hit = hit && local.n == 0;
 		diags_free(&local);
-		if (hit)
+		if (hit) {
+			/* Out of the cache's file, which goes after this stage: the
+			 * HTML to the spool, the rest to the worker's arena. */
+			if (b->html)
+				markdown_keep(&b->md[i], b->ta[worker], b->html[worker]);
 			return;
+		}
 		b->frags[worker].n = mark;
 		diags_init(&local);
 		lc.trace = &trace;
@@ -1396,6 +1401,12 @@ static int stage_markdown(struct build *b)
 	open_spools(b);
 	pool_run(b->c.npages, b->jobs, md_one, b);
 	mcache_save(b->mcache);
+	if (b->html) {
+		/* Nothing points into the cache's file any more (md_one): it is
+		 * not held through the rest of the build (130 MB at 100k pages). */
+		mcache_free(b->mcache);
+		b->mcache = NULL;
+	}
 	check_fragments(b);
 	return seal_spools(b) < 0 ? STAGE_STOP : STAGE_NEXT;
 }
