@@ -364,17 +364,12 @@ static int pack_checksum(struct gitpack *p, unsigned char sum[20], struct diags 
 	int rc = 0;
 	while (at < p->off) {
 		size_t want = p->off - at < PACK_FLUSH ? (size_t)(p->off - at) : PACK_FLUSH;
-		ssize_t r = pread(p->fd, chunk, want, (off_t)at);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0) {
-			if (r == 0)
-				errno = EIO;
+		if (output_read_at(p->fd, chunk, want, at) < 0) {
 			rc = fail(d, p->tmp, "cannot read the pack back");
 			break;
 		}
-		sha1_update(&s, chunk, (size_t)r);
-		at += (uint64_t)r;
+		sha1_update(&s, chunk, want);
+		at += want;
 	}
 	free(chunk);
 	sha1_final(&s, sum);

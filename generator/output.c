@@ -171,6 +171,23 @@ int output_write_all(int fd, const char *data, size_t len)
 	return 0;
 }
 
+int output_read_at(int fd, char *buf, size_t len, unsigned long long off)
+{
+	size_t got = 0;
+	while (got < len) {
+		ssize_t r = pread(fd, buf + got, len - got, (off_t)(off + got));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			if (r == 0)
+				errno = EIO;
+			return -1;
+		}
+		got += (size_t)r;
+	}
+	return 0;
+}
+
 static int all_zero(const char *p, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
@@ -710,18 +727,12 @@ static int spill_into(int fd, const struct output_spill *s, unsigned long long o
 	size_t done = 0;
 	while (done < len && rc == 0) {
 		size_t want = len - done < OUTPUT_CHUNK ? len - done : OUTPUT_CHUNK;
-		ssize_t r = pread(s->fd, chunk, want, (off_t)(off + done));
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0) {
-			if (r == 0)
-				errno = EIO;
+		if (output_read_at(s->fd, chunk, want, off + done) < 0)
 			rc = -2;
-		} else if (output_write_all(fd, chunk, (size_t)r) < 0) {
+		else if (output_write_all(fd, chunk, want) < 0)
 			rc = -1;
-		} else {
-			done += (size_t)r;
-		}
+		else
+			done += want;
 	}
 	free(chunk);
 	return rc;

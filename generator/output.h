@@ -133,6 +133,10 @@ int output_tmpfile(const char *folder);
 /* Writes all len bytes of data to fd, again after EINTR. Returns 0 or -1
  * with errno set. */
 int output_write_all(int fd, const char *data, size_t len);
+/* Reads exactly len bytes at offset off of fd into buf (pread, again after
+ * EINTR or a short read). Returns 0, or -1 with errno set (EIO when the
+ * file ends first). */
+int output_read_at(int fd, char *buf, size_t len, unsigned long long off);
 
 /* Installs handlers for SIGINT, SIGTERM and SIGHUP that remove the temp
  * files being written at that moment and then die of the same signal. */

@@ -181,15 +181,12 @@ static int made_copy(struct made *m, struct output_atomic *w)
 		char *chunk = xmalloc(PATHCACHE_MADE_BUFFER);
 		for (uint64_t off = 0; off < m->in_fd;) {
 			size_t want = m->in_fd - off < PATHCACHE_MADE_BUFFER ? (size_t)(m->in_fd - off) : PATHCACHE_MADE_BUFFER;
-			ssize_t r = pread(m->fd, chunk, want, (off_t)off);
-			if (r < 0 && errno == EINTR)
-				continue;
-			if (r <= 0) {
+			if (output_read_at(m->fd, chunk, want, off) < 0) {
 				free(chunk);
 				return -1;
 			}
-			output_atomic_put(w, chunk, (size_t)r);
-			off += (uint64_t)r;
+			output_atomic_put(w, chunk, want);
+			off += want;
 		}
 		free(chunk);
 	}

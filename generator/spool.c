@@ -70,15 +70,9 @@ static int read_at(struct spool *s, uint64_t at, size_t len, char *p)
 		atomic_store(&s->failed, 1);   /* never written, or not yet sealed */
 		return -1;
 	}
-	for (size_t got = 0; got < len;) {
-		ssize_t r = pread(s->fd, p + got, len - got, (off_t)(at + got));
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0) {
-			atomic_store(&s->failed, 1);
-			return -1;
-		}
-		got += (size_t)r;
+	if (output_read_at(s->fd, p, len, at) < 0) {
+		atomic_store(&s->failed, 1);
+		return -1;
 	}
 	p[len] = '\0';
 	return 0;

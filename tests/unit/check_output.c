@@ -1,4 +1,5 @@
-/* check_output.c: atomic writes, unchanged files kept, stale files removed, foreign files untouched. */
+/* check_output.c: atomic writes, unchanged files kept, stale files removed, foreign files untouched;
+ * output_read_at reads exactly what it is asked, or fails with EIO at the end. */
 #include "check.h"
 
 #include <errno.h>
@@ -225,6 +226,20 @@ int main(void)
 	}
 
 	char cmd[600];
+	/* output_read_at: exactly len bytes at an offset, EIO past the end. */
+	int fd = output_tmpfile(dir);
+	CHECK(fd >= 0);
+	if (fd >= 0) {
+		CHECK_INT(output_write_all(fd, "0123456789任务", 16), 0);
+		char got[17] = { 0 };
+		CHECK_INT(output_read_at(fd, got, 6, 10), 0);
+		CHECK_STR(got, "任务");
+		CHECK_INT(output_read_at(fd, got, 0, 16), 0);
+		errno = 0;
+		CHECK_INT(output_read_at(fd, got, 8, 12), -1);
+		CHECK_INT(errno, EIO);
+		close(fd);
+	}
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
 	CHECK(system(cmd) == 0);
 	diags_free(&d);
