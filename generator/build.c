@@ -34,8 +34,8 @@
 #include "schema.h"
 #include "script.h"
 #include "search.h"
-#include "spool.h"
 #include "sheetout.h"
+#include "spool.h"
 #include "stamp.h"
 #include "template.h"
 #include "theme.h"
@@ -308,19 +308,18 @@ static int seal_spools(struct build *b)
 	return 0;
 }
 
-/* 0, or -1 after an error when a page's HTML could not be read back (the
- * page would show none). */
-static int spools_read(struct build *b)
+/* An error when a page's HTML could not be read back (the page would show
+ * none): the build stops before it writes anything. */
+static void check_spools_read(struct build *b)
 {
 	for (int w = 0; b->html && w < b->jobs; w++) {
 		if (spool_failed(b->html[w])) {
 			diag_add(b->d, DIAG_ERROR, NULL, 0, 0, NULL, 0,
 			         "cannot read the pages' HTML back from its temporary file in %s/%s", b->o->site_dir,
 			         STAMP_DIR);
-			return -1;
+			return;
 		}
 	}
-	return 0;
 }
 
 static void check_fragments(struct build *b)
@@ -1837,7 +1836,7 @@ static int stage_extra(struct build *b)
 		buf_free(&docs[0].text);
 		buf_free(&docs[1].text);
 	}
-	spools_read(b);   /* the templates' and this stage's reads of the pages' HTML */
+	check_spools_read(b);   /* the templates' and this stage's reads of the pages' HTML */
 	return b->d->nerrors ? STAGE_STOP : STAGE_NEXT;
 }
 
